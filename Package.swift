@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "mlgit",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "mlgit", targets: ["mlgit"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLibGit2",
+      path: "Sources/CLibGit2",
+      pkgConfig: "libgit2",
+      providers: [.apt(["libgit2-dev"])]
+    ),
+    .target(name: "GitKit", dependencies: ["CLibGit2"]),
+    .target(name: "MLSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+    .target(name: "MLPolicy", dependencies: ["MLSpec"]),
+    .target(
+      name: "MLGitCommands",
+      dependencies: [
+        "GitKit", "MLSpec", "MLPolicy",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "mlgit", dependencies: ["MLGitCommands"]),
+    .testTarget(name: "MLSpecTests", dependencies: ["MLSpec"]),
+    .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec"]),
+    .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["GitKit"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Runs the `git` command line, for what libgit2 1.5 cannot do (split and sparse
+/// indexes, notes merges, fetch and push with the user's credentials).
+public struct GitCommandLine: Sendable {
+  /// The result of one git invocation.
+  public struct Output: Sendable {
+    public var status: Int32
+    public var stdout: Data
+    public var stderr: String
+    public var text: String { String(decoding: stdout, as: UTF8.self) }
+  }
+
+  public let executable: String
+  public let directory: String?
+
+  public init(directory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    self.directory = directory
+    self.executable = GitCommandLine.locate(environment: environment)
+  }
+
+  /// Hooks run with a reduced PATH; git puts its exec-path first, so look there too.
+  static func locate(environment: [String: String]) -> String {
+    var candidates: [String] = []
+    if let execPath = environment["GIT_EXEC_PATH"] { candidates.append(execPath + "/git") }
+    for dir in (environment["PATH"] ?? "").split(separator: ":") { candidates.append("\(dir)/git") }
+    candidates += ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/git"
+  }
+
+  /// Runs git with `arguments`; never throws for a non-zero exit (see `Output.status`).
+  @discardableResult
+  public func run(_ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]) throws -> Output {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    if !extra.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+    }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let inPipe = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+    do {
+      try process.run()
+    } catch {
+      throw GitError(message: "cannot run \(executable): \(error.localizedDescription)")
+    }
+    if let input {
+      inPipe.fileHandleForWriting.write(input)
+      try? inPipe.fileHandleForWriting.close()
+    }
+    // Drain stderr on another thread so a chatty git cannot fill the pipe and stall.
+    let errBox = DataBox()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    let errData = errBox.data
+    process.waitUntilExit()
+    return Output(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// Runs git and throws when it fails, with git's own message.
+  @discardableResult
+  public func checked(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) throws -> Output {
+    let output = try run(arguments, input: input, environment: environment)
+    guard output.status == 0 else {
+      let message = output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+      throw GitError(message: "git \(arguments.first ?? "") failed: \(message)")
+    }
+    return output
+  }
+
+  /// Staged changes against `tree` read by git itself (`git diff-index --cached`),
+  /// for index formats libgit2 cannot read. Honours `GIT_INDEX_FILE`.
+  public func stagedDeltas(against tree: OID?, prefixes: [String]) throws -> [FileDelta] {
+    var args = ["diff-index", "--cached", "--raw", "-z", "--no-renames", "--ignore-submodules", (tree ?? OID.emptyTree).hex, "--"]
+    args += prefixes.filter { !$0.isEmpty }.map { ":(literal)\($0)" }
+    let output = try checked(args)
+    return GitCommandLine.parseRaw(output.stdout)
+  }
+
+  /// Parses `--raw -z` output: `:oldmode newmode oldid newid status\0path\0`.
+  static func parseRaw(_ data: Data) -> [FileDelta] {
+    let fields = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    var deltas: [FileDelta] = []
+    var i = 0
+    while i + 1 < fields.count {
+      let header = fields[i]
+      let path = fields[i + 1]
+      i += 2
+      guard header.hasPrefix(":") else { continue }
+      let parts = header.dropFirst().split(separator: " ")
+      guard parts.count >= 5 else { continue }
+      let oldMode = UInt32(parts[0], radix: 8) ?? 0
+      let newMode = UInt32(parts[1], radix: 8) ?? 0
+      let oldID = OID(hex: String(parts[2])).flatMap { $0.isZero ? nil : $0 }
+      let newID = OID(hex: String(parts[3])).flatMap { $0.isZero ? nil : $0 }
+      let status: DeltaStatus
+      switch parts[4].first {
+      case "A": status = .added
+      case "D": status = .deleted
+      case "T": status = .typeChanged
+      default: status = .modified
+      }
+      deltas.append(FileDelta(status: status, path: path, oldID: oldID, newID: newID, oldMode: oldMode, newMode: newMode))
+    }
+    return deltas.sorted { $0.path < $1.path }
+  }
+}
+
+/// Carries bytes read on another thread back to the caller (guarded by a DispatchGroup wait).
+private final class DataBox: @unchecked Sendable {
+  var data = Data()
+}

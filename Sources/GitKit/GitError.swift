@@ -1,0 +1,64 @@
+import CLibGit2
+
+/// An error reported by libgit2 (or by GitKit itself), with the return code and message.
+public struct GitError: Error, CustomStringConvertible, Sendable {
+  /// The libgit2 return code (`GIT_ENOTFOUND`, `GIT_EMODIFIED`, …), or -1.
+  public let code: Int32
+  /// The libgit2 error class, when libgit2 set one.
+  public let errorClass: Int32
+  public let message: String
+
+  public init(code: Int32 = -1, errorClass: Int32 = 0, message: String) {
+    self.code = code
+    self.errorClass = errorClass
+    self.message = message
+  }
+
+  /// Builds an error from a libgit2 return code; `git_error_last()` may be NULL on 1.5.
+  static func fromLast(_ code: Int32, _ what: String) -> GitError {
+    var message = what
+    var klass: Int32 = 0
+    if let last = git_error_last() {
+      klass = last.pointee.klass
+      if let text = last.pointee.message {
+        message = "\(what): \(String(cString: text))"
+      }
+    }
+    git_error_clear()
+    return GitError(code: code, errorClass: klass, message: message)
+  }
+
+  public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+  /// True when a compare-and-swap lost the race and the operation can be retried.
+  public var isContention: Bool {
+    code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue
+  }
+
+  public var description: String { message }
+}
+
+/// Throws a `GitError` when a libgit2 call failed.
+@inline(__always)
+func check(_ code: Int32, _ what: @autoclosure () -> String) throws {
+  if code < 0 { throw GitError.fromLast(code, what()) }
+}
+
+/// libgit2's global state, initialised once per process.
+enum LibGit2 {
+  static let initialized: Bool = {
+    git_libgit2_init()
+    return true
+  }()
+
+  static func ensure() { _ = initialized }
+
+  /// The libgit2 version this binary runs against, e.g. "1.5.1".
+  public static var version: String {
+    var major: Int32 = 0, minor: Int32 = 0, rev: Int32 = 0
+    git_libgit2_version(&major, &minor, &rev)
+    return "\(major).\(minor).\(rev)"
+  }
+}
+
+/// The version of libgit2 loaded at run time.
+public func libgit2Version() -> String { LibGit2.version }

@@ -1,0 +1,362 @@
+import CLibGit2
+import Foundation
+
+/// An open git repository. Every other GitKit handle keeps one alive.
+public final class Repository {
+  let pointer: OpaquePointer
+
+  init(pointer: OpaquePointer) { self.pointer = pointer }
+  deinit { git_repository_free(pointer) }
+
+  /// Opens the repository containing `path`, searching upwards as git does.
+  public static func discover(at path: String) throws -> Repository {
+    LibGit2.ensure()
+    var out: OpaquePointer?
+    let code = git_repository_open_ext(&out, path, 0, nil)
+    if code == GIT_ENOTFOUND.rawValue {
+      git_error_clear()
+      throw GitError(code: code, message: "not a git repository (or any parent up to /): \(path)")
+    }
+    try check(code, "cannot open repository at \(path)")
+    guard let repo = out else { throw GitError(message: "cannot open repository at \(path)") }
+    return Repository(pointer: repo)
+  }
+
+  /// Opens the repository exactly at `path` (a `.git` folder or a bare repository).
+  public static func open(gitDir path: String) throws -> Repository {
+    LibGit2.ensure()
+    var out: OpaquePointer?
+    try check(
+      git_repository_open_ext(&out, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil),
+      "cannot open repository at \(path)")
+    guard let repo = out else { throw GitError(message: "cannot open repository at \(path)") }
+    return Repository(pointer: repo)
+  }
+
+  /// Opens the repository the way git's own commands and hooks see it: `GIT_DIR`,
+  /// `GIT_WORK_TREE`, and the object directories of a push quarantine
+  /// (`GIT_OBJECT_DIRECTORY`, `GIT_ALTERNATE_OBJECT_DIRECTORIES`), which libgit2
+  /// does not honour by itself.
+  public static func fromEnvironment(
+    currentDirectory: String = FileManager.default.currentDirectoryPath,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> Repository {
+    let repo: Repository
+    if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty {
+      repo = try open(gitDir: absolute(gitDir, relativeTo: currentDirectory))
+    } else {
+      repo = try discover(at: currentDirectory)
+    }
+    if let workTree = environment["GIT_WORK_TREE"], !workTree.isEmpty {
+      try check(
+        git_repository_set_workdir(repo.pointer, absolute(workTree, relativeTo: currentDirectory), 0),
+        "cannot use work tree \(workTree)")
+    }
+    var extraObjectDirs: [String] = []
+    if let objects = environment["GIT_OBJECT_DIRECTORY"], !objects.isEmpty {
+      extraObjectDirs.append(objects)
+    }
+    if let alternates = environment["GIT_ALTERNATE_OBJECT_DIRECTORIES"], !alternates.isEmpty {
+      extraObjectDirs += alternates.split(separator: ":").map(String.init)
+    }
+    if let quarantine = environment["GIT_QUARANTINE_PATH"], !quarantine.isEmpty {
+      extraObjectDirs.append(quarantine)
+    }
+    if !extraObjectDirs.isEmpty {
+      var odb: OpaquePointer?
+      try check(git_repository_odb(&odb, repo.pointer), "cannot open object database")
+      defer { git_odb_free(odb) }
+      for dir in extraObjectDirs {
+        let path = absolute(dir, relativeTo: currentDirectory)
+        if FileManager.default.fileExists(atPath: path) {
+          try check(git_odb_add_disk_alternate(odb, path), "cannot read objects in \(path)")
+        }
+      }
+    }
+    return repo
+  }
+
+  static func absolute(_ path: String, relativeTo base: String) -> String {
+    if path.hasPrefix("/") { return path }
+    return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+  }
+
+  /// The `.git` folder (for a linked worktree: its private folder under the common dir).
+  public var gitDirectory: String { String(cString: git_repository_path(pointer)) }
+
+  /// The folder shared by all worktrees (objects, refs, config, hooks).
+  public var commonDirectory: String { String(cString: git_repository_commondir(pointer)) }
+
+  /// The working tree root with a trailing slash, or nil for a bare repository.
+  public var workingDirectory: String? {
+    guard let dir = git_repository_workdir(pointer) else { return nil }
+    return String(cString: dir)
+  }
+
+  public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+  public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+
+  /// The commit HEAD points at, or nil on an unborn branch.
+  public func headCommit() throws -> OID? {
+    var oid = git_oid()
+    let code = git_reference_name_to_id(&oid, pointer, "HEAD")
+    if code == GIT_ENOTFOUND.rawValue || code == GIT_EUNBORNBRANCH.rawValue {
+      git_error_clear()
+      return nil
+    }
+    try check(code, "cannot resolve HEAD")
+    return OID(oid)
+  }
+
+  /// The full name of the branch HEAD points at (`refs/heads/main`), even when unborn.
+  public func headBranch() -> String? {
+    var ref: OpaquePointer?
+    guard git_reference_lookup(&ref, pointer, "HEAD") == 0, let head = ref else {
+      git_error_clear()
+      return nil
+    }
+    defer { git_reference_free(head) }
+    guard git_reference_type(head) == GIT_REFERENCE_SYMBOLIC,
+      let target = git_reference_symbolic_target(head)
+    else { return nil }
+    return String(cString: target)
+  }
+
+  /// Resolves a revision expression to the commit it names.
+  public func resolveCommit(_ spec: String) throws -> OID {
+    var object: OpaquePointer?
+    try check(git_revparse_single(&object, pointer, spec), "unknown revision '\(spec)'")
+    defer { git_object_free(object) }
+    var peeled: OpaquePointer?
+    try check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "'\(spec)' does not name a commit")
+    defer { git_object_free(peeled) }
+    return OID(git_object_id(peeled))
+  }
+
+  /// Peels any object id to the commit it points at, or nil when it is not one (a tree, a blob).
+  public func peelToCommit(_ id: OID) -> OID? {
+    var oid = id.raw
+    var object: OpaquePointer?
+    guard git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY) == 0 else {
+      git_error_clear()
+      return nil
+    }
+    defer { git_object_free(object) }
+    var peeled: OpaquePointer?
+    guard git_object_peel(&peeled, object, GIT_OBJECT_COMMIT) == 0 else {
+      git_error_clear()
+      return nil
+    }
+    defer { git_object_free(peeled) }
+    return OID(git_object_id(peeled))
+  }
+
+  /// True when the object is in the object database (or an alternate).
+  public func contains(_ id: OID) -> Bool {
+    var odb: OpaquePointer?
+    guard git_repository_odb(&odb, pointer) == 0 else {
+      git_error_clear()
+      return false
+    }
+    defer { git_odb_free(odb) }
+    var oid = id.raw
+    return git_odb_exists(odb, &oid) == 1
+  }
+
+  /// Reads a commit's metadata.
+  public func commit(_ id: OID) throws -> CommitInfo {
+    var oid = id.raw
+    var commit: OpaquePointer?
+    try check(git_commit_lookup(&commit, pointer, &oid), "cannot read commit \(id.short)")
+    defer { git_commit_free(commit) }
+    var parents: [OID] = []
+    let count = git_commit_parentcount(commit)
+    for index in 0..<count {
+      if let parent = git_commit_parent_id(commit, index) { parents.append(OID(parent)) }
+    }
+    let author = git_commit_author(commit)
+    let committer = git_commit_committer(commit)
+    return CommitInfo(
+      id: id,
+      tree: OID(git_commit_tree_id(commit)),
+      parents: parents,
+      author: author.map(Identity.init) ?? Identity(name: "", email: "", time: 0),
+      committer: committer.map(Identity.init) ?? Identity(name: "", email: "", time: 0),
+      summary: git_commit_summary(commit).map { String(cString: $0) } ?? "",
+      message: git_commit_message(commit).map { String(cString: $0) } ?? "")
+  }
+
+  /// The tree of a commit.
+  public func treeOf(commit id: OID) throws -> OID { try commit(id).tree }
+
+  /// Looks up the entry at `path` in a tree; nil when there is none.
+  public func entry(at path: String, inTree treeID: OID) throws -> TreeEntry? {
+    var oid = treeID.raw
+    var tree: OpaquePointer?
+    try check(git_tree_lookup(&tree, pointer, &oid), "cannot read tree \(treeID.short)")
+    defer { git_tree_free(tree) }
+    var entry: OpaquePointer?
+    let code = git_tree_entry_bypath(&entry, tree, path)
+    if code == GIT_ENOTFOUND.rawValue {
+      git_error_clear()
+      return nil
+    }
+    try check(code, "cannot look up \(path)")
+    defer { git_tree_entry_free(entry) }
+    return TreeEntry(
+      path: path, id: OID(git_tree_entry_id(entry)), mode: git_tree_entry_filemode(entry).rawValue)
+  }
+
+  /// The size of a blob in bytes, without reading it.
+  public func blobSize(_ id: OID) throws -> Int {
+    var oid = id.raw
+    var blob: OpaquePointer?
+    try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.short)")
+    defer { git_blob_free(blob) }
+    return Int(git_blob_rawsize(blob))
+  }
+
+  /// Reads a blob. Blobs bigger than `limit` bytes throw `BlobTooLarge` instead.
+  public func blob(_ id: OID, limit: Int = Int.max) throws -> Data {
+    var oid = id.raw
+    var blob: OpaquePointer?
+    try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.short)")
+    defer { git_blob_free(blob) }
+    let size = Int(git_blob_rawsize(blob))
+    if size > limit { throw BlobTooLarge(id: id, size: size, limit: limit) }
+    guard size > 0, let content = git_blob_rawcontent(blob) else { return Data() }
+    return Data(bytes: content, count: size)
+  }
+
+  /// Reads the first `count` bytes of a blob (for a CSV header, say).
+  public func blobPrefix(_ id: OID, count: Int) throws -> Data {
+    var oid = id.raw
+    var blob: OpaquePointer?
+    try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.short)")
+    defer { git_blob_free(blob) }
+    let size = Int(git_blob_rawsize(blob))
+    guard size > 0, let content = git_blob_rawcontent(blob) else { return Data() }
+    return Data(bytes: content, count: min(size, count))
+  }
+
+  /// Writes a blob into the object database.
+  public func writeBlob(_ data: Data) throws -> OID {
+    var oid = git_oid()
+    try data.withUnsafeBytes { raw in
+      try check(git_blob_create_from_buffer(&oid, pointer, raw.baseAddress, raw.count), "cannot write blob")
+    }
+    return OID(oid)
+  }
+
+  /// The id a blob with this content would have (without writing it).
+  public static func hashBlob(_ data: Data) throws -> OID {
+    LibGit2.ensure()
+    var oid = git_oid()
+    try data.withUnsafeBytes { raw in
+      try check(git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB), "cannot hash content")
+    }
+    return OID(oid)
+  }
+
+  /// The id a reference points at, or nil when it does not exist.
+  public func referenceTarget(_ name: String) throws -> OID? {
+    var oid = git_oid()
+    let code = git_reference_name_to_id(&oid, pointer, name)
+    if code == GIT_ENOTFOUND.rawValue {
+      git_error_clear()
+      return nil
+    }
+    try check(code, "cannot resolve \(name)")
+    return OID(oid)
+  }
+
+  /// Names of the references matching a glob (`refs/remotes/origin/*`).
+  public func referenceNames(matching glob: String) throws -> [String] {
+    var iterator: OpaquePointer?
+    try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "cannot list references")
+    defer { git_reference_iterator_free(iterator) }
+    var names: [String] = []
+    var name: UnsafePointer<CChar>?
+    while true {
+      let code = git_reference_next_name(&name, iterator)
+      if code == GIT_ITEROVER.rawValue { break }
+      try check(code, "cannot list references")
+      if let name { names.append(String(cString: name)) }
+    }
+    git_error_clear()
+    return names
+  }
+
+  /// The repository's configuration (all levels, as git reads it).
+  public func config() throws -> Config {
+    var cfg: OpaquePointer?
+    try check(git_repository_config(&cfg, pointer), "cannot read configuration")
+    guard let cfg else { throw GitError(message: "cannot read configuration") }
+    return Config(pointer: cfg, repository: self)
+  }
+
+  /// The folder git runs hooks from: `core.hooksPath` when set (relative to the
+  /// working tree root, or to the git dir of a bare repository), else the
+  /// common dir's `hooks/`, shared by every linked worktree.
+  public func hooksDirectory() throws -> String {
+    if let configured = try config().string("core.hooksPath"), !configured.isEmpty {
+      var path = configured
+      if path.hasPrefix("~/") {
+        path = (ProcessInfo.processInfo.environment["HOME"] ?? "") + path.dropFirst(1)
+      }
+      let base = workingDirectory ?? gitDirectory
+      return Repository.absolute(path, relativeTo: base)
+    }
+    return URL(fileURLWithPath: commonDirectory).appendingPathComponent("hooks").path
+  }
+}
+
+/// A person and a time, as recorded in a commit.
+public struct Identity: Sendable, Equatable {
+  public var name: String
+  public var email: String
+  /// Seconds since 1970.
+  public var time: Int64
+
+  public init(name: String, email: String, time: Int64) {
+    self.name = name
+    self.email = email
+    self.time = time
+  }
+
+  init(_ signature: UnsafePointer<git_signature>) {
+    name = signature.pointee.name.map { String(cString: $0) } ?? ""
+    email = signature.pointee.email.map { String(cString: $0) } ?? ""
+    time = signature.pointee.when.time
+  }
+}
+
+/// A commit's metadata.
+public struct CommitInfo: Sendable {
+  public var id: OID
+  public var tree: OID
+  public var parents: [OID]
+  public var author: Identity
+  public var committer: Identity
+  public var summary: String
+  public var message: String
+}
+
+/// One entry of a tree.
+public struct TreeEntry: Sendable, Equatable {
+  public var path: String
+  public var id: OID
+  public var mode: UInt32
+
+  public var isBlob: Bool { mode == 0o100644 || mode == 0o100755 }
+  public var isSymlink: Bool { mode == 0o120000 }
+  public var isSubmodule: Bool { mode == 0o160000 }
+}
+
+/// Thrown when a blob is bigger than the caller agreed to read.
+public struct BlobTooLarge: Error, CustomStringConvertible {
+  public let id: OID
+  public let size: Int
+  public let limit: Int
+  public var description: String { "object \(id.short) is \(size) bytes, over the \(limit)-byte limit" }
+}

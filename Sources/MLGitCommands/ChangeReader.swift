@@ -1,0 +1,132 @@
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// Turns git's view of a change (staged index or commit) into the policy engine's
+/// `ChangeSet`: the GitKit -> policy adapter.
+struct ChangeReader {
+  let repository: Repository
+  let policy: EffectivePolicy
+  /// Bytes of a data file read for its header row.
+  static let headerBytes = 64 * 1024
+
+  /// The folder prefixes that can hold anything the policy looks at.
+  var prefixes: [String] {
+    policy.specGlobs.prefixes + policy.dataGlobs.prefixes + [".mlgit"] + parameterPrefixes
+  }
+
+  /// Parameter files named by `from:` can live anywhere; they are few, so list them.
+  var parameterPrefixes: [String] { [] }
+
+  /// Where the new side of a change lives, to resolve `hyperparameters: {from: …}`.
+  enum NewSide {
+    case index(Index)
+    case gitIndex(GitCommandLine)
+    case tree(OID?)
+  }
+
+  /// The staged change: the index git will commit against HEAD's tree.
+  func stagedChange(indexPath: String, head: OID?) throws -> ChangeSet {
+    let headTree = try head.map { try repository.treeOf(commit: $0) }
+    var deltas: [FileDelta] = []
+    var side: NewSide
+    if FileManager.default.fileExists(atPath: indexPath) {
+      do {
+        let index = try Index.open(path: indexPath)
+        deltas = try repository.diff(tree: headTree, index: index, prefixes: prefixes)
+        side = .index(index)
+      } catch is IndexUnreadable {
+        // Split or sparse indexes: git reads them for us.
+        let git = GitCommandLine(directory: repository.workingDirectory)
+        deltas = try git.stagedDeltas(against: headTree, prefixes: prefixes)
+        side = .gitIndex(git)
+      }
+    } else {
+      side = .tree(nil)
+    }
+    let origin = ChangeOrigin(commit: nil)
+    return try changeSet(deltas: deltas, origin: origin, oldTree: headTree, newSide: side, isRoot: head == nil)
+  }
+
+  /// The change a commit made against its first parent (a root commit: against the empty tree).
+  func commitChange(_ commit: CommitInfo) throws -> ChangeSet {
+    let parentTree = try commit.parents.first.map { try repository.treeOf(commit: $0) }
+    let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes)
+    let origin = ChangeOrigin(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
+      time: commit.author.time, summary: commit.summary)
+    return try changeSet(deltas: deltas, origin: origin, oldTree: parentTree, newSide: .tree(commit.tree),
+      isRoot: commit.parents.isEmpty)
+  }
+
+  func changeSet(deltas: [FileDelta], origin: ChangeOrigin, oldTree: OID?, newSide: NewSide, isRoot: Bool) throws -> ChangeSet {
+    var specs: [ModelChange] = []
+    var files: [FileChange] = []
+    for delta in deltas {
+      let path = delta.path
+      let oldRegular = delta.oldID != nil && delta.oldIsRegularFile
+      let newRegular = delta.newID != nil && delta.newIsRegularFile
+      if policy.specGlobs.matches(path) {
+        // Symlinks and submodules are never specs.
+        guard oldRegular || newRegular else { continue }
+        var old = oldRegular ? try snapshot(path: path, blob: delta.oldID) : nil
+        var new = newRegular ? try snapshot(path: path, blob: delta.newID) : nil
+        if let spec = old?.spec, case .file(let file, _, _)? = spec.hyperparameters {
+          old?.resolveHyperparameters(with: try readTreeFile(relative(file, to: path), tree: oldTree))
+        }
+        if let spec = new?.spec, case .file(let file, _, _)? = spec.hyperparameters {
+          new?.resolveHyperparameters(with: try readNewFile(relative(file, to: path), side: newSide))
+        }
+        specs.append(ModelChange(path: path, old: old, new: new))
+      } else if policy.dataGlobs.matches(path) || EffectivePolicy.isPolicyPath(path) {
+        var prefix: Data?
+        if newRegular, let id = delta.newID, policy.dataGlobs.matches(path) {
+          prefix = try repository.blobPrefix(id, count: ChangeReader.headerBytes)
+        }
+        files.append(FileChange(path: path, oldBlob: delta.oldID?.hex, newBlob: delta.newID?.hex, newPrefix: prefix))
+      }
+    }
+    return ChangeSet(origin: origin, specs: specs, files: files, isRoot: isRoot)
+  }
+
+  func snapshot(path: String, blob: OID?) throws -> SpecSnapshot? {
+    guard let blob else { return nil }
+    do {
+      let data = try repository.blob(blob, limit: Document.sizeLimit)
+      return SpecSnapshot(path: path, blob: blob.hex, data: data)
+    } catch let error as BlobTooLarge {
+      return SpecSnapshot(path: path, blob: blob.hex, unreadable: DocumentError(
+        "file is \(error.size) bytes, over mlgit's \(error.limit)-byte limit for specs",
+        hint: "a spec describes a model; keep weights and data in files it points at"))
+    }
+  }
+
+  /// A `from:` path is relative to the repository root, or to the spec's folder when it starts with ./ or ../.
+  func relative(_ file: String, to specPath: String) -> String {
+    guard file.hasPrefix("./") || file.hasPrefix("../") else { return file }
+    var parts = specPath.split(separator: "/").dropLast().map(String.init)
+    for part in file.split(separator: "/") {
+      if part == "." { continue }
+      if part == ".." { _ = parts.popLast() } else { parts.append(String(part)) }
+    }
+    return parts.joined(separator: "/")
+  }
+
+  func readTreeFile(_ path: String, tree: OID?) throws -> Data? {
+    guard let tree, let entry = try repository.entry(at: path, inTree: tree), entry.isBlob else { return nil }
+    return try? repository.blob(entry.id, limit: Document.sizeLimit)
+  }
+
+  func readNewFile(_ path: String, side: NewSide) throws -> Data? {
+    switch side {
+    case .tree(let tree): return try readTreeFile(path, tree: tree)
+    case .index(let index):
+      guard let entry = index.entry(at: path), entry.isBlob else { return nil }
+      return try? repository.blob(entry.id, limit: Document.sizeLimit)
+    case .gitIndex(let git):
+      let output = try git.run(["rev-parse", "--verify", "--quiet", ":\(path)"])
+      guard output.status == 0, let id = OID(hex: output.text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+      return try? repository.blob(id, limit: Document.sizeLimit)
+    }
+  }
+}

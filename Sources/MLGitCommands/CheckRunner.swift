@@ -1,0 +1,39 @@
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// Runs the policy on the staged change or on commits, and reports.
+struct CheckRunner {
+  let workspace: Workspace
+  let engine = PolicyEngine()
+
+  /// Findings for what the next commit will contain, judged by the policy at HEAD.
+  func checkStaged(stage: CheckStage) throws -> [Finding] {
+    let repo = workspace.repository
+    let head = try repo.headCommit()
+    let policy = try workspace.policy(before: head)
+    let reader = ChangeReader(repository: repo, policy: policy)
+    let change = try reader.stagedChange(indexPath: workspace.indexPath, head: head)
+    let context = PolicyContext(policy: policy, stage: stage, branch: repo.headBranch())
+    return engine.evaluate(change, in: context)
+  }
+}
+
+/// Options shared by commands that print findings.
+struct FindingOutput {
+  var format: OutputFormat
+
+  /// Prints the findings and returns the exit status they call for.
+  func report(_ findings: [Finding], checked: String, toStandardError: Bool = false) -> ExitStatus {
+    let fd = toStandardError ? STDERR_FILENO : STDOUT_FILENO
+    let reporter = FindingReporter(format: format, colour: format == .text && FindingReporter.colourWanted(fd: fd))
+    let text = reporter.render(findings, checked: checked)
+    if toStandardError {
+      FileHandle.standardError.write(Data(text.utf8))
+    } else {
+      print(text, terminator: "")
+    }
+    return exitStatus(for: findings)
+  }
+}

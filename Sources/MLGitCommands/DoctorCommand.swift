@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import MLPolicy
+
+/// `mlgit doctor`: what is installed where, and whether it works.
+struct DoctorCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "doctor",
+    abstract: "Report what mlgit installed where, the libgit2 version and the policy in force.",
+    discussion: "Exit status 1 when something needs fixing.")
+
+  func run() throws {
+    var problems: [String] = []
+    let executable = HookInstaller.currentExecutable()
+    print("mlgit \(MLGit.version) at \(executable)")
+    print("libgit2 \(libgit2Version())")
+    let workspace = try Workspace.open()
+    let repo = workspace.repository
+    print("repository: \(repo.workingDirectory ?? repo.gitDirectory)\(repo.isBare ? " (bare)" : "")")
+    if repo.isShallow { print("shallow clone: yes (history checks stop at the shallow boundary)") }
+    let hooksDir = try repo.hooksDirectory()
+    let configured = try repo.config().string("core.hooksPath")
+    print("hooks: \(hooksDir)\(configured.map { " (core.hooksPath = \($0))" } ?? "")")
+    let installer = HookInstaller(hooksDirectory: hooksDir, executable: executable)
+    let expected = repo.isBare ? HookInstaller.serverHooks : HookInstaller.clientHooks
+    for hook in expected {
+      let path = installer.path(hook)
+      let chained = FileManager.default.fileExists(atPath: path + HookInstaller.chainSuffix) ? ", chains \(hook)\(HookInstaller.chainSuffix)" : ""
+      guard FileManager.default.fileExists(atPath: path) else {
+        print("  \(hook): not installed")
+        problems.append("\(hook) hook missing: run `mlgit install\(repo.isBare ? " --server" : "")`")
+        continue
+      }
+      guard HookInstaller.isMLGitHook(atPath: path) else {
+        print("  \(hook): another tool's hook (mlgit's is not installed)")
+        problems.append("\(hook) is not mlgit's: run `mlgit install` to chain it")
+        continue
+      }
+      let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+      if !FileManager.default.isExecutableFile(atPath: path) {
+        print("  \(hook): installed but not executable\(chained)")
+        problems.append("\(hook) is not executable: run `mlgit install --force`")
+      } else if content != installer.script(for: hook) {
+        print("  \(hook): installed, but for another mlgit binary or version\(chained)")
+        problems.append("\(hook) is outdated: run `mlgit install --force`")
+      } else {
+        print("  \(hook): installed\(chained)")
+      }
+    }
+    let index = workspace.indexPath
+    if FileManager.default.fileExists(atPath: index) {
+      do {
+        _ = try Index.open(path: index)
+        print("index: readable by libgit2")
+      } catch let error as IndexUnreadable {
+        print("index: \(error.reason); mlgit reads it through git instead")
+      }
+    }
+    do {
+      let head = try repo.headCommit()
+      let policy = try workspace.policy(before: head)
+      print("policy in force: \(policy.sources.joined(separator: " + "))")
+    } catch {
+      print("policy: cannot be loaded: \(error)")
+      problems.append("fix .mlgit/config.yml")
+    }
+    if problems.isEmpty {
+      print("all good")
+    } else {
+      for problem in problems { print("to fix: \(problem)") }
+      throw ExitCode(ExitStatus.findings.rawValue)
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// Exit statuses, as PRODUCT.md defines them.
+public enum ExitStatus: Int32 {
+  case ok = 0
+  /// Policy errors were found.
+  case findings = 1
+  /// Bad usage, bad config or malformed input that stops the check.
+  case usage = 2
+  /// git or system failure.
+  case system = 3
+}
+
+/// An error that ends the command with a message and a specific exit status.
+struct CommandFailure: Error, CustomStringConvertible {
+  var status: ExitStatus
+  var message: String
+  var description: String { message }
+
+  static func usage(_ message: String) -> CommandFailure { CommandFailure(status: .usage, message: message) }
+  static func system(_ message: String) -> CommandFailure { CommandFailure(status: .system, message: message) }
+}
+
+/// The root `mlgit` command.
+public struct MLGit: ParsableCommand {
+  public static let version = "0.1.0"
+
+  public static let configuration = CommandConfiguration(
+    commandName: "mlgit",
+    abstract: "Keep machine-learning model changes honest with git hooks.",
+    version: version,
+    subcommands: [
+      InstallCommand.self, UninstallCommand.self, CheckCommand.self, HookCommand.self,
+      PolicyCommand.self, DoctorCommand.self,
+    ])
+
+  public init() {}
+}
+
+/// The process entry point: runs the command and maps every error to PRODUCT.md's exit statuses.
+public enum MLGitMain {
+  public static func main(_ arguments: [String]? = nil) -> Never {
+    setvbuf(stdout, nil, _IOFBF, 1 << 16)
+    do {
+      var command = try MLGit.parseAsRoot(arguments)
+      try command.run()
+      exit(0)
+    } catch let failure as CommandFailure {
+      finish(failure.message, failure.status)
+    } catch let code as ExitCode {
+      fflush(stdout)
+      exit(code.rawValue)
+    } catch let error as PolicyLoadError {
+      finish(error.description, .usage)
+    } catch let error as DocumentError {
+      finish("error: \(error.message)", .usage)
+    } catch let error as GitError {
+      finish("mlgit: \(error.message)", .system)
+    } catch {
+      let code = MLGit.exitCode(for: error)
+      if code == .success {
+        print(MLGit.fullMessage(for: error))
+        fflush(stdout)
+        exit(0)
+      }
+      let message = MLGit.fullMessage(for: error)
+      // ArgumentParser's usage errors (64) become PRODUCT.md's 2.
+      finish(message, code == .validationFailure || code.rawValue == 64 ? .usage : (code == .failure ? .usage : .system))
+    }
+  }
+
+  static func finish(_ message: String, _ status: ExitStatus) -> Never {
+    fflush(stdout)
+    if !message.isEmpty { FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8)) }
+    exit(status.rawValue)
+  }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// `mlgit policy list | show | explain RULE`.
+struct PolicyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "policy",
+    abstract: "Show the rules and the policy in force.",
+    subcommands: [List.self, Show.self, Explain.self])
+
+  /// The policy in force for the current repository (HEAD's config), or the built-in
+  /// default outside a repository.
+  static func policyInForce() throws -> (EffectivePolicy, String) {
+    guard let workspace = try? Workspace.open() else { return (try EffectivePolicy.builtIn(), "built-in default (not in a repository)") }
+    let head = try workspace.repository.headCommit()
+    let policy = try workspace.policy(before: head)
+    return (policy, policy.sources.joined(separator: " + ") + (head == nil ? " (no commit yet)" : " (from HEAD)"))
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List every rule with its severity in force.")
+
+    func run() throws {
+      let (policy, source) = try PolicyCommand.policyInForce()
+      print("policy in force: \(source)")
+      let width = RuleRegistry.builtInRules.map { $0.id.count }.max() ?? 20
+      for rule in RuleRegistry.builtInRules {
+        let d = type(of: rule).description
+        let severity = policy.severity(of: d.id).rawValue
+        print("\(d.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.padding(toLength: 7, withPad: " ", startingAt: 0))  \(d.summary)")
+      }
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the policy in force: packs, globs, branches, reviewers, rules.")
+
+    func run() throws {
+      let (policy, source) = try PolicyCommand.policyInForce()
+      print("policy in force: \(source)")
+      print("specs: \(policy.specGlobs.globs.map(\.pattern).joined(separator: ", "))")
+      print("data: \(policy.dataGlobs.globs.map(\.pattern).joined(separator: ", "))")
+      print("protected branches: \(policy.protectedBranches.joined(separator: ", "))")
+      print("reviewers: \(policy.reviewers.isEmpty ? "anyone but the author" : policy.reviewers.joined(separator: ", "))")
+      print("signed reviews required: \(policy.requireSignedReviews ? "yes" : "no")")
+      print("rules:")
+      for rule in RuleRegistry.builtInRules {
+        let id = rule.id
+        var line = "  \(id): \(policy.severity(of: id).rawValue)"
+        let options = policy.settings[id]?.options ?? [:]
+        if !options.isEmpty {
+          line += " {" + options.keys.sorted().map { "\($0): \(JSONValue(options[$0]!).canonical)" }.joined(separator: ", ") + "}"
+        }
+        print(line)
+      }
+      for allowance in policy.allowances {
+        print("exception: feature '\(allowance.feature)' allowed for model '\(allowance.model)': \(allowance.justification)")
+      }
+    }
+  }
+
+  struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Explain a rule, with examples that pass and fail.")
+
+    @Argument(help: "The rule id, e.g. spec/schema.")
+    var rule: String
+
+    func run() throws {
+      guard let found = RuleRegistry.rule(id: rule) else {
+        let ids = RuleRegistry.builtInRules.map(\.id)
+        throw CommandFailure.usage("mlgit: unknown rule '\(rule)'; rules: \(ids.joined(separator: ", "))")
+      }
+      let (policy, source) = try PolicyCommand.policyInForce()
+      let d = type(of: found).description
+      print("\(d.id): \(d.summary)")
+      print("default severity: \(d.defaultSeverity.rawValue); in force: \(policy.severity(of: d.id).rawValue) (\(source))")
+      print("")
+      print(d.rationale)
+      if let details = found.details(for: policy) {
+        print("")
+        print(details)
+      }
+      for (i, example) in d.examples.enumerated() {
+        print("")
+        print("example \(i + 1): \(example.triggers ? "reported" : "passes")  (\(example.path))")
+        if let parent = example.parent {
+          print("  before:")
+          print(parent.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"))
+          print("  after:")
+        }
+        let content = example.content ?? "(deleted)"
+        print(content.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"))
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import MLPolicy
+import MLSpec
+
+/// The output formats of `mlgit check` and the hooks.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, sarif
+}
+
+/// Prints findings in one of the formats.
+struct FindingReporter {
+  var format: OutputFormat
+  var colour: Bool
+
+  /// Colour only on a terminal, never with NO_COLOR or TERM=dumb.
+  static func colourWanted(fd: Int32 = STDOUT_FILENO) -> Bool {
+    let env = ProcessInfo.processInfo.environment
+    if env["NO_COLOR"] != nil { return false }
+    if env["TERM"] == "dumb" { return false }
+    return isatty(fd) == 1
+  }
+
+  func render(_ findings: [Finding], checked: String) -> String {
+    switch format {
+    case .text: return text(findings, checked: checked)
+    case .json: return json(findings, checked: checked)
+    case .sarif: return sarif(findings)
+    }
+  }
+
+  func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+
+  func text(_ findings: [Finding], checked: String) -> String {
+    var out = ""
+    for f in findings {
+      let level: String
+      switch f.severity {
+      case .error: level = paint("error", "1;31")
+      case .warning: level = paint("warning", "1;33")
+      case .note, .off: level = paint("note", "1;36")
+      }
+      let commit = f.commit.map { "\(String($0.prefix(8))): " } ?? ""
+      out += "\(commit)\(paint("\(f.path):\(f.line):\(f.column)", "1")): \(level): \(f.message) [\(f.rule)]\n"
+      if let hint = f.hint { out += "  hint: \(hint)\n" }
+    }
+    let errors = findings.filter { $0.severity == .error }.count
+    let warnings = findings.filter { $0.severity == .warning }.count
+    if !findings.isEmpty || format == .text {
+      out += "mlgit: \(checked): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+    }
+    return out
+  }
+
+  func json(_ findings: [Finding], checked: String) -> String {
+    let items: [[String: Any]] = findings.map { f in
+      [
+        "rule": f.rule, "severity": f.severity.rawValue, "path": f.path, "line": f.line, "column": f.column,
+        "message": f.message, "commit": f.commit as Any? ?? NSNull(), "hint": f.hint as Any? ?? NSNull(),
+      ]
+    }
+    let document: [String: Any] = [
+      "checked": checked,
+      "errors": findings.filter { $0.severity == .error }.count,
+      "warnings": findings.filter { $0.severity == .warning }.count,
+      "findings": items,
+    ]
+    return FindingReporter.serialize(document)
+  }
+
+  func sarif(_ findings: [Finding]) -> String {
+    let rules = RuleRegistry.builtInRules.map { type(of: $0).description }
+    let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
+    let ruleObjects: [[String: Any]] = rules.map { d in
+      [
+        "id": d.id, "name": d.id,
+        "shortDescription": ["text": d.summary], "fullDescription": ["text": d.rationale],
+        "help": ["text": "mlgit policy explain \(d.id)"],
+        "defaultConfiguration": ["level": FindingReporter.sarifLevel(d.defaultSeverity)],
+      ]
+    }
+    let results: [[String: Any]] = findings.map { f in
+      var result: [String: Any] = [
+        "ruleId": f.rule,
+        "level": FindingReporter.sarifLevel(f.severity),
+        "message": ["text": f.hint.map { "\(f.message). Hint: \($0)" } ?? f.message],
+        "locations": [[
+          "physicalLocation": [
+            "artifactLocation": ["uri": f.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? f.path],
+            "region": ["startLine": max(1, f.line), "startColumn": max(1, f.column)],
+          ]
+        ]],
+      ]
+      if let i = index[f.rule] { result["ruleIndex"] = i }
+      if let commit = f.commit { result["properties"] = ["commit": commit] }
+      return result
+    }
+    let document: [String: Any] = [
+      "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+      "version": "2.1.0",
+      "runs": [[
+        "tool": ["driver": ["name": "mlgit", "version": MLGit.version, "rules": ruleObjects]],
+        "results": results,
+      ]],
+    ]
+    return FindingReporter.serialize(document)
+  }
+
+  static func sarifLevel(_ severity: Severity) -> String {
+    switch severity {
+    case .error: return "error"
+    case .warning: return "warning"
+    case .note, .off: return "note"
+    }
+  }
+
+  static func serialize(_ object: Any) -> String {
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    else { return "{}\n" }
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}
+
+/// The exit status findings call for: 1 when any is an error.
+func exitStatus(for findings: [Finding]) -> ExitStatus {
+  findings.contains { $0.severity == .error } ? .findings : .ok
+}

@@ -1,0 +1,55 @@
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// The repository a command works on, opened the way git's own commands see it.
+struct Workspace {
+  let repository: Repository
+  let environment: [String: String]
+
+  /// Opens the repository around the current directory (honouring GIT_DIR, GIT_WORK_TREE).
+  static func open(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
+    do {
+      return Workspace(repository: try Repository.fromEnvironment(environment: environment), environment: environment)
+    } catch let error as GitError where error.isNotFound {
+      throw CommandFailure.usage("mlgit: not a git repository (or any parent folder): \(FileManager.default.currentDirectoryPath)")
+    } catch let error as GitError {
+      throw CommandFailure.system("mlgit: \(error.message)")
+    }
+  }
+
+  /// The policy in force before a change: `.mlgit/config.yml` read from `commit`'s
+  /// tree (nil: no commit yet, so the built-in `default` pack).
+  func policy(before commit: OID?) throws -> EffectivePolicy {
+    guard let commit else { return try EffectivePolicy.builtIn() }
+    let tree = try repository.treeOf(commit: commit)
+    let configPath = ".mlgit/config.yml"
+    guard let entry = try repository.entry(at: configPath, inTree: tree), entry.isBlob else {
+      return try EffectivePolicy.builtIn()
+    }
+    let data: Data
+    do {
+      data = try repository.blob(entry.id, limit: Document.sizeLimit)
+    } catch let error as BlobTooLarge {
+      throw PolicyLoadError(path: configPath, error: DocumentError(error.description))
+    }
+    do {
+      return try EffectivePolicy.load(config: data, path: configPath)
+    } catch var error as PolicyLoadError {
+      if error.path == configPath, commit != (try? repository.headCommit()) ?? nil {
+        error = PolicyLoadError(path: "\(configPath) (in \(commit.short))", error: error.error)
+      }
+      throw error
+    }
+  }
+
+  /// The path of the index git hands a hook (`GIT_INDEX_FILE`), else the repository's own.
+  var indexPath: String {
+    if let path = environment["GIT_INDEX_FILE"], !path.isEmpty {
+      if path.hasPrefix("/") { return path }
+      return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path).standardizedFileURL.path
+    }
+    return URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent("index").path
+  }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import MLSpec
+
+/// One version of a spec file, parsed once and shared by every rule.
+public struct SpecSnapshot: Sendable {
+  public let path: String
+  /// The blob id (hex) where known.
+  public let blob: String?
+  public let document: Node?
+  /// Why the file could not be read as a document (malformed, binary, too large).
+  public let documentError: DocumentError?
+  public let spec: ModelSpec?
+  public let problems: [SchemaProblem]
+  /// The hyperparameters as a value, with a `from:` parameters file resolved.
+  public var hyperparameters: JSONValue?
+  /// Why `from:` could not be resolved.
+  public var hyperparametersError: String?
+
+  public init(path: String, blob: String?, data: Data) {
+    self.path = path
+    self.blob = blob
+    do {
+      let document = try Document.parse(data)
+      self.document = document
+      self.documentError = nil
+      let (spec, problems) = ModelSpec.read(document)
+      self.spec = spec
+      self.problems = problems
+      if case .inline(let node)? = spec?.hyperparameters { hyperparameters = JSONValue(node) }
+    } catch let error as DocumentError {
+      document = nil
+      documentError = error
+      spec = nil
+      problems = []
+    } catch {
+      document = nil
+      documentError = DocumentError("\(error)")
+      spec = nil
+      problems = []
+    }
+  }
+
+  /// A snapshot for a file that could not be read at all (over the size limit, say).
+  public init(path: String, blob: String?, unreadable error: DocumentError) {
+    self.path = path
+    self.blob = blob
+    document = nil
+    documentError = error
+    spec = nil
+    problems = []
+  }
+
+  /// Resolves `hyperparameters: {from: FILE, key: K}` with the parameters file's content.
+  public mutating func resolveHyperparameters(with paramsData: Data?) {
+    guard case .file(let file, let key, _)? = spec?.hyperparameters else { return }
+    guard let paramsData else {
+      hyperparametersError = "parameters file '\(file)' does not exist in this commit"
+      return
+    }
+    do {
+      let root = try Document.parse(paramsData)
+      if let key {
+        var node: Node? = root
+        for part in key.split(separator: ".") { node = node?[String(part)] }
+        guard let found = node else {
+          hyperparametersError = "key '\(key)' is not in '\(file)'"
+          return
+        }
+        hyperparameters = JSONValue(found)
+      } else {
+        hyperparameters = JSONValue(root)
+      }
+    } catch let error as DocumentError {
+      hyperparametersError = "'\(file)' \(error.location): \(error.message)"
+    } catch {
+      hyperparametersError = "'\(file)': \(error)"
+    }
+  }
+}
+
+/// A spec file's change: before (nil: added) and after (nil: deleted).
+public struct ModelChange: Sendable {
+  public var path: String
+  public var old: SpecSnapshot?
+  public var new: SpecSnapshot?
+
+  public init(path: String, old: SpecSnapshot?, new: SpecSnapshot?) {
+    self.path = path
+    self.old = old
+    self.new = new
+  }
+}
+
+/// Any other changed file a rule may care about (data files, `.mlgit/`).
+public struct FileChange: Sendable {
+  public var path: String
+  public var oldBlob: String?
+  public var newBlob: String?
+  /// The first bytes of the new content (enough for a CSV header), when read.
+  public var newPrefix: Data?
+
+  public init(path: String, oldBlob: String?, newBlob: String?, newPrefix: Data? = nil) {
+    self.path = path
+    self.oldBlob = oldBlob
+    self.newBlob = newBlob
+    self.newPrefix = newPrefix
+  }
+}
+
+/// Who made a change, and which commit (nil: the staged change).
+public struct ChangeOrigin: Sendable {
+  public var commit: String?
+  public var authorName: String
+  public var authorEmail: String
+  public var time: Int64
+  public var summary: String
+
+  public init(commit: String?, authorName: String = "", authorEmail: String = "", time: Int64 = 0, summary: String = "") {
+    self.commit = commit
+    self.authorName = authorName
+    self.authorEmail = authorEmail
+    self.time = time
+    self.summary = summary
+  }
+}
+
+/// Everything one commit (or the staged index) changes that the policy looks at.
+public struct ChangeSet: Sendable {
+  public var origin: ChangeOrigin
+  public var specs: [ModelChange]
+  public var files: [FileChange]
+  /// True for a repository's root commit (it establishes the policy).
+  public var isRoot: Bool
+
+  public init(origin: ChangeOrigin, specs: [ModelChange], files: [FileChange] = [], isRoot: Bool = false) {
+    self.origin = origin
+    self.specs = specs
+    self.files = files
+    self.isRoot = isRoot
+  }
+}
+
+/// Where the check runs; rules with `enforce: push` only refuse at push time.
+public enum CheckStage: String, Sendable {
+  case commit, push, receive, range
+  public var isPushLike: Bool { self != .commit }
+}
+
+/// What a rule sees besides the change: the policy in force and where it runs.
+public struct PolicyContext: Sendable {
+  public var policy: EffectivePolicy
+  public var stage: CheckStage
+  /// The branch being committed to or pushed to (`main`), when known.
+  public var branch: String?
+
+  public init(policy: EffectivePolicy, stage: CheckStage, branch: String? = nil) {
+    self.policy = policy
+    self.stage = stage
+    self.branch = branch
+  }
+
+  public func severity(of rule: String) -> Severity { policy.severity(of: rule) }
+
+  /// True when the target branch is listed in `protected_branches`.
+  public var onProtectedBranch: Bool {
+    guard let branch else { return false }
+    let short = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst("refs/heads/".count)) : branch
+    return policy.protectedBranches.contains { Glob($0).matches(short) }
+  }
+}

@@ -1,0 +1,70 @@
+import MLSpec
+
+/// One result of a rule: what is wrong, where, and what to do.
+public struct Finding: Sendable, Equatable {
+  public var rule: String
+  public var severity: Severity
+  public var message: String
+  public var path: String
+  public var line: Int
+  public var column: Int
+  /// The commit the finding belongs to (nil for the staged change).
+  public var commit: String?
+  public var hint: String?
+
+  public init(rule: String, severity: Severity, message: String, path: String,
+              location: SourceLocation = .start, commit: String? = nil, hint: String? = nil) {
+    self.rule = rule
+    self.severity = severity
+    self.message = message
+    self.path = path
+    self.line = location.line
+    self.column = location.column
+    self.commit = commit
+    self.hint = hint
+  }
+
+  /// Orders findings by commit, path, line, column, rule for stable output.
+  public static func stableOrder(_ a: Finding, _ b: Finding) -> Bool {
+    (a.commit ?? "", a.path, a.line, a.column, a.rule, a.message) < (b.commit ?? "", b.path, b.line, b.column, b.rule, b.message)
+  }
+}
+
+/// A worked example in a rule's description; the examples run as unit tests.
+public struct RuleExample: Sendable {
+  /// The file the example puts in the change.
+  public var path: String
+  /// Its content after the change (nil: deleted).
+  public var content: String?
+  /// Its content before the change (nil: added).
+  public var parent: String?
+  /// `.mlgit/config.yml` in force, when the example needs one.
+  public var config: String?
+  /// Does the rule report a finding for this example?
+  public var triggers: Bool
+
+  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil, triggers: Bool) {
+    self.path = path
+    self.content = content
+    self.parent = parent
+    self.config = config
+    self.triggers = triggers
+  }
+}
+
+/// What a rule is, for `mlgit policy explain` and for the tests.
+public struct RuleDescription: Sendable {
+  public var id: String
+  public var summary: String
+  public var rationale: String
+  public var defaultSeverity: Severity
+  public var examples: [RuleExample]
+
+  public init(id: String, summary: String, rationale: String, defaultSeverity: Severity, examples: [RuleExample]) {
+    self.id = id
+    self.summary = summary
+    self.rationale = rationale
+    self.defaultSeverity = defaultSeverity
+    self.examples = examples
+  }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// A JSON value with a canonical text form: sorted keys, no spaces, integers
+/// without a fraction, so equal values print identically (for notes and hashes).
+public indirect enum JSONValue: Hashable, Sendable {
+  case null
+  case bool(Bool)
+  case int(Int)
+  case double(Double)
+  case string(String)
+  case array([JSONValue])
+  case object([String: JSONValue])
+
+  /// The canonical one-line JSON text.
+  public var canonical: String {
+    var out = ""
+    write(into: &out)
+    return out
+  }
+
+  func write(into out: inout String) {
+    switch self {
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .int(let i): out += String(i)
+    case .double(let d):
+      if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
+        out += String(Int(d)) + ".0"
+      } else if d.isFinite {
+        out += "\(d)"
+      } else {
+        out += "null"
+      }
+    case .string(let s): JSONValue.quote(s, into: &out)
+    case .array(let items):
+      out += "["
+      for (i, item) in items.enumerated() {
+        if i > 0 { out += "," }
+        item.write(into: &out)
+      }
+      out += "]"
+    case .object(let dict):
+      out += "{"
+      for (i, key) in dict.keys.sorted().enumerated() {
+        if i > 0 { out += "," }
+        JSONValue.quote(key, into: &out)
+        out += ":"
+        dict[key]?.write(into: &out)
+      }
+      out += "}"
+    }
+  }
+
+  static func quote(_ s: String, into out: inout String) {
+    out += "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.value < 0x20:
+        out += String(format: "\\u%04x", scalar.value)
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    out += "\""
+  }
+
+  /// Converts a document node to a value: numbers compare by value (0.05 == 0.050),
+  /// types stay distinct (1 is not "1").
+  public init(_ node: Node) {
+    switch node.value {
+    case .scalar(let text, let type):
+      switch type {
+      case .null: self = .null
+      case .bool: self = .bool(node.bool ?? false)
+      case .int: self = Node.parseInt(text).map(JSONValue.int) ?? .double(Double(text) ?? 0)
+      case .float: self = .double(Node.parseFloat(text) ?? .nan)
+      case .string: self = .string(text)
+      }
+    case .sequence(let items): self = .array(items.map(JSONValue.init))
+    case .mapping(let pairs):
+      var dict: [String: JSONValue] = [:]
+      for (key, value) in pairs { dict[key.scalarText ?? ""] = JSONValue(value) }
+      self = .object(dict)
+    }
+  }
+
+  /// Parses JSON text (for notes), keeping integers as integers.
+  public static func parse(_ text: String) throws -> JSONValue {
+    let object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+    return from(object)
+  }
+
+  static func from(_ any: Any) -> JSONValue {
+    switch any {
+    case is NSNull: return .null
+    case let n as NSNumber:
+      if CFGetTypeIDIfAvailable(n) { return .bool(n.boolValue) }
+      let d = n.doubleValue
+      if n.stringValue.contains(".") || n.stringValue.contains("e") || n.stringValue.contains("E") { return .double(d) }
+      return .int(n.intValue)
+    case let s as String: return .string(s)
+    case let a as [Any]: return .array(a.map(from))
+    case let o as [String: Any]: return .object(o.mapValues(from))
+    default: return .null
+    }
+  }
+
+  public subscript(key: String) -> JSONValue? {
+    if case .object(let dict) = self { return dict[key] }
+    return nil
+  }
+
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+
+  public var doubleValue: Double? {
+    switch self {
+    case .int(let i): return Double(i)
+    case .double(let d): return d
+    default: return nil
+    }
+  }
+
+  public var objectValue: [String: JSONValue]? {
+    if case .object(let o) = self { return o }
+    return nil
+  }
+}
+
+/// NSNumber booleans on Linux are distinguished by their objCType.
+private func CFGetTypeIDIfAvailable(_ number: NSNumber) -> Bool {
+  let type = String(cString: number.objCType)
+  return type == "c" || type == "B"
+}

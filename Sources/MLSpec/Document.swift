@@ -1,0 +1,146 @@
+import Foundation
+import Yams
+
+/// A problem in an input file that stops it from being read or judged.
+public struct DocumentError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public var location: SourceLocation
+  public var hint: String?
+
+  public init(_ message: String, at location: SourceLocation = .start, hint: String? = nil) {
+    self.message = message
+    self.location = location
+    self.hint = hint
+  }
+  public var description: String { "\(location): \(message)" }
+}
+
+/// Reads YAML and JSON documents into `Node` trees, refusing what is not text.
+public enum Document {
+  /// The largest spec or config mlgit reads (1 MiB); bigger files are refused, not read.
+  public static let sizeLimit = 1 << 20
+
+  /// Parses `data` as one YAML (or JSON, a subset) document.
+  public static func parse(_ data: Data) throws -> Node {
+    if data.count > sizeLimit {
+      throw DocumentError(
+        "file is \(data.count) bytes, over mlgit's \(sizeLimit)-byte limit for specs and configs",
+        hint: "keep specs small; put large data in files the spec points at")
+    }
+    if let nul = data.firstIndex(of: 0) {
+      let location = locationOf(offset: nul - data.startIndex, in: data)
+      throw DocumentError("binary content (a NUL byte) where a text document was expected", at: location,
+        hint: "specs must be UTF-8 YAML or JSON text")
+    }
+    guard var text = String(validatingUTF8Data: data) else {
+      let offset = firstInvalidUTF8Offset(data)
+      throw DocumentError("content is not valid UTF-8", at: locationOf(offset: offset, in: data),
+        hint: "save the file as UTF-8")
+    }
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      throw DocumentError("the document is empty", hint: "a spec needs at least apiVersion, name, version, owner, features and hyperparameters")
+    }
+    let root: Yams.Node?
+    do {
+      let parser = try Parser(yaml: text, resolver: .default, constructor: .default, encoding: .utf8)
+      root = try parser.singleRoot()
+    } catch let error as YamlError {
+      throw convert(error)
+    } catch {
+      throw DocumentError("cannot parse: \(error)")
+    }
+    guard let root else { throw DocumentError("the document is empty") }
+    return try convert(root, depth: 0)
+  }
+
+  static func convert(_ node: Yams.Node, depth: Int) throws -> Node {
+    let location = node.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? .start
+    if depth > 64 { throw DocumentError("nesting deeper than 64 levels", at: location) }
+    switch node {
+    case .scalar(let scalar):
+      let type: ScalarType
+      switch node.tag.rawValue {
+      case Tag.Name.int.rawValue: type = .int
+      case Tag.Name.float.rawValue: type = .float
+      case Tag.Name.bool.rawValue: type = .bool
+      case Tag.Name.null.rawValue: type = .null
+      default: type = .string
+      }
+      return Node(.scalar(scalar.string, type), at: location)
+    case .sequence(let sequence):
+      return Node(.sequence(try sequence.map { try convert($0, depth: depth + 1) }), at: location)
+    case .mapping(let mapping):
+      var pairs: [(key: Node, value: Node)] = []
+      var seen: [String: SourceLocation] = [:]
+      for (key, value) in mapping {
+        let keyNode = try convert(key, depth: depth + 1)
+        guard case .scalar(let keyText, _) = keyNode.value else {
+          throw DocumentError("mapping keys must be plain values, not lists or mappings", at: keyNode.location)
+        }
+        if let first = seen[keyText] {
+          throw DocumentError("duplicate key '\(keyText)' (first defined at line \(first.line))", at: keyNode.location,
+            hint: "remove one of the two; YAML keeps only one of them silently")
+        }
+        seen[keyText] = keyNode.location
+        pairs.append((keyNode, try convert(value, depth: depth + 1)))
+      }
+      return Node(.mapping(pairs), at: location)
+    case .alias:
+      throw DocumentError("YAML aliases are not supported in mlgit documents", at: location)
+    }
+  }
+
+  static func convert(_ error: YamlError) -> DocumentError {
+    switch error {
+    case .scanner(let context, let problem, let mark, _):
+      let where_ = context.map { " \($0.text)" } ?? ""
+      return DocumentError("malformed YAML: \(problem)\(where_)", at: SourceLocation(line: mark.line, column: mark.column))
+    case .parser(let context, let problem, let mark, _):
+      let where_ = context.map { " \($0.text)" } ?? ""
+      return DocumentError("malformed YAML: \(problem)\(where_)", at: SourceLocation(line: mark.line, column: mark.column))
+    case .composer(let context, let problem, let mark, _):
+      let where_ = context.map { " \($0.text)" } ?? ""
+      return DocumentError("malformed YAML: \(problem)\(where_)", at: SourceLocation(line: mark.line, column: mark.column))
+    case .reader(let problem, let offset, _, _):
+      return DocumentError("unreadable text: \(problem)", at: SourceLocation(line: 1, column: (offset ?? 0) + 1))
+    default:
+      return DocumentError("malformed YAML: \(error)")
+    }
+  }
+
+  static func locationOf(offset: Int, in data: Data) -> SourceLocation {
+    var line = 1, column = 1
+    for byte in data.prefix(offset) {
+      if byte == 10 {
+        line += 1
+        column = 1
+      } else if byte & 0xC0 != 0x80 {
+        column += 1
+      }
+    }
+    return SourceLocation(line: line, column: column)
+  }
+
+  static func firstInvalidUTF8Offset(_ data: Data) -> Int {
+    var offset = 0
+    let bytes = [UInt8](data)
+    while offset < bytes.count {
+      let byte = bytes[offset]
+      let length: Int
+      if byte < 0x80 { length = 1 } else if byte >> 5 == 0x6 { length = 2 } else if byte >> 4 == 0xE { length = 3 } else if byte >> 3 == 0x1E { length = 4 } else { return offset }
+      if offset + length > bytes.count { return offset }
+      if String(validatingUTF8Data: Data(bytes[offset..<offset + length])) == nil { return offset }
+      offset += length
+    }
+    return offset
+  }
+}
+
+extension String {
+  /// Decodes UTF-8, returning nil (instead of repairing) when the bytes are invalid.
+  init?(validatingUTF8Data data: Data) {
+    guard let text = String(data: data, encoding: .utf8) else { return nil }
+    self = text
+  }
+}

@@ -1,0 +1,3 @@
+import MLGitCommands
+
+MLGitMain.main()
