@@ -32,7 +32,7 @@ let package = Package(
     .testTarget(name: "MLSpecTests", dependencies: ["MLSpec"]),
     .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec"]),
     .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["GitKit"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["mlgit"]),
   ],
   swiftLanguageModes: [.v5]
 )
