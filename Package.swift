@@ -18,7 +18,8 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]
     ),
-    .target(name: "GitKit", dependencies: ["CLibGit2"]),
+    .target(name: "CMLGitSupport"),
+    .target(name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport"]),
     .target(name: "MLSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
     .target(name: "MLPolicy", dependencies: ["MLSpec"]),
     .target(
@@ -28,7 +29,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "mlgit", dependencies: ["MLGitCommands"]),
+    .executableTarget(
+      name: "mlgit", dependencies: ["MLGitCommands"],
+      // Exports CMLGitSupport's interposer so libgit2 binds to it (see mlgit_support.h).
+      linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"])]),
     .testTarget(name: "MLSpecTests", dependencies: ["MLSpec"]),
     .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec"]),
     .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),

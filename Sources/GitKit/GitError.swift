@@ -1,4 +1,5 @@
 import CLibGit2
+import CMLGitSupport
 
 /// An error reported by libgit2 (or by GitKit itself), with the return code and message.
 public struct GitError: Error, CustomStringConvertible, Sendable {
@@ -46,7 +47,10 @@ func check(_ code: Int32, _ what: @autoclosure () -> String) throws {
 /// libgit2's global state, initialised once per process.
 enum LibGit2 {
   static let initialized: Bool = {
+    // No network goes through libgit2, so its CA bundle load is skipped (see mlgit_support.h).
+    mlgit_ca_bundle_set_enabled(0)
     git_libgit2_init()
+    git_error_clear()
     return true
   }()
 

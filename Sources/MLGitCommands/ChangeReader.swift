@@ -21,7 +21,7 @@ struct ChangeReader {
 
   /// Where the new side of a change lives, to resolve `hyperparameters: {from: …}`.
   enum NewSide {
-    case index(Index)
+    case index(path: String)
     case gitIndex(GitCommandLine)
     case tree(OID?)
   }
@@ -33,9 +33,8 @@ struct ChangeReader {
     var side: NewSide
     if FileManager.default.fileExists(atPath: indexPath) {
       do {
-        let index = try Index.open(path: indexPath)
-        deltas = try repository.diff(tree: headTree, index: index, prefixes: prefixes)
-        side = .index(index)
+        deltas = try repository.stagedDeltas(indexPath: indexPath, tree: headTree, prefixes: prefixes)
+        side = .index(path: indexPath)
       } catch is IndexUnreadable {
         // Split or sparse indexes: git reads them for us.
         let git = GitCommandLine(directory: repository.workingDirectory)
@@ -120,8 +119,8 @@ struct ChangeReader {
   func readNewFile(_ path: String, side: NewSide) throws -> Data? {
     switch side {
     case .tree(let tree): return try readTreeFile(path, tree: tree)
-    case .index(let index):
-      guard let entry = index.entry(at: path), entry.isBlob else { return nil }
+    case .index(let indexPath):
+      guard let entry = try IndexFile(path: indexPath, prefixes: [path]).entries[path], entry.isBlob else { return nil }
       return try? repository.blob(entry.id, limit: Document.sizeLimit)
     case .gitIndex(let git):
       let output = try git.run(["rev-parse", "--verify", "--quiet", ":\(path)"])

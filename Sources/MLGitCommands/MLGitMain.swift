@@ -46,7 +46,7 @@ public enum MLGitMain {
   public static func main(_ arguments: [String]? = nil) -> Never {
     setvbuf(stdout, nil, _IOFBF, 1 << 16)
     do {
-      var command = try MLGit.parseAsRoot(arguments)
+      var command = try hookFastPath(arguments) ?? MLGit.parseAsRoot(arguments)
       try command.run()
       exit(0)
     } catch let failure as CommandFailure {
@@ -71,6 +71,18 @@ public enum MLGitMain {
       // ArgumentParser's usage errors (64) become PRODUCT.md's 2.
       finish(message, code == .validationFailure || code.rawValue == 64 ? .usage : (code == .failure ? .usage : .system))
     }
+  }
+
+  /// `mlgit hook NAME ARGS…` runs on every commit and push: skip ArgumentParser's
+  /// generic parsing (a few milliseconds of runtime type lookups) for it.
+  static func hookFastPath(_ arguments: [String]?) -> ParsableCommand? {
+    let args = arguments ?? Array(CommandLine.arguments.dropFirst())
+    guard args.count >= 2, args[0] == "hook", !args[1].hasPrefix("-"), !args.contains("--help"), !args.contains("-h")
+    else { return nil }
+    var command = HookCommand()
+    command.name = args[1]
+    command.hookArguments = Array(args.dropFirst(2))
+    return command
   }
 
   static func finish(_ message: String, _ status: ExitStatus) -> Never {

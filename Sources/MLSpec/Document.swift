@@ -43,7 +43,8 @@ public enum Document {
     }
     let root: Yams.Node?
     do {
-      let parser = try Parser(yaml: text, resolver: .default, constructor: .default, encoding: .utf8)
+      // The basic resolver leaves plain scalars untyped; ScalarResolver types them.
+      let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
       root = try parser.singleRoot()
     } catch let error as YamlError {
       throw convert(error)
@@ -60,12 +61,15 @@ public enum Document {
     switch node {
     case .scalar(let scalar):
       let type: ScalarType
-      switch node.tag.rawValue {
+      switch scalar.tag.rawValue {
       case Tag.Name.int.rawValue: type = .int
       case Tag.Name.float.rawValue: type = .float
       case Tag.Name.bool.rawValue: type = .bool
       case Tag.Name.null.rawValue: type = .null
-      default: type = .string
+      case Tag.Name.str.rawValue: type = .string
+      default:
+        // Quoted scalars are strings; plain ones are resolved by their text.
+        type = scalar.style == .plain ? ScalarResolver.resolve(scalar.string) : .string
       }
       return Node(.scalar(scalar.string, type), at: location)
     case .sequence(let sequence):

@@ -112,6 +112,7 @@ public struct Node: Sendable {
     let cleaned = text.replacingOccurrences(of: "_", with: "")
     if cleaned.hasPrefix("0x") { return Int(cleaned.dropFirst(2), radix: 16) }
     if cleaned.hasPrefix("0o") { return Int(cleaned.dropFirst(2), radix: 8) }
+    if cleaned.hasPrefix("0b") { return Int(cleaned.dropFirst(2), radix: 2) }
     return Int(cleaned)
   }
 

@@ -1,0 +1,49 @@
+#ifndef MLGIT_SUPPORT_H
+#define MLGIT_SUPPORT_H
+
+/*
+ * Debian's libgit2 parses the whole system CA bundle with mbedTLS inside
+ * git_libgit2_init(): about 10 ms, as long as the rest of a pre-commit hook.
+ * mlgit never talks to a network through libgit2 (fetch and push go through
+ * the git command line), so by default it skips that load. Call
+ * mlgit_ca_bundle_set_enabled(1) before initialising libgit2 to load it.
+ */
+void mlgit_ca_bundle_set_enabled(int enabled);
+
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One index entry kept by mlgit_index_scan (pointers valid during the callback only). */
+typedef struct {
+  const char *path;
+  size_t path_length;
+  uint32_t mode;
+  const unsigned char *oid; /* 20 bytes */
+} mlgit_index_entry;
+
+/* Reasons mlgit_index_scan gives up; callers then ask git to read the index. */
+enum {
+  MLGIT_INDEX_OK = 0,
+  MLGIT_INDEX_NOT_AN_INDEX = -1,
+  MLGIT_INDEX_BAD_VERSION = -2,
+  MLGIT_INDEX_TRUNCATED = -3,
+  MLGIT_INDEX_SPARSE = -4,
+  MLGIT_INDEX_SPLIT = -5,
+  MLGIT_INDEX_REQUIRED_EXTENSION = -6,
+  MLGIT_INDEX_NO_MEMORY = -7,
+};
+
+typedef void (*mlgit_index_visit)(const mlgit_index_entry *entry, void *payload);
+
+/*
+ * Scans a git index file (versions 2-4) in memory and calls `visit` for each
+ * stage-0, non-intent-to-add entry whose path equals one of `prefixes` or lies
+ * under it as a folder (an empty prefix keeps everything). Checks the
+ * extensions, so split and sparse indexes are reported instead of misread.
+ * A plain loop in C: a hook scans 100,000 entries to keep a handful.
+ */
+int mlgit_index_scan(const unsigned char *data, size_t length,
+                     const char *const *prefixes, const size_t *prefix_lengths, size_t prefix_count,
+                     mlgit_index_visit visit, void *payload);

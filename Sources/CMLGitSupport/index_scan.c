@@ -1,0 +1,126 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "mlgit_support.h"
+
+static uint32_t be32(const unsigned char *p) {
+  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static uint16_t be16(const unsigned char *p) { return (uint16_t)((p[0] << 8) | p[1]); }
+
+static int wanted(const char *path, size_t length, const char *const *prefixes, const size_t *lengths,
+                  size_t count, const unsigned char *first_bytes) {
+  if (length == 0 || !first_bytes[(unsigned char)path[0]]) return 0;
+  for (size_t i = 0; i < count; i++) {
+    size_t n = lengths[i];
+    if (n == 0) return 1;
+    if (length >= n && memcmp(path, prefixes[i], n) == 0 && (length == n || path[n] == '/')) return 1;
+  }
+  return 0;
+}
+
+int mlgit_index_scan(const unsigned char *data, size_t length,
+                     const char *const *prefixes, const size_t *prefix_lengths, size_t prefix_count,
+                     mlgit_index_visit visit, void *payload) {
+  if (length < 12 + 20 || memcmp(data, "DIRC", 4) != 0) return MLGIT_INDEX_NOT_AN_INDEX;
+  uint32_t version = be32(data + 4);
+  if (version < 2 || version > 4) return MLGIT_INDEX_BAD_VERSION;
+  uint32_t count = be32(data + 8);
+  size_t end = length - 20; /* trailing checksum */
+  size_t offset = 12;
+
+  /* Most entries share no first byte with any prefix: a table lookup rejects them. */
+  unsigned char first_bytes[256];
+  memset(first_bytes, 0, sizeof first_bytes);
+  for (size_t i = 0; i < prefix_count; i++) {
+    if (prefix_lengths[i] == 0) memset(first_bytes, 1, sizeof first_bytes);
+    else first_bytes[(unsigned char)prefixes[i][0]] = 1;
+  }
+
+  char *previous = NULL; /* version 4: the previous entry's path */
+  size_t previous_length = 0, previous_capacity = 0;
+  int status = MLGIT_INDEX_OK;
+
+  for (uint32_t n = 0; n < count; n++) {
+    if (offset + 62 > end) { status = MLGIT_INDEX_TRUNCATED; goto done; }
+    const unsigned char *entry = data + offset;
+    uint32_t mode = be32(entry + 24);
+    uint16_t flags = be16(entry + 60);
+    size_t header = 62;
+    uint16_t extended = 0;
+    if (flags & 0x4000) {
+      if (version < 3 || offset + 64 > end) { status = MLGIT_INDEX_TRUNCATED; goto done; }
+      extended = be16(entry + 62);
+      header = 64;
+    }
+    if (mode == 040000) { status = MLGIT_INDEX_SPARSE; goto done; }
+    int stage = (flags >> 12) & 0x3;
+    size_t name = offset + header;
+    const char *path;
+    size_t path_length;
+    if (version == 4) {
+      /* Path compressed against the previous entry: strip N bytes, append a suffix. */
+      size_t cursor = name;
+      if (cursor >= end) { status = MLGIT_INDEX_TRUNCATED; goto done; }
+      unsigned char byte = data[cursor++];
+      size_t strip = byte & 0x7F;
+      while (byte & 0x80) {
+        if (cursor >= end) { status = MLGIT_INDEX_TRUNCATED; goto done; }
+        byte = data[cursor++];
+        strip = ((strip + 1) << 7) | (byte & 0x7F);
+      }
+      const unsigned char *nul = memchr(data + cursor, 0, end - cursor);
+      if (nul == NULL || strip > previous_length) { status = MLGIT_INDEX_TRUNCATED; goto done; }
+      size_t suffix = (size_t)(nul - (data + cursor));
+      size_t needed = previous_length - strip + suffix;
+      if (needed + 1 > previous_capacity) {
+        size_t capacity = (needed + 1) * 2;
+        char *grown = realloc(previous, capacity);
+        if (grown == NULL) { status = MLGIT_INDEX_NO_MEMORY; goto done; }
+        previous = grown;
+        previous_capacity = capacity;
+      }
+      memcpy(previous + previous_length - strip, data + cursor, suffix);
+      previous_length = needed;
+      previous[previous_length] = 0;
+      path = previous;
+      path_length = previous_length;
+      offset = cursor + suffix + 1;
+    } else {
+      path = (const char *)(data + name);
+      path_length = flags & 0x0FFF;
+      if (path_length == 0x0FFF) {
+        /* The length field saturates at 4095: find the NUL. */
+        const unsigned char *nul = memchr(data + name, 0, end - name);
+        if (nul == NULL) { status = MLGIT_INDEX_TRUNCATED; goto done; }
+        path_length = (size_t)(nul - (data + name));
+      }
+      if (name + path_length >= end) { status = MLGIT_INDEX_TRUNCATED; goto done; }
+      /* Entries are padded with 1-8 NULs to a multiple of 8 bytes. */
+      offset += (header + path_length + 8) & ~(size_t)7;
+    }
+    if (stage == 0 && !(extended & 0x2000) &&
+        wanted(path, path_length, prefixes, prefix_lengths, prefix_count, first_bytes)) {
+      mlgit_index_entry kept = {path, path_length, mode, entry + 40};
+      visit(&kept, payload);
+    }
+  }
+
+  /* Extensions: a required one (lowercase signature) changes what the entries mean. */
+  while (offset + 8 <= end) {
+    unsigned char first = data[offset];
+    uint32_t size = be32(data + offset + 4);
+    if (first >= 'a' && first <= 'z') {
+      if (memcmp(data + offset, "link", 4) == 0) status = MLGIT_INDEX_SPLIT;
+      else if (memcmp(data + offset, "sdir", 4) == 0) status = MLGIT_INDEX_SPARSE;
+      else status = MLGIT_INDEX_REQUIRED_EXTENSION;
+      goto done;
+    }
+    offset += 8 + (size_t)size;
+  }
+
+done:
+  free(previous);
+  return status;
+}

@@ -1,0 +1,86 @@
+# Shared helpers for mlgit's benchmark scripts (sourced, not run).
+# Timing: each command runs $BENCH_RUNS times, interleaved with its git baseline so
+# both see the same machine state; the median wall time is reported.
+
+BENCH_RUNS=${BENCH_RUNS:-15}
+BENCH_ROOT=${BENCH_ROOT:-${TMPDIR:-/tmp}/mlgit-bench}
+
+# The mlgit binary to measure: $MLGIT, else a release build of this checkout.
+bench_mlgit() {
+  if [ -n "${MLGIT:-}" ]; then echo "$MLGIT"; return; fi
+  local root; root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  (cd "$root" && swift build -c release --product mlgit >&2)
+  echo "$(cd "$root" && swift build -c release --show-bin-path)/mlgit"
+}
+
+# An isolated git environment: no user or system config.
+bench_isolate() {
+  export HOME="$BENCH_ROOT/home"
+  mkdir -p "$HOME"
+  export GIT_CONFIG_NOSYSTEM=1
+  export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
+  export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
+  export NO_COLOR=1
+}
+
+now_ns() { date +%s%N; }
+
+# median_ms CMD... : runs CMD once and prints its wall time in ms (stdout of CMD discarded).
+time_once_ms() {
+  local start end
+  start=$(now_ns)
+  "$@" >/dev/null 2>&1 || true
+  end=$(now_ns)
+  echo $(( (end - start) / 1000 ))
+}
+
+# median of microsecond values given as arguments, printed in ms with 1 decimal.
+median_ms() {
+  printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; printf "%.1f", m/1000}'
+}
+
+# compare LABEL -- MLGIT_CMD... -- GIT_CMD... : interleaved runs, prints a table row.
+compare() {
+  local label=$1; shift; shift
+  local ours=() theirs=()
+  while [ "$1" != "--" ]; do ours+=("$1"); shift; done
+  shift
+  theirs=("$@")
+  local a=() b=() i
+  "${ours[@]}" >/dev/null 2>&1 || true   # warm the page cache for both
+  "${theirs[@]}" >/dev/null 2>&1 || true
+  for ((i = 0; i < BENCH_RUNS; i++)); do
+    a+=("$(time_once_ms "${ours[@]}")")
+    b+=("$(time_once_ms "${theirs[@]}")")
+  done
+  local ma mb
+  ma=$(median_ms "${a[@]}")
+  mb=$(median_ms "${b[@]}")
+  printf '| %s | %s ms | %s ms | %sx |\n' "$label" "$ma" "$mb" "$(awk -v a="$ma" -v b="$mb" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
+}
+
+# instructions CMD... : instructions the command executes, counted by callgrind
+# (repeatable whatever else the machine is doing). Needs valgrind; prints "-" without it.
+instructions() {
+  command -v valgrind >/dev/null 2>&1 || { echo "-"; return; }
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+    awk '/refs:/ {gsub(",", "", $NF); print $NF}' | tail -1
+}
+
+# A copy of a binary without DWARF 5 debug info, which valgrind 3.19 cannot read.
+valgrind_copy() {
+  local out="$BENCH_ROOT/$(basename "$1")-nodebug"
+  strip --strip-debug -o "$out" "$1" && echo "$out"
+}
+
+# compare_instructions LABEL -- MLGIT_CMD... -- GIT_CMD... : a table row of instruction counts.
+compare_instructions() {
+  local label=$1; shift; shift
+  local ours=()
+  while [ "$1" != "--" ]; do ours+=("$1"); shift; done
+  shift
+  local a b
+  a=$(instructions "${ours[@]}")
+  b=$(instructions "$@")
+  printf '| %s | %s | %s | %sx |\n' "$label" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
+}

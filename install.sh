@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# mlgit's installer.
+#   ./install.sh              install libgit2-dev if missing, build in release mode,
+#                             install mlgit into $PREFIX/bin (default /usr/local)
+#   ./install.sh --test       install the same dependencies, build and run the whole test suite
+#   ./install.sh --uninstall  remove what ./install.sh installed
+# Running it again is harmless.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PREFIX=${PREFIX:-/usr/local}
+mode=install
+case "${1:-}" in
+  "") ;;
+  --test) mode=test ;;
+  --uninstall) mode=uninstall ;;
+  -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "install.sh: unknown option '$1' (use --test, --uninstall or nothing)" >&2; exit 2 ;;
+esac
+
+say() { printf 'install.sh: %s\n' "$*"; }
+
+# libgit2 (headers and pkg-config file) and pkg-config itself, from Debian's packages.
+ensure_system_dependencies() {
+  if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libgit2 2>/dev/null; then
+    say "libgit2 $(pkg-config --modversion libgit2) found"
+    return
+  fi
+  local packages="libgit2-dev pkg-config"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo="sudo"
+    else
+      echo "install.sh: mlgit needs libgit2-dev and pkg-config. Install them with:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y $packages" >&2
+      exit 1
+    fi
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install.sh: no apt-get here; install libgit2 (1.5 or later) with its pkg-config file and pkg-config, then run me again" >&2
+    exit 1
+  fi
+  say "installing $packages with apt-get"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $packages >/dev/null
+  pkg-config --exists libgit2 || { echo "install.sh: libgit2 still not found after apt-get" >&2; exit 1; }
+}
+
+ensure_toolchain() {
+  command -v swift >/dev/null 2>&1 || { echo "install.sh: swift is not on PATH; install Swift 6 first" >&2; exit 1; }
+  command -v git >/dev/null 2>&1 || { echo "install.sh: git is not on PATH" >&2; exit 1; }
+}
+
+case "$mode" in
+  install)
+    ensure_toolchain
+    ensure_system_dependencies
+    say "building mlgit (release)"
+    swift build -c release --static-swift-stdlib --product mlgit
+    bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/mlgit
+    mkdir -p "$PREFIX/bin"
+    install -m 0755 "$bin" "$PREFIX/bin/mlgit"
+    say "installed $PREFIX/bin/mlgit ($("$PREFIX/bin/mlgit" --version))"
+    ;;
+  test)
+    ensure_toolchain
+    ensure_system_dependencies
+    swift build --build-tests
+    swift test
+    ;;
+  uninstall)
+    if [ -e "$PREFIX/bin/mlgit" ]; then
+      rm -f "$PREFIX/bin/mlgit"
+      say "removed $PREFIX/bin/mlgit (hooks in your repositories stay; run 'mlgit uninstall' in each first to remove them)"
+    else
+      say "nothing to remove at $PREFIX/bin/mlgit"
+    fi
+    ;;
+esac
