@@ -20,9 +20,70 @@ static int wanted(const char *path, size_t length, const char *const *prefixes, 
   return 0;
 }
 
+/* True when `path` is a prefix, lies under one, or (for reading the cache tree) is above one. */
+static int related(const char *path, size_t length, const char *const *prefixes, const size_t *lengths, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    size_t n = lengths[i];
+    if (n == 0 || length == 0) return 1;
+    size_t shorter = length < n ? length : n;
+    if (memcmp(path, prefixes[i], shorter) != 0) continue;
+    if (length == n) return 1;
+    if (length > n && path[n] == '/') return 1;
+    if (length < n && prefixes[i][length] == '/') return 1;
+  }
+  return 0;
+}
+
+typedef struct {
+  const unsigned char *data;
+  size_t end;
+  char path[4096];
+  const char *const *prefixes;
+  const size_t *prefix_lengths;
+  size_t prefix_count;
+  mlgit_index_visit_tree visit;
+  void *payload;
+} tree_reader;
+
+/* One cache-tree node and, recursively, its subtrees (written in pre-order). */
+static int read_tree_node(tree_reader *r, size_t *offset, size_t parent_length, int depth) {
+  if (depth > 256) return MLGIT_INDEX_TRUNCATED;
+  const unsigned char *nul = memchr(r->data + *offset, 0, r->end - *offset);
+  if (nul == NULL) return MLGIT_INDEX_TRUNCATED;
+  size_t component = (size_t)(nul - (r->data + *offset));
+  size_t length = parent_length;
+  if (component > 0) {
+    size_t extra = (parent_length > 0 ? 1 : 0) + component;
+    if (parent_length + extra >= sizeof r->path) return MLGIT_INDEX_TRUNCATED;
+    if (parent_length > 0) r->path[length++] = '/';
+    memcpy(r->path + length, r->data + *offset, component);
+    length += component;
+  }
+  *offset += component + 1;
+  /* The counts line must end inside the extension before strtol reads it. */
+  if (*offset >= r->end || memchr(r->data + *offset, '\n', r->end - *offset) == NULL) return MLGIT_INDEX_TRUNCATED;
+  char *after = NULL;
+  long entries = strtol((const char *)(r->data + *offset), &after, 10);
+  if (after == NULL || *after != ' ') return MLGIT_INDEX_TRUNCATED;
+  long subtrees = strtol(after + 1, &after, 10);
+  if (*after != '\n' || subtrees < 0) return MLGIT_INDEX_TRUNCATED;
+  *offset = (size_t)((const unsigned char *)after - r->data) + 1;
+  if (entries >= 0) {
+    if (*offset + 20 > r->end) return MLGIT_INDEX_TRUNCATED;
+    if (related(r->path, length, r->prefixes, r->prefix_lengths, r->prefix_count))
+      r->visit(r->path, length, r->data + *offset, r->payload);
+    *offset += 20;
+  }
+  for (long i = 0; i < subtrees; i++) {
+    int status = read_tree_node(r, offset, length, depth + 1);
+    if (status != MLGIT_INDEX_OK) return status;
+  }
+  return MLGIT_INDEX_OK;
+}
+
 int mlgit_index_scan(const unsigned char *data, size_t length,
                      const char *const *prefixes, const size_t *prefix_lengths, size_t prefix_count,
-                     mlgit_index_visit visit, void *payload) {
+                     mlgit_index_visit visit, mlgit_index_visit_tree visit_tree, void *payload) {
   if (length < 12 + 20 || memcmp(data, "DIRC", 4) != 0) return MLGIT_INDEX_NOT_AN_INDEX;
   uint32_t version = be32(data + 4);
   if (version < 2 || version > 4) return MLGIT_INDEX_BAD_VERSION;
@@ -116,6 +177,19 @@ int mlgit_index_scan(const unsigned char *data, size_t length,
       else if (memcmp(data + offset, "sdir", 4) == 0) status = MLGIT_INDEX_SPARSE;
       else status = MLGIT_INDEX_REQUIRED_EXTENSION;
       goto done;
+    }
+    if (visit_tree != NULL && memcmp(data + offset, "TREE", 4) == 0 && offset + 8 + size <= end) {
+      tree_reader reader;
+      reader.data = data;
+      reader.end = offset + 8 + size;
+      reader.prefixes = prefixes;
+      reader.prefix_lengths = prefix_lengths;
+      reader.prefix_count = prefix_count;
+      reader.visit = visit_tree;
+      reader.payload = payload;
+      size_t cursor = offset + 8;
+      /* A damaged cache tree is only an optimisation lost: ignore it. */
+      if (size > 0) (void)read_tree_node(&reader, &cursor, 0, 0);
     }
     offset += 8 + (size_t)size;
   }

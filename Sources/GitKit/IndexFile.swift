@@ -13,6 +13,9 @@ import Foundation
 public struct IndexFile {
   /// Stage-0 entries under the prefixes, by path.
   public let entries: [String: TreeEntry]
+  /// Folders at, under or above the prefixes whose tree id the index caches
+  /// (its cache-tree extension): the tree a commit would record for them.
+  public let cachedTrees: [String: OID]
 
   /// Reads the index at `path`, keeping regular entries whose path is under one of
   /// `prefixes` ("" keeps everything). Intent-to-add entries are not committed, so skipped.
@@ -20,12 +23,14 @@ public struct IndexFile {
     guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
       throw IndexUnreadable(path: path, reason: "cannot read the file")
     }
-    entries = try data.withUnsafeBytes { raw in
+    let collector = try data.withUnsafeBytes { raw in
       try IndexFile.parse(raw, path: path, prefixes: prefixes)
     }
+    entries = collector.entries
+    cachedTrees = collector.trees
   }
 
-  static func parse(_ raw: UnsafeRawBufferPointer, path: String, prefixes: [String]) throws -> [String: TreeEntry] {
+  static func parse(_ raw: UnsafeRawBufferPointer, path: String, prefixes: [String]) throws -> EntryCollector {
     guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
       throw IndexUnreadable(path: path, reason: "empty file")
     }
@@ -43,6 +48,12 @@ public struct IndexFile {
           var oid = git_oid()
           withUnsafeMutableBytes(of: &oid.id) { $0.copyMemory(from: UnsafeRawBufferPointer(start: entry.pointee.oid, count: 20)) }
           collector.entries[path] = TreeEntry(path: path, id: OID(oid), mode: entry.pointee.mode)
+        }, { path, length, oid, payload in
+          guard let path, let oid, let payload else { return }
+          let collector = Unmanaged<EntryCollector>.fromOpaque(payload).takeUnretainedValue()
+          var id = git_oid()
+          withUnsafeMutableBytes(of: &id.id) { $0.copyMemory(from: UnsafeRawBufferPointer(start: oid, count: 20)) }
+          collector.trees[String(decoding: UnsafeRawBufferPointer(start: path, count: length), as: UTF8.self)] = OID(id)
         }, Unmanaged.passUnretained(collector).toOpaque())
       }
     }
@@ -59,27 +70,45 @@ public struct IndexFile {
       }
       throw IndexUnreadable(path: path, reason: reason)
     }
-    return collector.entries
+    return collector
   }
 }
 
-/// Receives the entries the C scanner keeps.
-private final class EntryCollector {
+/// Receives the entries and cached trees the C scanner keeps.
+final class EntryCollector {
   var entries: [String: TreeEntry] = [:]
+  var trees: [String: OID] = [:]
 }
 
 extension Repository {
   /// Blob entries of a tree under folder `prefixes` ("" keeps everything), walking
   /// only the subtrees that can hold them.
   public func treeEntries(_ treeID: OID?, prefixes: [String]) throws -> [String: TreeEntry] {
+    var unchanged = Set<String>()
+    return try treeEntries(treeID, prefixes: prefixes, skipping: [:], skipped: &unchanged)
+  }
+
+  /// As `treeEntries(_:prefixes:)`, but folders whose tree id equals `skipping[folder]`
+  /// are not read; they are added to `skipped`.
+  func treeEntries(_ treeID: OID?, prefixes: [String], skipping: [String: OID], skipped: inout Set<String>) throws
+    -> [String: TreeEntry]
+  {
     guard let treeID else { return [:] }
     var result: [String: TreeEntry] = [:]
+    if skipping[""] == treeID {
+      skipped.insert("")
+      return result
+    }
     for prefix in Repository.minimalPrefixes(prefixes) {
       if prefix.isEmpty {
-        try collect(tree: treeID, base: "", into: &result)
+        try collect(tree: treeID, base: "", skipping: skipping, skipped: &skipped, into: &result)
       } else if let entry = try entry(at: prefix, inTree: treeID) {
         if entry.mode == 0o040000 {
-          try collect(tree: entry.id, base: prefix + "/", into: &result)
+          if skipping[prefix] == entry.id {
+            skipped.insert(prefix)
+            continue
+          }
+          try collect(tree: entry.id, base: prefix + "/", skipping: skipping, skipped: &skipped, into: &result)
         } else {
           result[prefix] = entry
         }
@@ -88,7 +117,8 @@ extension Repository {
     return result
   }
 
-  private func collect(tree id: OID, base: String, into result: inout [String: TreeEntry]) throws {
+  private func collect(tree id: OID, base: String, skipping: [String: OID], skipped: inout Set<String>,
+                       into result: inout [String: TreeEntry]) throws {
     let tree = try lookupTree(id)
     defer { git_tree_free(tree) }
     for index in 0..<git_tree_entrycount(tree) {
@@ -97,7 +127,11 @@ extension Repository {
       let mode = git_tree_entry_filemode(entry).rawValue
       let oid = OID(git_tree_entry_id(entry))
       if mode == 0o040000 {
-        try collect(tree: oid, base: path + "/", into: &result)
+        if !skipping.isEmpty, skipping[path] == oid {
+          skipped.insert(path)
+          continue
+        }
+        try collect(tree: oid, base: path + "/", skipping: skipping, skipped: &skipped, into: &result)
       } else {
         result[path] = TreeEntry(path: path, id: oid, mode: mode)
       }
@@ -109,8 +143,12 @@ extension Repository {
   /// does not read). Submodule entries are left out, as `git diff --ignore-submodules` does.
   public func stagedDeltas(indexPath: String, tree: OID?, prefixes: [String]) throws -> [FileDelta] {
     let scopes = Repository.minimalPrefixes(prefixes)
-    let staged = try IndexFile(path: indexPath, prefixes: scopes).entries
-    let committed = try treeEntries(tree, prefixes: scopes)
+    let index = try IndexFile(path: indexPath, prefixes: scopes)
+    // Folders whose cached tree matches the committed one hold no staged change
+    // (git's own diff relies on the same cache); read neither side of them.
+    var unchanged = Set<String>()
+    let committed = try treeEntries(tree, prefixes: scopes, skipping: index.cachedTrees, skipped: &unchanged)
+    let staged = unchanged.isEmpty ? index.entries : Repository.removingEntries(of: index.entries, inside: unchanged)
     var deltas: [FileDelta] = []
     for path in Set(staged.keys).union(committed.keys) {
       let old = committed[path], new = staged[path]
@@ -126,5 +164,20 @@ extension Repository {
         oldMode: old?.mode ?? 0, newMode: new?.mode ?? 0))
     }
     return deltas.sorted { $0.path < $1.path }
+  }
+
+  /// The entries not under any of the folders ("" is the root). Compares UTF-8
+  /// bytes with memcmp: Character-wise string work costs more than the whole scan.
+  static func removingEntries(of entries: [String: TreeEntry], inside folders: Set<String>) -> [String: TreeEntry] {
+    if folders.contains("") { return [:] }
+    let prefixes: [[UInt8]] = folders.map { Array($0.utf8) + [UInt8(ascii: "/")] }
+    return entries.filter { path, _ in
+      var path = path
+      return !path.withUTF8 { bytes in
+        prefixes.contains { prefix in
+          bytes.count > prefix.count && memcmp(bytes.baseAddress!, prefix, prefix.count) == 0
+        }
+      }
+    }
   }
 }

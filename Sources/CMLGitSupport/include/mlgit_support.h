@@ -37,13 +37,19 @@ enum {
 
 typedef void (*mlgit_index_visit)(const mlgit_index_entry *entry, void *payload);
 
+/* A valid cache-tree node (the TREE extension): the tree id the index holds for a folder. */
+typedef void (*mlgit_index_visit_tree)(const char *path, size_t path_length, const unsigned char *oid, void *payload);
+
 /*
  * Scans a git index file (versions 2-4) in memory and calls `visit` for each
  * stage-0, non-intent-to-add entry whose path equals one of `prefixes` or lies
  * under it as a folder (an empty prefix keeps everything). Checks the
  * extensions, so split and sparse indexes are reported instead of misread.
+ * When `visit_tree` is set, also reports the valid cache-tree nodes at or under
+ * the prefixes: a folder whose cached tree id equals the committed one has no
+ * staged change, so neither side of it need be read.
  * A plain loop in C: a hook scans 100,000 entries to keep a handful.
  */
 int mlgit_index_scan(const unsigned char *data, size_t length,
                      const char *const *prefixes, const size_t *prefix_lengths, size_t prefix_count,
-                     mlgit_index_visit visit, void *payload);
+                     mlgit_index_visit visit, mlgit_index_visit_tree visit_tree, void *payload);
