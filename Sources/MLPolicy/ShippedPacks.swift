@@ -29,16 +29,16 @@ protected_attributes:
   race: [race, racial, caucasian, african american, asian american, native american, american indian,
     alaska native, pacific islander, native hawaiian, "!race condition"]
   colour: [skin colour, skin color, skin tone, complexion]
-  ethnicity: [ethnicity, ethnic, hispanic, latino, latina, latinx, ethnic origin, ethnic group]
+  ethnicity: [ethnicity, ethnic, ethn, hispanic, latino, latina, latinx, ethnic origin, ethnic group]
   national_origin: [national origin, nationality, country of birth, birth country, birthplace, place of birth,
     ancestry]
-  religion: [religion, religious, religious affiliation, muslim, christian, jewish, hindu, buddhist, sikh,
+  religion: [religion, religious, relig, religious affiliation, muslim, christian, jewish, hindu, buddhist, sikh,
     catholic, protestant, atheist]
-  sex: [sex, gender, female, male, woman, women, sex at birth]
+  sex: [sex, gender, gndr, sexo, female, male, woman, women, sex at birth, "!gender neutral"]
   gender_identity: [gender identity, transgender, nonbinary, non binary, pronoun, gender expression]
   sexual_orientation: [sexual orientation, sexuality, gay, lesbian, bisexual, homosexual, heterosexual, lgbt,
     lgbtq, queer]
-  age: [age, date of birth, dob, birthdate, birth date, age group, age band, year old, elderly, senior citizen,
+  age: [age, date of birth, dob, birthdate, birth date, birth dt, dt of birth, agegroup, age group, age band, year old, elderly, senior citizen,
     "!account age", "!loan age", "!mortgage age", "!credit age", "!card age", "!tradeline age",
     "!vehicle age", "!car age", "!property age", "!house age", "!home age", "!building age", "!asset age",
     "!device age", "!policy age", "!contract age", "!file age", "!record age", "!data age", "!cache age",
@@ -69,13 +69,13 @@ protected_attributes:
 # Names that do not state a protected attribute but can reveal one, by the category
 # they reveal. Reported by features/proxy (a warning by default).
 proxies:
-  race: [zip, zipcode, zip code, postal code, postcode, post code, census tract, census block, block group,
-    fips, neighborhood, neighbourhood, county, school district, home address, street address,
+  race: [zip, zipcode, zipcd, zip code, postal code, postcode, post code, census tract, census block, block group,
+    fips, cbsa, msa, neighborhood, neighbourhood, county, school district, home address, street address,
     residential address, latitude, longitude, geohash, "!zip file"]
-  ethnicity: [surname, last name, family name, maiden name]
-  sex: [first name, given name, forename, salutation, honorific, parental leave]
-  age: [birth year, year of birth, birth month, birthday, graduation year, retired, retirement age]
-  national_origin: [preferred language, native language, mother tongue, first language, language preference,
+  ethnicity: [surname, last name, lname, family name, maiden name]
+  sex: [first name, fname, given name, forename, salutation, honorific, parental leave]
+  age: [birth year, year of birth, yob, birth month, birthday, graduation year, retired, retirement age]
+  national_origin: [preferred language, native language, mother tongue, first language, language preference, lang pref,
     home language, spoken language, country of origin, passport country]
   religion: [church, mosque, synagogue, temple, place of worship, religious holiday, halal, kosher]
   marital_status: [number of dependent, dependent count, number of children, household size]

@@ -16,10 +16,10 @@ public struct FeaturesProxyRule: PolicyRule {
       RuleExample(Examples.spec(features: ["income", "zip_code"]), triggers: true),
       RuleExample(Examples.spec(features: ["income", "preferredLanguage"]), triggers: true),
       RuleExample(Examples.spec(features: ["income", "zip_file_size", "order_status"]), triggers: false),
-      RuleExample(Examples.spec(features: ["income", "zip_code"]), config: """
+      RuleExample(Examples.spec(features: ["income", "store_zip_code"]), config: """
         apiVersion: mlgit/v1
-        rules:
-          features/proxy: off
+        proxies:
+          race: ["!store zip code"]
 
         """, triggers: false),
     ])
