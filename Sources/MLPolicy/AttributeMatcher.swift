@@ -81,7 +81,7 @@ public struct AttributeMatch: Sendable, Equatable {
 /// when its words occur in the name's words, contiguous and in order. An entry written
 /// `!words` is an exclusion: a match of its category that overlaps an exclusion's
 /// words is dropped (`!credit union` keeps `credit_union_member` out of trade-union
-/// membership). The index maps an entry's first word to its entries, so a name costs
+/// membership). A match inside a longer match of any category gives way to it. The index maps an entry's first word to its entries, so a name costs
 /// one dictionary look-up per word.
 public struct AttributeMatcher: Sendable {
   struct Entry: Sendable {
@@ -132,9 +132,14 @@ public struct AttributeMatcher: Sendable {
         }
       }
     }
-    guard !excluded.isEmpty else { return found }
+    if !excluded.isEmpty {
+      found = found.filter { match in
+        !excluded.contains { $0.category == match.category && $0.kind == match.kind && $0.words.overlaps(match.words) }
+      }
+    }
+    // The longest phrase wins: "sex life" is not also "sex", "retirement age" is a proxy, not "age".
     return found.filter { match in
-      !excluded.contains { $0.category == match.category && $0.kind == match.kind && $0.words.overlaps(match.words) }
+      !found.contains { $0.words.count > match.words.count && $0.words.clamped(to: match.words) == match.words }
     }
   }
 

@@ -50,6 +50,10 @@ final class AttributeMatcherTests: XCTestCase {
     XCTAssertEqual(m.protectedMatches("account_holder_age").map(\.category), ["age"])
     // "senior citizen" is age, and its exclusion keeps it from also being citizenship.
     XCTAssertEqual(m.protectedMatches("senior_citizen").map(\.category), ["age"])
+    // The longest phrase wins across categories and kinds.
+    XCTAssertEqual(m.matches("retirement_age").map(\.category), ["age"])
+    XCTAssertEqual(m.matches("retirement_age").map(\.kind), [.proxy])
+    XCTAssertEqual(m.matches("family_medical_history").map(\.category), ["genetic_information"])
   }
 
   /// Recall on protected and proxy names, false positives on benign ones; the figures go in the README.
