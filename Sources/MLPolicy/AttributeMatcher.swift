@@ -8,27 +8,58 @@ import MLSpec
 /// a capital run followed by lower case (`HTTPStatus` -> `http status`), and between
 /// letters and digits. Words are lower-cased and singularised.
 public enum NameTokenizer {
+  enum Kind: Equatable { case lower, upper, digit, other }
+
+  /// ASCII is classified by value: Unicode property look-ups dominate the time otherwise.
+  static func kind(_ scalar: Unicode.Scalar) -> Kind {
+    switch scalar.value {
+    case 97...122: return .lower
+    case 65...90: return .upper
+    case 48...57: return .digit
+    case 0..<128: return .other
+    default:
+      let properties = scalar.properties
+      if properties.isUppercase { return .upper }
+      if properties.numericType != nil { return .digit }
+      // Letters without case (CJK, Arabic, …) join words like lower case.
+      if properties.isAlphabetic { return .lower }
+      return .other
+    }
+  }
+
   public static func words(_ name: String) -> [String] {
     var words: [String] = []
-    var current: [Character] = []
+    var current = String.UnicodeScalarView()
+    var previous = Kind.other
     func flush() {
-      if !current.isEmpty { words.append(singular(String(current).lowercased())) }
-      current.removeAll(keepingCapacity: true)
+      if !current.isEmpty { words.append(singular(String(current))) }
+      current = String.UnicodeScalarView()
     }
-    let characters = Array(name)
-    for (i, c) in characters.enumerated() {
-      guard c.isLetter || c.isNumber else {
+    let scalars = Array(name.unicodeScalars)
+    for (i, scalar) in scalars.enumerated() {
+      let kind = kind(scalar)
+      guard kind != .other else {
         flush()
+        previous = .other
         continue
       }
-      if let previous = current.last {
-        let next = i + 1 < characters.count ? characters[i + 1] : nil
-        let lowerToUpper = previous.isLowercase && c.isUppercase
-        let endOfCapitalRun = previous.isUppercase && c.isUppercase && (next?.isLowercase ?? false)
-        let letterDigit = previous.isNumber != c.isNumber
+      if !current.isEmpty {
+        let nextIsLower = i + 1 < scalars.count && self.kind(scalars[i + 1]) == .lower
+        let lowerToUpper = previous == .lower && kind == .upper
+        let endOfCapitalRun = previous == .upper && kind == .upper && nextIsLower
+        let letterDigit = (previous == .digit) != (kind == .digit)
         if lowerToUpper || endOfCapitalRun || letterDigit { flush() }
       }
-      current.append(c)
+      if kind == .upper {
+        if scalar.isASCII, let lower = Unicode.Scalar(scalar.value + 32) {
+          current.append(lower)
+        } else {
+          current.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+        }
+      } else {
+        current.append(scalar)
+      }
+      previous = kind
     }
     flush()
     return words
@@ -46,8 +77,9 @@ public enum NameTokenizer {
   /// consistently.
   public static func singular(_ word: String) -> String {
     if let known = irregular[word] { return known }
-    guard word.count > 3, word.hasSuffix("s"), word.allSatisfy(\.isLetter) else { return word }
-    if word.hasSuffix("ies"), word.count > 4 { return String(word.dropLast(3)) + "y" }
+    // Words are all letters or all digits (see `words`); digits never end in "s".
+    guard word.utf8.count > 3, word.hasSuffix("s") else { return word }
+    if word.hasSuffix("ies"), word.utf8.count > 4 { return String(word.dropLast(3)) + "y" }
     for suffix in ["sses", "shes", "ches", "xes", "zzes"] where word.hasSuffix(suffix) {
       return String(word.dropLast(2))
     }
@@ -157,9 +189,6 @@ public struct AttributeMatcher: Sendable {
     for match in ordered where seen.insert(match.category).inserted { out.append(match) }
     return out
   }
-
-  /// Two names that normalise to the same words (`Gender`, `gender`, `genders`).
-  public static func sameName(_ a: String, _ b: String) -> Bool { NameTokenizer.words(a) == NameTokenizer.words(b) }
 }
 
 extension AttributeMatcher {

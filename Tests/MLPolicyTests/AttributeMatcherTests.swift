@@ -15,6 +15,7 @@ final class AttributeMatcherTests: XCTestCase {
     XCTAssertEqual(NameTokenizer.words("RACE_ETHNICITY"), ["race", "ethnicity"])
     XCTAssertEqual(NameTokenizer.words("zip5"), ["zip", "5"])
     XCTAssertEqual(NameTokenizer.words("  Applicant Race "), ["applicant", "race"])
+    XCTAssertEqual(NameTokenizer.words("GéneroCódigo_ÉTNIA"), ["género", "código", "étnia"])
   }
 
   func testSingularLeavesWordsEndingInSAlone() {

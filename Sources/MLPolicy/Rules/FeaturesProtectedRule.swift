@@ -33,12 +33,11 @@ public struct FeaturesProtectedRule: PolicyRule {
   public func evaluate(_ change: ModelChange, in context: PolicyContext) -> [Finding] {
     guard let spec = change.new?.spec else { return [] }
     let matcher = context.policy.attributeMatcher
+    let slices = AttributeWording.byWords(spec.sensitiveAttributes)
     var findings: [Finding] = []
     for feature in spec.features {
       let allowance = context.policy.allowance(model: spec.name, feature: feature.name)
-      if allowance == nil,
-        let slice = spec.sensitiveAttributes.first(where: { AttributeMatcher.sameName($0.name, feature.name) })
-      {
+      if allowance == nil, let slice = slices[NameTokenizer.words(feature.name)] {
         findings.append(finding(
           "feature '\(feature.name)' is also listed in sensitive_attributes (line \(slice.location.line))",
           path: change.path, at: feature.location, in: context,
@@ -66,6 +65,11 @@ public struct FeaturesProtectedRule: PolicyRule {
 
 /// Wording shared by the protected-attribute rules.
 enum AttributeWording {
+  /// Names by their normalised words: `Gender` and `genders` are the same name.
+  static func byWords(_ names: [LocatedName]) -> [[String]: LocatedName] {
+    Dictionary(names.map { (NameTokenizer.words($0.name), $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
   /// "the protected attribute 'race'", "a known proxy for 'race' (matches 'zip code')".
   static func describe(_ matches: [AttributeMatch], kind: AttributeKind) -> String {
     let parts = matches.map { match -> String in

@@ -29,11 +29,12 @@ public struct FeaturesProxyRule: PolicyRule {
   public func evaluate(_ change: ModelChange, in context: PolicyContext) -> [Finding] {
     guard let spec = change.new?.spec else { return [] }
     let matcher = context.policy.attributeMatcher
+    let slices = AttributeWording.byWords(spec.sensitiveAttributes)
     var findings: [Finding] = []
     for feature in spec.features {
       // A protected attribute, or a name also listed as sensitive, is features/protected's to report.
       guard matcher.protectedMatches(feature.name).isEmpty,
-        !spec.sensitiveAttributes.contains(where: { AttributeMatcher.sameName($0.name, feature.name) })
+        slices[NameTokenizer.words(feature.name)] == nil
       else { continue }
       let matches = matcher.proxyMatches(feature.name)
       guard !matches.isEmpty else { continue }
