@@ -70,6 +70,17 @@ final class ProtectedAttributeRulesTests: XCTestCase {
     XCTAssertTrue(EffectivePolicy.isPolicyPath(".mlgit/config.yml"), "an exception is a policy change")
   }
 
+  func testExceptionAlsoAllowsSlicingByTheFeature() throws {
+    let config = """
+      apiVersion: mlgit/v1
+      exceptions:
+        - {model: credit-risk, feature: age, justification: "actuarial"}
+
+      """
+    let findings = try check(spec(features: ["income", "age"], sensitive: ["age"]), config: config)
+    XCTAssertEqual(findings.map(\.severity), [.note], "\(findings)")
+  }
+
   func testConfigExtendsTheLists() throws {
     let config = """
       apiVersion: mlgit/v1
