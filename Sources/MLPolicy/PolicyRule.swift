@@ -33,6 +33,9 @@ public enum RuleRegistry {
   public static let builtInRules: [any PolicyRule] = [
     SpecSchemaRule(),
     SpecVersionBumpRule(),
+    FeaturesProtectedRule(),
+    FeaturesProxyRule(),
+    DataProtectedColumnsRule(),
   ]
 
   public static func rule(id: String) -> (any PolicyRule)? {

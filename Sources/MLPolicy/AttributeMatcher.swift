@@ -1,0 +1,231 @@
+import Foundation
+import MLSpec
+
+/// Splits names into normalised words: `applicantRaceCode2` -> `applicant race code 2`.
+///
+/// Words break at anything that is not a letter or a digit (snake_case, kebab-case,
+/// spaces, dots), at a lower-to-upper change (camelCase), before the last capital of
+/// a capital run followed by lower case (`HTTPStatus` -> `http status`), and between
+/// letters and digits. Words are lower-cased and singularised.
+public enum NameTokenizer {
+  enum Kind: Equatable { case lower, upper, digit, other }
+
+  /// ASCII is classified by value: Unicode property look-ups dominate the time otherwise.
+  static func kind(_ scalar: Unicode.Scalar) -> Kind {
+    switch scalar.value {
+    case 97...122: return .lower
+    case 65...90: return .upper
+    case 48...57: return .digit
+    case 0..<128: return .other
+    default:
+      let properties = scalar.properties
+      if properties.isUppercase { return .upper }
+      if properties.numericType != nil { return .digit }
+      // Letters without case (CJK, Arabic, …) join words like lower case.
+      if properties.isAlphabetic { return .lower }
+      return .other
+    }
+  }
+
+  public static func words(_ name: String) -> [String] {
+    var words: [String] = []
+    var current = String.UnicodeScalarView()
+    var previous = Kind.other
+    func flush() {
+      if !current.isEmpty { words.append(singular(String(current))) }
+      current = String.UnicodeScalarView()
+    }
+    let scalars = Array(name.unicodeScalars)
+    for (i, scalar) in scalars.enumerated() {
+      let kind = kind(scalar)
+      guard kind != .other else {
+        flush()
+        previous = .other
+        continue
+      }
+      if !current.isEmpty {
+        let nextIsLower = i + 1 < scalars.count && self.kind(scalars[i + 1]) == .lower
+        let lowerToUpper = previous == .lower && kind == .upper
+        let endOfCapitalRun = previous == .upper && kind == .upper && nextIsLower
+        let letterDigit = (previous == .digit) != (kind == .digit)
+        if lowerToUpper || endOfCapitalRun || letterDigit { flush() }
+      }
+      if kind == .upper {
+        if scalar.isASCII, let lower = Unicode.Scalar(scalar.value + 32) {
+          current.append(lower)
+        } else {
+          current.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+        }
+      } else {
+        current.append(scalar)
+      }
+      previous = kind
+    }
+    flush()
+    return words
+  }
+
+  static let irregular: [String: String] = [
+    "women": "woman", "men": "man", "people": "person", "children": "child", "wives": "wife",
+    "lives": "life", "series": "series", "species": "species", "news": "news", "statuses": "status",
+    "bonuses": "bonus", "viruses": "virus", "campuses": "campus", "censuses": "census", "focuses": "focus",
+  ]
+
+  /// A plural English noun's singular, by a few suffix rules; words that merely end in
+  /// `s` (`status`, `class`, `analysis`, `religious`, `bias`) are left alone. Names and
+  /// list entries go through the same function, so an imperfect rule still matches
+  /// consistently.
+  public static func singular(_ word: String) -> String {
+    if let known = irregular[word] { return known }
+    // Words are all letters or all digits (see `words`); digits never end in "s".
+    guard word.utf8.count > 3, word.hasSuffix("s") else { return word }
+    if word.hasSuffix("ies"), word.utf8.count > 4 { return String(word.dropLast(3)) + "y" }
+    for suffix in ["sses", "shes", "ches", "xes", "zzes"] where word.hasSuffix(suffix) {
+      return String(word.dropLast(2))
+    }
+    for kept in ["ss", "us", "is", "as", "os"] where word.hasSuffix(kept) { return word }
+    return String(word.dropLast())
+  }
+}
+
+/// What kind of list an attribute entry came from.
+public enum AttributeKind: String, Sendable {
+  /// `protected_attributes`: the name states the attribute.
+  case protected
+  /// `proxies`: the name can reveal the attribute.
+  case proxy
+}
+
+/// One entry of the lists that matched a name.
+public struct AttributeMatch: Sendable, Equatable {
+  /// The category (`race`, `age`, …).
+  public var category: String
+  public var kind: AttributeKind
+  /// The entry as written in the policy (`date of birth`).
+  public var entry: String
+  /// Which of the name's words it covers.
+  public var words: Range<Int>
+}
+
+/// Matches names against the protected-attribute and proxy lists in force.
+///
+/// Each list entry is split into words exactly as names are; an entry matches a name
+/// when its words occur in the name's words, contiguous and in order. An entry written
+/// `!words` is an exclusion: a match of its category that overlaps an exclusion's
+/// words is dropped (`!credit union` keeps `credit_union_member` out of trade-union
+/// membership). A match inside a longer match of any category gives way to it. The index maps an entry's first word to its entries, so a name costs
+/// one dictionary look-up per word.
+public struct AttributeMatcher: Sendable {
+  struct Entry: Sendable {
+    var words: [String]
+    var category: String
+    var kind: AttributeKind
+    var text: String
+    var isExclusion: Bool
+  }
+
+  let index: [String: [Entry]]
+  /// The lists as loaded, for `mlgit policy explain`.
+  public let protectedAttributes: [String: [String]]
+  public let proxies: [String: [String]]
+
+  public init(protectedAttributes: [String: [String]], proxies: [String: [String]]) {
+    self.protectedAttributes = protectedAttributes
+    self.proxies = proxies
+    var index: [String: [Entry]] = [:]
+    for (kind, lists) in [(AttributeKind.protected, protectedAttributes), (.proxy, proxies)] {
+      for (category, entries) in lists {
+        for text in entries {
+          let isExclusion = text.hasPrefix("!")
+          let words = NameTokenizer.words(isExclusion ? String(text.dropFirst()) : text)
+          guard let first = words.first else { continue }
+          index[first, default: []].append(
+            Entry(words: words, category: category, kind: kind, text: text, isExclusion: isExclusion))
+        }
+      }
+    }
+    self.index = index
+  }
+
+  /// Every list entry the name matches, exclusions applied, in the order of the name's words.
+  public func matches(_ name: String) -> [AttributeMatch] {
+    let words = NameTokenizer.words(name)
+    var found: [AttributeMatch] = []
+    var excluded: [(category: String, kind: AttributeKind, words: Range<Int>)] = []
+    for start in words.indices {
+      guard let candidates = index[words[start]] else { continue }
+      for entry in candidates {
+        let end = start + entry.words.count
+        guard end <= words.count, words[start..<end].elementsEqual(entry.words) else { continue }
+        if entry.isExclusion {
+          excluded.append((entry.category, entry.kind, start..<end))
+        } else {
+          found.append(AttributeMatch(category: entry.category, kind: entry.kind, entry: entry.text, words: start..<end))
+        }
+      }
+    }
+    if !excluded.isEmpty {
+      found = found.filter { match in
+        !excluded.contains { $0.category == match.category && $0.kind == match.kind && $0.words.overlaps(match.words) }
+      }
+    }
+    // The longest phrase wins: "sex life" is not also "sex", "retirement age" is a proxy, not "age".
+    return found.filter { match in
+      !found.contains { $0.words.count > match.words.count && $0.words.clamped(to: match.words) == match.words }
+    }
+  }
+
+  /// The protected categories a name states, longest entry first within each, one match a category.
+  public func protectedMatches(_ name: String) -> [AttributeMatch] { firstPerCategory(matches(name), kind: .protected) }
+
+  /// The categories a name can reveal as a proxy, one match a category.
+  public func proxyMatches(_ name: String) -> [AttributeMatch] { firstPerCategory(matches(name), kind: .proxy) }
+
+  func firstPerCategory(_ matches: [AttributeMatch], kind: AttributeKind) -> [AttributeMatch] {
+    var seen: Set<String> = []
+    var out: [AttributeMatch] = []
+    let ordered = matches.filter { $0.kind == kind }
+      .sorted { ($0.words.lowerBound, -$0.words.count) < ($1.words.lowerBound, -$1.words.count) }
+    for match in ordered where seen.insert(match.category).inserted { out.append(match) }
+    return out
+  }
+}
+
+extension AttributeMatcher {
+  /// Matchers built so far, by the lists they were built from: a check builds the
+  /// index once per policy, however many specs and rules use it.
+  final class Cache: @unchecked Sendable {
+    struct Key: Hashable {
+      var protectedAttributes: [String: [String]]
+      var proxies: [String: [String]]
+    }
+    let lock = NSLock()
+    var matchers: [Key: AttributeMatcher] = [:]
+
+    func matcher(protectedAttributes: [String: [String]], proxies: [String: [String]]) -> AttributeMatcher {
+      let key = Key(protectedAttributes: protectedAttributes, proxies: proxies)
+      lock.lock()
+      defer { lock.unlock() }
+      if let matcher = matchers[key] { return matcher }
+      // A process judges a handful of policies at most (one per commit in a range).
+      if matchers.count >= 32 { matchers.removeAll() }
+      let matcher = AttributeMatcher(protectedAttributes: protectedAttributes, proxies: proxies)
+      matchers[key] = matcher
+      return matcher
+    }
+  }
+
+  static let cache = Cache()
+}
+
+extension EffectivePolicy {
+  /// The matcher for this policy's `protected_attributes` and `proxies`, built once.
+  public var attributeMatcher: AttributeMatcher {
+    AttributeMatcher.cache.matcher(protectedAttributes: protectedAttributes, proxies: proxies)
+  }
+
+  /// The written exception allowing `feature` in model `model`, if any.
+  public func allowance(model: String, feature: String) -> FeatureAllowance? {
+    allowances.first { $0.model == model && $0.feature == feature }
+  }
+}
