@@ -56,7 +56,7 @@ struct CheckCommand: ParsableCommand {
       noteBoundary(report)
     } else if all {
       let checker = HistoryChecker(repository: repo)
-      let tips = try PushCheck(repository: repo).tips(matching: ["refs/heads/*", "refs/tags/*"])
+      let tips = try PushCheck(repository: repo).localRefs().map(\.commit)
       let report = try checker.judgeWalk(tips: tips, hidden: [], stage: .range, branch: branchRef)
       (findings, checked) = (report.findings, describe(report, "all history"))
       noteBoundary(report)

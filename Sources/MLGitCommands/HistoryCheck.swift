@@ -105,6 +105,11 @@ final class HistoryChecker {
     return policy
   }
 
+  /// The policy a commit's own tree sets (what is in force for its children).
+  func policy(in commit: OID) throws -> EffectivePolicy {
+    try policyInForce(tree: try repository.treeOf(commit: commit), commit: commit).0
+  }
+
   /// Judges the commits reachable from `tips` and not from `hidden`, oldest first.
   func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?) throws -> HistoryReport {
     let walk = RevWalk(repository: repository)
@@ -161,6 +166,12 @@ struct RefUpdate: Equatable {
   var branch: String? { ref.hasPrefix("refs/heads/") ? ref : nil }
 }
 
+/// A ref the other side already has, and the branch it stands for (nil for a tag).
+struct KnownRef {
+  var branch: String?
+  var commit: OID
+}
+
 /// The checks of pushes: a client's pre-push and a server's pre-receive.
 struct PushCheck {
   let repository: Repository
@@ -172,44 +183,69 @@ struct PushCheck {
   }
 
   /// Judges the commits each update would add: those reachable from its new value and
-  /// from none of `hidden(update)`. Deletions, notes refs and refs that point at no
-  /// commit (a tag of a tree or blob) are not checked as code.
-  func check(_ updates: [RefUpdate], stage: CheckStage, hidden: (RefUpdate) throws -> [OID]) throws -> HistoryReport {
+  /// not from what the receiving side already has there. Deletions, notes refs and refs
+  /// that point at no commit (a tag of a tree or blob) are not checked as code.
+  ///
+  /// `known` lists the refs the receiving side has. An update hides its old value; a new
+  /// ref (and, with `hideKnownForUpdates`, any ref) also hides the known refs, except
+  /// that a protected branch only counts commits already on protected branches as
+  /// checked: rules scoped to protected branches never ran on the others.
+  func check(_ updates: [RefUpdate], stage: CheckStage, known: [KnownRef], hideKnownForUpdates: Bool) throws -> HistoryReport {
     var report = HistoryReport()
     for update in updates {
       if update.isDeletion || update.ref.hasPrefix("refs/notes/") { continue }
       // Annotated tags are peeled; a ref to a tree or blob carries no commits.
       guard let tip = repository.peelToCommit(update.new) else { continue }
-      var base: [OID] = []
-      if !update.isCreation, let old = repository.peelToCommit(update.old) {
-        base = [old]
-      } else {
-        base = try hidden(update)
+      let old = update.isCreation ? nil : repository.peelToCommit(update.old)
+      var hidden: [OID] = old.map { [$0] } ?? []
+      if old == nil || hideKnownForUpdates {
+        let protected = try isProtected(update.branch, tip: tip, old: old)
+        hidden += try known.filter { ref in
+          guard protected else { return true }
+          return try isProtected(ref.branch, tip: ref.commit, old: nil)
+        }.map(\.commit)
       }
-      report.merge(try checker.judgeWalk(tips: [tip], hidden: base, stage: stage, branch: update.branch))
+      report.merge(try checker.judgeWalk(tips: [tip], hidden: hidden, stage: stage, branch: update.branch))
     }
     return report
   }
 
-  /// The commits of every ref matching the globs, peeled (what a remote or this repository already has).
-  func tips(matching globs: [String]) throws -> [OID] {
-    var found: [OID] = []
-    for glob in globs {
-      for name in try repository.referenceNames(matching: glob) {
-        guard let target = try? repository.referenceTarget(name), let commit = repository.peelToCommit(target) else { continue }
-        found.append(commit)
-      }
+  /// True when `branch` is protected by the policy in `tip`'s tree or in `old`'s.
+  private func isProtected(_ branch: String?, tip: OID, old: OID?) throws -> Bool {
+    guard let branch else { return false }
+    for commit in [tip] + (old.map { [$0] } ?? []) {
+      let policy = try checker.policy(in: commit)
+      if PolicyContext(policy: policy, stage: .push, branch: branch).onProtectedBranch { return true }
+    }
+    return false
+  }
+
+  /// The refs matching the globs, peeled to commits; `branch` names the branch each stands for.
+  func knownRefs(matching glob: String, branch: (String) -> String?) throws -> [KnownRef] {
+    var found: [KnownRef] = []
+    for name in try repository.referenceNames(matching: glob) {
+      guard let target = try? repository.referenceTarget(name), let commit = repository.peelToCommit(target) else { continue }
+      found.append(KnownRef(branch: branch(name), commit: commit))
     }
     return found
   }
 
+  /// pre-receive: this repository's branches and tags.
+  func localRefs() throws -> [KnownRef] {
+    try knownRefs(matching: "refs/heads/*") { $0 } + knownRefs(matching: "refs/tags/*") { _ in nil }
+  }
+
   /// pre-push: what the remote already has. For a named remote, its tracking refs; for a
   /// push to a URL (git passes the URL as the name), nothing is known.
-  func remoteTips(remote: String) throws -> [OID] {
+  func remoteRefs(remote: String) throws -> [KnownRef] {
     guard !remote.isEmpty, !remote.contains("/"), !remote.contains(":"),
       let url = try? repository.config().string("remote.\(remote).url"), !url.isEmpty
     else { return [] }
-    return try tips(matching: ["refs/remotes/\(remote)/*"])
+    let prefix = "refs/remotes/\(remote)/"
+    return try knownRefs(matching: prefix + "*") { name in
+      let short = String(name.dropFirst(prefix.count))
+      return short == "HEAD" ? nil : "refs/heads/" + short
+    }
   }
 
   /// Prints the findings of a push check to standard error (where git shows hook output,

@@ -34,7 +34,7 @@ struct HookCommand: ParsableCommand {
       let updates = try RefUpdate.prePush(HookCommand.standardInput())
       let workspace = try Workspace.open()
       let push = PushCheck(repository: workspace.repository)
-      let report = try push.check(updates, stage: .push) { _ in try push.remoteTips(remote: remote) }
+      let report = try push.check(updates, stage: .push, known: try push.remoteRefs(remote: remote), hideKnownForUpdates: false)
       let status = PushCheck.report(report, hook: "pre-push")
       if status != .ok { throw ExitCode(status.rawValue) }
     case "pre-receive":
@@ -43,8 +43,7 @@ struct HookCommand: ParsableCommand {
       let updates = try RefUpdate.preReceive(HookCommand.standardInput())
       let workspace = try Workspace.open()
       let push = PushCheck(repository: workspace.repository)
-      let existing = try push.tips(matching: ["refs/heads/*", "refs/tags/*"])
-      let report = try push.check(updates, stage: .receive) { _ in existing }
+      let report = try push.check(updates, stage: .receive, known: try push.localRefs(), hideKnownForUpdates: true)
       let status = PushCheck.report(report, hook: "pre-receive")
       if status != .ok { throw ExitCode(status.rawValue) }
     default:
