@@ -52,9 +52,10 @@ struct ChangeReader {
   }
 
   /// The change a commit made against its first parent (a root commit: against the empty tree).
-  func commitChange(_ commit: CommitInfo, parentTree known: OID?? = nil) throws -> ChangeSet {
+  /// `parentTree` and `deltas` may be passed in when the caller already has them.
+  func commitChange(_ commit: CommitInfo, parentTree known: OID?? = nil, deltas knownDeltas: [FileDelta]? = nil) throws -> ChangeSet {
     let parentTree = try known ?? commit.parents.first.map { try repository.treeOf(commit: $0) }
-    let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes)
+    let deltas = try knownDeltas ?? repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes)
     let origin = ChangeOrigin(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
       time: commit.author.time, summary: commit.summary)
     return try changeSet(deltas: deltas, origin: origin, oldTree: parentTree, newSide: .tree(commit.tree),
@@ -146,6 +147,10 @@ final class SnapshotCache {
     var blob: OID
   }
   private var entries: [Key: SpecSnapshot] = [:]
+
+  func contains(path: String, blob: OID) -> Bool { entries[Key(path: path, blob: blob)] != nil }
+
+  func insert(_ snapshot: SpecSnapshot, path: String, blob: OID) { entries[Key(path: path, blob: blob)] = snapshot }
 
   func snapshot(path: String, blob: OID, read: () throws -> SpecSnapshot) rethrows -> SpecSnapshot {
     let key = Key(path: path, blob: blob)
