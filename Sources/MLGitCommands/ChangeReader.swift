@@ -148,10 +148,6 @@ final class SnapshotCache {
   }
   private var entries: [Key: SpecSnapshot] = [:]
 
-  func contains(path: String, blob: OID) -> Bool { entries[Key(path: path, blob: blob)] != nil }
-
-  func insert(_ snapshot: SpecSnapshot, path: String, blob: OID) { entries[Key(path: path, blob: blob)] = snapshot }
-
   func snapshot(path: String, blob: OID, read: () throws -> SpecSnapshot) rethrows -> SpecSnapshot {
     let key = Key(path: path, blob: blob)
     if let known = entries[key] { return known }

@@ -51,26 +51,9 @@ final class HistoryChecker {
     self.repository = repository
   }
 
-  /// One commit ready to be judged: its change and the policy in force before it.
-  private struct PlannedCommit {
-    var commit: CommitInfo
-    var parentTree: OID?
-    var policy: EffectivePolicy
-    var policyKey: String
-    var deltas: [FileDelta]
-  }
-
   /// Judges each commit in `commits` (in that order) for a change going to `branch`.
-  ///
-  /// In three passes: read every commit's change and the spec blobs it touches, parse
-  /// the distinct blobs on all cores (YAML parsing is most of the cost of a long range),
-  /// then run the rules commit by commit.
   func judge(_ commits: [OID], stage: CheckStage, branch: String?, boundary known: Set<OID>? = nil) throws -> HistoryReport {
     var report = HistoryReport()
-    var planned: [PlannedCommit] = []
-    planned.reserveCapacity(commits.count)
-    var toParse: [(path: String, blob: OID, data: Data)] = []
-    var queued = Set<String>()
     for id in commits {
       let commit = try repository.commit(id)
       var parentTree: OID? = nil
@@ -89,43 +72,13 @@ final class HistoryChecker {
         policy = try cachedPolicy(key: policyKey) { try EffectivePolicy.builtIn() }
       }
       let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes(of: policy, key: policyKey))
-      for delta in deltas where policy.specGlobs.matches(delta.path) {
-        for (blob, regular) in [(delta.oldID, delta.oldIsRegularFile), (delta.newID, delta.newIsRegularFile)] {
-          guard let blob, regular, !snapshots.contains(path: delta.path, blob: blob),
-            queued.insert(delta.path + "\0" + blob.hex).inserted,
-            let data = try? repository.blob(blob, limit: Document.sizeLimit)
-          else { continue }
-          toParse.append((delta.path, blob, data))
-        }
-      }
-      planned.append(PlannedCommit(commit: commit, parentTree: parentTree, policy: policy, policyKey: policyKey, deltas: deltas))
-    }
-    for (item, snapshot) in zip(toParse, HistoryChecker.parseConcurrently(toParse.map { ($0.path, $0.blob.hex, $0.data) })) {
-      snapshots.insert(snapshot, path: item.path, blob: item.blob)
-    }
-    for plan in planned {
-      let reader = ChangeReader(repository: repository, policy: plan.policy, snapshots: snapshots)
-      let change = try reader.commitChange(plan.commit, parentTree: .some(plan.parentTree), deltas: plan.deltas)
-      let context = PolicyContext(policy: plan.policy, stage: stage, branch: branch)
-      report.findings += engine.evaluate(change, in: context, cache: findingCache, policyKey: plan.policyKey)
+      let reader = ChangeReader(repository: repository, policy: policy, snapshots: snapshots)
+      let change = try reader.commitChange(commit, parentTree: .some(parentTree), deltas: deltas)
+      let context = PolicyContext(policy: policy, stage: stage, branch: branch)
+      report.findings += engine.evaluate(change, in: context, cache: findingCache, policyKey: policyKey)
       report.checked += 1
     }
     return report
-  }
-
-  /// Parses spec blobs on every core; results in input order.
-  static func parseConcurrently(_ items: [(path: String, blob: String, data: Data)]) -> [SpecSnapshot] {
-    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 64))
-    guard workers > 1 else { return items.map { SpecSnapshot(path: $0.path, blob: $0.blob, data: $0.data) } }
-    let results = SnapshotSlots(count: items.count)
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      // Interleaved, so that large and small blobs spread evenly.
-      for index in stride(from: worker, to: items.count, by: workers) {
-        let item = items[index]
-        results.set(index, SpecSnapshot(path: item.path, blob: item.blob, data: item.data))
-      }
-    }
-    return results.values()
   }
 
   /// The folders a policy looks at, computed once per policy.
@@ -332,18 +285,3 @@ struct PushCheck {
   }
 }
 
-/// Slots filled by concurrent parsers; each index is written by exactly one worker.
-private final class SnapshotSlots: @unchecked Sendable {
-  private var slots: [SpecSnapshot?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ snapshot: SpecSnapshot) {
-    lock.lock()
-    slots[index] = snapshot
-    lock.unlock()
-  }
-
-  func values() -> [SpecSnapshot] { slots.compactMap { $0 } }
-}

@@ -43,7 +43,7 @@ public enum Document {
     }
     let root: Yams.Node?
     do {
-      let parser = try Parser(yaml: text, resolver: .default, constructor: .default, encoding: .utf8)
+      let parser = try Parser(yaml: text, resolver: Document.resolver, constructor: .default, encoding: .utf8)
       root = try parser.singleRoot()
     } catch let error as YamlError {
       throw convert(error)
@@ -53,6 +53,11 @@ public enum Document {
     guard let root else { throw DocumentError("the document is empty") }
     return try convert(root, depth: 0)
   }
+
+  /// Yams' default tag rules less the ones `convert` reads as plain strings anyway
+  /// (timestamp, merge `<<`, value `=`): every scalar's tag is resolved by regular
+  /// expressions, more than once, and this is most of the cost of parsing a spec.
+  static let resolver = Resolver.default.removing(.timestamp).removing(.merge).removing(.value)
 
   static func convert(_ node: Yams.Node, depth: Int) throws -> Node {
     let location = node.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? .start
