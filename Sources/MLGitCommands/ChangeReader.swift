@@ -140,18 +140,32 @@ struct ChangeReader {
 }
 
 /// Spec blobs already read and parsed, by path and blob id: a history check meets the
-/// same blob as the new side of one commit and the old side of the next.
+/// same blob as the new side of one commit and the old side of the next. Holds the
+/// `limit` most recently added, so that memory stays flat over long histories (findings
+/// are remembered separately, by `FindingCache`).
 final class SnapshotCache {
   private struct Key: Hashable {
     var path: String
     var blob: OID
   }
   private var entries: [Key: SpecSnapshot] = [:]
+  private var order: [Key] = []
+  private var oldest = 0
+  let limit: Int
+
+  init(limit: Int = 2048) { self.limit = max(1, limit) }
 
   func snapshot(path: String, blob: OID, read: () throws -> SpecSnapshot) rethrows -> SpecSnapshot {
     let key = Key(path: path, blob: blob)
     if let known = entries[key] { return known }
     let snapshot = try read()
+    if order.count < limit {
+      order.append(key)
+    } else {
+      entries[order[oldest]] = nil
+      order[oldest] = key
+      oldest = (oldest + 1) % limit
+    }
     entries[key] = snapshot
     return snapshot
   }

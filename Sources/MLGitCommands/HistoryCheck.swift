@@ -266,7 +266,8 @@ struct PushCheck {
       printError("mlgit: not checked: \(list): the parent is not in this shallow clone; the receiving side or CI checks it")
     }
     guard !report.findings.isEmpty else { return .ok }
-    let findings = report.findings.sorted(by: Finding.stableOrder)
+    // Oldest commit first, as the walk listed them.
+    let findings = report.findings
     let status = FindingOutput(format: .text).report(findings, checked: "\(hook), \(report.checked) commit\(report.checked == 1 ? "" : "s") checked", toStandardError: true)
     guard status != .ok else { return status }
     var offending: [String: [String]] = [:]
