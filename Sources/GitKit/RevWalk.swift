@@ -232,10 +232,4 @@ extension Repository {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
     return Set(text.split(whereSeparator: \.isNewline).compactMap { OID(hex: String($0).trimmingCharacters(in: .whitespaces)) })
   }
-
-  /// True when a commit's first parent can be read (false for a shallow boundary commit).
-  public func hasFirstParent(_ commit: CommitInfo) -> Bool {
-    guard let parent = commit.parents.first else { return false }
-    return contains(parent)
-  }
 }

@@ -9,9 +9,10 @@ struct CheckCommand: ParsableCommand {
     commandName: "check",
     abstract: "Run the policy on the staged change, a range of commits, named commits or all history.",
     discussion: """
-      Each commit is judged on its own change against its first parent (a root commit:
-      against the empty tree), by the policy in force in that parent. In a shallow clone,
+      Each commit is judged on its own change against its first parent (a root commit: \
+      against the empty tree), by the policy in force in that parent. In a shallow clone, \
       a commit whose parent was not fetched is skipped and named on standard error.
+
       Exit status: 0 no errors (warnings allowed), 1 policy errors, 2 bad usage or config, 3 git failure.
       """)
 
