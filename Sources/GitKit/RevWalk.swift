@@ -46,7 +46,9 @@ public final class RevWalk {
 
   /// The commits reachable from the pushed tips and not from the hidden ones, each
   /// once, parents before children. Throws when a pushed tip is not a commit here.
+  /// A walk runs once; make a new `RevWalk` for another question.
   public func commits() throws -> [OID] {
+    guard ids.isEmpty else { throw GitError(message: "a RevWalk runs once") }
     var queue = DateQueue()
     for id in hidden {
       guard let node = try load(id) else { continue }

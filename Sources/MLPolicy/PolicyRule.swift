@@ -80,7 +80,7 @@ public struct PolicyEngine: Sendable {
 
 /// Findings of blob-determined rules, remembered across the commits of one history
 /// check so that a spec blob seen in many commits is judged once.
-public final class FindingCache: @unchecked Sendable {
+public final class FindingCache {
   struct Key: Hashable {
     var scope: String
     var rule: String
