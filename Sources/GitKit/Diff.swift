@@ -113,7 +113,8 @@ extension Repository {
   static func minimalPrefixes(_ prefixes: [String]) -> [String] {
     let sorted = Set(prefixes).sorted { $0.count < $1.count }
     var kept: [String] = []
-    for prefix in sorted where !kept.contains(where: { prefix.hasPrefix($0) }) {
+    // Whole path components: "models" covers "models/x" but not "models2".
+    for prefix in sorted where !kept.contains(where: { $0.isEmpty || prefix == $0 || prefix.hasPrefix($0 + "/") }) {
       kept.append(prefix)
     }
     return kept

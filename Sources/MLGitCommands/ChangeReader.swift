@@ -22,11 +22,12 @@ struct ChangeReader {
   /// Where the new side of a change lives, to resolve `hyperparameters: {from: …}`.
   enum NewSide {
     case index(Index)
-    case gitIndex(GitCommandLine)
+    case gitIndex(GitCommandLine, indexFile: String)
     case tree(OID?)
   }
 
-  /// The staged change: the index git will commit against HEAD's tree.
+  /// The staged change: the index git will commit, against `head`'s tree (the commit the
+  /// new one will sit on: HEAD, or HEAD's parent for `git commit --amend`; nil: none).
   func stagedChange(indexPath: String, head: OID?) throws -> ChangeSet {
     let headTree = try head.map { try repository.treeOf(commit: $0) }
     var deltas: [FileDelta] = []
@@ -37,10 +38,11 @@ struct ChangeReader {
         deltas = try repository.diff(tree: headTree, index: index, prefixes: prefixes)
         side = .index(index)
       } catch is IndexUnreadable {
-        // Split or sparse indexes: git reads them for us.
-        let git = GitCommandLine(directory: repository.workingDirectory)
-        deltas = try git.stagedDeltas(against: headTree, prefixes: prefixes)
-        side = .gitIndex(git)
+        // Split or sparse indexes: git reads them for us (and fails loudly if it cannot).
+        let git = GitCommandLine(directory: repository.workingDirectory ?? repository.gitDirectory)
+        deltas = try git.stagedDeltas(against: headTree, prefixes: prefixes, indexFile: indexPath,
+          gitDirectory: repository.gitDirectory)
+        side = .gitIndex(git, indexFile: indexPath)
       }
     } else {
       side = .tree(nil)
@@ -123,8 +125,9 @@ struct ChangeReader {
     case .index(let index):
       guard let entry = index.entry(at: path), entry.isBlob else { return nil }
       return try? repository.blob(entry.id, limit: Document.sizeLimit)
-    case .gitIndex(let git):
-      let output = try git.run(["rev-parse", "--verify", "--quiet", ":\(path)"])
+    case .gitIndex(let git, let indexFile):
+      let output = try git.run(["rev-parse", "--verify", "--quiet", ":\(path)"],
+        environment: ["GIT_INDEX_FILE": indexFile, "GIT_DIR": repository.gitDirectory])
       guard output.status == 0, let id = OID(hex: output.text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
       return try? repository.blob(id, limit: Document.sizeLimit)
     }

@@ -13,12 +13,15 @@ struct CheckCommand: ParsableCommand {
   @Flag(name: .long, help: "Check what the next commit will contain (the default).")
   var staged = false
 
+  @Flag(name: .long, help: "Judge the staged change as `git commit --amend` would commit it (against HEAD's parent).")
+  var amend = false
+
   @Option(name: .long, help: "Output format: text, json or sarif.")
   var format: OutputFormat = .text
 
   func run() throws {
     let workspace = try Workspace.open()
-    let findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit)
+    let findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: amend)
     let status = FindingOutput(format: format).report(findings, checked: "staged change")
     if status != .ok { throw ExitCode(status.rawValue) }
   }
