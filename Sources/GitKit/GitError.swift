@@ -1,4 +1,5 @@
 import CLibGit2
+import Foundation
 
 /// An error reported by libgit2 (or by GitKit itself), with the return code and message.
 public struct GitError: Error, CustomStringConvertible, Sendable {
@@ -47,6 +48,13 @@ func check(_ code: Int32, _ what: @autoclosure () -> String) throws {
 enum LibGit2 {
   static let initialized: Bool = {
     git_libgit2_init()
+    // git skips /etc/gitconfig under GIT_CONFIG_NOSYSTEM; libgit2 does not by itself,
+    // and mlgit must read the configuration (core.hooksPath, …) as git does.
+    if let value = ProcessInfo.processInfo.environment["GIT_CONFIG_NOSYSTEM"],
+      ["1", "true", "yes", "on"].contains(value.lowercased())
+    {
+      _ = mlgit_set_search_path(Int32(GIT_CONFIG_LEVEL_SYSTEM.rawValue), "")
+    }
     return true
   }()
 

@@ -45,6 +45,8 @@ struct ChangeReader {
         side = .gitIndex(git, indexFile: indexPath)
       }
     } else {
+      // git reads a missing index as an empty one: the commit would delete every file.
+      deltas = try repository.diff(from: headTree, to: nil, prefixes: prefixes)
       side = .tree(nil)
     }
     let origin = ChangeOrigin(commit: nil)

@@ -64,9 +64,11 @@ struct GitInvocation {
   /// True for `git commit --amend` (or an unambiguous abbreviation, `--am`, as git accepts);
   /// the last of `--amend` / `--no-amend` wins, and nothing after `--` counts.
   var isAmend: Bool {
-    guard let commit = arguments.firstIndex(of: "commit") else { return false }
+    // After `commit` when it is there; an alias (`git ci --amend`) has no `commit` word.
+    let start = arguments.firstIndex(of: "commit").map { $0 + 1 } ?? 1
+    guard start <= arguments.count else { return false }
     var amend = false
-    for argument in arguments[(commit + 1)...] {
+    for argument in arguments[start...] {
       if argument == "--" { break }
       if argument.count >= 4, "--amend".hasPrefix(argument) { amend = true }
       if argument.count >= 7, "--no-amend".hasPrefix(argument) { amend = false }
