@@ -48,6 +48,19 @@ final class InstallTests: XCTestCase {
     XCTAssertTrue(repo.mlgit("uninstall").stdout.contains("no mlgit hooks"))
   }
 
+  /// The binary carries hooks/hook.sh (scripts/embed-resources.sh); a stale copy fails here.
+  func testInstalledHookIsTheTemplateInHooksFolder() throws {
+    let repo = TempRepository()
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("hooks/hook.sh")
+    let template = try String(contentsOf: source, encoding: .utf8)
+    for hook in ["pre-commit", "pre-push"] {
+      let expected = template.replacingOccurrences(of: "@HOOK@", with: hook).replacingOccurrences(of: "@MLGIT@", with: Shell.mlgit)
+      XCTAssertEqual(repo.read(".git/hooks/\(hook)"), expected, "run scripts/embed-resources.sh")
+    }
+  }
+
   func testRepairsAHookMadeNotExecutable() throws {
     let repo = TempRepository()
     XCTAssertEqual(repo.mlgit("install").status, 0)
