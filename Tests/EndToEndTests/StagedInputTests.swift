@@ -31,6 +31,27 @@ final class StagedInputTests: XCTestCase {
     XCTAssertTrue(repo.mlgit("doctor").stdout.contains("mlgit reads it through git instead"))
   }
 
+  func testCoreSplitIndexWithCommitAllAndCommitPaths() {
+    let repo = installed()
+    repo.git("config", "core.splitIndex", "true")
+    repo.git("config", "splitIndex.maxPercentChange", "100")
+    repo.write("models/credit.yaml", Fixtures.spec())
+    repo.write("models/other.yaml", Fixtures.spec(name: "other"))
+    repo.stage()
+    repo.commitFixture()
+    XCTAssertTrue(repo.mlgit("doctor").stdout.contains("mlgit reads it through git instead"), "the index should be split")
+    // `git commit -a`: the temporary index git hands the hook is split too.
+    repo.write("models/credit.yaml", Fixtures.spec(version: "1.4"))
+    let all = repo.git("commit", "-a", "-m", "x")
+    XCTAssertEqual(all.status, 1, all.output)
+    XCTAssertTrue(all.stderr.contains("models/credit.yaml:3:10: error:"), all.stderr)
+    // `git commit <path>` leaves the bad staged file out.
+    repo.stage("models/credit.yaml")
+    repo.write("models/other.yaml", Fixtures.spec(name: "other", version: "1.5.0", hyperparameters: "  seed: 1\n"))
+    let only = repo.git("commit", "-m", "x", "models/other.yaml")
+    XCTAssertEqual(only.status, 0, only.output)
+  }
+
   func testSparseIndexIsReadThroughGit() {
     let repo = installed()
     repo.write("models/credit.yaml", Fixtures.spec())
