@@ -33,12 +33,14 @@ extension Repository {
   /// Files that differ between a tree (nil: the empty tree) and an index, limited
   /// to `prefixes` (folder prefixes; empty: everything). One diff per prefix lets
   /// libgit2 skip the rest of the tree.
+  /// Entries staged with `git add -N` (intent to add) are left out: git does not commit them.
   public func diff(tree: OID?, index: Index, prefixes: [String]) throws -> [FileDelta] {
-    try runDiffs(prefixes: prefixes) { out, options in
+    let deltas = try runDiffs(prefixes: prefixes) { out, options in
       let treePointer = try tree.map(lookupTree)
       defer { if let treePointer { git_tree_free(treePointer) } }
       return git_diff_tree_to_index(&out, pointer, treePointer, index.pointer, &options)
     }
+    return deltas.filter { $0.newID == nil || !index.isIntentToAdd($0.path) }
   }
 
   /// Files that differ between two trees (nil: the empty tree), limited to `prefixes`.
@@ -123,7 +125,8 @@ extension Repository {
   static func minimalPrefixes(_ prefixes: [String]) -> [String] {
     let sorted = Set(prefixes).sorted { $0.count < $1.count }
     var kept: [String] = []
-    for prefix in sorted where !kept.contains(where: { prefix.hasPrefix($0) }) {
+    // Whole path components: "models" covers "models/x" but not "models2".
+    for prefix in sorted where !kept.contains(where: { $0.isEmpty || prefix == $0 || prefix.hasPrefix($0 + "/") }) {
       kept.append(prefix)
     }
     return kept

@@ -80,10 +80,19 @@ public struct GitCommandLine: Sendable {
 
   /// Staged changes against `tree` read by git itself (`git diff-index --cached`),
   /// for index formats libgit2 cannot read. Honours `GIT_INDEX_FILE`.
-  public func stagedDeltas(against tree: OID?, prefixes: [String]) throws -> [FileDelta] {
+  /// `indexFile` and `gitDirectory`, when given, are passed explicitly so the result does
+  /// not depend on this process's current directory.
+  public func stagedDeltas(against tree: OID?, prefixes: [String], indexFile: String? = nil,
+                           gitDirectory: String? = nil) throws -> [FileDelta] {
     var args = ["diff-index", "--cached", "--raw", "-z", "--no-renames", "--ignore-submodules", (tree ?? OID.emptyTree).hex, "--"]
-    args += prefixes.filter { !$0.isEmpty }.map { ":(literal)\($0)" }
-    let output = try checked(args)
+    // An empty prefix means "anywhere": then no pathspec at all.
+    if !prefixes.contains("") {
+      args += Repository.minimalPrefixes(prefixes).map { ":(literal)\($0)" }
+    }
+    var environment: [String: String] = [:]
+    if let indexFile { environment["GIT_INDEX_FILE"] = indexFile }
+    if let gitDirectory { environment["GIT_DIR"] = gitDirectory }
+    let output = try checked(args, environment: environment)
     return GitCommandLine.parseRaw(output.stdout)
   }
 

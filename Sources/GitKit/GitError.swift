@@ -1,5 +1,6 @@
 import CLibGit2
 import CMLGitSupport
+import Foundation
 
 /// An error reported by libgit2 (or by GitKit itself), with the return code and message.
 public struct GitError: Error, CustomStringConvertible, Sendable {
@@ -51,6 +52,13 @@ enum LibGit2 {
     mlgit_ca_bundle_set_enabled(0)
     git_libgit2_init()
     git_error_clear()
+    // git skips /etc/gitconfig under GIT_CONFIG_NOSYSTEM; libgit2 does not by itself,
+    // and mlgit must read the configuration (core.hooksPath, …) as git does.
+    if let value = ProcessInfo.processInfo.environment["GIT_CONFIG_NOSYSTEM"],
+      ["1", "true", "yes", "on"].contains(value.lowercased())
+    {
+      _ = mlgit_set_search_path(Int32(GIT_CONFIG_LEVEL_SYSTEM.rawValue), "")
+    }
     return true
   }()
 

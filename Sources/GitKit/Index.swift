@@ -33,6 +33,12 @@ public final class Index {
     return TreeEntry(path: path, id: OID(entry.pointee.id), mode: entry.pointee.mode)
   }
 
+  /// True for an entry staged with `git add -N`: a placeholder git leaves out of commits.
+  public func isIntentToAdd(_ path: String) -> Bool {
+    guard let entry = git_index_get_bypath(pointer, path, 0) else { return false }
+    return UInt32(entry.pointee.flags_extended) & GIT_INDEX_ENTRY_INTENT_TO_ADD.rawValue != 0
+  }
+
   /// True when the index holds unresolved conflicts.
   public var hasConflicts: Bool { git_index_has_conflicts(pointer) == 1 }
 }

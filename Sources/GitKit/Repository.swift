@@ -51,6 +51,13 @@ public final class Repository {
       try check(
         git_repository_set_workdir(repo.pointer, absolute(workTree, relativeTo: currentDirectory), 0),
         "cannot use work tree \(workTree)")
+    } else if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty, !repo.isBare,
+      (try? repo.config().string("core.worktree")) ?? nil == nil
+    {
+      // git(1): with GIT_DIR set and no GIT_WORK_TREE or core.worktree, the current
+      // directory is the top of the work tree (hooks run there).
+      try check(git_repository_set_workdir(repo.pointer, absolute(".", relativeTo: currentDirectory), 0),
+        "cannot use work tree \(currentDirectory)")
     }
     var extraObjectDirs: [String] = []
     if let objects = environment["GIT_OBJECT_DIRECTORY"], !objects.isEmpty {

@@ -24,11 +24,12 @@ struct ChangeReader {
   /// Where the new side of a change lives, to resolve `hyperparameters: {from: …}`.
   enum NewSide {
     case index(path: String)
-    case gitIndex(GitCommandLine)
+    case gitIndex(GitCommandLine, indexFile: String)
     case tree(OID?)
   }
 
-  /// The staged change: the index git will commit against HEAD's tree.
+  /// The staged change: the index git will commit, against `head`'s tree (the commit the
+  /// new one will sit on: HEAD, or HEAD's parent for `git commit --amend`; nil: none).
   func stagedChange(indexPath: String, head: OID?) throws -> ChangeSet {
     let headTree = try head.map { try repository.treeOf(commit: $0) }
     var deltas: [FileDelta] = []
@@ -38,12 +39,15 @@ struct ChangeReader {
         deltas = try repository.stagedDeltas(indexPath: indexPath, tree: headTree, prefixes: prefixes)
         side = .index(path: indexPath)
       } catch is IndexUnreadable {
-        // Split or sparse indexes: git reads them for us.
-        let git = GitCommandLine(directory: repository.workingDirectory)
-        deltas = try git.stagedDeltas(against: headTree, prefixes: prefixes)
-        side = .gitIndex(git)
+        // Split or sparse indexes: git reads them for us (and fails loudly if it cannot).
+        let git = GitCommandLine(directory: repository.workingDirectory ?? repository.gitDirectory)
+        deltas = try git.stagedDeltas(against: headTree, prefixes: prefixes, indexFile: indexPath,
+          gitDirectory: repository.gitDirectory)
+        side = .gitIndex(git, indexFile: indexPath)
       }
     } else {
+      // git reads a missing index as an empty one: the commit would delete every file.
+      deltas = try repository.diff(from: headTree, to: nil, prefixes: prefixes)
       side = .tree(nil)
     }
     let origin = ChangeOrigin(commit: nil)
@@ -130,8 +134,9 @@ struct ChangeReader {
     case .index(let indexPath):
       guard let entry = try IndexFile(path: indexPath, prefixes: [path]).entries[path], entry.isBlob else { return nil }
       return try? repository.blob(entry.id, limit: Document.sizeLimit)
-    case .gitIndex(let git):
-      let output = try git.run(["rev-parse", "--verify", "--quiet", ":\(path)"])
+    case .gitIndex(let git, let indexFile):
+      let output = try git.run(["rev-parse", "--verify", "--quiet", ":\(path)"],
+        environment: ["GIT_INDEX_FILE": indexFile, "GIT_DIR": repository.gitDirectory])
       guard output.status == 0, let id = OID(hex: output.text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
       return try? repository.blob(id, limit: Document.sizeLimit)
     }

@@ -28,6 +28,9 @@ struct CheckCommand: ParsableCommand {
   @Option(name: .long, help: "The branch the commits go to, for rules scoped with `branches:` (e.g. main).")
   var branch: String?
 
+  @Flag(name: .long, help: "Judge the staged change as `git commit --amend` would commit it (against HEAD's parent).")
+  var amend = false
+
   @Option(name: .long, help: "Output format: text, json or sarif.")
   var format: OutputFormat = .text
 
@@ -35,7 +38,7 @@ struct CheckCommand: ParsableCommand {
   var revisions: [String] = []
 
   func validate() throws {
-    let modes = [staged, range != nil, all, !revisions.isEmpty].filter { $0 }.count
+    let modes = [staged || amend, range != nil, all, !revisions.isEmpty].filter { $0 }.count
     if modes > 1 {
       throw ValidationError("choose one of --staged, --range A..B, --all or commits to check")
     }
@@ -69,7 +72,7 @@ struct CheckCommand: ParsableCommand {
       (findings, checked) = (report.findings, describe(report, revisions.joined(separator: " ")))
       noteBoundary(report)
     } else {
-      findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit)
+      findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: amend)
       checked = "staged change"
     }
     let status = FindingOutput(format: format).report(findings, checked: checked)

@@ -8,10 +8,14 @@ struct CheckRunner {
   let workspace: Workspace
   let engine = PolicyEngine()
 
-  /// Findings for what the next commit will contain, judged by the policy at HEAD.
-  func checkStaged(stage: CheckStage) throws -> [Finding] {
+  /// Findings for what the next commit will contain, judged by the policy of the commit
+  /// it will sit on: HEAD, or HEAD's first parent when amending (HEAD is being replaced).
+  func checkStaged(stage: CheckStage, amend: Bool = false) throws -> [Finding] {
     let repo = workspace.repository
-    let head = try repo.headCommit()
+    var head = try repo.headCommit()
+    if amend, let current = head {
+      head = try repo.commit(current).parents.first
+    }
     let policy = try workspace.policy(before: head)
     let reader = ChangeReader(repository: repo, policy: policy)
     let change = try reader.stagedChange(indexPath: workspace.indexPath, head: head)

@@ -19,7 +19,8 @@ struct HookCommand: ParsableCommand {
     switch name {
     case "pre-commit":
       let workspace = try Workspace.open()
-      let findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit)
+      let amend = GitInvocation.parent(environment: workspace.environment)?.isAmend ?? false
+      let findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: amend)
       // Hook output goes to stderr, where git shows it; quiet when all is well.
       if !findings.isEmpty {
         let status = FindingOutput(format: .text).report(findings, checked: "pre-commit", toStandardError: true)
@@ -54,5 +55,47 @@ struct HookCommand: ParsableCommand {
   /// Reads the ref lines git writes to a hook's standard input.
   static func standardInput() -> String {
     String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+  }
+}
+
+/// The `git` command that ran the hook. git does not tell a pre-commit hook that it is
+/// amending, yet an amended commit sits on HEAD's parent, so the hook script passes
+/// git's process id (`MLGIT_GIT_PID`) and mlgit reads its arguments.
+struct GitInvocation {
+  let arguments: [String]
+
+  static func parent(environment: [String: String]) -> GitInvocation? {
+    guard let text = environment["MLGIT_GIT_PID"], let pid = Int32(text), pid > 1 else { return nil }
+    if let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty {
+      let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+      return GitInvocation(arguments: arguments)
+    }
+    // No /proc (macOS): ps gives the command line joined by spaces, enough to spot a flag.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/ps")
+    process.arguments = ["-o", "args=", "-p", String(pid)]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    return GitInvocation(arguments: String(decoding: data, as: UTF8.self).split(separator: " ").map(String.init))
+  }
+
+  /// True for `git commit --amend` (or an unambiguous abbreviation, `--am`, as git accepts);
+  /// the last of `--amend` / `--no-amend` wins, and nothing after `--` counts.
+  var isAmend: Bool {
+    // After `commit` when it is there; an alias (`git ci --amend`) has no `commit` word.
+    let start = arguments.firstIndex(of: "commit").map { $0 + 1 } ?? 1
+    guard start <= arguments.count else { return false }
+    var amend = false
+    for argument in arguments[start...] {
+      if argument == "--" { break }
+      if argument.count >= 4, "--amend".hasPrefix(argument) { amend = true }
+      if argument.count >= 7, "--no-amend".hasPrefix(argument) { amend = false }
+    }
+    return amend
   }
 }

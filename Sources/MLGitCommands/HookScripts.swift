@@ -33,6 +33,10 @@ if [ ! -x "$MLGIT" ]; then
   exit 1
 fi
 
+# git does not tell pre-commit whether it amends; mlgit reads git's arguments from its pid.
+MLGIT_GIT_PID=$PPID
+export MLGIT_GIT_PID
+
 if [ -n "$input" ]; then
   "$MLGIT" hook @HOOK@ "$@" < "$input"
 else

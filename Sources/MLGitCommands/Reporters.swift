@@ -16,7 +16,8 @@ struct FindingReporter {
   /// Colour only on a terminal, never with NO_COLOR or TERM=dumb.
   static func colourWanted(fd: Int32 = STDOUT_FILENO) -> Bool {
     let env = ProcessInfo.processInfo.environment
-    if env["NO_COLOR"] != nil { return false }
+    // no-color.org: NO_COLOR set to a non-empty value turns colour off.
+    if let noColor = env["NO_COLOR"], !noColor.isEmpty { return false }
     if env["TERM"] == "dumb" { return false }
     return isatty(fd) == 1
   }

@@ -13,6 +13,9 @@ struct Workspace {
     do {
       return Workspace(repository: try Repository.fromEnvironment(environment: environment), environment: environment)
     } catch let error as GitError where error.isNotFound {
+      if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty {
+        throw CommandFailure.usage("mlgit: not a git repository: GIT_DIR=\(gitDir)")
+      }
       throw CommandFailure.usage("mlgit: not a git repository (or any parent folder): \(FileManager.default.currentDirectoryPath)")
     } catch let error as GitError {
       throw CommandFailure.system("mlgit: \(error.message)")

@@ -41,23 +41,38 @@ public enum Document {
     if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
       throw DocumentError("the document is empty", hint: "a spec needs at least apiVersion, name, version, owner, features and hyperparameters")
     }
+    // JSON is read as YAML (for locations), but YAML refuses the tabs JSON files are
+    // often indented with. Outside strings a tab is only whitespace, and JSON strings
+    // cannot hold a raw tab, so a space in its place keeps values and columns.
+    if let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[" {
+      text = text.replacingOccurrences(of: "\t", with: " ")
+    }
+    let parser: Parser
     let root: Yams.Node?
     do {
       // The basic resolver leaves plain scalars untyped; ScalarResolver types them.
-      let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+      parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
       root = try parser.singleRoot()
     } catch let error as YamlError {
-      throw convert(error)
+      throw convert(error, text: text)
     } catch {
       throw DocumentError("cannot parse: \(error)")
     }
     guard let root else { throw DocumentError("the document is empty") }
-    return try convert(root, depth: 0)
+    // Nodes hold their anchors weakly and the parser owns them: keep it alive while
+    // converting, or anchored nodes (and alias bombs) would go unnoticed.
+    return try withExtendedLifetime(parser) { try convert(root, depth: 0) }
   }
 
   static func convert(_ node: Yams.Node, depth: Int) throws -> Node {
     let location = node.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? .start
     if depth > 64 { throw DocumentError("nesting deeper than 64 levels", at: location) }
+    // Yams resolves an alias to the anchored node itself, so aliases can only be caught
+    // at their anchor; refusing anchors also stops alias bombs before they expand.
+    if node.anchor != nil {
+      throw DocumentError("YAML anchors and aliases are not supported in mlgit documents", at: location,
+        hint: "write the values out in full")
+    }
     switch node {
     case .scalar(let scalar):
       let type: ScalarType
@@ -91,12 +106,19 @@ public enum Document {
       }
       return Node(.mapping(pairs), at: location)
     case .alias:
-      throw DocumentError("YAML aliases are not supported in mlgit documents", at: location)
+      throw DocumentError("YAML anchors and aliases are not supported in mlgit documents", at: location)
     }
   }
 
-  static func convert(_ error: YamlError) -> DocumentError {
+  static func convert(_ error: YamlError, text: String) -> DocumentError {
     switch error {
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      // Yams reports the first occurrence; point at the second, where the fix goes.
+      let key = duplicates.sorted().first ?? ""
+      let first = SourceLocation(line: context.mark.line, column: context.mark.column)
+      let second = secondOccurrence(of: key, after: first, in: text)
+      return DocumentError("duplicate key '\(key)' (first defined at line \(first.line))", at: second ?? first,
+        hint: "remove one of the two; YAML keeps only one of them silently")
     case .scanner(let context, let problem, let mark, _):
       let where_ = context.map { " \($0.text)" } ?? ""
       return DocumentError("malformed YAML: \(problem)\(where_)", at: SourceLocation(line: mark.line, column: mark.column))
@@ -111,6 +133,43 @@ public enum Document {
     default:
       return DocumentError("malformed YAML: \(error)")
     }
+  }
+
+  /// Where a mapping key is written again after its first occurrence: the same column on a
+  /// later line (block style), else the next `key:` or `"key":` further on (flow style, JSON).
+  static func secondOccurrence(of key: String, after first: SourceLocation, in text: String) -> SourceLocation? {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+    let forms = [key, "\"\(key)\"", "'\(key)'"].map { Array($0.unicodeScalars) }
+    func keyAt(_ line: [Unicode.Scalar], _ column: Int) -> Bool {
+      forms.contains { form in
+        guard column + form.count <= line.count, Array(line[column..<column + form.count]) == form else { return false }
+        var rest = column + form.count
+        while rest < line.count, line[rest] == " " { rest += 1 }
+        return rest < line.count && line[rest] == ":"
+      }
+    }
+    func boundary(_ line: [Unicode.Scalar], _ column: Int) -> Bool {
+      column == 0 || " \t{,[".unicodeScalars.contains(line[column - 1])
+    }
+    let startLine = first.line - 1
+    for n in (startLine + 1)..<max(startLine + 1, lines.count) {
+      let line = lines[n]
+      let column = first.column - 1
+      let indent = line.prefix { $0 == " " }.count
+      if indent < line.count, indent < column, line[indent] != "#" { break }  // the mapping ended
+      if column < line.count, line[..<column].allSatisfy({ $0 == " " || $0 == "-" }), keyAt(line, column) {
+        return SourceLocation(line: n + 1, column: first.column)
+      }
+    }
+    for n in startLine..<lines.count {
+      let line = lines[n]
+      let from = n == startLine ? first.column : 0
+      guard from < line.count else { continue }
+      for column in from..<line.count where boundary(line, column) && keyAt(line, column) {
+        return SourceLocation(line: n + 1, column: column + 1)
+      }
+    }
+    return nil
   }
 
   static func locationOf(offset: Int, in data: Data) -> SourceLocation {

@@ -381,8 +381,24 @@ public struct SemanticVersion: Comparable, Sendable, CustomStringConvertible {
     case (nil, nil): return false
     case (nil, _): return false
     case (_, nil): return true
-    case (let a?, let b?): return a < b
+    case (let a?, let b?): return precedes(a, b)
     }
+  }
+
+  /// semver.org rule 11: dot-separated identifiers compared one by one, numeric ones as
+  /// numbers and below alphanumeric ones; a shorter list that is a prefix comes first.
+  static func precedes(_ a: String, _ b: String) -> Bool {
+    let left = a.split(separator: ".", omittingEmptySubsequences: false)
+    let right = b.split(separator: ".", omittingEmptySubsequences: false)
+    for (x, y) in zip(left, right) where x != y {
+      switch (Int(x), Int(y)) {
+      case (let m?, let n?): return m < n
+      case (.some, nil): return true
+      case (nil, .some): return false
+      case (nil, nil): return x < y
+      }
+    }
+    return left.count < right.count
   }
 
   public static func == (lhs: SemanticVersion, rhs: SemanticVersion) -> Bool {

@@ -196,6 +196,26 @@ final class TempRepository {
     stage(relativePath)
     return commitFixture(message)
   }
+
+  /// The files of a commit's tree (`git ls-tree -r --name-only`).
+  func files(at revision: String = "HEAD") -> [String] {
+    git("-c", "core.quotepath=off", "ls-tree", "-r", "--name-only", revision).stdout.split(separator: "\n").map(String.init)
+  }
+
+  /// The permission bits of a file (0o755, say).
+  func mode(_ absolutePath: String) -> Int? {
+    (try? FileManager.default.attributesOfItem(atPath: absolutePath)[.posixPermissions] as? NSNumber)?.intValue
+  }
+
+  /// What a hook must never change: the index's bytes, the work tree's status and every ref.
+  func untouchableState(indexFile: String? = nil) -> String {
+    let index = indexFile ?? path + "/.git/index"
+    let bytes = FileManager.default.contents(atPath: index) ?? Data()
+    let noLocks = ["GIT_OPTIONAL_LOCKS": "0"]
+    let status = git(["status", "--porcelain", "--untracked-files=all"], environment: noLocks).stdout
+    let refs = git("for-each-ref", "--format=%(refname) %(objectname)").stdout
+    return "index \(bytes.base64EncodedString())\nstatus\n\(status)refs\n\(refs)"
+  }
 }
 
 /// Spec texts for tests.

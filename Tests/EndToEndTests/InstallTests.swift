@@ -1,0 +1,154 @@
+import Foundation
+import XCTest
+
+/// `mlgit install`, `uninstall` and `doctor`, beside other hooks and with core.hooksPath.
+final class InstallTests: XCTestCase {
+  let previousHook = "#!/bin/sh\n# the team's own hook\necho chained-ran >> \"$(git rev-parse --git-dir)/chained.log\"\nexit ${CHAINED_EXIT:-0}\n"
+
+  func testInstallChainsAnExistingHookAndUninstallRestoresItExactly() throws {
+    let repo = TempRepository()
+    let hook = repo.path + "/.git/hooks/pre-commit"
+    try Data(previousHook.utf8).write(to: URL(fileURLWithPath: hook))
+    try FileManager.default.setAttributes([.posixPermissions: 0o750], ofItemAtPath: hook)
+    let install = repo.mlgit("install")
+    XCTAssertEqual(install.status, 0, install.output)
+    XCTAssertTrue(install.stdout.contains("the existing hook runs first (pre-commit.mlgit-chained)"), install.stdout)
+    XCTAssertEqual(repo.read(".git/hooks/pre-commit.mlgit-chained"), previousHook)
+    XCTAssertTrue(repo.read(".git/hooks/pre-commit")?.contains(Shell.mlgit) ?? false, "hooks call mlgit by absolute path")
+    XCTAssertEqual(repo.mode(hook), 0o755)
+
+    // The chained hook runs first, and its failure blocks the commit.
+    repo.write("models/credit.yaml", Fixtures.spec())
+    repo.stage()
+    let blocked = repo.git(["commit", "-m", "x"], environment: ["CHAINED_EXIT": "3"])
+    XCTAssertEqual(blocked.status, 1, blocked.output)
+    XCTAssertEqual(repo.read(".git/chained.log"), "chained-ran\n")
+    XCTAssertEqual(repo.git("rev-parse", "--verify", "-q", "HEAD").status, 1)
+    // When it passes, mlgit runs after it and still refuses a bad spec.
+    repo.write("models/credit.yaml", Fixtures.spec(version: "1.4"))
+    repo.stage()
+    let refused = repo.git("commit", "-m", "x")
+    XCTAssertEqual(refused.status, 1)
+    XCTAssertTrue(refused.stderr.contains("[spec/schema]"), refused.stderr)
+    XCTAssertEqual(repo.read(".git/chained.log"), "chained-ran\nchained-ran\n")
+
+    // Idempotent; --force rewrites.
+    let again = repo.mlgit("install")
+    XCTAssertTrue(again.stdout.contains("pre-commit hook at \(hook) is up to date"), again.stdout)
+    XCTAssertEqual(repo.read(".git/hooks/pre-commit.mlgit-chained"), previousHook)
+    XCTAssertTrue(repo.mlgit("install", "--force").stdout.contains("rewrote pre-commit hook"))
+
+    // Uninstall puts the old hook back, bytes and mode.
+    let uninstall = repo.mlgit("uninstall")
+    XCTAssertEqual(uninstall.status, 0, uninstall.output)
+    XCTAssertEqual(FileManager.default.contents(atPath: hook), Data(previousHook.utf8))
+    XCTAssertEqual(repo.mode(hook), 0o750)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: hook + ".mlgit-chained"))
+    XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-push"))
+    XCTAssertTrue(repo.mlgit("uninstall").stdout.contains("no mlgit hooks"))
+  }
+
+  /// The binary carries hooks/hook.sh (scripts/embed-resources.sh); a stale copy fails here.
+  func testInstalledHookIsTheTemplateInHooksFolder() throws {
+    let repo = TempRepository()
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("hooks/hook.sh")
+    let template = try String(contentsOf: source, encoding: .utf8)
+    for hook in ["pre-commit", "pre-push"] {
+      let expected = template.replacingOccurrences(of: "@HOOK@", with: hook).replacingOccurrences(of: "@MLGIT@", with: Shell.mlgit)
+      XCTAssertEqual(repo.read(".git/hooks/\(hook)"), expected, "run scripts/embed-resources.sh")
+    }
+  }
+
+  func testRepairsAHookMadeNotExecutable() throws {
+    let repo = TempRepository()
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    let hook = repo.path + "/.git/hooks/pre-commit"
+    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: hook)
+    let doctor = repo.mlgit("doctor")
+    XCTAssertEqual(doctor.status, 1, doctor.output)
+    XCTAssertTrue(doctor.stdout.contains("pre-commit: installed but not executable"), doctor.stdout)
+    XCTAssertTrue(repo.mlgit("install").stdout.contains("rewrote pre-commit hook"))
+    XCTAssertEqual(repo.mode(hook), 0o755)
+  }
+
+  func testRelativeCoreHooksPathIsRelativeToTheWorkTreeRoot() {
+    let repo = TempRepository()
+    repo.git("config", "core.hooksPath", ".githooks")
+    repo.write("models/x/.keep", "")
+    let install = repo.mlgit(["install"], in: "models/x")
+    XCTAssertEqual(install.status, 0, install.output)
+    XCTAssertTrue(FileManager.default.isExecutableFile(atPath: repo.path + "/.githooks/pre-commit"), install.stdout)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-commit"))
+    XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/models/x/.githooks"))
+    repo.write("models/credit.yaml", Fixtures.spec(version: "1.4"))
+    repo.stage("models/credit.yaml")
+    let result = repo.git(["commit", "-m", "x"], in: "models")
+    XCTAssertEqual(result.status, 1, result.output)
+    XCTAssertTrue(result.stderr.contains("models/credit.yaml:3:10"), result.stderr)
+    let doctor = repo.mlgit("doctor")
+    XCTAssertTrue(doctor.stdout.contains("hooks: \(repo.path)/.githooks (core.hooksPath = .githooks)"), doctor.stdout)
+  }
+
+  func testAbsoluteCoreHooksPath() {
+    let repo = TempRepository()
+    let shared = repo.root + "/shared-hooks"
+    repo.git("config", "core.hooksPath", shared)
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    XCTAssertTrue(FileManager.default.isExecutableFile(atPath: shared + "/pre-commit"))
+    repo.write("models/credit.yaml", Fixtures.spec(version: "1.4"))
+    repo.stage()
+    XCTAssertEqual(repo.git("commit", "-m", "x").status, 1)
+    XCTAssertEqual(repo.mlgit("uninstall").status, 0)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: shared + "/pre-commit"))
+  }
+
+  func testHookTellsWhatToDoWhenMLGitIsMissing() throws {
+    let repo = TempRepository()
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    let hook = repo.path + "/.git/hooks/pre-commit"
+    let script = try XCTUnwrap(repo.read(".git/hooks/pre-commit"))
+    try Data(script.replacingOccurrences(of: Shell.mlgit, with: "/nonexistent/mlgit").utf8).write(to: URL(fileURLWithPath: hook))
+    repo.write("models/credit.yaml", Fixtures.spec())
+    repo.stage()
+    let result = repo.git("commit", "-m", "x")
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(result.stderr.contains("mlgit: /nonexistent/mlgit is missing, so the pre-commit policy check cannot run."), result.stderr)
+    XCTAssertTrue(result.stderr.contains("mlgit install --force"), result.stderr)
+  }
+
+  func testDoctorReportsWhatIsInstalledWhere() {
+    let repo = TempRepository()
+    let before = repo.mlgit("doctor")
+    XCTAssertEqual(before.status, 1)
+    XCTAssertTrue(before.stdout.contains("pre-commit: not installed"), before.stdout)
+    XCTAssertTrue(before.stdout.contains("to fix: pre-commit hook missing: run `mlgit install`"), before.stdout)
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    let after = repo.mlgit("doctor")
+    XCTAssertEqual(after.status, 0, after.output)
+    XCTAssertTrue(after.stdout.contains("libgit2 1.5."), after.stdout)
+    XCTAssertTrue(after.stdout.contains("hooks: \(repo.path)/.git/hooks\n"), after.stdout)
+    XCTAssertTrue(after.stdout.contains("  pre-commit: installed\n"), after.stdout)
+    XCTAssertTrue(after.stdout.contains("  pre-push: installed\n"), after.stdout)
+    XCTAssertTrue(after.stdout.contains("policy in force: default"), after.stdout)
+    XCTAssertTrue(after.stdout.hasSuffix("all good\n"), after.stdout)
+  }
+
+  func testPolicyListAndExplain() {
+    let repo = TempRepository()
+    let list = repo.mlgit("policy", "list")
+    XCTAssertEqual(list.status, 0, list.output)
+    XCTAssertTrue(list.stdout.contains("policy in force: default (no commit yet)"), list.stdout)
+    XCTAssertNotNil(list.stdout.range(of: #"spec/schema\s+error\s+Model specs follow"#, options: .regularExpression), list.stdout)
+    XCTAssertNotNil(list.stdout.range(of: #"spec/version-bump\s+warning"#, options: .regularExpression), list.stdout)
+    let explain = repo.mlgit("policy", "explain", "spec/schema")
+    XCTAssertEqual(explain.status, 0)
+    XCTAssertTrue(explain.stdout.contains("default severity: error; in force: error"), explain.stdout)
+    XCTAssertTrue(explain.stdout.contains("example 2: reported"), explain.stdout)
+    XCTAssertTrue(explain.stdout.contains("    version: 1.4\n"), explain.stdout)
+    let unknown = repo.mlgit("policy", "explain", "spec/nope")
+    XCTAssertEqual(unknown.status, 2)
+    XCTAssertTrue(unknown.stderr.contains("unknown rule 'spec/nope'"), unknown.stderr)
+  }
+}
