@@ -33,6 +33,10 @@ public enum RuleRegistry {
   public static let builtInRules: [any PolicyRule] = [
     SpecSchemaRule(),
     SpecVersionBumpRule(),
+    RunsRequiredRule(),
+    MetricsThresholdRule(),
+    RunsCleanTreeRule(),
+    RunsSeedRule(),
   ]
 
   public static func rule(id: String) -> (any PolicyRule)? {
