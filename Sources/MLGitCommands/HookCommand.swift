@@ -28,6 +28,9 @@ struct HookCommand: ParsableCommand {
           throw ExitCode(status.rawValue)
         }
       }
+    case "pre-push":
+      // git runs pre-push as `pre-push <remote name> <url>`. Opt-in (`sync_on_push: true`).
+      NotesSync.onPush(workspace: try Workspace.open(), remote: hookArguments.first ?? "")
     default:
       throw CommandFailure.usage("mlgit: unknown hook '\(name)'; mlgit runs pre-commit")
     }

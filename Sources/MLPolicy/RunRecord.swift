@@ -143,11 +143,12 @@ public struct RunRecord: Sendable, Equatable {
     }
   }
 
-  /// A new run id: 12 hex characters from the time and randomness.
+  /// A new run id: 12 hex characters, 6 from the time (milliseconds, wrapping every
+  /// 4.6 hours) and 6 random, so concurrent writers do not collide.
   public static func newID(now: Date = Date()) -> String {
-    let millis = UInt64(now.timeIntervalSince1970 * 1000) & 0xFFFF_FFFF
-    let random = UInt64.random(in: 0..<(1 << 16))
-    return String(format: "%08llx%04llx", millis, random)
+    let millis = UInt64(now.timeIntervalSince1970 * 1000) & 0xFF_FFFF
+    let random = UInt64.random(in: 0..<(1 << 24))
+    return String(format: "%06llx%06llx", millis, random)
   }
 
   /// An ISO-8601 UTC timestamp, to the second.
