@@ -77,9 +77,11 @@ public final class NotesLedger {
 
   /// The non-empty lines of a note, in order.
   public static func lines(of note: String) -> [String] {
-    note.split(separator: "\n", omittingEmptySubsequences: true)
-      .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
-      .filter { !$0.isEmpty }
+    // Split on bytes: Character-wise splitting showed up in `mlgit runs --all` profiles.
+    note.utf8.split(separator: 10, omittingEmptySubsequences: true).compactMap { line in
+      let trimmed = line.last == 13 ? line.dropLast() : line[...]
+      return trimmed.isEmpty ? nil : String(decoding: trimmed, as: UTF8.self)
+    }
   }
 
   private func collect(_ tree: OpaquePointer, prefix: String, into result: inout [OID: String]) throws {

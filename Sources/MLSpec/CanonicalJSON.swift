@@ -88,10 +88,11 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
   }
 
-  /// Parses JSON text (for notes), keeping integers as integers.
+  /// Parses JSON text (for notes), keeping integers as integers. A byte-level
+  /// parser: ledgers hold thousands of lines and Foundation's bridging parser
+  /// dominated `mlgit runs --all`.
   public static func parse(_ text: String) throws -> JSONValue {
-    let object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-    return from(object)
+    try JSONByteParser.parse(text)
   }
 
   static func from(_ any: Any) -> JSONValue {
