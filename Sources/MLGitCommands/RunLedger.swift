@@ -24,6 +24,11 @@ struct RunLedger {
     try notes.allNotes().mapValues { RunRecord.records(inNote: NotesLedger.lines(of: $0)) }
   }
 
+  /// Every recorded run by commit, with only the fields a listing shows.
+  func allListings() throws -> [OID: [RunListing]] {
+    try notes.allNotes().mapValues { RunListing.listings(inNote: NotesLedger.lines(of: $0)) }
+  }
+
   /// The runs on one commit.
   func runs(on commit: OID) throws -> [RunRecord] {
     RunRecord.records(inNote: try notes.lines(for: commit))

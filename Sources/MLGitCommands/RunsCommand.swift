@@ -17,10 +17,6 @@ struct RunsCommand: ParsableCommand {
     subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCompareCommand.self],
     defaultSubcommand: RunsListCommand.self)
 
-  static func render(_ runs: [RunRecord], format: RunsFormat, terminal: Bool) -> String {
-    RunsListCommand.render(runs, format: format, terminal: terminal)
-  }
-
   static func number(_ value: Double) -> String {
     value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
   }
@@ -52,8 +48,8 @@ struct RunsListCommand: ParsableCommand {
     let workspace = try Workspace.open()
     let repo = workspace.repository
     let ledger = RunLedger(repository: repo)
-    let byCommit = try ledger.allRuns()
-    var runs: [RunRecord]
+    let byCommit = try ledger.allListings()
+    var runs: [RunListing]
     if all {
       runs = byCommit.values.flatMap { $0 }
     } else if !revisions.isEmpty {
@@ -78,10 +74,17 @@ struct RunsListCommand: ParsableCommand {
     print(RunsListCommand.render(runs, format: format, terminal: isatty(STDOUT_FILENO) == 1), terminator: "")
   }
 
-  static func render(_ runs: [RunRecord], format: RunsFormat, terminal: Bool) -> String {
+  static func render(_ runs: [RunListing], format: RunsFormat, terminal: Bool) -> String {
     switch format {
     case .json:
-      return JSONValue.object(["runs": .array(runs.map(\.json))]).canonical + "\n"
+      // The ledger lines are canonical JSON already: no need to build and print them again.
+      var out = #"{"runs":["#
+      out.reserveCapacity(runs.reduce(16) { $0 + $1.line.utf8.count + 1 })
+      for (index, run) in runs.enumerated() {
+        if index > 0 { out += "," }
+        out += run.line
+      }
+      return out + "]}\n"
     case .text:
       let header = ["ID", "COMMIT", "MODEL", "STARTED", "EXIT", "DIRTY", "METRICS"]
       var out = ""

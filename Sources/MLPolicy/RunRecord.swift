@@ -205,3 +205,50 @@ public struct MetricCheck: Sendable, Equatable {
       }
   }
 }
+
+/// The fields of a run that a listing shows, read without building its params and
+/// data (`mlgit runs --all` reads every line of the ledger).
+public struct RunListing: Sendable, Equatable {
+  public var id: String
+  public var commit: String
+  public var model: String
+  public var started: String
+  public var exit: Int
+  public var dirty: Bool
+  public var metrics: [String: Double]
+  /// The ledger line as recorded.
+  public var line: String
+
+  static let keys: Set<String> = ["schema", "id", "commit", "model", "started", "exit", "dirty", "metrics"]
+
+  /// Reads a ledger line; lines of other schemas or malformed lines throw.
+  public static func parse(_ line: String) throws -> RunListing {
+    let fields: [String: JSONValue]
+    do {
+      fields = try JSONValue.parseFields(line, keys: keys)
+    } catch {
+      throw RunRecordError("not JSON: \(line.prefix(80))")
+    }
+    guard fields["schema"]?.stringValue == RunRecord.schema else { throw RunRecordError("not an \(RunRecord.schema) record") }
+    guard let id = fields["id"]?.stringValue, !id.isEmpty else { throw RunRecordError("run record without an id") }
+    var metrics: [String: Double] = [:]
+    for (key, metric) in fields["metrics"]?.objectValue ?? [:] {
+      if let number = metric.doubleValue, number.isFinite { metrics[key] = number }
+    }
+    var exit = -1
+    switch fields["exit"] {
+    case .int(let code)?: exit = code
+    case .double(let code)?: exit = Int(code)
+    default: break
+    }
+    var dirty = false
+    if case .bool(let flag)? = fields["dirty"] { dirty = flag }
+    return RunListing(id: id, commit: fields["commit"]?.stringValue ?? "", model: fields["model"]?.stringValue ?? "",
+      started: fields["started"]?.stringValue ?? "", exit: exit, dirty: dirty, metrics: metrics, line: line)
+  }
+
+  /// The runs of a note, skipping lines that are not runs.
+  public static func listings(inNote lines: [String]) -> [RunListing] {
+    lines.compactMap { try? parse($0) }
+  }
+}

@@ -28,6 +28,99 @@ struct JSONByteParser {
     }
   }
 
+  /// The top-level object's values for `keys` only; other values are checked and skipped
+  /// without being built (listing thousands of ledger lines needs a few fields of each).
+  static func parseFields(_ text: String, keys: Set<String>) throws -> [String: JSONValue] {
+    var text = text
+    return try text.withUTF8 { buffer in
+      var parser = JSONByteParser(buffer)
+      var fields: [String: JSONValue] = [:]
+      fields.reserveCapacity(keys.count)
+      parser.skipSpace()
+      guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else { throw parser.fail("expected an object") }
+      parser.index += 1
+      parser.skipSpace()
+      if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "}") {
+        parser.index += 1
+      } else {
+        while true {
+          parser.skipSpace()
+          guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "\"") else { throw parser.fail("expected a key") }
+          let key = try parser.string()
+          parser.skipSpace()
+          guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: ":") else { throw parser.fail("expected ':'") }
+          parser.index += 1
+          parser.skipSpace()
+          if keys.contains(key) {
+            fields[key] = try parser.value(depth: 1)
+          } else {
+            try parser.skipValue(depth: 1)
+          }
+          parser.skipSpace()
+          guard parser.index < buffer.count else { throw parser.fail("unexpected end") }
+          if buffer[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
+          if buffer[parser.index] == UInt8(ascii: "}") { parser.index += 1; break }
+          throw parser.fail("expected ',' or '}'")
+        }
+      }
+      parser.skipSpace()
+      guard parser.index == buffer.count else { throw parser.fail("text after the value") }
+      return fields
+    }
+  }
+
+  /// Checks and steps over one value without building it.
+  private mutating func skipValue(depth: Int) throws {
+    guard depth < 512 else { throw fail("nested too deeply") }
+    guard index < bytes.count else { throw fail("unexpected end") }
+    switch bytes[index] {
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      let close = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+      let isObject = close == UInt8(ascii: "}")
+      index += 1
+      skipSpace()
+      if index < bytes.count, bytes[index] == close {
+        index += 1
+        return
+      }
+      while true {
+        skipSpace()
+        if isObject {
+          guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+          try skipString()
+          skipSpace()
+          guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+          index += 1
+          skipSpace()
+        }
+        try skipValue(depth: depth + 1)
+        skipSpace()
+        guard index < bytes.count else { throw fail("unexpected end") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == close { index += 1; return }
+        throw fail("expected ',' or a closing bracket")
+      }
+    case UInt8(ascii: "\""):
+      try skipString()
+    default:
+      _ = try value(depth: depth)
+    }
+  }
+
+  private mutating func skipString() throws {
+    index += 1
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        index += 1
+        return
+      }
+      if byte < 0x20 { throw fail("control character in a string") }
+      index += byte == UInt8(ascii: "\\") ? 2 : 1
+    }
+    throw fail("unterminated string")
+  }
+
   private mutating func skipSpace() {
     while index < bytes.count {
       switch bytes[index] {

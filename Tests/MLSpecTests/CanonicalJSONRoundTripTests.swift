@@ -22,3 +22,13 @@ final class JSONParserTests: XCTestCase {
     }
   }
 }
+
+final class JSONFieldsTests: XCTestCase {
+  func testBuildsOnlyTheWantedFieldsAndStillValidates() throws {
+    let line = #"{"a":1,"b":{"x":[1,{"y":"z\""}]},"c":"three","d":[]}"#
+    XCTAssertEqual(try JSONValue.parseFields(line, keys: ["a", "c"]), ["a": .int(1), "c": .string("three")])
+    XCTAssertThrowsError(try JSONValue.parseFields(#"{"a":1,"b":{"x":[1,}]}"#, keys: ["a"]))
+    XCTAssertThrowsError(try JSONValue.parseFields(#"{"a":1} trailing"#, keys: ["a"]))
+    XCTAssertThrowsError(try JSONValue.parseFields(#"[1]"#, keys: ["a"]))
+  }
+}
