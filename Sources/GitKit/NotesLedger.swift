@@ -71,7 +71,11 @@ public final class NotesLedger {
     let tree = try repository.lookupTree(try repository.treeOf(commit: commit))
     defer { git_tree_free(tree) }
     var result: [OID: String] = [:]
-    try collect(tree, prefix: "", into: &result)
+    // Note blobs are read straight from the object database: no object cache, no git_blob.
+    var odb: OpaquePointer?
+    try check(git_repository_odb(&odb, repository.pointer), "cannot open object database")
+    defer { git_odb_free(odb) }
+    try collect(tree, prefix: "", odb: odb, into: &result)
     return result
   }
 
@@ -84,7 +88,7 @@ public final class NotesLedger {
     }
   }
 
-  private func collect(_ tree: OpaquePointer, prefix: String, into result: inout [OID: String]) throws {
+  private func collect(_ tree: OpaquePointer, prefix: String, odb: OpaquePointer?, into result: inout [OID: String]) throws {
     let count = git_tree_entrycount(tree)
     for index in 0..<count {
       guard let entry = git_tree_entry_byindex(tree, index), let namePointer = git_tree_entry_name(entry) else { continue }
@@ -93,7 +97,16 @@ public final class NotesLedger {
       let path = prefix + name
       let type = git_tree_entry_type(entry)
       if type == GIT_OBJECT_BLOB, path.utf8.count == 40, let object = OID(hex: path) {
-        let text = String(decoding: try repository.blob(OID(git_tree_entry_id(entry))), as: UTF8.self)
+        var stored: OpaquePointer?
+        try check(git_odb_read(&stored, odb, git_tree_entry_id(entry)), "cannot read note \(path)")
+        defer { git_odb_object_free(stored) }
+        let size = git_odb_object_size(stored)
+        let text: String
+        if size > 0, let bytes = git_odb_object_data(stored) {
+          text = String(decoding: UnsafeRawBufferPointer(start: bytes, count: size), as: UTF8.self)
+        } else {
+          text = ""
+        }
         // Two notes for one object (flat and fanout): git concatenates them when it reads.
         if let existing = result[object] {
           result[object] = existing + (existing.hasSuffix("\n") ? "" : "\n") + text
@@ -103,7 +116,7 @@ public final class NotesLedger {
       } else if type == GIT_OBJECT_TREE, name.utf8.count == 2, path.utf8.count < 40 {
         let subtree = try repository.lookupTree(OID(git_tree_entry_id(entry)))
         defer { git_tree_free(subtree) }
-        try collect(subtree, prefix: path, into: &result)
+        try collect(subtree, prefix: path, odb: odb, into: &result)
       }
     }
   }
