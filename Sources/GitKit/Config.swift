@@ -64,6 +64,23 @@ public final class Config {
     return values
   }
 
+  /// The names of the configured remotes (`remote.<name>.url`).
+  public func remoteNames() throws -> [String] {
+    var iterator: OpaquePointer?
+    try check(git_config_iterator_glob_new(&iterator, pointer, "^remote\\..*\\.url$"), "cannot list remotes")
+    defer { git_config_iterator_free(iterator) }
+    var names: [String] = []
+    var entry: UnsafeMutablePointer<git_config_entry>?
+    while git_config_next(&entry, iterator) == 0 {
+      guard let entry, let name = entry.pointee.name else { continue }
+      let key = String(cString: name)
+      let middle = key.dropFirst("remote.".count).dropLast(".url".count)
+      if !middle.isEmpty, !names.contains(String(middle)) { names.append(String(middle)) }
+    }
+    git_error_clear()
+    return names
+  }
+
   public func set(_ key: String, _ value: String) throws {
     try check(git_config_set_string(pointer, key, value), "cannot set \(key)")
   }

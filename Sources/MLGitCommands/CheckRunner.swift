@@ -19,7 +19,9 @@ struct CheckRunner {
     let policy = try workspace.policy(before: head)
     let reader = ChangeReader(repository: repo, policy: policy)
     let change = try reader.stagedChange(indexPath: workspace.indexPath, head: head)
-    let context = PolicyContext(policy: policy, stage: stage, branch: repo.headBranch())
+    var context = PolicyContext(policy: policy, stage: stage, branch: repo.headBranch())
+    // The run gates only look at recorded runs where commits are pushed.
+    if stage.isPushLike { context.runs = try RunLedger.load(repo) }
     return engine.evaluate(change, in: context)
   }
 }

@@ -74,12 +74,25 @@ final class HistoryChecker {
       let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes(of: policy, key: policyKey))
       let reader = ChangeReader(repository: repository, policy: policy, snapshots: snapshots)
       let change = try reader.commitChange(commit, parentTree: .some(parentTree), deltas: deltas)
-      let context = PolicyContext(policy: policy, stage: stage, branch: branch)
+      var context = PolicyContext(policy: policy, stage: stage, branch: branch)
+      context.runs = try recordedRuns(for: policy)
       report.findings += engine.evaluate(change, in: context, cache: findingCache, policyKey: policyKey)
       report.checked += 1
     }
     return report
   }
+
+  /// Recorded runs, read once per check, and only when a policy gates on them.
+  private func recordedRuns(for policy: EffectivePolicy) throws -> [String: [RunRecord]] {
+    guard HistoryChecker.runGates.contains(where: { policy.severity(of: $0) != .off }) else { return [:] }
+    if let runs { return runs }
+    let loaded = try RunLedger.load(repository)
+    runs = loaded
+    return loaded
+  }
+
+  private var runs: [String: [RunRecord]]?
+  static let runGates = ["runs/required", "metrics/threshold", "runs/clean-tree"]
 
   /// The folders a policy looks at, computed once per policy.
   private func prefixes(of policy: EffectivePolicy, key: String) -> [String] {

@@ -34,6 +34,9 @@ struct HookCommand: ParsableCommand {
       let remote = hookArguments.first ?? ""
       let updates = try RefUpdate.prePush(HookCommand.standardInput())
       let workspace = try Workspace.open()
+      // Opt-in (`sync_on_push: true`): share run and review notes first, so the gates
+      // below see the remote's records too. It never fails the push and never recurses.
+      NotesSync.onPush(workspace: workspace, remote: remote)
       let push = PushCheck(repository: workspace.repository)
       let report = try push.check(updates, stage: .push, known: try push.remoteRefs(remote: remote), hideKnownForUpdates: false)
       let status = PushCheck.report(report, hook: "pre-push")

@@ -35,7 +35,8 @@ public struct MLGit: ParsableCommand {
     version: version,
     subcommands: [
       InstallCommand.self, UninstallCommand.self, CheckCommand.self, HookCommand.self,
-      PolicyCommand.self, DoctorCommand.self,
+      PolicyCommand.self, DoctorCommand.self, RunCommand.self, RunsCommand.self, SyncCommand.self,
+      ReproduceCommand.self,
     ])
 
   public init() {}
@@ -58,6 +59,8 @@ public enum MLGitMain {
       finish(error.description, .usage)
     } catch let error as DocumentError {
       finish("error: \(error.message)", .usage)
+    } catch let error as RunRecordError {
+      finish("mlgit: error: \(error.message)", .usage)
     } catch let error as GitError {
       finish("mlgit: \(error.message)", .system)
     } catch {

@@ -153,10 +153,33 @@ public struct PolicyContext: Sendable {
   /// The branch being committed to or pushed to (`main`), when known.
   public var branch: String?
 
+  /// Recorded training runs (`refs/notes/mlgit/runs`) by commit (40 hex). Callers
+  /// that check commits at push fill it (`RunLedger.load` in MLGitCommands); the
+  /// run gates (`runs/required`, `metrics/threshold`, `runs/clean-tree`) read it.
+  public var runs: [String: [RunRecord]] = [:]
+
   public init(policy: EffectivePolicy, stage: CheckStage, branch: String? = nil) {
     self.policy = policy
     self.stage = stage
     self.branch = branch
+  }
+
+  /// The runs recorded on a change's commit (none for the staged change).
+  public func runs(for origin: ChangeOrigin) -> [RunRecord] {
+    guard let commit = origin.commit else { return [] }
+    return runs[commit] ?? []
+  }
+
+  /// True when a release gate applies here: at push-like stages, on the rule's
+  /// `branches:` option when set, else on `protected_branches`.
+  public func releaseGateApplies(_ rule: String) -> Bool {
+    guard stage.isPushLike else { return false }
+    if let branches = policy.option(rule, "branches")?.items?.compactMap(\.string) {
+      guard let branch else { return false }
+      let short = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst("refs/heads/".count)) : branch
+      return branches.contains { Glob($0).matches(short) }
+    }
+    return onProtectedBranch
   }
 
   public func severity(of rule: String) -> Severity { policy.severity(of: rule) }

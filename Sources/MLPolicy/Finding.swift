@@ -42,6 +42,8 @@ public struct RuleExample: Sendable {
   public var config: String?
   /// Does the rule report a finding for this example?
   public var triggers: Bool
+  /// Run records (ledger lines) on the example's commit, for the run gates.
+  public var runs: [String] = []
 
   public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil, triggers: Bool) {
     self.path = path
@@ -50,6 +52,16 @@ public struct RuleExample: Sendable {
     self.config = config
     self.triggers = triggers
   }
+
+  /// An example with run records on its commit.
+  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+              runs: [String], triggers: Bool) {
+    self.init(path: path, content, parent: parent, config: config, triggers: triggers)
+    self.runs = runs
+  }
+
+  /// The commit an example with runs stands for.
+  public static let exampleCommit = "c0ffee" + String(repeating: "0", count: 34)
 }
 
 /// What a rule is, for `mlgit policy explain` and for the tests.

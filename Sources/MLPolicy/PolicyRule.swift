@@ -36,6 +36,10 @@ public enum RuleRegistry {
     FeaturesProtectedRule(),
     FeaturesProxyRule(),
     DataProtectedColumnsRule(),
+    RunsRequiredRule(),
+    MetricsThresholdRule(),
+    RunsCleanTreeRule(),
+    RunsSeedRule(),
   ]
 
   public static func rule(id: String) -> (any PolicyRule)? {

@@ -12,9 +12,13 @@ public enum RuleExampleRunner {
       policy.settings[rule.id, default: RuleSetting(severity: nil)].severity = type(of: rule).description.defaultSeverity == .off
         ? .warning : type(of: rule).description.defaultSeverity
     }
-    let context = PolicyContext(policy: policy, stage: stage, branch: branch)
+    var context = PolicyContext(policy: policy, stage: stage, branch: branch)
     let isSpec = policy.specGlobs.matches(example.path)
     var changeSet = ChangeSet(origin: ChangeOrigin(commit: nil, authorEmail: "author@example.com"), specs: [])
+    if !example.runs.isEmpty {
+      changeSet.origin.commit = RuleExample.exampleCommit
+      context.runs[RuleExample.exampleCommit] = try example.runs.map(RunRecord.parse)
+    }
     if isSpec {
       let old = example.parent.map { SpecSnapshot(path: example.path, blob: nil, data: Data($0.utf8)) }
       let new = example.content.map { SpecSnapshot(path: example.path, blob: nil, data: Data($0.utf8)) }

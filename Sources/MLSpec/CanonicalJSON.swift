@@ -88,10 +88,17 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
   }
 
-  /// Parses JSON text (for notes), keeping integers as integers.
+  /// Parses JSON text (for notes), keeping integers as integers. A byte-level
+  /// parser: ledgers hold thousands of lines and Foundation's bridging parser
+  /// dominated `mlgit runs --all`.
   public static func parse(_ text: String) throws -> JSONValue {
-    let object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-    return from(object)
+    try JSONByteParser.parse(text)
+  }
+
+  /// Parses a JSON object, building only the values of `keys` (the others are
+  /// checked and skipped): for listings that need a few fields of many lines.
+  public static func parseFields(_ text: String, keys: Set<String>) throws -> [String: JSONValue] {
+    try JSONByteParser.parseFields(text, keys: keys)
   }
 
   static func from(_ any: Any) -> JSONValue {

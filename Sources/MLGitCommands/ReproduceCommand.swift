@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// `mlgit reproduce ID`: re-run a recorded run from its commit in a clean worktree.
+struct ReproduceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reproduce",
+    abstract: "Re-run a recorded run from its commit in a temporary worktree and compare its metrics.",
+    discussion: """
+      Checks the run's commit out in a temporary worktree (detached), runs the recorded command there
+      (from the same folder relative to the repository root as mlgit is run from), reads the metrics
+      file it writes, and compares each recorded metric within --tolerance. The worktree is removed
+      whatever happens. Exit status 0 when every metric reproduces, 1 when one does not.
+      """)
+
+  @Argument(help: "The run's id (or a unique prefix).")
+  var id: String
+
+  @Option(name: .long, help: "The metrics file the command writes, relative to where it runs.")
+  var metrics: String = "metrics.json"
+
+  @Option(name: .long, help: "The largest absolute difference accepted per metric.")
+  var tolerance: Double = 0
+
+  func run() throws {
+    guard tolerance >= 0, tolerance.isFinite else { throw CommandFailure.usage("mlgit: --tolerance must be a finite number >= 0") }
+    let workspace = try Workspace.open()
+    let repo = workspace.repository
+    let run = try RunLedger(repository: repo).find(id: id)
+    guard !run.command.isEmpty else {
+      throw CommandFailure.usage("mlgit: run \(run.id) has no recorded command (it was recorded with `mlgit run record`)")
+    }
+    guard let commit = OID(hex: run.commit), repo.contains(commit) else {
+      throw CommandFailure.usage("mlgit: run \(run.id) is on commit \(run.commit.prefix(8)), which this repository does not have; fetch it first")
+    }
+    let git = GitCommandLine(directory: repo.workingDirectory ?? repo.gitDirectory)
+    let folder = NSTemporaryDirectory() + "mlgit-reproduce-\(run.id)-\(UUID().uuidString.prefix(8))"
+    let added = try git.run(["worktree", "add", "--quiet", "--detach", folder, commit.hex])
+    guard added.status == 0 else {
+      throw CommandFailure.system("mlgit: cannot check out \(commit.short): \(added.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+    }
+    defer {
+      _ = try? git.run(["worktree", "remove", "--force", folder])
+      try? FileManager.default.removeItem(atPath: folder)
+      _ = try? git.run(["worktree", "prune"])
+    }
+
+    // Run from the same place inside the tree as the caller stands in the repository.
+    var subfolder = ""
+    if let root = repo.workingDirectory {
+      let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path + "/"
+      if here.hasPrefix(root) { subfolder = String(here.dropFirst(root.count)) }
+    }
+    let directory = folder + "/" + subfolder
+    printError("mlgit: reproducing run \(run.id) of \(run.model.isEmpty ? "-" : run.model) at \(commit.short) in \(folder)")
+    printError("mlgit: $ \(run.command)")
+    let status = try TrainingProcess.run(["sh", "-c", run.command], in: directory)
+
+    var report = ReproductionReport(run: run, tolerance: tolerance, exit: Int(status))
+    let metricsPath = absolutePath(metrics, relativeTo: directory)
+    if let data = FileManager.default.contents(atPath: metricsPath) {
+      report.reproduced = try RunRecord.metrics(fromJSON: data, file: metrics)
+    } else {
+      report.problem = "the command wrote no \(metrics)"
+    }
+    for (path, recorded) in run.data.sorted(by: { $0.key < $1.key }) {
+      let file = folder + "/" + path
+      let now = FileManager.default.fileExists(atPath: file) ? try? StreamingSHA256.hex(ofFile: file) : nil
+      if now != recorded { report.dataNotes.append("\(path): \(now == nil ? "not in the commit" : "content differs from the run's") (sha256 \(recorded.prefix(12))…)") }
+    }
+    print(report.text, terminator: "")
+    if !report.reproduces { throw ExitCode(ExitStatus.findings.rawValue) }
+  }
+}
+
+/// The outcome of a reproduction: each recorded metric against its new value.
+struct ReproductionReport {
+  var run: RunRecord
+  var tolerance: Double
+  var exit: Int
+  var reproduced: [String: Double] = [:]
+  var problem: String?
+  var dataNotes: [String] = []
+
+  func matches(_ metric: String) -> Bool {
+    guard let old = run.metrics[metric], let new = reproduced[metric] else { return false }
+    return abs(new - old) <= tolerance
+  }
+
+  var reproduces: Bool {
+    problem == nil && exit == run.exit && run.metrics.keys.allSatisfy(matches)
+  }
+
+  var text: String {
+    var out = ""
+    var rows: [[String]] = [["METRIC", "RECORDED", "REPRODUCED", "DIFF", ""]]
+    for metric in Set(run.metrics.keys).union(reproduced.keys).sorted() {
+      let old = run.metrics[metric], new = reproduced[metric]
+      let diff = (old != nil && new != nil) ? RunsCommand.number(abs((new ?? 0) - (old ?? 0))) : "-"
+      let verdict = old == nil ? "new" : (matches(metric) ? "ok" : "DIFFERS")
+      rows.append([metric, old.map(RunsCommand.number) ?? "-", new.map(RunsCommand.number) ?? "-", diff, verdict])
+    }
+    var widths = [0, 0, 0, 0, 0]
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    for row in rows {
+      out += row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+        .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+    }
+    if exit != run.exit { out += "exit status \(exit), recorded \(run.exit)\n" }
+    if let problem { out += "\(problem)\n" }
+    for note in dataNotes { out += "warning: data \(note)\n" }
+    let within = tolerance == 0 ? "exactly" : "within \(RunsCommand.number(tolerance))"
+    out += reproduces
+      ? "mlgit: run \(run.id) reproduces (\(run.metrics.count) metrics \(within))\n"
+      : "mlgit: run \(run.id) does not reproduce\n"
+    return out
+  }
+}

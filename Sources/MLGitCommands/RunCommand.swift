@@ -1,0 +1,280 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// `mlgit run`: run a training command (the default) or record a run made elsewhere.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run a training command and record it on HEAD, or record a run made elsewhere.",
+    subcommands: [RunExecCommand.self, RunRecordCommand.self],
+    defaultSubcommand: RunExecCommand.self)
+}
+
+/// `mlgit run [exec] [--metrics FILE] [--spec FILE] -- CMD…`: run a training command and
+/// record it on HEAD in `refs/notes/mlgit/runs`.
+struct RunExecCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "exec",
+    abstract: "Run a training command and record the run on HEAD (the default of `mlgit run`).",
+    discussion: """
+      The command's output streams through and mlgit exits with its status. The record holds the
+      spec's hyperparameters, the metrics the command wrote (--metrics: a JSON object of name ->
+      finite number), the sha256 of the spec's data files, and whether the working tree was dirty.
+      With rule runs/clean-tree at error, mlgit refuses to run in a dirty working tree.
+      """)
+
+  @Option(name: .long, help: "The JSON file of metrics the command writes.")
+  var metrics: String?
+
+  @Option(name: .long, help: "The model's spec (default: the only spec in the repository).")
+  var spec: String?
+
+  @Argument(parsing: .postTerminator, help: "The training command, after --.")
+  var command: [String] = []
+
+  func run() throws {
+    guard !command.isEmpty else {
+      throw CommandFailure.usage("mlgit: give the training command after --, e.g. `mlgit run --metrics metrics.json -- python train.py`")
+    }
+    let workspace = try Workspace.open()
+    let repo = workspace.repository
+    guard let root = repo.workingDirectory else { throw CommandFailure.usage("mlgit: run needs a working tree") }
+    guard let head = try repo.headCommit() else {
+      throw CommandFailure.usage("mlgit: run records on HEAD, and this repository has no commit yet")
+    }
+    let policy = try workspace.policy(before: head)
+    let model = try RunSpec.find(spec, policy: policy, repository: repo, source: .workingTree(root))
+
+    let dirty = try RunSpec.isDirty(root)
+    if dirty {
+      switch policy.severity(of: "runs/clean-tree") {
+      case .error:
+        printError("mlgit: the working tree has uncommitted changes; commit or stash them first [runs/clean-tree]")
+        throw ExitCode(ExitStatus.findings.rawValue)
+      case .warning, .note:
+        printError("mlgit: warning: the run is made from a dirty working tree and is recorded as dirty [runs/clean-tree]")
+      case .off: break
+      }
+    }
+    let data = try model?.hashData(root: root) ?? [:]
+    let metricsPath = metrics.map { absolutePath($0, relativeTo: FileManager.default.currentDirectoryPath) }
+
+    let started = Date()
+    let status = try TrainingProcess.run(command, in: FileManager.default.currentDirectoryPath)
+    let finished = Date()
+
+    var values: [String: Double] = [:]
+    if let metrics, let metricsPath {
+      let attributes = try? FileManager.default.attributesOfItem(atPath: metricsPath)
+      let modified: Date? = attributes?[FileAttributeKey.modificationDate] as? Date
+      if let modified, modified.timeIntervalSince(started) >= -1 {
+        values = try RunRecord.metrics(fromJSON: try Data(contentsOf: URL(fileURLWithPath: metricsPath)), file: metrics)
+      } else if status == 0 {
+        let why = modified == nil ? "does not exist" : "was not written by this run"
+        throw CommandFailure.usage("mlgit: metrics file \(metrics) \(why); the command exited 0 but the run is not recorded")
+      }
+    }
+    let record = RunRecord(
+      id: RunRecord.newID(now: started), commit: head.hex, model: model?.name ?? "",
+      started: RunRecord.timestamp(started), finished: RunRecord.timestamp(finished),
+      user: RunSpec.user(repo), host: ProcessInfo.processInfo.hostName,
+      command: TrainingProcess.display(command), exit: Int(status), params: model?.params ?? .object([:]),
+      metrics: values, data: data, dirty: dirty)
+    try RunLedger(repository: repo).record(record, on: head)
+    printError("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(head.short) (exit \(status)\(dirty ? ", dirty" : ""))")
+    if status != 0 { throw ExitCode(status) }
+  }
+}
+
+/// `mlgit run record --metrics FILE [--params FILE] [--commit REV]`: record a run made elsewhere.
+struct RunRecordCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "record",
+    abstract: "Record a run made elsewhere (a cluster, a notebook) on a commit.")
+
+  @Option(name: .long, help: "The JSON file of metrics the run produced.")
+  var metrics: String
+
+  @Option(name: .long, help: "The hyperparameters used (JSON or YAML); default: the spec's, at the commit.")
+  var params: String?
+
+  @Option(name: .long, help: "The commit the run trained from (default: HEAD).")
+  var commit: String = "HEAD"
+
+  @Option(name: .long, help: "The model's spec (default: the only spec in the commit).")
+  var spec: String?
+
+  @Option(name: .long, help: "The command that ran, for the record.")
+  var command: String = ""
+
+  @Option(name: .long, help: "The run's exit status.")
+  var exit: Int = 0
+
+  func run() throws {
+    let workspace = try Workspace.open()
+    let repo = workspace.repository
+    let target: OID
+    do {
+      target = try repo.resolveCommit(commit)
+    } catch let error as GitError {
+      throw CommandFailure.usage("mlgit: \(error.message)")
+    }
+    let values = try RunRecord.metrics(fromJSON: try RunSpec.read(metrics), file: metrics)
+    let policy = try workspace.policy(before: target)
+    let model = try RunSpec.find(spec, policy: policy, repository: repo, source: .commit(target))
+    var paramsValue = model?.params ?? .object([:])
+    if let params {
+      do {
+        paramsValue = JSONValue(try Document.parse(try RunSpec.read(params)))
+      } catch let error as DocumentError {
+        throw CommandFailure.usage("\(params):\(error.location.line):\(error.location.column): error: \(error.message)")
+      }
+    }
+    let now = Date()
+    let record = RunRecord(
+      id: RunRecord.newID(now: now), commit: target.hex, model: model?.name ?? "",
+      started: RunRecord.timestamp(now), finished: RunRecord.timestamp(now), user: RunSpec.user(repo),
+      host: ProcessInfo.processInfo.hostName, command: command, exit: exit, params: paramsValue, metrics: values)
+    try RunLedger(repository: repo).record(record, on: target)
+    print("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(target.short)")
+  }
+}
+
+/// The model a run trains: its spec's name, hyperparameters, data files and bounds.
+struct RunSpec {
+  var path: String
+  var name: String
+  var params: JSONValue
+  var data: [DataReference]
+  var bounds: [MetricBound]
+
+  enum Source {
+    case workingTree(String)
+    case commit(OID)
+  }
+
+  /// The spec at `path`, or the only spec the repository has (nil: none at all).
+  static func find(_ path: String?, policy: EffectivePolicy, repository: Repository, source: Source) throws -> RunSpec? {
+    func read(_ relative: String) throws -> Data? {
+      switch source {
+      case .workingTree(let root):
+        return FileManager.default.contents(atPath: root + relative)
+      case .commit(let commit):
+        let tree = try repository.treeOf(commit: commit)
+        guard let entry = try repository.entry(at: relative, inTree: tree), entry.isBlob else { return nil }
+        return try repository.blob(entry.id, limit: Document.sizeLimit)
+      }
+    }
+    var specPath: String
+    if let path {
+      specPath = path
+      if case .workingTree(let root) = source {
+        // A path given on the command line is relative to where mlgit runs.
+        let absolute = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
+        if absolute.hasPrefix(root) { specPath = String(absolute.dropFirst(root.count)) }
+      }
+    } else {
+      let rev: String
+      switch source {
+      case .workingTree: rev = "HEAD"
+      case .commit(let commit): rev = commit.hex
+      }
+      let listed = try GitCommandLine(directory: repository.workingDirectory ?? repository.gitDirectory)
+        .checked(["ls-tree", "-r", "--name-only", "-z", rev]).stdout
+        .split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        .filter { policy.specGlobs.matches($0) }
+      if listed.isEmpty { return nil }
+      guard listed.count == 1, let only = listed.first else {
+        throw CommandFailure.usage("mlgit: the repository has \(listed.count) specs (\(listed.joined(separator: ", "))); name one with --spec")
+      }
+      specPath = only
+    }
+    guard let data = try read(specPath) else { throw CommandFailure.usage("mlgit: spec \(specPath) does not exist") }
+    var snapshot = SpecSnapshot(path: specPath, blob: nil, data: data)
+    if let error = snapshot.documentError {
+      throw CommandFailure.usage("\(specPath):\(error.location.line):\(error.location.column): error: \(error.message)")
+    }
+    guard let spec = snapshot.spec, !spec.name.isEmpty else {
+      throw CommandFailure.usage("mlgit: \(specPath) is not a valid spec (`mlgit check` says why)")
+    }
+    if case .file(let file, _, _)? = spec.hyperparameters {
+      let relative = ChangeReader(repository: repository, policy: policy).relative(file, to: specPath)
+      snapshot.resolveHyperparameters(with: try read(relative))
+      if let problem = snapshot.hyperparametersError { throw CommandFailure.usage("mlgit: \(specPath): \(problem)") }
+    }
+    return RunSpec(path: specPath, name: spec.name, params: snapshot.hyperparameters ?? .object([:]),
+      data: spec.data, bounds: spec.metrics)
+  }
+
+  /// sha256 of every declared data file (streamed), checked against the declared hash.
+  func hashData(root: String) throws -> [String: String] {
+    var hashes: [String: String] = [:]
+    for reference in data {
+      let file = absolutePath(reference.path, relativeTo: root)
+      guard FileManager.default.fileExists(atPath: file) else {
+        throw CommandFailure.usage("\(path):\(reference.location.line):\(reference.location.column): error: data '\(reference.name)' file \(reference.path) does not exist")
+      }
+      let digest = try StreamingSHA256.hex(ofFile: file)
+      if let declared = reference.sha256, declared != digest {
+        throw CommandFailure.usage("\(path):\(reference.location.line):\(reference.location.column): error: data '\(reference.name)' \(reference.path) has sha256 \(digest), but the spec declares \(declared)\n  hint: train on the declared data, or update sha256 in the spec (and get it reviewed)")
+      }
+      hashes[reference.path] = digest
+    }
+    return hashes
+  }
+
+  /// True when tracked files differ from HEAD (untracked files, such as outputs, do not count).
+  static func isDirty(_ root: String) throws -> Bool {
+    let output = try GitCommandLine(directory: root).checked(["status", "--porcelain", "--untracked-files=no", "--ignore-submodules=dirty"])
+    return !output.stdout.isEmpty
+  }
+
+  /// `Name <email>` from git's config, else the login name.
+  static func user(_ repository: Repository) -> String {
+    let config = try? repository.config()
+    let email = (try? config?.string("user.email")) ?? nil
+    let name = (try? config?.string("user.name")) ?? nil
+    if let email, !email.isEmpty { return email }
+    if let name, !name.isEmpty { return name }
+    return ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+  }
+
+  static func read(_ path: String) throws -> Data {
+    let absolute = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
+    guard let data = FileManager.default.contents(atPath: absolute) else {
+      throw CommandFailure.usage("mlgit: cannot read \(path)")
+    }
+    return data
+  }
+}
+
+/// Runs a training command with the terminal's streams, returning its exit status.
+enum TrainingProcess {
+  static func run(_ command: [String], in directory: String, environment: [String: String]? = nil) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = command
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    if let environment { process.environment = environment }
+    fflush(stdout)
+    do {
+      try process.run()
+    } catch {
+      throw CommandFailure.system("mlgit: cannot run \(command.first ?? ""): \(error.localizedDescription)")
+    }
+    process.waitUntilExit()
+    if process.terminationReason == .uncaughtSignal { return 128 + process.terminationStatus }
+    return process.terminationStatus
+  }
+
+  /// The command as a shell would read it back.
+  static func display(_ command: [String]) -> String {
+    command.map { arg in
+      if !arg.isEmpty, arg.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }) { return arg }
+      return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }.joined(separator: " ")
+  }
+}

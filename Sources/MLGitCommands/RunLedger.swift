@@ -1,0 +1,61 @@
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// The training-run ledger (`refs/notes/mlgit/runs`): run records on commits, as
+/// the policy engine and the commands see them.
+struct RunLedger {
+  let repository: Repository
+  let notes: NotesLedger
+
+  init(repository: Repository) {
+    self.repository = repository
+    notes = NotesLedger(repository: repository, ref: NotesLedger.runsRef)
+  }
+
+  /// Appends a run to its commit's note.
+  func record(_ run: RunRecord, on commit: OID) throws {
+    try notes.append([run.line], to: commit, message: "Notes added by 'mlgit run'")
+  }
+
+  /// Every recorded run by commit, read in one pass over the notes tree.
+  func allRuns() throws -> [OID: [RunRecord]] {
+    try notes.allNotes().mapValues { RunRecord.records(inNote: NotesLedger.lines(of: $0)) }
+  }
+
+  /// Every recorded run by commit, with only the fields a listing shows.
+  func allListings() throws -> [OID: [RunListing]] {
+    try notes.allNotes().mapValues { RunListing.listings(inNote: NotesLedger.lines(of: $0)) }
+  }
+
+  /// The runs on one commit.
+  func runs(on commit: OID) throws -> [RunRecord] {
+    RunRecord.records(inNote: try notes.lines(for: commit))
+  }
+
+  /// Every run keyed by commit hex, for `PolicyContext.runs`.
+  static func load(_ repository: Repository) throws -> [String: [RunRecord]] {
+    var byCommit: [String: [RunRecord]] = [:]
+    for (commit, runs) in try RunLedger(repository: repository).allRuns() where !runs.isEmpty {
+      byCommit[commit.hex] = runs
+    }
+    return byCommit
+  }
+
+  /// The run with this id (or unique id prefix), with the commit it is attached to.
+  func find(id: String) throws -> RunRecord {
+    let all = try allRuns().values.flatMap { $0 }
+    if let exact = all.first(where: { $0.id == id }) { return exact }
+    let matches = all.filter { $0.id.hasPrefix(id) }
+    if matches.count == 1, let only = matches.first { return only }
+    if matches.isEmpty { throw CommandFailure.usage("mlgit: no recorded run has id '\(id)'; `mlgit runs --all` lists them") }
+    throw CommandFailure.usage("mlgit: run id '\(id)' is ambiguous: \(matches.map(\.id).sorted().joined(separator: ", "))")
+  }
+}
+
+/// `path` made absolute against `base` (unchanged when already absolute).
+func absolutePath(_ path: String, relativeTo base: String) -> String {
+  if path.hasPrefix("/") { return path }
+  return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+}

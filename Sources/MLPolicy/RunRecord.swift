@@ -1,0 +1,254 @@
+import Foundation
+import MLSpec
+
+/// One training run, as recorded in `refs/notes/mlgit/runs` on the commit it ran
+/// from: one canonical JSON line (PRODUCT.md, "Notes").
+public struct RunRecord: Sendable, Equatable {
+  public static let schema = "mlgit.run/1"
+
+  public var id: String
+  /// The commit (40 hex) the run ran from.
+  public var commit: String
+  /// The model's name (the spec's `name`), empty when the run names no spec.
+  public var model: String
+  /// ISO-8601 UTC times, e.g. `2026-01-31T12:00:00Z`.
+  public var started: String
+  public var finished: String
+  public var user: String
+  public var host: String
+  public var command: String
+  public var exit: Int
+  /// The spec's hyperparameters (or a parameters file) at run time.
+  public var params: JSONValue
+  /// Finite numbers only.
+  public var metrics: [String: Double]
+  /// Declared data file path -> sha256 of its content at run time.
+  public var data: [String: String]
+  public var dirty: Bool
+
+  public init(id: String, commit: String, model: String, started: String, finished: String, user: String,
+              host: String, command: String, exit: Int, params: JSONValue = .object([:]),
+              metrics: [String: Double] = [:], data: [String: String] = [:], dirty: Bool = false) {
+    self.id = id
+    self.commit = commit
+    self.model = model
+    self.started = started
+    self.finished = finished
+    self.user = user
+    self.host = host
+    self.command = command
+    self.exit = exit
+    self.params = params
+    self.metrics = metrics
+    self.data = data
+    self.dirty = dirty
+  }
+
+  /// The record as a JSON value.
+  public var json: JSONValue {
+    .object([
+      "schema": .string(RunRecord.schema), "id": .string(id), "commit": .string(commit), "model": .string(model),
+      "started": .string(started), "finished": .string(finished), "user": .string(user), "host": .string(host),
+      "command": .string(command), "exit": .int(exit), "params": params,
+      "metrics": .object(metrics.mapValues(JSONValue.double)),
+      "data": .object(data.mapValues(JSONValue.string)), "dirty": .bool(dirty),
+    ])
+  }
+
+  /// The ledger line: canonical JSON, one line.
+  public var line: String { json.canonical }
+
+  /// True when the run finished with status 0.
+  public var succeeded: Bool { exit == 0 }
+
+  /// Parses a ledger line; lines of other schemas or malformed lines throw.
+  public static func parse(_ line: String) throws -> RunRecord {
+    let value: JSONValue
+    do {
+      value = try JSONValue.parse(line)
+    } catch {
+      throw RunRecordError("not JSON: \(line.prefix(80))")
+    }
+    guard value["schema"]?.stringValue == schema else { throw RunRecordError("not an \(schema) record") }
+    func text(_ key: String) -> String { value[key]?.stringValue ?? "" }
+    guard let id = value["id"]?.stringValue, !id.isEmpty else { throw RunRecordError("run record without an id") }
+    var metrics: [String: Double] = [:]
+    for (key, metric) in value["metrics"]?.objectValue ?? [:] {
+      if let number = metric.doubleValue, number.isFinite { metrics[key] = number }
+    }
+    var exit = 0
+    switch value["exit"] {
+    case .int(let code)?: exit = code
+    case .double(let code)?: exit = Int(code)
+    default: exit = -1
+    }
+    var dirty = false
+    if case .bool(let flag)? = value["dirty"] { dirty = flag }
+    return RunRecord(
+      id: id, commit: text("commit"), model: text("model"), started: text("started"), finished: text("finished"),
+      user: text("user"), host: text("host"), command: text("command"), exit: exit,
+      params: value["params"] ?? .object([:]), metrics: metrics,
+      data: (value["data"]?.objectValue ?? [:]).compactMapValues(\.stringValue), dirty: dirty)
+  }
+
+  /// The run records of a note, skipping lines that are not runs (a ledger is shared text).
+  public static func records(inNote lines: [String]) -> [RunRecord] {
+    lines.compactMap { try? parse($0) }
+  }
+
+  /// Reads a metrics file a training command wrote: a JSON object of metric name ->
+  /// finite number. NaN, infinities, strings, nested values and other documents are refused.
+  public static func metrics(fromJSON data: Data, file: String) throws -> [String: Double] {
+    let text = String(decoding: data, as: UTF8.self)
+    // Python's json.dump writes NaN and Infinity, which are not JSON: name the metric.
+    if let range = text.range(of: #""([^"\\]*)"\s*:\s*-?(NaN|Infinity)"#, options: .regularExpression) {
+      let match = String(text[range])
+      let name = match.split(separator: "\"").first.map(String.init) ?? "?"
+      let kind = match.contains("NaN") ? "NaN" : "infinite"
+      throw RunRecordError("\(file): metric '\(name)' is \(kind); metrics must be finite numbers")
+    }
+    let value: JSONValue
+    do {
+      value = try JSONValue.parse(text)
+    } catch {
+      throw RunRecordError("\(file): not a JSON document: \(error.localizedDescription)")
+    }
+    guard let object = value.objectValue else {
+      throw RunRecordError("\(file): metrics must be a JSON object of name -> number, e.g. {\"auc\": 0.81}")
+    }
+    var metrics: [String: Double] = [:]
+    for key in object.keys.sorted() {
+      guard let entry = object[key] else { continue }
+      switch entry {
+      case .int, .double:
+        guard let number = entry.doubleValue, number.isFinite else {
+          throw RunRecordError("\(file): metric '\(key)' is not finite; metrics must be finite numbers")
+        }
+        metrics[key] = number
+      default:
+        throw RunRecordError("\(file): metric '\(key)' is \(describe(entry)), not a number")
+      }
+    }
+    return metrics
+  }
+
+  static func describe(_ value: JSONValue) -> String {
+    switch value {
+    case .null: return "null"
+    case .bool: return "a boolean"
+    case .string(let s): return "the string \"\(s.prefix(20))\""
+    case .array: return "a list"
+    case .object: return "an object"
+    case .int, .double: return "a number"
+    }
+  }
+
+  /// A new run id: 12 hex characters, 6 from the time (milliseconds, wrapping every
+  /// 4.6 hours) and 6 random, so concurrent writers do not collide.
+  public static func newID(now: Date = Date()) -> String {
+    let millis = UInt64(now.timeIntervalSince1970 * 1000) & 0xFF_FFFF
+    let random = UInt64.random(in: 0..<(1 << 24))
+    return String(format: "%06llx%06llx", millis, random)
+  }
+
+  /// An ISO-8601 UTC timestamp, to the second.
+  public static func timestamp(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: date)
+  }
+}
+
+/// A run record or metrics file that cannot be used (exit 2).
+public struct RunRecordError: Error, CustomStringConvertible, Sendable {
+  public let message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// How a run measures against a spec's `validation.metrics` bounds.
+public struct MetricCheck: Sendable, Equatable {
+  public var bound: MetricBound
+  /// The run's value; nil when the run did not report the metric.
+  public var value: Double?
+  public var passed: Bool {
+    guard let value else { return false }
+    if let min = bound.min, value < min { return false }
+    if let max = bound.max, value > max { return false }
+    return true
+  }
+
+  /// `auc 0.71 < min 0.78`, `logloss missing`.
+  public var explanation: String {
+    guard let value else { return "\(bound.metric) was not reported" }
+    if let min = bound.min, value < min { return "\(bound.metric) \(format(value)) < min \(format(min))" }
+    if let max = bound.max, value > max { return "\(bound.metric) \(format(value)) > max \(format(max))" }
+    return "\(bound.metric) \(format(value)) ok"
+  }
+
+  func format(_ number: Double) -> String {
+    number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+  }
+
+  /// Each bound checked against one run.
+  public static func check(_ run: RunRecord, against bounds: [MetricBound]) -> [MetricCheck] {
+    bounds.map { MetricCheck(bound: $0, value: run.metrics[$0.metric]) }
+  }
+
+  /// The best run against the bounds: most bounds met, then the latest to finish.
+  public static func best(of runs: [RunRecord], against bounds: [MetricBound]) -> (run: RunRecord, checks: [MetricCheck])? {
+    runs.map { ($0, check($0, against: bounds)) }
+      .max { a, b in
+        let (pa, pb) = (a.1.filter(\.passed).count, b.1.filter(\.passed).count)
+        return pa != pb ? pa < pb : (a.0.finished, a.0.id) < (b.0.finished, b.0.id)
+      }
+  }
+}
+
+/// The fields of a run that a listing shows, read without building its params and
+/// data (`mlgit runs --all` reads every line of the ledger).
+public struct RunListing: Sendable, Equatable {
+  public var id: String
+  public var commit: String
+  public var model: String
+  public var started: String
+  public var exit: Int
+  public var dirty: Bool
+  public var metrics: [String: Double]
+  /// The ledger line as recorded.
+  public var line: String
+
+  static let keys: Set<String> = ["schema", "id", "commit", "model", "started", "exit", "dirty", "metrics"]
+
+  /// Reads a ledger line; lines of other schemas or malformed lines throw.
+  public static func parse(_ line: String) throws -> RunListing {
+    let fields: [String: JSONValue]
+    do {
+      fields = try JSONValue.parseFields(line, keys: keys)
+    } catch {
+      throw RunRecordError("not JSON: \(line.prefix(80))")
+    }
+    guard fields["schema"]?.stringValue == RunRecord.schema else { throw RunRecordError("not an \(RunRecord.schema) record") }
+    guard let id = fields["id"]?.stringValue, !id.isEmpty else { throw RunRecordError("run record without an id") }
+    var metrics: [String: Double] = [:]
+    for (key, metric) in fields["metrics"]?.objectValue ?? [:] {
+      if let number = metric.doubleValue, number.isFinite { metrics[key] = number }
+    }
+    var exit = -1
+    switch fields["exit"] {
+    case .int(let code)?: exit = code
+    case .double(let code)?: exit = Int(code)
+    default: break
+    }
+    var dirty = false
+    if case .bool(let flag)? = fields["dirty"] { dirty = flag }
+    return RunListing(id: id, commit: fields["commit"]?.stringValue ?? "", model: fields["model"]?.stringValue ?? "",
+      started: fields["started"]?.stringValue ?? "", exit: exit, dirty: dirty, metrics: metrics, line: line)
+  }
+
+  /// The runs of a note, skipping lines that are not runs.
+  public static func listings(inNote lines: [String]) -> [RunListing] {
+    lines.compactMap { try? parse($0) }
+  }
+}

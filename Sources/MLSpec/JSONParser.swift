@@ -1,0 +1,312 @@
+import Foundation
+
+/// A strict JSON reader over UTF-8 bytes, for ledger lines: one record a line,
+/// tens of thousands at a time, where Foundation's bridging JSONSerialization is
+/// the bottleneck. Integers stay `.int`; numbers with a fraction or exponent are
+/// `.double`. Rejects anything that is not JSON (trailing text, NaN, bad escapes).
+struct JSONByteParser {
+  struct Failure: Error, CustomStringConvertible {
+    let offset: Int
+    let reason: String
+    var description: String { "invalid JSON at byte \(offset): \(reason)" }
+  }
+
+  private let bytes: UnsafeBufferPointer<UInt8>
+  private var index = 0
+
+  private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+  static func parse(_ text: String) throws -> JSONValue {
+    var text = text
+    return try text.withUTF8 { buffer in
+      var parser = JSONByteParser(buffer)
+      parser.skipSpace()
+      let value = try parser.value(depth: 0)
+      parser.skipSpace()
+      guard parser.index == buffer.count else { throw Failure(offset: parser.index, reason: "text after the value") }
+      return value
+    }
+  }
+
+  /// The top-level object's values for `keys` only; other values are checked and skipped
+  /// without being built (listing thousands of ledger lines needs a few fields of each).
+  static func parseFields(_ text: String, keys: Set<String>) throws -> [String: JSONValue] {
+    var text = text
+    return try text.withUTF8 { buffer in
+      var parser = JSONByteParser(buffer)
+      var fields: [String: JSONValue] = [:]
+      fields.reserveCapacity(keys.count)
+      parser.skipSpace()
+      guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else { throw parser.fail("expected an object") }
+      parser.index += 1
+      parser.skipSpace()
+      if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "}") {
+        parser.index += 1
+      } else {
+        while true {
+          parser.skipSpace()
+          guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "\"") else { throw parser.fail("expected a key") }
+          let key = try parser.string()
+          parser.skipSpace()
+          guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: ":") else { throw parser.fail("expected ':'") }
+          parser.index += 1
+          parser.skipSpace()
+          if keys.contains(key) {
+            fields[key] = try parser.value(depth: 1)
+          } else {
+            try parser.skipValue(depth: 1)
+          }
+          parser.skipSpace()
+          guard parser.index < buffer.count else { throw parser.fail("unexpected end") }
+          if buffer[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
+          if buffer[parser.index] == UInt8(ascii: "}") { parser.index += 1; break }
+          throw parser.fail("expected ',' or '}'")
+        }
+      }
+      parser.skipSpace()
+      guard parser.index == buffer.count else { throw parser.fail("text after the value") }
+      return fields
+    }
+  }
+
+  /// Checks and steps over one value without building it.
+  private mutating func skipValue(depth: Int) throws {
+    guard depth < 512 else { throw fail("nested too deeply") }
+    guard index < bytes.count else { throw fail("unexpected end") }
+    switch bytes[index] {
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      let close = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+      let isObject = close == UInt8(ascii: "}")
+      index += 1
+      skipSpace()
+      if index < bytes.count, bytes[index] == close {
+        index += 1
+        return
+      }
+      while true {
+        skipSpace()
+        if isObject {
+          guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+          try skipString()
+          skipSpace()
+          guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+          index += 1
+          skipSpace()
+        }
+        try skipValue(depth: depth + 1)
+        skipSpace()
+        guard index < bytes.count else { throw fail("unexpected end") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == close { index += 1; return }
+        throw fail("expected ',' or a closing bracket")
+      }
+    case UInt8(ascii: "\""):
+      try skipString()
+    default:
+      _ = try value(depth: depth)
+    }
+  }
+
+  private mutating func skipString() throws {
+    index += 1
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        index += 1
+        return
+      }
+      if byte < 0x20 { throw fail("control character in a string") }
+      index += byte == UInt8(ascii: "\\") ? 2 : 1
+    }
+    throw fail("unterminated string")
+  }
+
+  private mutating func skipSpace() {
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x20, 0x0A, 0x0D, 0x09: index += 1
+      default: return
+      }
+    }
+  }
+
+  private func fail(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
+
+  private mutating func expect(_ literal: StaticString) throws {
+    let count = literal.utf8CodeUnitCount
+    guard index + count <= bytes.count else { throw fail("unexpected end") }
+    let start = literal.utf8Start
+    for offset in 0..<count where bytes[index + offset] != start[offset] { throw fail("unexpected character") }
+    index += count
+  }
+
+  private mutating func value(depth: Int) throws -> JSONValue {
+    guard depth < 512 else { throw fail("nested too deeply") }
+    guard index < bytes.count else { throw fail("unexpected end") }
+    switch bytes[index] {
+    case UInt8(ascii: "{"):
+      index += 1
+      var object: [String: JSONValue] = [:]
+      skipSpace()
+      if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+        index += 1
+        return .object(object)
+      }
+      while true {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+        let key = try string()
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+        index += 1
+        skipSpace()
+        object[key] = try value(depth: depth + 1)
+        skipSpace()
+        guard index < bytes.count else { throw fail("unexpected end") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+        throw fail("expected ',' or '}'")
+      }
+    case UInt8(ascii: "["):
+      index += 1
+      var items: [JSONValue] = []
+      skipSpace()
+      if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        index += 1
+        return .array(items)
+      }
+      while true {
+        skipSpace()
+        items.append(try value(depth: depth + 1))
+        skipSpace()
+        guard index < bytes.count else { throw fail("unexpected end") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        throw fail("expected ',' or ']'")
+      }
+    case UInt8(ascii: "\""):
+      return .string(try string())
+    case UInt8(ascii: "t"):
+      try expect("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try expect("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try expect("null")
+      return .null
+    default:
+      return try number()
+    }
+  }
+
+  private mutating func number() throws -> JSONValue {
+    let start = index
+    var isInteger = true
+    if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+    let digitsStart = index
+    while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
+    guard index > digitsStart else { throw fail("expected a value") }
+    if bytes[digitsStart] == 48, index - digitsStart > 1 { throw fail("leading zero") }
+    if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+      isInteger = false
+      index += 1
+      let fraction = index
+      while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
+      guard index > fraction else { throw fail("expected digits after '.'") }
+    }
+    if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+      isInteger = false
+      index += 1
+      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+      let exponent = index
+      while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
+      guard index > exponent else { throw fail("expected digits in the exponent") }
+    }
+    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    if isInteger, let integer = Int(text) { return .int(integer) }
+    guard let double = Double(text) else { throw Failure(offset: start, reason: "bad number") }
+    return .double(double)
+  }
+
+  private mutating func string() throws -> String {
+    index += 1  // the opening quote
+    let start = index
+    // Fast path: no escapes.
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        index += 1
+        return text
+      }
+      if byte == UInt8(ascii: "\\") { break }
+      if byte < 0x20 { throw fail("control character in a string") }
+      index += 1
+    }
+    var scalars = Array(bytes[start..<index])
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        index += 1
+        return String(decoding: scalars, as: UTF8.self)
+      }
+      if byte < 0x20 { throw fail("control character in a string") }
+      if byte != UInt8(ascii: "\\") {
+        scalars.append(byte)
+        index += 1
+        continue
+      }
+      index += 1
+      guard index < bytes.count else { throw fail("unexpected end") }
+      let escape = bytes[index]
+      index += 1
+      switch escape {
+      case UInt8(ascii: "\""): scalars.append(0x22)
+      case UInt8(ascii: "\\"): scalars.append(0x5C)
+      case UInt8(ascii: "/"): scalars.append(0x2F)
+      case UInt8(ascii: "b"): scalars.append(0x08)
+      case UInt8(ascii: "f"): scalars.append(0x0C)
+      case UInt8(ascii: "n"): scalars.append(0x0A)
+      case UInt8(ascii: "r"): scalars.append(0x0D)
+      case UInt8(ascii: "t"): scalars.append(0x09)
+      case UInt8(ascii: "u"):
+        var code = try hex4()
+        if (0xD800...0xDBFF).contains(code) {
+          guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+            throw fail("lone surrogate")
+          }
+          index += 2
+          let low = try hex4()
+          guard (0xDC00...0xDFFF).contains(low) else { throw fail("bad surrogate pair") }
+          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00...0xDFFF).contains(code) {
+          throw fail("lone surrogate")
+        }
+        guard let scalar = Unicode.Scalar(code) else { throw fail("bad \\u escape") }
+        scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+      default:
+        throw fail("bad escape")
+      }
+    }
+    throw fail("unterminated string")
+  }
+
+  private mutating func hex4() throws -> UInt32 {
+    guard index + 4 <= bytes.count else { throw fail("unexpected end") }
+    var code: UInt32 = 0
+    for _ in 0..<4 {
+      let byte = bytes[index]
+      let digit: UInt32
+      switch byte {
+      case 48...57: digit = UInt32(byte - 48)
+      case 97...102: digit = UInt32(byte - 87)
+      case 65...70: digit = UInt32(byte - 55)
+      default: throw fail("bad \\u escape")
+      }
+      code = code << 4 | digit
+      index += 1
+    }
+    return code
+  }
+}

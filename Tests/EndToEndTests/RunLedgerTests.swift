@@ -1,0 +1,306 @@
+import Foundation
+import XCTest
+
+/// `mlgit run`, `mlgit runs`, `mlgit sync`, `mlgit reproduce` on real repositories.
+final class RunLedgerTests: XCTestCase {
+  func testRunIsRecordedOnHeadAndReadableByStockGit() throws {
+    let repo = TempRepository()
+    let head = repo.commitTrainableModel()
+    let result = repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh")
+    XCTAssertEqual(result.status, 0, result.output)
+    XCTAssertTrue(result.stdout.contains("training on 3 rows"), "the command's output streams through: \(result.output)")
+    let lines = repo.runLines()
+    XCTAssertEqual(lines.count, 1, lines.joined(separator: "\n"))
+    let record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+    XCTAssertEqual(record["schema"] as? String, "mlgit.run/1")
+    XCTAssertEqual(record["commit"] as? String, head)
+    XCTAssertEqual(record["model"] as? String, "credit-risk")
+    XCTAssertEqual(record["command"] as? String, "./train.sh")
+    XCTAssertEqual(record["exit"] as? Int, 0)
+    XCTAssertEqual(record["dirty"] as? Bool, false)
+    XCTAssertEqual(record["user"] as? String, "alice@example.com")
+    XCTAssertEqual((record["metrics"] as? [String: Double])?["auc"], 0.81)
+    XCTAssertEqual((record["params"] as? [String: Any])?["max_depth"] as? Int, 6)
+    let sha = String(Shell.run("/usr/bin/sha256sum", ["data/train.csv"], in: repo.path).stdout.prefix(64))
+    XCTAssertEqual((record["data"] as? [String: String])?["data/train.csv"], sha)
+    XCTAssertTrue(lines[0].hasPrefix(#"{"command":"./train.sh","commit":""#), "canonical: sorted keys, no spaces")
+    let started = try XCTUnwrap(record["started"] as? String)
+    XCTAssertNotNil(started.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression), started)
+
+    // The command's exit status is kept, and the failed run is recorded too.
+    let failed = repo.mlgit("run", "--", "sh", "-c", "exit 3")
+    XCTAssertEqual(failed.status, 3, failed.output)
+    XCTAssertEqual(repo.runLines().count, 2)
+
+    let id = try XCTUnwrap(record["id"] as? String)
+    let listed = repo.mlgit("runs", "--model", "credit-risk")
+    XCTAssertEqual(listed.status, 0, listed.output)
+    XCTAssertEqual(listed.stdout.split(separator: "\n").count, 2, listed.stdout)
+    XCTAssertTrue(listed.stdout.contains("\(id)\t\(head.prefix(8))\tcredit-risk\t"), listed.stdout)
+    let shown = repo.mlgit("runs", "show", id)
+    XCTAssertTrue(shown.stdout.contains("auc = 0.81"), shown.output)
+    let json = repo.mlgit("runs", "--all", "--format", "json")
+    XCTAssertTrue(json.stdout.hasPrefix(#"{"runs":[{"#), json.output)
+  }
+
+  func testRunOnADataFileThatDoesNotMatchTheSpecIsRefused() {
+    let repo = TempRepository()
+    repo.commitTrainableModel()
+    repo.write("data/train.csv", "changed\n")
+    let result = repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh")
+    XCTAssertEqual(result.status, 2, result.output)
+    XCTAssertTrue(result.stderr.contains("models/credit.yaml:"), result.stderr)
+    XCTAssertTrue(result.stderr.contains("error: data 'train' data/train.csv has sha256"), result.stderr)
+    XCTAssertEqual(repo.runLines(), [])
+  }
+
+  func testDirtyTreeIsRecordedOrRefusedUnderStrict() {
+    let repo = TempRepository()
+    repo.commitTrainableModel()
+    repo.write("train.sh", (repo.read("train.sh") ?? "") + "# tweak\n")
+    let dirty = repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh")
+    XCTAssertEqual(dirty.status, 0, dirty.output)
+    XCTAssertTrue(repo.runLines().first?.contains(#""dirty":true"#) ?? false, repo.runLines().joined())
+
+    let strict = TempRepository()
+    strict.commitTrainableModel(config: "apiVersion: mlgit/v1\nextends: [strict]\n")
+    strict.write("train.sh", (strict.read("train.sh") ?? "") + "# tweak\n")
+    let refused = strict.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh")
+    XCTAssertEqual(refused.status, 1, refused.output)
+    XCTAssertTrue(refused.stderr.contains("uncommitted changes; commit or stash them first [runs/clean-tree]"), refused.stderr)
+    XCTAssertFalse(refused.stdout.contains("training"), "the command must not run")
+    XCTAssertEqual(strict.runLines(), [])
+    strict.git("checkout", "train.sh")
+    XCTAssertEqual(strict.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh").status, 0)
+    XCTAssertEqual(strict.runLines().count, 1)
+  }
+
+  func testBadMetricsFilesAreRefusedWithClearErrors() {
+    let repo = TempRepository()
+    repo.commitTrainableModel()
+    let cases: [(String, String)] = [
+      (#"{"auc": NaN}"#, "metric 'auc' is NaN; metrics must be finite numbers"),
+      (#"{"auc": 0.8, "loss": Infinity}"#, "metric 'loss' is infinite; metrics must be finite numbers"),
+      (#"{"auc": "high"}"#, "metric 'auc' is the string \"high\", not a number"),
+      (#"{"auc": [0.8]}"#, "metric 'auc' is a list, not a number"),
+      ("not json", "m.json: not a JSON document"),
+    ]
+    for (text, message) in cases {
+      repo.write("m.json", text)
+      let recorded = repo.mlgit("run", "record", "--metrics", "m.json")
+      XCTAssertEqual(recorded.status, 2, recorded.output)
+      XCTAssertTrue(recorded.stderr.contains(message), "\(text): \(recorded.stderr)")
+      XCTAssertFalse(recorded.stderr.contains("Error:"), "no usage dump: \(recorded.stderr)")
+    }
+    // A command that writes NaN: the run is refused, not recorded with a bad value.
+    let run = repo.mlgit("run", "--metrics", "out.json", "--", "sh", "-c", #"echo '{"auc": NaN}' > out.json"#)
+    XCTAssertEqual(run.status, 2, run.output)
+    XCTAssertTrue(run.stderr.contains("out.json: metric 'auc' is NaN"), run.stderr)
+    let missing = repo.mlgit("run", "--metrics", "never.json", "--", "true")
+    XCTAssertEqual(missing.status, 2, missing.output)
+    XCTAssertTrue(missing.stderr.contains("metrics file never.json does not exist"), missing.stderr)
+    XCTAssertEqual(repo.runLines(), [])
+  }
+
+  func testRecordElsewhereOnAnotherCommitWithParams() {
+    let repo = TempRepository()
+    let first = repo.commitTrainableModel()
+    repo.commitFixture("later")
+    repo.write("m.json", #"{"auc": 0.9}"#)
+    repo.write("p.yaml", "learning_rate: 0.1\n")
+    let result = repo.mlgit("run", "record", "--metrics", "m.json", "--params", "p.yaml", "--commit", "HEAD~1", "--command", "python train.py")
+    XCTAssertEqual(result.status, 0, result.output)
+    let lines = repo.runLines(first)
+    XCTAssertEqual(lines.count, 1)
+    XCTAssertTrue(lines[0].contains(#""params":{"learning_rate":0.1}"#), lines[0])
+    XCTAssertTrue(lines[0].contains(#""model":"credit-risk""#), lines[0])
+    XCTAssertEqual(repo.runLines("HEAD"), [])
+  }
+
+  func testEightConcurrentWritersLoseNoRecord() throws {
+    let repo = TempRepository()
+    repo.commitTrainableModel()
+    repo.write("m.json", #"{"auc": 0.8}"#)
+    let script = "for i in $(seq 1 25); do '\(Shell.mlgit)' run record --metrics m.json --command \"writer $W record $i\" >/dev/null || exit 1; done"
+    var processes: [Process] = []
+    for writer in 1...8 {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments = ["-c", script]
+      process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+      process.environment = Shell.baseEnvironment.merging(["W": String(writer)]) { $1 }
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      processes.append(process)
+    }
+    for process in processes {
+      process.waitUntilExit()
+      XCTAssertEqual(process.terminationStatus, 0)
+    }
+    let lines = repo.runLines()
+    XCTAssertEqual(lines.count, 200)
+    XCTAssertEqual(Set(lines.map { $0.components(separatedBy: #""command":""#)[1].prefix(while: { $0 != "\"" }) }).count, 200)
+    XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "list").stdout.split(separator: "\n").count, 1)
+  }
+
+  func testRecordsFollowAmendAndRebase() {
+    let repo = TempRepository()
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    repo.commitTrainableModel()
+    XCTAssertEqual(repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh").status, 0)
+    let before = repo.runLines()
+    repo.write("README", "about\n")
+    repo.stage()
+    XCTAssertEqual(repo.git("commit", "-q", "--amend", "--no-edit").status, 0)
+    XCTAssertEqual(repo.runLines(), before, "the record follows commit --amend")
+
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("notes.txt", "feature work\n")
+    repo.stage()
+    repo.commitFixture("feature work")
+    XCTAssertEqual(repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh").status, 0)
+    let featureRun = repo.runLines()
+    repo.git("checkout", "-q", "main")
+    repo.write("other.txt", "main moved\n")
+    repo.stage()
+    repo.commitFixture("main moves")
+    repo.git("checkout", "-q", "feature")
+    let rebase = repo.git("rebase", "-q", "main")
+    XCTAssertEqual(rebase.status, 0, rebase.output)
+    XCTAssertEqual(repo.runLines(), featureRun, "the record follows rebase")
+  }
+
+  func testStockNotesMergeKeepsEveryLineAfterInstall() {
+    let repo = TempRepository()
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    XCTAssertEqual(repo.git("config", "notes.mlgit/runs.mergeStrategy").stdout, "cat_sort_uniq\n")
+    let head = repo.commitTrainableModel()
+    repo.git("notes", "--ref=mlgit/runs", "add", "-m", #"{"id":"base"}"#, head)
+    repo.git("update-ref", "refs/notes/mlgit/other", "refs/notes/mlgit/runs")
+    repo.git("notes", "--ref=mlgit/runs", "append", "-m", #"{"id":"ours"}"#, head)
+    repo.git("notes", "--ref=mlgit/other", "append", "-m", #"{"id":"theirs"}"#, head)
+    let merge = repo.git("notes", "--ref=mlgit/runs", "merge", "mlgit/other")
+    XCTAssertEqual(merge.status, 0, merge.output)
+    XCTAssertEqual(repo.runLines(head), [#"{"id":"base"}"#, #"{"id":"ours"}"#, #"{"id":"theirs"}"#])
+    XCTAssertEqual(repo.mlgit("uninstall").status, 0)
+    XCTAssertEqual(repo.git("config", "--get-regexp", "^(notes|mlgit)\\.").stdout, "", "uninstall removes exactly what install added")
+  }
+
+  func testUninstallKeepsTheUsersOwnNotesSettings() {
+    let repo = TempRepository()
+    repo.git("config", "notes.rewriteMode", "concatenate")
+    repo.git("config", "--add", "notes.rewriteRef", "refs/notes/commits")
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    XCTAssertEqual(repo.git("config", "--get-all", "notes.rewriteRef").stdout, "refs/notes/commits\nrefs/notes/mlgit/*\n")
+    XCTAssertEqual(repo.git("config", "notes.rewriteMode").stdout, "concatenate\n")
+    XCTAssertEqual(repo.mlgit("uninstall").status, 0)
+    XCTAssertEqual(repo.git("config", "--get-regexp", "^(notes|mlgit)\\.").stdout,
+                   "notes.rewritemode concatenate\nnotes.rewriteref refs/notes/commits\n")
+  }
+
+  func testTwoClonesSyncEveryRecordThroughABareRemote() {
+    let remote = TempRepository.bareRemote()
+    let seed = TempRepository()
+    let base = seed.commitTrainableModel()
+    seed.git("remote", "add", "origin", remote.path)
+    XCTAssertEqual(seed.git("push", "-q", "origin", "main").status, 0)
+    let alice = seed.cloneOf(remote, name: "alice")
+    let bob = seed.cloneOf(remote, name: "bob")
+    XCTAssertEqual(alice.mlgit("install").status, 0)
+    XCTAssertEqual(alice.git("config", "--get-all", "remote.origin.fetch").stdout,
+                   "+refs/heads/*:refs/remotes/origin/*\n+refs/notes/mlgit/*:refs/mlgit/sync/origin/*\n")
+
+    // Both record on the same commit, and each on a commit of their own.
+    for (clone, who) in [(alice, "alice"), (bob, "bob")] {
+      clone.write("m.json", #"{"auc": 0.8}"#)
+      XCTAssertEqual(clone.mlgit("run", "record", "--metrics", "m.json", "--command", "\(who) on base").status, 0)
+      clone.write("\(who).txt", who)
+      clone.stage()
+      clone.commitFixture("\(who)'s work")
+      XCTAssertEqual(clone.mlgit("run", "record", "--metrics", "m.json", "--command", "\(who) on own").status, 0)
+      XCTAssertEqual(clone.git("push", "-q", "origin", "HEAD:refs/heads/\(who)").status, 0)
+    }
+    let aliceFirst = alice.mlgit("sync")
+    XCTAssertEqual(aliceFirst.status, 0, aliceFirst.output)
+    let bobSync = bob.mlgit("sync", "origin")
+    XCTAssertEqual(bobSync.status, 0, bobSync.output)
+    XCTAssertTrue(bobSync.stdout.contains("runs (merged)"), bobSync.stdout)
+    XCTAssertEqual(alice.mlgit("sync").status, 0)
+    bob.git("fetch", "-q", "origin")
+    alice.git("fetch", "-q", "origin")
+
+    let expected = ["alice on base", "bob on base", "alice on own", "bob on own"]
+    for clone in [alice, bob] {
+      let all = clone.mlgit("runs", "--all", "--format", "json").stdout
+      for command in expected { XCTAssertTrue(all.contains(#""command":"\#(command)""#), "\(command) missing in \(clone.path)") }
+      XCTAssertEqual(clone.runLines(base).count, 2, clone.runLines(base).joined(separator: "\n"))
+      XCTAssertEqual(clone.runLines("origin/alice").count, 1)
+      XCTAssertEqual(clone.runLines("origin/bob").count, 1)
+    }
+    let remoteNotes = remote.git("notes", "--ref=mlgit/runs", "list").stdout.split(separator: "\n").count
+    XCTAssertEqual(remoteNotes, 3)
+    XCTAssertEqual(alice.git("rev-parse", "refs/notes/mlgit/runs").stdout, remote.git("rev-parse", "refs/notes/mlgit/runs").stdout)
+    XCTAssertEqual(bob.git("rev-parse", "refs/notes/mlgit/runs").stdout, remote.git("rev-parse", "refs/notes/mlgit/runs").stdout)
+
+    // A second sync changes nothing.
+    let tip = remote.git("rev-parse", "refs/notes/mlgit/runs").stdout
+    let again = bob.mlgit("sync")
+    XCTAssertEqual(again.status, 0, again.output)
+    XCTAssertEqual(again.stdout, "mlgit: notes up to date with origin\n")
+    XCTAssertEqual(remote.git("rev-parse", "refs/notes/mlgit/runs").stdout, tip)
+  }
+
+  func testSyncOnPushIsOptInAndDoesNotRecurse() {
+    let remote = TempRepository.bareRemote()
+    let repo = TempRepository()
+    repo.commitTrainableModel(config: "apiVersion: mlgit/v1\nsync_on_push: true\n")
+    repo.git("remote", "add", "origin", remote.path)
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    repo.write("m.json", #"{"auc": 0.8}"#)
+    XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json").status, 0)
+    let push = repo.git("push", "-q", "origin", "main")
+    XCTAssertEqual(push.status, 0, push.output)
+    XCTAssertEqual(remote.git("notes", "--ref=mlgit/runs", "list").stdout.split(separator: "\n").count, 1, push.output)
+    XCTAssertEqual(push.stderr.components(separatedBy: "mlgit: pushed runs").count, 2, "one sync, no recursion: \(push.stderr)")
+
+    let optOut = TempRepository()
+    optOut.commitTrainableModel()
+    let quiet = TempRepository.bareRemote()
+    optOut.git("remote", "add", "origin", quiet.path)
+    XCTAssertEqual(optOut.mlgit("install").status, 0)
+    optOut.write("m.json", #"{"auc": 0.8}"#)
+    XCTAssertEqual(optOut.mlgit("run", "record", "--metrics", "m.json").status, 0)
+    XCTAssertEqual(optOut.git("push", "-q", "origin", "main").status, 0)
+    XCTAssertEqual(quiet.git("notes", "--ref=mlgit/runs", "list").stdout, "")
+  }
+
+  func testReproduceComparesMetricsAndRemovesTheWorktree() throws {
+    let repo = TempRepository()
+    repo.commitTrainableModel()
+    XCTAssertEqual(repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh").status, 0)
+    let id = try XCTUnwrap(repo.mlgit("runs").stdout.split(separator: "\t").first.map(String.init))
+    let ok = repo.mlgit("reproduce", id)
+    XCTAssertEqual(ok.status, 0, ok.output)
+    XCTAssertTrue(ok.stdout.contains("auc     0.81      0.81        0     ok"), ok.stdout)
+    XCTAssertTrue(ok.stdout.contains("mlgit: run \(id) reproduces (2 metrics exactly)"), ok.stdout)
+
+    // A run recorded elsewhere with other numbers does not reproduce, except within tolerance.
+    repo.write("m.json", #"{"auc": 0.8, "loss": 0.25}"#)
+    XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", "./train.sh").status, 0)
+    let other = try XCTUnwrap(repo.mlgit("runs").stdout.split(separator: "\n").first?.split(separator: "\t").first.map(String.init))
+    let differs = repo.mlgit("reproduce", other)
+    XCTAssertEqual(differs.status, 1, differs.output)
+    XCTAssertTrue(differs.stdout.contains("DIFFERS"), differs.stdout)
+    XCTAssertTrue(differs.stdout.contains("does not reproduce"), differs.stdout)
+    XCTAssertEqual(repo.mlgit("reproduce", other, "--tolerance", "0.02").status, 0)
+
+    // A failing command still leaves no worktree behind.
+    repo.write("m.json", #"{"auc": 0.8}"#)
+    XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", "exit 4").status, 0)
+    let broken = try XCTUnwrap(repo.mlgit("runs").stdout.split(separator: "\n").first?.split(separator: "\t").first.map(String.init))
+    XCTAssertEqual(repo.mlgit("reproduce", broken).status, 1)
+    XCTAssertEqual(repo.git("worktree", "list").stdout.split(separator: "\n").count, 1, repo.git("worktree", "list").stdout)
+    XCTAssertTrue(((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? [])
+      .filter { $0.hasPrefix("mlgit-reproduce-\(broken)") }.isEmpty)
+  }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import MLPolicy
+import MLSpec
+import XCTest
+
+final class RunGateTests: XCTestCase {
+  static let spec = """
+    apiVersion: mlgit/v1
+    name: credit-risk
+    version: 1.4.0
+    owner: risk-team
+    features: [income]
+    hyperparameters:
+      max_depth: 6
+    validation:
+      metrics:
+        auc: {min: 0.78}
+        logloss: {max: 0.45}
+
+    """
+  static let commit = String(repeating: "ab", count: 20)
+
+  func run(_ metrics: [String: Double], id: String, dirty: Bool = false) -> RunRecord {
+    RunRecord(id: id, commit: Self.commit, model: "credit-risk", started: "2026-01-01T10:00:00Z",
+      finished: "2026-01-01T11:00:00Z", user: "u", host: "h", command: "train", exit: 0, metrics: metrics, dirty: dirty)
+  }
+
+  func findings(pack: String, branch: String = "main", stage: CheckStage = .push, runs: [RunRecord]) throws -> [Finding] {
+    let policy = try EffectivePolicy.load(config: Data("apiVersion: mlgit/v1\nextends: [\(pack)]\n".utf8))
+    var context = PolicyContext(policy: policy, stage: stage, branch: branch)
+    context.runs[Self.commit] = runs
+    let change = ModelChange(path: "models/credit.yaml", old: nil,
+      new: SpecSnapshot(path: "models/credit.yaml", blob: nil, data: Data(Self.spec.utf8)))
+    return PolicyEngine().evaluate(ChangeSet(origin: ChangeOrigin(commit: Self.commit), specs: [change]), in: context)
+  }
+
+  func testStrictGatesRefuseThenAccept() throws {
+    let none = try findings(pack: "strict", runs: [])
+    XCTAssertEqual(none.filter { $0.severity == .error }.map(\.rule), ["runs/required"])
+    XCTAssertEqual(none.first { $0.rule == "runs/seed" }?.severity, .warning)
+    XCTAssertEqual(none.first { $0.rule == "runs/seed" }?.line, 6)
+
+    let weak = try findings(pack: "strict", runs: [run(["auc": 0.7, "logloss": 0.5], id: "aaaaaaaaaaaa"),
+                                                    run(["auc": 0.8, "logloss": 0.5], id: "bbbbbbbbbbbb")])
+    let threshold = weak.filter { $0.rule == "metrics/threshold" }
+    XCTAssertEqual(threshold.count, 1)
+    XCTAssertEqual(threshold.first?.message, "best run bbbbbbbbbbbb of 'credit-risk' misses the bar: logloss 0.5 > max 0.45")
+    XCTAssertEqual(threshold.first?.line, 11)
+    XCTAssertEqual(threshold.first?.commit, Self.commit)
+
+    let good = try findings(pack: "strict", runs: [run(["auc": 0.8, "logloss": 0.4], id: "cccccccccccc")])
+    XCTAssertEqual(good.filter { $0.severity == .error }, [])
+  }
+
+  func testGatesAreOffInDefaultOffBranchAndAtCommit() throws {
+    XCTAssertEqual(try findings(pack: "default", runs: []).filter { $0.rule.hasPrefix("runs/") || $0.rule.hasPrefix("metrics/") }, [])
+    XCTAssertEqual(try findings(pack: "strict", branch: "feature/x", runs: []).filter { $0.severity == .error }, [])
+    XCTAssertEqual(try findings(pack: "strict", stage: .commit, runs: []).filter { $0.severity == .error }, [])
+  }
+
+  func testDirtyRunIsReported() throws {
+    let found = try findings(pack: "strict", runs: [run(["auc": 0.9, "logloss": 0.1], id: "dddddddddddd", dirty: true)])
+    XCTAssertEqual(found.filter { $0.rule == "runs/clean-tree" }.map(\.message),
+                   ["run dddddddddddd of 'credit-risk' was made from a dirty working tree"])
+  }
+
+  func testRecordLineRoundTrips() throws {
+    let record = RunRecord(id: "0123456789ab", commit: Self.commit, model: "m", started: "s", finished: "f", user: "u",
+      host: "h", command: "python train.py", exit: 0, params: .object(["lr": .double(0.05), "seed": .int(1)]),
+      metrics: ["auc": 0.81, "n": 5], data: ["data/a.csv": String(repeating: "0", count: 64)], dirty: true)
+    XCTAssertTrue(record.line.hasPrefix(#"{"command":"python train.py","commit":""#), record.line)
+    XCTAssertTrue(record.line.contains(#""metrics":{"auc":0.81,"n":5.0}"#), record.line)
+    XCTAssertEqual(try RunRecord.parse(record.line), record)
+    XCTAssertEqual(try RunRecord.parse(record.line).line, record.line)
+  }
+
+  func testMetricsFilesAreValidated() throws {
+    XCTAssertEqual(try RunRecord.metrics(fromJSON: Data(#"{"auc": 0.8, "n": 3}"#.utf8), file: "m.json"), ["auc": 0.8, "n": 3])
+    let cases: [(String, String)] = [
+      (#"{"auc": NaN}"#, "m.json: metric 'auc' is NaN; metrics must be finite numbers"),
+      (#"{"loss": -Infinity}"#, "m.json: metric 'loss' is infinite; metrics must be finite numbers"),
+      (#"{"auc": "0.8"}"#, "m.json: metric 'auc' is the string \"0.8\", not a number"),
+      (#"{"auc": true}"#, "m.json: metric 'auc' is a boolean, not a number"),
+      (#"[0.8]"#, "m.json: metrics must be a JSON object of name -> number, e.g. {\"auc\": 0.81}"),
+    ]
+    for (text, message) in cases {
+      XCTAssertThrowsError(try RunRecord.metrics(fromJSON: Data(text.utf8), file: "m.json")) { error in
+        XCTAssertEqual((error as? RunRecordError)?.message, message)
+      }
+    }
+    XCTAssertThrowsError(try RunRecord.metrics(fromJSON: Data("{auc".utf8), file: "m.json"))
+  }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Times `mlgit runs --all` against `git log --notes=mlgit/runs --format=%H%n%N` on the
+# same repository: COMMITS commits (default 10,000), each with one run record in
+# refs/notes/mlgit/runs, built with git fast-import (which writes git's notes fanout).
+#
+#   bench/runs-bench.sh [COMMITS]        # builds mlgit in release mode first
+#   MLGIT=/path/to/mlgit bench/runs-bench.sh
+#
+# Prints the median of REPEAT (default 7) runs of each, and their ratio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+commits=${1:-10000}
+repeat=${REPEAT:-7}
+if [ -z "${MLGIT:-}" ]; then
+  swift build -c release --product mlgit >&2
+  MLGIT="$(swift build -c release --show-bin-path)/mlgit"
+fi
+out=bench/out
+repo="$out/runs-$commits"
+export GIT_CONFIG_NOSYSTEM=1 HOME="$PWD/$out/home"
+mkdir -p "$HOME"
+
+if [ ! -d "$repo/.git" ]; then
+  rm -rf "$repo"
+  git init -q -b main "$repo"
+  python3 - "$commits" <<'PY' | git -C "$repo" fast-import --quiet
+import sys
+n = int(sys.argv[1])
+out = sys.stdout
+def data(text):
+    raw = text.encode()
+    out.write("data %d\n" % len(raw)); out.flush()
+    sys.stdout.buffer.write(raw); out.write("\n")
+t = 1700000000
+for i in range(1, n + 1):
+    out.write("commit refs/heads/main\nmark :%d\n" % i)
+    out.write("committer Bench <bench@example.com> %d +0000\n" % (t + i))
+    data("commit %d\n" % i)
+    if i > 1:
+        out.write("from :%d\n" % (i - 1))
+    out.write("M 644 inline file.txt\n"); data("content %d\n" % i)
+    out.write("\n")
+out.write("commit refs/notes/mlgit/runs\ncommitter Bench <bench@example.com> %d +0000\n" % (t + n + 1))
+data("Notes added by bench\n")
+for i in range(1, n + 1):
+    record = ('{"command":"python train.py","commit":"","data":{},"dirty":false,"exit":0,'
+              '"finished":"2026-01-01T00:%02d:%02dZ","host":"bench","id":"%012x","metrics":{"auc":0.%04d,"loss":0.25},'
+              '"model":"credit-risk","params":{"max_depth":6,"seed":42},"schema":"mlgit.run/1",'
+              '"started":"2026-01-01T00:%02d:%02dZ","user":"bench@example.com"}') % (
+        (i // 60) % 60, i % 60, i, i % 10000, (i // 60) % 60, i % 60)
+    out.write("N inline :%d\n" % i); data(record + "\n")
+out.write("\n")
+PY
+  git -C "$repo" gc -q
+fi
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+time_ms() { # command... -> milliseconds of one run
+  local start end
+  start=$(date +%s%N)
+  "$@" > /dev/null
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000000))
+}
+
+count=$(cd "$repo" && "$MLGIT" runs --all | wc -l)
+[ "$count" -eq "$commits" ] || { echo "mlgit runs --all listed $count runs, expected $commits" >&2; exit 1; }
+mlgit_ms=$(for _ in $(seq "$repeat"); do (cd "$repo" && time_ms "$MLGIT" runs --all); done | median)
+git_ms=$(for _ in $(seq "$repeat"); do (cd "$repo" && time_ms git log --notes=mlgit/runs --format=%H%n%N); done | median)
+json_ms=$(for _ in $(seq "$repeat"); do (cd "$repo" && time_ms "$MLGIT" runs --all --format json); done | median)
+echo "commits with a run:                                $commits"
+echo "mlgit runs --all (median of $repeat):                  ${mlgit_ms} ms"
+echo "mlgit runs --all --format json (median of $repeat):    ${json_ms} ms"
+echo "git log --notes=mlgit/runs --format=%H%n%N (median): ${git_ms} ms"
+awk -v a="$mlgit_ms" -v b="$git_ms" 'BEGIN { printf "ratio mlgit / git log:                             %.2fx\n", (b > 0 ? a / b : 0) }'
