@@ -35,6 +35,10 @@ static inline int mlgit_set_search_path(int level, const char *path) {
   return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);
 }
 
+static inline int mlgit_disable_strict_hash_verification(void) {
+  return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+}
+
 static inline int mlgit_disable_owner_validation(void) {
   return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 }

@@ -51,6 +51,10 @@ enum LibGit2 {
     // No network goes through libgit2, so its CA bundle load is skipped (see mlgit_support.h).
     mlgit_ca_bundle_set_enabled(0)
     git_libgit2_init()
+    // libgit2 re-hashes every object it reads to check its id; git does not (only fsck
+    // does), and zlib's checksum still catches corruption. History checks and ledger
+    // reads read tens of thousands of objects, where the re-hash was a sixth of the work.
+    _ = mlgit_disable_strict_hash_verification()
     git_error_clear()
     // git skips /etc/gitconfig under GIT_CONFIG_NOSYSTEM; libgit2 does not by itself,
     // and mlgit must read the configuration (core.hooksPath, …) as git does.

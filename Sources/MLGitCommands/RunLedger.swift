@@ -21,12 +21,34 @@ struct RunLedger {
 
   /// Every recorded run by commit, read in one pass over the notes tree.
   func allRuns() throws -> [OID: [RunRecord]] {
-    try notes.allNotes().mapValues { RunRecord.records(inNote: NotesLedger.lines(of: $0)) }
+    var byCommit: [OID: [RunRecord]] = [:]
+    try notes.forEachNote { commit, bytes in
+      var runs = byCommit[commit] ?? []
+      NotesLedger.forEachLine(bytes) { line in if let run = try? RunRecord.parse(line) { runs.append(run) } }
+      byCommit[commit] = runs
+    }
+    return byCommit
   }
 
   /// Every recorded run by commit, with only the fields a listing shows.
   func allListings() throws -> [OID: [RunListing]] {
-    try notes.allNotes().mapValues { RunListing.listings(inNote: NotesLedger.lines(of: $0)) }
+    var byCommit: [OID: [RunListing]] = [:]
+    try notes.forEachNote { commit, bytes in
+      var runs = byCommit[commit] ?? []
+      NotesLedger.forEachLine(bytes) { line in if let run = try? RunListing.parse(line) { runs.append(run) } }
+      byCommit[commit] = runs
+    }
+    return byCommit
+  }
+
+  /// Every recorded run, with only the fields a listing shows, in notes-tree order
+  /// (`mlgit runs --all`: no table by commit needed).
+  func everyListing() throws -> [RunListing] {
+    var all: [RunListing] = []
+    try notes.forEachNote { _, bytes in
+      NotesLedger.forEachLine(bytes) { line in if let run = try? RunListing.parse(line) { all.append(run) } }
+    }
+    return all
   }
 
   /// The runs on one commit.

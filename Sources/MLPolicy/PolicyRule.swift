@@ -43,8 +43,16 @@ public enum RuleRegistry {
   ]
 
   public static func rule(id: String) -> (any PolicyRule)? {
-    builtInRules.first { type(of: $0).description.id == id }
+    byID[id]
   }
+
+  /// The rules by id: `EffectivePolicy.severity(of:)` asks for every rule of every commit
+  /// of a history check, and building descriptions to compare ids showed in profiles.
+  private static let byID: [String: any PolicyRule] = {
+    var rules: [String: any PolicyRule] = [:]
+    for rule in builtInRules where rules[type(of: rule).description.id] == nil { rules[type(of: rule).description.id] = rule }
+    return rules
+  }()
 }
 
 /// Runs the rules in force on a change.

@@ -101,6 +101,13 @@ public indirect enum JSONValue: Hashable, Sendable {
     try JSONByteParser.parseFields(text, keys: keys)
   }
 
+  /// Reads a JSON object field by field without building it: `body` gets each top-level
+  /// key, in order, and may read its value (once) with the reader; values it leaves are
+  /// checked and skipped. Throws when `text` is not exactly one JSON object.
+  public static func forEachField(in text: String, _ body: (String, inout JSONFieldReader) throws -> Void) throws {
+    try JSONByteParser.forEachField(text, body)
+  }
+
   static func from(_ any: Any) -> JSONValue {
     switch any {
     case is NSNull: return .null

@@ -47,6 +47,14 @@ public enum Document {
     if let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[" {
       text = text.replacingOccurrences(of: "\t", with: " ")
     }
+    // Most documents are plain: read them from libyaml's events directly.
+    if let node = text.withUTF8({ YAMLEventReader.read($0) }) { return node }
+    return try parseWithYams(text)
+  }
+
+  /// Parses prepared text (BOM removed, JSON tabs replaced) through Yams' node tree:
+  /// every document the fast reader passes on, and every error message.
+  static func parseWithYams(_ text: String) throws -> Node {
     let parser: Parser
     let root: Yams.Node?
     do {

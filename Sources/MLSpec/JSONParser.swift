@@ -11,10 +11,10 @@ struct JSONByteParser {
     var description: String { "invalid JSON at byte \(offset): \(reason)" }
   }
 
-  private let bytes: UnsafeBufferPointer<UInt8>
-  private var index = 0
+  fileprivate let bytes: UnsafeBufferPointer<UInt8>
+  fileprivate var index = 0
 
-  private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+  fileprivate init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
   static func parse(_ text: String) throws -> JSONValue {
     var text = text
@@ -31,11 +31,21 @@ struct JSONByteParser {
   /// The top-level object's values for `keys` only; other values are checked and skipped
   /// without being built (listing thousands of ledger lines needs a few fields of each).
   static func parseFields(_ text: String, keys: Set<String>) throws -> [String: JSONValue] {
+    var fields: [String: JSONValue] = [:]
+    fields.reserveCapacity(keys.count)
+    try forEachField(text) { key, reader in
+      if keys.contains(key) { fields[key] = try reader.value() }
+    }
+    return fields
+  }
+
+  /// Reads a top-level object field by field, in order: `body` gets each key and a
+  /// reader at its value. A value `body` does not read is checked and skipped. The whole
+  /// text must be one JSON object, or this throws (after `body` saw the fields before the fault).
+  static func forEachField(_ text: String, _ body: (String, inout JSONFieldReader) throws -> Void) throws {
     var text = text
-    return try text.withUTF8 { buffer in
+    try text.withUTF8 { buffer in
       var parser = JSONByteParser(buffer)
-      var fields: [String: JSONValue] = [:]
-      fields.reserveCapacity(keys.count)
       parser.skipSpace()
       guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else { throw parser.fail("expected an object") }
       parser.index += 1
@@ -51,11 +61,10 @@ struct JSONByteParser {
           guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: ":") else { throw parser.fail("expected ':'") }
           parser.index += 1
           parser.skipSpace()
-          if keys.contains(key) {
-            fields[key] = try parser.value(depth: 1)
-          } else {
-            try parser.skipValue(depth: 1)
-          }
+          var reader = JSONFieldReader(parser: parser)
+          try body(key, &reader)
+          if !reader.consumed { try reader.parser.skipValue(depth: 1) }
+          parser = reader.parser
           parser.skipSpace()
           guard parser.index < buffer.count else { throw parser.fail("unexpected end") }
           if buffer[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
@@ -65,12 +74,11 @@ struct JSONByteParser {
       }
       parser.skipSpace()
       guard parser.index == buffer.count else { throw parser.fail("text after the value") }
-      return fields
     }
   }
 
   /// Checks and steps over one value without building it.
-  private mutating func skipValue(depth: Int) throws {
+  fileprivate mutating func skipValue(depth: Int) throws {
     guard depth < 512 else { throw fail("nested too deeply") }
     guard index < bytes.count else { throw fail("unexpected end") }
     switch bytes[index] {
@@ -107,7 +115,7 @@ struct JSONByteParser {
     }
   }
 
-  private mutating func skipString() throws {
+  fileprivate mutating func skipString() throws {
     index += 1
     while index < bytes.count {
       let byte = bytes[index]
@@ -121,7 +129,7 @@ struct JSONByteParser {
     throw fail("unterminated string")
   }
 
-  private mutating func skipSpace() {
+  fileprivate mutating func skipSpace() {
     while index < bytes.count {
       switch bytes[index] {
       case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -130,7 +138,7 @@ struct JSONByteParser {
     }
   }
 
-  private func fail(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
+  fileprivate func fail(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
 
   private mutating func expect(_ literal: StaticString) throws {
     let count = literal.utf8CodeUnitCount
@@ -140,7 +148,7 @@ struct JSONByteParser {
     index += count
   }
 
-  private mutating func value(depth: Int) throws -> JSONValue {
+  fileprivate mutating func value(depth: Int) throws -> JSONValue {
     guard depth < 512 else { throw fail("nested too deeply") }
     guard index < bytes.count else { throw fail("unexpected end") }
     switch bytes[index] {
@@ -200,7 +208,7 @@ struct JSONByteParser {
     }
   }
 
-  private mutating func number() throws -> JSONValue {
+  fileprivate mutating func number() throws -> JSONValue {
     let start = index
     var isInteger = true
     if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -223,13 +231,20 @@ struct JSONByteParser {
       while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
       guard index > exponent else { throw fail("expected digits in the exponent") }
     }
+    // Integers of up to 18 digits cannot overflow: read them without making a String.
+    let negative = bytes[start] == UInt8(ascii: "-")
+    if isInteger, index - digitsStart <= 18 {
+      var integer = 0
+      for offset in digitsStart..<index { integer = integer * 10 + Int(bytes[offset] - 48) }
+      return .int(negative ? -integer : integer)
+    }
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     if isInteger, let integer = Int(text) { return .int(integer) }
     guard let double = Double(text) else { throw Failure(offset: start, reason: "bad number") }
     return .double(double)
   }
 
-  private mutating func string() throws -> String {
+  fileprivate mutating func string() throws -> String {
     index += 1  // the opening quote
     let start = index
     // Fast path: no escapes.
@@ -308,5 +323,31 @@ struct JSONByteParser {
       index += 1
     }
     return code
+  }
+}
+
+/// A reader at one value of an object that `JSONValue.forEachField` walks.
+public struct JSONFieldReader {
+  fileprivate var parser: JSONByteParser
+  fileprivate var consumed = false
+
+  fileprivate init(parser: JSONByteParser) { self.parser = parser }
+
+  /// The value, built.
+  public mutating func value() throws -> JSONValue {
+    precondition(!consumed, "a field's value is read once")
+    consumed = true
+    return try parser.value(depth: 1)
+  }
+
+  /// The value when it is a string; nil (the value checked and skipped) when it is not.
+  public mutating func string() throws -> String? {
+    precondition(!consumed, "a field's value is read once")
+    consumed = true
+    guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
+      try parser.skipValue(depth: 1)
+      return nil
+    }
+    return try parser.string()
   }
 }

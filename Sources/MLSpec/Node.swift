@@ -109,7 +109,8 @@ public struct Node: Sendable {
   }
 
   static func parseInt(_ text: String) -> Int? {
-    let cleaned = text.replacingOccurrences(of: "_", with: "")
+    // Foundation's replacingOccurrences is costly per call; most numbers have no '_'.
+    let cleaned = text.utf8.contains(UInt8(ascii: "_")) ? text.replacingOccurrences(of: "_", with: "") : text
     if cleaned.hasPrefix("0x") { return Int(cleaned.dropFirst(2), radix: 16) }
     if cleaned.hasPrefix("0o") { return Int(cleaned.dropFirst(2), radix: 8) }
     if cleaned.hasPrefix("0b") { return Int(cleaned.dropFirst(2), radix: 2) }
@@ -121,7 +122,7 @@ public struct Node: Sendable {
     case ".nan": return .nan
     case ".inf", "+.inf": return .infinity
     case "-.inf": return -.infinity
-    default: return Double(text.replacingOccurrences(of: "_", with: ""))
+    default: return Double(text.utf8.contains(UInt8(ascii: "_")) ? text.replacingOccurrences(of: "_", with: "") : text)
     }
   }
 }

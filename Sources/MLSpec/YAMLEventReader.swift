@@ -1,0 +1,116 @@
+import CYaml
+
+/// Reads the common case of a YAML document straight from libyaml's events into `Node`s:
+/// one document, no tags, anchors or aliases, scalar keys, no key given twice, at most 64
+/// levels deep. Anything else (including every malformed document) returns nil, and
+/// `Document.parse` reads it through Yams as before, for the same results and messages.
+///
+/// Why: a history check parses thousands of spec blobs, and building Yams' node tree (its
+/// tags, its duplicate-key check by hashing nodes) and then converting it was most of
+/// the parse. The events and marks are libyaml's, the ones Yams reads, so values,
+/// styles and locations are the same; `DocumentTests` compares both paths.
+enum YAMLEventReader {
+  static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Node? {
+    // libyaml's parser keeps pointers into its own buffers: it stays at one address.
+    let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+    defer { parser.deallocate() }
+    guard yaml_parser_initialize(parser) == 1 else { return nil }
+    defer { yaml_parser_delete(parser) }
+    yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+    yaml_parser_set_input_string(parser, bytes.baseAddress, bytes.count)
+    var reader = Reader(parser: parser)
+    // Events in order: stream start, document start, the root, document end, stream end.
+    guard reader.next(YAML_STREAM_START_EVENT), reader.next(YAML_DOCUMENT_START_EVENT),
+      let root = reader.node(depth: 0), reader.next(YAML_DOCUMENT_END_EVENT), reader.next(YAML_STREAM_END_EVENT)
+    else { return nil }
+    return root
+  }
+
+  private struct Reader {
+    let parser: UnsafeMutablePointer<yaml_parser_t>
+    var event = yaml_event_t()
+
+    init(parser: UnsafeMutablePointer<yaml_parser_t>) { self.parser = parser }
+
+    /// Reads the next event; false on a parse error.
+    mutating func advance() -> Bool {
+      yaml_parser_parse(parser, &event) == 1
+    }
+
+    /// Reads the next event and checks its type.
+    mutating func next(_ type: yaml_event_type_t) -> Bool {
+      guard advance() else { return false }
+      defer { yaml_event_delete(&event) }
+      return event.type == type
+    }
+
+    static func location(_ mark: yaml_mark_t) -> SourceLocation {
+      SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    }
+
+    /// The node starting at the next event, or nil when the fast path does not apply.
+    mutating func node(depth: Int) -> Node? {
+      guard advance() else { return nil }
+      return node(startingAt: depth)
+    }
+
+    /// The node whose first event was just read (and is owned here).
+    mutating func node(startingAt depth: Int) -> Node? {
+      let location = Reader.location(event.start_mark)
+      guard depth <= 64 else {
+        yaml_event_delete(&event)
+        return nil
+      }
+      switch event.type {
+      case YAML_SCALAR_EVENT:
+        defer { yaml_event_delete(&event) }
+        let scalar = event.data.scalar
+        guard scalar.anchor == nil, scalar.tag == nil else { return nil }
+        let text = scalar.length == 0 || scalar.value == nil
+          ? "" : String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+        // Yams: an untagged quoted or block scalar is a string; a plain one is typed by its text.
+        let type: ScalarType = scalar.style == YAML_PLAIN_SCALAR_STYLE ? ScalarResolver.resolve(text) : .string
+        return Node(.scalar(text, type), at: location)
+      case YAML_SEQUENCE_START_EVENT:
+        let start = event.data.sequence_start
+        let plain = start.anchor == nil && (start.implicit != 0 || start.tag == nil)
+        yaml_event_delete(&event)
+        guard plain else { return nil }
+        var items: [Node] = []
+        while true {
+          guard advance() else { return nil }
+          if event.type == YAML_SEQUENCE_END_EVENT {
+            yaml_event_delete(&event)
+            return Node(.sequence(items), at: location)
+          }
+          guard let item = node(startingAt: depth + 1) else { return nil }
+          items.append(item)
+        }
+      case YAML_MAPPING_START_EVENT:
+        let start = event.data.mapping_start
+        let plain = start.anchor == nil && (start.implicit != 0 || start.tag == nil)
+        yaml_event_delete(&event)
+        guard plain else { return nil }
+        var pairs: [(key: Node, value: Node)] = []
+        var keys = Set<String>()
+        while true {
+          guard advance() else { return nil }
+          if event.type == YAML_MAPPING_END_EVENT {
+            yaml_event_delete(&event)
+            return Node(.mapping(pairs), at: location)
+          }
+          // Keys must be scalars given once; anything else is the slow path's to report.
+          guard event.type == YAML_SCALAR_EVENT, let key = node(startingAt: depth + 1),
+            case .scalar(let keyText, _) = key.value, keys.insert(keyText).inserted,
+            let value = node(depth: depth + 1)
+          else { return nil }
+          pairs.append((key, value))
+        }
+      default:
+        // Aliases (and anything unexpected) go the slow way.
+        yaml_event_delete(&event)
+        return nil
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import Foundation
+@testable import MLSpec
+import XCTest
+
+/// The direct libyaml reader must give exactly the nodes the Yams path gives, and pass
+/// every document it does not handle to Yams.
+final class YAMLEventReaderTests: XCTestCase {
+  /// Both paths on one text: nil from the fast reader, or the same tree as Yams'.
+  func compare(_ text: String, expectFast: Bool? = nil, file: StaticString = #filePath, line: UInt = #line) {
+    var copy = text
+    let fast = copy.withUTF8 { YAMLEventReader.read($0) }
+    if let expectFast { XCTAssertEqual(fast != nil, expectFast, "fast path for \(text.debugDescription)", file: file, line: line) }
+    guard let fast else { return }
+    do {
+      let slow = try Document.parseWithYams(text)
+      XCTAssertEqual(describe(fast), describe(slow), text.debugDescription, file: file, line: line)
+    } catch {
+      XCTFail("the fast reader accepted what Yams refuses (\(error)): \(text.debugDescription)", file: file, line: line)
+    }
+  }
+
+  /// Every value, type and location of a tree, as text.
+  func describe(_ node: Node) -> String {
+    let at = "@\(node.location.line):\(node.location.column)"
+    switch node.value {
+    case .scalar(let text, let type): return "\(type)(\(text.debugDescription))\(at)"
+    case .sequence(let items): return "[" + items.map(describe).joined(separator: ", ") + "]\(at)"
+    case .mapping(let pairs): return "{" + pairs.map { describe($0.key) + ": " + describe($0.value) }.joined(separator: ", ") + "}\(at)"
+    }
+  }
+
+  func testPlainSpecsTakeTheFastPathWithTheSameNodes() {
+    compare("""
+      apiVersion: mlgit/v1
+      name: credit-risk
+      version: 1.0.0
+      owner: risk-team
+      task: binary-classification
+      features:
+        - income
+        - {name: tenure, cost: low}
+        - "quoted"
+      hyperparameters:
+        learning_rate: 0.05
+        max_depth: 6
+        seed: 42
+        big: 1_000
+        hex: 0x1F
+        exp: 1e-5
+        inf: .inf
+        flag: yes
+        off: Off
+        nothing: ~
+        empty:
+        tilde_string: '~'
+      validation:
+        metrics:
+          auc: {min: 0.78}
+      notes: |
+        two lines
+        here
+      folded: >
+        a folded
+        text
+      """, expectFast: true)
+    compare(#"{"apiVersion": "mlgit/v1", "features": ["a", "b"], "n": 1.5, "t": true, "z": null, "e": ""}"#, expectFast: true)
+    compare("- a\n- - nested\n  - list\n- k: v\n", expectFast: true)
+    compare("just a scalar", expectFast: true)
+    compare("'quoted root'", expectFast: true)
+    compare("name: caf\u{e9} \u{1F600}\nwho: \u{e9}t\u{e9}: x\n", expectFast: nil)
+    compare("a: \"esc\\u00e9\\n\\t\\\\\"\nb: 'it''s'\n", expectFast: true)
+    compare("---\na: 1\n...\n", expectFast: true)
+    compare("# comment\na: 1 # trailing\n\n\n", expectFast: true)
+    compare("a:\n  b:\n    c:\n      - 1\n      -   2\n", expectFast: true)
+    compare("? complex\n: value\n", expectFast: true)
+    compare("a: -1\nb: +2\nc: -.5\nd: 1.\ne: 0o17\nf: 0b101\ng: 12:30\nh: 2026-01-01\n", expectFast: true)
+  }
+
+  func testEverythingElseGoesToYams() {
+    compare("a: &x 1\nb: *x\n", expectFast: false)            // anchors and aliases
+    compare("a: !!str 1\n", expectFast: false)                // explicit tags
+    compare("a: !custom x\n", expectFast: false)
+    compare("a: 1\na: 2\n", expectFast: false)                // duplicate keys
+    compare("a: 1\n'a': 2\n", expectFast: false)              // same text, another style
+    compare("[a]: 1\n", expectFast: false)                    // a list as a key
+    compare("a: [1, 2\n", expectFast: false)                  // malformed
+    compare("a: 1\n---\nb: 2\n", expectFast: false)           // two documents
+    compare("", expectFast: false)                            // no document
+    compare("a:\tb\n\tc: d\n", expectFast: false)             // tab indentation
+    compare(String(repeating: "[", count: 70) + String(repeating: "]", count: 70), expectFast: false)  // too deep
+    compare(String(repeating: "[", count: 64) + String(repeating: "]", count: 64), expectFast: true)
+  }
+
+  func testDocumentParseStillReportsErrorsThroughYams() {
+    func message(_ text: String) -> String? {
+      do {
+        _ = try Document.parse(Data(text.utf8))
+        return nil
+      } catch let error as DocumentError {
+        return "\(error.location) \(error.message)"
+      } catch {
+        return "\(error)"
+      }
+    }
+    XCTAssertEqual(message("a: 1\nb: 2\na: 3\n"), "3:1 duplicate key 'a' (first defined at line 1)")
+    XCTAssertEqual(message("a: &x 1\nb: *x\n")?.contains("anchors and aliases are not supported"), true)
+    XCTAssertEqual(message("a: [1, 2\n")?.hasPrefix("2:1 malformed YAML"), true)
+  }
+}
