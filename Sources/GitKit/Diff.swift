@@ -216,7 +216,7 @@ struct TreeDiffer {
       if a.mode & 0o170000 != b.mode & 0o170000 {
         add(.typeChanged, path, old: a, new: b)
       } else if a.isSubmodule {
-        return  // submodules count as unmodified
+        return  // a submodule that moved counts as unmodified (GIT_DIFF_IGNORE_SUBMODULES)
       } else if !sameID || a.mode != b.mode {
         add(.modified, path, old: a, new: b)
       }
@@ -278,9 +278,9 @@ struct TreeDiffer {
     }
   }
 
-  /// An entry present on one side only: a file added or deleted, or every file of a tree.
+  /// An entry present on one side only: a file (or submodule: libgit2 reports those coming
+  /// and going even when it ignores their changes) added or deleted, or every file of a tree.
   mutating func one(_ item: Item, path: String, deleted: Bool) throws {
-    if item.isSubmodule { return }  // ignored, as libgit2 does with GIT_DIFF_IGNORE_SUBMODULES
     if !item.isTree {
       deleted ? add(.deleted, path, old: item, new: nil) : add(.added, path, old: nil, new: item)
       return

@@ -28,6 +28,37 @@ public enum NameTokenizer {
   }
 
   public static func words(_ name: String) -> [String] {
+    // Names repeat: every version of a spec lists mostly the same features, and each is
+    // matched several times (protected, proxy, sensitive slices). Split each name once.
+    if let known = memo.words(name) { return known }
+    let words = split(name)
+    memo.remember(name, words)
+    return words
+  }
+
+  /// Names already split, bounded so that memory stays flat over long histories.
+  final class Memo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var known: [String: [String]] = [:]
+    let limit = 16_384
+
+    func words(_ name: String) -> [String]? {
+      lock.lock()
+      defer { lock.unlock() }
+      return known[name]
+    }
+
+    func remember(_ name: String, _ words: [String]) {
+      lock.lock()
+      defer { lock.unlock() }
+      if known.count >= limit { known.removeAll(keepingCapacity: true) }
+      known[name] = words
+    }
+  }
+
+  static let memo = Memo()
+
+  static func split(_ name: String) -> [String] {
     var words: [String] = []
     var current = String.UnicodeScalarView()
     var previous = Kind.other
@@ -230,11 +261,32 @@ extension AttributeMatcher {
 extension EffectivePolicy {
   /// The matcher for this policy's `protected_attributes` and `proxies`, built once.
   public var attributeMatcher: AttributeMatcher {
-    AttributeMatcher.cache.matcher(protectedAttributes: protectedAttributes, proxies: proxies)
+    // Remembered in the policy value itself: rules ask for it on every spec of every
+    // commit of a history check, and finding it in the shared cache meant hashing or
+    // comparing the attribute tables each time.
+    matcherBox.matcher {
+      AttributeMatcher.cache.matcher(protectedAttributes: protectedAttributes, proxies: proxies)
+    }
   }
 
   /// The written exception allowing `feature` in model `model`, if any.
   public func allowance(model: String, feature: String) -> FeatureAllowance? {
     allowances.first { $0.model == model && $0.feature == feature }
+  }
+}
+
+/// Holds a policy's attribute matcher once built. A policy value and its copies share one
+/// box; setting `protectedAttributes` or `proxies` gives the value a fresh, empty box.
+final class MatcherBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var built: AttributeMatcher?
+
+  func matcher(_ build: () -> AttributeMatcher) -> AttributeMatcher {
+    lock.lock()
+    defer { lock.unlock() }
+    if let built { return built }
+    let matcher = build()
+    built = matcher
+    return matcher
   }
 }

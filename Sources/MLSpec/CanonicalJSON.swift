@@ -152,3 +152,35 @@ private func CFGetTypeIDIfAvailable(_ number: NSNumber) -> Bool {
   let type = String(cString: number.objCType)
   return type == "c" || type == "B"
 }
+
+extension JSONValue {
+  /// `JSONValue(a) == JSONValue(b)`, without building either value: scalars are compared
+  /// as the values they convert to, mappings as dictionaries (the last value of a key
+  /// counts). Version-bump checks compare whole specs this way in every history check.
+  public static func sameValue(_ a: Node, _ b: Node) -> Bool {
+    switch (a.value, b.value) {
+    case (.scalar, .scalar):
+      return JSONValue(a) == JSONValue(b)
+    case (.sequence(let x), .sequence(let y)):
+      guard x.count == y.count else { return false }
+      for index in x.indices where !sameValue(x[index], y[index]) { return false }
+      return true
+    case (.mapping(let x), .mapping(let y)):
+      let (left, right) = (lastValues(x), lastValues(y))
+      guard left.count == right.count else { return false }
+      for (key, value) in left {
+        guard let other = right[key], sameValue(value, other) else { return false }
+      }
+      return true
+    default:
+      return false
+    }
+  }
+
+  private static func lastValues(_ pairs: [(key: Node, value: Node)]) -> [String: Node] {
+    var values: [String: Node] = [:]
+    values.reserveCapacity(pairs.count)
+    for (key, value) in pairs { values[key.scalarText ?? ""] = value }
+    return values
+  }
+}

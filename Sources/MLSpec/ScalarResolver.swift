@@ -6,6 +6,23 @@
 /// longer to compile than a hook may spend in total.
 enum ScalarResolver {
   static func resolve(_ text: String) -> ScalarType {
+    // Most plain scalars are words: a first byte that no keyword or number starts with
+    // settles it without comparing against every keyword (every key of every spec).
+    guard let first = text.utf8.first else { return .null }
+    switch first {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+      UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+      UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "o"), UInt8(ascii: "O"):
+      break
+    default:
+      return .string
+    }
+    if text.utf8.count <= 5 { return resolveShort(text) }
+    return resolveNumber(text)
+  }
+
+  /// Keywords are at most five bytes long.
+  private static func resolveShort(_ text: String) -> ScalarType {
     switch text {
     case "", "~", "null", "Null", "NULL": return .null
     case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
@@ -13,8 +30,11 @@ enum ScalarResolver {
       return .bool
     case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN":
       return .float
-    default: break
+    default: return resolveNumber(text)
     }
+  }
+
+  private static func resolveNumber(_ text: String) -> ScalarType {
     var bytes = Array(text.utf8)[...]
     if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
     guard !bytes.isEmpty else { return .string }

@@ -104,7 +104,9 @@ enum YAMLEventReader {
             case .scalar(let keyText, _) = key.value, keys.insert(keyText).inserted,
             let value = node(depth: depth + 1)
           else { return nil }
-          pairs.append((key, value))
+          // Yams' duplicate-key check hashes every key, which resolves its tag in place with
+          // the basic resolver: every key comes out a string (`off:` is the key "off").
+          pairs.append((Node(.scalar(keyText, .string), at: key.location), value))
         }
       default:
         // Aliases (and anything unexpected) go the slow way.

@@ -107,3 +107,42 @@ final class YAMLEventReaderTests: XCTestCase {
     XCTAssertEqual(message("a: [1, 2\n")?.hasPrefix("2:1 malformed YAML"), true)
   }
 }
+
+extension YAMLEventReaderTests {
+  func testKeysAreStringsAsYamsLeavesThem() {
+    compare("off: 1\n1: a\n~: b\ntrue: c\n1.5: d\n", expectFast: true)
+    compare("{yes: no, null: 0x10, '': x}\n", expectFast: true)
+  }
+
+  /// The resolver with its early exit answers as the full keyword and number checks do.
+  func testScalarResolverMatchesTheKeywordTable() {
+    let cases: [String: ScalarType] = [
+      "": .null, "~": .null, "null": .null, "Null": .null, "NULL": .null, "nULL": .string, "nothing": .string,
+      "true": .bool, "True": .bool, "TRUE": .bool, "tRue": .string, "yes": .bool, "No": .bool, "on": .bool, "OFF": .bool,
+      "offset": .string, "yess": .string, "y": .string, "n": .string, "o": .string, "f": .string,
+      ".inf": .float, "-.Inf": .float, "+.INF": .float, ".NaN": .float, ".nan": .float, ".": .string, "-": .string,
+      "1": .int, "-1": .int, "+12_000": .int, "0x1F": .int, "0o17": .int, "0b101": .int, "0x": .string, "0b2": .string,
+      "1.5": .float, "1.": .float, ".5": .float, "1e-5": .float, "1E+3": .float, "1_000.5": .float, "1e": .string,
+      "12:30": .string, "2026-01-01": .string, "1.0.0": .string, "mlgit/v1": .string, "apiVersion": .string,
+      "features": .string, "name": .string, "tenure": .string, "0.05": .float, "42": .int, "-0": .int,
+    ]
+    for (text, type) in cases { XCTAssertEqual(ScalarResolver.resolve(text), type, text) }
+  }
+}
+
+extension YAMLEventReaderTests {
+  /// `JSONValue.sameValue` answers as comparing the converted values does.
+  func testSameValueAgreesWithConvertedValues() throws {
+    let texts = [
+      "a: 1\nb: [1, 2]\n", "b: [1, 2]\na: 1\n", "a: 1.0\nb: [1, 2]\n", "a: 0x1\nb: [1, 2]\n", "a: 1\nb: [2, 1]\n",
+      "a: yes\n", "a: true\n", "a: 'true'\n", "a: ~\n", "a: null\n", "a:\n", "a: .nan\n", "a: .inf\n", "a: 1_000\n",
+      "a: 1000\n", "a: {x: 1}\n", "a: {x: 1, y: 2}\n", "a: [x]\n", "a: x\n", "[1, 2]\n", "[1, 2, 3]\n", "x\n", "a: 1\nc: 1\n",
+    ]
+    let nodes = try texts.map { try Document.parse(Data($0.utf8)) }
+    for (i, a) in nodes.enumerated() {
+      for (j, b) in nodes.enumerated() {
+        XCTAssertEqual(JSONValue.sameValue(a, b), JSONValue(a) == JSONValue(b), "\(texts[i].debugDescription) vs \(texts[j].debugDescription)")
+      }
+    }
+  }
+}

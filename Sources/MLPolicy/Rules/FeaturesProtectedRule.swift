@@ -26,7 +26,9 @@ public struct FeaturesProtectedRule: PolicyRule {
           religion: [faith]
 
         """, triggers: true),
-    ])
+    ],
+    // Reads the new spec and the policy only: a history check judges each blob once.
+    dependsOn: .newSpec)
 
   public init() {}
 

@@ -22,7 +22,9 @@ public struct FeaturesProxyRule: PolicyRule {
           race: ["!store zip code"]
 
         """, triggers: false),
-    ])
+    ],
+    // Reads the new spec and the policy only: a history check judges each blob once.
+    dependsOn: .newSpec)
 
   public init() {}
 

@@ -25,7 +25,7 @@ public struct SpecVersionBumpRule: PolicyRule {
       let newDoc = change.new?.document, let newVersion = new.version, let oldVersion = old.version
     else { return [] }
     // Formatting and comments are not changes: compare the documents as values.
-    guard JSONValue(oldDoc) != JSONValue(newDoc) else { return [] }
+    guard !JSONValue.sameValue(oldDoc, newDoc) else { return [] }
     if newVersion == oldVersion {
       return [finding("spec changed but its version is still \(newVersion)", path: change.path,
         at: new.versionLocation, in: context,
