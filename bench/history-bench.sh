@@ -143,3 +143,13 @@ echo "git log --name-only:  wall best ${gw_best}s median ${gw_median}s; cpu best
 echo "mlgit check --range:  wall best ${mw_best}s median ${mw_median}s; cpu best ${mc_best}s median ${mc_median}s"
 echo "ratio mlgit / git log: wall (best) $(echo "scale=2; $mw_best / $gw_best" | bc), wall (median) $(echo "scale=2; $mw_median / $gw_median" | bc), cpu (median) $(echo "scale=2; $mc_median / $gc_median" | bc)"
 echo "mlgit said: $findings"
+
+# Instruction counts (callgrind; repeatable whatever else the machine runs). INSTRUCTIONS=0 skips.
+if [ "${INSTRUCTIONS:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then
+  . bench/lib.sh
+  mkdir -p "$BENCH_ROOT"
+  nodebug=$(valgrind_copy "$abs_mlgit")
+  git_ir=$(cd "$repo" && instructions git log --name-only "$root..HEAD")
+  ml_ir=$(cd "$repo" && instructions "$nodebug" check --range "$root..HEAD")
+  echo "instructions: git log ${git_ir}, mlgit check ${ml_ir}, ratio $(awk -v a="$ml_ir" -v b="$git_ir" 'BEGIN { printf "%.2f", a / b }')"
+fi

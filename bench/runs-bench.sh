@@ -63,13 +63,30 @@ time_ms() { # command... -> milliseconds of one run
   echo $(((end - start) / 1000000))
 }
 
-count=$(cd "$repo" && "$MLGIT" runs --all | wc -l)
-[ "$count" -eq "$commits" ] || { echo "mlgit runs --all listed $count runs, expected $commits" >&2; exit 1; }
-mlgit_ms=$(for _ in $(seq "$repeat"); do (cd "$repo" && time_ms "$MLGIT" runs --all); done | median)
-git_ms=$(for _ in $(seq "$repeat"); do (cd "$repo" && time_ms git log --notes=mlgit/runs --format=%H%n%N); done | median)
-json_ms=$(for _ in $(seq "$repeat"); do (cd "$repo" && time_ms "$MLGIT" runs --all --format json); done | median)
+# Interleaved, so that both see the same machine state.
+: > "$out/runs-times.mlgit"; : > "$out/runs-times.git"; : > "$out/runs-times.json"
+for _ in $(seq "$repeat"); do
+  (cd "$repo" && time_ms "$MLGIT" runs --all) >> "$out/runs-times.mlgit"
+  (cd "$repo" && time_ms git log --notes=mlgit/runs --format=%H%n%N) >> "$out/runs-times.git"
+  (cd "$repo" && time_ms "$MLGIT" runs --all --format json) >> "$out/runs-times.json"
+done
+mlgit_ms=$(median < "$out/runs-times.mlgit")
+git_ms=$(median < "$out/runs-times.git")
+json_ms=$(median < "$out/runs-times.json")
+rm -f "$out"/runs-times.*
 echo "commits with a run:                                $commits"
 echo "mlgit runs --all (median of $repeat):                  ${mlgit_ms} ms"
 echo "mlgit runs --all --format json (median of $repeat):    ${json_ms} ms"
 echo "git log --notes=mlgit/runs --format=%H%n%N (median): ${git_ms} ms"
 awk -v a="$mlgit_ms" -v b="$git_ms" 'BEGIN { printf "ratio mlgit / git log:                             %.2fx\n", (b > 0 ? a / b : 0) }'
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Instruction counts (callgrind; repeatable whatever else the machine runs). INSTRUCTIONS=0 skips.
+if [ "${INSTRUCTIONS:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then
+  . bench/lib.sh
+  mkdir -p "$BENCH_ROOT"
+  nodebug=$(valgrind_copy "$MLGIT")
+  git_ir=$(cd "$repo" && instructions git log --notes=mlgit/runs --format=%H%n%N)
+  ml_ir=$(cd "$repo" && instructions "$nodebug" runs --all)
+  echo "instructions: git log ${git_ir}, mlgit runs --all ${ml_ir}, ratio $(awk -v a="$ml_ir" -v b="$git_ir" 'BEGIN { printf "%.2f", a / b }')"
+fi

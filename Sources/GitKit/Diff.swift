@@ -153,7 +153,9 @@ extension Repository {
 
   /// Drops prefixes covered by a shorter one ("" covers everything).
   static func minimalPrefixes(_ prefixes: [String]) -> [String] {
-    let sorted = Set(prefixes).sorted { $0.count < $1.count }
+    // Shorter first, so that a covering prefix is kept before what it covers; duplicates
+    // fall out below. (No Set: history checks call this for every commit.)
+    let sorted = prefixes.sorted { $0.utf8.count < $1.utf8.count }
     var kept: [String] = []
     // Whole path components: "models" covers "models/x" but not "models2".
     for prefix in sorted where !kept.contains(where: { $0.isEmpty || prefix == $0 || prefix.hasPrefix($0 + "/") }) {

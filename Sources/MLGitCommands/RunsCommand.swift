@@ -50,7 +50,7 @@ struct RunsListCommand: ParsableCommand {
     let ledger = RunLedger(repository: repo)
     var runs: [RunListing]
     if all {
-      runs = try ledger.everyListing()
+      runs = try ledger.everyListing(keepLines: format == .json)
     } else if !revisions.isEmpty {
       let byCommit = try ledger.allListings()
       runs = []
@@ -71,9 +71,103 @@ struct RunsListCommand: ParsableCommand {
       runs = history.flatMap { byCommit[$0] ?? [] }
     }
     if let model { runs = runs.filter { $0.model == model } }
-    // Newest first; among equal start times, by id, then by position (stable sort).
-    runs.sort { $0.started != $1.started ? $0.started > $1.started : $0.id > $1.id }
-    print(RunsListCommand.render(runs, format: format, terminal: isatty(STDOUT_FILENO) == 1), terminator: "")
+    runs = RunsListCommand.newestFirst(runs)
+    let terminal = isatty(STDOUT_FILENO) == 1
+    if format == .text && !terminal {
+      // Piped text: written as bytes, with no String for the whole listing.
+      let bytes = RunsListCommand.tabSeparated(runs)
+      bytes.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
+      return
+    }
+    print(RunsListCommand.render(runs, format: format, terminal: terminal), terminator: "")
+  }
+
+  /// Newest first; among equal start times by id, descending; then in the order given
+  /// (what a stable sort on `(started, id)` gives). When every key is ASCII the keys are
+  /// compared as bytes (`started`, a NUL, `id`), which orders them the same way and
+  /// spares ten thousand runs the String comparisons.
+  static func newestFirst(_ runs: [RunListing]) -> [RunListing] {
+    var keys: [UInt8] = []
+    keys.reserveCapacity(runs.count * 34)
+    var ends: [Int] = []
+    ends.reserveCapacity(runs.count)
+    func plain(_ text: String) -> Bool { !text.utf8.contains { $0 == 0 || $0 >= 0x80 } }
+    for run in runs {
+      // Non-ASCII text (or a NUL of its own) would not compare as Strings do: sort as Strings.
+      guard plain(run.started), plain(run.id) else {
+        return runs.enumerated().sorted { a, b in
+          let (x, y) = (a.element, b.element)
+          if x.started != y.started { return x.started > y.started }
+          if x.id != y.id { return x.id > y.id }
+          return a.offset < b.offset
+        }.map(\.element)
+      }
+      keys.append(contentsOf: run.started.utf8)
+      keys.append(0)
+      keys.append(contentsOf: run.id.utf8)
+      ends.append(keys.count)
+    }
+    var order = Array(runs.indices)
+    keys.withUnsafeBufferPointer { bytes in
+      guard let base = bytes.baseAddress else { return }
+      order.sort { a, b in
+        let aStart = a == 0 ? 0 : ends[a - 1], bStart = b == 0 ? 0 : ends[b - 1]
+        let (aCount, bCount) = (ends[a] - aStart, ends[b] - bStart)
+        let common = memcmp(base + aStart, base + bStart, min(aCount, bCount))
+        if common != 0 { return common > 0 }
+        if aCount != bCount { return aCount > bCount }
+        return a < b
+      }
+    }
+    return order.map { runs[$0] }
+  }
+
+  /// Piped text output: one tab-separated run a line.
+  static func tabSeparated(_ runs: [RunListing]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(runs.count * 128)
+    for run in runs {
+      out.append(contentsOf: run.id.utf8)
+      out.append(9)
+      out.append(contentsOf: run.commit.prefix(8).utf8)
+      out.append(9)
+      if run.model.isEmpty { out.append(UInt8(ascii: "-")) } else { out.append(contentsOf: run.model.utf8) }
+      out.append(9)
+      out.append(contentsOf: run.started.utf8)
+      out.append(9)
+      appendDecimal(run.exit, to: &out)
+      out.append(contentsOf: run.dirty ? "\tyes\t".utf8 : "\tno\t".utf8)
+      let sorted = run.metrics.count < 2 ? Array(run.metrics) : run.metrics.sorted { $0.key < $1.key }
+      for (index, metric) in sorted.enumerated() {
+        if index > 0 { out.append(32) }
+        out.append(contentsOf: metric.key.utf8)
+        out.append(UInt8(ascii: "="))
+        out.append(contentsOf: RunsCommand.number(metric.value).utf8)
+      }
+      out.append(10)
+    }
+    return out
+  }
+
+  /// `String(value)`'s digits, appended without making the String.
+  static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+    if value < 0 {
+      out.append(contentsOf: String(value).utf8)  // rare; Int.min has no positive twin
+      return
+    }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    var rest = value
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[19 - count] = UInt8(48 + rest % 10)
+        rest /= 10
+        count += 1
+      } while rest > 0
+      out.append(contentsOf: buffer[(20 - count)...])
+    }
   }
 
   static func render(_ runs: [RunListing], format: RunsFormat, terminal: Bool) -> String {
@@ -89,26 +183,7 @@ struct RunsListCommand: ParsableCommand {
       return out + "]}\n"
     case .text:
       let header = ["ID", "COMMIT", "MODEL", "STARTED", "EXIT", "DIRTY", "METRICS"]
-      if !terminal {
-        // One append per field into one buffer: no cell arrays, no joins (10,000 runs a listing).
-        var out = ""
-        out.reserveCapacity(runs.count * 120)
-        for run in runs {
-          out += run.id
-          out += "\t"
-          out += run.commit.prefix(8)
-          out += "\t"
-          out += run.model.isEmpty ? "-" : run.model
-          out += "\t"
-          out += run.started
-          out += "\t"
-          out += String(run.exit)
-          out += run.dirty ? "\tyes\t" : "\tno\t"
-          appendMetrics(run.metrics, to: &out)
-          out += "\n"
-        }
-        return out
-      }
+      if !terminal { return String(decoding: tabSeparated(runs), as: UTF8.self) }
       let rows = runs.map { run in
         [run.id, String(run.commit.prefix(8)), run.model.isEmpty ? "-" : run.model, run.started, String(run.exit),
          run.dirty ? "yes" : "no", metricsText(run.metrics)]
@@ -127,25 +202,7 @@ struct RunsListCommand: ParsableCommand {
   }
 
   static func metricsText(_ metrics: [String: Double]) -> String {
-    var out = ""
-    appendMetrics(metrics, to: &out)
-    return out
-  }
-
-  /// `auc=0.81 loss=0.25`: metrics by name, appended to `out`.
-  static func appendMetrics(_ metrics: [String: Double], to out: inout String) {
-    if metrics.count == 1, let (key, value) = metrics.first {
-      out += key
-      out += "="
-      out += RunsCommand.number(value)
-      return
-    }
-    for (index, element) in metrics.sorted(by: { $0.key < $1.key }).enumerated() {
-      if index > 0 { out += " " }
-      out += element.key
-      out += "="
-      out += RunsCommand.number(element.value)
-    }
+    metrics.keys.sorted().map { "\($0)=\(RunsCommand.number(metrics[$0] ?? 0))" }.joined(separator: " ")
   }
 }
 

@@ -59,7 +59,16 @@ public enum RuleRegistry {
 public struct PolicyEngine: Sendable {
   public let rules: [any PolicyRule]
 
-  public init(rules: [any PolicyRule] = RuleRegistry.builtInRules) { self.rules = rules }
+  /// Each rule's id and dependency, read once: a history check asks for them for every
+  /// rule of every commit, and each read copied the rule's whole description.
+  private let ids: [String]
+  private let dependencies: [RuleDependency]
+
+  public init(rules: [any PolicyRule] = RuleRegistry.builtInRules) {
+    self.rules = rules
+    ids = rules.map(\.id)
+    dependencies = rules.map { type(of: $0).description.dependsOn }
+  }
 
   /// Every finding of every enabled rule, commit filled in, in stable order.
   ///
@@ -71,10 +80,12 @@ public struct PolicyEngine: Sendable {
                        policyKey: String = "") -> [Finding] {
     var findings: [Finding] = []
     let scope = "\(policyKey)|\(context.stage.rawValue)|\(context.branch ?? "")"
-    for rule in rules where context.severity(of: rule.id) != .off && context.applies(rule.id) {
-      let dependency = type(of: rule).description.dependsOn
+    for (index, rule) in rules.enumerated() {
+      let id = ids[index]
+      guard context.severity(of: id) != .off && context.applies(id) else { continue }
+      let dependency = dependencies[index]
       for change in changeSet.specs {
-        if let cache, let key = FindingCache.key(rule: rule.id, change: change, dependency: dependency, scope: scope) {
+        if let cache, let key = FindingCache.key(rule: id, change: change, dependency: dependency, scope: scope) {
           findings += cache.findings(for: key) { rule.evaluate(change, in: context) }
         } else {
           findings += rule.evaluate(change, in: context)

@@ -226,10 +226,18 @@ public struct RunListing: Sendable, Equatable {
   /// Fields are decoded as the reader meets them, without building the record as a
   /// JSON value; a key given twice counts by its last value, as in a parsed object.
   public static func parse(_ line: String) throws -> RunListing {
+    var copy = line
+    return try copy.withUTF8 { try parse(utf8: UnsafeRawBufferPointer($0), line: line) }
+  }
+
+  /// Reads a ledger line from its UTF-8 bytes; `line` is what the listing keeps as its
+  /// `line` (a listing that never prints it passes "", sparing a String per run).
+  public static func parse(utf8 bytes: UnsafeRawBufferPointer, line: @autoclosure () -> String) throws -> RunListing {
     var schema: String?, id: String?, commit: String?, model: String?, started: String?
-    var exitValue: JSONValue?, dirtyValue: JSONValue?, metricsValue: JSONValue?
+    var exitValue: JSONValue?, dirtyValue: JSONValue?
+    var metrics: [String: Double] = [:]
     do {
-      try JSONValue.forEachField(in: line) { key, reader in
+      try JSONValue.forEachField(utf8: bytes) { key, reader in
         switch key {
         case "schema": schema = try reader.string()
         case "id": id = try reader.string()
@@ -238,19 +246,22 @@ public struct RunListing: Sendable, Equatable {
         case "started": started = try reader.string()
         case "exit": exitValue = try reader.value()
         case "dirty": dirtyValue = try reader.value()
-        case "metrics": metricsValue = try reader.value()
+        case "metrics":
+          // Finite numbers only; a key given twice counts by its last value.
+          var found: [String: Double] = [:]
+          let isObject = try reader.forEachField { name, metric in
+            let value = try metric.value()
+            if let number = value.doubleValue, number.isFinite { found[name] = number } else { found[name] = nil }
+          }
+          metrics = isObject ? found : [:]
         default: break
         }
       }
     } catch {
-      throw RunRecordError("not JSON: \(line.prefix(80))")
+      throw RunRecordError("not JSON: \(String(decoding: bytes, as: UTF8.self).prefix(80))")
     }
     guard schema == RunRecord.schema else { throw RunRecordError("not an \(RunRecord.schema) record") }
     guard let id, !id.isEmpty else { throw RunRecordError("run record without an id") }
-    var metrics: [String: Double] = [:]
-    for (key, metric) in metricsValue?.objectValue ?? [:] {
-      if let number = metric.doubleValue, number.isFinite { metrics[key] = number }
-    }
     var exit = -1
     switch exitValue {
     case .int(let code)?: exit = code
@@ -260,7 +271,7 @@ public struct RunListing: Sendable, Equatable {
     var dirty = false
     if case .bool(let flag)? = dirtyValue { dirty = flag }
     return RunListing(id: id, commit: commit ?? "", model: model ?? "", started: started ?? "", exit: exit,
-      dirty: dirty, metrics: metrics, line: line)
+      dirty: dirty, metrics: metrics, line: line())
   }
 
   /// The same fields read through `JSONValue.parseFields` (the reference the tests compare with).

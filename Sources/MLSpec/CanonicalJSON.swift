@@ -108,6 +108,11 @@ public indirect enum JSONValue: Hashable, Sendable {
     try JSONByteParser.forEachField(text, body)
   }
 
+  /// `forEachField(in:)` over UTF-8 bytes (strings in them decoded as `String(decoding:)` does).
+  public static func forEachField(utf8 bytes: UnsafeRawBufferPointer, _ body: (String, inout JSONFieldReader) throws -> Void) throws {
+    try JSONByteParser.forEachField(utf8: bytes.bindMemory(to: UInt8.self), body)
+  }
+
   static func from(_ any: Any) -> JSONValue {
     switch any {
     case is NSNull: return .null

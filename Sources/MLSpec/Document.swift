@@ -27,8 +27,13 @@ public enum Document {
         "file is \(data.count) bytes, over mlgit's \(sizeLimit)-byte limit for specs and configs",
         hint: "keep specs small; put large data in files the spec points at")
     }
-    if let nul = data.firstIndex(of: 0) {
-      let location = locationOf(offset: nul - data.startIndex, in: data)
+    // memchr, not Data.firstIndex(of:): the byte-wise walk was a fifth of each parse.
+    let nulOffset: Int? = data.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress, let found = memchr(base, 0, raw.count) else { return nil }
+      return base.distance(to: UnsafeRawPointer(found))
+    }
+    if let nulOffset {
+      let location = locationOf(offset: nulOffset, in: data)
       throw DocumentError("binary content (a NUL byte) where a text document was expected", at: location,
         hint: "specs must be UTF-8 YAML or JSON text")
     }

@@ -44,36 +44,45 @@ struct JSONByteParser {
   /// text must be one JSON object, or this throws (after `body` saw the fields before the fault).
   static func forEachField(_ text: String, _ body: (String, inout JSONFieldReader) throws -> Void) throws {
     var text = text
-    try text.withUTF8 { buffer in
-      var parser = JSONByteParser(buffer)
-      parser.skipSpace()
-      guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else { throw parser.fail("expected an object") }
-      parser.index += 1
-      parser.skipSpace()
-      if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "}") {
-        parser.index += 1
-      } else {
-        while true {
-          parser.skipSpace()
-          guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "\"") else { throw parser.fail("expected a key") }
-          let key = try parser.string()
-          parser.skipSpace()
-          guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: ":") else { throw parser.fail("expected ':'") }
-          parser.index += 1
-          parser.skipSpace()
-          var reader = JSONFieldReader(parser: parser)
-          try body(key, &reader)
-          if !reader.consumed { try reader.parser.skipValue(depth: 1) }
-          parser = reader.parser
-          parser.skipSpace()
-          guard parser.index < buffer.count else { throw parser.fail("unexpected end") }
-          if buffer[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
-          if buffer[parser.index] == UInt8(ascii: "}") { parser.index += 1; break }
-          throw parser.fail("expected ',' or '}'")
-        }
-      }
-      parser.skipSpace()
-      guard parser.index == buffer.count else { throw parser.fail("text after the value") }
+    try text.withUTF8 { try forEachField(utf8: $0, body) }
+  }
+
+  static func forEachField(utf8 buffer: UnsafeBufferPointer<UInt8>, _ body: (String, inout JSONFieldReader) throws -> Void) throws {
+    var parser = JSONByteParser(buffer)
+    parser.skipSpace()
+    try parser.objectFields(depth: 0, body)
+    parser.skipSpace()
+    guard parser.index == buffer.count else { throw parser.fail("text after the value") }
+  }
+
+  /// At an object: calls `body` with each key and a reader at its value, then steps over
+  /// whatever value `body` left unread.
+  fileprivate mutating func objectFields(depth: Int, _ body: (String, inout JSONFieldReader) throws -> Void) throws {
+    guard depth < 512 else { throw fail("nested too deeply") }
+    guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
+    index += 1
+    skipSpace()
+    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+      index += 1
+      return
+    }
+    while true {
+      skipSpace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+      let key = try string()
+      skipSpace()
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+      index += 1
+      skipSpace()
+      var reader = JSONFieldReader(parser: self, depth: depth + 1)
+      try body(key, &reader)
+      if !reader.consumed { try reader.parser.skipValue(depth: depth + 1) }
+      self = reader.parser
+      skipSpace()
+      guard index < bytes.count else { throw fail("unexpected end") }
+      if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+      if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+      throw fail("expected ',' or '}'")
     }
   }
 
@@ -329,15 +338,19 @@ struct JSONByteParser {
 /// A reader at one value of an object that `JSONValue.forEachField` walks.
 public struct JSONFieldReader {
   fileprivate var parser: JSONByteParser
+  fileprivate let depth: Int
   fileprivate var consumed = false
 
-  fileprivate init(parser: JSONByteParser) { self.parser = parser }
+  fileprivate init(parser: JSONByteParser, depth: Int) {
+    self.parser = parser
+    self.depth = depth
+  }
 
   /// The value, built.
   public mutating func value() throws -> JSONValue {
     precondition(!consumed, "a field's value is read once")
     consumed = true
-    return try parser.value(depth: 1)
+    return try parser.value(depth: depth)
   }
 
   /// The value when it is a string; nil (the value checked and skipped) when it is not.
@@ -345,9 +358,22 @@ public struct JSONFieldReader {
     precondition(!consumed, "a field's value is read once")
     consumed = true
     guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
-      try parser.skipValue(depth: 1)
+      try parser.skipValue(depth: depth)
       return nil
     }
     return try parser.string()
+  }
+
+  /// When the value is an object, walks its fields as `JSONValue.forEachField` does and
+  /// returns true; otherwise checks and skips the value and returns false.
+  public mutating func forEachField(_ body: (String, inout JSONFieldReader) throws -> Void) throws -> Bool {
+    precondition(!consumed, "a field's value is read once")
+    consumed = true
+    guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "{") else {
+      try parser.skipValue(depth: depth)
+      return false
+    }
+    try parser.objectFields(depth: depth, body)
+    return true
   }
 }

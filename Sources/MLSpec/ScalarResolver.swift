@@ -35,34 +35,38 @@ enum ScalarResolver {
   }
 
   private static func resolveNumber(_ text: String) -> ScalarType {
-    var bytes = Array(text.utf8)[...]
-    if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
-    guard !bytes.isEmpty else { return .string }
-    if isInteger(bytes) { return .int }
-    if isFloat(bytes) { return .float }
-    return .string
+    // Over the text's own bytes (a copy only for small strings): no arrays per scalar.
+    var text = text
+    return text.withUTF8 { all in
+      var bytes = all[...]
+      if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+      guard !bytes.isEmpty else { return .string }
+      if isInteger(bytes) { return .int }
+      if isFloat(bytes) { return .float }
+      return .string
+    }
   }
 
   static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
   static func isUnderscore(_ b: UInt8) -> Bool { b == UInt8(ascii: "_") }
 
-  static func isInteger(_ bytes: ArraySlice<UInt8>) -> Bool {
-    let s = Array(bytes)
-    if s.count > 2, s[0] == UInt8(ascii: "0") {
-      let rest = s[2...]
-      switch s[1] {
+  static func isInteger(_ s: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    let start = s.startIndex
+    if s.count > 2, s[start] == UInt8(ascii: "0") {
+      let rest = s[(start + 2)...]
+      switch s[start + 1] {
       case UInt8(ascii: "x"): return !rest.isEmpty && rest.allSatisfy { isDigit($0) || isUnderscore($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0) }
       case UInt8(ascii: "o"): return !rest.isEmpty && rest.allSatisfy { (0x30...0x37).contains($0) || isUnderscore($0) }
       case UInt8(ascii: "b"): return !rest.isEmpty && rest.allSatisfy { $0 == 0x30 || $0 == 0x31 || isUnderscore($0) }
       default: break
       }
     }
-    guard isDigit(s[0]) else { return false }
+    guard isDigit(s[start]) else { return false }
     return s.allSatisfy { isDigit($0) || isUnderscore($0) }
   }
 
   /// `1.5`, `1.`, `.5`, `1e-5`, `1.5E+3`, `1_000.5`.
-  static func isFloat(_ bytes: ArraySlice<UInt8>) -> Bool {
+  static func isFloat(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
     var i = bytes.startIndex
     var mantissaDigits = 0
     while i < bytes.endIndex, isDigit(bytes[i]) || (mantissaDigits > 0 && isUnderscore(bytes[i])) {
