@@ -59,6 +59,55 @@ public enum NameTokenizer {
   static let memo = Memo()
 
   static func split(_ name: String) -> [String] {
+    if name.utf8.allSatisfy({ $0 < 0x80 }) {
+      var name = name
+      return name.withUTF8(splitASCII)
+    }
+    return splitScalars(name)
+  }
+
+  /// `splitScalars` for ASCII names, over bytes: the same rules, without building a
+  /// scalar view per word (policies list hundreds of ASCII names, specs thousands).
+  static func splitASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+    func classify(_ byte: UInt8) -> Kind {
+      switch byte {
+      case 97...122: return .lower
+      case 65...90: return .upper
+      case 48...57: return .digit
+      default: return .other
+      }
+    }
+    var words: [String] = []
+    var current: [UInt8] = []
+    current.reserveCapacity(bytes.count)
+    var previous = Kind.other
+    func flush() {
+      if !current.isEmpty { words.append(singular(String(decoding: current, as: UTF8.self))) }
+      current.removeAll(keepingCapacity: true)
+    }
+    for i in 0..<bytes.count {
+      let byte = bytes[i]
+      let kind = classify(byte)
+      guard kind != .other else {
+        flush()
+        previous = .other
+        continue
+      }
+      if !current.isEmpty {
+        let nextIsLower = i + 1 < bytes.count && classify(bytes[i + 1]) == .lower
+        let lowerToUpper = previous == .lower && kind == .upper
+        let endOfCapitalRun = previous == .upper && kind == .upper && nextIsLower
+        let letterDigit = (previous == .digit) != (kind == .digit)
+        if lowerToUpper || endOfCapitalRun || letterDigit { flush() }
+      }
+      current.append(kind == .upper ? byte + 32 : byte)
+      previous = kind
+    }
+    flush()
+    return words
+  }
+
+  static func splitScalars(_ name: String) -> [String] {
     var words: [String] = []
     var current = String.UnicodeScalarView()
     var previous = Kind.other

@@ -1,3 +1,4 @@
+import Foundation
 import MLSpec
 
 /// One result of a rule: what is wrong, where, and what to do.
@@ -70,18 +71,45 @@ public struct RuleDescription: Sendable {
   public var summary: String
   public var rationale: String
   public var defaultSeverity: Severity
-  public var examples: [RuleExample]
+  /// Built when first read: every check reads rule ids and severities, and building the
+  /// examples (spec texts, canonical run lines) was a tenth of a pre-commit hook's work.
+  public var examples: [RuleExample] {
+    get { exampleBox.value }
+    set { exampleBox = ExampleBox(newValue) }
+  }
+  private var exampleBox: ExampleBox
   /// What the rule's per-spec findings depend on, so history checks can reuse them.
   public var dependsOn: RuleDependency
 
-  public init(id: String, summary: String, rationale: String, defaultSeverity: Severity, examples: [RuleExample],
+  public init(id: String, summary: String, rationale: String, defaultSeverity: Severity,
+              examples: @autoclosure @escaping @Sendable () -> [RuleExample],
               dependsOn: RuleDependency = .wholeChange) {
     self.id = id
     self.summary = summary
     self.rationale = rationale
     self.defaultSeverity = defaultSeverity
-    self.examples = examples
+    self.exampleBox = ExampleBox(examples)
     self.dependsOn = dependsOn
+  }
+}
+
+/// A rule's examples, built once on first use.
+final class ExampleBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var build: (@Sendable () -> [RuleExample])?
+  private var built: [RuleExample]?
+
+  init(_ build: @escaping @Sendable () -> [RuleExample]) { self.build = build }
+  init(_ examples: [RuleExample]) { built = examples }
+
+  var value: [RuleExample] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let built { return built }
+    let examples = build?() ?? []
+    built = examples
+    build = nil
+    return examples
   }
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-import MLPolicy
+@testable import MLPolicy
 import MLSpec
 import XCTest
 
@@ -81,5 +81,21 @@ final class AttributeMatcherTests: XCTestCase {
     XCTAssertLessThanOrEqual(falsePositiveRate, 0.03)
     XCTAssertEqual(Set(AttributeCorpus.protected + AttributeCorpus.proxies + AttributeCorpus.benign).count, total,
       "a name is labelled twice")
+  }
+}
+
+extension AttributeMatcherTests {
+  /// The byte-wise splitter for ASCII names gives what the scalar-wise one gives.
+  func testASCIISplitterMatchesTheScalarSplitter() {
+    var names = ["applicantRaceCode2", "HTTPStatusCodes", "date-of-birth", "RACE_ETHNICITY", "f12_3", "a", "A", "1", "",
+      "__x__", "xYz", "ABCdef", "abcDEF", "a1b2C3", "zip.code", "Women", "children_count", "statuses", "ages", "IDs",
+      "userID2Name", "x-Y-z", "HTML5Parser", "v2", "9lives", "  spaced  out ", "tab\tsep", "MiXeD_case-Names.v10"]
+    var rng = SystemRandomNumberGenerator()
+    let alphabet = Array("aZ9_-. bQx0sS")
+    for _ in 0..<500 { names.append(String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })) }
+    for name in names {
+      var copy = name
+      XCTAssertEqual(copy.withUTF8(NameTokenizer.splitASCII), NameTokenizer.splitScalars(name), name.debugDescription)
+    }
   }
 }
