@@ -238,20 +238,21 @@ public struct RunListing: Sendable, Equatable {
     var metrics: [String: Double] = [:]
     do {
       try JSONValue.forEachField(utf8: bytes) { key, reader in
-        switch key {
-        case "schema": schema = try reader.string()
-        case "id": id = try reader.string()
-        case "commit": commit = try reader.string()
-        case "model": model = try reader.string()
-        case "started": started = try reader.string()
-        case "exit": exitValue = try reader.value()
-        case "dirty": dirtyValue = try reader.value()
-        case "metrics":
+        // By length first: the names are plain ASCII, so equal text has equal length.
+        switch key.utf8Count {
+        case 2 where key == "id": id = try reader.string()
+        case 4 where key == "exit": exitValue = try reader.value()
+        case 5 where key == "model": model = try reader.string()
+        case 5 where key == "dirty": dirtyValue = try reader.value()
+        case 6 where key == "schema": schema = try reader.string()
+        case 6 where key == "commit": commit = try reader.string()
+        case 7 where key == "started": started = try reader.string()
+        case 7 where key == "metrics":
           // Finite numbers only; a key given twice counts by its last value.
           var found: [String: Double] = [:]
           let isObject = try reader.forEachField { name, metric in
             let value = try metric.value()
-            if let number = value.doubleValue, number.isFinite { found[name] = number } else { found[name] = nil }
+            if let number = value.doubleValue, number.isFinite { found[name.string] = number } else { found[name.string] = nil }
           }
           metrics = isObject ? found : [:]
         default: break

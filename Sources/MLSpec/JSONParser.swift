@@ -34,7 +34,8 @@ struct JSONByteParser {
     var fields: [String: JSONValue] = [:]
     fields.reserveCapacity(keys.count)
     try forEachField(text) { key, reader in
-      if keys.contains(key) { fields[key] = try reader.value() }
+      let name = key.string
+      if keys.contains(name) { fields[name] = try reader.value() }
     }
     return fields
   }
@@ -42,12 +43,12 @@ struct JSONByteParser {
   /// Reads a top-level object field by field, in order: `body` gets each key and a
   /// reader at its value. A value `body` does not read is checked and skipped. The whole
   /// text must be one JSON object, or this throws (after `body` saw the fields before the fault).
-  static func forEachField(_ text: String, _ body: (String, inout JSONFieldReader) throws -> Void) throws {
+  static func forEachField(_ text: String, _ body: (JSONKey, inout JSONFieldReader) throws -> Void) throws {
     var text = text
     try text.withUTF8 { try forEachField(utf8: $0, body) }
   }
 
-  static func forEachField(utf8 buffer: UnsafeBufferPointer<UInt8>, _ body: (String, inout JSONFieldReader) throws -> Void) throws {
+  static func forEachField(utf8 buffer: UnsafeBufferPointer<UInt8>, _ body: (JSONKey, inout JSONFieldReader) throws -> Void) throws {
     var parser = JSONByteParser(buffer)
     parser.skipSpace()
     try parser.objectFields(depth: 0, body)
@@ -57,7 +58,7 @@ struct JSONByteParser {
 
   /// At an object: calls `body` with each key and a reader at its value, then steps over
   /// whatever value `body` left unread.
-  fileprivate mutating func objectFields(depth: Int, _ body: (String, inout JSONFieldReader) throws -> Void) throws {
+  fileprivate mutating func objectFields(depth: Int, _ body: (JSONKey, inout JSONFieldReader) throws -> Void) throws {
     guard depth < 512 else { throw fail("nested too deeply") }
     guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
     index += 1
@@ -69,7 +70,7 @@ struct JSONByteParser {
     while true {
       skipSpace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
-      let key = try string()
+      let key = try self.key()
       skipSpace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
       index += 1
@@ -84,6 +85,23 @@ struct JSONByteParser {
       if bytes[index] == UInt8(ascii: "}") { index += 1; return }
       throw fail("expected ',' or '}'")
     }
+  }
+
+  /// At a key's opening quote: the key, as its bytes when it has no escapes (no String
+  /// is made for it), else decoded.
+  fileprivate mutating func key() throws -> JSONKey {
+    let quote = index
+    var scan = index + 1
+    while scan < bytes.count {
+      let byte = bytes[scan]
+      if byte == UInt8(ascii: "\"") {
+        index = scan + 1
+        return JSONKey(raw: UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<scan]))
+      }
+      if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+      scan += 1
+    }
+    return JSONKey(decoded: try string())
   }
 
   /// Checks and steps over one value without building it.
@@ -366,7 +384,7 @@ public struct JSONFieldReader {
 
   /// When the value is an object, walks its fields as `JSONValue.forEachField` does and
   /// returns true; otherwise checks and skips the value and returns false.
-  public mutating func forEachField(_ body: (String, inout JSONFieldReader) throws -> Void) throws -> Bool {
+  public mutating func forEachField(_ body: (JSONKey, inout JSONFieldReader) throws -> Void) throws -> Bool {
     precondition(!consumed, "a field's value is read once")
     consumed = true
     guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "{") else {
@@ -375,5 +393,50 @@ public struct JSONFieldReader {
     }
     try parser.objectFields(depth: depth, body)
     return true
+  }
+}
+
+/// An object key met by `JSONValue.forEachField`: valid only during the call.
+public struct JSONKey {
+  private let raw: UnsafeBufferPointer<UInt8>?
+  private let decoded: String?
+
+  fileprivate init(raw: UnsafeBufferPointer<UInt8>) {
+    self.raw = raw
+    decoded = nil
+  }
+
+  fileprivate init(decoded: String) {
+    raw = nil
+    self.decoded = decoded
+  }
+
+  /// The key's text (escapes decoded).
+  public var string: String {
+    if let decoded { return decoded }
+    guard let raw else { return "" }
+    return String(decoding: raw, as: UTF8.self)
+  }
+
+  /// True when the key is `literal`, compared as text, without making a String.
+  /// The key's length in UTF-8 bytes (of the decoded text when it had escapes).
+  public var utf8Count: Int { raw?.count ?? decoded?.utf8.count ?? 0 }
+
+  public static func == (key: JSONKey, literal: StaticString) -> Bool {
+    let count = literal.utf8CodeUnitCount
+    let start = literal.utf8Start
+    if let raw = key.raw {
+      if raw.count == count && (count == 0 || memcmp(start, raw.baseAddress!, count) == 0) { return true }
+      // Unequal bytes can still be canonically equivalent text (String ==) only when the
+      // literal holds 'K', ';', '`' (targets of Unicode's singleton decompositions into
+      // ASCII) or non-ASCII. (Invalid UTF-8 in a key decodes to U+FFFD: never a match.)
+      var special = false
+      for offset in 0..<count where start[offset] == 0x4B || start[offset] == 0x3B || start[offset] == 0x60 || start[offset] >= 0x80 {
+        special = true
+        break
+      }
+      if !special { return false }
+    }
+    return key.string == String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
   }
 }

@@ -11,6 +11,8 @@ final class RunListingParseTests: XCTestCase {
   static let lines: [String] = [
     good,
     good.replacingOccurrences(of: #""dirty":false"#, with: #""dirty":true"#),
+    good.replacingOccurrences(of: #""model":"credit-risk""#, with: #""mod\u0065l":"escaped-key""#),
+    good.replacingOccurrences(of: #""model":"credit-risk""#, with: #""model\u0000":"nul-key""#),
     good.replacingOccurrences(of: #""exit":0"#, with: #""exit":2.9"#),
     good.replacingOccurrences(of: #""exit":0"#, with: #""exit":"1""#),
     good.replacingOccurrences(of: #""exit":0,"#, with: ""),
@@ -54,10 +56,14 @@ final class RunListingParseTests: XCTestCase {
   func testFieldReaderVisitsKeysInOrderAndSkipsUnreadValues() throws {
     var seen: [String] = []
     try JSONValue.forEachField(in: #"{"a":{"x":[1,2]},"b":"two","c":3,"b":null}"#) { key, reader in
-      seen.append(key)
+      seen.append(key.string)
       if key == "b" { _ = try reader.string() }
     }
     XCTAssertEqual(seen, ["a", "b", "c", "b"])
+    // Escaped keys are decoded before they are compared.
+    var matched = false
+    try JSONValue.forEachField(in: #"{"sch\u0065ma":"x"}"#) { key, _ in matched = key == "schema" && key.string == "schema" }
+    XCTAssertTrue(matched)
     XCTAssertThrowsError(try JSONValue.forEachField(in: #"{"a":[1,}"#) { _, _ in })
     XCTAssertThrowsError(try JSONValue.forEachField(in: #"[1]"#) { _, _ in })
   }
