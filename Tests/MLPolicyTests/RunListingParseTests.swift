@@ -49,8 +49,11 @@ final class RunListingParseTests: XCTestCase {
       XCTAssertEqual(fast, reference, line)
     }
     XCTAssertNotNil(try? RunListing.parse(RunListingParseTests.good))
-    XCTAssertEqual(try? RunListing.parse(RunListingParseTests.lines[8]).model, "b")
-    XCTAssertEqual(try? RunListing.parse(RunListingParseTests.lines[9]).model, "")
+    func line(containing text: String) -> String { RunListingParseTests.lines.first { $0.contains(text) } ?? "" }
+    XCTAssertEqual(try? RunListing.parse(line(containing: #""model":"a","model":"b""#)).model, "b")
+    XCTAssertEqual(try? RunListing.parse(line(containing: #""model":"a","model":null"#)).model, "")
+    XCTAssertEqual(try? RunListing.parse(line(containing: "escaped-key")).model, "escaped-key")
+    XCTAssertEqual(try? RunListing.parse(line(containing: "nul-key")).model, "")
   }
 
   func testFieldReaderVisitsKeysInOrderAndSkipsUnreadValues() throws {
