@@ -87,6 +87,6 @@ if [ "${INSTRUCTIONS:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then
   mkdir -p "$BENCH_ROOT"
   nodebug=$(valgrind_copy "$MLGIT")
   git_ir=$(cd "$repo" && instructions git log --notes=mlgit/runs --format=%H%n%N)
-  ml_ir=$(cd "$repo" && instructions "$nodebug" runs --all)
+  ml_ir=$(cd "$repo" && instructions "$nodebug" runs --all) || true
   echo "instructions: git log ${git_ir}, mlgit runs --all ${ml_ir}, ratio $(awk -v a="$ml_ir" -v b="$git_ir" 'BEGIN { printf "%.2f", a / b }')"
 fi

@@ -1,5 +1,4 @@
 import CLibGit2
-import Dispatch
 import Foundation
 
 /// A notes ref whose notes are JSON Lines ledgers (`refs/notes/mlgit/runs`,
@@ -76,70 +75,6 @@ public final class NotesLedger {
     try check(git_repository_odb(&odb, repository.pointer), "cannot open object database")
     defer { git_odb_free(odb) }
     try collect(tree, prefix: "", odb: odb, body)
-  }
-
-  /// `forEachNote` split over `parts` threads: the notes, in tree order, are cut into
-  /// `parts` consecutive runs, and each run is read on its own thread through its own
-  /// object database handle (libgit2 handles are not shared between threads).
-  /// `body(part, object, bytes)` runs on part `part`'s thread, in order within the part;
-  /// it must keep each part's results apart. When a part fails, the first failing part's
-  /// error is thrown after all have stopped.
-  ///
-  /// Why: `mlgit runs --all` reads and parses every note of a large ledger, and reading
-  /// note blobs (inflating, applying deltas) is most of its time.
-  public func forEachNote(parts: Int, _ body: (Int, OID, UnsafeRawBufferPointer) throws -> Void) throws {
-    guard let tip = try tip() else { return }
-    let tree = try repository.lookupTree(try repository.treeOf(commit: tip))
-    defer { git_tree_free(tree) }
-    var locations: [(object: OID, blob: OID)] = []
-    try locate(tree, prefix: "", into: &locations)
-    let parts = max(1, min(parts, locations.count))
-    let objects = URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent("objects").path
-    let failures = FailureSlots(count: parts)
-    withoutActuallyEscaping(body) { body in
-      DispatchQueue.concurrentPerform(iterations: parts) { part in
-        let start = locations.count * part / parts, end = locations.count * (part + 1) / parts
-        do {
-          var odb: OpaquePointer?
-          try check(git_odb_open(&odb, objects), "cannot open object database")
-          defer { git_odb_free(odb) }
-          for (object, blob) in locations[start..<end] {
-            var id = blob.raw
-            var stored: OpaquePointer?
-            try check(git_odb_read(&stored, odb, &id), "cannot read note for \(object.hex)")
-            defer { git_odb_object_free(stored) }
-            let size = git_odb_object_size(stored)
-            if size > 0, let bytes = git_odb_object_data(stored) {
-              try body(part, object, UnsafeRawBufferPointer(start: bytes, count: size))
-            } else {
-              try body(part, object, UnsafeRawBufferPointer(start: nil, count: 0))
-            }
-          }
-        } catch {
-          failures.set(part, error)
-        }
-      }
-    }
-    if let error = failures.first { throw error }
-  }
-
-  /// Where each note blob is, in tree order (what `collect` reads).
-  private func locate(_ tree: OpaquePointer, prefix: String, into result: inout [(object: OID, blob: OID)]) throws {
-    let count = git_tree_entrycount(tree)
-    for index in 0..<count {
-      guard let entry = git_tree_entry_byindex(tree, index), let namePointer = git_tree_entry_name(entry) else { continue }
-      let name = String(cString: namePointer)
-      guard NotesLedger.isHex(name) else { continue }
-      let path = prefix + name
-      let type = git_tree_entry_type(entry)
-      if type == GIT_OBJECT_BLOB, path.utf8.count == 40, let object = OID(hex: path) {
-        result.append((object, OID(git_tree_entry_id(entry))))
-      } else if type == GIT_OBJECT_TREE, name.utf8.count == 2, path.utf8.count < 40 {
-        let subtree = try repository.lookupTree(OID(git_tree_entry_id(entry)))
-        defer { git_tree_free(subtree) }
-        try locate(subtree, prefix: path, into: &result)
-      }
-    }
   }
 
   /// `forEachLine`, handing each line's bytes (valid only during the call) instead of a String.
@@ -515,22 +450,3 @@ extension Repository {
   }
 }
 
-/// One error slot per part of a concurrent read, filled from the parts' threads.
-private final class FailureSlots: @unchecked Sendable {
-  private let lock = NSLock()
-  private var errors: [Error?]
-
-  init(count: Int) { errors = Array(repeating: nil, count: count) }
-
-  func set(_ part: Int, _ error: Error) {
-    lock.lock()
-    errors[part] = error
-    lock.unlock()
-  }
-
-  var first: Error? {
-    lock.lock()
-    defer { lock.unlock() }
-    return errors.compactMap { $0 }.first
-  }
-}

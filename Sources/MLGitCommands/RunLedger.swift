@@ -42,22 +42,17 @@ struct RunLedger {
   }
 
   /// Every recorded run, with only the fields a listing shows, in notes-tree order
-  /// (`mlgit runs --all`: no table by commit needed).
-  ///
-  /// Read on two threads when the machine has two cores: reading and parsing ten
-  /// thousand notes is the whole of `runs --all`, and the halves are independent.
-  /// `keepLines: false` leaves each listing's `line` empty (text output never shows it).
+  /// (`mlgit runs --all`: no table by commit needed). `keepLines: false` leaves each
+  /// listing's `line` empty (text output never shows it).
   func everyListing(keepLines: Bool = true) throws -> [RunListing] {
-    let parts = ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
-    let found = (0..<parts).map { _ in ListingPart() }
-    try notes.forEachNote(parts: parts) { part, _, bytes in
-      let into = found[part]
+    var all: [RunListing] = []
+    try notes.forEachNote { _, bytes in
       NotesLedger.forEachLineBytes(bytes) { line in
         let text = { keepLines ? String(decoding: line, as: UTF8.self) : "" }
-        if let run = try? RunListing.parse(utf8: line, line: text()) { into.listings.append(run) }
+        if let run = try? RunListing.parse(utf8: line, line: text()) { all.append(run) }
       }
     }
-    return found.flatMap(\.listings)
+    return all
   }
 
   /// The runs on one commit.
@@ -91,7 +86,3 @@ func absolutePath(_ path: String, relativeTo base: String) -> String {
   return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
 }
 
-/// The listings one thread of `everyListing` read.
-private final class ListingPart: @unchecked Sendable {
-  var listings: [RunListing] = []
-}

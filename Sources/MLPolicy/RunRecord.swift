@@ -250,6 +250,7 @@ public struct RunListing: Sendable, Equatable {
         case 7 where key == "metrics":
           // Finite numbers only; a key given twice counts by its last value.
           var found: [String: Double] = [:]
+          found.reserveCapacity(4)  // one allocation for the usual few metrics
           let isObject = try reader.forEachField { name, metric in
             let value = try metric.value()
             if let number = value.doubleValue, number.isFinite { found[name.string] = number } else { found[name.string] = nil }

@@ -265,10 +265,70 @@ struct JSONByteParser {
       for offset in digitsStart..<index { integer = integer * 10 + Int(bytes[offset] - 48) }
       return .int(negative ? -integer : integer)
     }
+    if !isInteger, let fast = JSONByteParser.exactDecimal(UnsafeBufferPointer(rebasing: bytes[start..<index])) {
+      return .double(fast)
+    }
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     if isInteger, let integer = Int(text) { return .int(integer) }
     guard let double = Double(text) else { throw Failure(offset: start, reason: "bad number") }
     return .double(double)
+  }
+
+  /// Powers of ten that a Double holds exactly.
+  private static let exactPowers: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+    1e20, 1e21, 1e22,
+  ]
+
+  /// A JSON number (already checked) as Double, when it has at most 15 significant
+  /// digits and a decimal exponent within ±22: then the digits and the power of ten are
+  /// both exact and one multiplication or division rounds correctly (Clinger's fast
+  /// path), giving what `Double(text)` gives without making a String. Else nil.
+  static func exactDecimal(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
+    var i = 0
+    var negative = false
+    if i < text.count, text[i] == UInt8(ascii: "-") {
+      negative = true
+      i += 1
+    }
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var exponent = 0
+    var sawNonZero = false
+    while i < text.count, text[i] >= 48, text[i] <= 57 {
+      if text[i] != 48 || sawNonZero { sawNonZero = true; digits += 1 }
+      mantissa = mantissa &* 10 &+ UInt64(text[i] - 48)
+      i += 1
+    }
+    if i < text.count, text[i] == UInt8(ascii: ".") {
+      i += 1
+      while i < text.count, text[i] >= 48, text[i] <= 57 {
+        if text[i] != 48 || sawNonZero { sawNonZero = true; digits += 1 }
+        mantissa = mantissa &* 10 &+ UInt64(text[i] - 48)
+        exponent -= 1
+        i += 1
+      }
+    }
+    guard digits <= 15 else { return nil }
+    if i < text.count, text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
+      i += 1
+      var sign = 1
+      if i < text.count, text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") {
+        if text[i] == UInt8(ascii: "-") { sign = -1 }
+        i += 1
+      }
+      var value = 0
+      while i < text.count, text[i] >= 48, text[i] <= 57 {
+        value = value * 10 + Int(text[i] - 48)
+        if value > 400 { return nil }
+        i += 1
+      }
+      exponent += sign * value
+    }
+    guard i == text.count, exponent >= -22, exponent <= 22 else { return nil }
+    var result = Double(mantissa)
+    result = exponent < 0 ? result / exactPowers[-exponent] : result * exactPowers[exponent]
+    return negative ? -result : result
   }
 
   fileprivate mutating func string() throws -> String {

@@ -146,3 +146,31 @@ extension YAMLEventReaderTests {
     }
   }
 }
+
+extension YAMLEventReaderTests {
+  /// The exact-decimal fast path gives what Double(text) gives, or declines.
+  func testExactDecimalMatchesDoubleParsing() {
+    var texts = ["0.5", "-0.0", "0.0", "1.5e3", "1E-5", "0.8123", "123456789012345.6", "1234567890123456.7", "0.1", "0.2",
+      "0.30000000000000004", "1e22", "1e23", "9007199254740993.0", "-12.5e-10", "0.000000000000000000001", "5e-324",
+      "1.7976931348623157e308", "2.2250738585072014e-308", "1e0", "0e10", "0.00000e400", "3.14159265358979"]
+    var rng = SystemRandomNumberGenerator()
+    for _ in 0..<5000 {
+      let digits = String(UInt64.random(in: 0...999_999_999_999_999_9, using: &rng))
+      let point = Int.random(in: 0...digits.count, using: &rng)
+      var text = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+      if text.hasPrefix(".") { text = "0" + text }
+      if text.hasSuffix(".") { text += "0" }
+      if Bool.random(using: &rng) { text += "e\(Int.random(in: -30...30, using: &rng))" }
+      if Bool.random(using: &rng) { text = "-" + text }
+      texts.append(text)
+    }
+    for text in texts {
+      var copy = text
+      let fast = copy.withUTF8 { JSONByteParser.exactDecimal($0) }
+      if let fast {
+        XCTAssertEqual(fast.bitPattern, Double(text)?.bitPattern, text)
+      }
+      XCTAssertEqual(try? JSONValue.parse(text), Double(text).map(JSONValue.double), text)
+    }
+  }
+}
