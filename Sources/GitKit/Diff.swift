@@ -43,7 +43,17 @@ extension Repository {
 
   /// Files that differ between two trees (nil: the empty tree), limited to `prefixes`.
   public func diff(from old: OID?, to new: OID?, prefixes: [String]) throws -> [FileDelta] {
-    try runDiffs(prefixes: prefixes) { out, options in
+    if old == new { return [] }
+    // Most commits leave the folders of interest alone: when a prefix names the same
+    // object (or nothing) on both sides, there is nothing to diff under it.
+    var scopes = Repository.minimalPrefixes(prefixes)
+    if let old, let new, !scopes.isEmpty, !scopes.contains("") {
+      scopes = try scopes.filter { prefix in
+        try entry(at: prefix, inTree: old)?.id != entry(at: prefix, inTree: new)?.id
+      }
+      if scopes.isEmpty { return [] }
+    }
+    return try runDiffs(prefixes: scopes) { out, options in
       let oldTree = try old.map(lookupTree)
       defer { if let oldTree { git_tree_free(oldTree) } }
       let newTree = try new.map(lookupTree)

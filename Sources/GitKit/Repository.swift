@@ -187,7 +187,14 @@ public final class Repository {
   }
 
   /// The tree of a commit.
-  public func treeOf(commit id: OID) throws -> OID { try commit(id).tree }
+  public func treeOf(commit id: OID) throws -> OID {
+    // Called once or twice per commit by history checks: skip reading the message and signatures.
+    var oid = id.raw
+    var commit: OpaquePointer?
+    try check(git_commit_lookup(&commit, pointer, &oid), "cannot read commit \(id.short)")
+    defer { git_commit_free(commit) }
+    return OID(git_commit_tree_id(commit))
+  }
 
   /// Looks up the entry at `path` in a tree; nil when there is none.
   public func entry(at path: String, inTree treeID: OID) throws -> TreeEntry? {

@@ -8,6 +8,8 @@ import MLSpec
 struct ChangeReader {
   let repository: Repository
   let policy: EffectivePolicy
+  /// Parsed spec blobs shared across the commits of a history check (nil: parse each time).
+  var snapshots: SnapshotCache? = nil
   /// Bytes of a data file read for its header row.
   static let headerBytes = 64 * 1024
 
@@ -49,9 +51,10 @@ struct ChangeReader {
   }
 
   /// The change a commit made against its first parent (a root commit: against the empty tree).
-  func commitChange(_ commit: CommitInfo) throws -> ChangeSet {
-    let parentTree = try commit.parents.first.map { try repository.treeOf(commit: $0) }
-    let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes)
+  /// `parentTree` and `deltas` may be passed in when the caller already has them.
+  func commitChange(_ commit: CommitInfo, parentTree known: OID?? = nil, deltas knownDeltas: [FileDelta]? = nil) throws -> ChangeSet {
+    let parentTree = try known ?? commit.parents.first.map { try repository.treeOf(commit: $0) }
+    let deltas = try knownDeltas ?? repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes)
     let origin = ChangeOrigin(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
       time: commit.author.time, summary: commit.summary)
     return try changeSet(deltas: deltas, origin: origin, oldTree: parentTree, newSide: .tree(commit.tree),
@@ -90,6 +93,11 @@ struct ChangeReader {
 
   func snapshot(path: String, blob: OID?) throws -> SpecSnapshot? {
     guard let blob else { return nil }
+    if let snapshots { return try snapshots.snapshot(path: path, blob: blob) { try read(path: path, blob: blob) } }
+    return try read(path: path, blob: blob)
+  }
+
+  private func read(path: String, blob: OID) throws -> SpecSnapshot {
     do {
       let data = try repository.blob(blob, limit: Document.sizeLimit)
       return SpecSnapshot(path: path, blob: blob.hex, data: data)
@@ -127,5 +135,27 @@ struct ChangeReader {
       guard output.status == 0, let id = OID(hex: output.text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
       return try? repository.blob(id, limit: Document.sizeLimit)
     }
+  }
+}
+
+/// Spec blobs already read and parsed, by path and blob id: a history check meets the
+/// same blob as the new side of one commit and the old side of the next.
+final class SnapshotCache {
+  private struct Key: Hashable {
+    var path: String
+    var blob: OID
+  }
+  private var entries: [Key: SpecSnapshot] = [:]
+
+  func contains(path: String, blob: OID) -> Bool { entries[Key(path: path, blob: blob)] != nil }
+
+  func insert(_ snapshot: SpecSnapshot, path: String, blob: OID) { entries[Key(path: path, blob: blob)] = snapshot }
+
+  func snapshot(path: String, blob: OID, read: () throws -> SpecSnapshot) rethrows -> SpecSnapshot {
+    let key = Key(path: path, blob: blob)
+    if let known = entries[key] { return known }
+    let snapshot = try read()
+    entries[key] = snapshot
+    return snapshot
   }
 }

@@ -7,19 +7,102 @@ import MLPolicy
 struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
-    abstract: "Run the policy on the staged change.",
-    discussion: "Exit status: 0 no errors (warnings allowed), 1 policy errors, 2 bad usage or config, 3 git failure.")
+    abstract: "Run the policy on the staged change, a range of commits, named commits or all history.",
+    discussion: """
+      Each commit is judged on its own change against its first parent (a root commit:
+      against the empty tree), by the policy in force in that parent. In a shallow clone,
+      a commit whose parent was not fetched is skipped and named on standard error.
+      Exit status: 0 no errors (warnings allowed), 1 policy errors, 2 bad usage or config, 3 git failure.
+      """)
 
   @Flag(name: .long, help: "Check what the next commit will contain (the default).")
   var staged = false
 
+  @Option(name: .long, help: "Check every commit in A..B (reachable from B, not from A), as CI does for a pull request.")
+  var range: String?
+
+  @Flag(name: .long, help: "Check every commit reachable from any branch or tag.")
+  var all = false
+
+  @Option(name: .long, help: "The branch the commits go to, for rules scoped with `branches:` (e.g. main).")
+  var branch: String?
+
   @Option(name: .long, help: "Output format: text, json or sarif.")
   var format: OutputFormat = .text
 
+  @Argument(help: "Commits to check, each on its own change.")
+  var revisions: [String] = []
+
+  func validate() throws {
+    let modes = [staged, range != nil, all, !revisions.isEmpty].filter { $0 }.count
+    if modes > 1 {
+      throw ValidationError("choose one of --staged, --range A..B, --all or commits to check")
+    }
+    if let range, CheckCommand.split(range) == nil {
+      throw ValidationError("--range takes A..B (two revisions), got '\(range)'")
+    }
+  }
+
   func run() throws {
     let workspace = try Workspace.open()
-    let findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit)
-    let status = FindingOutput(format: format).report(findings, checked: "staged change")
+    let repo = workspace.repository
+    let findings: [Finding]
+    let checked: String
+    if let range, let (base, tip) = CheckCommand.split(range) {
+      let checker = HistoryChecker(repository: repo)
+      let report = try checker.judgeWalk(
+        tips: [try resolve(tip, in: repo)], hidden: [try resolve(base, in: repo)], stage: .range, branch: branchRef)
+      (findings, checked) = (report.findings, describe(report, "\(range)"))
+      noteBoundary(report)
+    } else if all {
+      let checker = HistoryChecker(repository: repo)
+      let tips = try PushCheck(repository: repo).localRefs().map(\.commit)
+      let report = try checker.judgeWalk(tips: tips, hidden: [], stage: .range, branch: branchRef)
+      (findings, checked) = (report.findings, describe(report, "all history"))
+      noteBoundary(report)
+    } else if !revisions.isEmpty {
+      let checker = HistoryChecker(repository: repo)
+      var seen = Set<OID>()
+      let commits = try revisions.map { try resolve($0, in: repo) }.filter { seen.insert($0).inserted }
+      let report = try checker.judge(commits, stage: .range, branch: branchRef)
+      (findings, checked) = (report.findings, describe(report, revisions.joined(separator: " ")))
+      noteBoundary(report)
+    } else {
+      findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit)
+      checked = "staged change"
+    }
+    let status = FindingOutput(format: format).report(findings, checked: checked)
     if status != .ok { throw ExitCode(status.rawValue) }
+  }
+
+  /// `--branch main` and `--branch refs/heads/main` name the same target.
+  var branchRef: String? {
+    guard let branch, !branch.isEmpty else { return nil }
+    return branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)"
+  }
+
+  /// Splits `A..B`; an empty side means HEAD, as in git.
+  static func split(_ range: String) -> (String, String)? {
+    guard let dots = range.range(of: ".."), !range.contains("...") else { return nil }
+    let base = String(range[..<dots.lowerBound]), tip = String(range[dots.upperBound...])
+    if base.isEmpty && tip.isEmpty { return nil }
+    return (base.isEmpty ? "HEAD" : base, tip.isEmpty ? "HEAD" : tip)
+  }
+
+  func resolve(_ revision: String, in repo: Repository) throws -> OID {
+    do {
+      return try repo.resolveCommit(revision)
+    } catch let error as GitError {
+      throw CommandFailure.usage("mlgit: \(error.message)")
+    }
+  }
+
+  func describe(_ report: HistoryReport, _ what: String) -> String {
+    "\(what) (\(report.checked) commit\(report.checked == 1 ? "" : "s") checked)"
+  }
+
+  func noteBoundary(_ report: HistoryReport) {
+    guard !report.boundary.isEmpty else { return }
+    printError("mlgit: not checked: \(report.boundary.map(\.short).joined(separator: ", ")): the parent is not in this shallow clone")
   }
 }

@@ -167,4 +167,14 @@ public struct PolicyContext: Sendable {
     let short = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst("refs/heads/".count)) : branch
     return policy.protectedBranches.contains { Glob($0).matches(short) }
   }
+
+  /// Whether a rule runs for this target branch. A rule set with `branches:` (branch
+  /// globs; the word `protected` stands for `protected_branches`) runs only for changes
+  /// going to a matching branch, and not where no branch is known.
+  public func applies(_ rule: String) -> Bool {
+    guard let patterns = policy.branchScope(of: rule) else { return true }
+    guard let branch else { return false }
+    let short = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst("refs/heads/".count)) : branch
+    return patterns.contains { Glob($0).matches(short) }
+  }
 }

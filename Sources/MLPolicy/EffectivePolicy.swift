@@ -75,6 +75,15 @@ public struct EffectivePolicy: Sendable {
       let hint = ModelSpec.closest(id, in: known.sorted()).map { "did you mean '\($0)'?" } ?? "see `mlgit policy list`"
       throw PolicyLoadError(path: path, error: DocumentError("unknown rule '\(id)'", at: setting.location, hint: hint))
     }
+    for (id, setting) in document.rules {
+      guard let branches = setting.options["branches"] else { continue }
+      let valid = branches.string != nil || (branches.items.map { $0.allSatisfy { $0.string != nil } } ?? false)
+      if !valid {
+        throw PolicyLoadError(path: path, error: DocumentError(
+          "rule '\(id)': 'branches' must be a list of branch names or globs, or 'protected'", at: branches.location,
+          hint: "e.g. branches: [main, release/*] or branches: protected (the protected_branches list)"))
+      }
+    }
   }
 
   mutating func overlay(_ document: PolicyDocument, source: String) {
@@ -108,6 +117,14 @@ public struct EffectivePolicy: Sendable {
 
   /// A rule option (`approvals`, `enforce`, `branches`, …) from the config.
   public func option(_ rule: String, _ key: String) -> Node? { settings[rule]?.options[key] }
+
+  /// The branch globs a rule is limited to by its `branches:` option (`protected`
+  /// expands to `protected_branches`), or nil when it applies everywhere.
+  public func branchScope(of rule: String) -> [String]? {
+    guard let node = option(rule, "branches") else { return nil }
+    let names = node.string.map { [$0] } ?? (node.items ?? []).compactMap(\.string)
+    return names.flatMap { $0 == "protected" ? protectedBranches : [$0] }
+  }
 
   /// True when the file is `.mlgit/` policy (config, reviewers, signers).
   public static func isPolicyPath(_ path: String) -> Bool { path.hasPrefix(".mlgit/") }

@@ -59,12 +59,27 @@ public struct RuleDescription: Sendable {
   public var rationale: String
   public var defaultSeverity: Severity
   public var examples: [RuleExample]
+  /// What the rule's per-spec findings depend on, so history checks can reuse them.
+  public var dependsOn: RuleDependency
 
-  public init(id: String, summary: String, rationale: String, defaultSeverity: Severity, examples: [RuleExample]) {
+  public init(id: String, summary: String, rationale: String, defaultSeverity: Severity, examples: [RuleExample],
+              dependsOn: RuleDependency = .wholeChange) {
     self.id = id
     self.summary = summary
     self.rationale = rationale
     self.defaultSeverity = defaultSeverity
     self.examples = examples
+    self.dependsOn = dependsOn
   }
+}
+
+/// What `evaluate(_ change:in:)` reads besides the policy, stage and branch. A history
+/// check judges the same spec blob in many commits and reuses findings keyed by it.
+public enum RuleDependency: Sendable {
+  /// The new version of the spec only (its path and blob): schema, features.
+  case newSpec
+  /// The old and the new version of the spec (path and both blobs): version bumps.
+  case specChange
+  /// Anything else: the commit, its author, notes (reviews, runs). Never reused.
+  case wholeChange
 }

@@ -47,10 +47,24 @@ public struct PolicyEngine: Sendable {
   public init(rules: [any PolicyRule] = RuleRegistry.builtInRules) { self.rules = rules }
 
   /// Every finding of every enabled rule, commit filled in, in stable order.
-  public func evaluate(_ changeSet: ChangeSet, in context: PolicyContext) -> [Finding] {
+  ///
+  /// With a `cache`, per-spec findings of rules that depend only on spec blobs
+  /// (`RuleDescription.dependsOn`) are computed once per blob and reused; `policyKey`
+  /// names the policy in force (e.g. its config blob id) so that a change of policy
+  /// is never served findings judged under another.
+  public func evaluate(_ changeSet: ChangeSet, in context: PolicyContext, cache: FindingCache? = nil,
+                       policyKey: String = "") -> [Finding] {
     var findings: [Finding] = []
-    for rule in rules where context.severity(of: rule.id) != .off {
-      for change in changeSet.specs { findings += rule.evaluate(change, in: context) }
+    let scope = "\(policyKey)|\(context.stage.rawValue)|\(context.branch ?? "")"
+    for rule in rules where context.severity(of: rule.id) != .off && context.applies(rule.id) {
+      let dependency = type(of: rule).description.dependsOn
+      for change in changeSet.specs {
+        if let cache, let key = FindingCache.key(rule: rule.id, change: change, dependency: dependency, scope: scope) {
+          findings += cache.findings(for: key) { rule.evaluate(change, in: context) }
+        } else {
+          findings += rule.evaluate(change, in: context)
+        }
+      }
       findings += rule.evaluate(changeSet: changeSet, in: context)
     }
     return findings
@@ -61,5 +75,56 @@ public struct PolicyEngine: Sendable {
         return finding
       }
       .sorted(by: Finding.stableOrder)
+  }
+}
+
+/// Findings of blob-determined rules, remembered across the commits of one history
+/// check so that a spec blob seen in many commits is judged once.
+public final class FindingCache: @unchecked Sendable {
+  struct Key: Hashable {
+    var scope: String
+    var rule: String
+    var path: String
+    var old: String?
+    var new: String?
+  }
+
+  private var entries: [Key: [Finding]] = [:]
+  /// How many evaluations were answered from the cache, and how many ran.
+  public private(set) var hits = 0
+  public private(set) var misses = 0
+
+  public init() {}
+
+  func findings(for key: Key, _ compute: () -> [Finding]) -> [Finding] {
+    if let known = entries[key] {
+      hits += 1
+      return known
+    }
+    misses += 1
+    let found = compute()
+    entries[key] = found
+    return found
+  }
+
+  /// The key for a rule on a spec change, or nil when the findings may depend on more
+  /// than the blobs (no blob id, or hyperparameters read from another file).
+  static func key(rule: String, change: ModelChange, dependency: RuleDependency, scope: String) -> Key? {
+    func id(_ snapshot: SpecSnapshot?) -> String?? {
+      guard let snapshot else { return .some(nil) }
+      guard let blob = snapshot.blob else { return nil }
+      if case .file? = snapshot.spec?.hyperparameters { return nil }
+      return .some(blob)
+    }
+    switch dependency {
+    case .newSpec:
+      guard let new = id(change.new) else { return nil }
+      return Key(scope: scope, rule: rule, path: change.path, old: nil, new: new)
+    case .specChange:
+      guard let old = id(change.old), let new = id(change.new) else { return nil }
+      return Key(scope: scope, rule: rule, path: change.path, old: old, new: new)
+    case .wholeChange:
+      return nil
+    }
   }
 }

@@ -16,7 +16,8 @@ public struct SpecSchemaRule: PolicyRule {
       RuleExample(path: "models/example.json",
         #"{"apiVersion": "mlgit/v1", "name": "churn", "version": "2.0.0", "owner": "growth", "features": ["tenure"], "hyperparameters": {"depth": 4}}"#,
         triggers: false),
-    ])
+    ],
+    dependsOn: .newSpec)
 
   public init() {}
 

@@ -15,7 +15,8 @@ public struct SpecVersionBumpRule: PolicyRule {
         parent: Examples.validSpec, triggers: false),
       RuleExample(Examples.validSpec + "# a comment only\n", parent: Examples.validSpec, triggers: false),
       RuleExample(Examples.validSpec, triggers: false),
-    ])
+    ],
+    dependsOn: .specChange)
 
   public init() {}
 

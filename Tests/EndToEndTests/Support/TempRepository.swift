@@ -115,6 +115,19 @@ final class TempRepository {
     self.path = path
   }
 
+  /// Clones `source` (a path or a file:// URL) into a new temporary folder, with the
+  /// test identity; `arguments` go to `git clone` (`--depth 1`, say).
+  static func clone(_ source: String, arguments: [String] = [], name: String = "clone") -> TempRepository {
+    let root = NSTemporaryDirectory() + "mlgit-test-\(UUID().uuidString.prefix(8))"
+    try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    let result = Shell.run(Shell.git, ["clone", "-q"] + arguments + [source, name], in: root)
+    precondition(result.status == 0, "git clone failed: \(result.stderr)")
+    let clone = TempRepository(existing: root + "/" + name, root: root)
+    clone.git("config", "user.name", "Alice Author")
+    clone.git("config", "user.email", "alice@example.com")
+    return clone
+  }
+
   deinit { try? FileManager.default.removeItem(atPath: root) }
 
   /// Runs git in the repository.
@@ -169,6 +182,20 @@ final class TempRepository {
   }
 
   var head: String { git("rev-parse", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+  /// The object a ref or revision names, or nil when there is none.
+  func revParse(_ revision: String) -> String? {
+    let result = git("rev-parse", "--verify", "-q", revision)
+    return result.status == 0 ? result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+  }
+
+  /// Writes a file, stages it and commits it with hooks skipped; returns the commit id.
+  @discardableResult
+  func commitFile(_ relativePath: String, _ content: String, _ message: String) -> String {
+    write(relativePath, content)
+    stage(relativePath)
+    return commitFixture(message)
+  }
 }
 
 /// Spec texts for tests.

@@ -1,0 +1,349 @@
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// What a history check found.
+struct HistoryReport {
+  var findings: [Finding] = []
+  /// Commits judged.
+  var checked = 0
+  /// Commits not judged because their parent is not in this (shallow) clone.
+  var boundary: [OID] = []
+
+  mutating func merge(_ other: HistoryReport) {
+    var seen = Set(findings.map(FindingIdentity.init))
+    for finding in other.findings where seen.insert(FindingIdentity(finding)).inserted { findings.append(finding) }
+    checked += other.checked
+    for id in other.boundary where !boundary.contains(id) { boundary.append(id) }
+  }
+}
+
+/// Two ref updates carrying one commit report its findings once.
+private struct FindingIdentity: Hashable {
+  var rule, message, path: String
+  var line, column: Int
+  var commit: String?
+  init(_ f: Finding) {
+    (rule, message, path, line, column, commit) = (f.rule, f.message, f.path, f.line, f.column, f.commit)
+  }
+}
+
+/// Judges commits one by one, each on its own change against its first parent (a root
+/// commit: against the empty tree) and by the policy in force in that parent.
+///
+/// Shared work is done once per check: each policy is loaded once per config blob, each
+/// spec blob is parsed once, and the findings of blob-determined rules are reused
+/// (`FindingCache`). A commit whose first parent is missing (the boundary of a shallow
+/// clone) is not judged: comparing it with the empty tree would report every spec it
+/// holds as new. It is listed in `HistoryReport.boundary` instead.
+final class HistoryChecker {
+  let repository: Repository
+  let engine = PolicyEngine()
+  let findingCache = FindingCache()
+  let snapshots = SnapshotCache()
+  private var policies: [String: EffectivePolicy] = [:]
+  private var prefixCache: [String: [String]] = [:]
+  private lazy var shallow = repository.shallowCommits()
+  static let configPath = ".mlgit/config.yml"
+
+  init(repository: Repository) {
+    self.repository = repository
+  }
+
+  /// One commit ready to be judged: its change and the policy in force before it.
+  private struct PlannedCommit {
+    var commit: CommitInfo
+    var parentTree: OID?
+    var policy: EffectivePolicy
+    var policyKey: String
+    var deltas: [FileDelta]
+  }
+
+  /// Judges each commit in `commits` (in that order) for a change going to `branch`.
+  ///
+  /// In three passes: read every commit's change and the spec blobs it touches, parse
+  /// the distinct blobs on all cores (YAML parsing is most of the cost of a long range),
+  /// then run the rules commit by commit.
+  func judge(_ commits: [OID], stage: CheckStage, branch: String?, boundary known: Set<OID>? = nil) throws -> HistoryReport {
+    var report = HistoryReport()
+    var planned: [PlannedCommit] = []
+    planned.reserveCapacity(commits.count)
+    var toParse: [(path: String, blob: OID, data: Data)] = []
+    var queued = Set<String>()
+    for id in commits {
+      let commit = try repository.commit(id)
+      var parentTree: OID? = nil
+      var policyKey = "built-in"
+      var policy: EffectivePolicy
+      if let parent = commit.parents.first {
+        let isBoundary = known?.contains(id) ?? (shallow.contains(id) || !repository.contains(parent))
+        if isBoundary {
+          report.boundary.append(id)
+          continue
+        }
+        let tree = try repository.treeOf(commit: parent)
+        parentTree = tree
+        (policy, policyKey) = try policyInForce(tree: tree, commit: parent)
+      } else {
+        policy = try cachedPolicy(key: policyKey) { try EffectivePolicy.builtIn() }
+      }
+      let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes(of: policy, key: policyKey))
+      for delta in deltas where policy.specGlobs.matches(delta.path) {
+        for (blob, regular) in [(delta.oldID, delta.oldIsRegularFile), (delta.newID, delta.newIsRegularFile)] {
+          guard let blob, regular, !snapshots.contains(path: delta.path, blob: blob),
+            queued.insert(delta.path + "\0" + blob.hex).inserted,
+            let data = try? repository.blob(blob, limit: Document.sizeLimit)
+          else { continue }
+          toParse.append((delta.path, blob, data))
+        }
+      }
+      planned.append(PlannedCommit(commit: commit, parentTree: parentTree, policy: policy, policyKey: policyKey, deltas: deltas))
+    }
+    for (item, snapshot) in zip(toParse, HistoryChecker.parseConcurrently(toParse.map { ($0.path, $0.blob.hex, $0.data) })) {
+      snapshots.insert(snapshot, path: item.path, blob: item.blob)
+    }
+    for plan in planned {
+      let reader = ChangeReader(repository: repository, policy: plan.policy, snapshots: snapshots)
+      let change = try reader.commitChange(plan.commit, parentTree: .some(plan.parentTree), deltas: plan.deltas)
+      let context = PolicyContext(policy: plan.policy, stage: stage, branch: branch)
+      report.findings += engine.evaluate(change, in: context, cache: findingCache, policyKey: plan.policyKey)
+      report.checked += 1
+    }
+    return report
+  }
+
+  /// Parses spec blobs on every core; results in input order.
+  static func parseConcurrently(_ items: [(path: String, blob: String, data: Data)]) -> [SpecSnapshot] {
+    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 64))
+    guard workers > 1 else { return items.map { SpecSnapshot(path: $0.path, blob: $0.blob, data: $0.data) } }
+    let results = SnapshotSlots(count: items.count)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      // Interleaved, so that large and small blobs spread evenly.
+      for index in stride(from: worker, to: items.count, by: workers) {
+        let item = items[index]
+        results.set(index, SpecSnapshot(path: item.path, blob: item.blob, data: item.data))
+      }
+    }
+    return results.values()
+  }
+
+  /// The folders a policy looks at, computed once per policy.
+  private func prefixes(of policy: EffectivePolicy, key: String) -> [String] {
+    if let known = prefixCache[key] { return known }
+    let found = ChangeReader(repository: repository, policy: policy).prefixes
+    prefixCache[key] = found
+    return found
+  }
+
+  /// The policy `.mlgit/config.yml` in a tree sets, loaded once per config blob.
+  private func policyInForce(tree: OID, commit: OID) throws -> (EffectivePolicy, String) {
+    guard let entry = try repository.entry(at: HistoryChecker.configPath, inTree: tree), entry.isBlob else {
+      return (try cachedPolicy(key: "built-in") { try EffectivePolicy.builtIn() }, "built-in")
+    }
+    let key = entry.id.hex
+    let policy = try cachedPolicy(key: key) {
+      let path = "\(HistoryChecker.configPath) (in \(commit.short))"
+      let data: Data
+      do {
+        data = try repository.blob(entry.id, limit: Document.sizeLimit)
+      } catch let error as BlobTooLarge {
+        throw PolicyLoadError(path: path, error: DocumentError(error.description))
+      }
+      return try EffectivePolicy.load(config: data, path: path)
+    }
+    return (policy, key)
+  }
+
+  private func cachedPolicy(key: String, _ load: () throws -> EffectivePolicy) throws -> EffectivePolicy {
+    if let known = policies[key] { return known }
+    let policy = try load()
+    policies[key] = policy
+    return policy
+  }
+
+  /// The policy a commit's own tree sets (what is in force for its children).
+  func policy(in commit: OID) throws -> EffectivePolicy {
+    try policyInForce(tree: try repository.treeOf(commit: commit), commit: commit).0
+  }
+
+  /// Judges the commits reachable from `tips` and not from `hidden`, oldest first.
+  func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?) throws -> HistoryReport {
+    let walk = RevWalk(repository: repository)
+    tips.forEach(walk.push)
+    hidden.forEach(walk.hide)
+    let commits = try walk.commits()
+    return try judge(commits, stage: stage, branch: branch, boundary: walk.boundary)
+  }
+}
+
+/// One line of a pre-push or pre-receive hook's input: a ref moving from `old` to `new`
+/// (all zeros: created, or deleted).
+struct RefUpdate: Equatable {
+  var ref: String
+  var old: OID
+  var new: OID
+
+  var isDeletion: Bool { new.isZero }
+  var isCreation: Bool { old.isZero }
+
+  /// pre-push: `<local ref> <local sha> <remote ref> <remote sha>` lines; the remote ref is the target.
+  static func prePush(_ text: String) throws -> [RefUpdate] {
+    try lines(text, fields: 4) { f in
+      RefUpdate(ref: String(f[2]), old: try oid(f[3]), new: try oid(f[1]))
+    }
+  }
+
+  /// pre-receive: `<old> <new> <ref>` lines.
+  static func preReceive(_ text: String) throws -> [RefUpdate] {
+    try lines(text, fields: 3) { f in
+      RefUpdate(ref: String(f[2]), old: try oid(f[0]), new: try oid(f[1]))
+    }
+  }
+
+  private static func lines(_ text: String, fields: Int, _ make: ([Substring]) throws -> RefUpdate) throws -> [RefUpdate] {
+    try text.split(whereSeparator: \.isNewline).compactMap { line in
+      let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+      if parts.isEmpty { return nil }
+      guard parts.count == fields else {
+        throw CommandFailure.usage("mlgit: cannot read hook input line '\(line)': expected \(fields) fields")
+      }
+      return try make(parts)
+    }
+  }
+
+  private static func oid(_ text: Substring) throws -> OID {
+    guard let id = OID(hex: String(text)) else {
+      throw CommandFailure.usage("mlgit: cannot read hook input: '\(text)' is not an object id")
+    }
+    return id
+  }
+
+  /// The branch a change goes to, for branch-scoped rules (nil for tags and other refs).
+  var branch: String? { ref.hasPrefix("refs/heads/") ? ref : nil }
+}
+
+/// A ref the other side already has, and the branch it stands for (nil for a tag).
+struct KnownRef {
+  var branch: String?
+  var commit: OID
+}
+
+/// The checks of pushes: a client's pre-push and a server's pre-receive.
+struct PushCheck {
+  let repository: Repository
+  let checker: HistoryChecker
+
+  init(repository: Repository) {
+    self.repository = repository
+    self.checker = HistoryChecker(repository: repository)
+  }
+
+  /// Judges the commits each update would add: those reachable from its new value and
+  /// not from what the receiving side already has there. Deletions, notes refs and refs
+  /// that point at no commit (a tag of a tree or blob) are not checked as code.
+  ///
+  /// `known` lists the refs the receiving side has. An update hides its old value; a new
+  /// ref (and, with `hideKnownForUpdates`, any ref) also hides the known refs, except
+  /// that a protected branch only counts commits already on protected branches as
+  /// checked: rules scoped to protected branches never ran on the others.
+  func check(_ updates: [RefUpdate], stage: CheckStage, known: [KnownRef], hideKnownForUpdates: Bool) throws -> HistoryReport {
+    var report = HistoryReport()
+    for update in updates {
+      if update.isDeletion || update.ref.hasPrefix("refs/notes/") { continue }
+      // Annotated tags are peeled; a ref to a tree or blob carries no commits.
+      guard let tip = repository.peelToCommit(update.new) else { continue }
+      let old = update.isCreation ? nil : repository.peelToCommit(update.old)
+      var hidden: [OID] = old.map { [$0] } ?? []
+      if old == nil || hideKnownForUpdates {
+        let protected = try isProtected(update.branch, tip: tip, old: old)
+        hidden += try known.filter { ref in
+          guard protected else { return true }
+          return try isProtected(ref.branch, tip: ref.commit, old: nil)
+        }.map(\.commit)
+      }
+      report.merge(try checker.judgeWalk(tips: [tip], hidden: hidden, stage: stage, branch: update.branch))
+    }
+    return report
+  }
+
+  /// True when `branch` is protected by the policy in `tip`'s tree or in `old`'s.
+  private func isProtected(_ branch: String?, tip: OID, old: OID?) throws -> Bool {
+    guard let branch else { return false }
+    for commit in [tip] + (old.map { [$0] } ?? []) {
+      let policy = try checker.policy(in: commit)
+      if PolicyContext(policy: policy, stage: .push, branch: branch).onProtectedBranch { return true }
+    }
+    return false
+  }
+
+  /// The refs matching the globs, peeled to commits; `branch` names the branch each stands for.
+  func knownRefs(matching glob: String, branch: (String) -> String?) throws -> [KnownRef] {
+    var found: [KnownRef] = []
+    for name in try repository.referenceNames(matching: glob) {
+      guard let target = try? repository.referenceTarget(name), let commit = repository.peelToCommit(target) else { continue }
+      found.append(KnownRef(branch: branch(name), commit: commit))
+    }
+    return found
+  }
+
+  /// pre-receive: this repository's branches and tags.
+  func localRefs() throws -> [KnownRef] {
+    try knownRefs(matching: "refs/heads/*") { $0 } + knownRefs(matching: "refs/tags/*") { _ in nil }
+  }
+
+  /// pre-push: what the remote already has. For a named remote, its tracking refs; for a
+  /// push to a URL (git passes the URL as the name), nothing is known.
+  func remoteRefs(remote: String) throws -> [KnownRef] {
+    guard !remote.isEmpty, !remote.contains("/"), !remote.contains(":"),
+      let url = try? repository.config().string("remote.\(remote).url"), !url.isEmpty
+    else { return [] }
+    let prefix = "refs/remotes/\(remote)/"
+    return try knownRefs(matching: prefix + "*") { name in
+      let short = String(name.dropFirst(prefix.count))
+      return short == "HEAD" ? nil : "refs/heads/" + short
+    }
+  }
+
+  /// Prints the findings of a push check to standard error (where git shows hook output,
+  /// on the pushing side prefixed `remote:` for pre-receive) and returns the exit status.
+  static func report(_ report: HistoryReport, hook: String) -> ExitStatus {
+    if !report.boundary.isEmpty {
+      let list = report.boundary.map(\.short).joined(separator: ", ")
+      printError("mlgit: not checked: \(list): the parent is not in this shallow clone; the receiving side or CI checks it")
+    }
+    guard !report.findings.isEmpty else { return .ok }
+    let findings = report.findings.sorted(by: Finding.stableOrder)
+    let status = FindingOutput(format: .text).report(findings, checked: "\(hook), \(report.checked) commit\(report.checked == 1 ? "" : "s") checked", toStandardError: true)
+    guard status != .ok else { return status }
+    var offending: [String: [String]] = [:]
+    var order: [String] = []
+    for finding in findings where finding.severity == .error {
+      let commit = finding.commit.map { String($0.prefix(8)) } ?? "staged"
+      if offending[commit] == nil { order.append(commit) }
+      let item = "\(finding.path) [\(finding.rule)]"
+      if !(offending[commit] ?? []).contains(item) { offending[commit, default: []].append(item) }
+    }
+    printError("mlgit: push refused: \(order.count) commit\(order.count == 1 ? "" : "s") break\(order.count == 1 ? "s" : "") the policy:")
+    for commit in order { printError("  \(commit): \((offending[commit] ?? []).joined(separator: ", "))") }
+    // Each commit is judged alone, so a later commit that repairs the file does not help.
+    printError("mlgit: rewrite those commits (git rebase -i) and push again; each commit is judged on its own change")
+    return status
+  }
+}
+
+/// Slots filled by concurrent parsers; each index is written by exactly one worker.
+private final class SnapshotSlots: @unchecked Sendable {
+  private var slots: [SpecSnapshot?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ snapshot: SpecSnapshot) {
+    lock.lock()
+    slots[index] = snapshot
+    lock.unlock()
+  }
+
+  func values() -> [SpecSnapshot] { slots.compactMap { $0 } }
+}
