@@ -1,0 +1,386 @@
+import CLibGit2
+import Foundation
+
+/// A notes ref whose notes are JSON Lines ledgers (`refs/notes/mlgit/runs`,
+/// `refs/notes/mlgit/reviews`): read in one pass over the notes tree, appended to
+/// the way `git notes append` does, and moved only by compare-and-swap.
+///
+/// Reads accept every layout git writes: flat (`<40 hex>`) and fanout
+/// (`ab/<38 hex>`, `ab/cd/<36 hex>`, …), mixed in one tree. Writes put a note in
+/// git's fanout form (`ab/<38 hex>`), or where git's deeper fanout already keeps it,
+/// so `git notes --ref=… show` finds it and git can keep writing to the same ref.
+public final class NotesLedger {
+  /// Training runs, on the commit they ran from.
+  public static let runsRef = "refs/notes/mlgit/runs"
+  /// Hyperparameter approvals, on the approved spec's blob.
+  public static let reviewsRef = "refs/notes/mlgit/reviews"
+
+  public let repository: Repository
+  /// The full ref name, `refs/notes/…`.
+  public let ref: String
+  /// How many times a write tries again after losing a race for the ref.
+  public var maxAttempts = 200
+
+  /// A ledger on `ref`: a full name (`refs/notes/mlgit/runs`) or a short one
+  /// (`mlgit/runs`, as `git notes --ref` takes it).
+  public init(repository: Repository, ref: String) {
+    self.repository = repository
+    self.ref = NotesLedger.fullName(ref)
+  }
+
+  /// Expands a short notes ref as git does: `mlgit/runs` -> `refs/notes/mlgit/runs`.
+  public static func fullName(_ ref: String) -> String {
+    if ref.hasPrefix("refs/") { return ref }
+    if ref.hasPrefix("notes/") { return "refs/" + ref }
+    return "refs/notes/" + ref
+  }
+
+  /// The current notes commit, or nil when the ref does not exist yet.
+  public func tip() throws -> OID? { try repository.referenceTarget(ref) }
+
+  // MARK: Reading
+
+  /// Every note of the ref: annotated object -> note text, in one pass over the notes tree.
+  public func allNotes() throws -> [OID: String] {
+    guard let tip = try tip() else { return [:] }
+    return try notes(inCommit: tip)
+  }
+
+  /// Every note of the ref as its non-empty lines.
+  public func allLines() throws -> [OID: [String]] {
+    try allNotes().mapValues(NotesLedger.lines(of:))
+  }
+
+  /// The note on one object, or nil when it has none.
+  public func note(for object: OID) throws -> String? {
+    guard let tip = try tip() else { return nil }
+    let tree = try repository.lookupTree(try repository.treeOf(commit: tip))
+    defer { git_tree_free(tree) }
+    let found = try locate(object, in: tree)
+    guard !found.isEmpty else { return nil }
+    return try found.map { String(decoding: try repository.blob($0.blob), as: UTF8.self) }.joined()
+  }
+
+  /// The note on one object as its non-empty lines (empty when it has none).
+  public func lines(for object: OID) throws -> [String] {
+    try note(for: object).map(NotesLedger.lines(of:)) ?? []
+  }
+
+  /// The notes of any notes commit (a fetched one, say), in one pass.
+  public func notes(inCommit commit: OID) throws -> [OID: String] {
+    let tree = try repository.lookupTree(try repository.treeOf(commit: commit))
+    defer { git_tree_free(tree) }
+    var result: [OID: String] = [:]
+    try collect(tree, prefix: "", into: &result)
+    return result
+  }
+
+  /// The non-empty lines of a note, in order.
+  public static func lines(of note: String) -> [String] {
+    note.split(separator: "\n", omittingEmptySubsequences: true)
+      .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+      .filter { !$0.isEmpty }
+  }
+
+  private func collect(_ tree: OpaquePointer, prefix: String, into result: inout [OID: String]) throws {
+    let count = git_tree_entrycount(tree)
+    for index in 0..<count {
+      guard let entry = git_tree_entry_byindex(tree, index), let namePointer = git_tree_entry_name(entry) else { continue }
+      let name = String(cString: namePointer)
+      guard NotesLedger.isHex(name) else { continue }  // git keeps non-note files in notes trees; skip them
+      let path = prefix + name
+      let type = git_tree_entry_type(entry)
+      if type == GIT_OBJECT_BLOB, path.utf8.count == 40, let object = OID(hex: path) {
+        let text = String(decoding: try repository.blob(OID(git_tree_entry_id(entry))), as: UTF8.self)
+        // Two notes for one object (flat and fanout): git concatenates them when it reads.
+        if let existing = result[object] {
+          result[object] = existing + (existing.hasSuffix("\n") ? "" : "\n") + text
+        } else {
+          result[object] = text
+        }
+      } else if type == GIT_OBJECT_TREE, name.utf8.count == 2, path.utf8.count < 40 {
+        let subtree = try repository.lookupTree(OID(git_tree_entry_id(entry)))
+        defer { git_tree_free(subtree) }
+        try collect(subtree, prefix: path, into: &result)
+      }
+    }
+  }
+
+  /// Where a note for `object` is kept: every path (flat or fanout) that holds one.
+  private func locate(_ object: OID, in tree: OpaquePointer) throws -> [(path: String, blob: OID)] {
+    let hex = object.hex
+    var found: [(String, OID)] = []
+    var tree = tree
+    var owned: [OpaquePointer] = []
+    defer { owned.forEach { git_tree_free($0) } }
+    var consumed = 0
+    // Walk down the 2-character fanout folders, checking for the rest of the id at each level.
+    while consumed < 40 {
+      let rest = String(hex.dropFirst(consumed))
+      if let entry = git_tree_entry_byname(tree, rest), git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
+        let path = NotesLedger.fanoutPath(hex, levels: consumed / 2)
+        found.append((path, OID(git_tree_entry_id(entry))))
+      }
+      let folder = String(rest.prefix(2))
+      guard consumed + 2 < 40, let entry = git_tree_entry_byname(tree, folder),
+        git_tree_entry_type(entry) == GIT_OBJECT_TREE
+      else { break }
+      let subtree = try repository.lookupTree(OID(git_tree_entry_id(entry)))
+      owned.append(subtree)
+      tree = subtree
+      consumed += 2
+    }
+    return found
+  }
+
+  /// `abcdef…` with `levels` 2-character folders: levels 1 -> `ab/cdef…`.
+  static func fanoutPath(_ hex: String, levels: Int) -> String {
+    var parts: [String] = []
+    var rest = Substring(hex)
+    for _ in 0..<levels {
+      parts.append(String(rest.prefix(2)))
+      rest = rest.dropFirst(2)
+    }
+    parts.append(String(rest))
+    return parts.joined(separator: "/")
+  }
+
+  static func isHex(_ name: String) -> Bool {
+    !name.isEmpty && name.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+  }
+
+  // MARK: Writing
+
+  /// Appends lines to one object's note (creating it), keeping the lines already there
+  /// and skipping any line the note already has. Returns the new notes commit, or nil
+  /// when there was nothing new to write.
+  @discardableResult
+  public func append(_ lines: [String], to object: OID, message: String = "Notes added by 'mlgit'") throws -> OID? {
+    try append([object: lines], message: message)
+  }
+
+  /// Appends lines to many objects' notes in one notes commit (for sync and imports).
+  @discardableResult
+  public func append(_ batch: [OID: [String]], message: String = "Notes added by 'mlgit'") throws -> OID? {
+    for (_, lines) in batch {
+      for line in lines where line.contains("\n") || line.isEmpty {
+        throw GitError(message: "a notes ledger line must be one non-empty line: \(line.debugDescription)")
+      }
+    }
+    return try update(objects: Array(batch.keys), message: message) { current in
+      var edits: [OID: [String]] = [:]
+      for (object, lines) in batch {
+        let existing = current[object] ?? []
+        var seen = Set(existing)
+        var merged = existing
+        for line in lines where seen.insert(line).inserted { merged.append(line) }
+        if merged != existing { edits[object] = merged }
+      }
+      return edits
+    }
+  }
+
+  /// What `merge(notesCommit:)` did.
+  public enum MergeOutcome: Equatable, Sendable {
+    /// The other notes were already all here.
+    case upToDate
+    /// The ref moved forward to the other notes commit (no local notes it lacked).
+    case fastForward(OID)
+    /// A merge notes commit with both as parents, each object's lines the union of both.
+    case merged(OID)
+  }
+
+  /// Merges another notes commit (a fetched remote ledger) into this ref, keeping
+  /// every line of both: per object, the sorted union of lines, as git's
+  /// `cat_sort_uniq` strategy does. The result descends from both, so it can be
+  /// pushed as a fast-forward.
+  @discardableResult
+  public func merge(notesCommit other: OID, message: String = "Notes merged by 'mlgit sync'") throws -> MergeOutcome {
+    for attempt in 0..<maxAttempts {
+      let local = try tip()
+      if let local {
+        if try local == other || isAncestor(other, of: local) { return .upToDate }
+        if try isAncestor(local, of: other) {
+          if try moveRef(to: other, from: local) { return .fastForward(other) }
+          backoff(attempt)
+          continue
+        }
+      } else {
+        if try moveRef(to: other, from: nil) { return .fastForward(other) }
+        backoff(attempt)
+        continue
+      }
+      let theirs = try notes(inCommit: other).mapValues(NotesLedger.lines(of:))
+      let ours = try local.map { try notes(inCommit: $0).mapValues(NotesLedger.lines(of:)) } ?? [:]
+      var edits: [OID: [String]] = [:]
+      for (object, theirLines) in theirs {
+        let ourLines = ours[object] ?? []
+        if ourLines == theirLines { continue }
+        let union = Array(Set(ourLines).union(theirLines)).sorted()
+        if union != ourLines { edits[object] = union }
+      }
+      let commit = try writeCommit(base: local, edits: edits, parents: [local, other].compactMap { $0 }, message: message)
+      if try moveRef(to: commit, from: local) { return .merged(commit) }
+      backoff(attempt)
+    }
+    throw GitError(code: GIT_ELOCKED.rawValue, message: "cannot update \(ref): other writers kept moving it (\(maxAttempts) attempts)")
+  }
+
+  /// Read the tip, compute edits (object -> its full new lines), write the next notes
+  /// commit, move the ref by compare-and-swap; on a lost race, read again and retry.
+  private func update(objects: [OID], message: String,
+                      edits compute: ([OID: [String]]) throws -> [OID: [String]]) throws -> OID? {
+    for attempt in 0..<maxAttempts {
+      let local = try tip()
+      let current = try local.map { try currentLines(of: $0, for: objects) } ?? [:]
+      let edits = try compute(current)
+      if edits.isEmpty { return nil }
+      let commit = try writeCommit(base: local, edits: edits, parents: [local].compactMap { $0 }, message: message)
+      if try moveRef(to: commit, from: local) { return commit }
+      backoff(attempt)
+    }
+    throw GitError(code: GIT_ELOCKED.rawValue, message: "cannot update \(ref): other writers kept moving it (\(maxAttempts) attempts)")
+  }
+
+  /// The current lines of a few objects' notes (a large batch reads the whole tree once).
+  private func currentLines(of commit: OID, for objects: [OID]) throws -> [OID: [String]] {
+    if objects.count > 64 { return try notes(inCommit: commit).mapValues(NotesLedger.lines(of:)) }
+    let tree = try repository.lookupTree(try repository.treeOf(commit: commit))
+    defer { git_tree_free(tree) }
+    var result: [OID: [String]] = [:]
+    for object in objects {
+      let found = try locate(object, in: tree)
+      if found.isEmpty { continue }
+      let text = try found.map { String(decoding: try repository.blob($0.blob), as: UTF8.self) }.joined(separator: "\n")
+      result[object] = NotesLedger.lines(of: text)
+    }
+    return result
+  }
+
+  /// Writes the notes tree with `edits` applied on top of `base`'s tree and a commit for it.
+  private func writeCommit(base: OID?, edits: [OID: [String]], parents: [OID], message: String) throws -> OID {
+    let baseTree = try base.map { try repository.treeOf(commit: $0) }
+    var pathEdits: [String: OID?] = [:]
+    var baseTreePointer: OpaquePointer?
+    if let baseTree { baseTreePointer = try repository.lookupTree(baseTree) }
+    defer { if let baseTreePointer { git_tree_free(baseTreePointer) } }
+    for (object, lines) in edits {
+      let content = lines.isEmpty ? nil : lines.joined(separator: "\n") + "\n"
+      let existing = try baseTreePointer.map { try locate(object, in: $0) } ?? []
+      // Keep a note where git's deeper fanout put it; move flat notes into `ab/…`.
+      let target = existing.map(\.path).first { $0.contains("/") } ?? NotesLedger.fanoutPath(object.hex, levels: 1)
+      for old in existing where old.path != target { pathEdits[old.path] = .some(nil) }
+      if let content {
+        pathEdits[target] = .some(try repository.writeBlob(Data(content.utf8)))
+      } else {
+        pathEdits[target] = .some(nil)
+      }
+    }
+    let tree = try repository.editTree(baseTree, edits: pathEdits) ?? OID.emptyTree
+    return try repository.createCommit(tree: tree, parents: parents, message: message)
+  }
+
+  /// Moves the ref from `old` (nil: it must not exist) to `new`; false when another
+  /// writer got there first. Never forces: an existing ref only moves from `old`.
+  private func moveRef(to new: OID, from old: OID?) throws -> Bool {
+    var newID = new.raw
+    var ref: OpaquePointer?
+    let code: Int32
+    // The expected value is compared under the ref's lock. For a new ref the expected
+    // value is the zero id ("must not exist"): libgit2's own existence check for
+    // force=0 runs before it takes the lock, so two creators could both pass it.
+    var oldID = (old ?? OID.zero).raw
+    code = git_reference_create_matching(&ref, repository.pointer, self.ref, &newID, 1, &oldID, "mlgit: notes")
+    if code == 0 {
+      git_reference_free(ref)
+      return true
+    }
+    if code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue || code == GIT_EEXISTS.rawValue {
+      git_error_clear()
+      return false
+    }
+    try check(code, "cannot update \(self.ref)")
+    return false
+  }
+
+  private func isAncestor(_ ancestor: OID, of descendant: OID) throws -> Bool {
+    var a = ancestor.raw, d = descendant.raw
+    let code = git_graph_descendant_of(repository.pointer, &d, &a)
+    try check(code, "cannot compare notes commits")
+    return code == 1
+  }
+
+  /// Jittered exponential backoff: up to 2, 4, … 100 ms.
+  private func backoff(_ attempt: Int) {
+    let cap = min(100_000, 2_000 << min(attempt, 6))
+    usleep(UInt32.random(in: 200...UInt32(cap)))
+  }
+}
+
+extension Repository {
+  /// Applies path edits (`a/b/c` -> blob, or nil to delete) to a tree (nil: empty);
+  /// folders left empty are dropped. Returns nil when the result is the empty tree.
+  func editTree(_ base: OID?, edits: [String: OID?]) throws -> OID? {
+    var builder: OpaquePointer?
+    var basePointer: OpaquePointer?
+    if let base { basePointer = try lookupTree(base) }
+    defer { if let basePointer { git_tree_free(basePointer) } }
+    try check(git_treebuilder_new(&builder, pointer, basePointer), "cannot build notes tree")
+    defer { git_treebuilder_free(builder) }
+    var nested: [String: [String: OID?]] = [:]
+    for (path, blob) in edits {
+      if let slash = path.firstIndex(of: "/") {
+        nested[String(path[..<slash]), default: [:]][String(path[path.index(after: slash)...])] = blob
+      } else if let blob {
+        var oid = blob.raw
+        try check(git_treebuilder_insert(nil, builder, path, &oid, GIT_FILEMODE_BLOB), "cannot add \(path) to notes tree")
+      } else if git_treebuilder_get(builder, path) != nil {
+        try check(git_treebuilder_remove(builder, path), "cannot remove \(path) from notes tree")
+      }
+    }
+    for (folder, inner) in nested {
+      var subtree: OID?
+      if let entry = git_treebuilder_get(builder, folder), git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+        subtree = OID(git_tree_entry_id(entry))
+      }
+      if let newTree = try editTree(subtree, edits: inner) {
+        var oid = newTree.raw
+        try check(git_treebuilder_insert(nil, builder, folder, &oid, GIT_FILEMODE_TREE), "cannot add \(folder) to notes tree")
+      } else if git_treebuilder_get(builder, folder) != nil {
+        try check(git_treebuilder_remove(builder, folder), "cannot remove \(folder) from notes tree")
+      }
+    }
+    if git_treebuilder_entrycount(builder) == 0 { return nil }
+    var out = git_oid()
+    try check(git_treebuilder_write(&out, builder), "cannot write notes tree")
+    return OID(out)
+  }
+
+  /// Creates a commit (updating no ref) with the configured identity, else `mlgit`.
+  func createCommit(tree: OID, parents: [OID], message: String) throws -> OID {
+    var signature: UnsafeMutablePointer<git_signature>?
+    if git_signature_default(&signature, pointer) != 0 {
+      git_error_clear()
+      try check(git_signature_now(&signature, "mlgit", "mlgit@localhost"), "cannot make a signature")
+    }
+    defer { git_signature_free(signature) }
+    let treePointer = try lookupTree(tree)
+    defer { git_tree_free(treePointer) }
+    var parentPointers: [OpaquePointer?] = []
+    defer { parentPointers.forEach { git_commit_free($0) } }
+    for parent in parents {
+      var oid = parent.raw
+      var commit: OpaquePointer?
+      try check(git_commit_lookup(&commit, pointer, &oid), "cannot read commit \(parent.short)")
+      parentPointers.append(commit)
+    }
+    var out = git_oid()
+    let text = message.hasSuffix("\n") ? message : message + "\n"
+    try parentPointers.withUnsafeMutableBufferPointer { buffer in
+      try check(
+        git_commit_create(&out, pointer, nil, signature, signature, nil, text, treePointer, parents.count, buffer.baseAddress),
+        "cannot write notes commit")
+    }
+    return OID(out)
+  }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import GitKit
+import XCTest
+
+/// A throwaway repository driven by the git command line, isolated from the machine's config.
+private final class Scratch {
+  let path: String
+  init() {
+    path = NSTemporaryDirectory() + "gitkit-notes-\(UUID().uuidString.prefix(8))"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    git("init", "-q", "-b", "main", ".")
+    git("config", "user.name", "Nora Notes")
+    git("config", "user.email", "nora@example.com")
+  }
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+
+  @discardableResult
+  func git(_ arguments: String...) -> (status: Int32, out: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: path)
+    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GIT_") }
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    env["HOME"] = path
+    process.environment = env
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try? process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
+  func commit(_ message: String) -> OID {
+    git("commit", "-q", "--allow-empty", "-m", message)
+    return OID(hex: git("rev-parse", "HEAD").out.trimmingCharacters(in: .whitespacesAndNewlines))!
+  }
+
+  func repository() throws -> Repository { try Repository.discover(at: path) }
+}
+
+final class NotesLedgerTests: XCTestCase {
+  func testAppendWritesFanoutThatStockGitReads() throws {
+    let scratch = Scratch()
+    let first = scratch.commit("one")
+    let ledger = NotesLedger(repository: try scratch.repository(), ref: "mlgit/runs")
+    XCTAssertEqual(ledger.ref, "refs/notes/mlgit/runs")
+    XCTAssertNotNil(try ledger.append(["{\"a\":1}"], to: first))
+    XCTAssertNotNil(try ledger.append(["{\"a\":1}", "{\"b\":2}"], to: first))
+    XCTAssertNil(try ledger.append(["{\"b\":2}"], to: first), "an identical line is not written twice")
+    XCTAssertEqual(scratch.git("notes", "--ref=mlgit/runs", "show", first.hex).out, "{\"a\":1}\n{\"b\":2}\n")
+    let hex = first.hex
+    let tree = scratch.git("ls-tree", "-r", "--name-only", "refs/notes/mlgit/runs").out
+    XCTAssertEqual(tree, "\(hex.prefix(2))/\(hex.dropFirst(2))\n", "notes are written in git's fanout layout")
+    XCTAssertEqual(scratch.git("rev-list", "--count", "refs/notes/mlgit/runs").out, "2\n", "each append is a commit on the last")
+  }
+
+  func testReadsFlatNotesFromGitAndMovesThemOnAppend() throws {
+    let scratch = Scratch()
+    let first = scratch.commit("one")
+    let second = scratch.commit("two")
+    scratch.git("notes", "--ref=mlgit/runs", "add", "-m", "{\"flat\":1}", first.hex)
+    let repo = try scratch.repository()
+    let ledger = NotesLedger(repository: repo, ref: "refs/notes/mlgit/runs")
+    XCTAssertEqual(try ledger.lines(for: first), ["{\"flat\":1}"])
+    try ledger.append(["{\"fan\":2}"], to: second)
+    try ledger.append(["{\"more\":3}"], to: first)
+    XCTAssertEqual(try ledger.allLines(), [first: ["{\"flat\":1}", "{\"more\":3}"], second: ["{\"fan\":2}"]])
+    let paths = scratch.git("ls-tree", "-r", "--name-only", "refs/notes/mlgit/runs").out.split(separator: "\n")
+    XCTAssertEqual(Set(paths), [Substring(first.hex.prefix(2) + "/" + first.hex.dropFirst(2)),
+                                Substring(second.hex.prefix(2) + "/" + second.hex.dropFirst(2))])
+    // git writes on top of the fanout tree, and both readers still agree.
+    scratch.git("notes", "--ref=mlgit/runs", "append", "-m", "{\"git\":4}", second.hex)
+    XCTAssertEqual(try ledger.lines(for: second), ["{\"fan\":2}", "{\"git\":4}"])
+    XCTAssertEqual(scratch.git("notes", "--ref=mlgit/runs", "show", first.hex).out, "{\"flat\":1}\n{\"more\":3}\n")
+  }
+
+  func testReadsDeepFanoutAndNotesOnBlobs() throws {
+    let scratch = Scratch()
+    let repo = try scratch.repository()
+    let ledger = NotesLedger(repository: repo, ref: "mlgit/reviews")
+    var blobs: [OID] = []
+    for index in 0..<300 { blobs.append(try repo.writeBlob(Data("blob \(index)\n".utf8))) }
+    try ledger.append(Dictionary(uniqueKeysWithValues: blobs.map { ($0, ["{\"n\":\"\($0.short)\"}"]) }))
+    // git rewrites big notes trees with its own fanout; we still read every note.
+    scratch.git("notes", "--ref=mlgit/reviews", "add", "-f", "-m", "{\"by\":\"git\"}", blobs[0].hex)
+    let all = try ledger.allNotes()
+    XCTAssertEqual(all.count, 300)
+    XCTAssertEqual(all[blobs[0]], "{\"by\":\"git\"}\n")
+    XCTAssertEqual(try ledger.lines(for: blobs[1]), ["{\"n\":\"\(blobs[1].short)\"}"])
+    XCTAssertNil(try ledger.note(for: OID.emptyTree))
+  }
+
+  func testMergeKeepsEveryLineAndFastForwards() throws {
+    let scratch = Scratch()
+    let first = scratch.commit("one")
+    let second = scratch.commit("two")
+    let repo = try scratch.repository()
+    let ours = NotesLedger(repository: repo, ref: "mlgit/runs")
+    try ours.append(["{\"base\":0}"], to: first)
+    let base = try XCTUnwrap(try ours.tip())
+    let theirs = NotesLedger(repository: repo, ref: "refs/notes/mlgit-remote/origin/runs")
+    XCTAssertEqual(try theirs.merge(notesCommit: base), .fastForward(base))
+    try theirs.append(["{\"theirs\":1}"], to: first)
+    try theirs.append(["{\"theirs\":2}"], to: second)
+    try ours.append(["{\"ours\":1}"], to: first)
+    guard case .merged(let merged) = try ours.merge(notesCommit: try XCTUnwrap(try theirs.tip())) else {
+      return XCTFail("expected a merge")
+    }
+    XCTAssertEqual(try ours.lines(for: first), ["{\"base\":0}", "{\"ours\":1}", "{\"theirs\":1}"])
+    XCTAssertEqual(try ours.lines(for: second), ["{\"theirs\":2}"])
+    XCTAssertEqual(try theirs.merge(notesCommit: merged), .fastForward(merged))
+    XCTAssertEqual(try ours.merge(notesCommit: try XCTUnwrap(try theirs.tip())), .upToDate)
+  }
+
+  func testConcurrentAppendersLoseNothing() throws {
+    let scratch = Scratch()
+    let target = scratch.commit("one")
+    let path = scratch.path
+    DispatchQueue.concurrentPerform(iterations: 4) { writer in
+      guard let repo = try? Repository.discover(at: path) else { return }
+      let ledger = NotesLedger(repository: repo, ref: "mlgit/runs")
+      for record in 0..<10 {
+        do { try ledger.append(["{\"w\":\(writer),\"r\":\(record)}"], to: target) } catch { XCTFail("writer \(writer): \(error)") }
+      }
+    }
+    let ledger = NotesLedger(repository: try scratch.repository(), ref: "mlgit/runs")
+    XCTAssertEqual(try ledger.lines(for: target).count, 40)
+  }
+}
