@@ -42,6 +42,8 @@ public struct RuleExample: Sendable {
   public var config: String?
   /// Does the rule report a finding for this example?
   public var triggers: Bool
+  /// Who approved the new content (review rules); the change's author is `author@example.com`.
+  public var approvedBy: [String] = []
 
   public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil, triggers: Bool) {
     self.path = path
@@ -49,6 +51,13 @@ public struct RuleExample: Sendable {
     self.parent = parent
     self.config = config
     self.triggers = triggers
+  }
+
+  /// An example whose new content carries approvals by these reviewers.
+  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+              approvedBy: [String], triggers: Bool) {
+    self.init(path: path, content, parent: parent, config: config, triggers: triggers)
+    self.approvedBy = approvedBy
   }
 }
 

@@ -33,6 +33,8 @@ public enum RuleRegistry {
   public static let builtInRules: [any PolicyRule] = [
     SpecSchemaRule(),
     SpecVersionBumpRule(),
+    HyperparametersReviewRule(),
+    PolicyReviewRule(),
   ]
 
   public static func rule(id: String) -> (any PolicyRule)? {
