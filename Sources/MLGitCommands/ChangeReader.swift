@@ -57,8 +57,39 @@ struct ChangeReader {
     let deltas = try knownDeltas ?? repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes)
     let origin = ChangeOrigin(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
       time: commit.author.time, summary: commit.summary)
-    return try changeSet(deltas: deltas, origin: origin, oldTree: parentTree, newSide: .tree(commit.tree),
+    var change = try changeSet(deltas: deltas, origin: origin, oldTree: parentTree, newSide: .tree(commit.tree),
       isRoot: commit.parents.isEmpty)
+    change.specs += try parameterFileChanges(oldTree: parentTree, newTree: commit.tree, known: Set(change.specs.map(\.path)))
+    return change
+  }
+
+  /// Specs that take their hyperparameters `from:` a parameters file the commit changed
+  /// while the spec itself stayed the same: the file's change is a change of their
+  /// hyperparameters (old: the spec with the old file, new: with the new one).
+  ///
+  /// Costs one more tree diff, which libgit2 limits to the folders that changed; specs
+  /// are listed and read only when a YAML or JSON file outside the specs changed.
+  func parameterFileChanges(oldTree: OID?, newTree: OID, known: Set<String>) throws -> [ModelChange] {
+    guard let oldTree else { return [] }  // a root commit: every spec is new
+    let changed = Set(try repository.diff(from: oldTree, to: newTree, prefixes: []).map(\.path).filter { path in
+      !policy.specGlobs.matches(path) && !EffectivePolicy.isPolicyPath(path)
+        && [".yaml", ".yml", ".json"].contains { path.lowercased().hasSuffix($0) }
+    })
+    guard !changed.isEmpty else { return [] }
+    var result: [ModelChange] = []
+    for delta in try repository.diff(from: nil, to: newTree, prefixes: policy.specGlobs.prefixes)
+    where policy.specGlobs.matches(delta.path) && !known.contains(delta.path) && delta.newIsRegularFile {
+      guard let spec = try snapshot(path: delta.path, blob: delta.newID),
+        case .file(let file, _, _)? = spec.spec?.hyperparameters
+      else { continue }
+      let parameters = relative(file, to: delta.path)
+      guard changed.contains(parameters) else { continue }
+      var old = spec, new = spec
+      old.resolveHyperparameters(with: try readTreeFile(parameters, tree: oldTree))
+      new.resolveHyperparameters(with: try readTreeFile(parameters, tree: newTree))
+      result.append(ModelChange(path: delta.path, old: old, new: new))
+    }
+    return result
   }
 
   func changeSet(deltas: [FileDelta], origin: ChangeOrigin, oldTree: OID?, newSide: NewSide, isRoot: Bool) throws -> ChangeSet {

@@ -42,6 +42,8 @@ final class HistoryChecker {
   let engine = PolicyEngine()
   let findingCache = FindingCache()
   let snapshots = SnapshotCache()
+  /// Approvals, read from the notes ref at most once per check.
+  lazy var reviews = ReviewSources(repository: repository)
   private var policies: [String: EffectivePolicy] = [:]
   private var prefixCache: [String: [String]] = [:]
   private lazy var shallow = repository.shallowCommits()
@@ -106,7 +108,8 @@ final class HistoryChecker {
     for plan in planned {
       let reader = ChangeReader(repository: repository, policy: plan.policy, snapshots: snapshots)
       let change = try reader.commitChange(plan.commit, parentTree: .some(plan.parentTree), deltas: plan.deltas)
-      let context = PolicyContext(policy: plan.policy, stage: stage, branch: branch)
+      var context = PolicyContext(policy: plan.policy, stage: stage, branch: branch)
+      context.reviews = try reviews.lookup(for: change, policy: plan.policy, baseTree: plan.parentTree)
       report.findings += engine.evaluate(change, in: context, cache: findingCache, policyKey: plan.policyKey)
       report.checked += 1
     }
@@ -326,6 +329,13 @@ struct PushCheck {
     }
     printError("mlgit: push refused: \(order.count) commit\(order.count == 1 ? "" : "s") break\(order.count == 1 ? "s" : "") the policy:")
     for commit in order { printError("  \(commit): \((offending[commit] ?? []).joined(separator: ", "))") }
+    let reviewRules: Set<String> = [ReviewRequirement.hyperparametersRule, ReviewRequirement.policyRule]
+    let errors = findings.filter { $0.severity == .error }
+    if !errors.isEmpty && errors.allSatisfy({ reviewRules.contains($0.rule) }) {
+      // Missing approvals are fixed by approving, not by rewriting: approvals follow the content.
+      printError("mlgit: get the approvals named above (mlgit review status), fetch refs/notes/mlgit/reviews and push again")
+      return status
+    }
     // Each commit is judged alone, so a later commit that repairs the file does not help.
     printError("mlgit: rewrite those commits (git rebase -i) and push again; each commit is judged on its own change")
     return status

@@ -35,7 +35,7 @@ public struct MLGit: ParsableCommand {
     version: version,
     subcommands: [
       InstallCommand.self, UninstallCommand.self, CheckCommand.self, HookCommand.self,
-      PolicyCommand.self, DoctorCommand.self,
+      PolicyCommand.self, DoctorCommand.self, ReviewCommand.self,
     ])
 
   public init() {}
