@@ -159,10 +159,12 @@ struct ReviewCommand: ParsableCommand {
           if !item.reviewers.isEmpty && !item.reviewers.contains(where: { $0.lowercased() == reviewer.lowercased() }) {
             notListed.insert(item.reviewers.joined(separator: ", "))
           }
-          let existing = plan.lookup.records(on: objectHex).contains {
-            $0.isApproval && $0.path == item.path && $0.blob == approvedBlob && $0.hyperparameters == item.hash
-              && $0.reviewer.lowercased() == reviewer.lowercased() && (!signing || $0.signature != nil)
-          }
+          // Already there: an approval of yours that counts, or (unsigned) the same record.
+          let existing = item.approvals.contains { $0.lowercased() == reviewer.lowercased() }
+            || (!signing && plan.lookup.records(on: objectHex).contains {
+              $0.isApproval && $0.path == item.path && $0.blob == approvedBlob && $0.hyperparameters == item.hash
+                && $0.reviewer.lowercased() == reviewer.lowercased()
+            })
           let what = "\(item.path) (\(item.summary)) in \(plan.commit.id.short)"
           if existing {
             print("mlgit: already approved by you: \(what)")
