@@ -42,6 +42,7 @@ final class HistoryChecker {
   let engine = PolicyEngine()
   let findingCache = FindingCache()
   let snapshots = SnapshotCache()
+  let parameterFiles = ParameterFileIndex()
   /// Approvals, read from the notes ref at most once per check.
   lazy var reviews = ReviewSources(repository: repository)
   private var policies: [String: EffectivePolicy] = [:]
@@ -106,7 +107,8 @@ final class HistoryChecker {
       snapshots.insert(snapshot, path: item.path, blob: item.blob)
     }
     for plan in planned {
-      let reader = ChangeReader(repository: repository, policy: plan.policy, snapshots: snapshots)
+      var reader = ChangeReader(repository: repository, policy: plan.policy, snapshots: snapshots)
+      reader.parameterFiles = parameterFiles
       let change = try reader.commitChange(plan.commit, parentTree: .some(plan.parentTree), deltas: plan.deltas)
       var context = PolicyContext(policy: plan.policy, stage: stage, branch: branch)
       context.reviews = try reviews.lookup(for: change, policy: plan.policy, baseTree: plan.parentTree)

@@ -110,6 +110,24 @@ final class ReviewTests: XCTestCase {
     XCTAssertNotEqual(remote.revParse("main"), change)
   }
 
+  func testEnforceCommitRefusesAtPreCommit() {
+    let (_, alice, _) = makeTeam(rootFiles: [".mlgit/config.yml": """
+      apiVersion: mlgit/v1
+      reviewers: [bob@example.com, carol@example.com]
+      rules:
+        hyperparameters/review: {severity: error, approvals: 2, enforce: commit}
+
+      """])
+    alice.write("models/credit.yaml", ReviewTests.deeper)
+    alice.stage()
+    let commit = alice.git("commit", "-q", "-m", "deeper trees")
+    XCTAssertNotEqual(commit.status, 0, commit.output)
+    XCTAssertTrue(commit.stderr.contains(
+      "models/credit.yaml:10:3: error: hyperparameters changed (max_depth 6 -> 8): needs 2 approvals from one of bob@example.com, carol@example.com; none yet [hyperparameters/review]"),
+      commit.stderr)
+    XCTAssertTrue(commit.stderr.contains("after committing, a reviewer runs `mlgit review approve <commit>`"), commit.stderr)
+  }
+
   func testSelfApprovalDoesNotCount() throws {
     let (_, alice, _) = makeTeam()
     let change = alice.commitFile("models/credit.yaml", ReviewTests.deeper, "deeper trees")
