@@ -42,6 +42,9 @@ final class HistoryChecker {
   let engine = PolicyEngine()
   let findingCache = FindingCache()
   let snapshots = SnapshotCache()
+  let parameterFiles = ParameterFileIndex()
+  /// Approvals, read from the notes ref at most once per check.
+  lazy var reviews = ReviewSources(repository: repository)
   private var policies: [String: EffectivePolicy] = [:]
   private var prefixCache: [String: [String]] = [:]
   private lazy var shallow = repository.shallowCommits()
@@ -72,10 +75,12 @@ final class HistoryChecker {
         policy = try cachedPolicy(key: policyKey) { try EffectivePolicy.builtIn() }
       }
       let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes(of: policy, key: policyKey))
-      let reader = ChangeReader(repository: repository, policy: policy, snapshots: snapshots)
+      var reader = ChangeReader(repository: repository, policy: policy, snapshots: snapshots)
+      reader.parameterFiles = parameterFiles
       let change = try reader.commitChange(commit, parentTree: .some(parentTree), deltas: deltas)
       var context = PolicyContext(policy: policy, stage: stage, branch: branch)
       context.runs = try recordedRuns(for: policy)
+      context.reviews = try reviews.lookup(for: change, policy: policy, baseTree: parentTree)
       report.findings += engine.evaluate(change, in: context, cache: findingCache, policyKey: policyKey)
       report.checked += 1
     }
@@ -293,6 +298,13 @@ struct PushCheck {
     }
     printError("mlgit: push refused: \(order.count) commit\(order.count == 1 ? "" : "s") break\(order.count == 1 ? "s" : "") the policy:")
     for commit in order { printError("  \(commit): \((offending[commit] ?? []).joined(separator: ", "))") }
+    let reviewRules: Set<String> = [ReviewRequirement.hyperparametersRule, ReviewRequirement.policyRule]
+    let errors = findings.filter { $0.severity == .error }
+    if !errors.isEmpty && errors.allSatisfy({ reviewRules.contains($0.rule) }) {
+      // Missing approvals are fixed by approving, not by rewriting: approvals follow the content.
+      printError("mlgit: get the approvals named above (mlgit review status), fetch refs/notes/mlgit/reviews and push again")
+      return status
+    }
     // Each commit is judged alone, so a later commit that repairs the file does not help.
     printError("mlgit: rewrite those commits (git rebase -i) and push again; each commit is judged on its own change")
     return status

@@ -44,6 +44,8 @@ public struct RuleExample: Sendable {
   public var triggers: Bool
   /// Run records (ledger lines) on the example's commit, for the run gates.
   public var runs: [String] = []
+  /// Who approved the new content (review rules); the change's author is `author@example.com`.
+  public var approvedBy: [String] = []
 
   public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil, triggers: Bool) {
     self.path = path
@@ -62,6 +64,13 @@ public struct RuleExample: Sendable {
 
   /// The commit an example with runs stands for.
   public static let exampleCommit = "c0ffee" + String(repeating: "0", count: 34)
+
+  /// An example whose new content carries approvals by these reviewers.
+  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+              approvedBy: [String], triggers: Bool) {
+    self.init(path: path, content, parent: parent, config: config, triggers: triggers)
+    self.approvedBy = approvedBy
+  }
 }
 
 /// What a rule is, for `mlgit policy explain` and for the tests.

@@ -240,13 +240,16 @@ final class HistoryTests: XCTestCase {
 
   func testRulesScopedToProtectedBranches() {
     let (remote, clone) = makeRemote(serverHook: true)
-    clone.commitFile(".mlgit/config.yml", """
+    let config = clone.commitFile(".mlgit/config.yml", """
       apiVersion: mlgit/v1
       protected_branches: [main, release/*]
       rules:
         spec/version-bump: {severity: error, branches: protected}
 
       """, "version bumps are required on protected branches")
+    // A policy change needs someone else's approval (policy/review), on the server too.
+    XCTAssertEqual(clone.mlgit(["review", "approve", config], environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"]).status, 0)
+    XCTAssertEqual(clone.git("push", "-q", "origin", "refs/notes/mlgit/reviews").status, 0)
     XCTAssertEqual(clone.git("push", "-q", "origin", "main").status, 0)
     let unbumped = clone.commitFile("models/credit.yaml", Fixtures.spec(features: ["income"]), "drop a feature, same version")
     let topic = clone.git("push", "--no-verify", "origin", "main:refs/heads/topic")
