@@ -25,7 +25,7 @@ struct CheckCommand: ParsableCommand {
   @Flag(name: .long, help: "Check every commit reachable from any branch or tag.")
   var all = false
 
-  @Option(name: .long, help: "The branch the commits go to, for rules scoped with `branches:` (e.g. main).")
+  @Option(name: .long, help: "The branch the commits go to, for rules scoped with `branches:` (default: the first protected branch, e.g. main).")
   var branch: String?
 
   @Flag(name: .long, help: "Judge the staged change as `git commit --amend` would commit it (against HEAD's parent).")
@@ -79,10 +79,17 @@ struct CheckCommand: ParsableCommand {
     if status != .ok { throw ExitCode(status.rawValue) }
   }
 
-  /// `--branch main` and `--branch refs/heads/main` name the same target.
+  /// `--branch main` and `--branch refs/heads/main` name the same target. Without
+  /// `--branch`, commits are judged as going to the first of HEAD's `protected_branches`
+  /// (what CI checks a pull request for), so rules scoped to protected branches apply.
   var branchRef: String? {
-    guard let branch, !branch.isEmpty else { return nil }
-    return branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)"
+    if let branch, !branch.isEmpty {
+      return branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)"
+    }
+    guard let workspace = try? Workspace.open(), let head = try? workspace.repository.headCommit(),
+      let first = (try? workspace.policy(before: head))?.protectedBranches.first
+    else { return "refs/heads/main" }
+    return "refs/heads/\(first)"
   }
 
   /// Splits `A..B`; an empty side means HEAD, as in git.

@@ -243,7 +243,9 @@ struct ReviewPlanner {
     let policy = try workspace.policy(before: parent)
     let change = try ChangeReader(repository: repo, policy: policy).commitChange(commit)
     let lookup = try sources.lookup(for: change, policy: policy, baseTree: try parent.map { try repo.treeOf(commit: $0) })
-    var context = PolicyContext(policy: policy, stage: .range)
+    // What must be approved before the change reaches a protected branch.
+    var context = PolicyContext(policy: policy, stage: .range,
+      branch: policy.protectedBranches.first.map { "refs/heads/\($0)" })
     context.reviews = lookup
     return Plan(commit: commit, policy: policy, lookup: lookup, items: ReviewRequirement.items(in: change, context: context))
   }

@@ -18,9 +18,11 @@ rules:
   features/proxy: warning
   data/protected-columns: warning
   # Changes of an existing spec's hyperparameters, and any later change under .mlgit/,
-  # need one approval from anyone but the author; pre-commit warns, pushes refuse.
-  hyperparameters/review: {severity: error, approvals: 1, enforce: push}
-  policy/review: {severity: error, approvals: 1, enforce: push}
+  # need one approval from anyone but the author before they reach a protected branch:
+  # pre-commit warns there, pushes and the server refuse. Topic branches stay free, so
+  # a change can be pushed for review before it is approved.
+  hyperparameters/review: {severity: error, approvals: 1, enforce: push, branches: protected}
+  policy/review: {severity: error, approvals: 1, enforce: push, branches: protected}
 
 # Names are matched after normalisation: split into words (snake_case, camelCase,
 # kebab-case, digits), lower-cased and singularised; an entry matches a name when

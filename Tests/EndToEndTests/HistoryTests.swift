@@ -258,8 +258,9 @@ final class HistoryTests: XCTestCase {
     XCTAssertNotEqual(main.status, 0, main.output)
     XCTAssertTrue(main.stderr.contains("\(unbumped.prefix(8)): models/credit.yaml:3:10: error: spec changed but its version is still 1.4.0 [spec/version-bump]"), main.stderr)
     XCTAssertNotEqual(remote.revParse("refs/heads/main"), unbumped)
-    // In CI, --branch names the target.
-    XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main").status, 0)
+    // In CI, --branch names the target; without it, the first protected branch.
+    XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main").status, 1)
+    XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main", "--branch", "feature/x").status, 0)
     XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main", "--branch", "main").status, 1)
     XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main", "--branch", "release/2.0").status, 1)
   }

@@ -51,6 +51,31 @@ final class ReviewTests: XCTestCase {
 
   // MARK: the workflow
 
+  func testUnapprovedChangeCanBePushedToATopicBranchForReview() throws {
+    let (remote, alice, bob) = makeTeam(serverHook: true)
+    XCTAssertEqual(alice.git("checkout", "-q", "-b", "deeper-trees").status, 0)
+    alice.write("models/credit.yaml", ReviewTests.deeper)
+    alice.stage()
+    XCTAssertEqual(alice.git("commit", "-q", "-m", "deeper trees").status, 0)
+    let change = alice.head
+    // The topic branch goes up for review, past pre-push and the server.
+    let topic = alice.git("push", "-q", "origin", "deeper-trees")
+    XCTAssertEqual(topic.status, 0, topic.output)
+    XCTAssertEqual(remote.revParse("refs/heads/deeper-trees"), change)
+    // main does not take it until someone else approves.
+    let refused = alice.git("push", "origin", "deeper-trees:main")
+    XCTAssertNotEqual(refused.status, 0, refused.output)
+    XCTAssertTrue(refused.stderr.contains("[hyperparameters/review]"), refused.stderr)
+    XCTAssertEqual(bob.git("fetch", "-q", "origin").status, 0)
+    let approve = bob.mlgit(["review", "approve", change], environment: ReviewTests.bob)
+    XCTAssertEqual(approve.status, 0, approve.output)
+    XCTAssertEqual(bob.git("push", "-q", "origin", ReviewTests.notesRef).status, 0)
+    fetchNotes(alice)
+    let accepted = alice.git("push", "origin", "deeper-trees:main")
+    XCTAssertEqual(accepted.status, 0, accepted.output)
+    XCTAssertEqual(remote.revParse("refs/heads/main"), change)
+  }
+
   func testApprovalBySecondPersonLetsThePushThrough() throws {
     let (remote, alice, bob) = makeTeam(serverHook: true)
     alice.write("models/credit.yaml", ReviewTests.deeper)
@@ -243,7 +268,8 @@ final class ReviewTests: XCTestCase {
     }
     let bobKey = try String(contentsOfFile: "\(keys)/bob.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     let (_, alice, bob) = makeTeam(rootFiles: [
-      ".mlgit/config.yml": "apiVersion: mlgit/v1\nextends: [regulated]\n",
+      // regulated extends strict; this test is about signatures, not the run gates.
+      ".mlgit/config.yml": "apiVersion: mlgit/v1\nextends: [regulated]\nrules:\n  runs/required: off\n  metrics/threshold: off\n",
       ".mlgit/allowed_signers": "bob@example.com namespaces=\"mlgit-review\" \(bobKey)\n",
     ])
     let change = alice.commitFile("models/credit.yaml", ReviewTests.deeper, "deeper trees")
