@@ -79,17 +79,21 @@ public struct RuleDescription: Sendable {
   public var summary: String
   public var rationale: String
   public var defaultSeverity: Severity
-  public var examples: [RuleExample]
+  /// The worked examples, built when asked for (by the tests and `mlgit policy explain`):
+  /// a hook reads every rule's id and severity, and should not pay for example text.
+  public var examples: [RuleExample] { makeExamples() }
+  private let makeExamples: @Sendable () -> [RuleExample]
   /// What the rule's per-spec findings depend on, so history checks can reuse them.
   public var dependsOn: RuleDependency
 
-  public init(id: String, summary: String, rationale: String, defaultSeverity: Severity, examples: [RuleExample],
+  public init(id: String, summary: String, rationale: String, defaultSeverity: Severity,
+              examples: @autoclosure @escaping @Sendable () -> [RuleExample],
               dependsOn: RuleDependency = .wholeChange) {
     self.id = id
     self.summary = summary
     self.rationale = rationale
     self.defaultSeverity = defaultSeverity
-    self.examples = examples
+    self.makeExamples = examples
     self.dependsOn = dependsOn
   }
 }

@@ -6,6 +6,12 @@
 /// longer to compile than a hook may spend in total.
 enum ScalarResolver {
   static func resolve(_ text: String) -> ScalarType {
+    // Most plain scalars are words: one that starts with a letter no keyword starts with is a string.
+    if let first = text.utf8.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z"),
+      !"tTfFyYnNoO".utf8.contains(first)
+    {
+      return .string
+    }
     switch text {
     case "", "~", "null", "Null", "NULL": return .null
     case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
