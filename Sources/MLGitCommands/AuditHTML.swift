@@ -135,7 +135,7 @@ enum AuditHTML {
     return """
       <tr class="\(change.bypass ? "bypass" : "")"><td class="nowrap">\(AuditBuilder.isoDate(change.time).prefix(10))</td>\
       <td><code title="\(change.commit)">\(change.commit.prefix(8))</code></td>\
-      <td>\(escape(change.author))</td><td class="nowrap">\(escape(AuditText.versionText(change)))</td>\
+      <td>\(escape(change.author))</td><td class="nowrap">\(escape(AuditText.versionText(change).replacingOccurrences(of: " -> ", with: " → ")))</td>\
       <td><div class="summary">\(escape(change.summary))</div>\(what.joined(separator: "<br>"))</td>\
       <td>\(approvals)</td><td>\(runs)</td><td>\(violations)</td></tr>
 
@@ -167,7 +167,7 @@ enum AuditHTML {
     for change in model.changes {
       let bound = change.bounds.first { $0.metric == metric }
       var byCommit: [String: Int] = [:]
-      for run in change.runs {
+      for run in change.runs where run.exit == 0 {
         guard let value = run.metrics[metric] else { continue }
         if let index = byCommit[run.commit] {
           columns[index].values.append(value)
@@ -183,41 +183,48 @@ enum AuditHTML {
       [bound.min.map { "min \(AuditText.number($0))" }, bound.max.map { "max \(AuditText.number($0))" }]
         .compactMap { $0 }.joined(separator: ", ")
     } ?? ""
-    let caption = "<figcaption><b>\(escape(metric))</b> \(boundText.isEmpty ? "" : "<span class=\"muted\">(\(escape(boundText)))</span>")</figcaption>"
+    let failed = model.runs.filter { $0.exit != 0 }.count
+    let note = failed > 0 ? " <span class=\"muted\">· \(failed) failed run\(failed == 1 ? "" : "s") not drawn</span>" : ""
+    let caption = "<figcaption><b>\(escape(metric))</b> \(boundText.isEmpty ? "" : "<span class=\"muted\">(\(escape(boundText)))</span>")\(note)</figcaption>"
     guard !columns.isEmpty else {
       return "<figure>\(caption)<p class=\"muted\">no run reported \(escape(metric))</p></figure>"
     }
     let (width, height) = (520.0, 210.0)
-    let (left, right, top, bottom) = (48.0, 14.0, 12.0, 42.0)
+    let (left, right, top, bottom) = (48.0, 58.0, 12.0, 42.0)
     var low = columns.flatMap(\.values).min() ?? 0, high = columns.flatMap(\.values).max() ?? 1
     for column in columns {
       for limit in [column.min, column.max].compactMap({ $0 }) { low = Swift.min(low, limit); high = Swift.max(high, limit) }
     }
-    let span = high - low == 0 ? Swift.max(abs(high) * 0.1, 0.05) : (high - low)
-    low -= span * 0.12
-    high += span * 0.12
+    let ticks = niceTicks(low, high)
+    low = ticks.first ?? low
+    high = ticks.last ?? high
     let plotWidth = width - left - right, plotHeight = height - top - bottom
+    let half = columns.count == 1 ? plotWidth / 2 : plotWidth / Double(columns.count - 1) / 2
     func x(_ i: Int) -> Double { columns.count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(i) / Double(columns.count - 1) }
     func y(_ v: Double) -> Double { top + plotHeight * (1 - (v - low) / (high - low)) }
     func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
     var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(escape(metric)) across commits\">"
     // Grid and y labels.
-    for step in 0...4 {
-      let value = low + (high - low) * Double(step) / 4
+    for value in ticks {
       svg += "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\"/>"
-      svg += "<text class=\"axis\" x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: "%.3g", value))</text>"
+      svg += "<text class=\"axis\" x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(AuditText.number((value * 1e6).rounded() / 1e6))</text>"
     }
-    // Bounds in force at each commit.
+    // Bounds in force at each commit, as steps: a bound holds from one change to the next.
     for (kind, pick) in [("min", { (c: Column) in c.min }), ("max", { (c: Column) in c.max })] {
-      let points = columns.indices.compactMap { i in pick(columns[i]).map { (i, $0) } }
-      guard !points.isEmpty else { continue }
-      let path = points.count == 1
-        ? "M\(f(left)),\(f(y(points[0].1))) L\(f(width - right)),\(f(y(points[0].1)))"
-        : points.enumerated().map { n, p in "\(n == 0 ? "M" : "L")\(f(x(p.0))),\(f(y(p.1)))" }.joined(separator: " ")
+      var path = ""
+      var last: Double?
+      for i in columns.indices {
+        guard let value = pick(columns[i]) else { last = nil; continue }
+        let from = Swift.max(left, x(i) - half), to = Swift.min(width - right, x(i) + half)
+        path += last == nil ? "M\(f(from)),\(f(y(value))) " : "L\(f(from)),\(f(y(value))) "
+        path += "L\(f(to)),\(f(y(value))) "
+        last = value
+      }
+      guard !path.isEmpty else { continue }
       svg += "<path class=\"threshold\" d=\"\(path)\"/>"
-      if let lastPoint = points.last {
-        svg += "<text class=\"threshold-label\" x=\"\(f(width - right - 2))\" y=\"\(f(y(lastPoint.1) - 4))\" text-anchor=\"end\">\(kind) \(AuditText.number(lastPoint.1))</text>"
+      if let value = columns.last.flatMap(pick) {
+        svg += "<text class=\"threshold-label\" x=\"\(f(width - right + 6))\" y=\"\(f(y(value) + 4))\">\(kind) \(AuditText.number(value))</text>"
       }
     }
     // The best run per commit, joined.
@@ -239,6 +246,26 @@ enum AuditHTML {
     }
     svg += "</svg>"
     return "<figure>\(caption)\(svg)</figure>"
+  }
+
+  /// Four or five round tick values covering low...high.
+  static func niceTicks(_ low: Double, _ high: Double) -> [Double] {
+    var (low, high) = (low, high)
+    if high - low < 1e-12 {
+      let pad = Swift.max(abs(high) * 0.05, 0.01)
+      (low, high) = (low - pad, high + pad)
+    }
+    let raw = (high - low) / 4
+    let magnitude = pow(10, floor(log10(raw)))
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+    let first = floor(low / step) * step, last = ceil(high / step) * step
+    var ticks: [Double] = []
+    var value = first
+    while value <= last + step / 2 {
+      ticks.append(value)
+      value += step
+    }
+    return ticks
   }
 
   // MARK: Other sections
