@@ -138,14 +138,33 @@ enum AuditJSON {
       let keys = members.keys.sorted()
       for (i, key) in keys.enumerated() {
         out += pad
-        out += JSONValue.string(key).canonical
+        quote(key, into: &out)
         out += ": "
         if let member = members[key] { write(member, indent: indent + 1, into: &out) }
         out += i + 1 < keys.count ? ",\n" : "\n"
       }
       out += close + "}"
+    case .string(let text):
+      quote(text, into: &out)
+    case .int(let number):
+      out += String(number)
+    case .bool(let flag):
+      out += flag ? "true" : "false"
+    case .null:
+      out += "null"
     default:
       out += value.canonical
+    }
+  }
+
+  /// A JSON string literal; text that needs no escaping (nearly all) is copied whole.
+  static func quote(_ text: String, into out: inout String) {
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+      out += "\""
+      out += text
+      out += "\""
+    } else {
+      out += JSONValue.string(text).canonical
     }
   }
 }
