@@ -325,7 +325,9 @@ final class AuditBuilder {
     var rest: [RunRecord] = []
     for (hex, records) in runs {
       let state = OID(hex: hex).flatMap { inForce[$0] }
-      for run in records {
+      for var run in records {
+        // A record without its commit (written by hand or by a tool) is on the commit its note is on.
+        if run.commit.isEmpty { run.commit = hex }
         guard let state, let index = modelIndex[run.model], index < state.count, state[index] >= 0 else {
           rest.append(run)
           continue

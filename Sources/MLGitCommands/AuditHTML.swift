@@ -123,7 +123,7 @@ enum AuditHTML {
     let runs = change.runs.isEmpty ? "<span class=\"muted\">—</span>" : change.runs.map { run in
       let metrics = run.metrics.keys.sorted().map { "\(escape($0)) \(AuditText.number(run.metrics[$0] ?? 0))" }.joined(separator: ", ")
       let status = run.exit == 0 ? "" : " <span class=\"badge bad\">exit \(run.exit)</span>"
-      return "<div><code>\(escape(String(run.id.prefix(8))))</code> \(metrics)\(status)</div>"
+      return "<div class=\"run\"><code>\(escape(String(run.id.prefix(8))))</code> \(metrics)\(status)</div>"
     }.joined()
 
     var violations = change.findings.map { finding in
@@ -342,7 +342,7 @@ enum AuditHTML {
     .timeline th{text-align:left;background:var(--bg);border-bottom:1px solid var(--line);padding:6px 8px;font-weight:600;white-space:nowrap}
     .timeline td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
     .timeline tr.bypass td{background:var(--badbg)}.timeline tr.bypass td:first-child{box-shadow:inset 4px 0 var(--bad)}
-    .summary{font-weight:600;margin-bottom:2px}.nowrap{white-space:nowrap}
+    .summary{font-weight:600;margin-bottom:2px}.nowrap,div.run{white-space:nowrap}
     div.error b,li.error b{color:var(--bad)}div.warning b,li.warning b{color:var(--warn)}
     .findings{padding-left:18px}footer{padding:12px 32px 24px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}
     """
