@@ -79,18 +79,8 @@ struct CheckCommand: ParsableCommand {
     if status != .ok { throw ExitCode(status.rawValue) }
   }
 
-  /// `--branch main` and `--branch refs/heads/main` name the same target. Without
-  /// `--branch`, commits are judged as going to the first of HEAD's `protected_branches`
-  /// (what CI checks a pull request for), so rules scoped to protected branches apply.
-  var branchRef: String? {
-    if let branch, !branch.isEmpty {
-      return branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)"
-    }
-    guard let workspace = try? Workspace.open(), let head = try? workspace.repository.headCommit(),
-      let first = (try? workspace.policy(before: head))?.protectedBranches.first
-    else { return "refs/heads/main" }
-    return "refs/heads/\(first)"
-  }
+  /// The branch the commits are judged as going to (see `Workspace.targetBranch`).
+  var branchRef: String? { (try? Workspace.open())?.targetBranch(branch) }
 
   /// Splits `A..B`; an empty side means HEAD, as in git.
   static func split(_ range: String) -> (String, String)? {

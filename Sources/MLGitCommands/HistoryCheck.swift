@@ -19,6 +19,14 @@ struct HistoryReport {
   }
 }
 
+/// One commit as a history check judged it.
+struct JudgedCommit {
+  var commit: CommitInfo
+  /// Its change against its first parent, limited to what the policy looks at.
+  var change: ChangeSet
+  var findings: [Finding]
+}
+
 /// Two ref updates carrying one commit report its findings once.
 private struct FindingIdentity: Hashable {
   var rule, message, path: String
@@ -50,6 +58,12 @@ final class HistoryChecker {
   private lazy var shallow = repository.shallowCommits()
   static let configPath = ".mlgit/config.yml"
 
+  /// Called for each commit judged, in order, with its change and its findings (for
+  /// reports that show more than findings: `mlgit audit`).
+  var onJudged: ((JudgedCommit) throws -> Void)?
+  /// Decides which commits of a walk are judged (nil: all); the others are skipped silently.
+  var include: ((CommitInfo) -> Bool)?
+
   init(repository: Repository) {
     self.repository = repository
   }
@@ -59,6 +73,7 @@ final class HistoryChecker {
     var report = HistoryReport()
     for id in commits {
       let commit = try repository.commit(id)
+      if let include, !include(commit) { continue }
       var parentTree: OID? = nil
       var policyKey = "built-in"
       var policy: EffectivePolicy
@@ -81,8 +96,10 @@ final class HistoryChecker {
       var context = PolicyContext(policy: policy, stage: stage, branch: branch)
       context.runs = try recordedRuns(for: policy)
       context.reviews = try reviews.lookup(for: change, policy: policy, baseTree: parentTree)
-      report.findings += engine.evaluate(change, in: context, cache: findingCache, policyKey: policyKey)
+      let findings = engine.evaluate(change, in: context, cache: findingCache, policyKey: policyKey)
+      report.findings += findings
       report.checked += 1
+      try onJudged?(JudgedCommit(commit: commit, change: change, findings: findings))
     }
     return report
   }
@@ -97,6 +114,9 @@ final class HistoryChecker {
   }
 
   private var runs: [String: [RunRecord]]?
+
+  /// Hands the checker runs its caller has already read, so they are not read twice.
+  func provideRuns(_ runs: [String: [RunRecord]]) { self.runs = runs }
   static let runGates = ["runs/required", "metrics/threshold", "runs/clean-tree"]
 
   /// The folders a policy looks at, computed once per policy.
