@@ -218,10 +218,25 @@ extension AttributeMatcher {
   static let cache = Cache()
 }
 
+/// Holds the matcher a policy value built, so it is looked up (and its lists hashed) once.
+final class MatcherBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var built: AttributeMatcher?
+
+  func matcher(_ make: () -> AttributeMatcher) -> AttributeMatcher {
+    lock.lock()
+    defer { lock.unlock() }
+    if let built { return built }
+    let matcher = make()
+    built = matcher
+    return matcher
+  }
+}
+
 extension EffectivePolicy {
   /// The matcher for this policy's `protected_attributes` and `proxies`, built once.
   public var attributeMatcher: AttributeMatcher {
-    AttributeMatcher.cache.matcher(protectedAttributes: protectedAttributes, proxies: proxies)
+    matcherBox.matcher { AttributeMatcher.cache.matcher(protectedAttributes: protectedAttributes, proxies: proxies) }
   }
 
   /// The written exception allowing `feature` in model `model`, if any.

@@ -10,8 +10,11 @@ public struct EffectivePolicy: Sendable {
   public var protectedBranches: [String] = ["main"]
   public var reviewers: [String] = []
   public var settings: [String: RuleSetting] = [:]
-  public var protectedAttributes: [String: [String]] = [:]
-  public var proxies: [String: [String]] = [:]
+  public var protectedAttributes: [String: [String]] = [:] { didSet { matcherBox = MatcherBox() } }
+  public var proxies: [String: [String]] = [:] { didSet { matcherBox = MatcherBox() } }
+  /// The attribute matcher built from the two lists above, once per policy value
+  /// (a history check asks for it once per commit).
+  var matcherBox = MatcherBox()
   public var legalSources: [String: String] = [:]
   public var allowances: [FeatureAllowance] = []
   public var requireSignedReviews = false
