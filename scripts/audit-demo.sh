@@ -43,12 +43,15 @@ run() { # spec-path exit metrics-json
   echo "$3" > /tmp/audit-demo-metrics.json
   "$mlgit" run record --spec "$1" --metrics /tmp/audit-demo-metrics.json --exit "$2" --command "python train.py" >/dev/null
 }
-approve() { # reviewer path [signature]
-  local blob; blob=$(git rev-parse "HEAD:$2")
-  local signature=""
-  [ -n "${3:-}" ] && signature=",\"signature\":\"$3\""
-  git notes --ref=mlgit/reviews append -m "{\"at\":\"2026-01-$(printf %02d "$day")T15:00:00Z\",\"blob\":\"$blob\",\"decision\":\"approve\",\"hyperparameters\":\"0000\",\"path\":\"$2\",\"reviewer\":\"$1\",\"schema\":\"mlgit.review/1\"$signature}" "$blob"
+bob_approves() { # [mlgit review approve options]: Bob approves HEAD
+  GIT_COMMITTER_NAME="Bob Builder" GIT_COMMITTER_EMAIL=bob@example.com GIT_AUTHOR_EMAIL=bob@example.com \
+    "$mlgit" review approve HEAD "$@" >/dev/null
 }
+# Bob's signing key, listed in the root commit's .mlgit/allowed_signers (a later change
+# there would itself need approval).
+ssh-keygen -q -t ed25519 -N "" -C bob -f "$HOME/bob"
+mkdir -p .mlgit
+echo "bob@example.com namespaces=\"mlgit-review\" $(cat "$HOME/bob.pub")" > .mlgit/allowed_signers
 
 mkdir -p models data
 printf 'income,debt_ratio,defaulted\n1,0.2,0\n' > data/train.csv
@@ -65,7 +68,7 @@ run models/credit.yaml 0 '{"auc": 0.81, "logloss": 0.44}'
 
 spec credit-risk 1.2.0 income,debt_ratio,tenure_months 0.1 8 "$validation" > models/credit.yaml
 git add -A && commit -m "credit-risk: faster learning, deeper trees"
-as_bob approve bob@example.com models/credit.yaml "U1NIU0lHAAAAAQ"
+bob_approves --sign --key "$HOME/bob" -m "validation curves look fine"
 run models/credit.yaml 0 '{"auc": 0.83, "logloss": 0.41}'
 run models/credit.yaml 1 '{"auc": 0.0}'
 
@@ -94,6 +97,6 @@ run models/churn.yaml 0 '{"auc": 0.74}'
 
 spec credit-risk 1.4.1 income,debt_ratio,tenure_months 0.1 8 "$validation" > models/credit.yaml
 git add -A && commit -m "credit-risk: back to 0.1"
-as_bob approve bob@example.com models/credit.yaml
+bob_approves
 run models/credit.yaml 0 '{"auc": 0.85, "logloss": 0.39}'
 echo "$dir"

@@ -68,18 +68,25 @@ struct AuditChange {
   var data: [DataChange] = []
   /// The validation bounds after the change (thresholds for the charts).
   var bounds: [MetricBound] = []
+  /// The approval records on the new blob, each judged as the review rule judges it.
   var approvals: [AuditApproval] = []
+  /// `hyperparameters/review` asks for approval of this change (the policy in its parent,
+  /// going to the audited branch): as the rule decides, not re-derived here.
+  var reviewNeeded = false
+  /// The change has the approvals the rule asks for (`approvals: N` distinct reviewers
+  /// that count); false when nothing in it can be approved.
+  var reviewApproved = false
+  /// How many approvals the rule asks for (0 when the change has nothing to approve).
+  var reviewRequired = 0
+  /// The reviewers whose approvals count, in the order recorded.
+  var approvedBy: [String] = []
   /// Runs made while this version of the spec was in force: on its commit, and on later
   /// commits up to the model's next change along first parents.
   var runs: [RunRecord] = []
   var findings: [Finding] = []
 
-  /// The hyperparameters differ from the previous version's (a new spec: not a change).
-  var reviewNeeded: Bool { status == .modified && !hyperparameters.isEmpty }
-  /// Approved by someone other than the author.
-  var approvedByOther: Bool {
-    approvals.contains { $0.decision == "approve" && $0.reviewer.lowercased() != email.lowercased() }
-  }
+  /// Needs approval and does not have it: the review rule refuses it.
+  var unapproved: Bool { reviewNeeded && !reviewApproved }
   /// The change itself has error findings: the hooks would have refused it.
   var bypass: Bool { findings.contains { $0.severity == .error } }
   var bypassRules: [String] { Array(Set(findings.filter { $0.severity == .error }.map(\.rule))).sorted() }
@@ -131,7 +138,10 @@ final class AuditBuilder {
   private var inForce: [OID: ContiguousArray<Int32>] = [:]
   private var bypasses: [AuditBypass] = []
   private var otherFindings: [Finding] = []
-  private var approvals: [String: [AuditApproval]] = [:]
+  /// Review records by the object their note is on, shared with the history checker.
+  private var reviewRecords: [String: [ReviewRecord]] = [:]
+  /// The history checker's approvals and signature verifiers (set by `build`).
+  private var reviewSources: ReviewSources?
 
   init(repository: Repository) {
     self.repository = repository
@@ -139,8 +149,9 @@ final class AuditBuilder {
 
   func build() throws -> AuditReport {
     let runs = try RunLedger.load(repository)
-    approvals = try AuditApproval.loadAll(repository)
     let checker = HistoryChecker(repository: repository)
+    reviewSources = checker.reviews
+    reviewRecords = try checker.reviews.allRecords()
     checker.provideRuns(runs)
     if let since { checker.include = { $0.committer.time >= since } }
     checker.onJudged = { [unowned self] judged in try self.record(judged) }
@@ -181,6 +192,12 @@ final class AuditBuilder {
     for finding in judged.findings { findingsByPath[finding.path, default: []].append(finding) }
     var claimed = Set<String>()
     var touchedModels: [String: String] = [:]  // path -> model, for bypasses
+    // What the review rule asked of this commit's specs, with the same context.
+    let reviewItems = judged.change.specs.isEmpty ? []
+      : ReviewRequirement.items(in: judged.change, context: judged.context).filter { $0.kind == .hyperparameters }
+    // The verifier for this commit's base `.mlgit/allowed_signers`; looked up (outer
+    // optional) only when a record on one of its specs is signed.
+    var signatures: (any ReviewSignatureVerifier)??
     for spec in judged.change.specs {
       let name = modelName(of: spec)
       if commit.parents.count > 1, let other = try mergedFrom(spec, commit: commit) {
@@ -198,7 +215,23 @@ final class AuditBuilder {
       change.findings = findingsByPath[spec.path] ?? []
       claimed.insert(spec.path)
       touchedModels[spec.path] = name
-      if let blob = change.blob { change.approvals = approvals[blob] ?? [] }
+      let item = reviewItems.first { $0.path == spec.path }
+      if let item {
+        change.reviewNeeded = item.isRequired
+        change.reviewApproved = item.isSatisfied
+        change.reviewRequired = item.required
+        change.approvedBy = item.approvals
+      }
+      if let blob = change.blob, let records = reviewRecords[blob], !records.isEmpty {
+        if signatures == nil, records.contains(where: { $0.signature != nil }) {
+          signatures = .some(try reviewSources?.signatureVerifier(baseTree: judged.baseTree))
+        }
+        // Judged in note order (as the rule counts them), listed by time.
+        change.approvals = AuditApproval.judge(records, for: item, ruleVerifier: judged.context.reviews.verifier,
+          signatures: signatures ?? nil)
+          .enumerated().sorted { ($0.element.at, $0.element.reviewer, $0.offset) < ($1.element.at, $1.element.reviewer, $1.offset) }
+          .map(\.element)
+      }
       models[index].changes.append(change)
       set(&state, index, Int32(models[index].changes.count - 1))
       if spec.new == nil {

@@ -1,56 +1,47 @@
 import Foundation
 import GitKit
+import MLPolicy
 import MLSpec
 
-/// One hyperparameter approval as the audit reads it from `refs/notes/mlgit/reviews`
-/// (`mlgit.review/1`, one canonical JSON object a line, on the approved spec's blob).
-///
-/// Read tolerantly: a line of another schema, or one that is not JSON, is skipped;
-/// missing fields are empty. Whether a signature is valid is decided by the review
-/// verifier, not here: the audit reports `signed` and leaves validity unverified.
+/// One approval record in the note on a change's new spec blob
+/// (`refs/notes/mlgit/reviews`, `mlgit.review/1`), judged the way the review rule
+/// judges it for that change: whether it counts and, when it does not, why; and, for a
+/// signed record, whether the signature verifies against the base commit's
+/// `.mlgit/allowed_signers`.
 struct AuditApproval: Equatable {
-  var reviewer: String
-  var at: String
-  var path: String
-  /// The approved spec blob (40 hex): the object the note is attached to.
-  var blob: String
-  /// sha256 of the approved hyperparameters, as recorded.
-  var hyperparameters: String
-  var decision: String
+  var record: ReviewRecord
+  /// The record carries a signature.
   var signed: Bool
+  /// The signature verifies against `.mlgit/allowed_signers` of the change's base commit
+  /// (false when that commit lists no signers, or for a root commit); nil: unsigned.
+  var valid: Bool?
+  /// Why the record does not count for the change; nil: it counts.
+  var rejection: ApprovalRejection?
 
-  static let schema = "mlgit.review/1"
-  private static let keys: Set<String> = ["schema", "path", "blob", "hyperparameters", "reviewer", "at", "decision", "signature"]
+  var counted: Bool { rejection == nil }
+  var reviewer: String { record.reviewer }
+  var at: String { record.at }
+  var decision: String { record.decision }
 
-  /// Reads one ledger line; nil for lines that are not review records.
-  static func parse(_ line: String, on object: OID) -> AuditApproval? {
-    guard let fields = try? JSONValue.parseFields(line, keys: keys), fields["schema"]?.stringValue == schema else { return nil }
-    func text(_ key: String) -> String { fields[key]?.stringValue ?? "" }
-    var signed = false
-    switch fields["signature"] {
-    case .string(let signature)?: signed = !signature.isEmpty
-    case .object(let signature)?: signed = !signature.isEmpty
-    default: break
-    }
-    let blob = text("blob").isEmpty ? object.hex : text("blob")
-    return AuditApproval(reviewer: text("reviewer"), at: text("at"), path: text("path"), blob: blob,
-      hyperparameters: text("hyperparameters"), decision: text("decision").isEmpty ? "approve" : text("decision"),
-      signed: signed)
-  }
-
-  /// Every approval in the repository by the blob it approves, read in one pass over the
-  /// notes tree. A record whose `blob` field names another object than the one its note
-  /// is on does not approve either and is skipped: the binding is the point of the record.
-  static func loadAll(_ repository: Repository) throws -> [String: [AuditApproval]] {
-    var byBlob: [String: [AuditApproval]] = [:]
-    let ledger = NotesLedger(repository: repository, ref: NotesLedger.reviewsRef)
-    for (object, lines) in try ledger.allLines() {
-      for line in lines {
-        guard let approval = parse(line, on: object), approval.blob == object.hex else { continue }
-        byBlob[object.hex, default: []].append(approval)
+  /// The records on a spec change's new blob, judged as `hyperparameters/review` judges
+  /// them for `item` (nil: the change has nothing to approve). `ruleVerifier` is the one
+  /// the rule used (set only when the policy requires signatures), so `counted` agrees
+  /// with the rule; `signatures` checks every signature for `valid`, whatever the policy.
+  static func judge(_ records: [ReviewRecord], for item: ReviewItem?, ruleVerifier: (any ReviewSignatureVerifier)?,
+                    signatures: (any ReviewSignatureVerifier)?) -> [AuditApproval] {
+    var counted = Set<String>()
+    var judged: [AuditApproval] = []
+    for record in records {
+      let signed = !(record.signature ?? "").isEmpty
+      var rejection: ApprovalRejection? = .nothingToApprove
+      if let item {
+        rejection = ReviewRequirement.rejection(of: record, for: item, verifier: ruleVerifier)
+        // The rule counts a reviewer once, at their first record that counts.
+        if rejection == nil && !counted.insert(record.reviewer.lowercased()).inserted { rejection = .duplicate }
       }
+      judged.append(AuditApproval(record: record, signed: signed,
+        valid: signed ? (signatures?.verifies(record) ?? false) : nil, rejection: rejection))
     }
-    for key in byBlob.keys { byBlob[key]?.sort { ($0.at, $0.reviewer) < ($1.at, $1.reviewer) } }
-    return byBlob
+    return judged
   }
 }

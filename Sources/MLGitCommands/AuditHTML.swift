@@ -9,7 +9,7 @@ enum AuditHTML {
     let changes = report.models.flatMap(\.changes)
     let runs = changes.reduce(0) { $0 + $1.runs.count }
     let approvals = changes.reduce(0) { $0 + $1.approvals.count }
-    let unapproved = changes.filter { $0.reviewNeeded && !$0.approvedByOther }.count
+    let unapproved = changes.filter(\.unapproved).count
     var out = """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">
@@ -32,7 +32,8 @@ enum AuditHTML {
     out += """
       </main>
       <footer>mlgit audit · schema \(AuditJSON.schema) · a bypass is a commit whose own change has errors under the policy \
-      in force in its parent: the hooks would have refused it · approvals: signatures are reported, not verified here</footer>
+      in force in its parent: the hooks would have refused it · approvals are counted as the review rule counts them, \
+      signatures verified against the base commit's .mlgit/allowed_signers</footer>
       </body></html>
 
       """
@@ -62,7 +63,7 @@ enum AuditHTML {
 
   static func section(_ model: AuditModel) -> String {
     let bypasses = model.changes.filter(\.bypass).count
-    let unapproved = model.changes.filter { $0.reviewNeeded && !$0.approvedByOther }.count
+    let unapproved = model.changes.filter(\.unapproved).count
     var badges: [String] = []
     if bypasses > 0 { badges.append("<span class=\"badge bad\">\(bypasses) bypass\(bypasses == 1 ? "" : "es")</span>") }
     if unapproved > 0 { badges.append("<span class=\"badge warn\">\(unapproved) unapproved</span>") }
@@ -110,11 +111,18 @@ enum AuditHTML {
     if what.isEmpty { what.append("<span class=\"muted\">\(change.status == .modified ? "other fields" : "")</span>") }
 
     var approvals = change.approvals.map { approval in
-      "<div>\(escape(approval.reviewer)) <span class=\"muted\">\(escape(String(approval.at.prefix(10))))</span> "
-        + (approval.signed ? "<span class=\"badge muted\" title=\"signature not verified by the audit\">signed</span>"
-          : "<span class=\"badge muted\">unsigned</span>") + "</div>"
+      let signature: String
+      switch approval.valid {
+      case true?: signature = "<span class=\"badge ok\" title=\"signature verifies against .mlgit/allowed_signers\">signed ✓</span>"
+      case false?: signature = "<span class=\"badge bad\" title=\"signature does not verify against .mlgit/allowed_signers\">signature invalid</span>"
+      case nil: signature = "<span class=\"badge muted\">unsigned</span>"
+      }
+      let counted = approval.rejection.map { "<span class=\"badge warn\" title=\"\(escape($0.rawValue))\">not counted: \(escape($0.description))</span>" }
+        ?? "<span class=\"badge ok\">counted</span>"
+      return "<div>\(escape(approval.reviewer)) <span class=\"muted\">\(escape(String(approval.at.prefix(10))))</span> "
+        + signature + " " + counted + "</div>"
     }.joined()
-    if change.reviewNeeded && !change.approvedByOther {
+    if change.unapproved {
       approvals += "<span class=\"badge warn\">not approved</span>"
     } else if approvals.isEmpty {
       approvals = "<span class=\"muted\">—</span>"
@@ -329,7 +337,7 @@ enum AuditHTML {
     code{font:12px ui-monospace,SFMono-Regular,Menlo,"DejaVu Sans Mono",monospace;background:var(--bg);padding:1px 4px;border-radius:4px}
     .badge{display:inline-block;font-size:11px;font-weight:600;padding:1px 7px;border-radius:10px;vertical-align:middle}
     .badge.bad{background:var(--bad);color:#fff}.badge.warn{background:var(--warnbg);color:var(--warn);border:1px solid #d4a72c}
-    .badge.muted{background:var(--bg);color:var(--muted);border:1px solid var(--line)}
+    .badge.muted{background:var(--bg);color:var(--muted);border:1px solid var(--line)}.badge.ok{background:var(--bg);color:var(--ok);border:1px solid var(--ok)}
     .tag{font-size:11px;color:var(--accent);border:1px solid var(--accent);border-radius:4px;padding:0 4px}
     .muted{color:var(--muted)}.ok{color:var(--ok);font-weight:bold}.add{color:var(--ok)}.del{color:var(--bad)}
     .charts{display:flex;flex-wrap:wrap;gap:12px 24px;margin:8px 0 14px}

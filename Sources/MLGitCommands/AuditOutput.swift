@@ -30,6 +30,8 @@ enum AuditJSON {
         "models": .int(report.models.count),
         "changes": .int(changes.count),
         "approvals": .int(changes.reduce(0) { $0 + $1.approvals.count }),
+        "approvalsCounted": .int(changes.reduce(0) { $0 + $1.approvals.filter(\.counted).count }),
+        "unapproved": .int(changes.filter(\.unapproved).count),
         "runs": .int(changes.reduce(0) { $0 + $1.runs.count }),
         "errors": .int(findings.filter { $0.severity == .error }.count),
         "warnings": .int(findings.filter { $0.severity == .warning }.count),
@@ -76,17 +78,27 @@ enum AuditJSON {
       "data": .array(change.data.map { item in
         .object(["name": .string(item.name), "path": .string(item.path), "old": optional(item.old), "new": optional(item.new)])
       }),
-      "review": .object(["needed": .bool(change.reviewNeeded), "approved": .bool(change.approvedByOther)]),
-      "approvals": .array(change.approvals.map { approval in
-        .object([
-          "reviewer": .string(approval.reviewer), "at": .string(approval.at), "decision": .string(approval.decision),
-          "signed": .bool(approval.signed), "valid": .null, "hyperparameters": .string(approval.hyperparameters),
-        ])
-      }),
+      "review": .object([
+        "needed": .bool(change.reviewNeeded), "approved": .bool(change.reviewApproved),
+        "required": .int(change.reviewRequired), "approvedBy": .array(change.approvedBy.map(JSONValue.string)),
+      ]),
+      "approvals": .array(change.approvals.map(approval)),
       "runs": .array(change.runs.map { run($0, model: false) }),
       "findings": .array(change.findings.map { finding($0, commit: false) }),
       "bypass": .bool(change.bypass),
       "bypassRules": .array(change.bypassRules.map(JSONValue.string)),
+    ])
+  }
+
+  static func approval(_ approval: AuditApproval) -> JSONValue {
+    let record = approval.record
+    return .object([
+      "reviewer": .string(record.reviewer), "at": .string(record.at), "decision": .string(record.decision),
+      "path": .string(record.path), "blob": .string(record.blob),
+      "hyperparameters": optional(record.hyperparameters), "message": optional(record.message),
+      "signed": .bool(approval.signed), "valid": approval.valid.map(JSONValue.bool) ?? .null,
+      "counted": .bool(approval.counted), "reason": optional(approval.rejection?.rawValue),
+      "reasonText": optional(approval.rejection?.description),
     ])
   }
 
@@ -231,9 +243,10 @@ enum AuditText {
     }
     if change.reviewNeeded || !change.approvals.isEmpty {
       let approvals = change.approvals.map { approval in
-        "\(approval.reviewer) at \(approval.at) (\(approval.signed ? "signed, signature unverified" : "unsigned"))"
+        "\(approval.reviewer) at \(approval.at) (\(signature(approval)); "
+          + "\(approval.rejection.map { "not counted: \($0)" } ?? "counted"))"
       }
-      let state = change.reviewNeeded ? (change.approvedByOther ? "approved" : "NOT APPROVED") : "approvals"
+      let state = change.reviewNeeded ? (change.reviewApproved ? "approved" : "NOT APPROVED") : "approvals"
       out += "      \(state): \(approvals.isEmpty ? "none" : approvals.joined(separator: "; "))\n"
     }
     for run in change.runs {
@@ -244,6 +257,12 @@ enum AuditText {
       out += "      \(finding.severity.rawValue): \(finding.path):\(finding.line):\(finding.column): \(finding.message) [\(finding.rule)]\n"
     }
     return out
+  }
+
+  /// `unsigned`, `signed, signature verified`, `signed, signature does not verify`.
+  static func signature(_ approval: AuditApproval) -> String {
+    guard approval.signed else { return "unsigned" }
+    return approval.valid == true ? "signed, signature verified" : "signed, signature does not verify"
   }
 
   static func versionText(_ change: AuditChange) -> String {

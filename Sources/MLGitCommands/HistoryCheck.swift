@@ -25,6 +25,11 @@ struct JudgedCommit {
   /// Its change against its first parent, limited to what the policy looks at.
   var change: ChangeSet
   var findings: [Finding]
+  /// What the rules saw besides the change: the policy in force, the branch, the
+  /// approvals (so a report can ask `ReviewRequirement` exactly what the rules asked).
+  var context: PolicyContext
+  /// The first parent's tree (nil: a root commit): where `.mlgit/allowed_signers` is read.
+  var baseTree: OID?
 }
 
 /// Two ref updates carrying one commit report its findings once.
@@ -99,7 +104,7 @@ final class HistoryChecker {
       let findings = engine.evaluate(change, in: context, cache: findingCache, policyKey: policyKey)
       report.findings += findings
       report.checked += 1
-      try onJudged?(JudgedCommit(commit: commit, change: change, findings: findings))
+      try onJudged?(JudgedCommit(commit: commit, change: change, findings: findings, context: context, baseTree: parentTree))
     }
     return report
   }

@@ -43,6 +43,14 @@ final class ReviewSources {
     return lookup
   }
 
+  /// The verifier for signatures judged against `baseTree`'s `.mlgit/allowed_signers`,
+  /// whatever the policy requires (an audit reports every signature's validity); nil
+  /// when there is no base commit or it lists no signers, so no signature verifies.
+  func signatureVerifier(baseTree: OID?) throws -> (any ReviewSignatureVerifier)? {
+    guard let baseTree else { return nil }
+    return try verifier(baseTree: baseTree)
+  }
+
   private func verifier(baseTree: OID) throws -> SSHReviewVerifier? {
     guard let entry = try repository.entry(at: ReviewSignatures.allowedSignersPath, inTree: baseTree), entry.isBlob else {
       return nil

@@ -5,16 +5,35 @@ import XCTest
 /// unapproved hyperparameter change, and runs, read back as text, JSON and HTML.
 final class AuditTests: XCTestCase {
   static let validation = "validation:\n  metrics:\n    auc: {min: 0.78}\n"
+  static let bob = [
+    "GIT_AUTHOR_NAME": "Bob Reviewer", "GIT_AUTHOR_EMAIL": "bob@example.com",
+    "GIT_COMMITTER_NAME": "Bob Reviewer", "GIT_COMMITTER_EMAIL": "bob@example.com",
+  ]
 
   struct History {
     let repo: TempRepository
     let first, tuned, bypass, retuned, churn: String
   }
 
-  /// credit-risk: added, tuned (approved by bob), tuned again by alice (not approved);
+  /// sha256 of the canonical JSON of hyperparameters, as an approval records it.
+  static func hash(_ canonical: String, in repo: TempRepository) -> String {
+    let result = Shell.run("/usr/bin/env", ["sha256sum"], in: repo.path, input: canonical)
+    XCTAssertEqual(result.status, 0, result.output)
+    return String(result.stdout.prefix(64))
+  }
+
+  /// credit-risk: added (with Bob's key in .mlgit/allowed_signers), tuned (approved by
+  /// Bob with `mlgit review approve --sign`), tuned again by Alice (approved only by
+  /// herself, and by a forged record for other hyperparameters with a bad signature);
   /// churn: added, then a protected feature committed with --no-verify.
   func makeHistory() -> History {
     let repo = TempRepository()
+    let keys = repo.root + "/keys"
+    XCTAssertNoThrow(try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true))
+    let made = Shell.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bob", "-f", "\(keys)/bob"], in: keys)
+    XCTAssertEqual(made.status, 0, made.output)
+    let bobKey = ((try? String(contentsOfFile: "\(keys)/bob.pub", encoding: .utf8)) ?? "")
+      .trimmingCharacters(in: .whitespacesAndNewlines)
     XCTAssertEqual(repo.mlgit("install").status, 0)
     func commit(_ message: String, noVerify: Bool = false) -> String {
       repo.stage()
@@ -27,14 +46,17 @@ final class AuditTests: XCTestCase {
       let result = repo.mlgit("run", "record", "--spec", spec, "--metrics", "metrics.json", "--exit", String(exit))
       XCTAssertEqual(result.status, 0, result.output)
     }
-    func approve(_ path: String, reviewer: String, signature: String? = nil) {
+    /// A record written with stock git, as anyone with push access to the notes could.
+    func forge(_ path: String, reviewer: String, at: String, hyperparameters: String, signature: String? = nil) {
       let blob = repo.git("rev-parse", "HEAD:\(path)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
       let signed = signature.map { ",\"signature\":\"\($0)\"" } ?? ""
-      let line = "{\"at\":\"2026-02-01T10:00:00Z\",\"blob\":\"\(blob)\",\"decision\":\"approve\",\"hyperparameters\":\"ab\","
+      let line = "{\"at\":\"\(at)\",\"blob\":\"\(blob)\",\"decision\":\"approve\",\"hyperparameters\":\"\(hyperparameters)\","
         + "\"path\":\"\(path)\",\"reviewer\":\"\(reviewer)\",\"schema\":\"mlgit.review/1\"\(signed)}"
-      XCTAssertEqual(repo.git("notes", "--ref=mlgit/reviews", "add", "-m", line, blob).status, 0)
+      XCTAssertEqual(repo.git("notes", "--ref=mlgit/reviews", "append", "-m", line, blob).status, 0)
     }
     repo.write(".gitignore", "metrics.json\n")
+    // The root commit establishes the policy: allowed signers added later would need approval.
+    repo.write(".mlgit/allowed_signers", "bob@example.com namespaces=\"mlgit-review\" \(bobKey)\n")
     repo.write("models/credit.yaml", Fixtures.spec(version: "1.0.0", extra: AuditTests.validation))
     let first = commit("credit: first model")
     run("models/credit.yaml", "{\"auc\": 0.74}")
@@ -42,7 +64,10 @@ final class AuditTests: XCTestCase {
     repo.write("models/credit.yaml", Fixtures.spec(version: "1.1.0", features: ["income", "debt_ratio", "tenure"],
       hyperparameters: "  learning_rate: 0.1\n  max_depth: 6\n  seed: 42\n", extra: AuditTests.validation))
     let tuned = commit("credit: faster learning")
-    approve("models/credit.yaml", reviewer: "bob@example.com", signature: "U1NIU0lH")
+    let approve = repo.mlgit(["review", "approve", tuned, "--sign", "--key", "\(keys)/bob", "-m", "curves look fine"],
+      environment: AuditTests.bob)
+    XCTAssertEqual(approve.status, 0, approve.output)
+    XCTAssertTrue(approve.stdout.contains("as bob@example.com (signed)"), approve.output)
     run("models/credit.yaml", "{\"auc\": 0.83}")
     repo.write("models/churn.yaml", Fixtures.spec(name: "churn", version: "0.1.0"))
     let churn = commit("churn: first model")
@@ -51,13 +76,18 @@ final class AuditTests: XCTestCase {
     repo.write("models/credit.yaml", Fixtures.spec(version: "1.2.0", features: ["income", "debt_ratio", "tenure"],
       hyperparameters: "  learning_rate: 0.2\n  max_depth: 6\n  seed: 42\n", extra: AuditTests.validation))
     let retuned = commit("credit: even faster")
-    approve("models/credit.yaml", reviewer: "alice@example.com")  // the author's own: does not count
+    // The author's own approval of the exact content: does not count.
+    forge("models/credit.yaml", reviewer: "alice@example.com", at: "2026-02-01T10:00:00Z",
+      hyperparameters: AuditTests.hash("{\"learning_rate\":0.2,\"max_depth\":6,\"seed\":42}", in: repo))
+    // Another reviewer's, for other hyperparameters, with a signature no key made: does not count.
+    forge("models/credit.yaml", reviewer: "carol@example.com", at: "2026-02-01T11:00:00Z", hyperparameters: "ab",
+      signature: "U1NIU0lH")
     run("models/credit.yaml", "{\"auc\": 0.79}", exit: 1)
     repo.commitFile("README.md", "docs\n", "docs only")
     return History(repo: repo, first: first, tuned: tuned, bypass: bypass, retuned: retuned, churn: churn)
   }
 
-  func testTextNamesChangesApprovalsRunsAndTheBypass() {
+  func testTextNamesChangesApprovalsRunsAndTheBypass() throws {
     let h = makeHistory()
     let result = h.repo.mlgit("audit")
     XCTAssertEqual(result.status, 0, result.output)
@@ -68,20 +98,27 @@ final class AuditTests: XCTestCase {
     XCTAssertTrue(text.contains("\(h.tuned.prefix(8)) Alice Author <alice@example.com> 1.0.0 -> 1.1.0\n"), text)
     XCTAssertTrue(text.contains("      features: +tenure\n"), text)
     XCTAssertTrue(text.contains("      hyperparameter learning_rate: 0.05 -> 0.1\n"), text)
-    XCTAssertTrue(text.contains("      approved: bob@example.com at 2026-02-01T10:00:00Z (signed, signature unverified)\n"), text)
+    XCTAssertNotNil(text.range(of: #"\n      approved: bob@example.com at 20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ \(signed, signature verified; counted\)\n"#,
+      options: .regularExpression), text)
     XCTAssertTrue(text.contains("      hyperparameter learning_rate: 0.1 -> 0.2\n"), text)
-    XCTAssertTrue(text.contains("      NOT APPROVED: alice@example.com at 2026-02-01T10:00:00Z (unsigned)\n"), text)
+    XCTAssertTrue(text.contains("      NOT APPROVED: alice@example.com at 2026-02-01T10:00:00Z (unsigned; not counted: the author); "
+      + "carol@example.com at 2026-02-01T11:00:00Z (signed, signature does not verify; not counted: approved other hyperparameters"), text)
     XCTAssertTrue(text.contains("on \(h.first.prefix(8)): exit 0, auc 0.74\n"), text)
     XCTAssertTrue(text.contains("on \(h.retuned.prefix(8)): exit 1, auc 0.79\n"), text)
     XCTAssertTrue(text.contains("\(h.bypass.prefix(8)) Alice Author <alice@example.com> 0.1.0 -> 0.2.0  BYPASS [features/protected]\n"), text)
     XCTAssertTrue(text.contains("      error: models/churn.yaml:8:5: feature 'applicant_race' is the protected attribute 'race' [features/protected]\n"), text)
-    XCTAssertTrue(text.contains("  \(h.bypass.prefix(8)) "), text)
-    XCTAssertTrue(text.contains(": models/churn.yaml [features/protected]\n"), text)
-    // The other commits are no bypasses (with the review rule in force, the unapproved
-    // hyperparameter change is one too: pre-push would have refused it).
-    for line in text.split(separator: "\n") where line.contains("BYPASS") {
-      XCTAssertTrue(line.hasPrefix("  2") && (line.contains(h.bypass.prefix(8)) || line.contains("\(h.retuned.prefix(8)) ") && line.hasSuffix("[hyperparameters/review]")), String(line))
-    }
+    XCTAssertTrue(text.contains("\(h.retuned.prefix(8)) Alice Author <alice@example.com> 1.1.0 -> 1.2.0  BYPASS [hyperparameters/review]\n"), text)
+    XCTAssertTrue(text.contains("      error: models/credit.yaml:11:3: hyperparameters changed (learning_rate 0.1 -> 0.2): needs 1 approval "
+      + "from anyone but alice@example.com; none yet; not counted: alice@example.com (the author), carol@example.com (approved other hyperparameters"), text)
+    // The bypasses: the --no-verify commit and the unapproved change (pre-push refuses it), no other.
+    let bypassSection = try XCTUnwrap(text.components(separatedBy: "\nbypasses: ").last)
+    let bypassLines = bypassSection.split(separator: "\n").dropFirst().prefix { $0.hasPrefix("  ") }
+    XCTAssertEqual(bypassLines.count, 2, text)
+    XCTAssertTrue(bypassLines.first?.hasPrefix("  \(h.bypass.prefix(8)) ") ?? false, text)
+    XCTAssertTrue(bypassLines.first?.hasSuffix(": models/churn.yaml [features/protected]") ?? false, text)
+    XCTAssertTrue(bypassLines.last?.hasPrefix("  \(h.retuned.prefix(8)) ") ?? false, text)
+    XCTAssertTrue(bypassLines.last?.hasSuffix(": models/credit.yaml [hyperparameters/review]") ?? false, text)
+    XCTAssertEqual(text.components(separatedBy: "  BYPASS [").count, 3, text)
 
     let one = h.repo.mlgit("audit", "--model", "churn")
     XCTAssertEqual(one.status, 0, one.output)
@@ -97,9 +134,8 @@ final class AuditTests: XCTestCase {
     XCTAssertEqual(document["schema"] as? String, "mlgit.audit/1")
     XCTAssertEqual(document["commitsScanned"] as? Int, 6)
     let summary = try XCTUnwrap(document["summary"] as? [String: Int])
-    XCTAssertEqual(summary.filter { !["errors", "bypasses"].contains($0.key) }, ["models": 2, "changes": 5, "approvals": 2, "runs": 4, "warnings": 0])
-    let reviewRule = summary["bypasses"] == 2  // hyperparameters/review in force: the unapproved change too
-    XCTAssertEqual(summary["bypasses"], reviewRule ? 2 : 1)
+    XCTAssertEqual(summary, ["models": 2, "changes": 5, "approvals": 3, "approvalsCounted": 1, "unapproved": 1, "runs": 4,
+      "errors": 2, "warnings": 0, "bypasses": 2])
     let models = try XCTUnwrap(document["models"] as? [[String: Any]])
     XCTAssertEqual(models.map { $0["name"] as? String }, ["credit-risk", "churn"])
     let credit = try XCTUnwrap(models.first)
@@ -117,11 +153,27 @@ final class AuditTests: XCTestCase {
     XCTAssertEqual(hyper.first?["key"] as? String, "learning_rate")
     XCTAssertEqual(hyper.first?["old"] as? Double, 0.05)
     XCTAssertEqual(hyper.first?["new"] as? Double, 0.1)
-    XCTAssertEqual(tuned["review"] as? [String: Bool], ["needed": true, "approved": true])
-    let approval = try XCTUnwrap((tuned["approvals"] as? [[String: Any]])?.first)
+    let tunedReview = try XCTUnwrap(tuned["review"] as? [String: Any])
+    XCTAssertEqual(tunedReview["needed"] as? Bool, true)
+    XCTAssertEqual(tunedReview["approved"] as? Bool, true)
+    XCTAssertEqual(tunedReview["required"] as? Int, 1)
+    XCTAssertEqual(tunedReview["approvedBy"] as? [String], ["bob@example.com"])
+    let tunedApprovals = try XCTUnwrap(tuned["approvals"] as? [[String: Any]])
+    XCTAssertEqual(tunedApprovals.count, 1)
+    let approval = try XCTUnwrap(tunedApprovals.first)
     XCTAssertEqual(approval["reviewer"] as? String, "bob@example.com")
+    XCTAssertEqual(approval["counted"] as? Bool, true)
+    XCTAssertTrue(approval["reason"] is NSNull)
+    XCTAssertTrue(approval["reasonText"] is NSNull)
     XCTAssertEqual(approval["signed"] as? Bool, true)
-    XCTAssertTrue(approval["valid"] is NSNull)
+    XCTAssertEqual(approval["valid"] as? Bool, true)
+    XCTAssertEqual(approval["decision"] as? String, "approve")
+    XCTAssertEqual(approval["path"] as? String, "models/credit.yaml")
+    XCTAssertEqual(approval["blob"] as? String, tuned["blob"] as? String)
+    XCTAssertEqual(approval["message"] as? String, "curves look fine")
+    // mlgit review approve recorded the sha256 of the canonical hyperparameters.
+    XCTAssertEqual(approval["hyperparameters"] as? String,
+      AuditTests.hash("{\"learning_rate\":0.1,\"max_depth\":6,\"seed\":42}", in: h.repo))
     let tunedRuns = try XCTUnwrap(tuned["runs"] as? [[String: Any]])
     XCTAssertEqual(tunedRuns.count, 1)
     XCTAssertEqual((tunedRuns.first?["metrics"] as? [String: Double])?["auc"], 0.83)
@@ -129,11 +181,24 @@ final class AuditTests: XCTestCase {
     XCTAssertEqual(tuned["bypass"] as? Bool, false)
 
     let retuned = changes[2]
-    XCTAssertEqual(retuned["review"] as? [String: Bool], ["needed": true, "approved": false])
-    XCTAssertEqual((retuned["approvals"] as? [[String: Any]])?.first?["signed"] as? Bool, false)
+    let retunedReview = try XCTUnwrap(retuned["review"] as? [String: Any])
+    XCTAssertEqual(retunedReview["needed"] as? Bool, true)
+    XCTAssertEqual(retunedReview["approved"] as? Bool, false)
+    XCTAssertEqual(retunedReview["approvedBy"] as? [String], [])
+    let retunedApprovals = try XCTUnwrap(retuned["approvals"] as? [[String: Any]])
+    XCTAssertEqual(retunedApprovals.map { $0["reviewer"] as? String }, ["alice@example.com", "carol@example.com"])
+    XCTAssertEqual(retunedApprovals.map { $0["counted"] as? Bool }, [false, false])
+    XCTAssertEqual(retunedApprovals.map { $0["reason"] as? String }, ["self-approval", "other-hyperparameters"])
+    XCTAssertEqual(retunedApprovals.first?["reasonText"] as? String, "the author")
+    XCTAssertEqual(retunedApprovals.map { $0["signed"] as? Bool }, [false, true])
+    XCTAssertTrue(retunedApprovals.first?["valid"] is NSNull)
+    XCTAssertEqual(retunedApprovals.last?["valid"] as? Bool, false)
+    XCTAssertEqual(retuned["bypassRules"] as? [String], ["hyperparameters/review"])
     XCTAssertEqual((retuned["runs"] as? [[String: Any]])?.first?["exit"] as? Int, 1)
     XCTAssertEqual((changes[0]["runs"] as? [[String: Any]])?.count, 2)
-    XCTAssertEqual(changes[0]["review"] as? [String: Bool], ["needed": false, "approved": false])
+    let firstReview = try XCTUnwrap(changes[0]["review"] as? [String: Any])
+    XCTAssertEqual(firstReview["needed"] as? Bool, false)  // a new spec: the default pack does not ask
+    XCTAssertEqual(firstReview["approved"] as? Bool, false)
 
     let churn = try XCTUnwrap((models.last?["changes"] as? [[String: Any]]))
     XCTAssertEqual(churn.map { $0["bypass"] as? Bool }, [false, true])
@@ -146,8 +211,10 @@ final class AuditTests: XCTestCase {
     XCTAssertEqual(finding["column"] as? Int, 5)
 
     let bypasses = try XCTUnwrap(document["bypasses"] as? [[String: Any]])
-    XCTAssertEqual(bypasses.map { $0["commit"] as? String }, reviewRule ? [h.bypass, h.retuned] : [h.bypass])
-    XCTAssertEqual(retuned["bypass"] as? Bool, reviewRule)
+    XCTAssertEqual(bypasses.map { $0["commit"] as? String }, [h.bypass, h.retuned])
+    XCTAssertEqual(bypasses.last?["rules"] as? [String], ["hyperparameters/review"])
+    XCTAssertEqual(bypasses.last?["models"] as? [String], ["credit-risk"])
+    XCTAssertEqual(retuned["bypass"] as? Bool, true)
     XCTAssertEqual(tuned["bypass"] as? Bool, false)
     XCTAssertEqual(bypasses.first?["rules"] as? [String], ["features/protected"])
     XCTAssertEqual(bypasses.first?["models"] as? [String], ["churn"])
@@ -174,6 +241,11 @@ final class AuditTests: XCTestCase {
     XCTAssertTrue(html.contains("<path class=\"threshold\""), html)
     XCTAssertTrue(html.contains("min 0.78"), html)
     XCTAssertTrue(html.contains("<tr class=\"bypass\">"), html)
+    // Approvals as the review rule counts them, signatures verified.
+    XCTAssertTrue(html.contains("signed ✓</span> <span class=\"badge ok\">counted</span>"), html)
+    XCTAssertTrue(html.contains("<span class=\"badge warn\" title=\"self-approval\">not counted: the author</span>"), html)
+    XCTAssertTrue(html.contains(">signature invalid</span>"), html)
+    XCTAssertTrue(html.contains("<span class=\"badge warn\">not approved</span>"), html)
     XCTAssertTrue(html.hasSuffix("</html>\n"))
     // Nothing outside the page: no external src/href, no imports, no scripts.
     XCTAssertNil(html.range(of: #"(src|href)\s*=\s*["']?(https?:)?//"#, options: .regularExpression), html)

@@ -120,29 +120,17 @@ public enum ReviewRequirement {
   /// `reviewers` when the list is set, with a verified signature when signatures are required.
   static func count(_ item: ReviewItem, in context: PolicyContext) -> ReviewItem {
     var item = item
-    guard let object = item.object, let approvedBlob = item.approvedBlob else { return item }
-    let allowed = Set(item.reviewers.map { $0.lowercased() })
+    guard let object = item.object, item.approvedBlob != nil else { return item }
     var counted = Set<String>()
     var ignored: [String: String] = [:]
     for record in context.reviews.records(on: object) {
-      guard record.isApproval, record.path == item.path, record.blob == approvedBlob else { continue }
+      let rejection = rejection(of: record, for: item, verifier: context.reviews.verifier)
+      // Records about other content (another path, blob or decision) are not this change's.
+      if let rejection, rejection.isAboutOtherContent { continue }
       let who = record.reviewer.lowercased()
       if counted.contains(who) { continue }
-      let reason: String?
-      if record.hyperparameters != item.hash {
-        reason = "approved other hyperparameters (the parameters file changed since)"
-      } else if !item.author.isEmpty && who == item.author.lowercased() {
-        reason = "the author"
-      } else if !allowed.isEmpty && !allowed.contains(who) {
-        reason = "not in reviewers"
-      } else if item.requireSigned && record.signature == nil {
-        reason = "unsigned; signed reviews are required"
-      } else if item.requireSigned && !(context.reviews.verifier?.verifies(record) ?? false) {
-        reason = "signature does not verify against .mlgit/allowed_signers"
-      } else {
-        reason = nil
-      }
-      if let reason {
+      if let rejection {
+        let reason = rejection.description
         if ignored[who] == nil { ignored[who] = reason; item.ignored.append((record.reviewer, reason)) }
       } else {
         counted.insert(who)
@@ -151,6 +139,26 @@ public enum ReviewRequirement {
       }
     }
     return item
+  }
+
+  /// Why one record in the note on `item.object` does not count for `item`, or nil when
+  /// it counts (before duplicates: a reviewer counts once however many records they
+  /// wrote). `verifier` checks signatures when `item.requireSigned`; the rules pass the
+  /// one in `PolicyContext.reviews`, so this is the whole of their judgement of a record.
+  public static func rejection(of record: ReviewRecord, for item: ReviewItem,
+                               verifier: (any ReviewSignatureVerifier)?) -> ApprovalRejection? {
+    guard let approvedBlob = item.approvedBlob else { return .otherContent }
+    let who = record.reviewer.lowercased()
+    if !record.isApproval { return .notAnApproval }
+    if record.path != item.path { return .otherPath }
+    if record.blob != approvedBlob { return .otherContent }
+    if record.hyperparameters != item.hash { return .otherHyperparameters }
+    if !item.author.isEmpty && who == item.author.lowercased() { return .selfApproval }
+    let allowed = Set(item.reviewers.map { $0.lowercased() })
+    if !allowed.isEmpty && !allowed.contains(who) { return .notInReviewers }
+    if item.requireSigned && record.signature == nil { return .unsigned }
+    if item.requireSigned && !(verifier?.verifies(record) ?? false) { return .signatureDoesNotVerify }
+    return nil
   }
 
   /// The finding for an item that lacks approvals, or nil. With `enforce: push`, a
@@ -179,5 +187,50 @@ public enum ReviewRequirement {
     }
     return Finding(rule: item.rule, severity: severity, message: message, path: item.path, location: item.location,
       commit: origin.commit, hint: hint)
+  }
+}
+
+/// Why an approval record does not count for a change. The raw values are stable (the
+/// audit's JSON reports them); `description` is the text the review findings print.
+public enum ApprovalRejection: String, Sendable, CustomStringConvertible {
+  /// `decision` is not `approve`.
+  case notAnApproval = "not-an-approval"
+  /// The record approves another path.
+  case otherPath = "other-path"
+  /// The record's `blob` is not the content changed (it names another object).
+  case otherContent = "other-content"
+  /// Same blob, other `hyperparameters` (a parameters file changed since the approval).
+  case otherHyperparameters = "other-hyperparameters"
+  /// The change's author approved their own change.
+  case selfApproval = "self-approval"
+  /// `reviewers` is set and does not list the reviewer.
+  case notInReviewers = "not-in-reviewers"
+  /// Signed reviews are required and the record has no signature.
+  case unsigned = "unsigned"
+  /// Signed reviews are required and the signature does not verify.
+  case signatureDoesNotVerify = "signature-does-not-verify"
+  /// The reviewer already counts through an earlier record.
+  case duplicate = "duplicate"
+  /// Nothing in the change needs or takes an approval (its hyperparameters did not change).
+  case nothingToApprove = "nothing-to-approve"
+
+  /// Records about other content are not listed among a change's ignored approvals.
+  public var isAboutOtherContent: Bool {
+    self == .notAnApproval || self == .otherPath || self == .otherContent
+  }
+
+  public var description: String {
+    switch self {
+    case .notAnApproval: return "not an approval"
+    case .otherPath: return "approved another path"
+    case .otherContent: return "approved other content (another blob)"
+    case .otherHyperparameters: return "approved other hyperparameters (the parameters file changed since)"
+    case .selfApproval: return "the author"
+    case .notInReviewers: return "not in reviewers"
+    case .unsigned: return "unsigned; signed reviews are required"
+    case .signatureDoesNotVerify: return "signature does not verify against .mlgit/allowed_signers"
+    case .duplicate: return "the reviewer already counts"
+    case .nothingToApprove: return "nothing to approve: the hyperparameters did not change"
+    }
   }
 }
