@@ -10,6 +10,8 @@ struct ChangeReader {
   let policy: EffectivePolicy
   /// Parsed spec blobs shared across the commits of a history check (nil: parse each time).
   var snapshots: SnapshotCache? = nil
+  /// Which parameters files the specs name, shared across the commits of a history check.
+  var parameterFiles: ParameterFileIndex? = nil
   /// Bytes of a data file read for its header row.
   static let headerBytes = 64 * 1024
 
@@ -61,8 +63,38 @@ struct ChangeReader {
     let deltas = try knownDeltas ?? repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes)
     let origin = ChangeOrigin(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
       time: commit.author.time, summary: commit.summary)
-    return try changeSet(deltas: deltas, origin: origin, oldTree: parentTree, newSide: .tree(commit.tree),
+    var change = try changeSet(deltas: deltas, origin: origin, oldTree: parentTree, newSide: .tree(commit.tree),
       isRoot: commit.parents.isEmpty)
+    change.specs += try parameterFileChanges(oldTree: parentTree, newTree: commit.tree, changes: change.specs)
+    return change
+  }
+
+  /// Specs that take their hyperparameters `from:` a parameters file the commit changed
+  /// while the spec itself stayed the same: the file's change is a change of their
+  /// hyperparameters (old: the spec with the old file, new: with the new one).
+  ///
+  /// Which files the specs name is worked out once per state of the spec folders
+  /// (`ParameterFileIndex`); when no spec uses `from:`, this costs a lookup per commit.
+  func parameterFileChanges(oldTree: OID?, newTree: OID, changes: [ModelChange]) throws -> [ModelChange] {
+    guard let oldTree else { return [] }  // a root commit: every spec is new
+    let known = Set(changes.map(\.path))
+    let index = parameterFiles ?? ParameterFileIndex()
+    let references = try index.references(in: newTree, parent: oldTree, changes: changes, reader: self)
+    guard !references.isEmpty else { return [] }
+    let changed = Set(try repository.diff(from: oldTree, to: newTree, prefixes: references.keys.sorted()).map(\.path))
+    var result: [ModelChange] = []
+    for (parameters, specPaths) in references.sorted(by: { $0.key < $1.key }) where changed.contains(parameters) {
+      for path in specPaths where !known.contains(path) {
+        guard let entry = try repository.entry(at: path, inTree: newTree), entry.isBlob,
+          let spec = try snapshot(path: path, blob: entry.id)
+        else { continue }
+        var old = spec, new = spec
+        old.resolveHyperparameters(with: try readTreeFile(parameters, tree: oldTree))
+        new.resolveHyperparameters(with: try readTreeFile(parameters, tree: newTree))
+        result.append(ModelChange(path: path, old: old, new: new))
+      }
+    }
+    return result
   }
 
   func changeSet(deltas: [FileDelta], origin: ChangeOrigin, oldTree: OID?, newSide: NewSide, isRoot: Bool) throws -> ChangeSet {
@@ -172,5 +204,46 @@ final class SnapshotCache {
     }
     entries[key] = snapshot
     return snapshot
+  }
+}
+
+/// The parameters files named by `hyperparameters: {from: …}` in a tree's specs
+/// (file -> the specs that read it), remembered by the ids of the spec folders. A
+/// commit's answer is its parent's, updated with the specs the commit changed; only
+/// a tree whose parent was not seen lists its specs.
+final class ParameterFileIndex {
+  private var entries: [String: [String: [String]]] = [:]
+
+  func references(in tree: OID, parent: OID?, changes: [ModelChange], reader: ChangeReader) throws -> [String: [String]] {
+    let treeKey = try key(tree, reader)
+    if let known = entries[treeKey] { return known }
+    var found: [String: [String]]
+    if let parent, let base = entries[try key(parent, reader)] {
+      let changed = Set(changes.map(\.path))
+      found = base.mapValues { $0.filter { !changed.contains($0) } }.filter { !$0.value.isEmpty }
+      for change in changes {
+        guard let new = change.new, case .file(let file, _, _)? = new.spec?.hyperparameters else { continue }
+        found[reader.relative(file, to: change.path), default: []].append(change.path)
+      }
+    } else {
+      found = [:]
+      for delta in try reader.repository.diff(from: nil, to: tree, prefixes: reader.policy.specGlobs.prefixes)
+      where delta.newIsRegularFile && reader.policy.specGlobs.matches(delta.path) {
+        guard let spec = try reader.snapshot(path: delta.path, blob: delta.newID),
+          case .file(let file, _, _)? = spec.spec?.hyperparameters
+        else { continue }
+        found[reader.relative(file, to: delta.path), default: []].append(delta.path)
+      }
+    }
+    entries[treeKey] = found
+    return found
+  }
+
+  /// The spec globs and the ids of the folders they can match in (the whole tree for "").
+  private func key(_ tree: OID, _ reader: ChangeReader) throws -> String {
+    let prefixes = Set(reader.policy.specGlobs.prefixes).sorted()
+    return try reader.policy.specGlobs.globs.map(\.pattern).joined(separator: ",") + "\n" + prefixes.map { prefix in
+      prefix.isEmpty ? tree.hex : "\(prefix)=\(try reader.repository.entry(at: prefix, inTree: tree)?.id.hex ?? "-")"
+    }.joined(separator: "\n")
   }
 }

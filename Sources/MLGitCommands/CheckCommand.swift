@@ -25,7 +25,7 @@ struct CheckCommand: ParsableCommand {
   @Flag(name: .long, help: "Check every commit reachable from any branch or tag.")
   var all = false
 
-  @Option(name: .long, help: "The branch the commits go to, for rules scoped with `branches:` (e.g. main).")
+  @Option(name: .long, help: "The branch the commits go to, for rules scoped with `branches:` (default: the first protected branch, e.g. main).")
   var branch: String?
 
   @Flag(name: .long, help: "Judge the staged change as `git commit --amend` would commit it (against HEAD's parent).")
@@ -79,11 +79,8 @@ struct CheckCommand: ParsableCommand {
     if status != .ok { throw ExitCode(status.rawValue) }
   }
 
-  /// `--branch main` and `--branch refs/heads/main` name the same target.
-  var branchRef: String? {
-    guard let branch, !branch.isEmpty else { return nil }
-    return branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)"
-  }
+  /// The branch the commits are judged as going to (see `Workspace.targetBranch`).
+  var branchRef: String? { (try? Workspace.open())?.targetBranch(branch) }
 
   /// Splits `A..B`; an empty side means HEAD, as in git.
   static func split(_ range: String) -> (String, String)? {

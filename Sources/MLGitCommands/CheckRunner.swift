@@ -18,8 +18,18 @@ struct CheckRunner {
     }
     let policy = try workspace.policy(before: head)
     let reader = ChangeReader(repository: repo, policy: policy)
-    let change = try reader.stagedChange(indexPath: workspace.indexPath, head: head)
+    var change = try reader.stagedChange(indexPath: workspace.indexPath, head: head)
     var context = PolicyContext(policy: policy, stage: stage, branch: repo.headBranch())
+    if ReviewSources.mayNeedReviews(change) {
+      // The staged change's author is who git will record: so a reviewer's earlier
+      // approval of this exact content counts, and the author's own does not.
+      if change.origin.authorEmail.isEmpty {
+        change.origin.authorEmail = ReviewSources.identity(of: repo, environment: workspace.environment,
+          variable: "GIT_AUTHOR_EMAIL") ?? ""
+      }
+      context.reviews = try ReviewSources(repository: repo).lookup(for: change, policy: policy,
+        baseTree: try head.map { try repo.treeOf(commit: $0) })
+    }
     // The run gates only look at recorded runs where commits are pushed.
     if stage.isPushLike { context.runs = try RunLedger.load(repo) }
     return engine.evaluate(change, in: context)

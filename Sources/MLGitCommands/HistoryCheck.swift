@@ -19,6 +19,19 @@ struct HistoryReport {
   }
 }
 
+/// One commit as a history check judged it.
+struct JudgedCommit {
+  var commit: CommitInfo
+  /// Its change against its first parent, limited to what the policy looks at.
+  var change: ChangeSet
+  var findings: [Finding]
+  /// What the rules saw besides the change: the policy in force, the branch, the
+  /// approvals (so a report can ask `ReviewRequirement` exactly what the rules asked).
+  var context: PolicyContext
+  /// The first parent's tree (nil: a root commit): where `.mlgit/allowed_signers` is read.
+  var baseTree: OID?
+}
+
 /// Two ref updates carrying one commit report its findings once.
 private struct FindingIdentity: Hashable {
   var rule, message, path: String
@@ -42,10 +55,19 @@ final class HistoryChecker {
   let engine = PolicyEngine()
   let findingCache = FindingCache()
   let snapshots = SnapshotCache()
+  let parameterFiles = ParameterFileIndex()
+  /// Approvals, read from the notes ref at most once per check.
+  lazy var reviews = ReviewSources(repository: repository)
   private var policies: [String: EffectivePolicy] = [:]
   private var prefixCache: [String: [String]] = [:]
   private lazy var shallow = repository.shallowCommits()
   static let configPath = ".mlgit/config.yml"
+
+  /// Called for each commit judged, in order, with its change and its findings (for
+  /// reports that show more than findings: `mlgit audit`).
+  var onJudged: ((JudgedCommit) throws -> Void)?
+  /// Decides which commits of a walk are judged (nil: all); the others are skipped silently.
+  var include: ((CommitInfo) -> Bool)?
 
   init(repository: Repository) {
     self.repository = repository
@@ -56,6 +78,7 @@ final class HistoryChecker {
     var report = HistoryReport()
     for id in commits {
       let commit = try repository.commit(id)
+      if let include, !include(commit) { continue }
       var parentTree: OID? = nil
       var policyKey = "built-in"
       var policy: EffectivePolicy
@@ -72,12 +95,16 @@ final class HistoryChecker {
         policy = try cachedPolicy(key: policyKey) { try EffectivePolicy.builtIn() }
       }
       let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes(of: policy, key: policyKey))
-      let reader = ChangeReader(repository: repository, policy: policy, snapshots: snapshots)
+      var reader = ChangeReader(repository: repository, policy: policy, snapshots: snapshots)
+      reader.parameterFiles = parameterFiles
       let change = try reader.commitChange(commit, parentTree: .some(parentTree), deltas: deltas)
       var context = PolicyContext(policy: policy, stage: stage, branch: branch)
       context.runs = try recordedRuns(for: policy)
-      report.findings += engine.evaluate(change, in: context, cache: findingCache, policyKey: policyKey)
+      context.reviews = try reviews.lookup(for: change, policy: policy, baseTree: parentTree)
+      let findings = engine.evaluate(change, in: context, cache: findingCache, policyKey: policyKey)
+      report.findings += findings
       report.checked += 1
+      try onJudged?(JudgedCommit(commit: commit, change: change, findings: findings, context: context, baseTree: parentTree))
     }
     return report
   }
@@ -92,6 +119,9 @@ final class HistoryChecker {
   }
 
   private var runs: [String: [RunRecord]]?
+
+  /// Hands the checker runs its caller has already read, so they are not read twice.
+  func provideRuns(_ runs: [String: [RunRecord]]) { self.runs = runs }
   static let runGates = ["runs/required", "metrics/threshold", "runs/clean-tree"]
 
   /// The folders a policy looks at, computed once per policy.
@@ -293,6 +323,13 @@ struct PushCheck {
     }
     printError("mlgit: push refused: \(order.count) commit\(order.count == 1 ? "" : "s") break\(order.count == 1 ? "s" : "") the policy:")
     for commit in order { printError("  \(commit): \((offending[commit] ?? []).joined(separator: ", "))") }
+    let reviewRules: Set<String> = [ReviewRequirement.hyperparametersRule, ReviewRequirement.policyRule]
+    let errors = findings.filter { $0.severity == .error }
+    if !errors.isEmpty && errors.allSatisfy({ reviewRules.contains($0.rule) }) {
+      // Missing approvals are fixed by approving, not by rewriting: approvals follow the content.
+      printError("mlgit: get the approvals named above (mlgit review status), fetch refs/notes/mlgit/reviews and push again")
+      return status
+    }
     // Each commit is judged alone, so a later commit that repairs the file does not help.
     printError("mlgit: rewrite those commits (git rebase -i) and push again; each commit is judged on its own change")
     return status

@@ -25,6 +25,10 @@ struct InstallCommand: ParsableCommand {
     if server && !repo.isBare {
       throw CommandFailure.usage("mlgit: --server installs a pre-receive hook in a bare repository; \(repo.gitDirectory) has a working tree")
     }
+    if !server && repo.isBare {
+      // Nobody commits in a bare repository, so pre-commit and pre-push would never run.
+      throw CommandFailure.usage("mlgit: \(repo.gitDirectory) is a bare repository; run `mlgit install --server` to check pushes it receives")
+    }
     let installer = HookInstaller(hooksDirectory: try repo.hooksDirectory(), executable: HookInstaller.currentExecutable())
     let hooks = server ? HookInstaller.serverHooks : HookInstaller.clientHooks
     for hook in hooks {

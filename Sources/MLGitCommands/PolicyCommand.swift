@@ -86,6 +86,12 @@ struct PolicyCommand: ParsableCommand {
       for (i, example) in d.examples.enumerated() {
         print("")
         print("example \(i + 1): \(example.triggers ? "reported" : "passes")  (\(example.path))")
+        if let config = example.config {
+          print("  with .mlgit/config.yml: \(config.split(separator: "\n").joined(separator: "; "))")
+        }
+        if !example.approvedBy.isEmpty {
+          print("  approved by: \(example.approvedBy.joined(separator: ", ")) (author: author@example.com)")
+        }
         if let parent = example.parent {
           print("  before:")
           print(parent.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"))

@@ -47,6 +47,16 @@ struct Workspace {
     }
   }
 
+  /// The branch history checks judge commits as going to: `--branch` when given
+  /// (`main` or `refs/heads/main`), else the first of HEAD's `protected_branches`,
+  /// which is what a pull request is checked for.
+  func targetBranch(_ given: String?) -> String {
+    if let given, !given.isEmpty { return given.hasPrefix("refs/") ? given : "refs/heads/\(given)" }
+    let head = try? repository.headCommit()
+    let first = (try? policy(before: head ?? nil))?.protectedBranches.first ?? "main"
+    return "refs/heads/\(first)"
+  }
+
   /// The path of the index git hands a hook (`GIT_INDEX_FILE`), else the repository's own.
   var indexPath: String {
     if let path = environment["GIT_INDEX_FILE"], !path.isEmpty {

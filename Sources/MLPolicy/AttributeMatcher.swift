@@ -307,35 +307,29 @@ extension AttributeMatcher {
   static let cache = Cache()
 }
 
+/// Holds the matcher a policy value built, so it is looked up (and its lists hashed) once.
+final class MatcherBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var built: AttributeMatcher?
+
+  func matcher(_ make: () -> AttributeMatcher) -> AttributeMatcher {
+    lock.lock()
+    defer { lock.unlock() }
+    if let built { return built }
+    let matcher = make()
+    built = matcher
+    return matcher
+  }
+}
+
 extension EffectivePolicy {
   /// The matcher for this policy's `protected_attributes` and `proxies`, built once.
   public var attributeMatcher: AttributeMatcher {
-    // Remembered in the policy value itself: rules ask for it on every spec of every
-    // commit of a history check, and finding it in the shared cache meant hashing or
-    // comparing the attribute tables each time.
-    matcherBox.matcher {
-      AttributeMatcher.cache.matcher(protectedAttributes: protectedAttributes, proxies: proxies)
-    }
+    matcherBox.matcher { AttributeMatcher.cache.matcher(protectedAttributes: protectedAttributes, proxies: proxies) }
   }
 
   /// The written exception allowing `feature` in model `model`, if any.
   public func allowance(model: String, feature: String) -> FeatureAllowance? {
     allowances.first { $0.model == model && $0.feature == feature }
-  }
-}
-
-/// Holds a policy's attribute matcher once built. A policy value and its copies share one
-/// box; setting `protectedAttributes` or `proxies` gives the value a fresh, empty box.
-final class MatcherBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var built: AttributeMatcher?
-
-  func matcher(_ build: () -> AttributeMatcher) -> AttributeMatcher {
-    lock.lock()
-    defer { lock.unlock() }
-    if let built { return built }
-    let matcher = build()
-    built = matcher
-    return matcher
   }
 }

@@ -152,6 +152,9 @@ public struct PolicyContext: Sendable {
   public var stage: CheckStage
   /// The branch being committed to or pushed to (`main`), when known.
   public var branch: String?
+  /// The approvals in `refs/notes/mlgit/reviews` (and their signature checks), filled
+  /// in by the commands layer for the review rules.
+  public var reviews = ReviewLookup()
 
   /// Recorded training runs (`refs/notes/mlgit/runs`) by commit (40 hex). Callers
   /// that check commits at push fill it (`RunLedger.load` in MLGitCommands); the

@@ -12,7 +12,8 @@ public struct EffectivePolicy: Sendable {
   public var settings: [String: RuleSetting] = [:]
   public var protectedAttributes: [String: [String]] = [:] { didSet { matcherBox = MatcherBox() } }
   public var proxies: [String: [String]] = [:] { didSet { matcherBox = MatcherBox() } }
-  /// The attribute matcher built from the two above, once per policy value (copies share it).
+  /// The attribute matcher built from the two lists above, once per policy value
+  /// (a history check asks for it once per commit).
   var matcherBox = MatcherBox()
   public var legalSources: [String: String] = [:]
   public var allowances: [FeatureAllowance] = []

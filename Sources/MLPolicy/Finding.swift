@@ -1,4 +1,3 @@
-import Foundation
 import MLSpec
 
 /// One result of a rule: what is wrong, where, and what to do.
@@ -45,6 +44,8 @@ public struct RuleExample: Sendable {
   public var triggers: Bool
   /// Run records (ledger lines) on the example's commit, for the run gates.
   public var runs: [String] = []
+  /// Who approved the new content (review rules); the change's author is `author@example.com`.
+  public var approvedBy: [String] = []
 
   public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil, triggers: Bool) {
     self.path = path
@@ -63,6 +64,13 @@ public struct RuleExample: Sendable {
 
   /// The commit an example with runs stands for.
   public static let exampleCommit = "c0ffee" + String(repeating: "0", count: 34)
+
+  /// An example whose new content carries approvals by these reviewers.
+  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+              approvedBy: [String], triggers: Bool) {
+    self.init(path: path, content, parent: parent, config: config, triggers: triggers)
+    self.approvedBy = approvedBy
+  }
 }
 
 /// What a rule is, for `mlgit policy explain` and for the tests.
@@ -71,13 +79,10 @@ public struct RuleDescription: Sendable {
   public var summary: String
   public var rationale: String
   public var defaultSeverity: Severity
-  /// Built when first read: every check reads rule ids and severities, and building the
-  /// examples (spec texts, canonical run lines) was a tenth of a pre-commit hook's work.
-  public var examples: [RuleExample] {
-    get { exampleBox.value }
-    set { exampleBox = ExampleBox(newValue) }
-  }
-  private var exampleBox: ExampleBox
+  /// The worked examples, built when asked for (by the tests and `mlgit policy explain`):
+  /// a hook reads every rule's id and severity, and should not pay for example text.
+  public var examples: [RuleExample] { makeExamples() }
+  private let makeExamples: @Sendable () -> [RuleExample]
   /// What the rule's per-spec findings depend on, so history checks can reuse them.
   public var dependsOn: RuleDependency
 
@@ -88,28 +93,8 @@ public struct RuleDescription: Sendable {
     self.summary = summary
     self.rationale = rationale
     self.defaultSeverity = defaultSeverity
-    self.exampleBox = ExampleBox(examples)
+    self.makeExamples = examples
     self.dependsOn = dependsOn
-  }
-}
-
-/// A rule's examples, built once on first use.
-final class ExampleBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var build: (@Sendable () -> [RuleExample])?
-  private var built: [RuleExample]?
-
-  init(_ build: @escaping @Sendable () -> [RuleExample]) { self.build = build }
-  init(_ examples: [RuleExample]) { built = examples }
-
-  var value: [RuleExample] {
-    lock.lock()
-    defer { lock.unlock() }
-    if let built { return built }
-    let examples = build?() ?? []
-    built = examples
-    build = nil
-    return examples
   }
 }
 

@@ -40,6 +40,8 @@ public enum RuleRegistry {
     MetricsThresholdRule(),
     RunsCleanTreeRule(),
     RunsSeedRule(),
+    HyperparametersReviewRule(),
+    PolicyReviewRule(),
   ]
 
   public static func rule(id: String) -> (any PolicyRule)? {

@@ -21,11 +21,24 @@ public enum RuleExampleRunner {
     }
     if isSpec {
       let old = example.parent.map { SpecSnapshot(path: example.path, blob: nil, data: Data($0.utf8)) }
-      let new = example.content.map { SpecSnapshot(path: example.path, blob: nil, data: Data($0.utf8)) }
+      // Approved examples need a blob id for the approvals to be attached to.
+      let blob = example.approvedBy.isEmpty ? nil : "example-new"
+      let new = example.content.map { SpecSnapshot(path: example.path, blob: blob, data: Data($0.utf8)) }
       changeSet.specs = [ModelChange(path: example.path, old: old, new: new)]
+      if let blob {
+        let hash = (new?.hyperparameters ?? .null).sha256
+        context.reviews = ReviewLookup(records: [blob: example.approvedBy.map {
+          ReviewRecord(path: example.path, blob: blob, hyperparameters: hash, reviewer: $0, at: "2026-01-01T00:00:00Z")
+        }])
+      }
     } else {
       changeSet.files = [FileChange(path: example.path, oldBlob: example.parent == nil ? nil : "old",
         newBlob: example.content == nil ? nil : "new", newPrefix: example.content.map { Data($0.utf8) })]
+      if example.content != nil, !example.approvedBy.isEmpty {
+        context.reviews = ReviewLookup(records: ["new": example.approvedBy.map {
+          ReviewRecord(path: example.path, blob: "new", hyperparameters: nil, reviewer: $0, at: "2026-01-01T00:00:00Z")
+        }])
+      }
     }
     return PolicyEngine(rules: [rule]).evaluate(changeSet, in: context)
   }

@@ -240,13 +240,16 @@ final class HistoryTests: XCTestCase {
 
   func testRulesScopedToProtectedBranches() {
     let (remote, clone) = makeRemote(serverHook: true)
-    clone.commitFile(".mlgit/config.yml", """
+    let config = clone.commitFile(".mlgit/config.yml", """
       apiVersion: mlgit/v1
       protected_branches: [main, release/*]
       rules:
         spec/version-bump: {severity: error, branches: protected}
 
       """, "version bumps are required on protected branches")
+    // A policy change needs someone else's approval (policy/review), on the server too.
+    XCTAssertEqual(clone.mlgit(["review", "approve", config], environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"]).status, 0)
+    XCTAssertEqual(clone.git("push", "-q", "origin", "refs/notes/mlgit/reviews").status, 0)
     XCTAssertEqual(clone.git("push", "-q", "origin", "main").status, 0)
     let unbumped = clone.commitFile("models/credit.yaml", Fixtures.spec(features: ["income"]), "drop a feature, same version")
     let topic = clone.git("push", "--no-verify", "origin", "main:refs/heads/topic")
@@ -255,8 +258,9 @@ final class HistoryTests: XCTestCase {
     XCTAssertNotEqual(main.status, 0, main.output)
     XCTAssertTrue(main.stderr.contains("\(unbumped.prefix(8)): models/credit.yaml:3:10: error: spec changed but its version is still 1.4.0 [spec/version-bump]"), main.stderr)
     XCTAssertNotEqual(remote.revParse("refs/heads/main"), unbumped)
-    // In CI, --branch names the target.
-    XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main").status, 0)
+    // In CI, --branch names the target; without it, the first protected branch.
+    XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main").status, 1)
+    XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main", "--branch", "feature/x").status, 0)
     XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main", "--branch", "main").status, 1)
     XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main", "--branch", "release/2.0").status, 1)
   }

@@ -151,4 +151,12 @@ final class InstallTests: XCTestCase {
     XCTAssertEqual(unknown.status, 2)
     XCTAssertTrue(unknown.stderr.contains("unknown rule 'spec/nope'"), unknown.stderr)
   }
+
+  func testClientHooksInABareRepositoryPointToServerInstall() {
+    let bare = TempRepository(bare: true, name: "server.git")
+    let result = bare.mlgit("install")
+    XCTAssertEqual(result.status, 2, result.output)
+    XCTAssertTrue(result.stderr.contains("is a bare repository; run `mlgit install --server`"), result.stderr)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: bare.path + "/hooks/pre-commit"))
+  }
 }

@@ -1,0 +1,402 @@
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// What `mlgit audit` found: every model's history, from one walk over the commits.
+struct AuditReport {
+  var generated: String
+  var repository: String
+  var modelFilter: String?
+  var since: String?
+  var branch: String?
+  /// Commits judged (after `--since`).
+  var commitsScanned = 0
+  /// Commits not judged: their parent is not in this shallow clone.
+  var boundary: [String] = []
+  var models: [AuditModel] = []
+  /// Commits with error findings: changes the hooks would have refused, so they reached
+  /// history past them (`--no-verify`, rebase, tools that run no hooks).
+  var bypasses: [AuditBypass] = []
+  /// Findings about files that are not specs (`.mlgit/`, data files), with their commit.
+  var otherFindings: [Finding] = []
+  /// Runs that no listed spec change accounts for (their model had no spec at that commit,
+  /// the commit is not in the walk, or it is older than `--since`).
+  var unattributedRuns: [RunRecord] = []
+}
+
+/// One model: every change of its spec, oldest first. A model is its spec's `name`:
+/// moving the spec file keeps the model; changing `name:` starts another.
+struct AuditModel {
+  var name: String
+  /// Every path its spec had, in order of appearance.
+  var paths: [String] = []
+  var changes: [AuditChange] = []
+
+  var latest: AuditChange? { changes.last(where: { $0.status != .deleted }) }
+  var owner: String { latest?.owner ?? "" }
+  var latestVersion: String? { latest?.version.new }
+  /// No path holds the model's spec at the end of the walk: it was deleted.
+  var deleted = false
+  var runs: [RunRecord] { changes.flatMap(\.runs) }
+  var findings: [Finding] { changes.flatMap(\.findings) }
+}
+
+/// One commit's change to one spec file.
+struct AuditChange {
+  enum Status: String { case added, modified, deleted }
+
+  var commit: String
+  var author: String
+  var email: String
+  /// Author time, seconds since 1970.
+  var time: Int64
+  var summary: String
+  var path: String
+  var status: Status
+  /// The spec's blob after the change (nil: deleted); approvals are attached to it.
+  var blob: String?
+  var owner: String
+  var version: (old: String?, new: String?)
+  /// The model's previous name, when this change renamed it.
+  var renamedFrom: String?
+  var featuresAdded: [String] = []
+  var featuresRemoved: [String] = []
+  var hyperparameters: [HyperparameterChange] = []
+  /// Why the hyperparameters could not be read (a `from:` file missing, say).
+  var hyperparametersError: String?
+  var data: [DataChange] = []
+  /// The validation bounds after the change (thresholds for the charts).
+  var bounds: [MetricBound] = []
+  /// The approval records on the new blob, each judged as the review rule judges it.
+  var approvals: [AuditApproval] = []
+  /// `hyperparameters/review` asks for approval of this change (the policy in its parent,
+  /// going to the audited branch): as the rule decides, not re-derived here.
+  var reviewNeeded = false
+  /// The change has the approvals the rule asks for (`approvals: N` distinct reviewers
+  /// that count); false when nothing in it can be approved.
+  var reviewApproved = false
+  /// How many approvals the rule asks for (0 when the change has nothing to approve).
+  var reviewRequired = 0
+  /// The reviewers whose approvals count, in the order recorded.
+  var approvedBy: [String] = []
+  /// Runs made while this version of the spec was in force: on its commit, and on later
+  /// commits up to the model's next change along first parents.
+  var runs: [RunRecord] = []
+  var findings: [Finding] = []
+
+  /// Needs approval and does not have it: the review rule refuses it.
+  var unapproved: Bool { reviewNeeded && !reviewApproved }
+  /// The change itself has error findings: the hooks would have refused it.
+  var bypass: Bool { findings.contains { $0.severity == .error } }
+  var bypassRules: [String] { Array(Set(findings.filter { $0.severity == .error }.map(\.rule))).sorted() }
+}
+
+/// A hyperparameter whose value changed, by key path (`optimizer.lr`); nil: absent.
+struct HyperparameterChange: Equatable {
+  var key: String
+  var old: JSONValue?
+  var new: JSONValue?
+}
+
+/// A declared data file whose name, path or hash changed.
+struct DataChange: Equatable {
+  var name: String
+  var path: String
+  var old: String?
+  var new: String?
+}
+
+/// A commit the hooks would have refused.
+struct AuditBypass {
+  var commit: String
+  var author: String
+  var email: String
+  var time: Int64
+  var summary: String
+  var rules: [String]
+  var paths: [String]
+  var models: [String]
+}
+
+/// Builds an `AuditReport` in one walk: the history checker judges each commit (reusing
+/// its caches) and hands over the change it read, so nothing is diffed or parsed twice.
+final class AuditBuilder {
+  let repository: Repository
+  var modelFilter: String?
+  /// Only commits with a committer date at or after this time (seconds since 1970).
+  var since: Int64?
+  var sinceText: String?
+  var branch: String?
+
+  private var models: [AuditModel] = []
+  private var modelIndex: [String: Int] = [:]
+  /// The model whose spec a path held last.
+  private var pathOwner: [String: String] = [:]
+  /// Per judged commit: for each model index, the change in force there (model change
+  /// index, -1: none). Copy-on-write arrays, so commits that change no spec share them.
+  private var inForce: [OID: ContiguousArray<Int32>] = [:]
+  private var bypasses: [AuditBypass] = []
+  private var otherFindings: [Finding] = []
+  /// Review records by the object their note is on, shared with the history checker.
+  private var reviewRecords: [String: [ReviewRecord]] = [:]
+  /// The history checker's approvals and signature verifiers (set by `build`).
+  private var reviewSources: ReviewSources?
+
+  init(repository: Repository) {
+    self.repository = repository
+  }
+
+  func build() throws -> AuditReport {
+    let runs = try RunLedger.load(repository)
+    let checker = HistoryChecker(repository: repository)
+    reviewSources = checker.reviews
+    reviewRecords = try checker.reviews.allRecords()
+    checker.provideRuns(runs)
+    if let since { checker.include = { $0.committer.time >= since } }
+    checker.onJudged = { [unowned self] judged in try self.record(judged) }
+    var tips = try PushCheck(repository: repository).localRefs().map(\.commit)
+    if tips.isEmpty, let head = try repository.headCommit() { tips = [head] }
+    var history = HistoryReport()
+    if !tips.isEmpty {
+      history = try checker.judgeWalk(tips: tips, hidden: [], stage: .range, branch: branch)
+    }
+    var report = AuditReport(
+      generated: AuditBuilder.isoDate(Int64(Date().timeIntervalSince1970)),
+      repository: repository.workingDirectory.map { $0.hasSuffix("/") && $0.count > 1 ? String($0.dropLast()) : $0 }
+        ?? repository.gitDirectory,
+      modelFilter: modelFilter, since: sinceText, branch: branch)
+    report.commitsScanned = history.checked
+    report.boundary = history.boundary.map(\.hex)
+    report.unattributedRuns = attach(runs)
+    let live = Set(pathOwner.values)
+    for index in models.indices { models[index].deleted = !live.contains(models[index].name) }
+    report.models = models
+    report.bypasses = bypasses
+    report.otherFindings = otherFindings
+    if let modelFilter {
+      report.models = models.filter { $0.name == modelFilter }
+      report.bypasses = bypasses.filter { $0.models.contains(modelFilter) }
+      report.otherFindings = []
+      report.unattributedRuns = report.unattributedRuns.filter { $0.model == modelFilter }
+    }
+    return report
+  }
+
+  // MARK: One commit
+
+  private func record(_ judged: JudgedCommit) throws {
+    let commit = judged.commit
+    var state = commit.parents.first.flatMap { inForce[$0] } ?? []
+    var findingsByPath: [String: [Finding]] = [:]
+    for finding in judged.findings { findingsByPath[finding.path, default: []].append(finding) }
+    var claimed = Set<String>()
+    var touchedModels: [String: String] = [:]  // path -> model, for bypasses
+    // What the review rule asked of this commit's specs, with the same context.
+    let reviewItems = judged.change.specs.isEmpty ? []
+      : ReviewRequirement.items(in: judged.change, context: judged.context).filter { $0.kind == .hyperparameters }
+    // The verifier for this commit's base `.mlgit/allowed_signers`; looked up (outer
+    // optional) only when a record on one of its specs is signed.
+    var signatures: (any ReviewSignatureVerifier)??
+    for spec in judged.change.specs {
+      let name = modelName(of: spec)
+      if commit.parents.count > 1, let other = try mergedFrom(spec, commit: commit) {
+        // A merge brings a change made on another branch: it is listed at that commit.
+        claimed.insert(spec.path)
+        if let index = modelIndex[name], let known = inForce[other], index < known.count {
+          set(&state, index, known[index])
+        }
+        continue
+      }
+      let index = model(named: name)
+      if !models[index].paths.contains(spec.path) { models[index].paths.append(spec.path) }
+      var change = describe(spec, commit: commit)
+      if let oldName = spec.old?.spec?.name, !oldName.isEmpty, oldName != name { change.renamedFrom = oldName }
+      change.findings = findingsByPath[spec.path] ?? []
+      claimed.insert(spec.path)
+      touchedModels[spec.path] = name
+      let item = reviewItems.first { $0.path == spec.path }
+      if let item {
+        change.reviewNeeded = item.isRequired
+        change.reviewApproved = item.isSatisfied
+        change.reviewRequired = item.required
+        change.approvedBy = item.approvals
+      }
+      if let blob = change.blob, let records = reviewRecords[blob], !records.isEmpty {
+        if signatures == nil, records.contains(where: { $0.signature != nil }) {
+          signatures = .some(try reviewSources?.signatureVerifier(baseTree: judged.baseTree))
+        }
+        // Judged in note order (as the rule counts them), listed by time.
+        change.approvals = AuditApproval.judge(records, for: item, ruleVerifier: judged.context.reviews.verifier,
+          signatures: signatures ?? nil)
+          .enumerated().sorted { ($0.element.at, $0.element.reviewer, $0.offset) < ($1.element.at, $1.element.reviewer, $1.offset) }
+          .map(\.element)
+      }
+      models[index].changes.append(change)
+      set(&state, index, Int32(models[index].changes.count - 1))
+      if spec.new == nil {
+        if pathOwner[spec.path] == name { pathOwner[spec.path] = nil }
+      } else {
+        pathOwner[spec.path] = name
+      }
+    }
+    inForce[commit.id] = state
+    var errors: [Finding] = []
+    for finding in judged.findings where !claimed.contains(finding.path) || touchedModels[finding.path] != nil {
+      if finding.severity == .error { errors.append(finding) }
+      if touchedModels[finding.path] == nil { otherFindings.append(finding) }
+    }
+    if !errors.isEmpty {
+      let paths = Array(Set(errors.map(\.path))).sorted()
+      bypasses.append(AuditBypass(
+        commit: commit.id.hex, author: commit.author.name, email: commit.author.email, time: commit.author.time,
+        summary: commit.summary, rules: Array(Set(errors.map(\.rule))).sorted(), paths: paths,
+        models: Array(Set(paths.compactMap { touchedModels[$0] })).sorted()))
+    }
+  }
+
+  private func set(_ state: inout ContiguousArray<Int32>, _ index: Int, _ value: Int32) {
+    if state.count <= index { state.append(contentsOf: repeatElement(-1, count: index + 1 - state.count)) }
+    state[index] = value
+  }
+
+  private func model(named name: String) -> Int {
+    if let known = modelIndex[name] { return known }
+    models.append(AuditModel(name: name))
+    modelIndex[name] = models.count - 1
+    return models.count - 1
+  }
+
+  /// The model a spec change belongs to: the new `name`, else the old one, else the
+  /// model whose spec the path held (a spec broken beyond reading keeps its model).
+  private func modelName(of spec: ModelChange) -> String {
+    if let name = spec.new?.spec?.name, !name.isEmpty { return name }
+    if let name = spec.old?.spec?.name, !name.isEmpty { return name }
+    if let known = pathOwner[spec.path] { return known }
+    return "(unnamed: \(spec.path))"
+  }
+
+  /// The other parent of a merge that already has the spec's new content, if any.
+  private func mergedFrom(_ spec: ModelChange, commit: CommitInfo) throws -> OID? {
+    for parent in commit.parents.dropFirst() where repository.contains(parent) {
+      let tree = try repository.treeOf(commit: parent)
+      let entry = try repository.entry(at: spec.path, inTree: tree)
+      if entry?.id.hex == spec.new?.blob { return parent }
+    }
+    return nil
+  }
+
+  private func describe(_ spec: ModelChange, commit: CommitInfo) -> AuditChange {
+    let status: AuditChange.Status = spec.old == nil ? .added : (spec.new == nil ? .deleted : .modified)
+    let old = spec.old, new = spec.new
+    var change = AuditChange(
+      commit: commit.id.hex, author: commit.author.name, email: commit.author.email, time: commit.author.time,
+      summary: commit.summary, path: spec.path, status: status, blob: new?.blob,
+      owner: new?.spec?.owner ?? old?.spec?.owner ?? "",
+      version: (old.flatMap(AuditBuilder.version), new.flatMap(AuditBuilder.version)))
+    let oldFeatures = old?.spec?.features.map(\.name) ?? []
+    let newFeatures = new?.spec?.features.map(\.name) ?? []
+    let oldSet = Set(oldFeatures), newSet = Set(newFeatures)
+    change.featuresAdded = newFeatures.filter { !oldSet.contains($0) }
+    change.featuresRemoved = oldFeatures.filter { !newSet.contains($0) }
+    if status != .deleted {
+      change.hyperparameters = AuditBuilder.diff(old?.hyperparameters, new?.hyperparameters)
+      change.hyperparametersError = new?.hyperparametersError
+    }
+    change.data = AuditBuilder.dataChanges(old?.spec?.data ?? [], new?.spec?.data ?? [])
+    change.bounds = new?.spec?.metrics ?? []
+    return change
+  }
+
+  static func version(of snapshot: SpecSnapshot) -> String? {
+    snapshot.spec?.version?.text ?? snapshot.document?["version"]?.scalarText
+  }
+
+  /// Leaf-by-leaf differences between two hyperparameter values. Mappings are followed
+  /// (`optimizer.lr`); lists and scalars compare whole.
+  static func diff(_ old: JSONValue?, _ new: JSONValue?) -> [HyperparameterChange] {
+    var oldLeaves: [String: JSONValue] = [:], newLeaves: [String: JSONValue] = [:]
+    if let old { flatten(old, prefix: "", into: &oldLeaves) }
+    if let new { flatten(new, prefix: "", into: &newLeaves) }
+    var changes: [HyperparameterChange] = []
+    for key in Set(oldLeaves.keys).union(newLeaves.keys).sorted() where oldLeaves[key] != newLeaves[key] {
+      changes.append(HyperparameterChange(key: key, old: oldLeaves[key], new: newLeaves[key]))
+    }
+    return changes
+  }
+
+  private static func flatten(_ value: JSONValue, prefix: String, into leaves: inout [String: JSONValue]) {
+    if case .object(let members) = value, !members.isEmpty {
+      for (key, member) in members { flatten(member, prefix: prefix.isEmpty ? key : prefix + "." + key, into: &leaves) }
+    } else {
+      leaves[prefix.isEmpty ? "(value)" : prefix] = value
+    }
+  }
+
+  static func dataChanges(_ old: [DataReference], _ new: [DataReference]) -> [DataChange] {
+    var byName: [String: DataReference] = [:]
+    for item in old { byName[item.name] = item }
+    var changes: [DataChange] = []
+    var seen = Set<String>()
+    for item in new {
+      seen.insert(item.name)
+      let before = byName[item.name]
+      if before?.path != item.path || before?.sha256 != item.sha256 {
+        changes.append(DataChange(name: item.name, path: item.path, old: before?.sha256, new: item.sha256))
+      }
+    }
+    for item in old where !seen.contains(item.name) {
+      changes.append(DataChange(name: item.name, path: item.path, old: item.sha256, new: nil))
+    }
+    return changes
+  }
+
+  // MARK: Runs
+
+  /// Attaches each run to the change of its model in force at its commit; returns the rest.
+  private func attach(_ runs: [String: [RunRecord]]) -> [RunRecord] {
+    var rest: [RunRecord] = []
+    for (hex, records) in runs {
+      let state = OID(hex: hex).flatMap { inForce[$0] }
+      for var run in records {
+        // A record without its commit (written by hand or by a tool) is on the commit its note is on.
+        if run.commit.isEmpty { run.commit = hex }
+        guard let state, let index = modelIndex[run.model], index < state.count, state[index] >= 0 else {
+          rest.append(run)
+          continue
+        }
+        models[index].changes[Int(state[index])].runs.append(run)
+      }
+    }
+    for index in models.indices {
+      for change in models[index].changes.indices where models[index].changes[change].runs.count > 1 {
+        models[index].changes[change].runs.sort { ($0.finished, $0.id) < ($1.finished, $1.id) }
+      }
+    }
+    return rest.sorted { ($0.finished, $0.id) < ($1.finished, $1.id) }
+  }
+
+  // MARK: Dates
+
+  /// `2026-01-31T12:00:00Z` for seconds since 1970 (UTC; no formatter objects: the
+  /// audit formats a date for every change).
+  static func isoDate(_ seconds: Int64) -> String {
+    var time = time_t(seconds)
+    var parts = tm()
+    gmtime_r(&time, &parts)
+    func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+  }
+
+  /// Reads `--since`: `YYYY-MM-DD` (midnight UTC), an ISO-8601 time, or `@SECONDS`.
+  static func parseDate(_ text: String) -> Int64? {
+    if text.hasPrefix("@") { return Int64(text.dropFirst()) }
+    let formatter = ISO8601DateFormatter()
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.formatOptions = [.withFullDate]
+    if text.count == 10, let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970) }
+    formatter.formatOptions = [.withInternetDateTime]
+    if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970) }
+    return nil
+  }
+}

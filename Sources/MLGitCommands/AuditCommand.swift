@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import GitKit
+
+/// `mlgit audit`: every model's history from git, its approvals, runs and violations.
+struct AuditCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "audit",
+    abstract: "The history of every model: changes, approvals, runs, violations and bypasses.",
+    discussion: """
+      Walks every commit reachable from a branch or tag (or HEAD), oldest first, and lists \
+      for each model every commit that changed its spec: author, date, version, features \
+      added and removed, hyperparameters old -> new, data hashes, approvals \
+      (refs/notes/mlgit/reviews), runs (refs/notes/mlgit/runs) and findings. Each commit is \
+      judged as `mlgit check --all` judges it: on its own change, by the policy in force in \
+      its parent. A commit with errors is a bypass: the hooks would have refused it.
+
+      Exit status: 0 the report was written (whatever it reports), 2 bad usage, 3 git failure.
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case text, json, html
+  }
+
+  @Option(name: .long, help: "Only this model (its spec's name).")
+  var model: String?
+
+  @Option(name: .long, help: "Only commits with a commit date at or after DATE (YYYY-MM-DD, ISO-8601, or @SECONDS).")
+  var since: String?
+
+  @Option(name: .long, help: "Output format: text, json or html.")
+  var format: Format = .text
+
+  @Option(name: .long, help: "Write the report to FILE instead of standard output.")
+  var output: String?
+
+  @Option(name: .long, help: "Judge commits as going to this branch, for rules scoped with `branches:` (default: the first protected branch).")
+  var branch: String?
+
+  func validate() throws {
+    if let since, AuditBuilder.parseDate(since) == nil {
+      throw ValidationError("--since takes a date: YYYY-MM-DD, an ISO-8601 time or @SECONDS, got '\(since)'")
+    }
+  }
+
+  func run() throws {
+    let workspace = try Workspace.open()
+    let builder = AuditBuilder(repository: workspace.repository)
+    builder.modelFilter = model
+    builder.since = since.flatMap(AuditBuilder.parseDate)
+    builder.sinceText = since
+    builder.branch = workspace.targetBranch(branch)
+    let report = try builder.build()
+    if let model, report.models.isEmpty {
+      printError("mlgit: audit: no spec in the history scanned has name '\(model)'")
+    }
+    let text: String
+    switch format {
+    case .text: text = AuditText.render(report)
+    case .json: text = AuditJSON.render(report)
+    case .html: text = AuditHTML.render(report)
+    }
+    if let output {
+      do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+      } catch {
+        throw CommandFailure.system("mlgit: cannot write \(output): \(error.localizedDescription)")
+      }
+    } else {
+      FileHandle.standardOutput.write(Data(text.utf8))
+    }
+  }
+}

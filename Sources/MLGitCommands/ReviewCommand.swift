@@ -1,0 +1,269 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// `mlgit review status | diff | approve`: see and approve hyperparameter and policy changes.
+struct ReviewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "review",
+    abstract: "See and approve hyperparameter changes and changes under .mlgit/.",
+    discussion: """
+      An approval is a line of JSON in a git note in refs/notes/mlgit/reviews, on the
+      approved spec's blob (a .mlgit/ file: on its new blob). It follows the content
+      through rebase, amend and cherry-pick; any edit needs a new approval. Share
+      approvals with `git push origin refs/notes/mlgit/reviews` (or `mlgit sync`).
+      """,
+    subcommands: [Status.self, Diff.self, Approve.self])
+
+  struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Which changes need approval, which have it, and from whom.",
+      discussion: "RANGE is A..B, or one commit; the default is the commits not yet on the upstream branch (@{upstream}..HEAD), else all of HEAD.")
+
+    @Argument(help: "A..B, or one commit (default: @{upstream}..HEAD).")
+    var range: String?
+
+    func run() throws {
+      let planner = try ReviewPlanner()
+      let commits = try planner.commits(range)
+      var missing = 0, approved = 0
+      for id in commits {
+        let plan = try planner.plan(id)
+        let items = plan.items.filter { $0.isRequired || !$0.approvals.isEmpty }
+        if items.isEmpty { continue }
+        print("\(id.short) \(plan.commit.summary) (\(plan.commit.author.email))")
+        for item in items {
+          print("  \(item.path): \(item.kind == .hyperparameters ? "hyperparameters " : "policy file ")\(item.summary)")
+          var state = item.approvals.isEmpty ? "" : "approved by \(item.approvals.joined(separator: ", "))"
+          if !item.isRequired {
+            state += state.isEmpty ? "no approval needed" : " (not needed)"
+          } else if item.isSatisfied {
+            approved += 1
+          } else {
+            missing += 1
+            let need = "needs \(item.required - item.approvals.count) more approval\(item.required - item.approvals.count == 1 ? "" : "s")"
+              + "\(item.requireSigned ? " (signed)" : "") from \(item.whoMayApprove)"
+            state = state.isEmpty ? need : "\(state); \(need)"
+          }
+          print("    \(state)")
+          for (reviewer, reason) in item.ignored { print("    not counted: \(reviewer) (\(reason))") }
+          if item.isRequired && !item.isSatisfied {
+            print("    run: mlgit review approve \(id.short)\(item.requireSigned ? " --sign" : "")")
+          }
+        }
+      }
+      let scope = "\(commits.count) commit\(commits.count == 1 ? "" : "s")"
+      if missing == 0 && approved == 0 {
+        print("mlgit: nothing needs approval in \(scope)")
+      } else {
+        print("mlgit: \(scope): \(approved) change\(approved == 1 ? "" : "s") approved, \(missing) waiting for approval")
+      }
+    }
+  }
+
+  struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The hyperparameter changes a commit makes, old -> new.")
+
+    @Argument(help: "The commit.")
+    var revision: String
+
+    func run() throws {
+      let planner = try ReviewPlanner()
+      let id = try planner.resolve(revision)
+      let plan = try planner.plan(id)
+      print("\(id.short) \(plan.commit.summary) (\(plan.commit.author.email))")
+      if plan.items.isEmpty {
+        print("mlgit: no hyperparameter or .mlgit/ changes in \(id.short)")
+        return
+      }
+      for item in plan.items {
+        let blob = item.object.map { " (blob \(String($0.prefix(8))))" } ?? ""
+        switch item.kind {
+        case .hyperparameters:
+          print("\(item.path): hyperparameters\(item.summary == "new spec" ? " of a new spec" : "")\(blob)")
+          let width = item.changes.map(\.key.count).max() ?? 0
+          for change in item.changes {
+            let key = change.key.padding(toLength: width, withPad: " ", startingAt: 0)
+            switch (change.old, change.new) {
+            case (nil, let new?): print("  + \(key)  \(new.canonical)")
+            case (let old?, nil): print("  - \(key)  \(old.canonical)")
+            case (let old?, let new?): print("  ~ \(key)  \(old.canonical) -> \(new.canonical)")
+            case (nil, nil): break
+            }
+          }
+        case .policy:
+          print("\(item.path): \(item.summary)\(blob); see git show \(id.short) -- \(item.path)")
+        }
+      }
+    }
+  }
+
+  struct Approve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Approve every hyperparameter and .mlgit/ change the commits make.",
+      discussion: """
+        The reviewer is the email git records for you (GIT_COMMITTER_EMAIL, else user.email).
+        You cannot approve your own commit. --sign signs each record with `ssh-keygen -Y sign
+        -n mlgit-review` and your key (--key, else git's user.signingKey); a policy with
+        require_signed_reviews signs always. Verification uses .mlgit/allowed_signers.
+        """)
+
+    @Argument(help: "The commits to approve.")
+    var revisions: [String]
+
+    @Flag(name: .long, help: "Sign the approvals with your SSH key.")
+    var sign = false
+
+    @Option(name: .long, help: "The SSH key to sign with (default: git config user.signingKey).")
+    var key: String?
+
+    @Option(name: .shortAndLong, help: "A comment kept with the approval.")
+    var message: String?
+
+    func validate() throws {
+      if revisions.isEmpty { throw ValidationError("name the commits to approve, e.g. mlgit review approve HEAD") }
+    }
+
+    func run() throws {
+      let planner = try ReviewPlanner()
+      let repo = planner.workspace.repository
+      guard let reviewer = ReviewSources.identity(of: repo, environment: planner.workspace.environment,
+        variable: "GIT_COMMITTER_EMAIL")
+      else {
+        throw CommandFailure.usage("mlgit: who is approving? set your email: git config user.email you@example.com")
+      }
+      var plans: [ReviewPlanner.Plan] = []
+      for revision in revisions {
+        let plan = try planner.plan(try planner.resolve(revision))
+        if plan.commit.author.email.lowercased() == reviewer.lowercased() {
+          let who = plan.items.first?.whoMayApprove ?? "anyone but \(reviewer)"
+          throw CommandFailure(status: .findings, message: """
+            mlgit: you (\(reviewer)) authored \(plan.commit.id.short) "\(plan.commit.summary)"; an approval must come from someone else
+              hint: ask \(who) to run `mlgit review approve \(plan.commit.id.short)`
+            """)
+        }
+        plans.append(plan)
+      }
+      let signing = sign || plans.contains { $0.policy.requireSignedReviews }
+      let keyPath = signing ? try signingKey(repo) : nil
+      let at = ReviewRecord.timestamp()
+      var batch: [OID: [String]] = [:]
+      var done: [String] = []
+      var notListed = Set<String>()
+      for plan in plans {
+        if plan.items.isEmpty { print("mlgit: nothing to approve in \(plan.commit.id.short): no hyperparameter or .mlgit/ changes") }
+        for item in plan.items {
+          guard let objectHex = item.object, let object = OID(hex: objectHex), let approvedBlob = item.approvedBlob else { continue }
+          if !item.reviewers.isEmpty && !item.reviewers.contains(where: { $0.lowercased() == reviewer.lowercased() }) {
+            notListed.insert(item.reviewers.joined(separator: ", "))
+          }
+          // Already there: an approval of yours that counts, or (unsigned) the same record.
+          let existing = item.approvals.contains { $0.lowercased() == reviewer.lowercased() }
+            || (!signing && plan.lookup.records(on: objectHex).contains {
+              $0.isApproval && $0.path == item.path && $0.blob == approvedBlob && $0.hyperparameters == item.hash
+                && $0.reviewer.lowercased() == reviewer.lowercased()
+            })
+          let what = "\(item.path) (\(item.summary)) in \(plan.commit.id.short)"
+          if existing {
+            print("mlgit: already approved by you: \(what)")
+            continue
+          }
+          var record = ReviewRecord(path: item.path, blob: approvedBlob, hyperparameters: item.hash, reviewer: reviewer,
+            at: at, message: message)
+          if let keyPath { record.signature = try ReviewSignatures.sign(record.payload, keyPath: keyPath) }
+          batch[object, default: []].append(record.line)
+          done.append("mlgit: approved \(what) as \(reviewer)\(keyPath == nil ? "" : " (signed)")")
+        }
+      }
+      for list in notListed.sorted() {
+        printError("mlgit: warning: you (\(reviewer)) are not in reviewers (\(list)); this approval will not count until you are")
+      }
+      guard !batch.isEmpty else { return }
+      let ledger = NotesLedger(repository: repo, ref: NotesLedger.reviewsRef)
+      let summary = plans.map(\.commit.id.short).joined(separator: ", ")
+      try ledger.append(batch, message: "mlgit review approve \(summary) by \(reviewer)")
+      done.forEach { print($0) }
+      print("mlgit: recorded in \(NotesLedger.reviewsRef); share it: git push origin \(NotesLedger.reviewsRef) (or mlgit sync)")
+    }
+
+    /// The key to sign with: --key, else git's `user.signingKey` (a path, or `key::` and a public key for ssh-agent).
+    func signingKey(_ repo: Repository) throws -> String {
+      var value = key
+      if value == nil { value = try? repo.config().string("user.signingkey") }
+      guard var path = value, !path.isEmpty else {
+        throw CommandFailure.usage("""
+          mlgit: signing needs an SSH key: pass --key ~/.ssh/id_ed25519, or set git config user.signingKey ~/.ssh/id_ed25519
+            hint: your public key goes in .mlgit/allowed_signers as `you@example.com namespaces="mlgit-review" ssh-ed25519 AAAA…`
+          """)
+      }
+      if path.hasPrefix("key::") {
+        let file = NSTemporaryDirectory() + "mlgit-signing-key-\(UUID().uuidString.prefix(8)).pub"
+        try Data((String(path.dropFirst(5)) + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        return file
+      }
+      if path.hasPrefix("~/") { path = NSHomeDirectory() + String(path.dropFirst(1)) }
+      return path
+    }
+  }
+}
+
+/// Works out, for the review commands, what each commit changed that needs approval
+/// and which approvals count, the way the hooks judge it.
+struct ReviewPlanner {
+  let workspace: Workspace
+  let sources: ReviewSources
+
+  init() throws {
+    workspace = try Workspace.open()
+    sources = ReviewSources(repository: workspace.repository)
+  }
+
+  struct Plan {
+    var commit: CommitInfo
+    var policy: EffectivePolicy
+    var lookup: ReviewLookup
+    var items: [ReviewItem]
+  }
+
+  func resolve(_ revision: String) throws -> OID {
+    do {
+      return try workspace.repository.resolveCommit(revision)
+    } catch let error as GitError {
+      throw CommandFailure.usage("mlgit: \(error.message)")
+    }
+  }
+
+  /// A commit's reviewable changes, judged by the policy in its parent.
+  func plan(_ id: OID) throws -> Plan {
+    let repo = workspace.repository
+    let commit = try repo.commit(id)
+    let parent = commit.parents.first
+    let policy = try workspace.policy(before: parent)
+    let change = try ChangeReader(repository: repo, policy: policy).commitChange(commit)
+    let lookup = try sources.lookup(for: change, policy: policy, baseTree: try parent.map { try repo.treeOf(commit: $0) })
+    // What must be approved before the change reaches a protected branch.
+    var context = PolicyContext(policy: policy, stage: .range,
+      branch: policy.protectedBranches.first.map { "refs/heads/\($0)" })
+    context.reviews = lookup
+    return Plan(commit: commit, policy: policy, lookup: lookup, items: ReviewRequirement.items(in: change, context: context))
+  }
+
+  /// The commits of `A..B`, of one commit, or by default those not yet on the upstream.
+  func commits(_ range: String?) throws -> [OID] {
+    let repo = workspace.repository
+    if let range, let (base, tip) = CheckCommand.split(range) {
+      let walk = RevWalk(repository: repo)
+      walk.push(try resolve(tip))
+      walk.hide(try resolve(base))
+      return try walk.commits()
+    }
+    if let range { return [try resolve(range)] }
+    guard let head = try repo.headCommit() else { return [] }
+    let walk = RevWalk(repository: repo)
+    walk.push(head)
+    if let upstream = try? repo.resolveCommit("@{upstream}") { walk.hide(upstream) }
+    return try walk.commits()
+  }
+}
