@@ -241,9 +241,29 @@ final class ParameterFileIndex {
 
   /// The spec globs and the ids of the folders they can match in (the whole tree for "").
   private func key(_ tree: OID, _ reader: ChangeReader) throws -> String {
-    let prefixes = Set(reader.policy.specGlobs.prefixes).sorted()
-    return try reader.policy.specGlobs.globs.map(\.pattern).joined(separator: ",") + "\n" + prefixes.map { prefix in
-      prefix.isEmpty ? tree.hex : "\(prefix)=\(try reader.repository.entry(at: prefix, inTree: tree)?.id.hex ?? "-")"
-    }.joined(separator: "\n")
+    // The globs' part is the same for every commit under one policy: build it once per
+    // glob list (it was an eighth of `check --range` when built for every commit).
+    let patterns = reader.policy.specGlobs.globs.map(\.pattern)
+    if patterns != globPatterns {
+      globPatterns = patterns
+      globHeader = patterns.joined(separator: ",") + "\n"
+      globPrefixes = Set(reader.policy.specGlobs.prefixes).sorted()
+    }
+    var key = globHeader
+    for (index, prefix) in globPrefixes.enumerated() {
+      if index > 0 { key += "\n" }
+      if prefix.isEmpty {
+        key += tree.hex
+      } else {
+        key += prefix
+        key += "="
+        key += try reader.repository.entry(at: prefix, inTree: tree)?.id.hex ?? "-"
+      }
+    }
+    return key
   }
+
+  private var globPatterns: [String]?
+  private var globHeader = ""
+  private var globPrefixes: [String] = []
 }

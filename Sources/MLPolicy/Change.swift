@@ -201,6 +201,39 @@ public struct PolicyContext: Sendable {
     guard let patterns = policy.branchScope(of: rule) else { return true }
     guard let branch else { return false }
     let short = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst("refs/heads/".count)) : branch
-    return patterns.contains { Glob($0).matches(short) }
+    return patterns.contains { BranchGlobMemo.shared.matches($0, short) }
+  }
+}
+
+/// Branch-glob answers, remembered: every rule of every commit of a history check asks
+/// the same few (pattern, branch) questions, and each answer compiled and ran a Glob.
+final class BranchGlobMemo: @unchecked Sendable {
+  static let shared = BranchGlobMemo()
+  private struct Key: Hashable {
+    var pattern: String
+    var branch: String
+  }
+  private let lock = NSLock()
+  private var answers: [Key: Bool] = [:]
+
+  func matches(_ pattern: String, _ branch: String) -> Bool {
+    // Keys compare as Strings (canonical equivalence) while globs compare scalars: only
+    // ASCII text, where the two agree, is remembered.
+    guard pattern.utf8.allSatisfy({ $0 < 0x80 }), branch.utf8.allSatisfy({ $0 < 0x80 }) else {
+      return Glob(pattern).matches(branch)
+    }
+    let key = Key(pattern: pattern, branch: branch)
+    lock.lock()
+    if let known = answers[key] {
+      lock.unlock()
+      return known
+    }
+    lock.unlock()
+    let answer = Glob(pattern).matches(branch)
+    lock.lock()
+    if answers.count >= 4096 { answers.removeAll() }
+    answers[key] = answer
+    lock.unlock()
+    return answer
   }
 }

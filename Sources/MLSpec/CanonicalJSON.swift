@@ -52,6 +52,14 @@ public indirect enum JSONValue: Hashable, Sendable {
   }
 
   static func quote(_ s: String, into out: inout String) {
+    // Nothing to escape (the usual case): append the text whole, not scalar by scalar.
+    // Review rules hash canonical hyperparameters for every spec change of a history check.
+    if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+      out += "\""
+      out += s
+      out += "\""
+      return
+    }
     out += "\""
     for scalar in s.unicodeScalars {
       switch scalar {

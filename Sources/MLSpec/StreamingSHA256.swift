@@ -46,7 +46,8 @@ public struct StreamingSHA256 {
       offset += 64
     }
     buffer = []
-    return state.map { String(format: "%08x", $0) }.joined()
+    // Each word big-endian, as "%08x" prints it.
+    return SHA256.hexDigits(state.flatMap { word in [UInt8(word >> 24), UInt8((word >> 16) & 0xFF), UInt8((word >> 8) & 0xFF), UInt8(word & 0xFF)] })
   }
 
   /// Hashes a file by streaming it in 1 MiB chunks.
