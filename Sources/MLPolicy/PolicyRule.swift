@@ -82,9 +82,18 @@ public struct PolicyEngine: Sendable {
                        policyKey: String = "") -> [Finding] {
     var findings: [Finding] = []
     let scope = "\(policyKey)|\(context.stage.rawValue)|\(context.branch ?? "")"
-    for (index, rule) in rules.enumerated() {
+    // Which rules run depends on the policy, the stage and the branch only: with a cache
+    // (a history check), work it out once per scope rather than once per commit.
+    let enabled: [Bool]
+    if let cache {
+      enabled = cache.enabledRules(scope: scope) {
+        ids.map { context.severity(of: $0) != .off && context.applies($0) }
+      }
+    } else {
+      enabled = ids.map { context.severity(of: $0) != .off && context.applies($0) }
+    }
+    for (index, rule) in rules.enumerated() where enabled[index] {
       let id = ids[index]
-      guard context.severity(of: id) != .off && context.applies(id) else { continue }
       let dependency = dependencies[index]
       for change in changeSet.specs {
         if let cache, let key = FindingCache.key(rule: id, change: change, dependency: dependency, scope: scope) {
@@ -118,6 +127,15 @@ public final class FindingCache {
   }
 
   private var entries: [Key: [Finding]] = [:]
+  private var enabled: [String: [Bool]] = [:]
+
+  /// The rules that run under a scope (policy key, stage, branch), remembered.
+  func enabledRules(scope: String, _ compute: () -> [Bool]) -> [Bool] {
+    if let known = enabled[scope] { return known }
+    let found = compute()
+    enabled[scope] = found
+    return found
+  }
   /// How many evaluations were answered from the cache, and how many ran.
   public private(set) var hits = 0
   public private(set) var misses = 0

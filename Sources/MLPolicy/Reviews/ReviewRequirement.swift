@@ -59,10 +59,13 @@ public enum ReviewRequirement {
   /// differ from the parent's (and new specs), and files under `.mlgit/` (except in a
   /// root commit, which establishes the policy). `isRequired` says whether the policy
   /// in force asks for each.
-  public static func items(in changeSet: ChangeSet, context: PolicyContext) -> [ReviewItem] {
+  ///
+  /// `only` limits the answer to one kind of item (each review rule reads one kind; the
+  /// other kind's items, hashes and diffs were built and thrown away on every commit).
+  public static func items(in changeSet: ChangeSet, context: PolicyContext, only: ReviewItem.Kind? = nil) -> [ReviewItem] {
     var items: [ReviewItem] = []
     let author = changeSet.origin.authorEmail
-    for change in changeSet.specs {
+    for change in changeSet.specs where only == nil || only == .hyperparameters {
       guard let new = change.new, new.spec != nil else { continue }
       let rule = hyperparametersRule
       var item: ReviewItem
@@ -84,7 +87,7 @@ public enum ReviewRequirement {
       item.location = new.spec?.hyperparametersLocation ?? .start
       items.append(item)
     }
-    if !changeSet.isRoot {
+    if !changeSet.isRoot && (only == nil || only == .policy) {
       for file in changeSet.files where EffectivePolicy.isPolicyPath(file.path) {
         var item = makeItem(.policy, rule: policyRule, path: file.path, context: context, author: author)
         switch (file.oldBlob, file.newBlob) {

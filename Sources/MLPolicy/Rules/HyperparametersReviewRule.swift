@@ -34,7 +34,7 @@ public struct HyperparametersReviewRule: PolicyRule {
   public init() {}
 
   public func evaluate(changeSet: ChangeSet, in context: PolicyContext) -> [Finding] {
-    ReviewRequirement.items(in: changeSet, context: context)
+    ReviewRequirement.items(in: changeSet, context: context, only: .hyperparameters)
       .filter { $0.kind == .hyperparameters }
       .compactMap { ReviewRequirement.finding(for: $0, origin: changeSet.origin, context: context) }
   }
@@ -73,7 +73,7 @@ public struct PolicyReviewRule: PolicyRule {
   public init() {}
 
   public func evaluate(changeSet: ChangeSet, in context: PolicyContext) -> [Finding] {
-    ReviewRequirement.items(in: changeSet, context: context)
+    ReviewRequirement.items(in: changeSet, context: context, only: .policy)
       .filter { $0.kind == .policy }
       .compactMap { ReviewRequirement.finding(for: $0, origin: changeSet.origin, context: context) }
   }
