@@ -217,7 +217,8 @@ public struct AttributeMatcher: Sendable {
       for (category, entries) in lists {
         for text in entries {
           let isExclusion = text.hasPrefix("!")
-          let words = NameTokenizer.words(isExclusion ? String(text.dropFirst()) : text)
+          // Each list entry is split once here: past the memo, which is for names.
+          let words = NameTokenizer.split(isExclusion ? String(text.dropFirst()) : text)
           guard let first = words.first else { continue }
           index[first, default: []].append(
             Entry(words: words, category: category, kind: kind, text: text, isExclusion: isExclusion))
