@@ -79,7 +79,7 @@ public struct RunRecord: Sendable, Equatable {
     var exit = 0
     switch value["exit"] {
     case .int(let code)?: exit = code
-    case .double(let code)?: exit = Int(code)
+    case .double(let code)?: exit = Int(exactly: code.rounded(.towardZero)) ?? -1  // out of Int's range: unknown
     default: exit = -1
     }
     var dirty = false
@@ -267,7 +267,7 @@ public struct RunListing: Sendable, Equatable {
     var exit = -1
     switch exitValue {
     case .int(let code)?: exit = code
-    case .double(let code)?: exit = Int(code)
+    case .double(let code)?: exit = Int(exactly: code.rounded(.towardZero)) ?? -1  // out of Int's range: unknown
     default: break
     }
     var dirty = false
@@ -293,7 +293,7 @@ public struct RunListing: Sendable, Equatable {
     var exit = -1
     switch fields["exit"] {
     case .int(let code)?: exit = code
-    case .double(let code)?: exit = Int(code)
+    case .double(let code)?: exit = Int(exactly: code.rounded(.towardZero)) ?? -1  // out of Int's range: unknown
     default: break
     }
     var dirty = false

@@ -91,4 +91,12 @@ final class RunGateTests: XCTestCase {
     }
     XCTAssertThrowsError(try RunRecord.metrics(fromJSON: Data("{auc".utf8), file: "m.json"))
   }
+
+  func testExitStatusOutsideIntRangeReadsAsUnknownNotACrash() throws {
+    for exit in ["-12345678901234567890", "1e300", "12345678901234567890"] {
+      let line = #"{"commit":"c","exit":"# + exit + #","id":"abc","metrics":{"auc":0.5},"model":"m","schema":"mlgit.run/1","started":"s"}"#
+      XCTAssertEqual(try RunRecord.parse(line).exit, -1, exit)
+      XCTAssertEqual(try RunListing.parse(line).exit, -1, exit)
+    }
+  }
 }
