@@ -49,7 +49,8 @@ public struct GitCommandLine: Sendable {
       throw GitError(message: "cannot run \(executable): \(error.localizedDescription)")
     }
     if let input {
-      inPipe.fileHandleForWriting.write(input)
+      // A child that exits without reading all its input must not take mlgit down (EPIPE).
+      try? inPipe.fileHandleForWriting.write(contentsOf: input)
       try? inPipe.fileHandleForWriting.close()
     }
     // Drain stderr on another thread so a chatty git cannot fill the pipe and stall.

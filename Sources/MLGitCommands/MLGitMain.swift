@@ -46,6 +46,9 @@ public struct MLGit: ParsableCommand {
 public enum MLGitMain {
   public static func main(_ arguments: [String]? = nil) -> Never {
     setvbuf(stdout, nil, _IOFBF, 1 << 16)
+    // Writing to a pipe whose reader has gone (a child process that exited early, or
+    // `mlgit … | head`) must be an error to handle, not a signal that kills mlgit.
+    signal(SIGPIPE, SIG_IGN)
     do {
       var command = try hookFastPath(arguments) ?? MLGit.parseAsRoot(arguments)
       try command.run()

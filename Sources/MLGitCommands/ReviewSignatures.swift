@@ -102,7 +102,8 @@ enum ExternalProcess {
       throw CommandFailure.system("mlgit: cannot run \(executable): \(error.localizedDescription)")
     }
     if let input {
-      inPipe.fileHandleForWriting.write(input)
+      // A child that exits without reading all its input must not take mlgit down (EPIPE).
+      try? inPipe.fileHandleForWriting.write(contentsOf: input)
       try? inPipe.fileHandleForWriting.close()
     }
     let group = DispatchGroup()
