@@ -31,13 +31,20 @@ public struct GitCommandLine: Sendable {
   /// Runs git with `arguments`; never throws for a non-zero exit (see `Output.status`).
   @discardableResult
   public func run(_ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]) throws -> Output {
+    try GitCommandLine.runProgram(executable, arguments, input: input,
+      environment: extra.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(extra) { $1 }, directory: directory)
+  }
+
+  /// Runs any program (git, ssh-keygen, …) and captures its output; throws only when it
+  /// cannot be started. Standard error is drained on another thread, so a chatty child
+  /// cannot fill the pipe and stall.
+  public static func runProgram(_ executable: String, _ arguments: [String], input: Data? = nil,
+                                environment: [String: String]? = nil, directory: String? = nil) throws -> Output {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    if !extra.isEmpty {
-      process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-    }
+    if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -53,7 +60,6 @@ public struct GitCommandLine: Sendable {
       try? inPipe.fileHandleForWriting.write(contentsOf: input)
       try? inPipe.fileHandleForWriting.close()
     }
-    // Drain stderr on another thread so a chatty git cannot fill the pipe and stall.
     let errBox = DataBox()
     let group = DispatchGroup()
     group.enter()

@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 import MLPolicy
 
 /// SSH signatures of review records, made and checked the way git's own SSH signing
@@ -82,44 +83,13 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
 
 /// Runs a program other than git, capturing its output.
 enum ExternalProcess {
-  struct Output {
-    var status: Int32
-    var stdout: Data
-    var stderr: String
-  }
+  typealias Output = GitCommandLine.Output
 
   static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> Output {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe(), inPipe = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
     do {
-      try process.run()
-    } catch {
-      throw CommandFailure.system("mlgit: cannot run \(executable): \(error.localizedDescription)")
+      return try GitCommandLine.runProgram(executable, arguments, input: input)
+    } catch let error as GitError {
+      throw CommandFailure.system("mlgit: \(error.message)")
     }
-    if let input {
-      // A child that exits without reading all its input must not take mlgit down (EPIPE).
-      try? inPipe.fileHandleForWriting.write(contentsOf: input)
-      try? inPipe.fileHandleForWriting.close()
-    }
-    let group = DispatchGroup()
-    let box = ErrorBox()
-    group.enter()
-    DispatchQueue.global().async {
-      box.data = err.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return Output(status: process.terminationStatus, stdout: outData, stderr: String(decoding: box.data, as: UTF8.self))
-  }
-
-  private final class ErrorBox: @unchecked Sendable {
-    var data = Data()
   }
 }
