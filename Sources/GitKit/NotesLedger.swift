@@ -93,16 +93,7 @@ public final class NotesLedger {
 
   /// Calls `body` with each non-empty line of a note (a trailing CR dropped), in order.
   public static func forEachLine(_ bytes: UnsafeRawBufferPointer, _ body: (String) throws -> Void) rethrows {
-    var start = 0
-    let count = bytes.count
-    while start < count {
-      var end = start
-      while end < count, bytes[end] != 10 { end += 1 }
-      var last = end
-      if last > start, bytes[last - 1] == 13 { last -= 1 }
-      if last > start { try body(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<last]), as: UTF8.self)) }
-      start = end + 1
-    }
+    try forEachLineBytes(bytes) { try body(String(decoding: $0, as: UTF8.self)) }
   }
 
   /// The note on one object, or nil when it has none.
