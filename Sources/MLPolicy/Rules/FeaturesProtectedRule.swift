@@ -49,13 +49,9 @@ public struct FeaturesProtectedRule: PolicyRule {
       let matches = matcher.protectedMatches(feature.name)
       guard !matches.isEmpty else { continue }
       let message = "feature '\(feature.name)' is \(AttributeWording.describe(matches, kind: .protected))"
-      if let allowance {
-        findings.append(AttributeWording.allowed(message, allowance: allowance, model: spec.name, rule: id,
-          path: change.path, at: feature.location))
-      } else {
-        findings.append(finding(message, path: change.path, at: feature.location, in: context,
-          hint: "remove it from features; for fairness slices list it under sensitive_attributes"))
-      }
+      findings.append(featureFinding(message, allowance: allowance, model: spec.name, path: change.path,
+        at: feature.location, in: context,
+        hint: "remove it from features; for fairness slices list it under sensitive_attributes"))
     }
     return findings
   }
@@ -86,13 +82,6 @@ enum AttributeWording {
   }
 
   /// The note printed in every check for a feature a written exception allows.
-  static func allowed(_ message: String, allowance: FeatureAllowance, model: String, rule: String, path: String,
-                      at location: SourceLocation) -> Finding {
-    Finding(rule: rule, severity: .note,
-      message: "\(message), allowed for model '\(model)' by an exception: \(allowance.justification)",
-      path: path, location: location,
-      hint: "the exception is in .mlgit/config.yml (line \(allowance.location.line)); changing it is a policy change")
-  }
 
   /// The lists, exclusions, sources and exceptions in force, for `mlgit policy explain`.
   static func details(_ policy: EffectivePolicy, kinds: [AttributeKind]) -> String {
@@ -149,5 +138,18 @@ extension Examples {
     }
     text += "hyperparameters:\n  max_depth: 6\n"
     return text
+  }
+}
+
+extension PolicyRule {
+  /// A feature's finding at the rule's severity, or, when a written exception allows the
+  /// feature for this model, a note that says so (never silently dropped).
+  func featureFinding(_ message: String, allowance: FeatureAllowance?, model: String, path: String,
+                      at location: SourceLocation, in context: PolicyContext, hint: String) -> Finding {
+    guard let allowance else { return finding(message, path: path, at: location, in: context, hint: hint) }
+    return Finding(rule: id, severity: .note,
+      message: "\(message), allowed for model '\(model)' by an exception: \(allowance.justification)",
+      path: path, location: location,
+      hint: "the exception is in .mlgit/config.yml (line \(allowance.location.line)); changing it is a policy change")
   }
 }

@@ -41,13 +41,9 @@ public struct FeaturesProxyRule: PolicyRule {
       let matches = matcher.proxyMatches(feature.name)
       guard !matches.isEmpty else { continue }
       let message = "feature '\(feature.name)' is \(AttributeWording.describe(matches, kind: .proxy))"
-      if let allowance = context.policy.allowance(model: spec.name, feature: feature.name) {
-        findings.append(AttributeWording.allowed(message, allowance: allowance, model: spec.name, rule: id,
-          path: change.path, at: feature.location))
-      } else {
-        findings.append(finding(message, path: change.path, at: feature.location, in: context,
-          hint: "drop it, or keep it with a written exception: exceptions: [{model: \(spec.name), feature: \(feature.name), justification: …}] in .mlgit/config.yml"))
-      }
+      findings.append(featureFinding(message, allowance: context.policy.allowance(model: spec.name, feature: feature.name),
+        model: spec.name, path: change.path, at: feature.location, in: context,
+        hint: "drop it, or keep it with a written exception: exceptions: [{model: \(spec.name), feature: \(feature.name), justification: …}] in .mlgit/config.yml"))
     }
     return findings
   }
