@@ -66,6 +66,43 @@ public final class NotesLedger {
     try forEachNote(inCommit: tip, body)
   }
 
+  /// `forEachNote`, with the notes read from the object database on a second thread
+  /// while `body` handles the ones read before: for callers whose `body` costs about as
+  /// much as libgit2's reading (`mlgit runs` parses every line of ten thousands of notes).
+  /// `body` runs on the calling thread, in tree order, and must not use the repository.
+  public func forEachNoteReadingAhead(_ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
+    guard let tip = try tip() else { return }
+    let channel = NoteBatches()
+    let reader = Thread { [self] in
+      do {
+        var batch = NoteBatch()
+        try forEachNote(inCommit: tip) { object, bytes in
+          if channel.isCancelled { throw NoteBatches.Cancelled() }
+          batch.add(object, bytes)
+          if batch.notes.count == NoteBatch.capacity {
+            channel.send(batch)
+            batch = NoteBatch()
+          }
+        }
+        channel.send(batch)
+        channel.finish(throwing: nil)
+      } catch {
+        channel.finish(throwing: error)
+      }
+    }
+    reader.start()
+    do {
+      while let batch = try channel.receive() {
+        try batch.bytes.withUnsafeBytes { bytes in
+          for note in batch.notes { try body(note.object, UnsafeRawBufferPointer(rebasing: bytes[note.range])) }
+        }
+      }
+    } catch {
+      channel.cancel()  // and wait: the reader must be done with the repository before this returns
+      throw error
+    }
+  }
+
   /// `forEachNote` over the notes of any notes commit.
   public func forEachNote(inCommit commit: OID, _ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
     let tree = try repository.lookupTree(try repository.treeOf(commit: commit))
@@ -74,16 +111,16 @@ public final class NotesLedger {
     var odb: OpaquePointer?
     try check(git_repository_odb(&odb, repository.pointer), "cannot open object database")
     defer { git_odb_free(odb) }
-    try collect(tree, prefix: "", odb: odb, body)
+    try collect(tree, prefix: [], odb: odb, body)
   }
 
   /// `forEachLine`, handing each line's bytes (valid only during the call) instead of a String.
   public static func forEachLineBytes(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    guard let base = bytes.baseAddress else { return }
     var start = 0
     let count = bytes.count
     while start < count {
-      var end = start
-      while end < count, bytes[end] != 10 { end += 1 }
+      let end = memchr(base + start, 10, count - start).map { UnsafeRawPointer($0) - base } ?? count
       var last = end
       if last > start, bytes[last - 1] == 13 { last -= 1 }
       if last > start { try body(UnsafeRawBufferPointer(rebasing: bytes[start..<last])) }
@@ -135,26 +172,35 @@ public final class NotesLedger {
     }
   }
 
-  private func collect(_ tree: OpaquePointer, prefix: String, odb: OpaquePointer?,
+  /// Visits the notes under `tree`, whose path is `prefix` (hex digits of the fanout
+  /// folders above it). Names are handled as bytes: ten thousands of notes are read this way.
+  private func collect(_ tree: OpaquePointer, prefix: [UInt8], odb: OpaquePointer?,
                        _ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
-    let count = git_tree_entrycount(tree)
-    for index in 0..<count {
+    var path = prefix
+    for index in 0..<git_tree_entrycount(tree) {
       guard let entry = git_tree_entry_byindex(tree, index), let namePointer = git_tree_entry_name(entry) else { continue }
-      let name = String(cString: namePointer)
-      guard NotesLedger.isHex(name) else { continue }  // git keeps non-note files in notes trees; skip them
-      let path = prefix + name
+      let name = UnsafeRawBufferPointer(start: namePointer, count: strlen(namePointer))
+      // Git keeps non-note files in notes trees: only hex names that fit an object id are notes.
+      guard !name.isEmpty, prefix.count + name.count <= 40, name.allSatisfy(NotesLedger.isHexDigit) else { continue }
+      path.removeSubrange(prefix.count...)
+      path.append(contentsOf: name)
       let type = git_tree_entry_type(entry)
-      if type == GIT_OBJECT_BLOB, path.utf8.count == 40, let object = OID(hex: path) {
+      if type == GIT_OBJECT_BLOB, path.count == 40 {
+        var object = git_oid()
+        guard path.withUnsafeBufferPointer({ git_oid_fromstrn(&object, $0.baseAddress, 40) }) == 0 else {
+          git_error_clear()
+          continue
+        }
         var stored: OpaquePointer?
-        try check(git_odb_read(&stored, odb, git_tree_entry_id(entry)), "cannot read note \(path)")
+        try check(git_odb_read(&stored, odb, git_tree_entry_id(entry)), "cannot read note \(String(decoding: path, as: UTF8.self))")
         defer { git_odb_object_free(stored) }
         let size = git_odb_object_size(stored)
         if size > 0, let bytes = git_odb_object_data(stored) {
-          try body(object, UnsafeRawBufferPointer(start: bytes, count: size))
+          try body(OID(object), UnsafeRawBufferPointer(start: bytes, count: size))
         } else {
-          try body(object, UnsafeRawBufferPointer(start: nil, count: 0))
+          try body(OID(object), UnsafeRawBufferPointer(start: nil, count: 0))
         }
-      } else if type == GIT_OBJECT_TREE, name.utf8.count == 2, path.utf8.count < 40 {
+      } else if type == GIT_OBJECT_TREE, name.count == 2, path.count < 40 {
         let subtree = try repository.lookupTree(OID(git_tree_entry_id(entry)))
         defer { git_tree_free(subtree) }
         try collect(subtree, prefix: path, odb: odb, body)
@@ -201,9 +247,8 @@ public final class NotesLedger {
     return parts.joined(separator: "/")
   }
 
-  static func isHex(_ name: String) -> Bool {
-    !name.isEmpty && name.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-  }
+  /// 0-9 or a-f: the digits of the names git gives notes.
+  static func isHexDigit(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (97...102).contains(byte) }
 
   // MARK: Writing
 
@@ -441,3 +486,75 @@ extension Repository {
   }
 }
 
+/// Notes read ahead: their bytes, copied out of libgit2's objects, and where each is.
+private struct NoteBatch {
+  static let capacity = 256
+  var bytes: [UInt8] = []
+  var notes: [(object: OID, range: Range<Int>)] = []
+
+  init() { notes.reserveCapacity(NoteBatch.capacity) }
+
+  mutating func add(_ object: OID, _ note: UnsafeRawBufferPointer) {
+    let start = bytes.count
+    bytes.append(contentsOf: note)
+    notes.append((object, start..<bytes.count))
+  }
+}
+
+/// Hands note batches from the reading thread to the one handling them.
+private final class NoteBatches: @unchecked Sendable {
+  struct Cancelled: Error {}
+
+  private let condition = NSCondition()
+  private var queue: [NoteBatch] = []
+  private var head = 0
+  private var finished = false
+  private var failure: Error?
+  private var cancelled = false
+
+  var isCancelled: Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    return cancelled
+  }
+
+  func send(_ batch: NoteBatch) {
+    condition.lock()
+    queue.append(batch)
+    condition.signal()
+    condition.unlock()
+  }
+
+  /// The reader is done (with the repository too); `error` is why it stopped early.
+  func finish(throwing error: Error?) {
+    condition.lock()
+    finished = true
+    failure = error
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The next batch, nil once every batch was handed out; throws what stopped the reader.
+  func receive() throws -> NoteBatch? {
+    condition.lock()
+    defer { condition.unlock() }
+    while head == queue.count && !finished { condition.wait() }
+    if head < queue.count {
+      defer {
+        queue[head] = NoteBatch()  // let its bytes go
+        head += 1
+      }
+      return queue[head]
+    }
+    if let failure { throw failure }
+    return nil
+  }
+
+  /// Asks the reader to stop and waits until it has.
+  func cancel() {
+    condition.lock()
+    cancelled = true
+    while !finished { condition.wait() }
+    condition.unlock()
+  }
+}

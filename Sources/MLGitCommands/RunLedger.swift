@@ -30,29 +30,18 @@ struct RunLedger {
     return byCommit
   }
 
-  /// Every recorded run by commit, with only the fields a listing shows.
-  func allListings() throws -> [OID: [RunListing]] {
-    var byCommit: [OID: [RunListing]] = [:]
-    try notes.forEachNote { commit, bytes in
-      var runs = byCommit[commit] ?? []
-      NotesLedger.forEachLine(bytes) { line in if let run = try? RunListing.parse(line) { runs.append(run) } }
-      byCommit[commit] = runs
-    }
-    return byCommit
-  }
-
-  /// Every recorded run, with only the fields a listing shows, in notes-tree order
-  /// (`mlgit runs --all`: no table by commit needed). `keepLines: false` leaves each
-  /// listing's `line` empty (text output never shows it).
-  func everyListing(keepLines: Bool = true) throws -> [RunListing] {
-    var all: [RunListing] = []
-    try notes.forEachNote { _, bytes in
+  /// Every recorded run with only the fields a listing shows, in notes-tree order, and
+  /// the commit each is attached to (`commits[row]`). `keepingLines: false` leaves the
+  /// lines' text out (text output never shows it).
+  func listings(keepingLines: Bool) throws -> (table: RunListings, commits: [OID]) {
+    var table = RunListings()
+    var commits: [OID] = []
+    try notes.forEachNoteReadingAhead { commit, bytes in
       NotesLedger.forEachLineBytes(bytes) { line in
-        let text = { keepLines ? String(decoding: line, as: UTF8.self) : "" }
-        if let run = try? RunListing.parse(utf8: line, line: text()) { all.append(run) }
+        if table.append(line: line, keepingLine: keepingLines) { commits.append(commit) }
       }
     }
-    return all
+    return (table, commits)
   }
 
   /// The runs on one commit.

@@ -17,8 +17,11 @@ struct RunsCommand: ParsableCommand {
     subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCompareCommand.self],
     defaultSubcommand: RunsListCommand.self)
 
+  /// A metric as listings show it: whole numbers without a fraction.
   static func number(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    var text: [UInt8] = []
+    RunsListCommand.appendNumber(value, to: &text)
+    return String(decoding: text, as: UTF8.self)
   }
 }
 
@@ -47,105 +50,93 @@ struct RunsListCommand: ParsableCommand {
   func run() throws {
     let workspace = try Workspace.open()
     let repo = workspace.repository
-    let ledger = RunLedger(repository: repo)
-    var runs: [RunListing]
+    let (table, commits) = try RunLedger(repository: repo).listings(keepingLines: format == .json)
+    var rows: [Int]
     if all {
-      runs = try ledger.everyListing(keepLines: format == .json)
-    } else if !revisions.isEmpty {
-      let byCommit = try ledger.allListings()
-      runs = []
-      for revision in revisions {
-        let commit: OID
-        do {
-          commit = try repo.resolveCommit(revision)
-        } catch let error as GitError {
-          throw CommandFailure.usage("mlgit: \(error.message)")
-        }
-        runs += byCommit[commit] ?? []
-      }
+      rows = Array(0..<table.count)
     } else {
-      guard try repo.headCommit() != nil else { return }
-      let byCommit = try ledger.allListings()
-      let history = try GitCommandLine(directory: repo.workingDirectory ?? repo.gitDirectory)
-        .checked(["rev-list", "HEAD"]).text.split(separator: "\n").compactMap { OID(hex: String($0)) }
-      runs = history.flatMap { byCommit[$0] ?? [] }
+      var byCommit: [OID: [Int]] = [:]
+      for (row, commit) in commits.enumerated() { byCommit[commit, default: []].append(row) }
+      if !revisions.isEmpty {
+        rows = []
+        for revision in revisions {
+          let commit: OID
+          do {
+            commit = try repo.resolveCommit(revision)
+          } catch let error as GitError {
+            throw CommandFailure.usage("mlgit: \(error.message)")
+          }
+          rows += byCommit[commit] ?? []
+        }
+      } else {
+        guard try repo.headCommit() != nil else { return }
+        let history = try GitCommandLine(directory: repo.workingDirectory ?? repo.gitDirectory)
+          .checked(["rev-list", "HEAD"]).text.split(separator: "\n").compactMap { OID(hex: String($0)) }
+        rows = history.flatMap { byCommit[$0] ?? [] }
+      }
     }
-    if let model { runs = runs.filter { $0.model == model } }
-    runs = RunsListCommand.newestFirst(runs)
+    if let model { rows = rows.filter { table.string(table.rows[$0].model) == model } }
+    rows = table.newestFirst(rows)
     let terminal = isatty(STDOUT_FILENO) == 1
-    if format == .text && !terminal {
-      // Piped text: written as bytes, with no String for the whole listing.
-      let bytes = RunsListCommand.tabSeparated(runs)
-      bytes.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
-      return
+    let out: [UInt8]
+    switch format {
+    case .json: out = RunsListCommand.json(table, rows)
+    case .text where !terminal: out = RunsListCommand.tabSeparated(table, rows)
+    case .text: out = Array(RunsListCommand.table(rows.map(table.listing)).utf8)
     }
-    print(RunsListCommand.render(runs, format: format, terminal: terminal), terminator: "")
-  }
-
-  /// Newest first; among equal start times by id, descending; then in the order given
-  /// (what a stable sort on `(started, id)` gives). When every key is ASCII the keys are
-  /// compared as bytes (`started`, a NUL, `id`), which orders them the same way and
-  /// spares ten thousand runs the String comparisons.
-  static func newestFirst(_ runs: [RunListing]) -> [RunListing] {
-    var keys: [UInt8] = []
-    keys.reserveCapacity(runs.count * 34)
-    var ends: [Int] = []
-    ends.reserveCapacity(runs.count)
-    func plain(_ text: String) -> Bool { !text.utf8.contains { $0 == 0 || $0 >= 0x80 } }
-    for run in runs {
-      // Non-ASCII text (or a NUL of its own) would not compare as Strings do: sort as Strings.
-      guard plain(run.started), plain(run.id) else {
-        return runs.enumerated().sorted { a, b in
-          let (x, y) = (a.element, b.element)
-          if x.started != y.started { return x.started > y.started }
-          if x.id != y.id { return x.id > y.id }
-          return a.offset < b.offset
-        }.map(\.element)
-      }
-      keys.append(contentsOf: run.started.utf8)
-      keys.append(0)
-      keys.append(contentsOf: run.id.utf8)
-      ends.append(keys.count)
-    }
-    var order = Array(runs.indices)
-    keys.withUnsafeBufferPointer { bytes in
-      guard let base = bytes.baseAddress else { return }
-      order.sort { a, b in
-        let aStart = a == 0 ? 0 : ends[a - 1], bStart = b == 0 ? 0 : ends[b - 1]
-        let (aCount, bCount) = (ends[a] - aStart, ends[b] - bStart)
-        let common = memcmp(base + aStart, base + bStart, min(aCount, bCount))
-        if common != 0 { return common > 0 }
-        if aCount != bCount { return aCount > bCount }
-        return a < b
-      }
-    }
-    return order.map { runs[$0] }
+    out.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
   }
 
   /// Piped text output: one tab-separated run a line.
-  static func tabSeparated(_ runs: [RunListing]) -> [UInt8] {
+  static func tabSeparated(_ table: RunListings, _ rows: [Int]) -> [UInt8] {
     var out: [UInt8] = []
-    out.reserveCapacity(runs.count * 128)
-    for run in runs {
-      out.append(contentsOf: run.id.utf8)
-      out.append(9)
-      out.append(contentsOf: run.commit.prefix(8).utf8)
-      out.append(9)
-      if run.model.isEmpty { out.append(UInt8(ascii: "-")) } else { out.append(contentsOf: run.model.utf8) }
-      out.append(9)
-      out.append(contentsOf: run.started.utf8)
-      out.append(9)
-      appendDecimal(run.exit, to: &out)
-      out.append(contentsOf: run.dirty ? "\tyes\t".utf8 : "\tno\t".utf8)
-      let sorted = run.metrics.count < 2 ? Array(run.metrics) : run.metrics.sorted { $0.key < $1.key }
-      for (index, metric) in sorted.enumerated() {
-        if index > 0 { out.append(32) }
-        out.append(contentsOf: metric.key.utf8)
-        out.append(UInt8(ascii: "="))
-        out.append(contentsOf: RunsCommand.number(metric.value).utf8)
+    out.reserveCapacity(rows.count * 128)
+    table.text.withUnsafeBufferPointer { text in
+      func field(_ range: Range<Int>) { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[range])) }
+      for index in rows {
+        let run = table.rows[index]
+        field(run.id)
+        out.append(9)
+        field(run.commit.prefix(8))
+        out.append(9)
+        if run.model.isEmpty { out.append(UInt8(ascii: "-")) } else { field(run.model) }
+        out.append(9)
+        field(run.started)
+        out.append(9)
+        appendDecimal(run.exit, to: &out)
+        out.append(contentsOf: run.dirty ? "\tyes\t".utf8 : "\tno\t".utf8)
+        var first = true
+        table.forEachMetricByName(index) { metric in
+          if !first { out.append(32) }
+          first = false
+          field(metric.name)
+          out.append(UInt8(ascii: "="))
+          appendNumber(metric.value, to: &out)
+        }
+        out.append(10)
       }
-      out.append(10)
     }
+    return out
+  }
+
+  /// A metric's text (whole numbers without a fraction), appended; integers without making a String.
+  static func appendNumber(_ value: Double, to out: inout [UInt8]) {
+    if value == value.rounded() && abs(value) < 1e15 {
+      appendDecimal(Int(value), to: &out)
+    } else {
+      out.append(contentsOf: value.description.utf8)
+    }
+  }
+
+  /// `--format json`: the ledger lines are canonical JSON already, written out as they are.
+  static func json(_ table: RunListings, _ rows: [Int]) -> [UInt8] {
+    var out = Array(#"{"runs":["#.utf8)
+    out.reserveCapacity(rows.reduce(16) { $0 + table.rows[$1].line.count + 1 })
+    for (position, index) in rows.enumerated() {
+      if position > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(contentsOf: table.text[table.rows[index].line])
+    }
+    out.append(contentsOf: "]}\n".utf8)
     return out
   }
 
@@ -170,35 +161,23 @@ struct RunsListCommand: ParsableCommand {
     }
   }
 
-  static func render(_ runs: [RunListing], format: RunsFormat, terminal: Bool) -> String {
-    switch format {
-    case .json:
-      // The ledger lines are canonical JSON already: no need to build and print them again.
-      var out = #"{"runs":["#
-      out.reserveCapacity(runs.reduce(16) { $0 + $1.line.utf8.count + 1 })
-      for (index, run) in runs.enumerated() {
-        if index > 0 { out += "," }
-        out += run.line
-      }
-      return out + "]}\n"
-    case .text:
-      let header = ["ID", "COMMIT", "MODEL", "STARTED", "EXIT", "DIRTY", "METRICS"]
-      if !terminal { return String(decoding: tabSeparated(runs), as: UTF8.self) }
-      let rows = runs.map { run in
-        [run.id, String(run.commit.prefix(8)), run.model.isEmpty ? "-" : run.model, run.started, String(run.exit),
-         run.dirty ? "yes" : "no", metricsText(run.metrics)]
-      }
-      var out = ""
-      if rows.isEmpty { return "no recorded runs\n" }
-      var widths = header.map(\.count)
-      for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-      for row in [header] + rows {
-        out += row.enumerated().map { i, cell in
-          i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-        }.joined(separator: "  ") + "\n"
-      }
-      return out
+  /// A terminal's table, columns aligned.
+  static func table(_ runs: [RunListing]) -> String {
+    if runs.isEmpty { return "no recorded runs\n" }
+    let header = ["ID", "COMMIT", "MODEL", "STARTED", "EXIT", "DIRTY", "METRICS"]
+    let rows = runs.map { run in
+      [run.id, String(run.commit.prefix(8)), run.model.isEmpty ? "-" : run.model, run.started, String(run.exit),
+       run.dirty ? "yes" : "no", metricsText(run.metrics)]
     }
+    var widths = header.map(\.count)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    var out = ""
+    for row in [header] + rows {
+      out += row.enumerated().map { i, cell in
+        i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+      }.joined(separator: "  ") + "\n"
+    }
+    return out
   }
 
   static func metricsText(_ metrics: [String: Double]) -> String {

@@ -109,18 +109,6 @@ public indirect enum JSONValue: Hashable, Sendable {
     try JSONByteParser.parseFields(text, keys: keys)
   }
 
-  /// Reads a JSON object field by field without building it: `body` gets each top-level
-  /// key, in order, and may read its value (once) with the reader; values it leaves are
-  /// checked and skipped. Throws when `text` is not exactly one JSON object.
-  public static func forEachField(in text: String, _ body: (JSONKey, inout JSONFieldReader) throws -> Void) throws {
-    try JSONByteParser.forEachField(text, body)
-  }
-
-  /// `forEachField(in:)` over UTF-8 bytes (strings in them decoded as `String(decoding:)` does).
-  public static func forEachField(utf8 bytes: UnsafeRawBufferPointer, _ body: (JSONKey, inout JSONFieldReader) throws -> Void) throws {
-    try JSONByteParser.forEachField(utf8: bytes.bindMemory(to: UInt8.self), body)
-  }
-
   static func from(_ any: Any) -> JSONValue {
     switch any {
     case is NSNull: return .null

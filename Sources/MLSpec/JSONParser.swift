@@ -33,58 +33,17 @@ struct JSONByteParser {
   static func parseFields(_ text: String, keys: Set<String>) throws -> [String: JSONValue] {
     var fields: [String: JSONValue] = [:]
     fields.reserveCapacity(keys.count)
-    try forEachField(text) { key, reader in
-      let name = key.string
-      if keys.contains(name) { fields[name] = try reader.value() }
+    var text = text
+    try text.withUTF8 { buffer in
+      var cursor = JSONCursor(UnsafeRawBufferPointer(buffer))
+      guard try cursor.enterObject() else { throw Failure(offset: 0, reason: "expected an object") }
+      while let key = try cursor.nextKey() {
+        let name = key.string
+        if keys.contains(name) { fields[name] = try cursor.value() }
+      }
+      try cursor.end()
     }
     return fields
-  }
-
-  /// Reads a top-level object field by field, in order: `body` gets each key and a
-  /// reader at its value. A value `body` does not read is checked and skipped. The whole
-  /// text must be one JSON object, or this throws (after `body` saw the fields before the fault).
-  static func forEachField(_ text: String, _ body: (JSONKey, inout JSONFieldReader) throws -> Void) throws {
-    var text = text
-    try text.withUTF8 { try forEachField(utf8: $0, body) }
-  }
-
-  static func forEachField(utf8 buffer: UnsafeBufferPointer<UInt8>, _ body: (JSONKey, inout JSONFieldReader) throws -> Void) throws {
-    var parser = JSONByteParser(buffer)
-    parser.skipSpace()
-    try parser.objectFields(depth: 0, body)
-    parser.skipSpace()
-    guard parser.index == buffer.count else { throw parser.fail("text after the value") }
-  }
-
-  /// At an object: calls `body` with each key and a reader at its value, then steps over
-  /// whatever value `body` left unread.
-  fileprivate mutating func objectFields(depth: Int, _ body: (JSONKey, inout JSONFieldReader) throws -> Void) throws {
-    guard depth < 512 else { throw fail("nested too deeply") }
-    guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
-    index += 1
-    skipSpace()
-    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-      index += 1
-      return
-    }
-    while true {
-      skipSpace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
-      let key = try self.key()
-      skipSpace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-      index += 1
-      skipSpace()
-      var reader = JSONFieldReader(parser: self, depth: depth + 1)
-      try body(key, &reader)
-      if !reader.consumed { try reader.parser.skipValue(depth: depth + 1) }
-      self = reader.parser
-      skipSpace()
-      guard index < bytes.count else { throw fail("unexpected end") }
-      if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-      if bytes[index] == UInt8(ascii: "}") { index += 1; return }
-      throw fail("expected ',' or '}'")
-    }
   }
 
   /// At a key's opening quote: the key, as its bytes when it has no escapes (no String
@@ -92,13 +51,15 @@ struct JSONByteParser {
   fileprivate mutating func key() throws -> JSONKey {
     let quote = index
     var scan = index + 1
+    var ascii = true
     while scan < bytes.count {
       let byte = bytes[scan]
       if byte == UInt8(ascii: "\"") {
         index = scan + 1
-        return JSONKey(raw: UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<scan]))
+        return JSONKey(raw: UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<scan]), ascii: ascii)
       }
       if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+      if byte >= 0x80 { ascii = false }
       scan += 1
     }
     return JSONKey(decoded: try string())
@@ -413,61 +374,141 @@ struct JSONByteParser {
   }
 }
 
-/// A reader at one value of an object that `JSONValue.forEachField` walks.
-public struct JSONFieldReader {
-  fileprivate var parser: JSONByteParser
-  fileprivate let depth: Int
-  fileprivate var consumed = false
+/// A cursor over JSON text that reads objects key by key, without building them:
+/// listings read a few fields of ten thousands of ledger lines. Each value after a key
+/// is read once (`value`, `appendString`, `enterObject`) or left to `nextKey`, which
+/// checks and skips it. The text must stay valid while the cursor is used.
+///
+///     var cursor = JSONCursor(bytes)
+///     guard try cursor.enterObject() else { … }        // not an object: skipped
+///     while let key = try cursor.nextKey() { if key == "id" { … try cursor.value() } }
+///     try cursor.end()                                 // nothing but space may follow
+public struct JSONCursor {
+  private var parser: JSONByteParser
+  private var depth = 0
+  /// Just inside an object, before its first key.
+  private var atFirstKey = false
+  /// A key was returned and its value has not been read yet.
+  private var valuePending = false
 
-  fileprivate init(parser: JSONByteParser, depth: Int) {
-    self.parser = parser
-    self.depth = depth
+  public init(_ bytes: UnsafeRawBufferPointer) {
+    parser = JSONByteParser(bytes.bindMemory(to: UInt8.self))
+    parser.skipSpace()
   }
 
-  /// The value, built.
-  public mutating func value() throws -> JSONValue {
-    precondition(!consumed, "a field's value is read once")
-    consumed = true
-    return try parser.value(depth: depth)
-  }
-
-  /// The value when it is a string; nil (the value checked and skipped) when it is not.
-  public mutating func string() throws -> String? {
-    precondition(!consumed, "a field's value is read once")
-    consumed = true
-    guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
-      try parser.skipValue(depth: depth)
-      return nil
-    }
-    return try parser.string()
-  }
-
-  /// When the value is an object, walks its fields as `JSONValue.forEachField` does and
-  /// returns true; otherwise checks and skips the value and returns false.
-  public mutating func forEachField(_ body: (JSONKey, inout JSONFieldReader) throws -> Void) throws -> Bool {
-    precondition(!consumed, "a field's value is read once")
-    consumed = true
+  /// At a value: when it is an object, steps inside it and returns true; otherwise checks
+  /// and skips the value and returns false.
+  public mutating func enterObject() throws -> Bool {
+    valuePending = false
     guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "{") else {
       try parser.skipValue(depth: depth)
       return false
     }
-    try parser.objectFields(depth: depth, body)
+    guard depth < 512 else { throw parser.fail("nested too deeply") }
+    parser.index += 1
+    depth += 1
+    atFirstKey = true
     return true
+  }
+
+  /// The next key of the object the cursor is in (its value's reading left to the
+  /// caller), or nil after the object's closing brace. An unread value is skipped first.
+  public mutating func nextKey() throws -> JSONKey? {
+    if valuePending { try parser.skipValue(depth: depth) }
+    valuePending = false
+    parser.skipSpace()
+    guard parser.index < parser.bytes.count else { throw parser.fail("unexpected end") }
+    let byte = parser.bytes[parser.index]
+    if byte == UInt8(ascii: "}") {
+      parser.index += 1
+      depth -= 1
+      atFirstKey = false  // what follows an object is its parent's next separator
+      return nil
+    }
+    if !atFirstKey {
+      guard byte == UInt8(ascii: ",") else { throw parser.fail("expected ',' or '}'") }
+      parser.index += 1
+      parser.skipSpace()
+    }
+    atFirstKey = false
+    guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
+      throw parser.fail("expected a key")
+    }
+    let key = try parser.key()
+    parser.skipSpace()
+    guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: ":") else {
+      throw parser.fail("expected ':'")
+    }
+    parser.index += 1
+    parser.skipSpace()
+    valuePending = true
+    return key
+  }
+
+  /// The value at the cursor, built.
+  public mutating func value() throws -> JSONValue {
+    valuePending = false
+    return try parser.value(depth: depth)
+  }
+
+  /// When the value is a string: appends its text's UTF-8 (escapes decoded, invalid
+  /// UTF-8 repaired as `String(decoding:)` does) to `bytes` and returns the range it
+  /// took. Otherwise checks and skips the value and returns nil.
+  public mutating func appendString(to bytes: inout [UInt8]) throws -> Range<Int>? {
+    valuePending = false
+    guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
+      try parser.skipValue(depth: depth)
+      return nil
+    }
+    let first = parser.index + 1
+    var scan = first
+    var ascii = true
+    while scan < parser.bytes.count {
+      let byte = parser.bytes[scan]
+      if byte == UInt8(ascii: "\"") {
+        let start = bytes.count
+        if ascii {
+          bytes.append(contentsOf: UnsafeBufferPointer(rebasing: parser.bytes[first..<scan]))
+        } else {
+          bytes.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[first..<scan]), as: UTF8.self).utf8)
+        }
+        parser.index = scan + 1
+        return start..<bytes.count
+      }
+      if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+      if byte >= 0x80 { ascii = false }
+      scan += 1
+    }
+    let start = bytes.count
+    bytes.append(contentsOf: try parser.string().utf8)  // escapes (or a fault to report)
+    return start..<bytes.count
+  }
+
+  /// After the top-level value: only space may follow.
+  public mutating func end() throws {
+    if valuePending { try parser.skipValue(depth: depth) }
+    valuePending = false
+    parser.skipSpace()
+    guard parser.index == parser.bytes.count else { throw parser.fail("text after the value") }
   }
 }
 
-/// An object key met by `JSONValue.forEachField`: valid only during the call.
+/// An object key met by a `JSONCursor`: valid while the cursor's text is.
 public struct JSONKey {
   private let raw: UnsafeBufferPointer<UInt8>?
   private let decoded: String?
+  /// `raw` is plain ASCII.
+  private let ascii: Bool
 
-  fileprivate init(raw: UnsafeBufferPointer<UInt8>) {
+  fileprivate init(raw: UnsafeBufferPointer<UInt8>, ascii: Bool) {
     self.raw = raw
+    self.ascii = ascii
     decoded = nil
   }
 
   fileprivate init(decoded: String) {
     raw = nil
+    ascii = false
     self.decoded = decoded
   }
 
@@ -478,15 +519,27 @@ public struct JSONKey {
     return String(decoding: raw, as: UTF8.self)
   }
 
-  /// True when the key is `literal`, compared as text, without making a String.
+  /// Appends the key's text as UTF-8 (as `string` has it) and returns the range it took.
+  public func append(to bytes: inout [UInt8]) -> Range<Int> {
+    let start = bytes.count
+    if let raw, ascii {
+      bytes.append(contentsOf: raw)
+    } else {
+      bytes.append(contentsOf: string.utf8)
+    }
+    return start..<bytes.count
+  }
+
   /// The key's length in UTF-8 bytes (of the decoded text when it had escapes).
   public var utf8Count: Int { raw?.count ?? decoded?.utf8.count ?? 0 }
 
+  /// True when the key is `literal`, compared as text, without making a String.
   public static func == (key: JSONKey, literal: StaticString) -> Bool {
     let count = literal.utf8CodeUnitCount
     let start = literal.utf8Start
     if let raw = key.raw {
       if raw.count == count && (count == 0 || memcmp(start, raw.baseAddress!, count) == 0) { return true }
+      if key.ascii && literal.isASCII { return false }  // ASCII text is equal only byte for byte
       // Unequal bytes can still be canonically equivalent text (String ==) only when the
       // literal holds 'K', ';', '`' (targets of Unicode's singleton decompositions into
       // ASCII) or non-ASCII. (Invalid UTF-8 in a key decodes to U+FFFD: never a match.)

@@ -93,6 +93,34 @@ final class NotesLedgerTests: XCTestCase {
     XCTAssertNil(try ledger.note(for: OID.emptyTree))
   }
 
+  func testReadingAheadVisitsWhatForEachNoteVisitsAndStopsOnError() throws {
+    let scratch = LedgerScratch()
+    let repo = try scratch.repository()
+    let ledger = NotesLedger(repository: repo, ref: "mlgit/reviews")
+    var none = 0
+    try ledger.forEachNoteReadingAhead { _, _ in none += 1 }
+    XCTAssertEqual(none, 0, "no notes ref: nothing to visit")
+    var blobs: [OID] = []
+    for index in 0..<700 { blobs.append(try repo.writeBlob(Data("blob \(index)\n".utf8))) }  // several batches
+    try ledger.append(Dictionary(uniqueKeysWithValues: blobs.enumerated().map { ($1, ["{\"n\":\($0)}"]) }))
+    var expected: [(OID, [UInt8])] = []
+    try ledger.forEachNote { expected.append(($0, Array($1))) }
+    var seen: [(OID, [UInt8])] = []
+    try ledger.forEachNoteReadingAhead { seen.append(($0, Array($1))) }
+    XCTAssertEqual(seen.count, 700)
+    XCTAssertEqual(seen.map(\.0), expected.map(\.0), "same notes, same order")
+    XCTAssertEqual(seen.map(\.1), expected.map(\.1))
+    struct Stop: Error {}
+    var visited = 0
+    XCTAssertThrowsError(try ledger.forEachNoteReadingAhead { _, _ in
+      visited += 1
+      if visited == 300 { throw Stop() }
+    }) { XCTAssertTrue($0 is Stop) }
+    XCTAssertEqual(visited, 300, "no note is handed over after the error")
+    // The repository is usable at once: the reader has stopped.
+    XCTAssertEqual(try ledger.allNotes().count, 700)
+  }
+
   func testMergeKeepsEveryLineAndFastForwards() throws {
     let scratch = LedgerScratch()
     let first = scratch.commit("one")

@@ -56,18 +56,74 @@ final class RunListingParseTests: XCTestCase {
     XCTAssertEqual(try? RunListing.parse(line(containing: "nul-key")).model, "")
   }
 
-  func testFieldReaderVisitsKeysInOrderAndSkipsUnreadValues() throws {
-    var seen: [String] = []
-    try JSONValue.forEachField(in: #"{"a":{"x":[1,2]},"b":"two","c":3,"b":null}"#) { key, reader in
-      seen.append(key.string)
-      if key == "b" { _ = try reader.string() }
+  func testTableKeepsGoodLinesAroundBadOnesAndSortsNewestFirst() throws {
+    func run(_ id: String, _ started: String, metrics: String = #"{"b":2,"a":0.5}"#) -> String {
+      #"{"schema":"mlgit.run/1","id":"\#(id)","commit":"c0ffee00aa","model":"m","started":"\#(started)","exit":0,"dirty":true,"metrics":\#(metrics)}"#
     }
-    XCTAssertEqual(seen, ["a", "b", "c", "b"])
+    let lines = [
+      run("r1", "2026-01-01T00:00:01Z"),
+      String(run("bad", "2026-01-01T00:00:09Z").dropLast()),  // truncated: skipped, leaves nothing behind
+      run("r3", "2026-01-01T00:00:01Z", metrics: #"{"z":1,"a":2,"z":"no","m":3}"#),
+      run("r2", "2026-01-02T00:00:00Z"),
+      run("r0", "2026-01-01T00:00:01Z"),
+      "{}",
+    ]
+    var table = RunListings()
+    var kept: [Bool] = []
+    for line in lines {
+      var copy = line
+      kept.append(copy.withUTF8 { table.append(line: UnsafeRawBufferPointer($0), keepingLine: true) })
+    }
+    XCTAssertEqual(kept, [true, false, true, true, true, false])
+    XCTAssertEqual((0..<table.count).map { table.listing($0).line }, [lines[0], lines[2], lines[3], lines[4]])
+    XCTAssertEqual((0..<table.count).map { table.listing($0) }, [lines[0], lines[2], lines[3], lines[4]].map { try? RunListing.parseViaFields($0) })
+    // Newest first; equal start times by id, descending.
+    XCTAssertEqual(table.newestFirst(Array(0..<table.count)).map { table.listing($0).id }, ["r2", "r3", "r1", "r0"])
+    var names: [String] = []
+    table.forEachMetricByName(1) { names.append(table.string($0.name) + "=\($0.value)") }
+    XCTAssertEqual(names, ["a=2.0", "m=3.0"], "a name given again as a non-number is dropped")
+    names = []
+    table.forEachMetricByName(0) { names.append(table.string($0.name)) }
+    XCTAssertEqual(names, ["a", "b"])
+  }
+
+  /// Keys of `text`'s top-level object, in order, reading the values of `read` as strings.
+  private func keys(_ text: String, reading read: Set<String> = []) throws -> [String] {
+    var text = text
+    return try text.withUTF8 { buffer in
+      var cursor = JSONCursor(UnsafeRawBufferPointer(buffer))
+      guard try cursor.enterObject() else { throw RunRecordError("not an object") }
+      var seen: [String] = []
+      var scratch: [UInt8] = []
+      while let key = try cursor.nextKey() {
+        seen.append(key.string)
+        if read.contains(key.string) { _ = try cursor.appendString(to: &scratch) }
+      }
+      try cursor.end()
+      return seen
+    }
+  }
+
+  func testCursorVisitsKeysInOrderAndSkipsUnreadValues() throws {
+    XCTAssertEqual(try keys(#"{"a":{"x":[1,2]},"b":"two","c":3,"b":null}"#, reading: ["b"]), ["a", "b", "c", "b"])
+    XCTAssertEqual(try keys(#" { } "#), [])
     // Escaped keys are decoded before they are compared.
-    var matched = false
-    try JSONValue.forEachField(in: #"{"sch\u0065ma":"x"}"#) { key, _ in matched = key == "schema" && key.string == "schema" }
-    XCTAssertTrue(matched)
-    XCTAssertThrowsError(try JSONValue.forEachField(in: #"{"a":[1,}"#) { _, _ in })
-    XCTAssertThrowsError(try JSONValue.forEachField(in: #"[1]"#) { _, _ in })
+    var text = #"{"sch\u0065ma":"x\u00e9"}"#
+    try text.withUTF8 { buffer in
+      var cursor = JSONCursor(UnsafeRawBufferPointer(buffer))
+      XCTAssertTrue(try cursor.enterObject())
+      let key = try XCTUnwrap(try cursor.nextKey())
+      XCTAssertTrue(key == "schema")
+      var bytes: [UInt8] = []
+      let range = try XCTUnwrap(try cursor.appendString(to: &bytes))
+      XCTAssertEqual(String(decoding: bytes[range], as: UTF8.self), "x\u{e9}")
+      XCTAssertNil(try cursor.nextKey())
+      try cursor.end()
+    }
+    XCTAssertThrowsError(try keys(#"{"a":[1,}"#))
+    XCTAssertThrowsError(try keys(#"{"a":1 "b":2}"#))
+    XCTAssertThrowsError(try keys(#"{"a":1,}"#))
+    XCTAssertThrowsError(try keys(#"{"a":1}x"#))
+    XCTAssertThrowsError(try keys(#"[1]"#))
   }
 }
