@@ -54,6 +54,14 @@ PY
   git -C "$repo" gc -q
 fi
 
+# Both commands must see every run before their times mean anything.
+listed=$(cd "$repo" && "$MLGIT" runs --all | wc -l)
+shown=$(cd "$repo" && git log --notes=mlgit/runs --format=%N | grep -c '^{')
+if [ "$listed" != "$commits" ] || [ "$shown" != "$commits" ]; then
+  echo "expected $commits runs; mlgit runs --all listed $listed, git log showed $shown" >&2
+  exit 1
+fi
+
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 time_ms() { # command... -> milliseconds of one run
   local start end

@@ -75,13 +75,13 @@ public final class NotesLedger {
     let channel = NoteBatches()
     let reader = Thread { [self] in
       do {
-        var batch = NoteBatch()
+        var batch = channel.emptyBatch()
         try forEachNote(inCommit: tip) { object, bytes in
           if channel.isCancelled { throw NoteBatches.Cancelled() }
           batch.add(object, bytes)
           if batch.notes.count == NoteBatch.capacity {
             channel.send(batch)
-            batch = NoteBatch()
+            batch = channel.emptyBatch()
           }
         }
         channel.send(batch)
@@ -92,10 +92,12 @@ public final class NotesLedger {
     }
     reader.start()
     do {
-      while let batch = try channel.receive() {
+      while var batch = try channel.receive() {
         try batch.bytes.withUnsafeBytes { bytes in
           for note in batch.notes { try body(note.object, UnsafeRawBufferPointer(rebasing: bytes[note.range])) }
         }
+        batch.empty()
+        channel.recycle(consume batch)  // the reader may fill it again at once
       }
     } catch {
       channel.cancel()  // and wait: the reader must be done with the repository before this returns
@@ -492,7 +494,18 @@ private struct NoteBatch {
   var bytes: [UInt8] = []
   var notes: [(object: OID, range: Range<Int>)] = []
 
-  init() { notes.reserveCapacity(NoteBatch.capacity) }
+  /// `reserving`: room for a batch of typical notes, allocated at once.
+  init(reserving: Bool = true) {
+    guard reserving else { return }
+    notes.reserveCapacity(NoteBatch.capacity)
+    bytes.reserveCapacity(NoteBatch.capacity * 512)
+  }
+
+  /// Empties the batch, keeping its memory.
+  mutating func empty() {
+    bytes.removeAll(keepingCapacity: true)
+    notes.removeAll(keepingCapacity: true)
+  }
 
   mutating func add(_ object: OID, _ note: UnsafeRawBufferPointer) {
     let start = bytes.count
@@ -508,6 +521,9 @@ private final class NoteBatches: @unchecked Sendable {
   private let condition = NSCondition()
   private var queue: [NoteBatch] = []
   private var head = 0
+  /// Batches handled already, emptied for the reader to fill again (their memory is
+  /// warm: fresh pages for every batch cost more than copying the notes).
+  private var spare: [NoteBatch] = []
   private var finished = false
   private var failure: Error?
   private var cancelled = false
@@ -522,6 +538,20 @@ private final class NoteBatches: @unchecked Sendable {
     condition.lock()
     queue.append(batch)
     condition.signal()
+    condition.unlock()
+  }
+
+  /// A batch to fill: a handled one when there is one.
+  func emptyBatch() -> NoteBatch {
+    condition.lock()
+    defer { condition.unlock() }
+    return spare.popLast() ?? NoteBatch()
+  }
+
+  /// Keeps an emptied batch for `emptyBatch`.
+  func recycle(_ batch: NoteBatch) {
+    condition.lock()
+    spare.append(batch)
     condition.unlock()
   }
 
@@ -541,7 +571,7 @@ private final class NoteBatches: @unchecked Sendable {
     while head == queue.count && !finished { condition.wait() }
     if head < queue.count {
       defer {
-        queue[head] = NoteBatch()  // let its bytes go
+        queue[head] = NoteBatch(reserving: false)  // the caller holds the only reference
         head += 1
       }
       return queue[head]

@@ -111,7 +111,7 @@ struct RunsListCommand: ParsableCommand {
           first = false
           field(metric.name)
           out.append(UInt8(ascii: "="))
-          appendNumber(metric.value, to: &out)
+          if let written = metric.written { field(written) } else { appendNumber(metric.value, to: &out) }
         }
         out.append(10)
       }

@@ -75,6 +75,9 @@ public struct RunListings {
   public struct Metric {
     public var name: Range<Int>
     public var value: Double
+    /// The number as the line wrote it, when that is exactly `value.description`
+    /// (what canonical ledger lines hold): a listing copies it instead of formatting.
+    public var written: Range<Int>?
   }
 
   public private(set) var text: [UInt8] = []
@@ -104,7 +107,7 @@ public struct RunListings {
     let none = text.count..<text.count
     var row = Row(id: none, commit: none, model: none, started: none, line: none, exit: -1, dirty: false,
                   metrics: metrics.count..<metrics.count)
-    var schema: Range<Int>?, id: Range<Int>?
+    var isRun = false, id: Range<Int>?
     var exit: JSONValue?, dirty: JSONValue?
     var cursor = JSONCursor(line)
     guard try cursor.enterObject() else { throw RunRecordError("not an object") }
@@ -115,15 +118,18 @@ public struct RunListings {
       case 4 where key == "exit": exit = try cursor.value()
       case 5 where key == "model": row.model = try cursor.appendString(to: &text) ?? none
       case 5 where key == "dirty": dirty = try cursor.value()
-      case 6 where key == "schema": schema = try cursor.appendString(to: &text)
+      case 6 where key == "schema":
+        let schema = try cursor.appendString(to: &text)
+        isRun = schema.map { equals($0, RunRecord.schema) } ?? false
+        if let schema { text.removeSubrange(schema) }  // compared, not kept
       case 6 where key == "commit": row.commit = try cursor.appendString(to: &text) ?? none
       case 7 where key == "started": row.started = try cursor.appendString(to: &text) ?? none
-      case 7 where key == "metrics": row.metrics = try readMetrics(&cursor)
+      case 7 where key == "metrics": row.metrics = try readMetrics(&cursor, in: line)
       default: break
       }
     }
     try cursor.end()
-    guard let schema, equals(schema, RunRecord.schema) else { throw RunRecordError("not an \(RunRecord.schema) record") }
+    guard isRun else { throw RunRecordError("not an \(RunRecord.schema) record") }
     guard let id, !id.isEmpty else { throw RunRecordError("run record without an id") }
     row.id = id
     row.exit = RunListings.exitCode(exit)
@@ -142,7 +148,7 @@ public struct RunListings {
 
   /// A `metrics` value: its finite numbers (a later value of a name replaces, or when
   /// not a finite number removes, an earlier one). Not an object: no metrics.
-  private mutating func readMetrics(_ cursor: inout JSONCursor) throws -> Range<Int> {
+  private mutating func readMetrics(_ cursor: inout JSONCursor, in line: UnsafeRawBufferPointer) throws -> Range<Int> {
     let start = metrics.count
     guard try cursor.enterObject() else { return start..<start }
     while let key = try cursor.nextKey() {
@@ -150,11 +156,43 @@ public struct RunListings {
       if let earlier = metrics[start...].firstIndex(where: { same(text[$0.name], text[name]) }) {
         metrics.remove(at: earlier)
       }
-      if let number = try cursor.value().doubleValue, number.isFinite { metrics.append(Metric(name: name, value: number)) }
+      let before = cursor.offset
+      guard let number = try cursor.value().doubleValue, number.isFinite else { continue }
+      var metric = Metric(name: name, value: number)
+      let written = UnsafeRawBufferPointer(rebasing: line[before..<cursor.offset])
+      if RunListings.isDescription(written, of: number) {
+        metric.written = text.count..<(text.count + written.count)
+        text.append(contentsOf: written)
+      }
+      metrics.append(metric)
     }
     return start..<metrics.count
   }
 
+  /// True when `written` (a JSON number that reads as `value`) is `value.description`:
+  /// a plain decimal `-?D.D` of at most 15 significant digits, no trailing zero, and
+  /// 1e-4 <= |value| < 1e15. Such text is the shortest that reads back as the value
+  /// (15 digits tell doubles apart), and Swift prints that range without an exponent.
+  static func isDescription(_ written: UnsafeRawBufferPointer, of value: Double) -> Bool {
+    let magnitude = abs(value)
+    guard magnitude >= 1e-4, magnitude < 1e15, let last = written.last, last != UInt8(ascii: "0") else { return false }
+    var significant = 0
+    var sawPoint = false
+    var sawNonZero = false
+    for (index, byte) in written.enumerated() {
+      switch byte {
+      case UInt8(ascii: "-") where index == 0: continue
+      case UInt8(ascii: "."):
+        if sawPoint { return false }
+        sawPoint = true
+      case UInt8(ascii: "0")...UInt8(ascii: "9"):
+        if byte != UInt8(ascii: "0") { sawNonZero = true }
+        if sawNonZero { significant += 1 }
+      default: return false  // an exponent, or anything else
+      }
+    }
+    return sawPoint && last != UInt8(ascii: ".") && significant <= 15
+  }
   /// `exit` as recorded: an integer, a number truncated toward zero, else -1 (unknown).
   static func exitCode(_ value: JSONValue?) -> Int {
     switch value {

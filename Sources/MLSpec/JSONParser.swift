@@ -56,13 +56,14 @@ struct JSONByteParser {
       let byte = bytes[scan]
       if byte == UInt8(ascii: "\"") {
         index = scan + 1
-        return JSONKey(raw: UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<scan]), ascii: ascii)
+        return JSONKey(raw: UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<scan]), ascii: ascii, escaped: false)
       }
       if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
       if byte >= 0x80 { ascii = false }
       scan += 1
     }
-    return JSONKey(decoded: try string())
+    _ = try string()  // checks the escapes, and steps past the closing quote
+    return JSONKey(raw: UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<(index - 1)]), ascii: false, escaped: true)
   }
 
   /// Checks and steps over one value without building it.
@@ -445,6 +446,9 @@ public struct JSONCursor {
     return key
   }
 
+  /// Where the cursor is, in bytes from the start of its text.
+  public var offset: Int { parser.index }
+
   /// The value at the cursor, built.
   public mutating func value() throws -> JSONValue {
     valuePending = false
@@ -495,34 +499,30 @@ public struct JSONCursor {
 
 /// An object key met by a `JSONCursor`: valid while the cursor's text is.
 public struct JSONKey {
-  private let raw: UnsafeBufferPointer<UInt8>?
-  private let decoded: String?
+  /// The key as written, between its quotes (escapes not decoded).
+  private let raw: UnsafeBufferPointer<UInt8>
   /// `raw` is plain ASCII.
   private let ascii: Bool
+  /// `raw` holds escapes (checked when the key was read), decoded when the text is asked for.
+  private let escaped: Bool
 
-  fileprivate init(raw: UnsafeBufferPointer<UInt8>, ascii: Bool) {
+  fileprivate init(raw: UnsafeBufferPointer<UInt8>, ascii: Bool, escaped: Bool) {
     self.raw = raw
     self.ascii = ascii
-    decoded = nil
-  }
-
-  fileprivate init(decoded: String) {
-    raw = nil
-    ascii = false
-    self.decoded = decoded
+    self.escaped = escaped
   }
 
   /// The key's text (escapes decoded).
   public var string: String {
-    if let decoded { return decoded }
-    guard let raw else { return "" }
-    return String(decoding: raw, as: UTF8.self)
+    guard escaped, let base = raw.baseAddress else { return String(decoding: raw, as: UTF8.self) }
+    var parser = JSONByteParser(UnsafeBufferPointer(start: base - 1, count: raw.count + 2))  // with its quotes
+    return (try? parser.string()) ?? ""
   }
 
   /// Appends the key's text as UTF-8 (as `string` has it) and returns the range it took.
   public func append(to bytes: inout [UInt8]) -> Range<Int> {
     let start = bytes.count
-    if let raw, ascii {
+    if ascii {
       bytes.append(contentsOf: raw)
     } else {
       bytes.append(contentsOf: string.utf8)
@@ -531,14 +531,14 @@ public struct JSONKey {
   }
 
   /// The key's length in UTF-8 bytes (of the decoded text when it had escapes).
-  public var utf8Count: Int { raw?.count ?? decoded?.utf8.count ?? 0 }
+  public var utf8Count: Int { escaped ? string.utf8.count : raw.count }
 
   /// True when the key is `literal`, compared as text, without making a String.
   public static func == (key: JSONKey, literal: StaticString) -> Bool {
     let count = literal.utf8CodeUnitCount
     let start = literal.utf8Start
-    if let raw = key.raw {
-      if raw.count == count && (count == 0 || memcmp(start, raw.baseAddress!, count) == 0) { return true }
+    if !key.escaped {
+      if key.raw.count == count && (count == 0 || memcmp(start, key.raw.baseAddress!, count) == 0) { return true }
       if key.ascii && literal.isASCII { return false }  // ASCII text is equal only byte for byte
       // Unequal bytes can still be canonically equivalent text (String ==) only when the
       // literal holds 'K', ';', '`' (targets of Unicode's singleton decompositions into

@@ -87,6 +87,34 @@ final class RunListingParseTests: XCTestCase {
     XCTAssertEqual(names, ["a", "b"])
   }
 
+  func testNumbersCopiedAsWrittenAreWhatSwiftPrints() {
+    func copied(_ text: String) -> Bool {
+      var text = text
+      return text.withUTF8 { RunListings.isDescription(UnsafeRawBufferPointer($0), of: Double(String(decoding: $0, as: UTF8.self))!) }
+    }
+    for text in ["0.81", "-0.5", "0.0001", "12345678901234.5", "12.25", "0.000123"] {
+      XCTAssertTrue(copied(text), text)
+      XCTAssertEqual(Double(text)!.description, text)
+    }
+    for text in ["0.810", "1", "1.0", "0.00009", "1e-3", "0.1234567890123456", "1000000000000000.5", "-0"] {
+      XCTAssertFalse(copied(text), text)
+    }
+    // Random decimals of up to 15 digits: whenever one is copied, Swift prints it the same.
+    var generator = SystemRandomNumberGenerator()
+    var checked = 0
+    for _ in 0..<20_000 {
+      let digits = (0..<Int.random(in: 1...16, using: &generator)).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+      let point = Int.random(in: 0...digits.count, using: &generator)
+      var text = (point == 0 ? "0" : String(Int(digits.prefix(point)) ?? 0)) + "." + digits.dropFirst(point)
+      if text.hasSuffix(".") { text += "5" }
+      if Bool.random(using: &generator) { text = "-" + text }
+      guard copied(text) else { continue }
+      checked += 1
+      XCTAssertEqual(Double(text)!.description, text)
+    }
+    XCTAssertGreaterThan(checked, 5_000)
+  }
+
   /// Keys of `text`'s top-level object, in order, reading the values of `read` as strings.
   private func keys(_ text: String, reading read: Set<String> = []) throws -> [String] {
     var text = text
