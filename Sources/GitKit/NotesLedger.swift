@@ -69,40 +69,26 @@ public final class NotesLedger {
   /// `forEachNote`, with the notes read from the object database on a second thread
   /// while `body` handles the ones read before: for callers whose `body` costs about as
   /// much as libgit2's reading (`mlgit runs` parses every line of ten thousands of notes).
-  /// `body` runs on the calling thread, in tree order, and must not use the repository.
+  /// `body` runs on the calling thread, in tree order; the notes are read through a
+  /// second handle on the repository.
   public func forEachNoteReadingAhead(_ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
     guard let tip = try tip() else { return }
-    let channel = NoteBatches()
-    let reader = Thread { [self] in
-      do {
-        var batch = channel.emptyBatch()
-        try forEachNote(inCommit: tip) { object, bytes in
-          if channel.isCancelled { throw NoteBatches.Cancelled() }
-          batch.add(object, bytes)
-          if batch.notes.count == NoteBatch.capacity {
-            channel.send(batch)
-            batch = channel.emptyBatch()
-          }
+    let reader = NotesLedger(repository: try repository.reopen(), ref: ref)
+    try ReadAhead.run(batch: 1, produce: { yield in
+      var batch = NoteBatch()
+      try reader.forEachNote(inCommit: tip) { object, bytes in
+        batch.add(object, bytes)
+        if batch.notes.count == NoteBatch.capacity {
+          try yield(batch)
+          batch = NoteBatch()
         }
-        channel.send(batch)
-        channel.finish(throwing: nil)
-      } catch {
-        channel.finish(throwing: error)
       }
-    }
-    reader.start()
-    do {
-      while var batch = try channel.receive() {
-        try batch.bytes.withUnsafeBytes { bytes in
-          for note in batch.notes { try body(note.object, UnsafeRawBufferPointer(rebasing: bytes[note.range])) }
-        }
-        batch.empty()
-        channel.recycle(consume batch)  // the reader may fill it again at once
+      try yield(batch)
+    }, consume: { batch in
+      try batch.bytes.withUnsafeBytes { bytes in
+        for note in batch.notes { try body(note.object, UnsafeRawBufferPointer(rebasing: bytes[note.range])) }
       }
-    } catch {
-      channel.cancel()  // and wait: the reader must be done with the repository before this returns
-      throw error
-    }
+    })
   }
 
   /// `forEachNote` over the notes of any notes commit.
@@ -494,97 +480,14 @@ private struct NoteBatch {
   var bytes: [UInt8] = []
   var notes: [(object: OID, range: Range<Int>)] = []
 
-  /// `reserving`: room for a batch of typical notes, allocated at once.
-  init(reserving: Bool = true) {
-    guard reserving else { return }
+  init() {
     notes.reserveCapacity(NoteBatch.capacity)
     bytes.reserveCapacity(NoteBatch.capacity * 512)
-  }
-
-  /// Empties the batch, keeping its memory.
-  mutating func empty() {
-    bytes.removeAll(keepingCapacity: true)
-    notes.removeAll(keepingCapacity: true)
   }
 
   mutating func add(_ object: OID, _ note: UnsafeRawBufferPointer) {
     let start = bytes.count
     bytes.append(contentsOf: note)
     notes.append((object, start..<bytes.count))
-  }
-}
-
-/// Hands note batches from the reading thread to the one handling them.
-private final class NoteBatches: @unchecked Sendable {
-  struct Cancelled: Error {}
-
-  private let condition = NSCondition()
-  private var queue: [NoteBatch] = []
-  private var head = 0
-  /// Batches handled already, emptied for the reader to fill again (their memory is
-  /// warm: fresh pages for every batch cost more than copying the notes).
-  private var spare: [NoteBatch] = []
-  private var finished = false
-  private var failure: Error?
-  private var cancelled = false
-
-  var isCancelled: Bool {
-    condition.lock()
-    defer { condition.unlock() }
-    return cancelled
-  }
-
-  func send(_ batch: NoteBatch) {
-    condition.lock()
-    queue.append(batch)
-    condition.signal()
-    condition.unlock()
-  }
-
-  /// A batch to fill: a handled one when there is one.
-  func emptyBatch() -> NoteBatch {
-    condition.lock()
-    defer { condition.unlock() }
-    return spare.popLast() ?? NoteBatch()
-  }
-
-  /// Keeps an emptied batch for `emptyBatch`.
-  func recycle(_ batch: NoteBatch) {
-    condition.lock()
-    spare.append(batch)
-    condition.unlock()
-  }
-
-  /// The reader is done (with the repository too); `error` is why it stopped early.
-  func finish(throwing error: Error?) {
-    condition.lock()
-    finished = true
-    failure = error
-    condition.broadcast()
-    condition.unlock()
-  }
-
-  /// The next batch, nil once every batch was handed out; throws what stopped the reader.
-  func receive() throws -> NoteBatch? {
-    condition.lock()
-    defer { condition.unlock() }
-    while head == queue.count && !finished { condition.wait() }
-    if head < queue.count {
-      defer {
-        queue[head] = NoteBatch(reserving: false)  // the caller holds the only reference
-        head += 1
-      }
-      return queue[head]
-    }
-    if let failure { throw failure }
-    return nil
-  }
-
-  /// Asks the reader to stop and waits until it has.
-  func cancel() {
-    condition.lock()
-    cancelled = true
-    while !finished { condition.wait() }
-    condition.unlock()
   }
 }

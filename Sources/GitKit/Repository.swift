@@ -4,9 +4,34 @@ import Foundation
 /// An open git repository. Every other GitKit handle keeps one alive.
 public final class Repository {
   let pointer: OpaquePointer
+  /// Object directories read beside the repository's own (a push quarantine's).
+  private var extraObjectDirectories: [String] = []
 
   init(pointer: OpaquePointer) { self.pointer = pointer }
   deinit { git_repository_free(pointer) }
+
+  /// Another handle on the same repository, work tree and object directories, for
+  /// another thread to read with (libgit2 handles are not shared across threads).
+  public func reopen() throws -> Repository {
+    let copy = try Repository.open(gitDir: gitDirectory)
+    if let workdir = git_repository_workdir(pointer) {
+      try check(git_repository_set_workdir(copy.pointer, workdir, 0), "cannot use work tree \(String(cString: workdir))")
+    }
+    try copy.addObjectDirectories(extraObjectDirectories)
+    return copy
+  }
+
+  /// Reads objects from `directories` too (absolute paths; missing ones are skipped).
+  private func addObjectDirectories(_ directories: [String]) throws {
+    guard !directories.isEmpty else { return }
+    var odb: OpaquePointer?
+    try check(git_repository_odb(&odb, pointer), "cannot open object database")
+    defer { git_odb_free(odb) }
+    for path in directories where FileManager.default.fileExists(atPath: path) {
+      try check(git_odb_add_disk_alternate(odb, path), "cannot read objects in \(path)")
+      extraObjectDirectories.append(path)
+    }
+  }
 
   /// Opens the repository containing `path`, searching upwards as git does.
   public static func discover(at path: String) throws -> Repository {
@@ -69,17 +94,7 @@ public final class Repository {
     if let quarantine = environment["GIT_QUARANTINE_PATH"], !quarantine.isEmpty {
       extraObjectDirs.append(quarantine)
     }
-    if !extraObjectDirs.isEmpty {
-      var odb: OpaquePointer?
-      try check(git_repository_odb(&odb, repo.pointer), "cannot open object database")
-      defer { git_odb_free(odb) }
-      for dir in extraObjectDirs {
-        let path = absolute(dir, relativeTo: currentDirectory)
-        if FileManager.default.fileExists(atPath: path) {
-          try check(git_odb_add_disk_alternate(odb, path), "cannot read objects in \(path)")
-        }
-      }
-    }
+    try repo.addObjectDirectories(extraObjectDirs.map { absolute($0, relativeTo: currentDirectory) })
     return repo
   }
 

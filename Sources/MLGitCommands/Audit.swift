@@ -138,8 +138,6 @@ final class AuditBuilder {
   private var inForce: [OID: ContiguousArray<Int32>] = [:]
   private var bypasses: [AuditBypass] = []
   private var otherFindings: [Finding] = []
-  /// Review records by the object their note is on, shared with the history checker.
-  private var reviewRecords: [String: [ReviewRecord]] = [:]
   /// The history checker's approvals and signature verifiers (set by `build`).
   private var reviewSources: ReviewSources?
 
@@ -148,11 +146,14 @@ final class AuditBuilder {
   }
 
   func build() throws -> AuditReport {
-    let runs = try RunLedger.load(repository)
     let checker = HistoryChecker(repository: repository)
     reviewSources = checker.reviews
-    reviewRecords = try checker.reviews.allRecords()
-    checker.provideRuns(runs)
+    // The runs are read while the history walk starts on the other thread.
+    var runs: [String: [RunRecord]] = [:]
+    checker.whileReading = { [unowned checker, repository] in
+      runs = try RunLedger.load(repository)
+      checker.provideRuns(runs)
+    }
     if let since { checker.include = { $0.committer.time >= since } }
     checker.onJudged = { [unowned self] judged in try self.record(judged) }
     var tips = try PushCheck(repository: repository).localRefs().map(\.commit)
@@ -160,6 +161,8 @@ final class AuditBuilder {
     var history = HistoryReport()
     if !tips.isEmpty {
       history = try checker.judgeWalk(tips: tips, hidden: [], stage: .range, branch: branch)
+    } else {
+      runs = try RunLedger.load(repository)
     }
     var report = AuditReport(
       generated: AuditBuilder.isoDate(Int64(Date().timeIntervalSince1970)),
@@ -222,7 +225,7 @@ final class AuditBuilder {
         change.reviewRequired = item.required
         change.approvedBy = item.approvals
       }
-      if let blob = change.blob, let records = reviewRecords[blob], !records.isEmpty {
+      if let blob = change.blob, let records = judged.context.reviews.records[blob], !records.isEmpty {
         if signatures == nil, records.contains(where: { $0.signature != nil }) {
           signatures = .some(try reviewSources?.signatureVerifier(baseTree: judged.baseTree))
         }

@@ -54,20 +54,20 @@ struct AuditCommand: ParsableCommand {
     if let model, report.models.isEmpty {
       printError("mlgit: audit: no spec in the history scanned has name '\(model)'")
     }
-    let text: String
+    let bytes: [UInt8]
     switch format {
-    case .text: text = AuditText.render(report)
-    case .json: text = AuditJSON.render(report)
-    case .html: text = AuditHTML.render(report)
+    case .text: bytes = Array(AuditText.render(report).utf8)
+    case .json: bytes = AuditJSON.render(report)
+    case .html: bytes = Array(AuditHTML.render(report).utf8)
     }
     if let output {
       do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+        try Data(bytes).write(to: URL(fileURLWithPath: output))
       } catch {
         throw CommandFailure.system("mlgit: cannot write \(output): \(error.localizedDescription)")
       }
     } else {
-      FileHandle.standardOutput.write(Data(text.utf8))
+      FileHandle.standardOutput.write(Data(bytes))
     }
   }
 }

@@ -8,177 +8,317 @@ import MLSpec
 enum AuditJSON {
   static let schema = "mlgit.audit/1"
 
-  static func render(_ report: AuditReport) -> String {
-    var out = ""
-    write(document(report), indent: 0, into: &out)
-    return out + "\n"
+  static func render(_ report: AuditReport) -> [UInt8] {
+    var out = PrettyJSON()
+    document(report, into: &out)
+    return out.bytes + [10]
   }
 
-  static func document(_ report: AuditReport) -> JSONValue {
+  // Each object's keys are written in sorted order (as Swift sorts Strings), by hand:
+  // the document is streamed from the report, never built as a JSON value.
+
+  static func document(_ report: AuditReport, into out: inout PrettyJSON) {
     let changes = report.models.flatMap(\.changes)
-    let findings = changes.flatMap(\.findings) + report.otherFindings
-    return .object([
-      "schema": .string(schema),
-      "generated": .string(report.generated),
-      "repository": .string(report.repository),
-      "filters": .object([
-        "model": optional(report.modelFilter), "since": optional(report.since), "branch": optional(report.branch),
-      ]),
-      "commitsScanned": .int(report.commitsScanned),
-      "boundary": .array(report.boundary.map(JSONValue.string)),
-      "summary": .object([
-        "models": .int(report.models.count),
-        "changes": .int(changes.count),
-        "approvals": .int(changes.reduce(0) { $0 + $1.approvals.count }),
-        "approvalsCounted": .int(changes.reduce(0) { $0 + $1.approvals.filter(\.counted).count }),
-        "unapproved": .int(changes.filter(\.unapproved).count),
-        "runs": .int(changes.reduce(0) { $0 + $1.runs.count }),
-        "errors": .int(findings.filter { $0.severity == .error }.count),
-        "warnings": .int(findings.filter { $0.severity == .warning }.count),
-        "bypasses": .int(report.bypasses.count),
-      ]),
-      "models": .array(report.models.map(model)),
-      "bypasses": .array(report.bypasses.map(bypass)),
-      "findings": .array(report.otherFindings.map { finding($0, commit: true) }),
-      "unattributedRuns": .array(report.unattributedRuns.map { run($0, model: true) }),
-    ])
+    out.object { out in
+      out.key("boundary")
+      out.array(report.boundary) { $0.string($1) }
+      out.key("bypasses")
+      out.array(report.bypasses) { bypass($1, into: &$0) }
+      out.field("commitsScanned", report.commitsScanned)
+      out.key("filters")
+      out.object { out in
+        out.field("branch", report.branch)
+        out.field("model", report.modelFilter)
+        out.field("since", report.since)
+      }
+      out.key("findings")
+      out.array(report.otherFindings) { finding($1, commit: true, into: &$0) }
+      out.field("generated", report.generated)
+      out.key("models")
+      out.array(report.models) { model($1, into: &$0) }
+      out.field("repository", report.repository)
+      out.field("schema", schema)
+      out.key("summary")
+      out.object { out in
+        let findings = changes.flatMap(\.findings) + report.otherFindings
+        out.field("approvals", changes.reduce(0) { $0 + $1.approvals.count })
+        out.field("approvalsCounted", changes.reduce(0) { $0 + $1.approvals.filter(\.counted).count })
+        out.field("bypasses", report.bypasses.count)
+        out.field("changes", changes.count)
+        out.field("errors", findings.filter { $0.severity == .error }.count)
+        out.field("models", report.models.count)
+        out.field("runs", changes.reduce(0) { $0 + $1.runs.count })
+        out.field("unapproved", changes.filter(\.unapproved).count)
+        out.field("warnings", findings.filter { $0.severity == .warning }.count)
+      }
+      out.key("unattributedRuns")
+      out.array(report.unattributedRuns) { run($1, model: true, into: &$0) }
+    }
   }
 
-  static func model(_ model: AuditModel) -> JSONValue {
-    .object([
-      "name": .string(model.name),
-      "owner": .string(model.owner),
-      "latestVersion": optional(model.latestVersion),
-      "paths": .array(model.paths.map(JSONValue.string)),
-      "deleted": .bool(model.deleted),
-      "changes": .array(model.changes.map(change)),
-    ])
+  static func model(_ model: AuditModel, into out: inout PrettyJSON) {
+    out.object { out in
+      out.key("changes")
+      out.array(model.changes) { change($1, into: &$0) }
+      out.field("deleted", model.deleted)
+      out.field("latestVersion", model.latestVersion)
+      out.field("name", model.name)
+      out.field("owner", model.owner)
+      out.key("paths")
+      out.array(model.paths) { $0.string($1) }
+    }
   }
 
-  static func change(_ change: AuditChange) -> JSONValue {
-    .object([
-      "commit": .string(change.commit),
-      "author": .string(change.author),
-      "email": .string(change.email),
-      "date": .string(AuditBuilder.isoDate(change.time)),
-      "summary": .string(change.summary),
-      "path": .string(change.path),
-      "status": .string(change.status.rawValue),
-      "blob": optional(change.blob),
-      "version": .object(["old": optional(change.version.old), "new": optional(change.version.new)]),
-      "renamedFrom": optional(change.renamedFrom),
-      "features": .object([
-        "added": .array(change.featuresAdded.map(JSONValue.string)),
-        "removed": .array(change.featuresRemoved.map(JSONValue.string)),
-      ]),
-      "hyperparameters": .array(change.hyperparameters.map { item in
-        .object(["key": .string(item.key), "old": item.old ?? .null, "new": item.new ?? .null])
-      }),
-      "hyperparametersError": optional(change.hyperparametersError),
-      "data": .array(change.data.map { item in
-        .object(["name": .string(item.name), "path": .string(item.path), "old": optional(item.old), "new": optional(item.new)])
-      }),
-      "review": .object([
-        "needed": .bool(change.reviewNeeded), "approved": .bool(change.reviewApproved),
-        "required": .int(change.reviewRequired), "approvedBy": .array(change.approvedBy.map(JSONValue.string)),
-      ]),
-      "approvals": .array(change.approvals.map(approval)),
-      "runs": .array(change.runs.map { run($0, model: false) }),
-      "findings": .array(change.findings.map { finding($0, commit: false) }),
-      "bypass": .bool(change.bypass),
-      "bypassRules": .array(change.bypassRules.map(JSONValue.string)),
-    ])
+  static func change(_ change: AuditChange, into out: inout PrettyJSON) {
+    out.object { out in
+      out.key("approvals")
+      out.array(change.approvals) { approval($1, into: &$0) }
+      out.field("author", change.author)
+      out.field("blob", change.blob)
+      out.field("bypass", change.bypass)
+      out.key("bypassRules")
+      out.array(change.bypassRules) { $0.string($1) }
+      out.field("commit", change.commit)
+      out.key("data")
+      out.array(change.data) { out, item in
+        out.object { out in
+          out.field("name", item.name)
+          out.field("new", item.new)
+          out.field("old", item.old)
+          out.field("path", item.path)
+        }
+      }
+      out.field("date", AuditBuilder.isoDate(change.time))
+      out.field("email", change.email)
+      out.key("features")
+      out.object { out in
+        out.key("added")
+        out.array(change.featuresAdded) { $0.string($1) }
+        out.key("removed")
+        out.array(change.featuresRemoved) { $0.string($1) }
+      }
+      out.key("findings")
+      out.array(change.findings) { finding($1, commit: false, into: &$0) }
+      out.key("hyperparameters")
+      out.array(change.hyperparameters) { out, item in
+        out.object { out in
+          out.field("key", item.key)
+          out.key("new")
+          out.value(item.new ?? .null)
+          out.key("old")
+          out.value(item.old ?? .null)
+        }
+      }
+      out.field("hyperparametersError", change.hyperparametersError)
+      out.field("path", change.path)
+      out.field("renamedFrom", change.renamedFrom)
+      out.key("review")
+      out.object { out in
+        out.field("approved", change.reviewApproved)
+        out.key("approvedBy")
+        out.array(change.approvedBy) { $0.string($1) }
+        out.field("needed", change.reviewNeeded)
+        out.field("required", change.reviewRequired)
+      }
+      out.key("runs")
+      out.array(change.runs) { run($1, model: false, into: &$0) }
+      out.field("status", change.status.rawValue)
+      out.field("summary", change.summary)
+      out.key("version")
+      out.object { out in
+        out.field("new", change.version.new)
+        out.field("old", change.version.old)
+      }
+    }
   }
 
-  static func approval(_ approval: AuditApproval) -> JSONValue {
+  static func approval(_ approval: AuditApproval, into out: inout PrettyJSON) {
     let record = approval.record
-    return .object([
-      "reviewer": .string(record.reviewer), "at": .string(record.at), "decision": .string(record.decision),
-      "path": .string(record.path), "blob": .string(record.blob),
-      "hyperparameters": optional(record.hyperparameters), "message": optional(record.message),
-      "signed": .bool(approval.signed), "valid": approval.valid.map(JSONValue.bool) ?? .null,
-      "counted": .bool(approval.counted), "reason": optional(approval.rejection?.rawValue),
-      "reasonText": optional(approval.rejection?.description),
-    ])
+    out.object { out in
+      out.field("at", record.at)
+      out.field("blob", record.blob)
+      out.field("counted", approval.counted)
+      out.field("decision", record.decision)
+      out.field("hyperparameters", record.hyperparameters)
+      out.field("message", record.message)
+      out.field("path", record.path)
+      out.field("reason", approval.rejection?.rawValue)
+      out.field("reasonText", approval.rejection?.description)
+      out.field("reviewer", record.reviewer)
+      out.field("signed", approval.signed)
+      out.key("valid")
+      if let valid = approval.valid { out.bool(valid) } else { out.null() }
+    }
   }
 
-  static func run(_ run: RunRecord, model: Bool) -> JSONValue {
-    var fields: [String: JSONValue] = [
-      "id": .string(run.id), "commit": .string(run.commit), "exit": .int(run.exit),
-      "started": .string(run.started), "finished": .string(run.finished), "user": .string(run.user),
-      "dirty": .bool(run.dirty), "metrics": .object(run.metrics.mapValues(JSONValue.double)),
-    ]
-    if model { fields["model"] = .string(run.model) }
-    return .object(fields)
+  static func run(_ run: RunRecord, model: Bool, into out: inout PrettyJSON) {
+    out.object { out in
+      out.field("commit", run.commit)
+      out.field("dirty", run.dirty)
+      out.field("exit", run.exit)
+      out.field("finished", run.finished)
+      out.field("id", run.id)
+      out.key("metrics")
+      out.object { out in
+        for name in run.metrics.keys.sorted() {
+          out.key(text: name)
+          out.double(run.metrics[name] ?? 0)
+        }
+      }
+      if model { out.field("model", run.model) }
+      out.field("started", run.started)
+      out.field("user", run.user)
+    }
   }
 
-  static func finding(_ finding: Finding, commit: Bool) -> JSONValue {
-    var fields: [String: JSONValue] = [
-      "rule": .string(finding.rule), "severity": .string(finding.severity.rawValue), "message": .string(finding.message),
-      "path": .string(finding.path), "line": .int(finding.line), "column": .int(finding.column),
-      "hint": optional(finding.hint),
-    ]
-    if commit { fields["commit"] = optional(finding.commit) }
-    return .object(fields)
+  static func finding(_ finding: Finding, commit: Bool, into out: inout PrettyJSON) {
+    out.object { out in
+      out.field("column", finding.column)
+      if commit { out.field("commit", finding.commit) }
+      out.field("hint", finding.hint)
+      out.field("line", finding.line)
+      out.field("message", finding.message)
+      out.field("path", finding.path)
+      out.field("rule", finding.rule)
+      out.field("severity", finding.severity.rawValue)
+    }
   }
 
-  static func bypass(_ bypass: AuditBypass) -> JSONValue {
-    .object([
-      "commit": .string(bypass.commit), "author": .string(bypass.author), "email": .string(bypass.email),
-      "date": .string(AuditBuilder.isoDate(bypass.time)), "summary": .string(bypass.summary),
-      "rules": .array(bypass.rules.map(JSONValue.string)), "paths": .array(bypass.paths.map(JSONValue.string)),
-      "models": .array(bypass.models.map(JSONValue.string)),
-    ])
+  static func bypass(_ bypass: AuditBypass, into out: inout PrettyJSON) {
+    out.object { out in
+      out.field("author", bypass.author)
+      out.field("commit", bypass.commit)
+      out.field("date", AuditBuilder.isoDate(bypass.time))
+      out.field("email", bypass.email)
+      out.key("models")
+      out.array(bypass.models) { $0.string($1) }
+      out.key("paths")
+      out.array(bypass.paths) { $0.string($1) }
+      out.key("rules")
+      out.array(bypass.rules) { $0.string($1) }
+      out.field("summary", bypass.summary)
+    }
+  }
+}
+
+/// Indented JSON (two spaces a level, `[]` and `{}` when empty) written as it goes,
+/// into bytes: the caller gives each object's keys in sorted order.
+struct PrettyJSON {
+  private(set) var bytes: [UInt8] = []
+  private var depth = 0
+  /// The container just opened has no member yet.
+  private var empty = false
+
+  mutating func object(_ body: (inout PrettyJSON) -> Void) {
+    open(UInt8(ascii: "{"))
+    body(&self)
+    close(UInt8(ascii: "}"))
   }
 
-  static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+  mutating func array<Items: Sequence>(_ items: Items, _ body: (inout PrettyJSON, Items.Element) -> Void) {
+    open(UInt8(ascii: "["))
+    for item in items {
+      member()
+      body(&self, item)
+    }
+    close(UInt8(ascii: "]"))
+  }
 
-  /// Indented JSON, keys sorted; scalars as the canonical form writes them.
-  static func write(_ value: JSONValue, indent: Int, into out: inout String) {
-    let pad = String(repeating: "  ", count: indent + 1), close = String(repeating: "  ", count: indent)
+  /// An object's next key (a plain name, written as it is); its value follows.
+  mutating func key(_ name: StaticString) {
+    member()
+    bytes.append(0x22)
+    bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    bytes.append(contentsOf: "\": ".utf8)
+  }
+
+  /// An object's next key, from data (a metric's name, say).
+  mutating func key(text name: String) {
+    member()
+    string(name)
+    bytes.append(contentsOf: ": ".utf8)
+  }
+
+  mutating func field(_ name: StaticString, _ text: String?) {
+    key(name)
+    if let text { string(text) } else { null() }
+  }
+
+  mutating func field(_ name: StaticString, _ number: Int) {
+    key(name)
+    bytes.append(contentsOf: String(number).utf8)
+  }
+
+  mutating func field(_ name: StaticString, _ flag: Bool) {
+    key(name)
+    bool(flag)
+  }
+
+  /// A string literal; text that needs no escaping (nearly all) is copied whole.
+  mutating func string(_ text: String) {
+    var text = text
+    text.withUTF8 { utf8 in
+      for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+        bytes.append(contentsOf: JSONValue.string(String(decoding: utf8, as: UTF8.self)).canonical.utf8)
+        return
+      }
+      bytes.append(0x22)
+      bytes.append(contentsOf: utf8)
+      bytes.append(0x22)
+    }
+  }
+
+  mutating func bool(_ flag: Bool) { bytes.append(contentsOf: (flag ? "true" : "false").utf8) }
+  mutating func null() { bytes.append(contentsOf: "null".utf8) }
+  mutating func double(_ number: Double) { bytes.append(contentsOf: JSONValue.double(number).canonical.utf8) }
+
+  /// Any value, objects with their keys sorted; scalars as the canonical form writes them.
+  mutating func value(_ value: JSONValue) {
     switch value {
-    case .array(let items) where !items.isEmpty:
-      out += "[\n"
-      for (i, item) in items.enumerated() {
-        out += pad
-        write(item, indent: indent + 1, into: &out)
-        out += i + 1 < items.count ? ",\n" : "\n"
+    case .array(let items): array(items) { $0.value($1) }
+    case .object(let members):
+      object { out in
+        for name in members.keys.sorted() {
+          out.key(text: name)
+          out.value(members[name] ?? .null)
+        }
       }
-      out += close + "]"
-    case .object(let members) where !members.isEmpty:
-      out += "{\n"
-      let keys = members.keys.sorted()
-      for (i, key) in keys.enumerated() {
-        out += pad
-        quote(key, into: &out)
-        out += ": "
-        if let member = members[key] { write(member, indent: indent + 1, into: &out) }
-        out += i + 1 < keys.count ? ",\n" : "\n"
-      }
-      out += close + "}"
-    case .string(let text):
-      quote(text, into: &out)
-    case .int(let number):
-      out += String(number)
-    case .bool(let flag):
-      out += flag ? "true" : "false"
-    case .null:
-      out += "null"
-    default:
-      out += value.canonical
+    case .string(let text): string(text)
+    default: bytes.append(contentsOf: value.canonical.utf8)
     }
   }
 
-  /// A JSON string literal; text that needs no escaping (nearly all) is copied whole.
-  static func quote(_ text: String, into out: inout String) {
-    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-      out += "\""
-      out += text
-      out += "\""
+  private mutating func open(_ bracket: UInt8) {
+    bytes.append(bracket)
+    depth += 1
+    empty = true
+  }
+
+  private mutating func close(_ bracket: UInt8) {
+    depth -= 1
+    if !empty { newline() }
+    bytes.append(bracket)
+    empty = false
+  }
+
+  /// Before each member of the open container: the comma after the last one, a new line.
+  private mutating func member() {
+    if !empty { bytes.append(UInt8(ascii: ",")) }
+    empty = false
+    newline()
+  }
+
+  private mutating func newline() {
+    bytes.append(10)
+    let spaces = 2 * depth
+    if spaces <= PrettyJSON.spaces.count {
+      bytes.append(contentsOf: PrettyJSON.spaces[..<spaces])
     } else {
-      out += JSONValue.string(text).canonical
+      bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: spaces))
     }
   }
+
+  private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
 }
 
 /// `mlgit audit` as text: a block per model, a line per change with indented details.

@@ -50,24 +50,29 @@ private struct FindingIdentity: Hashable {
 /// (`FindingCache`). A commit whose first parent is missing (the boundary of a shallow
 /// clone) is not judged: comparing it with the empty tree would report every spec it
 /// holds as new. It is listed in `HistoryReport.boundary` instead.
+///
+/// Two stages run side by side (`ReadAhead`): a second thread walks the history and
+/// reads each commit's change through its own repository handle (`CommitPreparer`),
+/// while the calling thread runs the rules and `onJudged`, in order.
 final class HistoryChecker {
   let repository: Repository
   let engine = PolicyEngine()
   let findingCache = FindingCache()
-  let snapshots = SnapshotCache()
-  let parameterFiles = ParameterFileIndex()
+  /// Reads commits' changes; used by one thread at a time.
+  private let preparer = CommitPreparer()
   /// Approvals, read from the notes ref at most once per check.
   lazy var reviews = ReviewSources(repository: repository)
-  private var policies: [String: EffectivePolicy] = [:]
-  private var prefixCache: [String: [String]] = [:]
-  private lazy var shallow = repository.shallowCommits()
   static let configPath = ".mlgit/config.yml"
 
   /// Called for each commit judged, in order, with its change and its findings (for
   /// reports that show more than findings: `mlgit audit`).
   var onJudged: ((JudgedCommit) throws -> Void)?
-  /// Decides which commits of a walk are judged (nil: all); the others are skipped silently.
-  var include: ((CommitInfo) -> Bool)?
+  /// Decides which commits of a walk are judged (nil: all); the others are skipped
+  /// silently. Called on the reading thread.
+  var include: (@Sendable (CommitInfo) -> Bool)?
+  /// Runs on the calling thread while the reading thread starts on the history, before
+  /// any commit is judged (an audit reads the runs ledger there).
+  var whileReading: (() throws -> Void)?
 
   init(repository: Repository) {
     self.repository = repository
@@ -75,37 +80,51 @@ final class HistoryChecker {
 
   /// Judges each commit in `commits` (in that order) for a change going to `branch`.
   func judge(_ commits: [OID], stage: CheckStage, branch: String?, boundary known: Set<OID>? = nil) throws -> HistoryReport {
-    var report = HistoryReport()
-    for id in commits {
-      let commit = try repository.commit(id)
-      if let include, !include(commit) { continue }
-      var parentTree: OID? = nil
-      var policyKey = "built-in"
-      var policy: EffectivePolicy
-      if let parent = commit.parents.first {
-        let isBoundary = known?.contains(id) ?? (shallow.contains(id) || !repository.contains(parent))
-        if isBoundary {
-          report.boundary.append(id)
-          continue
-        }
-        let tree = try repository.treeOf(commit: parent)
-        parentTree = tree
-        (policy, policyKey) = try policyInForce(tree: tree, commit: parent)
-      } else {
-        policy = try cachedPolicy(key: policyKey) { try EffectivePolicy.builtIn() }
-      }
-      let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes(of: policy, key: policyKey))
-      var reader = ChangeReader(repository: repository, policy: policy, snapshots: snapshots)
-      reader.parameterFiles = parameterFiles
-      let change = try reader.commitChange(commit, parentTree: .some(parentTree), deltas: deltas)
-      var context = PolicyContext(policy: policy, stage: stage, branch: branch)
-      context.runs = try recordedRuns(for: policy)
-      context.reviews = try reviews.lookup(for: change, policy: policy, baseTree: parentTree)
-      let findings = engine.evaluate(change, in: context, cache: findingCache, policyKey: policyKey)
-      report.findings += findings
-      report.checked += 1
-      try onJudged?(JudgedCommit(commit: commit, change: change, findings: findings, context: context, baseTree: parentTree))
+    try judge(stage: stage, branch: branch) { _ in (commits, known) }
+  }
+
+  /// Judges the commits reachable from `tips` and not from `hidden`, oldest first.
+  func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?) throws -> HistoryReport {
+    try judge(stage: stage, branch: branch) { repository in
+      let walk = RevWalk(repository: repository)
+      tips.forEach(walk.push)
+      hidden.forEach(walk.hide)
+      return (try walk.commits(), walk.boundary)
     }
+  }
+
+  /// `list` gives the commits to judge and the boundary commits known (nil: found out
+  /// commit by commit), reading through the repository handle it is given.
+  private func judge(stage: CheckStage, branch: String?,
+                     list: @escaping (Repository) throws -> ([OID], Set<OID>?)) throws -> HistoryReport {
+    var report = HistoryReport()
+    let reading = try repository.reopen()
+    let preparer = self.preparer
+    let reviews = ReviewSources(repository: reading, sharing: self.reviews)
+    let include = self.include
+    try ReadAhead.run(produce: { (yield: (CommitPreparer.Step) throws -> Void) in
+      let (commits, known) = try list(reading)
+      let shallow = known == nil ? reading.shallowCommits() : []
+      for id in commits {
+        let commit = try reading.commit(id)
+        if let include, !include(commit) { continue }
+        try yield(try preparer.prepare(commit, in: reading, reviews: reviews, shallow: shallow, boundary: known,
+                                       stage: stage, branch: branch))
+      }
+    }, meanwhile: { try whileReading?() }, consume: { step in
+      switch step {
+      case .boundary(let id):
+        report.boundary.append(id)
+      case .commit(let prepared):
+        var context = prepared.context
+        context.runs = try recordedRuns(for: context.policy)
+        let findings = engine.evaluate(prepared.change, in: context, cache: findingCache, policyKey: prepared.policyKey)
+        report.findings += findings
+        report.checked += 1
+        try onJudged?(JudgedCommit(commit: prepared.commit, change: prepared.change, findings: findings, context: context,
+                                   baseTree: prepared.parentTree))
+      }
+    })
     return report
   }
 
@@ -124,8 +143,65 @@ final class HistoryChecker {
   func provideRuns(_ runs: [String: [RunRecord]]) { self.runs = runs }
   static let runGates = ["runs/required", "metrics/threshold", "runs/clean-tree"]
 
+  /// The policy a commit's own tree sets (what is in force for its children).
+  func policy(in commit: OID) throws -> EffectivePolicy {
+    try preparer.policyInForce(tree: try repository.treeOf(commit: commit), commit: commit, in: repository).0
+  }
+}
+
+/// The reading half of a history check: a commit's change against its first parent and
+/// what the rules need besides (the policy in force, the approvals). Keeps what is read
+/// once per check: policies by config blob, parsed specs, parameter files.
+final class CommitPreparer: @unchecked Sendable {
+  /// A commit read for judging, or one on the boundary of a shallow clone.
+  enum Step {
+    case boundary(OID)
+    case commit(Prepared)
+  }
+
+  struct Prepared {
+    var commit: CommitInfo
+    var change: ChangeSet
+    /// Without runs: the judging side adds them.
+    var context: PolicyContext
+    var parentTree: OID?
+    /// Which policy `context.policy` is (its config blob, or "built-in"), for the finding cache.
+    var policyKey: String
+  }
+
+  let snapshots = SnapshotCache()
+  let parameterFiles = ParameterFileIndex()
+  private var policies: [String: EffectivePolicy] = [:]
+  private var prefixCache: [String: [String]] = [:]
+
+  /// Reads `commit`'s change through `repository`. `boundary`: the commits whose parent
+  /// is known to be missing (nil: a parent is missing when `shallow` lists the commit or
+  /// the repository lacks it).
+  func prepare(_ commit: CommitInfo, in repository: Repository, reviews: ReviewSources, shallow: Set<OID>,
+               boundary known: Set<OID>?, stage: CheckStage, branch: String?) throws -> Step {
+    var parentTree: OID? = nil
+    var policyKey = "built-in"
+    var policy: EffectivePolicy
+    if let parent = commit.parents.first {
+      let isBoundary = known?.contains(commit.id) ?? (shallow.contains(commit.id) || !repository.contains(parent))
+      if isBoundary { return .boundary(commit.id) }
+      let tree = try repository.treeOf(commit: parent)
+      parentTree = tree
+      (policy, policyKey) = try policyInForce(tree: tree, commit: parent, in: repository)
+    } else {
+      policy = try cachedPolicy(key: policyKey) { try EffectivePolicy.builtIn() }
+    }
+    let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes(of: policy, key: policyKey, in: repository))
+    var reader = ChangeReader(repository: repository, policy: policy, snapshots: snapshots)
+    reader.parameterFiles = parameterFiles
+    let change = try reader.commitChange(commit, parentTree: .some(parentTree), deltas: deltas)
+    var context = PolicyContext(policy: policy, stage: stage, branch: branch)
+    context.reviews = try reviews.lookup(for: change, policy: policy, baseTree: parentTree)
+    return .commit(Prepared(commit: commit, change: change, context: context, parentTree: parentTree, policyKey: policyKey))
+  }
+
   /// The folders a policy looks at, computed once per policy.
-  private func prefixes(of policy: EffectivePolicy, key: String) -> [String] {
+  private func prefixes(of policy: EffectivePolicy, key: String, in repository: Repository) -> [String] {
     if let known = prefixCache[key] { return known }
     let found = ChangeReader(repository: repository, policy: policy).prefixes
     prefixCache[key] = found
@@ -133,7 +209,7 @@ final class HistoryChecker {
   }
 
   /// The policy `.mlgit/config.yml` in a tree sets, loaded once per config blob.
-  private func policyInForce(tree: OID, commit: OID) throws -> (EffectivePolicy, String) {
+  func policyInForce(tree: OID, commit: OID, in repository: Repository) throws -> (EffectivePolicy, String) {
     guard let entry = try repository.entry(at: HistoryChecker.configPath, inTree: tree), entry.isBlob else {
       return (try cachedPolicy(key: "built-in") { try EffectivePolicy.builtIn() }, "built-in")
     }
@@ -156,20 +232,6 @@ final class HistoryChecker {
     let policy = try load()
     policies[key] = policy
     return policy
-  }
-
-  /// The policy a commit's own tree sets (what is in force for its children).
-  func policy(in commit: OID) throws -> EffectivePolicy {
-    try policyInForce(tree: try repository.treeOf(commit: commit), commit: commit).0
-  }
-
-  /// Judges the commits reachable from `tips` and not from `hidden`, oldest first.
-  func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?) throws -> HistoryReport {
-    let walk = RevWalk(repository: repository)
-    tips.forEach(walk.push)
-    hidden.forEach(walk.hide)
-    let commits = try walk.commits()
-    return try judge(commits, stage: stage, branch: branch, boundary: walk.boundary)
   }
 }
 

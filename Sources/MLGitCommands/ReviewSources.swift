@@ -15,6 +15,14 @@ final class ReviewSources {
 
   init(repository: Repository) { self.repository = repository }
 
+  /// Sources reading through `repository` that start with what `other` has read already
+  /// (for another thread, with its own repository handle).
+  init(repository: Repository, sharing other: ReviewSources) {
+    self.repository = repository
+    records = other.records
+    verifiers = other.verifiers  // thread-safe: each verifier locks its results
+  }
+
   /// True when a change holds anything the review rules look at.
   static func mayNeedReviews(_ change: ChangeSet) -> Bool {
     !change.specs.isEmpty || change.files.contains { EffectivePolicy.isPolicyPath($0.path) }

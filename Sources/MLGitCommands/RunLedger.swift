@@ -22,10 +22,10 @@ struct RunLedger {
   /// Every recorded run by commit, read in one pass over the notes tree.
   func allRuns() throws -> [OID: [RunRecord]] {
     var byCommit: [OID: [RunRecord]] = [:]
-    try notes.forEachNote { commit, bytes in
-      var runs = byCommit[commit] ?? []
-      NotesLedger.forEachLine(bytes) { line in if let run = try? RunRecord.parse(line) { runs.append(run) } }
-      byCommit[commit] = runs
+    try notes.forEachNoteReadingAhead { commit, bytes in
+      NotesLedger.forEachLineBytes(bytes) { line in
+        if let run = try? RunRecord.parse(utf8: line) { byCommit[commit, default: []].append(run) }
+      }
     }
     return byCommit
   }

@@ -63,6 +63,69 @@ public struct RunRecord: Sendable, Equatable {
 
   /// Parses a ledger line; lines of other schemas or malformed lines throw.
   public static func parse(_ line: String) throws -> RunRecord {
+    var copy = line
+    return try copy.withUTF8 { try parse(utf8: UnsafeRawBufferPointer($0)) }
+  }
+
+  /// Parses a ledger line from its UTF-8 bytes, field by field as the reader meets them
+  /// (only `params` is built as a JSON value). A key given twice counts by its last
+  /// value, as in a parsed object.
+  public static func parse(utf8 line: UnsafeRawBufferPointer) throws -> RunRecord {
+    var run = RunRecord(id: "", commit: "", model: "", started: "", finished: "", user: "", host: "", command: "", exit: -1)
+    var isRun = false
+    var exit: JSONValue?
+    do {
+      var cursor = JSONCursor(line)
+      guard try cursor.enterObject() else {
+        try cursor.end()
+        throw RunRecordError("not an \(schema) record")
+      }
+      while let key = try cursor.nextKey() {
+        // By length first: the names are plain ASCII, so equal text has equal length.
+        switch key.utf8Count {
+        case 2 where key == "id": run.id = try cursor.string() ?? ""
+        case 4 where key == "exit": exit = try cursor.value()
+        case 4 where key == "host": run.host = try cursor.string() ?? ""
+        case 4 where key == "user": run.user = try cursor.string() ?? ""
+        case 4 where key == "data":
+          run.data = [:]
+          if try cursor.enterObject() {
+            while let name = try cursor.nextKey() { run.data[name.string] = try cursor.string() }
+          }
+        case 5 where key == "model": run.model = try cursor.string() ?? ""
+        case 5 where key == "dirty":
+          if case .bool(let flag) = try cursor.value() { run.dirty = flag } else { run.dirty = false }
+        case 6 where key == "schema": isRun = try cursor.string() == schema
+        case 6 where key == "commit": run.commit = try cursor.string() ?? ""
+        case 6 where key == "params": run.params = try cursor.value()
+        case 7 where key == "started": run.started = try cursor.string() ?? ""
+        case 7 where key == "command": run.command = try cursor.string() ?? ""
+        case 7 where key == "metrics":
+          run.metrics = [:]
+          if try cursor.enterObject() {
+            while let name = try cursor.nextKey() {
+              let number = try cursor.value().doubleValue
+              run.metrics[name.string] = number.flatMap { $0.isFinite ? $0 : nil }
+            }
+          }
+        case 8 where key == "finished": run.finished = try cursor.string() ?? ""
+        default: break
+        }
+      }
+      try cursor.end()
+    } catch let error as RunRecordError {
+      throw error
+    } catch {
+      throw RunRecordError("not JSON: \(String(decoding: line, as: UTF8.self).prefix(80))")
+    }
+    guard isRun else { throw RunRecordError("not an \(schema) record") }
+    guard !run.id.isEmpty else { throw RunRecordError("run record without an id") }
+    run.exit = RunListings.exitCode(exit)
+    return run
+  }
+
+  /// The same record read through `JSONValue.parse` (the reference the tests compare with).
+  static func parseViaValue(_ line: String) throws -> RunRecord {
     let value: JSONValue
     do {
       value = try JSONValue.parse(line)
@@ -76,17 +139,11 @@ public struct RunRecord: Sendable, Equatable {
     for (key, metric) in value["metrics"]?.objectValue ?? [:] {
       if let number = metric.doubleValue, number.isFinite { metrics[key] = number }
     }
-    var exit = 0
-    switch value["exit"] {
-    case .int(let code)?: exit = code
-    case .double(let code)?: exit = Int(exactly: code.rounded(.towardZero)) ?? -1  // out of Int's range: unknown
-    default: exit = -1
-    }
     var dirty = false
     if case .bool(let flag)? = value["dirty"] { dirty = flag }
     return RunRecord(
       id: id, commit: text("commit"), model: text("model"), started: text("started"), finished: text("finished"),
-      user: text("user"), host: text("host"), command: text("command"), exit: exit,
+      user: text("user"), host: text("host"), command: text("command"), exit: RunListings.exitCode(value["exit"]),
       params: value["params"] ?? .object([:]), metrics: metrics,
       data: (value["data"]?.objectValue ?? [:]).compactMapValues(\.stringValue), dirty: dirty)
   }

@@ -455,6 +455,16 @@ public struct JSONCursor {
     return try parser.value(depth: depth)
   }
 
+  /// The value when it is a string; nil (the value checked and skipped) when it is not.
+  public mutating func string() throws -> String? {
+    valuePending = false
+    guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
+      try parser.skipValue(depth: depth)
+      return nil
+    }
+    return try parser.string()
+  }
+
   /// When the value is a string: appends its text's UTF-8 (escapes decoded, invalid
   /// UTF-8 repaired as `String(decoding:)` does) to `bytes` and returns the range it
   /// took. Otherwise checks and skips the value and returns nil.

@@ -56,6 +56,25 @@ final class RunListingParseTests: XCTestCase {
     XCTAssertEqual(try? RunListing.parse(line(containing: "nul-key")).model, "")
   }
 
+  func testRecordsReadFieldByFieldAgreeWithParsedValues() {
+    let more = [
+      RunListingParseTests.good.replacingOccurrences(of: #""data":{}"#, with: #""data":{"train":"ab12","bad":1,"train":"cd34"}"#),
+      RunListingParseTests.good.replacingOccurrences(of: #""data":{}"#, with: #""data":[]"#),
+      RunListingParseTests.good.replacingOccurrences(of: #""host":"h""#, with: #""host":"h","host":false"#),
+      RunListingParseTests.good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":[1,"x"]"#),
+      RunListingParseTests.good.replacingOccurrences(of: #""metrics":{"auc":0.81,"loss":1}"#, with: #""metrics":{"auc":0.81,"auc":"n"}"#),
+    ]
+    for line in RunListingParseTests.lines + more {
+      let fast = Result { try RunRecord.parse(line) }
+      let reference = Result { try RunRecord.parseViaValue(line) }
+      XCTAssertEqual(try? fast.get(), try? reference.get(), line)
+      if case .failure(let a) = fast, case .failure(let b) = reference {
+        XCTAssertEqual(String(describing: a), String(describing: b), line)
+      }
+    }
+    XCTAssertEqual(try? RunRecord.parse(more[0]).data, ["train": "cd34"])
+  }
+
   func testTableKeepsGoodLinesAroundBadOnesAndSortsNewestFirst() throws {
     func run(_ id: String, _ started: String, metrics: String = #"{"b":2,"a":0.5}"#) -> String {
       #"{"schema":"mlgit.run/1","id":"\#(id)","commit":"c0ffee00aa","model":"m","started":"\#(started)","exit":0,"dirty":true,"metrics":\#(metrics)}"#
