@@ -53,8 +53,7 @@ extension Repository {
   /// for each diff; over a long history that was a quarter of `mlgit check --range`.
   public func diff(from old: OID?, to new: OID?, prefixes: [String]) throws -> [FileDelta] {
     if old == new { return [] }
-    var scopes = Repository.minimalPrefixes(prefixes)
-    if scopes.isEmpty || scopes.contains("") { scopes = [""] }
+    let scopes = diffScopes(prefixes)
     let oldRoot = try old.map(lookupTree)
     defer { if let oldRoot { git_tree_free(oldRoot) } }
     let newRoot = try new.map(lookupTree)
@@ -152,6 +151,16 @@ extension Repository {
   }
 
   /// Drops prefixes covered by a shorter one ("" covers everything).
+  /// The folders to compare for `prefixes` ("": everything); a history check asks with
+  /// the same prefixes for every commit, so the last answer is kept.
+  private func diffScopes(_ prefixes: [String]) -> [String] {
+    if let last = lastDiffScopes, last.prefixes == prefixes { return last.scopes }
+    var scopes = Repository.minimalPrefixes(prefixes)
+    if scopes.isEmpty || scopes.contains("") { scopes = [""] }
+    lastDiffScopes = (prefixes, scopes)
+    return scopes
+  }
+
   static func minimalPrefixes(_ prefixes: [String]) -> [String] {
     // Shorter first, so that a covering prefix is kept before what it covers; duplicates
     // fall out below. (No Set: history checks call this for every commit.)

@@ -6,6 +6,8 @@ public final class Repository {
   let pointer: OpaquePointer
   /// Object directories read beside the repository's own (a push quarantine's).
   private var extraObjectDirectories: [String] = []
+  /// `diff(from:to:prefixes:)`'s last prefixes and the folders they came to.
+  var lastDiffScopes: (prefixes: [String], scopes: [String])?
 
   init(pointer: OpaquePointer) { self.pointer = pointer }
   deinit { git_repository_free(pointer) }

@@ -51,6 +51,7 @@ struct AuditCommand: ParsableCommand {
     builder.sinceText = since
     builder.branch = workspace.targetBranch(branch)
     let report = try builder.build()
+    KeptUntilExit.keep((builder, report))
     if let model, report.models.isEmpty {
       printError("mlgit: audit: no spec in the history scanned has name '\(model)'")
     }

@@ -248,7 +248,11 @@ final class ParameterFileIndex {
       globPatterns = patterns
       globHeader = patterns.joined(separator: ",") + "\n"
       globPrefixes = Set(reader.policy.specGlobs.prefixes).sorted()
+      keys.removeAll()
     }
+    // A commit's tree is the next commit's parent tree: each key is asked for twice.
+    if let known = keys[tree] { return known }
+    if keys.count >= 4096 { keys.removeAll(keepingCapacity: true) }
     var key = globHeader
     for (index, prefix) in globPrefixes.enumerated() {
       if index > 0 { key += "\n" }
@@ -260,9 +264,11 @@ final class ParameterFileIndex {
         key += try reader.repository.entry(at: prefix, inTree: tree)?.id.hex ?? "-"
       }
     }
+    keys[tree] = key
     return key
   }
 
+  private var keys: [OID: String] = [:]
   private var globPatterns: [String]?
   private var globHeader = ""
   private var globPrefixes: [String] = []

@@ -98,6 +98,19 @@ public enum MLGitMain {
   }
 }
 
+/// Values left for the process's exit to free, as git's UNLEAK does: a history's worth
+/// of reports and caches would otherwise be freed object by object after the work is done.
+enum KeptUntilExit {
+  private static let lock = NSLock()
+  private static var values: [Any] = []
+
+  static func keep(_ value: Any) {
+    lock.lock()
+    values.append(value)
+    lock.unlock()
+  }
+}
+
 /// Writes a line to standard error.
 func printError(_ text: String) {
   FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -306,9 +306,19 @@ public struct ModelSpec: Sendable {
   }
 
   static func isSlug(_ name: String) -> Bool {
-    guard name.count <= 63, let first = name.first, let last = name.last else { return false }
-    let allowed = name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
-    return allowed && first != "-" && last != "-" && !name.contains("--")
+    // Bytes, not Characters: every spec of a history check is named (and Character
+    // properties showed in its profile). Only ASCII passes, so bytes are characters.
+    let bytes = name.utf8
+    guard !bytes.isEmpty, bytes.count <= 63, bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
+    else { return false }
+    var previous: UInt8 = 0
+    for byte in bytes {
+      let allowed = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        || byte == UInt8(ascii: "-")
+      if !allowed || (byte == UInt8(ascii: "-") && previous == byte) { return false }
+      previous = byte
+    }
+    return true
   }
 
   static func slugify(_ name: String) -> String {
@@ -357,16 +367,33 @@ public struct SemanticVersion: Comparable, Sendable, CustomStringConvertible {
       core = core[..<dash]
       if pre?.isEmpty ?? true { return nil }
     }
-    let parts = core.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count == 3 else { return nil }
-    var numbers: [Int] = []
-    for part in parts {
-      guard !part.isEmpty, part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber), let n = Int(part),
-        part == "0" || !part.hasPrefix("0")
-      else { return nil }
-      numbers.append(n)
+    // MAJOR.MINOR.PATCH: ASCII digits, no leading zero, within Int; read as bytes.
+    var numbers = (0, 0, 0)
+    var part = 0, value = 0, digits = 0, leadingZero = false
+    func close() -> Bool {
+      guard digits > 0, !(leadingZero && digits > 1) else { return false }
+      switch part {
+      case 0: numbers.0 = value
+      case 1: numbers.1 = value
+      default: numbers.2 = value
+      }
+      return true
     }
-    (major, minor, patch) = (numbers[0], numbers[1], numbers[2])
+    for byte in core.utf8 {
+      if byte == UInt8(ascii: ".") {
+        guard part < 2, close() else { return nil }
+        (part, value, digits, leadingZero) = (part + 1, 0, 0, false)
+        continue
+      }
+      guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+      if digits == 0 { leadingZero = byte == UInt8(ascii: "0") }
+      let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+      let (sum, carry) = times.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+      guard !overflow, !carry else { return nil }
+      (value, digits) = (sum, digits + 1)
+    }
+    guard part == 2, close() else { return nil }
+    (major, minor, patch) = numbers
     prerelease = pre
     self.text = text
   }

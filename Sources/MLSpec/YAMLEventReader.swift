@@ -92,7 +92,8 @@ enum YAMLEventReader {
         yaml_event_delete(&event)
         guard plain else { return nil }
         var pairs: [(key: Node, value: Node)] = []
-        var keys = Set<String>()
+        // Keys seen, kept in a set once the mapping is large (small ones are searched).
+        var keys: Set<String>?
         while true {
           guard advance() else { return nil }
           if event.type == YAML_MAPPING_END_EVENT {
@@ -101,7 +102,7 @@ enum YAMLEventReader {
           }
           // Keys must be scalars given once; anything else is the slow path's to report.
           guard event.type == YAML_SCALAR_EVENT, let key = node(startingAt: depth + 1),
-            case .scalar(let keyText, _) = key.value, keys.insert(keyText).inserted,
+            case .scalar(let keyText, _) = key.value, Reader.isNew(keyText, in: pairs, seen: &keys),
             let value = node(depth: depth + 1)
           else { return nil }
           // Yams' duplicate-key check hashes every key, which resolves its tag in place with
@@ -113,6 +114,18 @@ enum YAMLEventReader {
         yaml_event_delete(&event)
         return nil
       }
+    }
+
+    /// True when no pair has the key `text` yet (and then `text` counts as seen). Spec
+    /// mappings hold a handful of keys: comparing them costs less than hashing each into
+    /// a set, which only large mappings get.
+    static func isNew(_ text: String, in pairs: [(key: Node, value: Node)], seen: inout Set<String>?) -> Bool {
+      if seen == nil && pairs.count >= 16 {
+        seen = Set(pairs.compactMap { if case .scalar(let key, _) = $0.key.value { key } else { nil } })
+      }
+      if seen != nil { return seen!.insert(text).inserted }
+      for pair in pairs { if case .scalar(let key, _) = pair.key.value, key == text { return false } }
+      return true
     }
   }
 }

@@ -132,6 +132,31 @@ final class RepositoryTests: XCTestCase {
       URL(fileURLWithPath: s.root).standardizedFileURL.path)
   }
 
+  func testReopenKeepsTheWorkTreeAndExtraObjectDirectories() throws {
+    let s = try Scratch()
+    // An object only in another object directory, as a push quarantine holds them.
+    let extra = s.root + "-objects"
+    defer { try? FileManager.default.removeItem(atPath: extra) }
+    try FileManager.default.createDirectory(atPath: extra, withIntermediateDirectories: true)
+    try s.write("only-there.txt", "quarantined\n")
+    let id = try s.run("hash-object", "only-there.txt").trimmingCharacters(in: .whitespacesAndNewlines)
+    _ = try s.run("hash-object", "-w", "only-there.txt")
+    let loose = s.root + "/.git/objects/" + id.prefix(2)
+    try FileManager.default.createDirectory(atPath: extra + "/" + id.prefix(2), withIntermediateDirectories: true)
+    try FileManager.default.moveItem(atPath: loose + "/" + id.dropFirst(2), toPath: extra + "/" + id.prefix(2) + "/" + id.dropFirst(2))
+    let elsewhere = NSTemporaryDirectory()
+    let repo = try Repository.fromEnvironment(
+      currentDirectory: elsewhere, environment: ["GIT_DIR": s.root + "/.git", "GIT_WORK_TREE": s.root, "GIT_QUARANTINE_PATH": extra])
+    let blob = try XCTUnwrap(OID(hex: id))
+    XCTAssertTrue(repo.contains(blob))
+    let again = try repo.reopen()
+    XCTAssertTrue(again.contains(blob), "the second handle reads the extra object directory too")
+    XCTAssertEqual(String(decoding: try again.blob(blob, limit: 100), as: UTF8.self), "quarantined\n")
+    XCTAssertEqual(again.workingDirectory, repo.workingDirectory)
+    XCTAssertEqual(again.gitDirectory, repo.gitDirectory)
+    XCTAssertFalse(try Repository.discover(at: s.root).contains(blob), "the repository itself lacks the object")
+  }
+
   func testFromEnvironmentWithAWorktreeGitDir() throws {
     let s = try Scratch()
     _ = try s.commit()

@@ -211,8 +211,21 @@ final class SemanticVersionTests: XCTestCase {
     for text in ["1.4", "1", "1.4.0.0", "v1.4.0", "01.4.0", "1.04.0", "1.4.-1", "1.4.0-", "", "1..0", "1.4.x", "١.٢.٣"] {
       XCTAssertNil(SemanticVersion(text), text)
     }
+    for text in ["1.4.0 ", "1.4.99999999999999999999", "a.b.c", "1.4.0.", ".1.4", "1.4.0-+x"] {
+      XCTAssertNil(SemanticVersion(text), text)
+    }
+    XCTAssertEqual(SemanticVersion("1.2.3-rc.1-x+y+z")?.prerelease, "rc.1-x")
+    XCTAssertEqual(SemanticVersion("1.4.0+")?.patch, 0)
     XCTAssertNotNil(SemanticVersion("0.0.0"))
     XCTAssertNotNil(SemanticVersion("10.20.30"))
+    XCTAssertEqual(SemanticVersion("9223372036854775807.0.10")?.major, Int.max)
+  }
+
+  func testSlugs() {
+    for name in ["credit-risk", "a", "m2", "x-1-y", String(repeating: "a", count: 63)] { XCTAssertTrue(ModelSpec.isSlug(name), name) }
+    for name in ["", "-a", "a-", "a--b", "Credit", "a_b", "a b", "café", String(repeating: "a", count: 64)] {
+      XCTAssertFalse(ModelSpec.isSlug(name), name)
+    }
   }
 
   func testOrdering() throws {

@@ -81,6 +81,9 @@ final class YAMLEventReaderTests: XCTestCase {
     compare("a: !!str 1\n", expectFast: false)                // explicit tags
     compare("a: !custom x\n", expectFast: false)
     compare("a: 1\na: 2\n", expectFast: false)                // duplicate keys
+    let many = (0..<20).map { "k\($0): \($0)\n" }.joined()
+    compare(many, expectFast: true)                             // a large mapping (keys kept in a set)
+    compare(many + "k3: again\n", expectFast: false)           // and a duplicate in it
     compare("a: 1\n'a': 2\n", expectFast: false)              // same text, another style
     compare("[a]: 1\n", expectFast: false)                    // a list as a key
     compare("a: [1, 2\n", expectFast: false)                  // malformed
