@@ -54,12 +54,14 @@ struct CheckCommand: ParsableCommand {
     let checked: String
     if let range, let (base, tip) = CheckCommand.split(range) {
       let checker = HistoryChecker(repository: repo)
+      KeptUntilExit.keep(checker)  // its caches hold every spec read
       let report = try checker.judgeWalk(
         tips: [try resolve(tip, in: repo)], hidden: [try resolve(base, in: repo)], stage: .range, branch: branchRef)
       (findings, checked) = (report.findings, describe(report, "\(range)"))
       noteBoundary(report)
     } else if all {
       let checker = HistoryChecker(repository: repo)
+      KeptUntilExit.keep(checker)
       let tips = try PushCheck(repository: repo).localRefs().map(\.commit)
       let report = try checker.judgeWalk(tips: tips, hidden: [], stage: .range, branch: branchRef)
       (findings, checked) = (report.findings, describe(report, "all history"))
