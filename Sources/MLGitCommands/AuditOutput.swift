@@ -228,15 +228,15 @@ struct PrettyJSON {
   mutating func key(_ name: StaticString) {
     member()
     bytes.append(0x22)
-    bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-    bytes.append(contentsOf: "\": ".utf8)
+    raw(name)
+    raw("\": ")
   }
 
   /// An object's next key, from data (a metric's name, say).
   mutating func key(text name: String) {
     member()
     string(name)
-    bytes.append(contentsOf: ": ".utf8)
+    raw(": ")
   }
 
   mutating func field(_ name: StaticString, _ text: String?) {
@@ -246,7 +246,7 @@ struct PrettyJSON {
 
   mutating func field(_ name: StaticString, _ number: Int) {
     key(name)
-    bytes.append(contentsOf: String(number).utf8)
+    bytes.appendDecimal(number)
   }
 
   mutating func field(_ name: StaticString, _ flag: Bool) {
@@ -268,8 +268,8 @@ struct PrettyJSON {
     }
   }
 
-  mutating func bool(_ flag: Bool) { bytes.append(contentsOf: (flag ? "true" : "false").utf8) }
-  mutating func null() { bytes.append(contentsOf: "null".utf8) }
+  mutating func bool(_ flag: Bool) { if flag { raw("true") } else { raw("false") } }
+  mutating func null() { raw("null") }
   mutating func double(_ number: Double) { bytes.append(contentsOf: JSONValue.double(number).canonical.utf8) }
 
   /// Any value, objects with their keys sorted; scalars as the canonical form writes them.
@@ -310,15 +310,20 @@ struct PrettyJSON {
 
   private mutating func newline() {
     bytes.append(10)
-    let spaces = 2 * depth
-    if spaces <= PrettyJSON.spaces.count {
-      bytes.append(contentsOf: PrettyJSON.spaces[..<spaces])
-    } else {
-      bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: spaces))
+    var spaces = 2 * depth
+    while spaces > 0 {
+      let run = min(spaces, PrettyJSON.spaces.utf8CodeUnitCount)
+      bytes.append(contentsOf: UnsafeBufferPointer(start: PrettyJSON.spaces.utf8Start, count: run))
+      spaces -= run
     }
   }
 
-  private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+  /// Literal text: appended as bytes (a String literal's UTF-8 view is appended byte by byte).
+  private mutating func raw(_ text: StaticString) {
+    bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  private static let spaces: StaticString = "                                                                "
 }
 
 /// `mlgit audit` as text: a block per model, a line per change with indented details.

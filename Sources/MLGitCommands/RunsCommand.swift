@@ -103,8 +103,8 @@ struct RunsListCommand: ParsableCommand {
         out.append(9)
         field(run.started)
         out.append(9)
-        appendDecimal(run.exit, to: &out)
-        out.append(contentsOf: run.dirty ? "\tyes\t".utf8 : "\tno\t".utf8)
+        out.appendDecimal(run.exit)
+        out.append(contentsOf: run.dirty ? RunsListCommand.dirtyYes : RunsListCommand.dirtyNo)
         var first = true
         table.forEachMetricByName(index) { metric in
           if !first { out.append(32) }
@@ -122,7 +122,7 @@ struct RunsListCommand: ParsableCommand {
   /// A metric's text (whole numbers without a fraction), appended; integers without making a String.
   static func appendNumber(_ value: Double, to out: inout [UInt8]) {
     if value == value.rounded() && abs(value) < 1e15 {
-      appendDecimal(Int(value), to: &out)
+      out.appendDecimal(Int(value))
     } else {
       out.append(contentsOf: value.description.utf8)
     }
@@ -140,26 +140,7 @@ struct RunsListCommand: ParsableCommand {
     return out
   }
 
-  /// `String(value)`'s digits, appended without making the String.
-  static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-    if value < 0 {
-      out.append(contentsOf: String(value).utf8)  // rare; Int.min has no positive twin
-      return
-    }
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var count = 0
-    var rest = value
-    withUnsafeMutableBytes(of: &digits) { buffer in
-      repeat {
-        buffer[19 - count] = UInt8(48 + rest % 10)
-        rest /= 10
-        count += 1
-      } while rest > 0
-      out.append(contentsOf: buffer[(20 - count)...])
-    }
-  }
+  private static let dirtyYes = Array("\tyes\t".utf8), dirtyNo = Array("\tno\t".utf8)
 
   /// A terminal's table, columns aligned.
   static func table(_ runs: [RunListing]) -> String {
