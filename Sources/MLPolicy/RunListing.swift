@@ -14,8 +14,6 @@ public struct RunListing: Sendable, Equatable {
   /// The ledger line as recorded.
   public var line: String
 
-  static let keys: Set<String> = ["schema", "id", "commit", "model", "started", "exit", "dirty", "metrics"]
-
   /// Reads a ledger line; lines of other schemas or malformed lines throw.
   public static func parse(_ line: String) throws -> RunListing {
     var table = RunListings()
@@ -23,27 +21,6 @@ public struct RunListing: Sendable, Equatable {
     let read = copy.withUTF8 { table.append(line: UnsafeRawBufferPointer($0), keepingLine: true) }
     guard read else { throw RunRecordError("not an \(RunRecord.schema) record: \(line.prefix(80))") }
     return table.listing(0)
-  }
-
-  /// The same fields read through `JSONValue.parseFields` (the reference the tests compare with).
-  static func parseViaFields(_ line: String) throws -> RunListing {
-    let fields: [String: JSONValue]
-    do {
-      fields = try JSONValue.parseFields(line, keys: keys)
-    } catch {
-      throw RunRecordError("not JSON: \(line.prefix(80))")
-    }
-    guard fields["schema"]?.stringValue == RunRecord.schema else { throw RunRecordError("not an \(RunRecord.schema) record") }
-    guard let id = fields["id"]?.stringValue, !id.isEmpty else { throw RunRecordError("run record without an id") }
-    var metrics: [String: Double] = [:]
-    for (key, metric) in fields["metrics"]?.objectValue ?? [:] {
-      if let number = metric.doubleValue, number.isFinite { metrics[key] = number }
-    }
-    var dirty = false
-    if case .bool(let flag)? = fields["dirty"] { dirty = flag }
-    return RunListing(id: id, commit: fields["commit"]?.stringValue ?? "", model: fields["model"]?.stringValue ?? "",
-      started: fields["started"]?.stringValue ?? "", exit: RunListings.exitCode(fields["exit"]), dirty: dirty,
-      metrics: metrics, line: line)
   }
 
   /// The runs of a note, skipping lines that are not runs.

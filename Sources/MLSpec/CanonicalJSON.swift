@@ -103,12 +103,6 @@ public indirect enum JSONValue: Hashable, Sendable {
     try JSONByteParser.parse(text)
   }
 
-  /// Parses a JSON object, building only the values of `keys` (the others are
-  /// checked and skipped): for listings that need a few fields of many lines.
-  public static func parseFields(_ text: String, keys: Set<String>) throws -> [String: JSONValue] {
-    try JSONByteParser.parseFields(text, keys: keys)
-  }
-
   static func from(_ any: Any) -> JSONValue {
     switch any {
     case is NSNull: return .null

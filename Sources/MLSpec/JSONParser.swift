@@ -28,24 +28,6 @@ struct JSONByteParser {
     }
   }
 
-  /// The top-level object's values for `keys` only; other values are checked and skipped
-  /// without being built (listing thousands of ledger lines needs a few fields of each).
-  static func parseFields(_ text: String, keys: Set<String>) throws -> [String: JSONValue] {
-    var fields: [String: JSONValue] = [:]
-    fields.reserveCapacity(keys.count)
-    var text = text
-    try text.withUTF8 { buffer in
-      var cursor = JSONCursor(UnsafeRawBufferPointer(buffer))
-      guard try cursor.enterObject() else { throw Failure(offset: 0, reason: "expected an object") }
-      while let key = try cursor.nextKey() {
-        let name = key.string
-        if keys.contains(name) { fields[name] = try cursor.value() }
-      }
-      try cursor.end()
-    }
-    return fields
-  }
-
   /// At a key's opening quote: the key, as its bytes when it has no escapes (no String
   /// is made for it), else decoded.
   fileprivate mutating func key() throws -> JSONKey {

@@ -23,12 +23,48 @@ final class JSONParserTests: XCTestCase {
   }
 }
 
-final class JSONFieldsTests: XCTestCase {
-  func testBuildsOnlyTheWantedFieldsAndStillValidates() throws {
-    let line = #"{"a":1,"b":{"x":[1,{"y":"z\""}]},"c":"three","d":[]}"#
-    XCTAssertEqual(try JSONValue.parseFields(line, keys: ["a", "c"]), ["a": .int(1), "c": .string("three")])
-    XCTAssertThrowsError(try JSONValue.parseFields(#"{"a":1,"b":{"x":[1,}]}"#, keys: ["a"]))
-    XCTAssertThrowsError(try JSONValue.parseFields(#"{"a":1} trailing"#, keys: ["a"]))
-    XCTAssertThrowsError(try JSONValue.parseFields(#"[1]"#, keys: ["a"]))
+/// `JSONCursor`: objects read key by key, values read or skipped, all of it checked.
+final class JSONCursorTests: XCTestCase {
+  private struct CursorTestError: Error {}
+
+  /// Keys of `text`'s top-level object, in order, reading the values of `read` as strings.
+  private func keys(_ text: String, reading read: Set<String> = []) throws -> [String] {
+    var text = text
+    return try text.withUTF8 { buffer in
+      var cursor = JSONCursor(UnsafeRawBufferPointer(buffer))
+      guard try cursor.enterObject() else { throw CursorTestError() }
+      var seen: [String] = []
+      var scratch: [UInt8] = []
+      while let key = try cursor.nextKey() {
+        seen.append(key.string)
+        if read.contains(key.string) { _ = try cursor.appendString(to: &scratch) }
+      }
+      try cursor.end()
+      return seen
+    }
+  }
+
+  func testCursorVisitsKeysInOrderAndSkipsUnreadValues() throws {
+    XCTAssertEqual(try keys(#"{"a":{"x":[1,2]},"b":"two","c":3,"b":null}"#, reading: ["b"]), ["a", "b", "c", "b"])
+    XCTAssertEqual(try keys(#" { } "#), [])
+    // Escaped keys are decoded before they are compared.
+    var text = #"{"sch\u0065ma":"x\u00e9"}"#
+    try text.withUTF8 { buffer in
+      var cursor = JSONCursor(UnsafeRawBufferPointer(buffer))
+      XCTAssertTrue(try cursor.enterObject())
+      let key = try XCTUnwrap(try cursor.nextKey())
+      XCTAssertTrue(key == "schema")
+      var bytes: [UInt8] = []
+      let range = try XCTUnwrap(try cursor.appendString(to: &bytes))
+      XCTAssertEqual(String(decoding: bytes[range], as: UTF8.self), "x\u{e9}")
+      XCTAssertNil(try cursor.nextKey())
+      try cursor.end()
+    }
+    XCTAssertThrowsError(try keys(#"{"a":[1,}"#))
+    XCTAssertThrowsError(try keys(#"{"a":1 "b":2}"#))
+    XCTAssertThrowsError(try keys(#"{"a":1,}"#))
+    XCTAssertThrowsError(try keys(#"{"a":1}x"#))
+    XCTAssertThrowsError(try keys(#"[1]"#))
+    XCTAssertThrowsError(try keys(#"{"a":{"x":[1,}]}}"#), "a value skipped unread is still checked")
   }
 }
