@@ -43,6 +43,41 @@ final class RunLedgerTests: XCTestCase {
     XCTAssertTrue(json.stdout.hasPrefix(#"{"runs":[{"#), json.output)
   }
 
+  func testListingReadsNotesGitWroteNewestFirstWithMetricsByName() throws {
+    let repo = TempRepository()
+    let first = repo.commitFile("a.txt", "a\n", "first")
+    let second = repo.commitFile("b.txt", "b\n", "second")
+    func run(_ id: String, _ commit: String, _ started: String, _ metrics: String, model: String = "m", exit: String = "0") -> String {
+      #"{"schema":"mlgit.run/1","id":"\#(id)","commit":"\#(commit)","model":"\#(model)","started":"\#(started)","exit":\#(exit),"dirty":false,"metrics":\#(metrics)}"#
+    }
+    // Notes written by stock git (flat layout), with a line that is not a run and numbers
+    // written other than as mlgit writes them.
+    let onFirst = [
+      run("r1", first, "2026-01-01T00:00:01Z", #"{"loss":0.50,"auc":0.8}"#),
+      "not a run",
+      run("r2", first, "2026-01-01T00:00:01Z", #"{"zeta":1e-3,"alpha":2}"#, exit: "2.9"),
+    ]
+    XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "add", "-m", onFirst.joined(separator: "\n"), first).status, 0)
+    XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "add", "-m",
+                            run("r3", second, "2026-01-02T00:00:00Z", "{}", model: "other"), second).status, 0)
+    let listed = repo.mlgit("runs", "--all")
+    XCTAssertEqual(listed.status, 0, listed.output)
+    XCTAssertEqual(listed.stdout, """
+      r3\t\(second.prefix(8))\tother\t2026-01-02T00:00:00Z\t0\tno\t
+      r2\t\(first.prefix(8))\tm\t2026-01-01T00:00:01Z\t2\tno\talpha=2 zeta=0.001
+      r1\t\(first.prefix(8))\tm\t2026-01-01T00:00:01Z\t0\tno\tauc=0.8 loss=0.5
+
+      """)
+    XCTAssertEqual(repo.mlgit("runs", "--all", "--model", "m").stdout.split(separator: "\n").map { $0.prefix(2) }, ["r2", "r1"])
+    XCTAssertEqual(repo.mlgit("runs", second).stdout.split(separator: "\n").map { $0.prefix(2) }, ["r3"])
+    XCTAssertEqual(repo.mlgit("runs").stdout.split(separator: "\n").map { $0.prefix(2) }, ["r3", "r2", "r1"], "HEAD's history")
+    // JSON output: the ledger lines as written, newest first.
+    let json = repo.mlgit("runs", "--all", "--format", "json").stdout
+    XCTAssertEqual(json, #"{"runs":["# + [run("r3", second, "2026-01-02T00:00:00Z", "{}", model: "other"), onFirst[2], onFirst[0]].joined(separator: ",") + "]}\n")
+    let parsed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    XCTAssertEqual((parsed["runs"] as? [Any])?.count, 3)
+  }
+
   func testRunOnADataFileThatDoesNotMatchTheSpecIsRefused() {
     let repo = TempRepository()
     repo.commitTrainableModel()
