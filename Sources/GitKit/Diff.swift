@@ -54,21 +54,33 @@ extension Repository {
   public func diff(from old: OID?, to new: OID?, prefixes: [String]) throws -> [FileDelta] {
     if old == new { return [] }
     let scopes = diffScopes(prefixes)
-    let oldRoot = try old.map(lookupTree)
-    defer { if let oldRoot { git_tree_free(oldRoot) } }
-    let newRoot = try new.map(lookupTree)
-    defer { if let newRoot { git_tree_free(newRoot) } }
     var walker = TreeDiffer(repository: self)
-    for scope in scopes {
-      if scope.isEmpty {
-        try walker.compareTrees(oldRoot, newRoot, prefix: "")
-        continue
+    if scopes == [""] {
+      let oldRoot = try old.map(lookupTree)
+      defer { if let oldRoot { git_tree_free(oldRoot) } }
+      let newRoot = try new.map(lookupTree)
+      defer { if let newRoot { git_tree_free(newRoot) } }
+      try walker.compareTrees(oldRoot, newRoot, prefix: "")
+    } else {
+      let a = try old.map { try scopeEntries($0, scopes) }
+      let b = try new.map { try scopeEntries($0, scopes) }
+      for (index, scope) in scopes.enumerated() {
+        try walker.compare(a?[index] ?? nil, b?[index] ?? nil, path: scope)
       }
-      let a = try oldRoot.flatMap { try TreeDiffer.Item(at: scope, in: $0) }
-      let b = try newRoot.flatMap { try TreeDiffer.Item(at: scope, in: $0) }
-      try walker.compare(a, b, path: scope)
     }
     return walker.deltas.sorted { $0.path < $1.path }
+  }
+
+  /// What each of `scopes` (folders, not "") holds in `tree`. A history diffs each commit
+  /// against its parent, so one commit's new side is the next one's old side: the last
+  /// answer is kept.
+  private func scopeEntries(_ tree: OID, _ scopes: [String]) throws -> [TreeDiffer.Item?] {
+    if let last = lastScopeEntries, last.tree == tree, last.scopes == scopes { return last.entries }
+    let root = try lookupTree(tree)
+    defer { git_tree_free(root) }
+    let entries = try scopes.map { try TreeDiffer.Item(at: $0, in: root) }
+    lastScopeEntries = (tree, scopes, entries)
+    return entries
   }
 
   /// `diff(from:to:prefixes:)` as libgit2 computes it (kept as the reference the tests

@@ -6,8 +6,10 @@ public final class Repository {
   let pointer: OpaquePointer
   /// Object directories read beside the repository's own (a push quarantine's).
   private var extraObjectDirectories: [String] = []
-  /// `diff(from:to:prefixes:)`'s last prefixes and the folders they came to.
+  /// `diff(from:to:prefixes:)`'s last prefixes and the folders they came to, and what
+  /// those folders held in the last tree it read.
   var lastDiffScopes: (prefixes: [String], scopes: [String])?
+  var lastScopeEntries: (tree: OID, scopes: [String], entries: [TreeDiffer.Item?])?
 
   init(pointer: OpaquePointer) { self.pointer = pointer }
   deinit { git_repository_free(pointer) }
