@@ -58,7 +58,7 @@ struct AuditCommand: ParsableCommand {
     let bytes: [UInt8]
     switch format {
     case .text: bytes = Array(AuditText.render(report).utf8)
-    case .json: bytes = AuditJSON.render(report)
+    case .json: bytes = try AuditJSON.render(report)
     case .html: bytes = Array(AuditHTML.render(report).utf8)
     }
     if let output {

@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 import MLPolicy
 import MLSpec
 
@@ -8,18 +9,18 @@ import MLSpec
 enum AuditJSON {
   static let schema = "mlgit.audit/1"
 
-  static func render(_ report: AuditReport) -> [UInt8] {
+  static func render(_ report: AuditReport) throws -> [UInt8] {
     var out = PrettyJSON()
-    document(report, into: &out)
+    try document(report, into: &out)
     return out.bytes + [10]
   }
 
   // Each object's keys are written in sorted order (as Swift sorts Strings), by hand:
   // the document is streamed from the report, never built as a JSON value.
 
-  static func document(_ report: AuditReport, into out: inout PrettyJSON) {
+  static func document(_ report: AuditReport, into out: inout PrettyJSON) throws {
     let changes = report.models.flatMap(\.changes)
-    out.object { out in
+    try out.object { out in
       out.key("boundary")
       out.array(report.boundary) { $0.string($1) }
       out.key("bypasses")
@@ -35,7 +36,7 @@ enum AuditJSON {
       out.array(report.otherFindings) { finding($1, commit: true, into: &$0) }
       out.field("generated", report.generated)
       out.key("models")
-      out.array(report.models) { model($1, into: &$0) }
+      try out.array(halvesOf: report.models) { model($1, into: &$0) }
       out.field("repository", report.repository)
       out.field("schema", schema)
       out.key("summary")
@@ -209,10 +210,37 @@ struct PrettyJSON {
   /// The container just opened has no member yet.
   private var empty = false
 
-  mutating func object(_ body: (inout PrettyJSON) -> Void) {
+  mutating func object(_ body: (inout PrettyJSON) throws -> Void) rethrows {
     open(UInt8(ascii: "{"))
-    body(&self)
+    try body(&self)
     close(UInt8(ascii: "}"))
+  }
+
+  /// `array(items, body)`, the second half written on another thread: a large history's
+  /// report holds megabytes of models.
+  mutating func array<Item>(halvesOf items: [Item], _ body: @escaping (inout PrettyJSON, Item) -> Void) throws {
+    guard items.count >= 2 else { return array(items, body) }
+    let half = items.count / 2
+    open(UInt8(ascii: "["))
+    var second = PrettyJSON()
+    (second.depth, second.empty) = (depth, false)  // as if after the first half
+    var written: [UInt8] = []
+    try ReadAhead.run(produce: { [second] yield in
+      var part = second
+      for item in items[half...] {
+        part.member()
+        body(&part, item)
+      }
+      try yield(part.bytes)
+    }, meanwhile: {
+      for item in items[..<half] {
+        member()
+        body(&self, item)
+      }
+    }, consume: { written = $0 })
+    bytes.append(contentsOf: written)
+    empty = false
+    close(UInt8(ascii: "]"))
   }
 
   mutating func array<Items: Sequence>(_ items: Items, _ body: (inout PrettyJSON, Items.Element) -> Void) {
