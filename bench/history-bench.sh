@@ -29,76 +29,7 @@ if [ ! -d "$repo" ]; then
   rm -rf "$repo.tmp"
   mkdir -p "$repo.tmp"
   git -C "$repo.tmp" init -q -b main
-  python3 - "$commits" "$specs" "$others" <<'PY' | git -C "$repo.tmp" fast-import --quiet
-import random, sys
-commits, specs, others = (int(a) for a in sys.argv[1:4])
-rng = random.Random(42)
-out = sys.stdout.buffer
-
-def data(text):
-    raw = text.encode()
-    out.write(b"data %d\n" % len(raw) + raw + b"\n")
-
-def spec(i, state):
-    major, minor, patch, lr, depth, feats = state
-    features = "\n".join("  - f%d_%d" % (i, k) for k in range(feats))
-    return ("apiVersion: mlgit/v1\nname: model-%d\nversion: %d.%d.%d\nowner: team-%d\n"
-            "task: binary-classification\nfeatures:\n%s\nhyperparameters:\n"
-            "  learning_rate: %s\n  max_depth: %d\n  seed: 42\n"
-            "validation:\n  metrics:\n    auc: {min: 0.7}\n") % (i, major, minor, patch, i % 17, features, lr, depth)
-
-def source(i, rev):
-    return "# module %d, revision %d\n" % (i, rev) + "def f():\n    return %d\n" % rev * 20
-
-state = [[1, 0, 0, "0.05", 6, 3 + i % 5] for i in range(specs)]
-history = [[] for _ in range(specs)]
-source_rev = [0] * others
-policies = [
-    "apiVersion: mlgit/v1\nextends: [default]\nprotected_branches: [main]\n",
-    "apiVersion: mlgit/v1\nextends: [default]\nprotected_branches: [main, release/*]\n",
-    "apiVersion: mlgit/v1\nextends: [default]\nprotected_branches: [main, release/*]\nrules:\n  spec/version-bump: error\n",
-]
-time = 1_600_000_000
-
-def commit(n, message, files):
-    global time
-    time += 60
-    out.write(b"commit refs/heads/main\nmark :%d\n" % n)
-    out.write(b"committer Bench <bench@example.com> %d +0000\n" % time)
-    data(message)
-    for path, text in files:
-        out.write(b"M 100644 inline %s\n" % path.encode())
-        data(text)
-
-files = [("models/team-%d/model-%d.yaml" % (i % 17, i), spec(i, state[i])) for i in range(specs)]
-files += [("src/pkg%d/mod%d.py" % (i % 40, i), source(i, 0)) for i in range(others)]
-files += [("data/table%d.csv" % i, "id,income,debt_ratio\n1,2,3\n") for i in range(10)]
-files += [(".mlgit/config.yml", policies[0])]
-commit(1, "initial import", files)
-for n in range(2, commits + 1):
-    changed = []
-    if n in (commits // 3, 2 * commits // 3):
-        changed.append((".mlgit/config.yml", policies[1 if n == commits // 3 else 2]))
-    if rng.random() < 0.35:
-        i = rng.randrange(specs)
-        s = state[i]
-        if history[i] and rng.random() < 0.1:
-            text = history[i].pop()           # a revert to earlier content: a blob seen before
-        else:
-            history[i].append(spec(i, s))
-            s[2] += 1
-            if rng.random() < 0.5:
-                s[3] = "%.3f" % rng.uniform(0.01, 0.2)
-            else:
-                s[4] = rng.randrange(2, 12)
-            text = spec(i, s)
-        changed.append(("models/team-%d/model-%d.yaml" % (i % 17, i), text))
-    for _ in range(rng.randrange(1, 4)):
-        j = rng.randrange(others)
-        source_rev[j] += 1
-        changed.append(("src/pkg%d/mod%d.py" % (j % 40, j), source(j, source_rev[j])))
-    commit(n, "change %d" % n, changed)
-PY
+  python3 bench/generate-history.py history "$commits" "$specs" "$others" | git -C "$repo.tmp" fast-import --quiet
   git -C "$repo.tmp" reset -q --hard main
   mv "$repo.tmp" "$repo"
 fi
@@ -141,7 +72,8 @@ echo "history: $count commits in $root..HEAD, $specs specs, $others other files 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $reps repetitions"
 echo "git log --name-only:  wall best ${gw_best}s median ${gw_median}s; cpu best ${gc_best}s median ${gc_median}s"
 echo "mlgit check --range:  wall best ${mw_best}s median ${mw_median}s; cpu best ${mc_best}s median ${mc_median}s"
-echo "ratio mlgit / git log: wall (best) $(echo "scale=2; $mw_best / $gw_best" | bc), wall (median) $(echo "scale=2; $mw_median / $gw_median" | bc), cpu (median) $(echo "scale=2; $mc_median / $gc_median" | bc)"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }  # a tiny history can time 0
+echo "ratio mlgit / git log: wall (best) $(ratio "$mw_best" "$gw_best"), wall (median) $(ratio "$mw_median" "$gw_median"), cpu (median) $(ratio "$mc_median" "$gc_median")"
 echo "mlgit said: $findings"
 
 # Instruction counts (callgrind; repeatable whatever else the machine runs). INSTRUCTIONS=0 skips.
