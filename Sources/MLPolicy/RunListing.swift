@@ -22,11 +22,6 @@ public struct RunListing: Sendable, Equatable {
     guard read else { throw RunRecordError("not an \(RunRecord.schema) record: \(line.prefix(80))") }
     return table.listing(0)
   }
-
-  /// The runs of a note, skipping lines that are not runs.
-  public static func listings(inNote lines: [String]) -> [RunListing] {
-    lines.compactMap { try? parse($0) }
-  }
 }
 
 /// The listings of many ledger lines, their text kept as ranges of one byte buffer:
@@ -95,10 +90,7 @@ public struct RunListings {
       case 4 where key == "exit": exit = try cursor.value()
       case 5 where key == "model": row.model = try cursor.appendString(to: &text) ?? none
       case 5 where key == "dirty": dirty = try cursor.value()
-      case 6 where key == "schema":
-        let schema = try cursor.appendString(to: &text)
-        isRun = schema.map { equals($0, RunRecord.schema) } ?? false
-        if let schema { text.removeSubrange(schema) }  // compared, not kept
+      case 6 where key == "schema": isRun = try cursor.string() == RunRecord.schema
       case 6 where key == "commit": row.commit = try cursor.appendString(to: &text) ?? none
       case 7 where key == "started": row.started = try cursor.appendString(to: &text) ?? none
       case 7 where key == "metrics": row.metrics = try readMetrics(&cursor, in: line)
@@ -170,6 +162,7 @@ public struct RunListings {
     }
     return sawPoint && last != UInt8(ascii: ".") && significant <= 15
   }
+
   /// `exit` as recorded: an integer, a number truncated toward zero, else -1 (unknown).
   static func exitCode(_ value: JSONValue?) -> Int {
     switch value {
@@ -177,10 +170,6 @@ public struct RunListings {
     case .double(let code)?: return Int(exactly: code.rounded(.towardZero)) ?? -1  // out of Int's range: unknown
     default: return -1
     }
-  }
-
-  private func equals(_ range: Range<Int>, _ literal: String) -> Bool {
-    text[range].elementsEqual(literal.utf8)
   }
 
   /// Text equality of two stored names (as String compares them when either is not ASCII).
