@@ -224,20 +224,10 @@ public final class Repository {
 
   /// Looks up the entry at `path` in a tree; nil when there is none.
   public func entry(at path: String, inTree treeID: OID) throws -> TreeEntry? {
-    var oid = treeID.raw
-    var tree: OpaquePointer?
-    try check(git_tree_lookup(&tree, pointer, &oid), "cannot read tree \(treeID.short)")
+    let tree = try lookupTree(treeID)
     defer { git_tree_free(tree) }
-    var entry: OpaquePointer?
-    let code = git_tree_entry_bypath(&entry, tree, path)
-    if code == GIT_ENOTFOUND.rawValue {
-      git_error_clear()
-      return nil
-    }
-    try check(code, "cannot look up \(path)")
-    defer { git_tree_entry_free(entry) }
-    return TreeEntry(
-      path: path, id: OID(git_tree_entry_id(entry)), mode: git_tree_entry_filemode(entry).rawValue)
+    guard let item = try TreeDiffer.Item(at: path, in: tree) else { return nil }
+    return TreeEntry(path: path, id: OID(item.id), mode: item.mode)
   }
 
   /// The size of a blob in bytes, without reading it.
