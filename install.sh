@@ -2,7 +2,9 @@
 # mlgit's installer.
 #   ./install.sh              install libgit2-dev if missing, build in release mode,
 #                             install mlgit into $PREFIX/bin (default /usr/local)
-#   ./install.sh --test       install the same dependencies, build and run the whole test suite
+#   ./install.sh --test       install the same dependencies, plus the Python tools the tests
+#                             drive (pre-commit, lefthook, PyYAML, from PyPI into .build-venv/),
+#                             build and run the whole test suite
 #   ./install.sh --uninstall  remove what ./install.sh installed
 # Running it again is harmless.
 set -euo pipefail
@@ -52,6 +54,22 @@ ensure_toolchain() {
   command -v git >/dev/null 2>&1 || { echo "install.sh: git is not on PATH" >&2; exit 1; }
 }
 
+# The Python tools the end-to-end tests drive, from PyPI, in a venv of the checkout's own
+# (.build-venv/, ignored by git). Tests find them on PATH.
+test_python_packages="pre-commit==4.7.0 lefthook==2.2.2 PyYAML==6.0.4"
+ensure_test_tools() {
+  local venv="$PWD/.build-venv"
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.mlgit-packages" 2>/dev/null)" = "$test_python_packages" ]; then
+    return
+  fi
+  command -v python3 >/dev/null 2>&1 || { echo "install.sh: python3 is needed for the test tools" >&2; exit 1; }
+  say "installing test tools into .build-venv: $test_python_packages"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check $test_python_packages
+  printf '%s' "$test_python_packages" > "$venv/.mlgit-packages"
+}
+
 case "$mode" in
   install)
     ensure_toolchain
@@ -66,6 +84,8 @@ case "$mode" in
   test)
     ensure_toolchain
     ensure_system_dependencies
+    ensure_test_tools
+    export PATH="$PWD/.build-venv/bin:$PATH"
     swift build --build-tests
     swift test
     ;;
