@@ -86,7 +86,11 @@ struct JSONByteParser {
     }
   }
 
+  /// Checks and steps over a string. A string with an escape is read by `string()`
+  /// from its opening quote, so a skipped string and a read one get one verdict (a bad
+  /// escape fails both); strings without escapes, the usual case, are only scanned.
   fileprivate mutating func skipString() throws {
+    let quote = index
     index += 1
     while index < bytes.count {
       let byte = bytes[index]
@@ -95,7 +99,12 @@ struct JSONByteParser {
         return
       }
       if byte < 0x20 { throw fail("control character in a string") }
-      index += byte == UInt8(ascii: "\\") ? 2 : 1
+      if byte == UInt8(ascii: "\\") {
+        index = quote
+        _ = try string()
+        return
+      }
+      index += 1
     }
     throw fail("unterminated string")
   }

@@ -78,6 +78,27 @@ final class RunLedgerTests: XCTestCase {
     XCTAssertEqual((parsed["runs"] as? [Any])?.count, 3)
   }
 
+  func testListingAndShowGiveOneVerdictOnEscapes() {
+    let repo = TempRepository()
+    let head = repo.commitFile("a.txt", "a\n", "first")
+    func run(_ id: String, host: String) -> String {
+      #"{"schema":"mlgit.run/1","id":"\#(id)","commit":"\#(head)","model":"m","started":"2026-01-01T00:00:01Z","exit":0,"host":"\#(host)","metrics":{}}"#
+    }
+    // `\q` is no JSON escape: the line is not a run, for the listing and for `runs show`.
+    let lines = [run("badescape01", host: #"gpu\q"#), run("goodescape1", host: #"gpu\u0031\"x\""#)]
+    XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "add", "-m", lines.joined(separator: "\n"), head).status, 0)
+    let listed = repo.mlgit("runs", "--all")
+    XCTAssertEqual(listed.status, 0, listed.output)
+    XCTAssertEqual(listed.stdout, "goodescape1\t\(head.prefix(8))\tm\t2026-01-01T00:00:01Z\t0\tno\t\n")
+    XCTAssertEqual(repo.mlgit("runs", "--all", "--format", "json").stdout, #"{"runs":["# + lines[1] + "]}\n")
+    let bad = repo.mlgit("runs", "show", "badescape01")
+    XCTAssertEqual(bad.status, 2, bad.output)
+    XCTAssertTrue(bad.stderr.contains("no recorded run has id 'badescape01'"), bad.stderr)
+    let good = repo.mlgit("runs", "show", "goodescape1")
+    XCTAssertEqual(good.status, 0, good.output)
+    XCTAssertTrue(good.stdout.contains(#"gpu1"x""#), good.stdout)
+  }
+
   func testRunOnADataFileThatDoesNotMatchTheSpecIsRefused() {
     let repo = TempRepository()
     repo.commitTrainableModel()

@@ -31,6 +31,21 @@ final class RunListingParseTests: XCTestCase {
     good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":{"deep":[1,{"a":[true,null]}]}"#),
     good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":{"bad":01}"#),
     good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":NaN"#),
+    // Escapes in fields a listing skips: a bad one fails both readers, a good one neither.
+    good.replacingOccurrences(of: #""host":"h""#, with: #""host":"\q""#),
+    good.replacingOccurrences(of: #""host":"h""#, with: #""host":"a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00""#),
+    good.replacingOccurrences(of: #""user":"u""#, with: #""user":"\u12""#),
+    good.replacingOccurrences(of: #""user":"u""#, with: #""user":"\ud800""#),
+    good.replacingOccurrences(of: #""user":"u""#, with: #""user":"\udc00x""#),
+    good.replacingOccurrences(of: #""user":"u""#, with: #""user":"\ud83d\u0041""#),
+    good.replacingOccurrences(of: #""command":"python train.py""#, with: #""command":"a\"#),
+    good.replacingOccurrences(of: #""data":{}"#, with: #""data":{"\q":"x"}"#),
+    good.replacingOccurrences(of: #""data":{}"#, with: #""data":{"t":"\x41"}"#),
+    good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":{"a":["\q"]}"#),
+    good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":{"a":"\u00zz"}"#),
+    good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":{"a\u0041":"\/"}"#),
+    good.replacingOccurrences(of: #""finished":"2026-01-01T00:00:02Z""#, with: #""finished":"\"#),
+    good.replacingOccurrences(of: #""schema":"mlgit.run/1""#, with: #""schema":"mlgit.run/1","x":"\'""#),
     "  " + good + "  ",
     good + "x",
     String(good.dropLast()),
@@ -59,6 +74,9 @@ final class RunListingParseTests: XCTestCase {
     XCTAssertEqual(try? RunListing.parse(line(containing: #""model":"a","model":null"#)).model, "")
     XCTAssertEqual(try? RunListing.parse(line(containing: "escaped-key")).model, "escaped-key")
     XCTAssertEqual(try? RunListing.parse(line(containing: "nul-key")).model, "")
+    XCTAssertNil(try? RunListing.parse(line(containing: #""host":"\q""#)), "a bad escape in a skipped field")
+    XCTAssertNil(try? RunListing.parse(line(containing: #""data":{"\q""#)), "a bad escape in a skipped key")
+    XCTAssertNotNil(try? RunListing.parse(line(containing: #""host":"a\""#)), "good escapes in a skipped field")
   }
 
   func testRecordsReadFieldByFieldAgreeWithParsedValues() {
