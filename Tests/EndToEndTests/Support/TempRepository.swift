@@ -36,9 +36,11 @@ enum Shell {
     return env
   }
 
+  /// `timeout` is a safety net for tests of inputs that once made mlgit hang: past it
+  /// the process is terminated and the result says so, instead of the suite hanging.
   @discardableResult
   static func run(_ executable: String, _ arguments: [String], in directory: String,
-                  environment: [String: String] = [:], input: String? = nil) -> CommandResult {
+                  environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval? = nil) -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -66,11 +68,21 @@ enum Shell {
       inPipe.fileHandleForWriting.write(Data(input.utf8))
       try? inPipe.fileHandleForWriting.close()
     }
+    var timedOut = false
+    if let timeout {
+      let deadline = Date(timeIntervalSinceNow: timeout)
+      while process.isRunning && Date() < deadline { usleep(20_000) }
+      if process.isRunning {
+        timedOut = true
+        process.terminate()
+      }
+    }
     process.waitUntilExit()
     try? outHandle.close()
     try? errHandle.close()
     let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
     let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+    if timedOut { return CommandResult(status: -2, stdout: out, stderr: err + "\n(terminated after \(Int(timeout ?? 0)) s)") }
     return CommandResult(status: process.terminationStatus, stdout: out, stderr: err)
   }
 
