@@ -212,6 +212,30 @@ public final class Repository {
       message: git_commit_message(commit).map { String(cString: $0) } ?? "")
   }
 
+  /// A commit's signature (the `gpgsig` header, as stored: armored SSH, PGP or X.509)
+  /// and the bytes it signs (the commit object without that header); nil when the
+  /// commit is not signed.
+  public func commitSignature(_ id: OID) throws -> (signature: Data, signedData: Data)? {
+    var oid = id.raw
+    var signature = mlgit_buf_init()
+    var signed = mlgit_buf_init()
+    let code = git_commit_extract_signature(&signature, &signed, pointer, &oid, nil)
+    defer {
+      git_buf_dispose(&signature)
+      git_buf_dispose(&signed)
+    }
+    if code == GIT_ENOTFOUND.rawValue {
+      git_error_clear()
+      return nil
+    }
+    try check(code, "cannot read the signature of commit \(id.short)")
+    func bytes(_ buf: git_buf) -> Data {
+      guard let pointer = buf.ptr, buf.size > 0 else { return Data() }
+      return Data(bytes: pointer, count: buf.size)
+    }
+    return (bytes(signature), bytes(signed))
+  }
+
   /// The tree of a commit.
   public func treeOf(commit id: OID) throws -> OID {
     // Called once or twice per commit by history checks: skip reading the message and signatures.

@@ -10,7 +10,8 @@ struct CheckRunner {
 
   /// Findings for what the next commit will contain, judged by the policy of the commit
   /// it will sit on: HEAD, or HEAD's first parent when amending (HEAD is being replaced).
-  func checkStaged(stage: CheckStage, amend: Bool = false) throws -> [Finding] {
+  /// `invocation`: the `git commit` that runs the hook, when known (whether it signs).
+  func checkStaged(stage: CheckStage, amend: Bool = false, invocation: GitInvocation? = nil) throws -> [Finding] {
     let repo = workspace.repository
     var head = try repo.headCommit()
     if amend, let current = head {
@@ -29,6 +30,10 @@ struct CheckRunner {
       }
       context.reviews = try ReviewSources(repository: repo).lookup(for: change, policy: policy,
         baseTree: try head.map { try repo.treeOf(commit: $0) })
+      if policy.checksCommitSignatures {
+        context.reviews.commitSigner = ReviewSources.stagedSigner(repository: repo, environment: workspace.environment,
+          invocation: invocation)
+      }
     }
     // The run gates only look at recorded runs where commits are pushed.
     if stage.isPushLike { context.runs = try RunLedger.load(repo) }

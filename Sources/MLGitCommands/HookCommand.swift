@@ -19,8 +19,9 @@ struct HookCommand: ParsableCommand {
     switch name {
     case "pre-commit":
       let workspace = try Workspace.open()
-      let amend = GitInvocation.parent(environment: workspace.environment)?.isAmend ?? false
-      let findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: amend)
+      let invocation = GitInvocation.parent(environment: workspace.environment)
+      let findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: invocation?.isAmend ?? false,
+        invocation: invocation)
       // Hook output goes to stderr, where git shows it; quiet when all is well.
       if !findings.isEmpty {
         let status = FindingOutput(format: .text).report(findings, checked: "pre-commit", toStandardError: true)
@@ -85,6 +86,69 @@ struct GitInvocation {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { return nil }
     return GitInvocation(arguments: String(decoding: data, as: UTF8.self).split(separator: " ").map(String.init))
+  }
+
+  /// `git commit -S` / `--gpg-sign[=KEY]` (true) or `--no-gpg-sign` (false), the last one
+  /// winning; nil when the command line says neither (git's config decides).
+  var signFlag: Bool? {
+    let start = arguments.firstIndex(of: "commit").map { $0 + 1 } ?? 1
+    guard start <= arguments.count else { return nil }
+    var sign: Bool?
+    var index = start
+    while index < arguments.count {
+      let argument = arguments[index]
+      index += 1
+      if argument == "--" { break }
+      if argument == "--gpg-sign" || argument.hasPrefix("--gpg-sign=") { sign = true; continue }
+      if argument == "--no-gpg-sign" { sign = false; continue }
+      if argument.hasPrefix("--") || !argument.hasPrefix("-") || argument == "-" { continue }
+      // A cluster of short options: the ones that take a value end it (`-mS` is a message).
+      for letter in argument.dropFirst() {
+        if letter == "S" { sign = true; break }
+        if "mFcCt".contains(letter) {
+          if argument.last == letter { index += 1 }  // the value is the next argument
+          break
+        }
+      }
+    }
+    return sign
+  }
+
+  /// The `git -c key=value` settings git hands its hooks in `GIT_CONFIG_PARAMETERS`:
+  /// `'key'='value'` pairs (git 2.31 and later) or `'key=value'`, single-quoted with
+  /// `'\''` for a quote. Keys are lower-cased as git compares them.
+  static func configParameters(_ text: String) -> [String: String] {
+    var words: [String] = []
+    var current: String?
+    var joined = false  // the word continues after a closing quote (`'key'='value'`)
+    var scalars = Array(text.unicodeScalars)[...]
+    while let scalar = scalars.popFirst() {
+      if scalar == "'" {
+        var word = ""
+        while let next = scalars.popFirst(), next != "'" { word.unicodeScalars.append(next) }
+        current = (joined ? (current ?? "") : "") + word
+        joined = true
+      } else if scalar == "\\", current != nil, let next = scalars.popFirst() {
+        current = (current ?? "") + String(next)
+      } else if scalar == " " {
+        if let word = current { words.append(word) }
+        current = nil
+        joined = false
+      } else {
+        current = (current ?? "") + String(scalar)
+        joined = true
+      }
+    }
+    if let word = current { words.append(word) }
+    var settings: [String: String] = [:]
+    for word in words {
+      guard let equals = word.firstIndex(of: "=") else {
+        settings[word.lowercased()] = ""
+        continue
+      }
+      settings[String(word[..<equals]).lowercased()] = String(word[word.index(after: equals)...])
+    }
+    return settings
   }
 
   /// True for `git commit --amend` (or an unambiguous abbreviation, `--am`, as git accepts);

@@ -144,6 +144,14 @@ struct ReviewCommand: ParsableCommand {
               hint: ask \(who) to run `mlgit review approve \(plan.commit.id.short)`
             """)
         }
+        if let signer = plan.lookup.commitSigner, signer.principals.contains(where: { $0.lowercased() == reviewer.lowercased() }) {
+          let who = plan.items.first?.whoMayApprove ?? "someone else"
+          throw CommandFailure(status: .findings, message: """
+            mlgit: you (\(reviewer)) signed \(plan.commit.id.short) "\(plan.commit.summary)" with your key (\(signer.key ?? "")); \
+            the signer made the change, whatever its author email says, and an approval must come from someone else
+              hint: ask \(who) to run `mlgit review approve \(plan.commit.id.short) --sign`
+            """)
+        }
         plans.append(plan)
       }
       let signing = sign || plans.contains { $0.policy.requireSignedReviews }

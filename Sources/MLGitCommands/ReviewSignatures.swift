@@ -29,46 +29,129 @@ enum ReviewSignatures {
   }()
 }
 
-/// Checks review signatures against one `.mlgit/allowed_signers` (a base commit's).
-/// Each distinct record is checked once; results are remembered.
+/// Checks signatures against one `.mlgit/allowed_signers` (a base commit's): review
+/// records (namespace `mlgit-review`, principal: the record's reviewer) and commits
+/// (namespace `git`, as git's own SSH signing makes them). Each distinct record and
+/// commit is checked once; results are remembered.
 final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
+  /// The namespace git signs commits in (`git commit -S` with `gpg.format=ssh`).
+  static let commitNamespace = "git"
+
   private let allowedSigners: Data
+  /// Guards `results`, `commits` and `folder`: history checks verify from two threads.
   private let lock = NSLock()
-  private var results: [String: Bool] = [:]
+  private var results: [String: String?] = [:]
+  private var commits: [String: CommitSigner] = [:]
   private var folder: String?
 
   init(allowedSigners: Data) { self.allowedSigners = allowedSigners }
 
   deinit { if let folder { try? FileManager.default.removeItem(atPath: folder) } }
 
-  func verifies(_ record: ReviewRecord) -> Bool {
-    guard let signature = record.signature else { return false }
+  func verifiedKey(_ record: ReviewRecord) -> String? {
+    guard let signature = record.signature else { return nil }
     lock.lock()
     defer { lock.unlock() }
     let key = record.line
     if let known = results[key] { return known }
-    let ok = check(payload: record.payload, signature: signature, principal: record.reviewer)
-    results[key] = ok
-    return ok
+    let verified = check(payload: Data(record.payload.utf8), signature: signature, principal: record.reviewer,
+      namespace: ReviewRecord.signatureNamespace)
+    results[key] = .some(verified)
+    return verified
+  }
+
+  /// Who signed commit `id`: `signature` is its armored SSH signature over `signedData`,
+  /// checked as git checks it (`ssh-keygen -Y find-principals`, then `-Y verify -n git`
+  /// for each principal found, at the commit's time so `valid-after`/`valid-before` hold).
+  func commitSigner(id: String, signature: String, signedData: Data, time: Int64) -> CommitSigner {
+    lock.lock()
+    defer { lock.unlock() }
+    if let known = commits[id] { return known }
+    let found = findSigner(signature: signature, signedData: signedData, time: time)
+    commits[id] = found
+    return found
+  }
+
+  private func findSigner(signature: String, signedData: Data, time: Int64) -> CommitSigner {
+    do {
+      let folder = try workFolder()
+      let signaturePath = folder + "/commit-\(UUID().uuidString).sig"
+      try Data((signature + "\n").utf8).write(to: URL(fileURLWithPath: signaturePath))
+      defer { try? FileManager.default.removeItem(atPath: signaturePath) }
+      let found = try ExternalProcess.run(ReviewSignatures.sshKeygen, [
+        "-Y", "find-principals", "-f", folder + "/allowed_signers", "-s", signaturePath,
+      ])
+      let candidates = found.status == 0
+        ? String(decoding: found.stdout, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+        : []
+      var principals: [String] = []
+      var key: String?
+      for principal in candidates {
+        if let verified = try run(verify: signaturePath, payload: signedData, principal: principal,
+                                  namespace: SSHReviewVerifier.commitNamespace, time: time) {
+          principals.append(principal)
+          key = verified
+        }
+      }
+      if let key { return .verified(principals: principals, key: key) }
+      // Which key it was, for the message: the signature checked on its own.
+      let alone = try ExternalProcess.run(ReviewSignatures.sshKeygen, [
+        "-Y", "check-novalidate", "-n", SSHReviewVerifier.commitNamespace, "-s", signaturePath,
+      ], input: signedData)
+      guard alone.status == 0, let fingerprint = SSHReviewVerifier.fingerprint(in: alone) else {
+        return .unverified(reason: "its SSH signature is not a valid signature of the commit for namespace git")
+      }
+      if candidates.isEmpty {
+        return .unverified(reason: "signed by key \(fingerprint), which .mlgit/allowed_signers does not list")
+      }
+      return .unverified(reason: "signed by key \(fingerprint), which .mlgit/allowed_signers lists for "
+        + "\(candidates.joined(separator: ", ")) but not for namespace git at the commit's time")
+    } catch {
+      return .unverified(reason: "its signature could not be checked: \(error)")
+    }
   }
 
   /// `ssh-keygen -Y verify -f allowed_signers -I principal -n mlgit-review -s sig < payload`:
   /// the signature must be by a key the file lists for the principal (the reviewer's email)
   /// and valid for the namespace; a record edited after signing changes the payload.
-  private func check(payload: String, signature: String, principal: String) -> Bool {
+  /// Returns the key's fingerprint, or nil when it does not verify.
+  private func check(payload: Data, signature: String, principal: String, namespace: String) -> String? {
     do {
       let folder = try workFolder()
       let signaturePath = folder + "/record-\(UUID().uuidString).sig"
       try Data((signature + "\n").utf8).write(to: URL(fileURLWithPath: signaturePath))
       defer { try? FileManager.default.removeItem(atPath: signaturePath) }
-      let result = try ExternalProcess.run(ReviewSignatures.sshKeygen, [
-        "-Y", "verify", "-f", folder + "/allowed_signers", "-I", principal, "-n", ReviewRecord.signatureNamespace,
-        "-s", signaturePath,
-      ], input: Data(payload.utf8))
-      return result.status == 0
+      return try run(verify: signaturePath, payload: payload, principal: principal, namespace: namespace, time: nil)
     } catch {
-      return false
+      return nil
     }
+  }
+
+  private func run(verify signaturePath: String, payload: Data, principal: String, namespace: String,
+                   time: Int64?) throws -> String? {
+    var arguments = ["-Y", "verify", "-f", (folder ?? "") + "/allowed_signers", "-I", principal, "-n", namespace,
+      "-s", signaturePath]
+    if let time { arguments += ["-Overify-time=\(SSHReviewVerifier.verifyTime(time))"] }
+    let result = try ExternalProcess.run(ReviewSignatures.sshKeygen, arguments, input: payload)
+    guard result.status == 0 else { return nil }
+    return SSHReviewVerifier.fingerprint(in: result) ?? "unknown key"
+  }
+
+  /// The key fingerprint ssh-keygen prints: `Good "git" signature for a@b with ED25519 key SHA256:…`.
+  static func fingerprint(in output: ExternalProcess.Output) -> String? {
+    let text = String(decoding: output.stdout, as: UTF8.self) + "\n" + output.stderr
+    guard let range = text.range(of: " key ") else { return nil }
+    let rest = text[range.upperBound...].prefix { !$0.isWhitespace }
+    return rest.isEmpty ? nil : String(rest)
+  }
+
+  /// A time as ssh-keygen's `verify-time` reads it: `YYYYMMDDHHMMSSZ` (UTC).
+  static func verifyTime(_ time: Int64) -> String {
+    var seconds = time_t(time)
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    return String(format: "%04d%02d%02d%02d%02d%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
   }
 
   private func workFolder() throws -> String {

@@ -24,9 +24,7 @@ final class ReviewSources {
   }
 
   /// True when a change holds anything the review rules look at.
-  static func mayNeedReviews(_ change: ChangeSet) -> Bool {
-    !change.specs.isEmpty || change.files.contains { EffectivePolicy.isPolicyPath($0.path) }
-  }
+  static func mayNeedReviews(_ change: ChangeSet) -> Bool { change.touchesReviewedFiles }
 
   /// Every review record, by the object its note is on.
   func allRecords() throws -> [String: [ReviewRecord]] {
@@ -41,14 +39,71 @@ final class ReviewSources {
 
   /// The reviews for a change judged by `policy`, whose base commit has `baseTree`
   /// (nil: a root commit or an unborn branch). Signatures are checked only when the
-  /// policy requires them, against the base tree's `.mlgit/allowed_signers`.
+  /// policy requires them, against the base tree's `.mlgit/allowed_signers`; so is the
+  /// signature of the change's commit (the staged change has none yet: see `stagedSigner`).
   func lookup(for change: ChangeSet, policy: EffectivePolicy, baseTree: OID?) throws -> ReviewLookup {
     guard ReviewSources.mayNeedReviews(change) else { return ReviewLookup() }
     var lookup = ReviewLookup(records: try allRecords())
     if policy.requireSignedReviews, let baseTree {
       lookup.verifier = try verifier(baseTree: baseTree)
     }
+    if policy.checksCommitSignatures, let hex = change.origin.commit, let commit = OID(hex: hex) {
+      lookup.commitSigner = try commitSigner(commit, baseTree: baseTree)
+    }
     return lookup
+  }
+
+  /// Who signed `commit`, verified against `baseTree`'s `.mlgit/allowed_signers`. Only SSH
+  /// signatures are verified: a GPG or X.509 signature would need each machine's own
+  /// keyring (and its trust settings) to check, so two machines could disagree.
+  func commitSigner(_ commit: OID, baseTree: OID?) throws -> CommitSigner {
+    guard let (signatureData, signedData) = try repository.commitSignature(commit) else { return .unsigned }
+    let signature = String(decoding: signatureData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    if signature.hasPrefix("-----BEGIN PGP SIGNATURE-----") {
+      return .unverified(reason: "it is signed with GPG (OpenPGP); mlgit verifies only SSH signatures (gpg.format=ssh) "
+        + "against .mlgit/allowed_signers")
+    }
+    if signature.hasPrefix("-----BEGIN SIGNED MESSAGE-----") {
+      return .unverified(reason: "it is signed with X.509 (gpg.format=x509); mlgit verifies only SSH signatures "
+        + "(gpg.format=ssh) against .mlgit/allowed_signers")
+    }
+    guard signature.hasPrefix("-----BEGIN SSH SIGNATURE-----") else {
+      return .unverified(reason: "its signature is in a format mlgit does not know; only SSH signatures (gpg.format=ssh) are verified")
+    }
+    guard let baseTree, let verifier = try verifier(baseTree: baseTree) else {
+      return .unverified(reason: "the base commit has no .mlgit/allowed_signers to verify its SSH signature against")
+    }
+    let time = try repository.commit(commit).committer.time
+    return verifier.commitSigner(id: commit.hex, signature: signature, signedData: signedData, time: time)
+  }
+
+  /// Whether git will sign the staged change's commit with an SSH key, from git's config
+  /// (and `git -c` settings, which git passes to hooks in `GIT_CONFIG_PARAMETERS`) and
+  /// the `git commit` command line when the hook knows it (`-S`, `--no-gpg-sign`). Only
+  /// the set-up can be judged here: the push and the server verify the signature itself.
+  static func stagedSigner(repository: Repository, environment: [String: String], invocation: GitInvocation?) -> CommitSigner {
+    let overrides = GitInvocation.configParameters(environment["GIT_CONFIG_PARAMETERS"] ?? "")
+    let config = try? repository.config()
+    func value(_ key: String) -> String? { overrides[key] ?? (try? config?.string(key)) ?? nil }
+    func truth(_ text: String?) -> Bool? {
+      guard let text else { return nil }
+      switch text.lowercased() {
+      case "true", "yes", "on", "1", "": return true
+      case "false", "no", "off", "0": return false
+      default: return nil
+      }
+    }
+    let signs = invocation?.signFlag ?? truth(value("commit.gpgsign")) ?? false
+    guard signs else {
+      return .pending(problem: "commit.gpgsign is not set and git commit was not given -S")
+    }
+    guard value("gpg.format")?.lowercased() == "ssh" else {
+      return .pending(problem: "gpg.format is not ssh; mlgit verifies only SSH signatures")
+    }
+    guard let key = value("user.signingkey") ?? value("gpg.ssh.defaultkeycommand"), !key.isEmpty else {
+      return .pending(problem: "user.signingKey is not set")
+    }
+    return .pending(problem: nil)
   }
 
   /// The verifier for signatures judged against `baseTree`'s `.mlgit/allowed_signers`,

@@ -46,6 +46,8 @@ public struct RuleExample: Sendable {
   public var runs: [String] = []
   /// Who approved the new content (review rules); the change's author is `author@example.com`.
   public var approvedBy: [String] = []
+  /// What the commit's signature establishes (`commits/signed`); nil: not checked.
+  public var signer: CommitSigner?
 
   public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil, triggers: Bool) {
     self.path = path
@@ -64,6 +66,13 @@ public struct RuleExample: Sendable {
 
   /// The commit an example with runs stands for.
   public static let exampleCommit = "c0ffee" + String(repeating: "0", count: 34)
+
+  /// An example whose commit carries this signature.
+  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+              signer: CommitSigner, triggers: Bool) {
+    self.init(path: path, content, parent: parent, config: config, triggers: triggers)
+    self.signer = signer
+  }
 
   /// An example whose new content carries approvals by these reviewers.
   public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,

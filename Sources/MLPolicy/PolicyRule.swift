@@ -42,6 +42,7 @@ public enum RuleRegistry {
     RunsSeedRule(),
     HyperparametersReviewRule(),
     PolicyReviewRule(),
+    CommitsSignedRule(),
   ]
 
   public static func rule(id: String) -> (any PolicyRule)? {

@@ -40,6 +40,7 @@ public enum RuleExampleRunner {
         }])
       }
     }
+    context.reviews.commitSigner = example.signer
     return PolicyEngine(rules: [rule]).evaluate(changeSet, in: context)
   }
 }

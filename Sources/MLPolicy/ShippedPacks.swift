@@ -121,12 +121,17 @@ sources:
 
 """#####,
     "regulated": #####"""
-# strict, plus: approvals count only when signed with a key in .mlgit/allowed_signers.
+# strict, plus: who made a change is established by a key, not an email. Commits that
+# change specs or .mlgit/ are signed with SSH keys listed in .mlgit/allowed_signers
+# (namespace git), and approvals count only when signed with a listed key (namespace
+# mlgit-review) by someone other than the commit's signer.
 apiVersion: mlgit/v1
 name: regulated
-description: strict, with signed approvals only (ssh-keygen -Y, keys in .mlgit/allowed_signers)
+description: strict, with SSH-signed commits and signed approvals from another signer (ssh-keygen -Y, keys in .mlgit/allowed_signers)
 extends: [strict]
 require_signed_reviews: true
+rules:
+  commits/signed: {severity: error, branches: protected}
 
 """#####,
     "strict": #####"""

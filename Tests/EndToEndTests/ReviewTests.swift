@@ -262,17 +262,25 @@ final class ReviewTests: XCTestCase {
     let keys = NSTemporaryDirectory() + "mlgit-keys-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: keys) }
-    for name in ["bob", "mallory"] {
+    for name in ["alice", "bob", "mallory"] {
       let made = Shell.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", "\(keys)/\(name)"], in: keys)
       XCTAssertEqual(made.status, 0, made.output)
     }
     let bobKey = try String(contentsOfFile: "\(keys)/bob.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    let aliceKey = try String(contentsOfFile: "\(keys)/alice.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     let (_, alice, bob) = makeTeam(rootFiles: [
       // regulated extends strict; this test is about signatures, not the run gates.
       ".mlgit/config.yml": "apiVersion: mlgit/v1\nextends: [regulated]\nrules:\n  runs/required: off\n  metrics/threshold: off\n",
-      ".mlgit/allowed_signers": "bob@example.com namespaces=\"mlgit-review\" \(bobKey)\n",
+      ".mlgit/allowed_signers": "bob@example.com namespaces=\"mlgit-review\" \(bobKey)\n"
+        + "alice@example.com namespaces=\"git\" \(aliceKey)\n",
     ])
-    let change = alice.commitFile("models/credit.yaml", ReviewTests.deeper, "deeper trees")
+    // Under regulated the commit itself is signed by its author (commits/signed).
+    alice.write("models/credit.yaml", ReviewTests.deeper)
+    alice.stage()
+    let commit = alice.git("-c", "gpg.format=ssh", "-c", "user.signingkey=\(keys)/alice", "commit", "-q", "--no-verify", "-S",
+      "-m", "deeper trees")
+    XCTAssertEqual(commit.status, 0, commit.output)
+    let change = alice.head
     let blob = try XCTUnwrap(alice.revParse("HEAD:models/credit.yaml"))
     func check() -> CommandResult { alice.mlgit("check", "--range", "origin/main..HEAD") }
     func replaceNote(_ text: String) {

@@ -96,9 +96,15 @@ public struct ReviewRecord: Sendable, Equatable {
 /// Checks review signatures (the commands layer runs `ssh-keygen -Y verify` against
 /// the base commit's `.mlgit/allowed_signers`; the policy layer only asks).
 public protocol ReviewSignatureVerifier: Sendable {
-  /// True when `record.signature` is a valid signature of `record.payload` by a key
-  /// that `.mlgit/allowed_signers` lists for `record.reviewer`.
-  func verifies(_ record: ReviewRecord) -> Bool
+  /// The fingerprint (`SHA256:…`) of the key that made `record.signature`, when it is a
+  /// valid signature of `record.payload` by a key that `.mlgit/allowed_signers` lists
+  /// for `record.reviewer`; nil otherwise.
+  func verifiedKey(_ record: ReviewRecord) -> String?
+}
+
+extension ReviewSignatureVerifier {
+  /// True when the record's signature verifies (see `verifiedKey`).
+  public func verifies(_ record: ReviewRecord) -> Bool { verifiedKey(record) != nil }
 }
 
 /// The approvals a check can see: review records by the object their note is on.
@@ -107,6 +113,9 @@ public struct ReviewLookup: Sendable {
   public var records: [String: [ReviewRecord]]
   /// Checks signatures when the policy requires them; nil: none can be verified.
   public var verifier: (any ReviewSignatureVerifier)?
+  /// Who signed the change's commit, when the policy checks commit signatures (nil: not
+  /// checked). A verified signer may not approve the change, whatever the author email says.
+  public var commitSigner: CommitSigner?
 
   public init(records: [String: [ReviewRecord]] = [:], verifier: (any ReviewSignatureVerifier)? = nil) {
     self.records = records

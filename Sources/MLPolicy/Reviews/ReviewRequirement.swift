@@ -33,6 +33,9 @@ public struct ReviewItem: Sendable {
   /// The `enforce` option: `commit` or `push`.
   public var enforce: String
   public var author: String
+  /// Who signed the change's commit, when the policy checks it: a verified signer may
+  /// not approve the change (nor may any principal listed for the signing key).
+  public var signer: CommitSigner?
   /// Reviewers whose approvals count, in the order recorded.
   public var approvals: [String]
   /// Approvals on this content that do not count, and why.
@@ -42,9 +45,13 @@ public struct ReviewItem: Sendable {
 
   /// `anyone but alice@example.com`, `one of bob@example.com, carol@example.com (not alice@example.com)`.
   public var whoMayApprove: String {
-    let notAuthor = author.isEmpty ? "the author" : author
+    var excluded: [String] = author.isEmpty ? [] : [author]
+    for principal in signer?.principals ?? [] where !excluded.contains(where: { $0.lowercased() == principal.lowercased() }) {
+      excluded.append(principal)
+    }
+    let notAuthor = excluded.isEmpty ? "the author" : excluded.joined(separator: ", ")
     if reviewers.isEmpty { return "anyone but \(notAuthor)" }
-    let others = reviewers.filter { $0.lowercased() != author.lowercased() }
+    let others = reviewers.filter { reviewer in !excluded.contains { $0.lowercased() == reviewer.lowercased() } }
     return "\(others.count == 1 ? "" : "one of ")\(others.joined(separator: ", "))"
   }
 }
@@ -116,7 +123,8 @@ public enum ReviewRequirement {
     let isRequired = context.severity(of: rule) != .off && context.applies(rule) && approvals > 0
     return ReviewItem(kind: kind, rule: rule, path: path, object: nil, approvedBlob: nil, hash: nil, changes: [],
       summary: "", location: .start, isRequired: isRequired, required: approvals, reviewers: policy.reviewers,
-      requireSigned: policy.requireSignedReviews, enforce: enforce, author: author, approvals: [], ignored: [])
+      requireSigned: policy.requireSignedReviews, enforce: enforce, author: author, signer: context.reviews.commitSigner,
+      approvals: [], ignored: [])
   }
 
   /// Fills in which approvals count: distinct reviewers, none of them the author, from
@@ -157,10 +165,16 @@ public enum ReviewRequirement {
     if record.blob != approvedBlob { return .otherContent }
     if record.hyperparameters != item.hash { return .otherHyperparameters }
     if !item.author.isEmpty && who == item.author.lowercased() { return .selfApproval }
+    // The commit's signer made the change, whatever author email the commit claims.
+    if item.signer?.principals.contains(where: { $0.lowercased() == who }) ?? false { return .commitSigner }
     let allowed = Set(item.reviewers.map { $0.lowercased() })
     if !allowed.isEmpty && !allowed.contains(who) { return .notInReviewers }
-    if item.requireSigned && record.signature == nil { return .unsigned }
-    if item.requireSigned && !(verifier?.verifies(record) ?? false) { return .signatureDoesNotVerify }
+    if item.requireSigned {
+      if record.signature == nil { return .unsigned }
+      guard let key = verifier?.verifiedKey(record) else { return .signatureDoesNotVerify }
+      // One key listed under two emails is still one person.
+      if let signerKey = item.signer?.key, signerKey == key { return .commitSigner }
+    }
     return nil
   }
 
@@ -206,6 +220,8 @@ public enum ApprovalRejection: String, Sendable, CustomStringConvertible {
   case otherHyperparameters = "other-hyperparameters"
   /// The change's author approved their own change.
   case selfApproval = "self-approval"
+  /// The approval is by the key (or a principal of the key) that signed the change's commit.
+  case commitSigner = "commit-signer"
   /// `reviewers` is set and does not list the reviewer.
   case notInReviewers = "not-in-reviewers"
   /// Signed reviews are required and the record has no signature.
@@ -229,6 +245,7 @@ public enum ApprovalRejection: String, Sendable, CustomStringConvertible {
     case .otherContent: return "approved other content (another blob)"
     case .otherHyperparameters: return "approved other hyperparameters (the parameters file changed since)"
     case .selfApproval: return "the author"
+    case .commitSigner: return "signed the commit: the author's own key"
     case .notInReviewers: return "not in reviewers"
     case .unsigned: return "unsigned; signed reviews are required"
     case .signatureDoesNotVerify: return "signature does not verify against .mlgit/allowed_signers"
