@@ -49,7 +49,7 @@ struct AuditCommand: ParsableCommand {
     builder.modelFilter = model
     builder.since = since.flatMap(AuditBuilder.parseDate)
     builder.sinceText = since
-    builder.branch = workspace.targetBranch(branch)
+    builder.branch = try workspace.targetBranch(branch)
     let report = try builder.build()
     KeptUntilExit.keep((builder, report))
     if let model, report.models.isEmpty {

@@ -52,6 +52,8 @@ struct CheckCommand: ParsableCommand {
     let repo = workspace.repository
     let findings: [Finding]
     let checked: String
+    // The branch history checks judge commits as going to (see `Workspace.targetBranch`).
+    let branchRef = staged || amend || (range == nil && !all && revisions.isEmpty) ? nil : try workspace.targetBranch(branch)
     if let range, let (base, tip) = CheckCommand.split(range) {
       let checker = HistoryChecker(repository: repo)
       KeptUntilExit.keep(checker)  // its caches hold every spec read
@@ -80,9 +82,6 @@ struct CheckCommand: ParsableCommand {
     let status = FindingOutput(format: format).report(findings, checked: checked)
     if status != .ok { throw ExitCode(status.rawValue) }
   }
-
-  /// The branch the commits are judged as going to (see `Workspace.targetBranch`).
-  var branchRef: String? { (try? Workspace.open())?.targetBranch(branch) }
 
   /// Splits `A..B`; an empty side means HEAD, as in git.
   static func split(_ range: String) -> (String, String)? {

@@ -49,12 +49,26 @@ struct Workspace {
 
   /// The branch history checks judge commits as going to: `--branch` when given
   /// (`main` or `refs/heads/main`), else the first of HEAD's `protected_branches`,
-  /// which is what a pull request is checked for.
-  func targetBranch(_ given: String?) -> String {
+  /// which is what a pull request is checked for. This decides which branch-scoped
+  /// rules run, so it never guesses: a HEAD or a config that cannot be read is an error
+  /// that says to pass `--branch`. With no protected branch at all there is no target
+  /// (nil), and branch-scoped rules run only with `--branch`.
+  func targetBranch(_ given: String?) throws -> String? {
     if let given, !given.isEmpty { return given.hasPrefix("refs/") ? given : "refs/heads/\(given)" }
-    let head = try? repository.headCommit()
-    let first = (try? policy(before: head ?? nil))?.protectedBranches.first ?? "main"
-    return "refs/heads/\(first)"
+    let policy: EffectivePolicy
+    do {
+      policy = try self.policy(before: try repository.headCommit())
+    } catch let error as PolicyLoadError {
+      throw CommandFailure.usage("""
+        \(error)
+        mlgit: cannot tell which branch the commits go to (the first of protected_branches in HEAD's policy)
+          hint: repair the config, or name the branch: --branch main
+        """)
+    } catch let error as GitError {
+      throw CommandFailure.system("mlgit: cannot read HEAD's policy to tell which branch the commits go to: \(error.message)\n"
+        + "  hint: name the branch: --branch main")
+    }
+    return policy.protectedBranches.first.map { "refs/heads/\($0)" }
   }
 
   /// The path of the index git hands a hook (`GIT_INDEX_FILE`), else the repository's own.

@@ -173,32 +173,30 @@ public struct PolicyContext: Sendable {
     return runs[commit] ?? []
   }
 
-  /// True when a release gate applies here: at push-like stages, on the rule's
-  /// `branches:` option when set, else on `protected_branches`.
+  /// True when a release gate (`runs/required`, `metrics/threshold`) applies here: at
+  /// push-like stages, for a target branch in the rule's branch scope, which is
+  /// `protected_branches` when the rule sets no `branches:`.
   public func releaseGateApplies(_ rule: String) -> Bool {
-    guard stage.isPushLike else { return false }
-    if let branches = policy.option(rule, "branches")?.items?.compactMap(\.string) {
-      guard let branch else { return false }
-      let short = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst("refs/heads/".count)) : branch
-      return branches.contains { Glob($0).matches(short) }
-    }
-    return onProtectedBranch
+    stage.isPushLike && targets(policy.branchScope(of: rule) ?? policy.protectedBranches)
   }
 
   public func severity(of rule: String) -> Severity { policy.severity(of: rule) }
 
   /// True when the target branch is listed in `protected_branches`.
-  public var onProtectedBranch: Bool {
-    guard let branch else { return false }
-    let short = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst("refs/heads/".count)) : branch
-    return policy.protectedBranches.contains { Glob($0).matches(short) }
-  }
+  public var onProtectedBranch: Bool { targets(policy.protectedBranches) }
 
   /// Whether a rule runs for this target branch. A rule set with `branches:` (branch
   /// globs; the word `protected` stands for `protected_branches`) runs only for changes
   /// going to a matching branch, and not where no branch is known.
   public func applies(_ rule: String) -> Bool {
     guard let patterns = policy.branchScope(of: rule) else { return true }
+    return targets(patterns)
+  }
+
+  /// True when the target branch matches one of the branch globs (expanded already by
+  /// `EffectivePolicy.branchScope`): the one place a branch is matched against a scope.
+  /// No branch known (a detached HEAD, say) matches nothing.
+  func targets(_ patterns: [String]) -> Bool {
     guard let branch else { return false }
     let short = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst("refs/heads/".count)) : branch
     return patterns.contains { BranchGlobMemo.shared.matches($0, short) }
