@@ -79,6 +79,14 @@ struct PolicyCommand: ParsableCommand {
       print("default severity: \(d.defaultSeverity.rawValue); in force: \(policy.severity(of: d.id).rawValue) (\(source))")
       print("")
       print(d.rationale)
+      print("")
+      print("options (besides severity):")
+      for option in d.allOptions {
+        let set = policy.option(d.id, option.name).map { "in force: \($0.scalarText ?? JSONValue($0).canonical)" }
+          ?? "unset: \(option.whenUnset)"
+        print("  \(option.name): \(option.expected) (\(set))")
+        print("    \(option.summary)")
+      }
       if let details = found.details(for: policy) {
         print("")
         print(details)

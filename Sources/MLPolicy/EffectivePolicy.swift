@@ -48,7 +48,7 @@ public struct EffectivePolicy: Sendable {
         throw PolicyLoadError(path: path, error: DocumentError(error.message, at: at, hint: error.hint))
       }
     }
-    try policy.validateRules(document, path: path)
+    try EffectivePolicy.validateRuleSettings(document, path: path)
     policy.overlay(document, source: path)
     return policy
   }
@@ -67,26 +67,10 @@ public struct EffectivePolicy: Sendable {
     } catch let error as DocumentError {
       throw PolicyLoadError(path: "policies/\(name).yaml", error: error)
     }
+    try EffectivePolicy.validateRuleSettings(document, path: "policies/\(name).yaml")
     for parent in document.extends { try apply(pack: parent, path: path, seen: seen.union([name])) }
     if sources.contains(name) { return }
     overlay(document, source: name)
-  }
-
-  func validateRules(_ document: PolicyDocument, path: String) throws {
-    let known = Set(RuleRegistry.builtInRules.map { type(of: $0).description.id })
-    for (id, setting) in document.rules where !known.contains(id) {
-      let hint = ModelSpec.closest(id, in: known.sorted()).map { "did you mean '\($0)'?" } ?? "see `mlgit policy list`"
-      throw PolicyLoadError(path: path, error: DocumentError("unknown rule '\(id)'", at: setting.location, hint: hint))
-    }
-    for (id, setting) in document.rules {
-      guard let branches = setting.options["branches"] else { continue }
-      let valid = branches.string != nil || (branches.items.map { $0.allSatisfy { $0.string != nil } } ?? false)
-      if !valid {
-        throw PolicyLoadError(path: path, error: DocumentError(
-          "rule '\(id)': 'branches' must be a list of branch names or globs, or 'protected'", at: branches.location,
-          hint: "e.g. branches: [main, release/*] or branches: protected (the protected_branches list)"))
-      }
-    }
   }
 
   mutating func overlay(_ document: PolicyDocument, source: String) {

@@ -94,14 +94,19 @@ public struct RuleDescription: Sendable {
   private let makeExamples: @Sendable () -> [RuleExample]
   /// What the rule's per-spec findings depend on, so history checks can reuse them.
   public var dependsOn: RuleDependency
+  /// The options the rule takes besides `severity` (and `branches`, which every rule
+  /// takes; see `allOptions`). A config setting any other is refused when loaded.
+  public var options: [RuleOption]
 
   public init(id: String, summary: String, rationale: String, defaultSeverity: Severity,
+              options: [RuleOption] = [],
               examples: @autoclosure @escaping @Sendable () -> [RuleExample],
               dependsOn: RuleDependency = .wholeChange) {
     self.id = id
     self.summary = summary
     self.rationale = rationale
     self.defaultSeverity = defaultSeverity
+    self.options = options
     self.makeExamples = examples
     self.dependsOn = dependsOn
   }

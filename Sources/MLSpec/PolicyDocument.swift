@@ -14,6 +14,8 @@ public enum Severity: String, Sendable, Comparable, CaseIterable {
 public struct RuleSetting: Sendable {
   public var severity: Severity?
   public var options: [String: Node]
+  /// Where each option's name is written, for errors about the name itself.
+  public var optionLocations: [String: SourceLocation] = [:]
   public var location: SourceLocation
 
   public init(severity: Severity?, options: [String: Node] = [:], location: SourceLocation = .start) {
@@ -158,6 +160,7 @@ public struct PolicyDocument: Sendable {
             setting.severity = try severity(v, rule: id)
           } else {
             setting.options[k.scalarText ?? ""] = v
+            setting.optionLocations[k.scalarText ?? ""] = k.location
           }
         }
         out[id] = setting

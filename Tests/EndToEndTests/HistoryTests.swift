@@ -271,6 +271,6 @@ final class HistoryTests: XCTestCase {
     repo.commitFile("a.txt", "a\n", "next")
     let result = repo.mlgit("check", "--range", "HEAD~1..HEAD")
     XCTAssertEqual(result.status, 2, result.output)
-    XCTAssertTrue(result.stderr.contains("'branches' must be a list"), result.stderr)
+    XCTAssertTrue(result.stderr.contains("3:44: error: rule 'spec/schema': 'branches' must be a branch glob, a list of them, or 'protected', found a mapping"), result.stderr)
   }
 }

@@ -118,8 +118,8 @@ public enum ReviewRequirement {
   private static func makeItem(_ kind: ReviewItem.Kind, rule: String, path: String, context: PolicyContext,
                                author: String) -> ReviewItem {
     let policy = context.policy
-    let approvals = policy.option(rule, "approvals")?.number.map { max(0, Int($0)) } ?? 1
-    let enforce = policy.option(rule, "enforce")?.string ?? "push"
+    let approvals = policy.approvals(rule)
+    let enforce = policy.enforcement(rule)
     let isRequired = context.severity(of: rule) != .off && context.applies(rule) && approvals > 0
     return ReviewItem(kind: kind, rule: rule, path: path, object: nil, approvedBlob: nil, hash: nil, changes: [],
       summary: "", location: .start, isRequired: isRequired, required: approvals, reviewers: policy.reviewers,

@@ -10,6 +10,7 @@ public struct HyperparametersReviewRule: PolicyRule {
     summary: "A change of hyperparameters needs `approvals` approvals from `reviewers` (empty: anyone but the author); options: approvals, enforce (commit|push), new_specs",
     rationale: "Specs are reviewed before they are used, and the review is bound to the exact values approved: an approval is a git note on the spec's blob (refs/notes/mlgit/reviews), so it follows rebases, amends and cherry-picks, and any edit needs a new one.",
     defaultSeverity: .error,
+    options: [.approvals, .enforce, .newSpecs],
     examples: [
       RuleExample(changed, parent: Examples.validSpec, triggers: true),
       RuleExample(changed, parent: Examples.validSpec, approvedBy: ["reviewer@example.com"], triggers: false),
@@ -41,9 +42,9 @@ public struct HyperparametersReviewRule: PolicyRule {
 
   public func details(for policy: EffectivePolicy) -> String? {
     let rule = ReviewRequirement.hyperparametersRule
-    let approvals = policy.option(rule, "approvals")?.number.map { Int($0) } ?? 1
+    let approvals = policy.approvals(rule)
     let reviewers = policy.reviewers.isEmpty ? "anyone but the author" : policy.reviewers.joined(separator: ", ")
-    return "in force: \(approvals) approval(s) from \(reviewers); enforce: \(policy.option(rule, "enforce")?.string ?? "push"); "
+    return "in force: \(approvals) approval(s) from \(reviewers); enforce: \(policy.enforcement(rule)); "
       + "new specs: \((policy.option(rule, "new_specs")?.bool ?? false) ? "reviewed" : "not reviewed"); "
       + "signed reviews: \(policy.requireSignedReviews ? "required" : "not required")"
   }
@@ -59,6 +60,7 @@ public struct PolicyReviewRule: PolicyRule {
     summary: "A change under .mlgit/ (policy, reviewers, allowed signers, exceptions) needs approval like a hyperparameter change; options: approvals, enforce (commit|push)",
     rationale: "The policy is judged by the policy before it: otherwise one commit could turn the reviews off and slip its own change through. A repository's root commit establishes the policy and needs no approval.",
     defaultSeverity: .error,
+    options: [.approvals, .enforce],
     examples: [
       RuleExample(path: ".mlgit/config.yml", config, parent: "apiVersion: mlgit/v1\n", triggers: true),
       RuleExample(path: ".mlgit/config.yml", config, parent: "apiVersion: mlgit/v1\n", approvedBy: ["reviewer@example.com"],

@@ -8,6 +8,7 @@ public struct MetricsThresholdRule: PolicyRule {
     summary: "The best recorded run of a changed model meets the spec's validation.metrics bounds",
     rationale: "The spec states the bar a model must meet; a release whose best run misses it should not reach a protected branch.",
     defaultSeverity: .off,
+    options: [.releaseBranches],
     examples: [
       RuleExample(Examples.validSpec, runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.71])], triggers: true),
       RuleExample(Examples.validSpec, runs: [

@@ -8,6 +8,7 @@ public struct RunsRequiredRule: PolicyRule {
     summary: "A commit that changes a model's spec has a recorded training run of that model",
     rationale: "A model released without a run recorded against the exact commit cannot be traced to the metrics that justified it (The ML Test Score: replicable training, quality validated before production).",
     defaultSeverity: .off,
+    options: [.releaseBranches],
     examples: [
       RuleExample(Examples.validSpec, triggers: true),
       RuleExample(Examples.validSpec, runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.81])], triggers: false),

@@ -1,0 +1,152 @@
+import MLSpec
+
+/// An option a rule takes under `rules:` beside `severity` (`approvals: 2`, say). Each
+/// rule declares its options in its `RuleDescription`; a config is checked against the
+/// declarations when it is loaded (name, type, range), so a misspelt or impossible value
+/// is an error at its line instead of a rule quietly running with its default, and
+/// `mlgit policy explain` lists them.
+public struct RuleOption: Sendable {
+  public enum Kind: Sendable {
+    /// A whole number within the range.
+    case integer(ClosedRange<Int>)
+    /// One of these words.
+    case choice([String])
+    case boolean
+    /// A branch glob or a list of them; `protected` stands for `protected_branches`.
+    case branches
+  }
+
+  public var name: String
+  public var kind: Kind
+  public var summary: String
+  /// What applies when the option is not set, as `policy explain` prints it.
+  public var whenUnset: String
+
+  public init(_ name: String, _ kind: Kind, _ summary: String, whenUnset: String) {
+    self.name = name
+    self.kind = kind
+    self.summary = summary
+    self.whenUnset = whenUnset
+  }
+
+  /// `branches:`, which every rule takes: the rule runs only for changes going to a matching branch.
+  public static let branches = RuleOption("branches", .branches,
+    "limits the rule to changes going to these branches (globs; `protected`: the protected_branches list)",
+    whenUnset: "every branch")
+
+  /// The values the option takes, as error messages and `policy explain` say them.
+  public var expected: String {
+    switch kind {
+    case .integer(let range): return "a whole number from \(range.lowerBound) to \(range.upperBound)"
+    case .choice(let words): return words.map { "'\($0)'" }.joined(separator: " or ")
+    case .boolean: return "true or false"
+    case .branches: return "a branch glob, a list of them, or 'protected'"
+    }
+  }
+
+  /// Why `node` is not a valid value of this option for `rule`, or nil when it is.
+  public func problem(with node: Node, rule: String) -> DocumentError? {
+    let valid: Bool
+    switch kind {
+    case .integer(let range):
+      // Only an integer scalar: 2.0, 1e300, .inf and .nan are refused, never converted.
+      if node.scalarType == .int, let number = node.number, let whole = Int(exactly: number) {
+        valid = range.contains(whole)
+      } else {
+        valid = false
+      }
+    case .choice(let words):
+      valid = node.string.map(words.contains) ?? false
+    case .boolean:
+      valid = node.bool != nil
+    case .branches:
+      valid = node.string != nil || (node.items.map { !$0.isEmpty && $0.allSatisfy { $0.string != nil } } ?? false)
+    }
+    if valid { return nil }
+    var hint: String? = nil
+    switch kind {
+    case .choice(let words):
+      hint = node.string.flatMap { ModelSpec.closest($0, in: words) }.map { "did you mean '\($0)'?" }
+    case .branches:
+      hint = "e.g. branches: [main, release/*] or branches: protected (the protected_branches list)"
+    case .integer, .boolean:
+      break
+    }
+    return DocumentError("rule '\(rule)': '\(name)' must be \(expected), found \(RuleOption.shown(node))",
+      at: node.location, hint: hint)
+  }
+
+  /// A value as an error message quotes it: scalars as written, others by their type.
+  static func shown(_ node: Node) -> String {
+    guard let text = node.scalarText else { return node.typeDescription }
+    return node.scalarType == .string ? "'\(text)'" : text
+  }
+}
+
+extension RuleDescription {
+  /// The options the rule takes: its own, and `branches` (which every rule takes).
+  public var allOptions: [RuleOption] {
+    options.contains { $0.name == RuleOption.branches.name } ? options : options + [.branches]
+  }
+}
+
+extension EffectivePolicy {
+  /// Checks every option of every rule a policy document sets against the rule's
+  /// declared options: an unknown rule or option (with the closest known name), a value
+  /// of the wrong type or out of range. The first problem is thrown, at its line.
+  static func validateRuleSettings(_ document: PolicyDocument, path: String) throws {
+    let known = RuleRegistry.builtInRules.map { type(of: $0).description.id }
+    // In document order, so the first problem reported is the first in the file.
+    for (id, setting) in document.rules.sorted(by: { ($0.value.location.line, $0.value.location.column) < ($1.value.location.line, $1.value.location.column) }) {
+      guard let rule = RuleRegistry.rule(id: id) else {
+        let hint = ModelSpec.closest(id, in: known).map { "did you mean '\($0)'?" } ?? "see `mlgit policy list`"
+        throw PolicyLoadError(path: path, error: DocumentError("unknown rule '\(id)'", at: setting.location, hint: hint))
+      }
+      let options = type(of: rule).description.allOptions
+      let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+      let names = setting.options.keys.sorted {
+        let a = setting.optionLocations[$0] ?? .start, b = setting.optionLocations[$1] ?? .start
+        return (a.line, a.column, $0) < (b.line, b.column, $1)
+      }
+      for name in names {
+        guard let value = setting.options[name] else { continue }
+        guard let option = byName[name] else {
+          let candidates = ["severity"] + options.map(\.name)
+          let hint = ModelSpec.closest(name, in: candidates).map { "did you mean '\($0)'?" }
+            ?? "options of \(id): \(candidates.joined(separator: ", "))"
+          throw PolicyLoadError(path: path, error: DocumentError("rule '\(id)' has no option '\(name)'",
+            at: setting.optionLocations[name] ?? value.location, hint: hint))
+        }
+        if let problem = option.problem(with: value, rule: id) {
+          throw PolicyLoadError(path: path, error: problem)
+        }
+      }
+    }
+  }
+
+  /// A whole-number option's value; nil when unset. Validated at load, and read without
+  /// trapping whatever the value (`Int(exactly:)` is nil for 1e300 and .nan).
+  public func integer(_ rule: String, _ key: String) -> Int? {
+    guard let node = option(rule, key), node.scalarType == .int else { return nil }
+    return node.number.flatMap { Int(exactly: $0) }
+  }
+
+  /// The number of approvals a review rule asks for (default 1).
+  public func approvals(_ rule: String) -> Int { max(0, integer(rule, "approvals") ?? 1) }
+
+  /// Where a review rule refuses: `commit` or `push` (the default).
+  public func enforcement(_ rule: String) -> String { option(rule, "enforce")?.string ?? "push" }
+}
+
+extension RuleOption {
+  /// The review rules' options.
+  static let approvals = RuleOption("approvals", .integer(0...100),
+    "distinct approvers needed, none of them the change's author (0: no approval needed)", whenUnset: "1")
+  static let enforce = RuleOption("enforce", .choice(["commit", "push"]),
+    "where a missing approval refuses: `push` (pre-commit warns; pre-push, pre-receive and check --range refuse) or `commit` (pre-commit refuses too)",
+    whenUnset: "push")
+  static let newSpecs = RuleOption("new_specs", .boolean, "a new spec needs approval too", whenUnset: "false")
+  /// The release gates' `branches:`, which defaults to the protected branches.
+  static let releaseBranches = RuleOption("branches", .branches,
+    "the branches the gate guards (globs; `protected`: the protected_branches list)", whenUnset: "protected_branches")
+}
