@@ -165,13 +165,22 @@ public struct RunRecord: Sendable, Equatable {
       throw RunRecordError("\(file): metric '\(name)' is \(kind); metrics must be finite numbers")
     }
     let value: JSONValue
+    let expected = "metrics must be a JSON object of name -> number, e.g. {\"auc\": 0.81}"
     do {
       value = try JSONValue.parse(text)
+    } catch let error as JSONSyntaxError {
+      // Line and column too: metrics files are often pretty-printed over many lines.
+      let before = Array(text.utf8.prefix(error.offset))
+      let line = before.filter { $0 == 0x0A }.count + 1
+      let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+      let opening = text.first { !$0.isWhitespace }
+      throw RunRecordError("\(file): not a JSON document: \(error) (line \(line), column \(column))"
+        + (opening == "{" ? "" : "; \(expected)"))
     } catch {
-      throw RunRecordError("\(file): not a JSON document: \(error.localizedDescription)")
+      throw RunRecordError("\(file): not a JSON document: \(String(describing: error))")
     }
     guard let object = value.objectValue else {
-      throw RunRecordError("\(file): metrics must be a JSON object of name -> number, e.g. {\"auc\": 0.81}")
+      throw RunRecordError("\(file): \(expected)")
     }
     var metrics: [String: Double] = [:]
     for key in object.keys.sorted() {

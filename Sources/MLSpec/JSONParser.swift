@@ -4,12 +4,19 @@ import Foundation
 /// tens of thousands at a time, where Foundation's bridging JSONSerialization is
 /// the bottleneck. Integers stay `.int`; numbers with a fraction or exponent are
 /// `.double`. Rejects anything that is not JSON (trailing text, NaN, bad escapes).
+/// Text that is not JSON: where (a byte offset into the UTF-8 text) and why. A
+/// `LocalizedError` too, so `localizedDescription` reads as the description instead of
+/// Foundation's generic "The operation could not be completed".
+public struct JSONSyntaxError: Error, CustomStringConvertible, LocalizedError, Sendable {
+  /// Bytes from the start of the text to where reading stopped.
+  public let offset: Int
+  public let reason: String
+  public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+  public var errorDescription: String? { description }
+}
+
 struct JSONByteParser {
-  struct Failure: Error, CustomStringConvertible {
-    let offset: Int
-    let reason: String
-    var description: String { "invalid JSON at byte \(offset): \(reason)" }
-  }
+  typealias Failure = JSONSyntaxError
 
   fileprivate let bytes: UnsafeBufferPointer<UInt8>
   fileprivate var index = 0
@@ -312,6 +319,7 @@ struct JSONByteParser {
         index += 1
         continue
       }
+      let backslash = index
       index += 1
       guard index < bytes.count else { throw fail("unexpected end") }
       let escape = bytes[index]
@@ -341,7 +349,8 @@ struct JSONByteParser {
         guard let scalar = Unicode.Scalar(code) else { throw fail("bad \\u escape") }
         scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
       default:
-        throw fail("bad escape")
+        let shown = (0x21...0x7E).contains(escape) ? " '\\\(Character(Unicode.Scalar(escape)))'" : ""
+        throw Failure(offset: backslash, reason: "bad escape\(shown)")
       }
     }
     throw fail("unterminated string")

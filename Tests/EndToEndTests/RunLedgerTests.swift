@@ -139,7 +139,11 @@ final class RunLedgerTests: XCTestCase {
       (#"{"auc": 0.8, "loss": Infinity}"#, "metric 'loss' is infinite; metrics must be finite numbers"),
       (#"{"auc": "high"}"#, "metric 'auc' is the string \"high\", not a number"),
       (#"{"auc": [0.8]}"#, "metric 'auc' is a list, not a number"),
-      ("not json", "m.json: not a JSON document"),
+      ("not json", "m.json: not a JSON document: invalid JSON at byte 0: unexpected character (line 1, column 1); metrics must be a JSON object of name -> number"),
+      ("{\n  \"auc\": 0.8,\n}", "m.json: not a JSON document: invalid JSON at byte 16: expected a key (line 3, column 1)"),
+      ("auc: 0.8\nloss: 0.2\n", "m.json: not a JSON document: invalid JSON at byte 0: expected a value (line 1, column 1); metrics must be a JSON object"),
+      (#"{"a\qb": 1}"#, "m.json: not a JSON document: invalid JSON at byte 3: bad escape '\\q' (line 1, column 4)"),
+      ("[1]", "m.json: metrics must be a JSON object of name -> number"),
     ]
     for (text, message) in cases {
       repo.write("m.json", text)
@@ -147,6 +151,8 @@ final class RunLedgerTests: XCTestCase {
       XCTAssertEqual(recorded.status, 2, recorded.output)
       XCTAssertTrue(recorded.stderr.contains(message), "\(text): \(recorded.stderr)")
       XCTAssertFalse(recorded.stderr.contains("Error:"), "no usage dump: \(recorded.stderr)")
+      XCTAssertFalse(recorded.stderr.contains("could not be completed"), recorded.stderr)
+      XCTAssertFalse(recorded.stderr.contains("MLSpec."), "no Swift type names: \(recorded.stderr)")
     }
     // A command that writes NaN: the run is refused, not recorded with a bad value.
     let run = repo.mlgit("run", "--metrics", "out.json", "--", "sh", "-c", #"echo '{"auc": NaN}' > out.json"#)
