@@ -20,14 +20,20 @@ struct ReviewCommand: ParsableCommand {
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Which changes need approval, which have it, and from whom.",
-      discussion: "RANGE is A..B, or one commit; the default is the commits not yet on the upstream branch (@{upstream}..HEAD), else all of HEAD.")
+      discussion: """
+        RANGE is A..B, or one commit. The default is the commits not yet on the first protected \
+        branch: origin/main..HEAD when there is a remote-tracking origin/main (the remote \
+        main tracks, else the checked-out branch's remote, else origin), else main..HEAD, else \
+        all of HEAD. The last line says which range was used.
+        """)
 
-    @Argument(help: "A..B, or one commit (default: @{upstream}..HEAD).")
+    @Argument(help: "A..B, or one commit (default: the commits not yet on the first protected branch, e.g. origin/main..HEAD).")
     var range: String?
 
     func run() throws {
       let planner = try ReviewPlanner()
-      let commits = try planner.commits(range)
+      let selection = try planner.commits(range)
+      let commits = selection.commits
       var missing = 0, approved = 0
       for id in commits {
         let plan = try planner.plan(id)
@@ -54,7 +60,7 @@ struct ReviewCommand: ParsableCommand {
           }
         }
       }
-      let scope = "\(commits.count) commit\(commits.count == 1 ? "" : "s")"
+      let scope = "\(commits.count) commit\(commits.count == 1 ? "" : "s") of \(selection.description)"
       if missing == 0 && approved == 0 {
         print("mlgit: nothing needs approval in \(scope)")
       } else {
@@ -253,25 +259,86 @@ struct ReviewPlanner {
     let lookup = try sources.lookup(for: change, policy: policy, baseTree: try parent.map { try repo.treeOf(commit: $0) })
     // What must be approved before the change reaches a protected branch.
     var context = PolicyContext(policy: policy, stage: .range,
-      branch: policy.protectedBranches.first.map { "refs/heads/\($0)" })
+      branch: ReviewPlanner.firstProtectedBranch(policy).map { "refs/heads/\($0)" })
     context.reviews = lookup
     return Plan(commit: commit, policy: policy, lookup: lookup, items: ReviewRequirement.items(in: change, context: context))
   }
 
-  /// The commits of `A..B`, of one commit, or by default those not yet on the upstream.
-  func commits(_ range: String?) throws -> [OID] {
+  /// The commits `review status` looks at, and how to say which they are.
+  struct Selection {
+    var commits: [OID]
+    /// `origin/main..HEAD (the commits not yet on main)`, `A..B`, a commit's id.
+    var description: String
+  }
+
+  /// The commits of `A..B`, of one commit, or by default those not yet on the first
+  /// protected branch: what a reviewer who checked out the author's branch must see.
+  func commits(_ range: String?) throws -> Selection {
     let repo = workspace.repository
     if let range, let (base, tip) = CheckCommand.split(range) {
       let walk = RevWalk(repository: repo)
       walk.push(try resolve(tip))
       walk.hide(try resolve(base))
-      return try walk.commits()
+      return Selection(commits: try walk.commits(), description: "\(base)..\(tip)")
     }
-    if let range { return [try resolve(range)] }
-    guard let head = try repo.headCommit() else { return [] }
+    if let range {
+      let id = try resolve(range)
+      return Selection(commits: [id], description: id.short)
+    }
+    guard let head = try repo.headCommit() else { return Selection(commits: [], description: "HEAD (no commit yet)") }
     let walk = RevWalk(repository: repo)
     walk.push(head)
-    if let upstream = try? repo.resolveCommit("@{upstream}") { walk.hide(upstream) }
-    return try walk.commits()
+    let (branch, base) = try defaultBase()
+    if let base { walk.hide(base.commit) }
+    let description: String
+    switch (branch, base) {
+    case (let branch?, let base?): description = "\(base.name)..HEAD (the commits not yet on \(branch))"
+    case (let branch?, nil): description = "all of HEAD (no other copy of \(branch) to compare with)"
+    case (nil, _): description = "all of HEAD (no protected branch to compare with)"
+    }
+    return Selection(commits: try walk.commits(), description: description)
+  }
+
+  /// The protected branch reviews are judged for: the first of `protected_branches` that
+  /// is not a glob (`release/*` names no branch), else the first.
+  static func firstProtectedBranch(_ policy: EffectivePolicy) -> String? {
+    policy.protectedBranches.first { !$0.contains { "*?[".contains($0) } } ?? policy.protectedBranches.first
+  }
+
+  /// What the default range starts from: the first protected branch of HEAD's policy
+  /// that is not a glob, as its remote-tracking ref when there is one (the remote's
+  /// copy is what a change must reach; a local `main` may be stale or be the change
+  /// itself), else the local branch unless HEAD is on it. Nil: nothing to compare with.
+  func defaultBase() throws -> (branch: String?, base: (name: String, commit: OID)?) {
+    let repo = workspace.repository
+    let policy = try workspace.policy(before: try repo.headCommit())
+    guard let branch = ReviewPlanner.firstProtectedBranch(policy), !branch.contains(where: { "*?[".contains($0) }) else {
+      return (nil, nil)
+    }
+    let config = try repo.config()
+    var remotes: [String] = []
+    // The remote main itself tracks, the remote of the checked-out branch, origin, then any other.
+    if let remote = try config.string("branch.\(branch).remote"), remote != "." { remotes.append(remote) }
+    if let current = repo.headBranch(), current.hasPrefix("refs/heads/"),
+      let remote = try config.string("branch.\(current.dropFirst("refs/heads/".count)).remote"), remote != "." {
+      remotes.append(remote)
+    }
+    remotes.append("origin")
+    remotes += try config.remoteNames().sorted()
+    var seen = Set<String>()
+    for remote in remotes where seen.insert(remote).inserted {
+      var name = "refs/remotes/\(remote)/\(branch)"
+      if remote == remotes.first, let merge = try config.string("branch.\(branch).merge"), merge.hasPrefix("refs/heads/") {
+        name = "refs/remotes/\(remote)/\(merge.dropFirst("refs/heads/".count))"
+      }
+      if let target = try repo.referenceTarget(name), let commit = repo.peelToCommit(target) {
+        return (branch, (String(name.dropFirst("refs/remotes/".count)), commit))
+      }
+    }
+    let local = "refs/heads/\(branch)"
+    if repo.headBranch() != local, let target = try repo.referenceTarget(local), let commit = repo.peelToCommit(target) {
+      return (branch, (branch, commit))
+    }
+    return (branch, nil)
   }
 }
