@@ -177,6 +177,27 @@ public final class Repository {
     return OID(git_object_id(peeled))
   }
 
+  /// True when `descendant` has `ancestor` in its history (a commit is not its own descendant).
+  public func isDescendant(_ descendant: OID, of ancestor: OID) throws -> Bool {
+    var d = descendant.raw, a = ancestor.raw
+    let code = git_graph_descendant_of(pointer, &d, &a)
+    try check(code, "cannot compare commits \(descendant.short) and \(ancestor.short)")
+    return code == 1
+  }
+
+  /// What kind of object an id names (`commit`, `tree`, `blob`, `tag`), or nil when the
+  /// object database lacks it.
+  public func objectType(_ id: OID) -> String? {
+    var oid = id.raw
+    var object: OpaquePointer?
+    guard git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY) == 0 else {
+      git_error_clear()
+      return nil
+    }
+    defer { git_object_free(object) }
+    return git_object_type2string(git_object_type(object)).map { String(cString: $0) }
+  }
+
   /// True when the object is in the object database (or an alternate).
   public func contains(_ id: OID) -> Bool {
     var odb: OpaquePointer?

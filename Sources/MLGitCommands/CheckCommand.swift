@@ -57,8 +57,11 @@ struct CheckCommand: ParsableCommand {
     if let range, let (base, tip) = CheckCommand.split(range) {
       let checker = HistoryChecker(repository: repo)
       KeptUntilExit.keep(checker)  // its caches hold every spec read
+      let baseCommit = try resolve(base, in: repo)
+      // The base is the branch before the range: its policy is in force for every commit of it.
       let report = try checker.judgeWalk(
-        tips: [try resolve(tip, in: repo)], hidden: [try resolve(base, in: repo)], stage: .range, branch: branchRef)
+        tips: [try resolve(tip, in: repo)], hidden: [baseCommit], stage: .range, branch: branchRef,
+        base: BranchBase(name: base, commit: baseCommit))
       (findings, checked) = (report.findings, describe(report, "\(range)"))
       noteBoundary(report)
     } else if all {

@@ -32,6 +32,59 @@ struct JudgedCommit {
   var baseTree: OID?
 }
 
+/// Where a finding is and which rule made it: a commit judged against two parents reports
+/// one finding per place.
+private struct FindingPlace: Hashable {
+  var rule, path: String
+  var line, column: Int
+  init(_ f: Finding) { (rule, path, line, column) = (f.rule, f.path, f.line, f.column) }
+}
+
+/// The branch a history check's commits go to, at its value before them: what the
+/// branch has in force, which no commit may weaken by where it comes from.
+struct BranchBase {
+  /// The branch (`refs/heads/main`), or a revision for `check --range`.
+  var name: String
+  /// Its value before the push (the range's base).
+  var commit: OID
+}
+
+/// Which commits of a walk descend from the branch's old value. Their parents' policies
+/// are the branch's own, reached through commits this check judges (a change under
+/// `.mlgit/` among them needs approval by the policy before it); the policy of any
+/// other parent (a rewritten history, a foreign root, a branch forked before a policy
+/// change) is not in force on the branch, so the branch's is applied too.
+struct BranchLineage {
+  let base: BranchBase
+  /// The commits of the walk: a parent outside it is hidden (already on the receiving side).
+  let walked: Set<OID>
+  private var descendants: Set<OID> = []
+  private var outside: [OID: Bool] = [:]
+
+  init(base: BranchBase, walked: Set<OID>) {
+    self.base = base
+    self.walked = walked
+  }
+
+  /// The parents of `commit` (met parents before children) that are neither the base
+  /// nor descend from it; records whether `commit` itself descends from it.
+  mutating func untrustedParents(of commit: CommitInfo, in repository: Repository) throws -> [OID] {
+    var untrusted: [OID] = []
+    for parent in commit.parents {
+      if parent == base.commit || descendants.contains(parent) { continue }
+      if !walked.contains(parent), repository.contains(parent) {
+        // A hidden parent (on another ref the receiving side has) may still descend from the base.
+        let known = try outside[parent] ?? repository.isDescendant(parent, of: base.commit)
+        outside[parent] = known
+        if known { continue }
+      }
+      untrusted.append(parent)
+    }
+    if untrusted.count < commit.parents.count { descendants.insert(commit.id) }
+    return untrusted
+  }
+}
+
 /// Two ref updates carrying one commit report its findings once.
 private struct FindingIdentity: Hashable {
   var rule, message, path: String
@@ -44,6 +97,13 @@ private struct FindingIdentity: Hashable {
 
 /// Judges commits one by one, each on its own change against its first parent (a root
 /// commit: against the empty tree) and by the policy in force in that parent.
+///
+/// What is in force on a branch is never weakened by where a commit comes from: a merge
+/// is also judged against each of its other parents, by that parent's policy; and when
+/// the commits go to a branch that already has history (`BranchBase`: a push's old
+/// value, a range's base), a commit whose parent is not the branch's old value or a
+/// descendant of it is judged by the branch's policy too, and a root commit is judged
+/// against the branch's old value, by its policy, as if it had been committed on top of it.
 ///
 /// Shared work is done once per check: each policy is loaded once per config blob, each
 /// spec blob is parsed once, and the findings of blob-determined rules are reused
@@ -84,8 +144,9 @@ final class HistoryChecker {
   }
 
   /// Judges the commits reachable from `tips` and not from `hidden`, oldest first.
-  func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?) throws -> HistoryReport {
-    try judge(stage: stage, branch: branch) { repository in
+  /// `base`: the branch the commits go to, at its value before them.
+  func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?, base: BranchBase? = nil) throws -> HistoryReport {
+    try judge(stage: stage, branch: branch, base: base) { repository in
       let walk = RevWalk(repository: repository)
       tips.forEach(walk.push)
       hidden.forEach(walk.hide)
@@ -95,7 +156,7 @@ final class HistoryChecker {
 
   /// `list` gives the commits to judge and the boundary commits known (nil: found out
   /// commit by commit), reading through the repository handle it is given.
-  private func judge(stage: CheckStage, branch: String?,
+  private func judge(stage: CheckStage, branch: String?, base: BranchBase? = nil,
                      list: @escaping (Repository) throws -> ([OID], Set<OID>?)) throws -> HistoryReport {
     var report = HistoryReport()
     let reading = try repository.reopen()
@@ -105,20 +166,43 @@ final class HistoryChecker {
     try ReadAhead.run(produce: { (yield: (CommitPreparer.Step) throws -> Void) in
       let (commits, known) = try list(reading)
       let shallow = known == nil ? reading.shallowCommits() : []
+      var lineage = base.map { BranchLineage(base: $0, walked: Set(commits)) }
       for id in commits {
         let commit = try reading.commit(id)
+        let untrusted = try lineage?.untrustedParents(of: commit, in: reading) ?? []
         if let include, !include(commit) { continue }
         try yield(try preparer.prepare(commit, in: reading, reviews: reviews, shallow: shallow, boundary: known,
-                                       stage: stage, branch: branch))
+                                       stage: stage, branch: branch, base: base, untrustedParents: untrusted))
       }
     }, meanwhile: { try whileReading?() }, consume: { step in
       switch step {
       case .boundary(let id):
         report.boundary.append(id)
-      case .commit(let prepared):
+      case .commit(let prepared, let others):
         var context = prepared.context
         context.runs = try recordedRuns(for: context.policy)
-        let findings = engine.evaluate(prepared.change, in: context, cache: findingCache, policyKey: prepared.policyKey)
+        var findings = engine.evaluate(prepared.change, in: context, cache: findingCache, policyKey: prepared.policyKey)
+        if !others.isEmpty {
+          // One finding per place and rule: the most severe one (a policy that makes an
+          // error a warning must not hide the stricter judgement), else the first; those
+          // of other judgements say what they were judged against.
+          var place = Dictionary(findings.enumerated().map { (FindingPlace($0.element), $0.offset) }) { first, _ in first }
+          for other in others {
+            var otherContext = other.context
+            otherContext.runs = try recordedRuns(for: otherContext.policy)
+            for var finding in engine.evaluate(other.change, in: otherContext, cache: findingCache, policyKey: other.policyKey) {
+              if let note = other.note { finding.message += " (\(note))" }
+              let key = FindingPlace(finding)
+              if let known = place[key] {
+                if findings[known].severity < finding.severity { findings[known] = finding }
+              } else {
+                place[key] = findings.count
+                findings.append(finding)
+              }
+            }
+          }
+          findings.sort(by: Finding.stableOrder)
+        }
         report.findings += findings
         report.checked += 1
         try onJudged?(JudgedCommit(commit: prepared.commit, change: prepared.change, findings: findings, context: context,
@@ -156,7 +240,9 @@ final class CommitPreparer: @unchecked Sendable {
   /// A commit read for judging, or one on the boundary of a shallow clone.
   enum Step {
     case boundary(OID)
-    case commit(Prepared)
+    /// The commit against its first parent, and its other judgements (other parents,
+    /// the branch's policy), each with a note for its findings.
+    case commit(Prepared, [Prepared])
   }
 
   struct Prepared {
@@ -167,6 +253,8 @@ final class CommitPreparer: @unchecked Sendable {
     var parentTree: OID?
     /// Which policy `context.policy` is (its config blob, or "built-in"), for the finding cache.
     var policyKey: String
+    /// Said after each finding of a judgement other than the first-parent one.
+    var note: String?
   }
 
   let snapshots = SnapshotCache()
@@ -178,26 +266,75 @@ final class CommitPreparer: @unchecked Sendable {
   /// is known to be missing (nil: a parent is missing when `shallow` lists the commit or
   /// the repository lacks it).
   func prepare(_ commit: CommitInfo, in repository: Repository, reviews: ReviewSources, shallow: Set<OID>,
-               boundary known: Set<OID>?, stage: CheckStage, branch: String?) throws -> Step {
-    var parentTree: OID? = nil
-    var policyKey = "built-in"
-    var policy: EffectivePolicy
+               boundary known: Set<OID>?, stage: CheckStage, branch: String?,
+               base: BranchBase? = nil, untrustedParents: [OID] = []) throws -> Step {
     if let parent = commit.parents.first {
       let isBoundary = known?.contains(commit.id) ?? (shallow.contains(commit.id) || !repository.contains(parent))
       if isBoundary { return .boundary(commit.id) }
-      let tree = try repository.treeOf(commit: parent)
-      parentTree = tree
-      (policy, policyKey) = try policyInForce(tree: tree, commit: parent, in: repository)
+    }
+    let first = try prepare(commit, against: commit.parents.first, policyFrom: commit.parents.first, in: repository,
+                            reviews: reviews, stage: stage, branch: branch)
+    var others: [Prepared] = []
+    // A merge answers to every parent: content it holds that a parent lacks is a change
+    // relative to that parent, judged by that parent's policy.
+    for parent in commit.parents.dropFirst() where !shallow.contains(commit.id) && repository.contains(parent) {
+      var other = try prepare(commit, against: parent, policyFrom: parent, in: repository, reviews: reviews,
+                              stage: stage, branch: branch)
+      other.note = "against merge parent \(parent.short)"
+      others.append(other)
+    }
+    if let base, commit.parents.isEmpty || !untrustedParents.isEmpty, repository.contains(base.commit) {
+      let (_, baseKey) = try policyInForce(tree: try repository.treeOf(commit: base.commit), commit: base.commit, in: repository)
+      let branchAt = "\(base.name) at \(base.commit.short)"
+      if commit.parents.isEmpty {
+        // A root commit reaching a branch with history establishes nothing: it is a
+        // change of everything the branch holds, `.mlgit/` included.
+        var other = try prepare(commit, against: base.commit, policyFrom: base.commit, in: repository, reviews: reviews,
+                                stage: stage, branch: branch)
+        other.note = "a root commit judged against \(branchAt), before the push"
+        others.append(other)
+      }
+      for parent in untrustedParents where repository.contains(parent) {
+        let (_, key) = try policyInForce(tree: try repository.treeOf(commit: parent), commit: parent, in: repository)
+        if key == baseKey { continue }
+        var other = try prepare(commit, against: parent, policyFrom: base.commit, in: repository, reviews: reviews,
+                                stage: stage, branch: branch)
+        other.note = "by the policy of \(branchAt), before the push; parent \(parent.short) is not on that branch"
+        others.append(other)
+      }
+    }
+    return .commit(first, others)
+  }
+
+  /// One judgement of `commit`: its change against `parent` (nil: the empty tree), by the
+  /// policy in force in `policyCommit` (nil: the built-in policy), whose tree also holds
+  /// the `.mlgit/allowed_signers` that approvals are checked against.
+  private func prepare(_ commit: CommitInfo, against parent: OID?, policyFrom policyCommit: OID?, in repository: Repository,
+                       reviews: ReviewSources, stage: CheckStage, branch: String?) throws -> Prepared {
+    let parentTree = try parent.map { try repository.treeOf(commit: $0) }
+    var policyTree: OID? = nil
+    var policyKey = "built-in"
+    var policy: EffectivePolicy
+    if let policyCommit {
+      let tree = policyCommit == parent ? parentTree : try repository.treeOf(commit: policyCommit)
+      policyTree = tree
+      if let tree {
+        (policy, policyKey) = try policyInForce(tree: tree, commit: policyCommit, in: repository)
+      } else {
+        policy = try cachedPolicy(key: policyKey) { try EffectivePolicy.builtIn() }
+      }
     } else {
       policy = try cachedPolicy(key: policyKey) { try EffectivePolicy.builtIn() }
     }
     let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes(of: policy, key: policyKey, in: repository))
     var reader = ChangeReader(repository: repository, policy: policy, snapshots: snapshots)
     reader.parameterFiles = parameterFiles
-    let change = try reader.commitChange(commit, parentTree: .some(parentTree), deltas: deltas)
+    var change = try reader.commitChange(commit, parentTree: .some(parentTree), deltas: deltas)
+    // Only a commit judged against nothing establishes the policy.
+    change.isRoot = parent == nil
     var context = PolicyContext(policy: policy, stage: stage, branch: branch)
-    context.reviews = try reviews.lookup(for: change, policy: policy, baseTree: parentTree)
-    return .commit(Prepared(commit: commit, change: change, context: context, parentTree: parentTree, policyKey: policyKey))
+    context.reviews = try reviews.lookup(for: change, policy: policy, baseTree: policyTree)
+    return Prepared(commit: commit, change: change, context: context, parentTree: policyTree, policyKey: policyKey)
   }
 
   /// The folders a policy looks at, computed once per policy.
@@ -315,12 +452,17 @@ struct PushCheck {
       var hidden: [OID] = old.map { [$0] } ?? []
       if old == nil || hideKnownForUpdates {
         let protected = try isProtected(update.branch, tip: tip, old: old)
-        hidden += try known.filter { ref in
+        // Which other branches count as protected is the target's policy's say (the one in
+        // force before the push), not the say of those branches' own tips.
+        let target = try checker.policy(in: old ?? tip)
+        hidden += known.filter { ref in
           guard protected else { return true }
-          return try isProtected(ref.branch, tip: ref.commit, old: nil)
+          guard let branch = ref.branch else { return false }
+          return PolicyContext(policy: target, stage: .push, branch: branch).onProtectedBranch
         }.map(\.commit)
       }
-      report.merge(try checker.judgeWalk(tips: [tip], hidden: hidden, stage: stage, branch: update.branch))
+      let base = old.map { BranchBase(name: update.ref, commit: $0) }
+      report.merge(try checker.judgeWalk(tips: [tip], hidden: hidden, stage: stage, branch: update.branch, base: base))
     }
     return report
   }

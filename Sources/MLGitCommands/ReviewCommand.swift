@@ -261,7 +261,22 @@ struct ReviewPlanner {
     var context = PolicyContext(policy: policy, stage: .range,
       branch: ReviewPlanner.firstProtectedBranch(policy).map { "refs/heads/\($0)" })
     context.reviews = lookup
-    return Plan(commit: commit, policy: policy, lookup: lookup, items: ReviewRequirement.items(in: change, context: context))
+    var items = ReviewRequirement.items(in: change, context: context)
+    // The hooks judge a merge against every parent: what it holds that another parent
+    // lacks is approved too, by that parent's policy.
+    for other in commit.parents.dropFirst() where repo.contains(other) {
+      let otherPolicy = try workspace.policy(before: other)
+      let otherTree = try repo.treeOf(commit: other)
+      let otherChange = try ChangeReader(repository: repo, policy: otherPolicy).commitChange(commit, parentTree: .some(otherTree))
+      var otherContext = PolicyContext(policy: otherPolicy, stage: .range, branch: context.branch)
+      otherContext.reviews = try sources.lookup(for: otherChange, policy: otherPolicy, baseTree: otherTree)
+      for item in ReviewRequirement.items(in: otherChange, context: otherContext) where !items.contains(where: {
+        $0.rule == item.rule && $0.path == item.path && $0.approvedBlob == item.approvedBlob && $0.hash == item.hash
+      }) {
+        items.append(item)
+      }
+    }
+    return Plan(commit: commit, policy: policy, lookup: lookup, items: items)
   }
 
   /// The commits `review status` looks at, and how to say which they are.
