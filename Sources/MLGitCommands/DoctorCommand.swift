@@ -23,30 +23,10 @@ struct DoctorCommand: ParsableCommand {
     let configured = try repo.config().string("core.hooksPath")
     print("hooks: \(hooksDir)\(configured.map { " (core.hooksPath = \($0))" } ?? "")")
     let installer = HookInstaller(hooksDirectory: hooksDir, executable: executable)
-    let expected = repo.isBare ? HookInstaller.serverHooks : HookInstaller.clientHooks
-    for hook in expected {
-      let path = installer.path(hook)
-      let chained = FileManager.default.fileExists(atPath: path + HookInstaller.chainSuffix) ? ", chains \(hook)\(HookInstaller.chainSuffix)" : ""
-      guard FileManager.default.fileExists(atPath: path) else {
-        print("  \(hook): not installed")
-        problems.append("\(hook) hook missing: run `mlgit install\(repo.isBare ? " --server" : "")`")
-        continue
-      }
-      guard HookInstaller.isMLGitHook(atPath: path) else {
-        print("  \(hook): another tool's hook (mlgit's is not installed)")
-        problems.append("\(hook) is not mlgit's: run `mlgit install` to chain it")
-        continue
-      }
-      let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-      if !FileManager.default.isExecutableFile(atPath: path) {
-        print("  \(hook): installed but not executable\(chained)")
-        problems.append("\(hook) is not executable: run `mlgit install --force`")
-      } else if content != installer.script(for: hook) {
-        print("  \(hook): installed, but for another mlgit binary or version\(chained)")
-        problems.append("\(hook) is outdated: run `mlgit install --force`")
-      } else {
-        print("  \(hook): installed\(chained)")
-      }
+    if repo.isBare {
+      problems += checkServerHooks(installer)
+    } else {
+      problems += checkClientHooks(try HookLayout(repository: repo), installer: installer)
     }
     let index = workspace.indexPath
     if FileManager.default.fileExists(atPath: index) {
@@ -71,5 +51,56 @@ struct DoctorCommand: ParsableCommand {
       for problem in problems { print("to fix: \(problem)") }
       throw ExitCode(ExitStatus.findings.rawValue)
     }
+  }
+
+  /// Follows what git runs for each client hook, through any hook manager, to `mlgit hook`.
+  func checkClientHooks(_ layout: HookLayout, installer: HookInstaller) -> [String] {
+    var problems: [String] = []
+    print("layout: \(layout.description)")
+    for hook in HookInstaller.clientHooks {
+      let trace = layout.trace(hook)
+      print("  \(hook): \(trace.runs ? "mlgit's check runs" : "MLGIT'S CHECK DOES NOT RUN")")
+      for step in trace.steps { print("    \(step)") }
+      let slot = installer.slot(for: hook)
+      if trace.runs, HookInstaller.isMLGitHook(atPath: slot),
+        (try? String(contentsOfFile: slot, encoding: .utf8)) != installer.script(for: hook)
+      {
+        print("    installed for another mlgit binary or version")
+        problems.append("\(hook) is outdated: run `mlgit install --force`")
+      }
+      if !trace.runs {
+        problems.append("mlgit's \(hook) check does not run: run `\(trace.fix ?? "mlgit install")`")
+      }
+    }
+    return problems
+  }
+
+  func checkServerHooks(_ installer: HookInstaller) -> [String] {
+    var problems: [String] = []
+    for hook in HookInstaller.serverHooks {
+      let path = installer.path(hook)
+      let chained = FileManager.default.fileExists(atPath: path + HookInstaller.chainSuffix) ? ", chains \(hook)\(HookInstaller.chainSuffix)" : ""
+      guard FileManager.default.fileExists(atPath: path) else {
+        print("  \(hook): not installed")
+        problems.append("\(hook) hook missing: run `mlgit install --server`")
+        continue
+      }
+      guard HookInstaller.isMLGitHook(atPath: path) else {
+        print("  \(hook): another tool's hook (mlgit's is not installed)")
+        problems.append("\(hook) is not mlgit's: run `mlgit install --server` to chain it")
+        continue
+      }
+      let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+      if !FileManager.default.isExecutableFile(atPath: path) {
+        print("  \(hook): installed but not executable\(chained)")
+        problems.append("\(hook) is not executable: run `mlgit install --server --force`")
+      } else if content != installer.script(for: hook) {
+        print("  \(hook): installed, but for another mlgit binary or version\(chained)")
+        problems.append("\(hook) is outdated: run `mlgit install --server --force`")
+      } else {
+        print("  \(hook): installed\(chained)")
+      }
+    }
+    return problems
   }
 }

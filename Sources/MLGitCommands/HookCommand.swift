@@ -20,6 +20,7 @@ struct HookCommand: ParsableCommand {
     case "pre-commit":
       let workspace = try Workspace.open()
       let invocation = GitInvocation.parent(environment: workspace.environment)
+      InstallHealth.warn(repository: workspace.repository, except: name)
       let findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: invocation?.isAmend ?? false,
         invocation: invocation)
       // Hook output goes to stderr, where git shows it; quiet when all is well.
@@ -32,9 +33,15 @@ struct HookCommand: ParsableCommand {
       }
     case "pre-push":
       // git runs pre-push as `pre-push <remote name> <url>`; for a push to a URL both are the URL.
-      let remote = hookArguments.first ?? ""
-      let updates = try RefUpdate.prePush(HookCommand.standardInput())
+      var remote = hookArguments.first ?? ""
+      var updates = try RefUpdate.prePush(HookCommand.standardInput())
       let workspace = try Workspace.open()
+      InstallHealth.warn(repository: workspace.repository, except: name)
+      if updates.isEmpty, let passed = PreCommitPush(environment: workspace.environment, resolve: { try? workspace.repository.resolveCommit($0) }) {
+        // Run by pre-commit (the framework), which reads git's ref lines itself and passes on
+        // the first ref with new commits in its environment.
+        (remote, updates) = (passed.remote, [passed.update])
+      }
       // Opt-in (`sync_on_push: true`): share run and review notes first, so the gates
       // below see the remote's records too. It never fails the push and never recurses.
       NotesSync.onPush(workspace: workspace, remote: remote)
@@ -69,7 +76,11 @@ struct GitInvocation {
   let arguments: [String]
 
   static func parent(environment: [String: String]) -> GitInvocation? {
-    guard let text = environment["MLGIT_GIT_PID"], let pid = Int32(text), pid > 1 else { return nil }
+    // The hook script passes its parent; a hook manager (pre-commit, lefthook, husky)
+    // puts processes of its own between git and mlgit, so walk up to the git process.
+    let start = environment["MLGIT_GIT_PID"].flatMap { Int32($0) } ?? getppid()
+    let pid = gitAncestor(of: start) ?? start
+    guard pid > 1 else { return nil }
     if let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty {
       let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
       return GitInvocation(arguments: arguments)
@@ -151,6 +162,26 @@ struct GitInvocation {
     return settings
   }
 
+  /// The nearest process named `git` among `pid` and its ancestors (Linux's /proc).
+  static func gitAncestor(of pid: Int32) -> Int32? {
+    var current = pid
+    for _ in 0..<12 where current > 1 {
+      if let comm = FileManager.default.contents(atPath: "/proc/\(current)/comm"),
+        String(decoding: comm, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "git"
+      {
+        return current
+      }
+      // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ')'.
+      guard let stat = FileManager.default.contents(atPath: "/proc/\(current)/stat"),
+        let close = String(decoding: stat, as: UTF8.self).range(of: ")", options: .backwards)
+      else { return nil }
+      let fields = String(decoding: stat, as: UTF8.self)[close.upperBound...].split(separator: " ")
+      guard fields.count > 1, let parent = Int32(fields[1]) else { return nil }
+      current = parent
+    }
+    return nil
+  }
+
   /// True for `git commit --amend` (or an unambiguous abbreviation, `--am`, as git accepts);
   /// the last of `--amend` / `--no-amend` wins, and nothing after `--` counts.
   var isAmend: Bool {
@@ -164,5 +195,24 @@ struct GitInvocation {
       if argument.count >= 7, "--no-amend".hasPrefix(argument) { amend = false }
     }
     return amend
+  }
+}
+
+/// The push pre-commit (the framework) describes to its pre-push hooks: it reads git's
+/// ref lines itself and passes the first ref with new commits as PRE_COMMIT_* variables.
+struct PreCommitPush {
+  let remote: String
+  let update: RefUpdate
+
+  /// `resolve` finds the local ref's commit when pre-commit names no TO_REF (a push of a
+  /// history the remote has none of, for which pre-commit checks "all files").
+  init?(environment: [String: String], resolve: (String) -> OID?) {
+    guard let remote = environment["PRE_COMMIT_REMOTE_NAME"], let ref = environment["PRE_COMMIT_REMOTE_BRANCH"],
+      let to = environment["PRE_COMMIT_TO_REF"].flatMap({ OID(hex: $0) }) ?? environment["PRE_COMMIT_LOCAL_BRANCH"].flatMap(resolve)
+    else { return nil }
+    self.remote = remote
+    // Taken as a new ref: mlgit then checks every commit the remote's tracking refs lack,
+    // which covers whatever pre-commit's FROM_REF stood for.
+    update = RefUpdate(ref: ref, old: OID.zero, new: to)
   }
 }

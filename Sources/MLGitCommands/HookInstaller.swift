@@ -35,57 +35,129 @@ struct HookInstaller {
     return head.contains("hook, written by `mlgit install`")
   }
 
+  /// Where mlgit's script goes for `hook`: the hook itself, or, when pre-commit's script
+  /// holds it, pre-commit's legacy slot, which pre-commit runs first and keeps when it is
+  /// installed again.
+  func slot(for hook: String) -> String {
+    let target = path(hook)
+    return HookFileKind.of(target) == .preCommit ? target + ".legacy" : target
+  }
+
   func install(_ hook: String, force: Bool) throws -> Outcome {
-    try fileManager.createDirectory(atPath: hooksDirectory, withIntermediateDirectories: true)
+    try createHooksDirectory()
     let target = path(hook)
     let chained = target + HookInstaller.chainSuffix
-    let wanted = script(for: hook)
+    try refuseFolder(target)
     var outcome = Outcome.written
-    if let attributes = try? fileManager.attributesOfItem(atPath: target) {
-      if HookInstaller.isMLGitHook(atPath: target) {
-        let current = (try? String(contentsOfFile: target, encoding: .utf8)) ?? ""
+    if removeRedundantChain(hook) { outcome = .repaired }
+    let slot = slot(for: hook)
+    try refuseFolder(slot)
+    let wanted = script(for: hook)
+    if let attributes = try? fileManager.attributesOfItem(atPath: slot) {
+      if HookInstaller.isMLGitHook(atPath: slot) {
+        let current = (try? String(contentsOfFile: slot, encoding: .utf8)) ?? ""
         let executableBit = ((attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0) & 0o100 != 0
-        if current == wanted && executableBit && !force { return .upToDate }
+        if current == wanted && executableBit && !force { return outcome == .repaired ? .repaired : .upToDate }
         outcome = .repaired
       } else {
-        if fileManager.fileExists(atPath: chained) {
+        if fileManager.fileExists(atPath: chained) || isSymlink(chained) {
           throw CommandFailure.usage("""
-            mlgit: \(target) is not mlgit's, and \(chained) already holds a chained hook.
+            mlgit: \(slot) is not mlgit's, and \(chained) already holds a chained hook.
             Move one of them away (keep what you need), then run `mlgit install` again.
             """)
         }
         // A rename keeps the old hook's bytes and mode for `mlgit uninstall`.
-        try fileManager.moveItem(atPath: target, toPath: chained)
+        try move(slot, to: chained)
         outcome = .chained
       }
-    } else if (try? fileManager.destinationOfSymbolicLink(atPath: target)) != nil {
+    } else if isSymlink(slot) {
       // A dangling symlink: chain it as it is.
-      try fileManager.moveItem(atPath: target, toPath: chained)
+      try move(slot, to: chained)
       outcome = .chained
     }
-    let temporary = target + ".mlgit-tmp"
-    try Data(wanted.utf8).write(to: URL(fileURLWithPath: temporary))
-    try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary)
-    if fileManager.fileExists(atPath: target) { try fileManager.removeItem(atPath: target) }
-    try fileManager.moveItem(atPath: temporary, toPath: target)
+    try FileReplacement.write(Data(wanted.utf8), to: slot, mode: 0o755)
     return outcome
   }
 
-  /// Removes mlgit's hook and puts back the chained one. Returns what it did, or nil.
+  /// A copy of a hook manager's own script kept as mlgit's chained hook while the same
+  /// manager's script is back in place (pre-commit or lefthook installed again after
+  /// mlgit). Running it from mlgit's hook would run the manager twice, and pre-commit
+  /// refuses that; the manager regenerates its script, so the copy is dropped.
+  @discardableResult
+  func removeRedundantChain(_ hook: String) -> Bool {
+    let chained = path(hook) + HookInstaller.chainSuffix
+    let kind = HookFileKind.of(chained)
+    guard [.preCommit, .lefthook, .huskyShim].contains(kind), HookFileKind.of(path(hook)) == kind else { return false }
+    return (try? fileManager.removeItem(atPath: chained)) != nil
+  }
+
+  /// Removes mlgit's hook wherever a manager moved it, and puts back the chained one.
+  /// Returns what it did, or nil.
   func uninstall(_ hook: String) throws -> String? {
     let target = path(hook)
     let chained = target + HookInstaller.chainSuffix
-    let ours = HookInstaller.isMLGitHook(atPath: target)
-    let hasChained = fileManager.fileExists(atPath: chained) || (try? fileManager.destinationOfSymbolicLink(atPath: chained)) != nil
-    if ours { try fileManager.removeItem(atPath: target) }
-    if hasChained {
-      if fileManager.fileExists(atPath: target) {
-        return "left \(chained) in place: \(target) is not mlgit's; merge them by hand"
-      }
-      try fileManager.moveItem(atPath: chained, toPath: target)
-      return "removed mlgit's \(hook) hook and restored the one that was there before"
+    try refuseFolder(target)
+    var removedFrom: String?
+    for candidate in [target, target + ".legacy", target + ".old"] where HookInstaller.isMLGitHook(atPath: candidate) {
+      try remove(candidate)
+      removedFrom = removedFrom ?? candidate
     }
-    return ours ? "removed mlgit's \(hook) hook" : nil
+    let hasChained = fileManager.fileExists(atPath: chained) || isSymlink(chained)
+    guard hasChained else { return removedFrom.map { "removed mlgit's \(hook) hook (\(($0 as NSString).lastPathComponent))" } }
+    if removeRedundantChain(hook) {
+      return "removed mlgit's \(hook) hook and its copy of \(HookFileKind.of(target).name), which is back in place"
+    }
+    // Back where mlgit's hook was (a manager's legacy slot runs it as before), else the hook itself.
+    for destination in [removedFrom, target].compactMap({ $0 }) where !fileManager.fileExists(atPath: destination) && !isSymlink(destination) {
+      try move(chained, to: destination)
+      return "removed mlgit's \(hook) hook and restored the one that was there before (\((destination as NSString).lastPathComponent))"
+    }
+    return "left \(chained) in place: \(target) is not mlgit's; merge them by hand"
+  }
+
+  func createHooksDirectory() throws {
+    do {
+      try fileManager.createDirectory(atPath: hooksDirectory, withIntermediateDirectories: true)
+    } catch {
+      throw CommandFailure.system("mlgit: cannot create the hooks folder \(hooksDirectory): \(HookInstaller.reason(error))")
+    }
+  }
+
+  func refuseFolder(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    if fileManager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw CommandFailure.usage("mlgit: \(path) is a folder, not a hook; move it away, then run the command again")
+    }
+  }
+
+  func isSymlink(_ path: String) -> Bool { (try? fileManager.destinationOfSymbolicLink(atPath: path)) != nil }
+
+  func move(_ source: String, to destination: String) throws {
+    guard rename(source, destination) == 0 else {
+      throw CommandFailure.system("mlgit: cannot rename \(source) to \(destination): \(String(cString: strerror(errno)))")
+    }
+  }
+
+  func remove(_ path: String) throws { try HookInstaller.unlink(path) }
+
+  static func unlink(_ path: String) throws {
+    guard Foundation.unlink(path) == 0 else {
+      throw CommandFailure.system("mlgit: cannot remove \(path): \(String(cString: strerror(errno)))")
+    }
+  }
+
+  /// The operating system's reason inside a Foundation error, without Foundation's wrapping.
+  static func reason(_ error: Error) -> String {
+    if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+      return String(cString: strerror(Int32(underlying.code)))
+    }
+    return (error as NSError).localizedFailureReason ?? error.localizedDescription
+  }
+
+  /// The mlgit binary a hook script calls (its `MLGIT='…'` line).
+  static func executable(inScript script: String) -> String? {
+    guard let line = script.split(separator: "\n").first(where: { $0.hasPrefix("MLGIT='") }) else { return nil }
+    return String(line.dropFirst("MLGIT='".count).dropLast()).replacingOccurrences(of: "'\\''", with: "'")
   }
 
   /// The absolute path of the running mlgit binary.

@@ -51,6 +51,7 @@ public enum MLGitMain {
     signal(SIGPIPE, SIG_IGN)
     do {
       var command = try hookFastPath(arguments) ?? MLGit.parseAsRoot(arguments)
+      warnIfHooksDropped(command)
       try command.run()
       exit(0)
     } catch let failure as CommandFailure {
@@ -89,6 +90,13 @@ public enum MLGitMain {
     command.name = args[1]
     command.hookArguments = Array(args.dropFirst(2))
     return command
+  }
+
+  /// Every command but those that manage or are the hooks says when mlgit's check stopped running.
+  static func warnIfHooksDropped(_ command: ParsableCommand) {
+    if command is InstallCommand || command is UninstallCommand || command is DoctorCommand || command is HookCommand { return }
+    guard let workspace = try? Workspace.open() else { return }
+    InstallHealth.warn(repository: workspace.repository)
   }
 
   static func finish(_ message: String, _ status: ExitStatus) -> Never {

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Replaces a file all at once: the new bytes go to a temporary file in the same folder,
+/// are flushed to disk (fsync), and only then renamed over the target. A full disk, a
+/// read-only folder or a kill leaves either the old file or the new one, never a
+/// truncated one, and the temporary file is removed on every failure.
+enum FileReplacement {
+  static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw CommandFailure.usage("mlgit: cannot write \(path): it is a folder; move it away, then run the command again")
+    }
+    let folder = (path as NSString).deletingLastPathComponent
+    let name = (path as NSString).lastPathComponent
+    let temporary = ((folder.isEmpty ? "." : folder) as NSString)
+      .appendingPathComponent(".\(name).mlgit-tmp-\(getpid())")
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw CommandFailure.system("mlgit: cannot write \(path): \(String(cString: strerror(errno)))") }
+    var failure: String?
+    data.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return }
+      var offset = 0
+      while offset < buffer.count {
+        let written = Foundation.write(fd, base + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          failure = String(cString: strerror(errno))
+          return
+        }
+        offset += written
+      }
+    }
+    if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+    // open() applies the umask; hooks need their mode exactly.
+    if failure == nil, fchmod(fd, mode) != 0 { failure = String(cString: strerror(errno)) }
+    if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+    if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+    if let failure {
+      unlink(temporary)
+      throw CommandFailure.system("mlgit: cannot write \(path): \(failure); nothing was changed")
+    }
+    // The rename is durable once the folder's entry is on disk.
+    let folderFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
+    if folderFD >= 0 {
+      fsync(folderFD)
+      close(folderFD)
+    }
+  }
+}
