@@ -36,8 +36,9 @@ public struct GitCommandLine: Sendable {
   }
 
   /// Runs any program (git, ssh-keygen, …) and captures its output; throws only when it
-  /// cannot be started. Standard error is drained on another thread, so a chatty child
-  /// cannot fill the pipe and stall.
+  /// cannot be started. Input is written and standard error drained on other threads while
+  /// this one reads standard output: a child may write any amount before it reads its
+  /// input (or instead of reading it), and no pipe filling up can stall both sides.
   public static func runProgram(_ executable: String, _ arguments: [String], input: Data? = nil,
                                 environment: [String: String]? = nil, directory: String? = nil) throws -> Output {
     let process = Process()
@@ -55,13 +56,18 @@ public struct GitCommandLine: Sendable {
     } catch {
       throw GitError(message: "cannot run \(executable): \(error.localizedDescription)")
     }
+    let group = DispatchGroup()
     if let input {
-      // A child that exits without reading all its input must not take mlgit down (EPIPE).
-      try? inPipe.fileHandleForWriting.write(contentsOf: input)
-      try? inPipe.fileHandleForWriting.close()
+      let writer = inPipe.fileHandleForWriting
+      group.enter()
+      DispatchQueue.global().async {
+        // A child that exits without reading all its input must not take mlgit down (EPIPE).
+        try? writer.write(contentsOf: input)
+        try? writer.close()
+        group.leave()
+      }
     }
     let errBox = DataBox()
-    let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
       errBox.data = err.fileHandleForReading.readDataToEndOfFile()
