@@ -362,29 +362,29 @@ enum AuditText {
     let runs = changes.reduce(0) { $0 + $1.runs.count }
     out += "mlgit audit: \(count(report.models.count, "model")), \(count(changes.count, "change")), "
     out += "\(count(runs, "run")), \(count(report.bypasses.count, "bypass", "bypasses")) "
-    out += "(\(count(report.commitsScanned, "commit")) scanned\(report.since.map { " since \($0)" } ?? ""))\n"
+    out += "(\(count(report.commitsScanned, "commit")) scanned\(report.since.map { " since \(TerminalText.escape($0))" } ?? ""))\n"
     for model in report.models {
-      out += "\n\(model.name)"
+      out += "\n\(TerminalText.escape(model.name))"
       var facts: [String] = []
-      if !model.owner.isEmpty { facts.append("owner \(model.owner)") }
-      if let version = model.latestVersion { facts.append("latest \(version)") }
+      if !model.owner.isEmpty { facts.append("owner \(TerminalText.escape(model.owner))") }
+      if let version = model.latestVersion { facts.append("latest \(TerminalText.escape(version))") }
       if model.deleted { facts.append("deleted") }
-      facts.append(model.paths.joined(separator: ", "))
+      facts.append(TerminalText.escape(model.paths.joined(separator: ", ")))
       out += " (\(facts.joined(separator: "; ")))\n"
       for change in model.changes { out += line(change) }
     }
     if !report.bypasses.isEmpty {
       out += "\nbypasses: commits the hooks would have refused (--no-verify, rebase, tools that run no hooks):\n"
       for bypass in report.bypasses {
-        out += "  \(bypass.commit.prefix(8)) \(AuditBuilder.isoDate(bypass.time).prefix(10)) \(bypass.author) <\(bypass.email)>: "
-        out += "\(bypass.paths.joined(separator: ", ")) [\(bypass.rules.joined(separator: ", "))]\n"
+        out += TerminalText.escape("  \(bypass.commit.prefix(8)) \(AuditBuilder.isoDate(bypass.time).prefix(10)) \(bypass.author) <\(bypass.email)>: "
+          + "\(bypass.paths.joined(separator: ", ")) [\(bypass.rules.joined(separator: ", "))]") + "\n"
       }
     }
     if !report.otherFindings.isEmpty {
       out += "\nother findings (files that are not specs):\n"
       for finding in report.otherFindings {
-        out += "  \((finding.commit ?? "").prefix(8)): \(finding.path):\(finding.line):\(finding.column): "
-        out += "\(finding.severity.rawValue): \(finding.message) [\(finding.rule)]\n"
+        out += TerminalText.escape("  \((finding.commit ?? "").prefix(8)): \(finding.path):\(finding.line):\(finding.column): "
+          + "\(finding.severity.rawValue): \(finding.message) [\(finding.rule)]") + "\n"
       }
     }
     if !report.unattributedRuns.isEmpty {
@@ -397,22 +397,24 @@ enum AuditText {
   }
 
   static func line(_ change: AuditChange) -> String {
-    var out = "  \(AuditBuilder.isoDate(change.time).prefix(10)) \(change.commit.prefix(8)) \(change.author) <\(change.email)> "
-    out += "\(versionText(change))"
-    if change.bypass { out += "  BYPASS [\(change.bypassRules.joined(separator: ", "))]" }
-    out += "\n      \(change.summary)\n"
-    if let renamed = change.renamedFrom { out += "      renamed from: \(renamed)\n" }
+    // Each line is escaped whole: everything on it but the literals comes from commits and notes.
+    let shown = { (line: String) in TerminalText.escape(line) + "\n" }
+    var head = "  \(AuditBuilder.isoDate(change.time).prefix(10)) \(change.commit.prefix(8)) \(change.author) <\(change.email)> "
+    head += "\(versionText(change))"
+    if change.bypass { head += "  BYPASS [\(change.bypassRules.joined(separator: ", "))]" }
+    var out = shown(head) + shown("      \(change.summary)")
+    if let renamed = change.renamedFrom { out += shown("      renamed from: \(renamed)") }
     if !change.featuresAdded.isEmpty || !change.featuresRemoved.isEmpty {
-      out += "      features: \((change.featuresAdded.map { "+\($0)" } + change.featuresRemoved.map { "-\($0)" }).joined(separator: " "))\n"
+      out += shown("      features: \((change.featuresAdded.map { "+\($0)" } + change.featuresRemoved.map { "-\($0)" }).joined(separator: " "))")
     }
     if change.status == .modified {
       for item in change.hyperparameters {
-        out += "      hyperparameter \(item.key): \(value(item.old)) -> \(value(item.new))\n"
+        out += shown("      hyperparameter \(item.key): \(value(item.old)) -> \(value(item.new))")
       }
     }
-    if let error = change.hyperparametersError { out += "      hyperparameters unreadable: \(error)\n" }
+    if let error = change.hyperparametersError { out += shown("      hyperparameters unreadable: \(error)") }
     for item in change.data {
-      out += "      data \(item.name) (\(item.path)): \(hash(item.old)) -> \(hash(item.new))\n"
+      out += shown("      data \(item.name) (\(item.path)): \(hash(item.old)) -> \(hash(item.new))")
     }
     if change.reviewNeeded || !change.approvals.isEmpty {
       let approvals = change.approvals.map { approval in
@@ -420,14 +422,14 @@ enum AuditText {
           + "\(approval.rejection.map { "not counted: \($0)" } ?? "counted"))"
       }
       let state = change.reviewNeeded ? (change.reviewApproved ? "approved" : "NOT APPROVED") : "approvals"
-      out += "      \(state): \(approvals.isEmpty ? "none" : approvals.joined(separator: "; "))\n"
+      out += shown("      \(state): \(approvals.isEmpty ? "none" : approvals.joined(separator: "; "))")
     }
     for run in change.runs {
       let metrics = run.metrics.keys.sorted().map { "\($0) \(number(run.metrics[$0] ?? 0))" }.joined(separator: ", ")
-      out += "      run \(run.id) on \(run.commit.prefix(8)): exit \(run.exit)\(metrics.isEmpty ? "" : ", \(metrics)")\n"
+      out += shown("      run \(run.id) on \(run.commit.prefix(8)): exit \(run.exit)\(metrics.isEmpty ? "" : ", \(metrics)")")
     }
     for finding in change.findings {
-      out += "      \(finding.severity.rawValue): \(finding.path):\(finding.line):\(finding.column): \(finding.message) [\(finding.rule)]\n"
+      out += shown("      \(finding.severity.rawValue): \(finding.path):\(finding.line):\(finding.column): \(finding.message) [\(finding.rule)]")
     }
     return out
   }

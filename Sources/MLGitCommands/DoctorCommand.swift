@@ -42,13 +42,13 @@ struct DoctorCommand: ParsableCommand {
       let policy = try workspace.policy(before: head)
       print("policy in force: \(policy.sources.joined(separator: " + "))")
     } catch {
-      print("policy: cannot be loaded: \(error)")
+      print(TerminalText.escape("policy: cannot be loaded: \(error)", keepingNewlines: true))
       problems.append("fix .mlgit/config.yml")
     }
     if problems.isEmpty {
       print("all good")
     } else {
-      for problem in problems { print("to fix: \(problem)") }
+      for problem in problems { print(TerminalText.escape("to fix: \(problem)", keepingNewlines: true)) }
       throw ExitCode(ExitStatus.findings.rawValue)
     }
   }

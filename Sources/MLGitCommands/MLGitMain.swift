@@ -101,6 +101,8 @@ public enum MLGitMain {
 
   static func finish(_ message: String, _ status: ExitStatus) -> Never {
     fflush(stdout)
+    // Error messages quote keys, paths and names from the repository.
+    let message = TerminalText.escape(message, keepingNewlines: true)
     if !message.isEmpty { FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8)) }
     exit(status.rawValue)
   }
@@ -121,5 +123,5 @@ enum KeptUntilExit {
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-  FileHandle.standardError.write(Data((text + "\n").utf8))
+  FileHandle.standardError.write(Data((TerminalText.escape(text, keepingNewlines: true) + "\n").utf8))
 }

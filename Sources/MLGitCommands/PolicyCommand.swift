@@ -41,10 +41,10 @@ struct PolicyCommand: ParsableCommand {
     func run() throws {
       let (policy, source) = try PolicyCommand.policyInForce()
       print("policy in force: \(source)")
-      print("specs: \(policy.specGlobs.globs.map(\.pattern).joined(separator: ", "))")
-      print("data: \(policy.dataGlobs.globs.map(\.pattern).joined(separator: ", "))")
-      print("protected branches: \(policy.protectedBranches.joined(separator: ", "))")
-      print("reviewers: \(policy.reviewers.isEmpty ? "anyone but the author" : policy.reviewers.joined(separator: ", "))")
+      print(TerminalText.escape("specs: \(policy.specGlobs.globs.map(\.pattern).joined(separator: ", "))"))
+      print(TerminalText.escape("data: \(policy.dataGlobs.globs.map(\.pattern).joined(separator: ", "))"))
+      print(TerminalText.escape("protected branches: \(policy.protectedBranches.joined(separator: ", "))"))
+      print(TerminalText.escape("reviewers: \(policy.reviewers.isEmpty ? "anyone but the author" : policy.reviewers.joined(separator: ", "))"))
       print("signed reviews required: \(policy.requireSignedReviews ? "yes" : "no")")
       print("rules:")
       for rule in RuleRegistry.builtInRules {
@@ -54,10 +54,10 @@ struct PolicyCommand: ParsableCommand {
         if !options.isEmpty {
           line += " {" + options.keys.sorted().map { "\($0): \(JSONValue(options[$0]!).canonical)" }.joined(separator: ", ") + "}"
         }
-        print(line)
+        print(TerminalText.escape(line))
       }
       for allowance in policy.allowances {
-        print("exception: feature '\(allowance.feature)' allowed for model '\(allowance.model)': \(allowance.justification)")
+        print(TerminalText.escape("exception: feature '\(allowance.feature)' allowed for model '\(allowance.model)': \(allowance.justification)"))
       }
     }
   }

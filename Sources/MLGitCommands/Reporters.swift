@@ -42,13 +42,14 @@ struct FindingReporter {
       case .note, .off: level = paint("note", "1;36")
       }
       let commit = f.commit.map { "\(String($0.prefix(8))): " } ?? ""
-      out += "\(commit)\(paint("\(f.path):\(f.line):\(f.column)", "1")): \(level): \(f.message) [\(f.rule)]\n"
-      if let hint = f.hint { out += "  hint: \(hint)\n" }
+      let (path, message) = (TerminalText.escape(f.path), TerminalText.escape(f.message))
+      out += "\(commit)\(paint("\(path):\(f.line):\(f.column)", "1")): \(level): \(message) [\(f.rule)]\n"
+      if let hint = f.hint { out += "  hint: \(TerminalText.escape(hint))\n" }
     }
     let errors = findings.filter { $0.severity == .error }.count
     let warnings = findings.filter { $0.severity == .warning }.count
     if !findings.isEmpty || format == .text {
-      out += "mlgit: \(checked): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+      out += "mlgit: \(TerminalText.escape(checked)): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
     }
     return out
   }

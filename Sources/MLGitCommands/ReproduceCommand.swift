@@ -101,7 +101,7 @@ struct ReproductionReport {
       let old = run.metrics[metric], new = reproduced[metric]
       let diff = (old != nil && new != nil) ? RunsCommand.number(abs((new ?? 0) - (old ?? 0))) : "-"
       let verdict = old == nil ? "new" : (matches(metric) ? "ok" : "DIFFERS")
-      rows.append([metric, old.map(RunsCommand.number) ?? "-", new.map(RunsCommand.number) ?? "-", diff, verdict])
+      rows.append([TerminalText.escape(metric), old.map(RunsCommand.number) ?? "-", new.map(RunsCommand.number) ?? "-", diff, verdict])
     }
     var widths = [0, 0, 0, 0, 0]
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
@@ -110,12 +110,12 @@ struct ReproductionReport {
         .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
     }
     if exit != run.exit { out += "exit status \(exit), recorded \(run.exit)\n" }
-    if let problem { out += "\(problem)\n" }
-    for note in dataNotes { out += "warning: data \(note)\n" }
+    if let problem { out += "\(TerminalText.escape(problem))\n" }
+    for note in dataNotes { out += "warning: data \(TerminalText.escape(note))\n" }
     let within = tolerance == 0 ? "exactly" : "within \(RunsCommand.number(tolerance))"
     out += reproduces
-      ? "mlgit: run \(run.id) reproduces (\(run.metrics.count) metrics \(within))\n"
-      : "mlgit: run \(run.id) does not reproduce\n"
+      ? "mlgit: run \(TerminalText.escape(run.id)) reproduces (\(run.metrics.count) metrics \(within))\n"
+      : "mlgit: run \(TerminalText.escape(run.id)) does not reproduce\n"
     return out
   }
 }

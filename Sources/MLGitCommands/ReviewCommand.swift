@@ -39,9 +39,9 @@ struct ReviewCommand: ParsableCommand {
         let plan = try planner.plan(id)
         let items = plan.items.filter { $0.isRequired || !$0.approvals.isEmpty }
         if items.isEmpty { continue }
-        print("\(id.short) \(plan.commit.summary) (\(plan.commit.author.email))")
+        print(TerminalText.escape("\(id.short) \(plan.commit.summary) (\(plan.commit.author.email))"))
         for item in items {
-          print("  \(item.path): \(item.kind == .hyperparameters ? "hyperparameters " : "policy file ")\(item.summary)")
+          print(TerminalText.escape("  \(item.path): \(item.kind == .hyperparameters ? "hyperparameters " : "policy file ")\(item.summary)"))
           var state = item.approvals.isEmpty ? "" : "approved by \(item.approvals.joined(separator: ", "))"
           if !item.isRequired {
             state += state.isEmpty ? "no approval needed" : " (not needed)"
@@ -53,8 +53,8 @@ struct ReviewCommand: ParsableCommand {
               + "\(item.requireSigned ? " (signed)" : "") from \(item.whoMayApprove)"
             state = state.isEmpty ? need : "\(state); \(need)"
           }
-          print("    \(state)")
-          for (reviewer, reason) in item.ignored { print("    not counted: \(reviewer) (\(reason))") }
+          print(TerminalText.escape("    \(state)"))
+          for (reviewer, reason) in item.ignored { print(TerminalText.escape("    not counted: \(reviewer) (\(reason))")) }
           if item.isRequired && !item.isSatisfied {
             print("    run: mlgit review approve \(id.short)\(item.requireSigned ? " --sign" : "")")
           }
@@ -79,7 +79,7 @@ struct ReviewCommand: ParsableCommand {
       let planner = try ReviewPlanner()
       let id = try planner.resolve(revision)
       let plan = try planner.plan(id)
-      print("\(id.short) \(plan.commit.summary) (\(plan.commit.author.email))")
+      print(TerminalText.escape("\(id.short) \(plan.commit.summary) (\(plan.commit.author.email))"))
       if plan.items.isEmpty {
         print("mlgit: no hyperparameter or .mlgit/ changes in \(id.short)")
         return
@@ -88,19 +88,21 @@ struct ReviewCommand: ParsableCommand {
         let blob = item.object.map { " (blob \(String($0.prefix(8))))" } ?? ""
         switch item.kind {
         case .hyperparameters:
-          print("\(item.path): hyperparameters\(item.summary == "new spec" ? " of a new spec" : "")\(blob)")
-          let width = item.changes.map(\.key.count).max() ?? 0
-          for change in item.changes {
-            let key = change.key.padding(toLength: width, withPad: " ", startingAt: 0)
-            switch (change.old, change.new) {
-            case (nil, let new?): print("  + \(key)  \(new.canonical)")
-            case (let old?, nil): print("  - \(key)  \(old.canonical)")
-            case (let old?, let new?): print("  ~ \(key)  \(old.canonical) -> \(new.canonical)")
+          print(TerminalText.escape("\(item.path): hyperparameters\(item.summary == "new spec" ? " of a new spec" : "")\(blob)"))
+          // Keys and string values are escaped before the keys are padded to one width.
+          let keys = item.changes.map { TerminalText.escape($0.key) }
+          let width = keys.map(\.count).max() ?? 0
+          for (change, key) in zip(item.changes, keys) {
+            let key = key.padding(toLength: width, withPad: " ", startingAt: 0)
+            switch (change.old.map { TerminalText.escape($0.canonical) }, change.new.map { TerminalText.escape($0.canonical) }) {
+            case (nil, let new?): print("  + \(key)  \(new)")
+            case (let old?, nil): print("  - \(key)  \(old)")
+            case (let old?, let new?): print("  ~ \(key)  \(old) -> \(new)")
             case (nil, nil): break
             }
           }
         case .policy:
-          print("\(item.path): \(item.summary)\(blob); see git show \(id.short) -- \(item.path)")
+          print(TerminalText.escape("\(item.path): \(item.summary)\(blob); see git show \(id.short) -- \(item.path)"))
         }
       }
     }
@@ -181,7 +183,7 @@ struct ReviewCommand: ParsableCommand {
             })
           let what = "\(item.path) (\(item.summary)) in \(plan.commit.id.short)"
           if existing {
-            print("mlgit: already approved by you: \(what)")
+            print(TerminalText.escape("mlgit: already approved by you: \(what)"))
             continue
           }
           var record = ReviewRecord(path: item.path, blob: approvedBlob, hyperparameters: item.hash, reviewer: reviewer,
@@ -198,7 +200,7 @@ struct ReviewCommand: ParsableCommand {
       let ledger = NotesLedger(repository: repo, ref: NotesLedger.reviewsRef)
       let summary = plans.map(\.commit.id.short).joined(separator: ", ")
       try ledger.append(batch, message: "mlgit review approve \(summary) by \(reviewer)")
-      done.forEach { print($0) }
+      done.forEach { print(TerminalText.escape($0)) }
       print("mlgit: recorded in \(NotesLedger.reviewsRef); share it: git push origin \(NotesLedger.reviewsRef) (or mlgit sync)")
     }
 

@@ -139,7 +139,7 @@ struct RunRecordCommand: ParsableCommand {
       started: RunRecord.timestamp(now), finished: RunRecord.timestamp(now), user: RunSpec.user(repo),
       host: ProcessInfo.processInfo.hostName, command: command, exit: exit, params: paramsValue, metrics: values)
     try RunLedger(repository: repo).record(record, on: target)
-    print("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(target.short)")
+    print(TerminalText.escape("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(target.short)"))
   }
 }
 

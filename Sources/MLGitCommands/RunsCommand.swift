@@ -92,7 +92,7 @@ struct RunsListCommand: ParsableCommand {
     var out: [UInt8] = []
     out.reserveCapacity(rows.count * 128)
     table.text.withUnsafeBufferPointer { text in
-      func field(_ range: Range<Int>) { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[range])) }
+      func field(_ range: Range<Int>) { TerminalText.appendEscaping(UnsafeBufferPointer(rebasing: text[range]), to: &out) }
       for index in rows {
         let run = table.rows[index]
         field(run.id)
@@ -148,7 +148,7 @@ struct RunsListCommand: ParsableCommand {
     let header = ["ID", "COMMIT", "MODEL", "STARTED", "EXIT", "DIRTY", "METRICS"]
     let rows = runs.map { run in
       [run.id, String(run.commit.prefix(8)), run.model.isEmpty ? "-" : run.model, run.started, String(run.exit),
-       run.dirty ? "yes" : "no", metricsText(run.metrics)]
+       run.dirty ? "yes" : "no", metricsText(run.metrics)].map { TerminalText.escape($0) }
     }
     var widths = header.map(\.count)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
@@ -183,26 +183,28 @@ struct RunsShowCommand: ParsableCommand {
       print(run.line)
       return
     }
+    // Every field comes from the ledger, which anyone who can push it writes.
+    let shown = { (text: String) in TerminalText.escape(text) }
     var out = """
-      run      \(run.id)
-      commit   \(run.commit)
-      model    \(run.model.isEmpty ? "-" : run.model)
-      started  \(run.started)
-      finished \(run.finished)
-      user     \(run.user)
-      host     \(run.host)
-      command  \(run.command)
+      run      \(shown(run.id))
+      commit   \(shown(run.commit))
+      model    \(shown(run.model.isEmpty ? "-" : run.model))
+      started  \(shown(run.started))
+      finished \(shown(run.finished))
+      user     \(shown(run.user))
+      host     \(shown(run.host))
+      command  \(shown(run.command))
       exit     \(run.exit)
       dirty    \(run.dirty ? "yes" : "no")
 
       """
     out += "params\n"
-    for (key, value) in RunsCompareCommand.flatten(run.params) { out += "  \(key) = \(value)\n" }
+    for (key, value) in RunsCompareCommand.flatten(run.params) { out += "  \(shown(key)) = \(shown(value))\n" }
     out += "metrics\n"
-    for key in run.metrics.keys.sorted() { out += "  \(key) = \(RunsCommand.number(run.metrics[key] ?? 0))\n" }
+    for key in run.metrics.keys.sorted() { out += "  \(shown(key)) = \(RunsCommand.number(run.metrics[key] ?? 0))\n" }
     if !run.data.isEmpty {
       out += "data\n"
-      for key in run.data.keys.sorted() { out += "  \(key) sha256:\(run.data[key] ?? "")\n" }
+      for key in run.data.keys.sorted() { out += "  \(shown(key)) sha256:\(shown(run.data[key] ?? ""))\n" }
     }
     print(out, terminator: "")
   }
@@ -252,6 +254,7 @@ struct RunsCompareCommand: ParsableCommand {
       rows.append(["  " + key, x.map(RunsCommand.number) ?? "-", y.map(RunsCommand.number) ?? "-", delta])
     }
     var widths = [0, 0, 0, 0]
+    rows = rows.map { $0.map { TerminalText.escape($0) } }
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     for row in rows {
       let line = row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }

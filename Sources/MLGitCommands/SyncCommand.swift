@@ -23,7 +23,7 @@ struct SyncCommand: ParsableCommand {
     let sync = NotesSync(repository: workspace.repository)
     let remote = try self.remote ?? sync.defaultRemote()
     let summary = try sync.sync(remote: remote)
-    print("mlgit: \(summary)")
+    print(TerminalText.escape("mlgit: \(summary)"))
   }
 }
 

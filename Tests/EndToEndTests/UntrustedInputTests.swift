@@ -41,4 +41,69 @@ final class UntrustedInputTests: XCTestCase {
     XCTAssertTrue(push.stderr.contains("pre-receive hook declined"), push.stderr)
     XCTAssertNil(remote.revParse("refs/heads/topic"))
   }
+
+  // MARK: control characters
+
+  /// Asserts that `text` holds no character a terminal would act on (tabs separate listing columns).
+  func assertNoRawControls(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
+    let raw = text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" }
+    XCTAssertTrue(raw.isEmpty, "raw control characters \(raw.map { String($0.value, radix: 16) }) in: \(text.debugDescription)", file: file, line: line)
+  }
+
+  func testControlCharactersInSpecKeysAreEscapedInFindingsAndReviewDiff() throws {
+    let repo = TempRepository()
+    repo.commitFile("models/credit.yaml", Fixtures.spec(), "add credit model")
+    // A key that erases its own line (ESC[2K) and returns to its start (CR) would let the
+    // next line stand where the change was; U+202E shows what follows reversed.
+    repo.write("models/credit.yaml", Fixtures.spec(
+      version: "1.4.1",
+      hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  seed: 42\n  \"seed\\e[2K\\r\": 43\n",
+      extra: "\"note\\e[2K\\r\\u202Ex\": 1\n"))
+    repo.stage()
+    let staged = repo.mlgit("check", "--staged")
+    XCTAssertEqual(staged.status, 1, staged.output)
+    assertNoRawControls(staged.output)
+    XCTAssertTrue(staged.stdout.contains(
+      #"models/credit.yaml:14:1: error: unknown field 'note\u{1B}[2K\r\u{202E}x' [spec/schema]"#), staged.stdout)
+    XCTAssertTrue(staged.stdout.contains(#"models/credit.yaml:10:3: warning: hyperparameters changed (+seed\u{1B}[2K\r 43)"#), staged.stdout)
+
+    // JSON keeps the key as it is: JSON escapes it itself.
+    let json = repo.mlgit("check", "--staged", "--format", "json")
+    let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let messages = (document["findings"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+    XCTAssertTrue(messages.contains("unknown field 'note\u{1B}[2K\r\u{202E}x'"), "\(messages)")
+
+    let commit = repo.commitFixture("crafted keys")
+    let diff = repo.mlgit("review", "diff", commit)
+    XCTAssertEqual(diff.status, 0, diff.output)
+    assertNoRawControls(diff.output)
+    XCTAssertTrue(diff.stdout.contains(#"  + seed\u{1B}[2K\r  43"#), diff.stdout)
+    let status = repo.mlgit("review", "status", commit)
+    assertNoRawControls(status.output)
+    XCTAssertTrue(status.stdout.contains(#"+seed\u{1B}[2K\r 43"#), status.stdout)
+    let history = repo.mlgit("check", commit)
+    XCTAssertEqual(history.status, 1, history.output)
+    assertNoRawControls(history.output)
+    XCTAssertTrue(history.stdout.contains(
+      "\(commit.prefix(8)): " + #"models/credit.yaml:14:1: error: unknown field 'note\u{1B}[2K\r\u{202E}x' [spec/schema]"#), history.stdout)
+    let audit = repo.mlgit("audit")
+    assertNoRawControls(audit.output)
+    XCTAssertTrue(audit.stdout.contains(#"hyperparameter seed\u{1B}[2K\r: (absent) -> 43"#), audit.stdout)
+  }
+
+  func testControlCharactersInRunRecordsAreEscapedInListings() {
+    let repo = TempRepository()
+    let head = repo.commitFile("a.txt", "a\n", "first")
+    // Anyone who can push refs/notes/mlgit/runs writes these lines.
+    let line = #"{"command":"sh -c \u001b[2K\rtrain","commit":"\#(head)","data":{},"dirty":false,"exit":0,"finished":"2026-01-01T00:00:01Z","host":"h","id":"r1","metrics":{"auc\u001b[1A":0.5},"model":"m\r\u009b2K","params":{},"schema":"mlgit.run/1","started":"2026-01-01T00:00:00Z","user":"u"}"#
+    XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "add", "-m", line, head).status, 0)
+    let list = repo.mlgit("runs")
+    XCTAssertEqual(list.status, 0, list.output)
+    assertNoRawControls(list.output)
+    XCTAssertTrue(list.stdout.contains("r1\t\(head.prefix(8))\t" + #"m\r\u{9B}2K"# + "\t2026-01-01T00:00:00Z\t0\tno\t" + #"auc\u{1B}[1A=0.5"#), list.stdout)
+    let show = repo.mlgit("runs", "show", "r1")
+    XCTAssertEqual(show.status, 0, show.output)
+    assertNoRawControls(show.output)
+    XCTAssertTrue(show.stdout.contains(#"command  sh -c \u{1B}[2K\rtrain"#), show.stdout)
+  }
 }
