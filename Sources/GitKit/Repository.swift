@@ -417,7 +417,9 @@ public struct TreeEntry: Sendable, Equatable {
   public var mode: UInt32
 
   public var isBlob: Bool { mode == 0o100644 || mode == 0o100755 }
-  public var isSymlink: Bool { mode == 0o120000 }
+  public var isSymlink: Bool { mode == TreeEntry.symlinkMode }
+  /// git's mode for a symlink (its blob holds the link's target).
+  public static let symlinkMode: UInt32 = 0o120000
   public var isSubmodule: Bool { mode == 0o160000 }
 }
 

@@ -23,37 +23,38 @@ struct ChangeReader {
   /// Parameter files named by `from:` can live anywhere; they are few, so list them.
   var parameterPrefixes: [String] { [] }
 
-  /// Where the new side of a change lives, to resolve `hyperparameters: {from: …}`.
-  enum NewSide {
-    case index(path: String)
-    case gitIndex(GitCommandLine, indexFile: String)
-    case tree(OID?)
-  }
-
   /// The staged change: the index git will commit, against `head`'s tree (the commit the
   /// new one will sit on: HEAD, or HEAD's parent for `git commit --amend`; nil: none).
   func stagedChange(indexPath: String, head: OID?) throws -> ChangeSet {
     let headTree = try head.map { try repository.treeOf(commit: $0) }
     var deltas: [FileDelta] = []
-    var side: NewSide
+    let side: any PathLookup
     if FileManager.default.fileExists(atPath: indexPath) {
       do {
         deltas = try repository.stagedDeltas(indexPath: indexPath, tree: headTree, prefixes: prefixes)
-        side = .index(path: indexPath)
+        side = IndexLookup(repository: repository, indexPath: indexPath)
       } catch is IndexUnreadable {
         // Split or sparse indexes: git reads them for us (and fails loudly if it cannot).
         let git = GitCommandLine(directory: repository.workingDirectory ?? repository.gitDirectory)
         deltas = try git.stagedDeltas(against: headTree, prefixes: prefixes, indexFile: indexPath,
           gitDirectory: repository.gitDirectory)
-        side = .gitIndex(git, indexFile: indexPath)
+        side = IndexLookup(repository: repository, indexPath: indexPath, git: git)
       }
     } else {
       // git reads a missing index as an empty one: the commit would delete every file.
       deltas = try repository.diff(from: headTree, to: nil, prefixes: prefixes)
-      side = .tree(nil)
+      side = TreeLookup(repository: repository, tree: nil)
     }
     let origin = ChangeOrigin(commit: nil)
-    return try changeSet(deltas: deltas, origin: origin, oldTree: headTree, newSide: side, isRoot: head == nil)
+    let old = TreeLookup(repository: repository, tree: headTree)
+    var change = try changeSet(deltas: deltas, origin: origin, oldSide: old, newSide: side, isRoot: head == nil)
+    if let headTree {
+      // What the specs read besides themselves, as HEAD has them: the staged specs that
+      // changed are judged above, the others are the same in HEAD and in the index.
+      let dependents = try ParameterFileIndex.list(in: headTree, reader: self)
+      change.specs += try dependencyChanges(dependents, old: old, new: side, known: Set(deltas.map(\.path)))
+    }
+    return change
   }
 
   /// The change a commit made against its first parent (a root commit: against the empty tree).
@@ -63,72 +64,190 @@ struct ChangeReader {
     let deltas = try knownDeltas ?? repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes)
     let origin = ChangeOrigin(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
       time: commit.author.time, summary: commit.summary)
-    var change = try changeSet(deltas: deltas, origin: origin, oldTree: parentTree, newSide: .tree(commit.tree),
-      isRoot: commit.parents.isEmpty)
-    change.specs += try parameterFileChanges(oldTree: parentTree, newTree: commit.tree, changes: change.specs)
+    let old = TreeLookup(repository: repository, tree: parentTree)
+    let new = TreeLookup(repository: repository, tree: commit.tree)
+    var change = try changeSet(deltas: deltas, origin: origin, oldSide: old, newSide: new, isRoot: commit.parents.isEmpty)
+    if let parentTree {  // a root commit: every spec is new
+      let index = parameterFiles ?? ParameterFileIndex()
+      let dependents = try index.dependents(in: commit.tree, parent: parentTree, deltas: deltas, changes: change.specs,
+        reader: self)
+      change.specs += try dependencyChanges(dependents, old: old, new: new, known: Set(deltas.map(\.path)))
+    }
     return change
   }
 
-  /// Specs that take their hyperparameters `from:` a parameters file the commit changed
-  /// while the spec itself stayed the same: the file's change is a change of their
-  /// hyperparameters (old: the spec with the old file, new: with the new one).
+  /// Specs whose own entry stayed the same while what they read changed: a parameters file
+  /// named by `from:`, or (for a spec that is a symlink) a link on the way or the file it
+  /// points to. Such a change is a change of the spec (old: as the old side resolves it,
+  /// new: as the new side does). Symlinks under the spec folders that now lead to a
+  /// folder are refused like a spec that cannot be read.
   ///
-  /// Which files the specs name is worked out once per state of the spec folders
-  /// (`ParameterFileIndex`); when no spec uses `from:`, this costs a lookup per commit.
-  func parameterFileChanges(oldTree: OID?, newTree: OID, changes: [ModelChange]) throws -> [ModelChange] {
-    guard let oldTree else { return [] }  // a root commit: every spec is new
-    let known = Set(changes.map(\.path))
-    let index = parameterFiles ?? ParameterFileIndex()
-    let references = try index.references(in: newTree, parent: oldTree, changes: changes, reader: self)
-    guard !references.isEmpty else { return [] }
-    let changed = Set(try repository.diff(from: oldTree, to: newTree, prefixes: references.keys.sorted()).map(\.path))
+  /// `known`: paths the change already holds (judged on their own entries).
+  func dependencyChanges(_ dependents: SpecDependents, old: any PathLookup, new: any PathLookup, known: Set<String>) throws
+    -> [ModelChange]
+  {
     var result: [ModelChange] = []
-    for (parameters, specPaths) in references.sorted(by: { $0.key < $1.key }) where changed.contains(parameters) {
-      for path in specPaths where !known.contains(path) {
-        guard let entry = try repository.entry(at: path, inTree: newTree), entry.isBlob,
-          let spec = try snapshot(path: path, blob: entry.id)
+    var judged = known
+    for (parameters, specPaths) in dependents.parameterFiles.sorted(by: { $0.key < $1.key }) {
+      let unjudged = specPaths.filter { !judged.contains($0) }
+      guard !unjudged.isEmpty, try fingerprint(parameters, in: old) != fingerprint(parameters, in: new) else { continue }
+      for path in unjudged {
+        judged.insert(path)
+        guard case .entry(let entry) = try new.item(at: path), entry.isBlob,
+          let oldSpec = try spec(at: path, id: entry.id, mode: entry.mode, side: old),
+          let newSpec = try spec(at: path, id: entry.id, mode: entry.mode, side: new)
         else { continue }
-        var old = spec, new = spec
-        old.resolveHyperparameters(with: try readTreeFile(parameters, tree: oldTree))
-        new.resolveHyperparameters(with: try readTreeFile(parameters, tree: newTree))
-        result.append(ModelChange(path: path, old: old, new: new))
+        result.append(ModelChange(path: path, old: oldSpec, new: newSpec))
+      }
+    }
+    for link in dependents.links where !judged.contains(link) {
+      judged.insert(link)
+      guard case .entry(let entry) = try new.item(at: link), entry.isSymlink else { continue }
+      if policy.specGlobs.matches(link) {
+        guard try specSignature(link, in: old) != specSignature(link, in: new) else { continue }
+        let oldSpec = try spec(at: link, id: entry.id, mode: entry.mode, side: old)
+        let newSpec = try spec(at: link, id: entry.id, mode: entry.mode, side: new)
+        result.append(ModelChange(path: link, old: oldSpec, new: newSpec))
+      } else if try fingerprint(link, in: old) != fingerprint(link, in: new), let refusal = try folderLinkRefusal(link, side: new) {
+        result.append(refusal)
       }
     }
     return result
   }
 
-  func changeSet(deltas: [FileDelta], origin: ChangeOrigin, oldTree: OID?, newSide: NewSide, isRoot: Bool) throws -> ChangeSet {
+  /// What a path resolves to on one side, as text that differs when anything on the way
+  /// differs (each link's blob, the final file's blob, or why it does not resolve).
+  func fingerprint(_ path: String, in side: any PathLookup) throws -> String {
+    switch try PathResolver.resolve(path, in: side) {
+    case .success(let file):
+      return (file.links.map { "\($0.path)=\($0.id.hex)" } + ["\(file.path)=\(file.entry.id.hex)"]).joined(separator: "\n")
+    case .failure(let why):
+      return "!" + why.description
+    }
+  }
+
+  /// A symlinked spec's fingerprint, with its parameters file's when it names one.
+  func specSignature(_ path: String, in side: any PathLookup) throws -> String {
+    var signature = try fingerprint(path, in: side)
+    if case .success(let file) = try PathResolver.resolve(path, in: side),
+      case .file(let name, _, _)? = try cachedSnapshot(path: path, blob: file.entry.id).spec?.hyperparameters
+    {
+      signature += "\n" + (try fingerprint(relative(name, to: path), in: side))
+    }
+    return signature
+  }
+
+  func changeSet(deltas: [FileDelta], origin: ChangeOrigin, oldSide: any PathLookup, newSide: any PathLookup,
+                 isRoot: Bool) throws -> ChangeSet {
     var specs: [ModelChange] = []
     var files: [FileChange] = []
     for delta in deltas {
       let path = delta.path
-      let oldRegular = delta.oldID != nil && delta.oldIsRegularFile
-      let newRegular = delta.newID != nil && delta.newIsRegularFile
       if policy.specGlobs.matches(path) {
-        // Symlinks and submodules are never specs.
-        guard oldRegular || newRegular else { continue }
-        var old = oldRegular ? try snapshot(path: path, blob: delta.oldID) : nil
-        var new = newRegular ? try snapshot(path: path, blob: delta.newID) : nil
-        if let spec = old?.spec, case .file(let file, _, _)? = spec.hyperparameters {
-          old?.resolveHyperparameters(with: try readTreeFile(relative(file, to: path), tree: oldTree))
-        }
-        if let spec = new?.spec, case .file(let file, _, _)? = spec.hyperparameters {
-          new?.resolveHyperparameters(with: try readNewFile(relative(file, to: path), side: newSide))
-        }
+        // A symlink is judged by the file it leads to; submodules are never specs.
+        let old = try spec(at: path, id: delta.oldID, mode: delta.oldMode, side: oldSide)
+        let new = try spec(at: path, id: delta.newID, mode: delta.newMode, side: newSide)
+        guard old != nil || new != nil else { continue }
         specs.append(ModelChange(path: path, old: old, new: new))
       } else if policy.dataGlobs.matches(path) || EffectivePolicy.isPolicyPath(path) {
         var prefix: Data?
-        if newRegular, let id = delta.newID, policy.dataGlobs.matches(path) {
-          prefix = try repository.blobPrefix(id, count: ChangeReader.headerBytes)
+        var problem: String?
+        if let id = delta.newID, policy.dataGlobs.matches(path) {
+          if delta.newIsRegularFile {
+            prefix = try repository.blobPrefix(id, count: ChangeReader.headerBytes)
+          } else if delta.newMode == TreeEntry.symlinkMode {
+            switch try PathResolver.resolve(path, in: newSide) {
+            case .success(let file): prefix = try repository.blobPrefix(file.entry.id, count: ChangeReader.headerBytes)
+            case .failure(let why): problem = why.description
+            }
+          }
         }
-        files.append(FileChange(path: path, oldBlob: delta.oldID?.hex, newBlob: delta.newID?.hex, newPrefix: prefix))
+        files.append(FileChange(path: path, oldBlob: delta.oldID?.hex, newBlob: delta.newID?.hex, newPrefix: prefix,
+          newProblem: problem))
+      } else if delta.newMode == TreeEntry.symlinkMode, mayHideSpecs(path),
+        let refusal = try folderLinkRefusal(path, side: newSide)
+      {
+        specs.append(refusal)
       }
     }
     return ChangeSet(origin: origin, specs: specs, files: files, isRoot: isRoot)
   }
 
+  /// The spec at `path` on one side (`id` and `mode`: its entry there), with a symlink
+  /// followed and `from:` resolved; nil when nothing is there or a submodule is.
+  func spec(at path: String, id: OID?, mode: UInt32, side: any PathLookup) throws -> SpecSnapshot? {
+    guard let id else { return nil }
+    var snapshot: SpecSnapshot
+    switch mode & 0o170000 {
+    case 0o100000:
+      snapshot = try cachedSnapshot(path: path, blob: id)
+    case TreeEntry.symlinkMode:
+      switch try PathResolver.resolve(path, in: side) {
+      case .success(let file):
+        snapshot = try cachedSnapshot(path: path, blob: file.entry.id)
+      case .failure(let why):
+        // No blob: the reason depends on the rest of the tree, so it is never cached by blob.
+        return SpecSnapshot(path: path, blob: nil, unreadable: DocumentError("spec cannot be read: \(why)",
+          hint: "a symlinked spec is judged by the file it leads to inside the repository; point it at one, or commit the spec itself"))
+      }
+    default:
+      return nil
+    }
+    if case .file(let file, _, _)? = snapshot.spec?.hyperparameters {
+      snapshot.resolveHyperparameters(with: try parametersFile(relative(file, to: path), named: file, side: side))
+    }
+    return snapshot
+  }
+
+  /// A `from:` parameters file's content on one side, symlinks followed, or why it cannot be read.
+  func parametersFile(_ path: String, named name: String, side: any PathLookup) throws -> SpecSnapshot.ParametersFile {
+    switch try PathResolver.resolve(path, in: side) {
+    case .success(let file):
+      do {
+        return .content(try repository.blob(file.entry.id, limit: Document.sizeLimit))
+      } catch let error as BlobTooLarge {
+        return .unreadable("parameters file '\(name)' is \(error.size) bytes, over mlgit's \(error.limit)-byte limit for parameters files")
+      }
+    case .failure(let why):
+      if case .missing = why.reason, why.links.isEmpty {
+        return .unreadable("parameters file '\(name)' does not exist in this commit")
+      }
+      return .unreadable("parameters file \(why)")
+    }
+  }
+
+  /// A symlink under the spec folders that leads to a folder (or out of the repository)
+  /// would show programs specs that mlgit never sees: refused like an unreadable spec.
+  func folderLinkRefusal(_ path: String, side: any PathLookup) throws -> ModelChange? {
+    guard case .failure(let why) = try PathResolver.resolve(path, in: side) else { return nil }
+    switch why.reason {
+    case .folder, .outside, .submodule:
+      let snapshot = SpecSnapshot(path: path, blob: nil, unreadable: DocumentError(
+        "symlink under the spec folders cannot be judged: \(why)",
+        hint: "mlgit does not follow symlinked folders to find specs; keep specs in real folders"))
+      return ModelChange(path: path, old: nil, new: snapshot)
+    default:
+      // Nothing behind it now; it is followed again when what it points at changes.
+      return nil
+    }
+  }
+
+  /// True when a spec glob could match a path under `path` taken as a folder
+  /// (`models/shared` for `models/**/*.yaml`).
+  func mayHideSpecs(_ path: String) -> Bool {
+    policy.specGlobs.globs.contains { glob in
+      let parts = glob.pattern.split(separator: "/", omittingEmptySubsequences: true)
+      guard parts.count > 1 else { return false }
+      return (1..<parts.count).contains { Glob(parts[0..<$0].joined(separator: "/")).matches(path) }
+    }
+  }
+
   func snapshot(path: String, blob: OID?) throws -> SpecSnapshot? {
     guard let blob else { return nil }
+    return try cachedSnapshot(path: path, blob: blob)
+  }
+
+  func cachedSnapshot(path: String, blob: OID) throws -> SpecSnapshot {
     if let snapshots { return try snapshots.snapshot(path: path, blob: blob) { try read(path: path, blob: blob) } }
     return try read(path: path, blob: blob)
   }
@@ -153,25 +272,6 @@ struct ChangeReader {
       if part == ".." { _ = parts.popLast() } else { parts.append(String(part)) }
     }
     return parts.joined(separator: "/")
-  }
-
-  func readTreeFile(_ path: String, tree: OID?) throws -> Data? {
-    guard let tree, let entry = try repository.entry(at: path, inTree: tree), entry.isBlob else { return nil }
-    return try? repository.blob(entry.id, limit: Document.sizeLimit)
-  }
-
-  func readNewFile(_ path: String, side: NewSide) throws -> Data? {
-    switch side {
-    case .tree(let tree): return try readTreeFile(path, tree: tree)
-    case .index(let indexPath):
-      guard let entry = try IndexFile(path: indexPath, prefixes: [path]).entries[path], entry.isBlob else { return nil }
-      return try? repository.blob(entry.id, limit: Document.sizeLimit)
-    case .gitIndex(let git, let indexFile):
-      let output = try git.run(["rev-parse", "--verify", "--quiet", ":\(path)"],
-        environment: ["GIT_INDEX_FILE": indexFile, "GIT_DIR": repository.gitDirectory])
-      guard output.status == 0, let id = OID(hex: output.text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
-      return try? repository.blob(id, limit: Document.sizeLimit)
-    }
   }
 }
 
@@ -207,36 +307,82 @@ final class SnapshotCache {
   }
 }
 
-/// The parameters files named by `hyperparameters: {from: …}` in a tree's specs
-/// (file -> the specs that read it), remembered by the ids of the spec folders. A
-/// commit's answer is its parent's, updated with the specs the commit changed; only
-/// a tree whose parent was not seen lists its specs.
-final class ParameterFileIndex {
-  private var entries: [String: [String: [String]]] = [:]
+/// What the specs of a tree read besides their own entries, which only the spec
+/// folders decide: the parameters files named by `from:` (file -> the specs that read
+/// it) and the symlinks under the spec folders that stand for specs or may hide them.
+struct SpecDependents {
+  var parameterFiles: [String: [String]] = [:]
+  var links: [String] = []
+}
 
-  func references(in tree: OID, parent: OID?, changes: [ModelChange], reader: ChangeReader) throws -> [String: [String]] {
+/// `SpecDependents` of trees, remembered by the ids of the spec folders. A commit's
+/// answer is its parent's, updated with the entries the commit changed; only a tree
+/// whose parent was not seen lists its specs.
+final class ParameterFileIndex {
+  private var entries: [String: SpecDependents] = [:]
+
+  func dependents(in tree: OID, parent: OID?, deltas: [FileDelta], changes: [ModelChange], reader: ChangeReader) throws
+    -> SpecDependents
+  {
     let treeKey = try key(tree, reader)
     if let known = entries[treeKey] { return known }
-    var found: [String: [String]]
+    var found: SpecDependents
     if let parent, let base = entries[try key(parent, reader)] {
-      let changed = Set(changes.map(\.path))
-      found = base.mapValues { $0.filter { !changed.contains($0) } }.filter { !$0.value.isEmpty }
-      for change in changes {
-        guard let new = change.new, case .file(let file, _, _)? = new.spec?.hyperparameters else { continue }
-        found[reader.relative(file, to: change.path), default: []].append(change.path)
+      let touched = Set(deltas.map(\.path))
+      found = SpecDependents(
+        parameterFiles: base.parameterFiles.mapValues { $0.filter { !touched.contains($0) } }.filter { !$0.value.isEmpty },
+        links: base.links.filter { !touched.contains($0) })
+      let changed = Dictionary(changes.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+      for delta in deltas where delta.newID != nil && ParameterFileIndex.underSpecFolders(delta.path, reader) {
+        if delta.newMode == TreeEntry.symlinkMode {
+          if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) { found.links.append(delta.path) }
+        } else if delta.newIsRegularFile, reader.policy.specGlobs.matches(delta.path),
+          case .file(let file, _, _)? = changed[delta.path]?.new?.spec?.hyperparameters
+        {
+          found.parameterFiles[reader.relative(file, to: delta.path), default: []].append(delta.path)
+        }
       }
     } else {
-      found = [:]
-      for delta in try reader.repository.diff(from: nil, to: tree, prefixes: reader.policy.specGlobs.prefixes)
-      where delta.newIsRegularFile && reader.policy.specGlobs.matches(delta.path) {
-        guard let spec = try reader.snapshot(path: delta.path, blob: delta.newID),
-          case .file(let file, _, _)? = spec.spec?.hyperparameters
-        else { continue }
-        found[reader.relative(file, to: delta.path), default: []].append(delta.path)
-      }
+      found = try ParameterFileIndex.list(in: tree, reader: reader)
     }
     entries[treeKey] = found
     return found
+  }
+
+  /// Lists the dependents of every spec in `tree`. Without a snapshot cache (a hook), a
+  /// spec whose bytes hold neither `from` nor a backslash (an escape could spell it)
+  /// cannot name a parameters file and is not parsed.
+  static func list(in tree: OID, reader: ChangeReader) throws -> SpecDependents {
+    var found = SpecDependents()
+    for delta in try reader.repository.diff(from: nil, to: tree, prefixes: reader.policy.specGlobs.prefixes) {
+      guard let id = delta.newID else { continue }
+      if delta.newMode == TreeEntry.symlinkMode {
+        if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) { found.links.append(delta.path) }
+        continue
+      }
+      guard delta.newIsRegularFile, reader.policy.specGlobs.matches(delta.path) else { continue }
+      let spec: SpecSnapshot
+      if reader.snapshots == nil {
+        let data: Data
+        do {
+          data = try reader.repository.blob(id, limit: Document.sizeLimit)
+        } catch is BlobTooLarge {
+          continue  // refused as a spec where it changes; it names no file mlgit reads
+        }
+        guard data.range(of: Data("from".utf8)) != nil || data.contains(UInt8(ascii: "\\")) else { continue }
+        spec = SpecSnapshot(path: delta.path, blob: id.hex, data: data)
+      } else {
+        spec = try reader.cachedSnapshot(path: delta.path, blob: id)
+      }
+      guard case .file(let file, _, _)? = spec.spec?.hyperparameters else { continue }
+      found.parameterFiles[reader.relative(file, to: delta.path), default: []].append(delta.path)
+    }
+    return found
+  }
+
+  /// True when `path` lies in a folder the spec globs look into.
+  static func underSpecFolders(_ path: String, _ reader: ChangeReader) -> Bool {
+    reader.policy.specGlobs.prefixes.contains { $0.isEmpty || path == $0 || path.hasPrefix($0 + "/") }
   }
 
   /// The spec globs and the ids of the folders they can match in (the whole tree for "").

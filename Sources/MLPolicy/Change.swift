@@ -52,9 +52,31 @@ public struct SpecSnapshot: Sendable {
 
   /// Resolves `hyperparameters: {from: FILE, key: K}` with the parameters file's content.
   public mutating func resolveHyperparameters(with paramsData: Data?) {
-    guard case .file(let file, let key, _)? = spec?.hyperparameters else { return }
+    guard case .file(let file, _, _)? = spec?.hyperparameters else { return }
     guard let paramsData else {
       hyperparametersError = "parameters file '\(file)' does not exist in this commit"
+      return
+    }
+    resolveHyperparameters(with: .content(paramsData))
+  }
+
+  /// What a `from:` parameters file holds, or why it cannot be read.
+  public enum ParametersFile: Sendable {
+    case content(Data)
+    /// The reason, as a phrase: `parameters file 'params.yaml' is 2097152 bytes, over …`.
+    case unreadable(String)
+  }
+
+  /// Resolves `hyperparameters: {from: FILE, key: K}` with the parameters file as read.
+  public mutating func resolveHyperparameters(with parameters: ParametersFile) {
+    guard case .file(let file, let key, _)? = spec?.hyperparameters else { return }
+    hyperparameters = nil
+    hyperparametersError = nil
+    let paramsData: Data
+    switch parameters {
+    case .content(let data): paramsData = data
+    case .unreadable(let reason):
+      hyperparametersError = reason
       return
     }
     do {
@@ -98,12 +120,15 @@ public struct FileChange: Sendable {
   public var newBlob: String?
   /// The first bytes of the new content (enough for a CSV header), when read.
   public var newPrefix: Data?
+  /// Why the new content could not be read (a symlink that leaves the repository, say).
+  public var newProblem: String?
 
-  public init(path: String, oldBlob: String?, newBlob: String?, newPrefix: Data? = nil) {
+  public init(path: String, oldBlob: String?, newBlob: String?, newPrefix: Data? = nil, newProblem: String? = nil) {
     self.path = path
     self.oldBlob = oldBlob
     self.newBlob = newBlob
     self.newPrefix = newPrefix
+    self.newProblem = newProblem
   }
 }
 

@@ -72,7 +72,7 @@ final class StagedInputTests: XCTestCase {
     XCTAssertEqual(good.status, 0, good.output)
   }
 
-  func testSymlinksAndSubmodulesUnderModelsAreNotSpecs() throws {
+  func testSymlinksUnderModelsAreJudgedByTheirTargetsAndSubmodulesAreNotSpecs() throws {
     let repo = installed()
     repo.write("README.md", "not a spec\n")
     repo.stage()
@@ -83,11 +83,17 @@ final class StagedInputTests: XCTestCase {
     repo.stage()
     XCTAssertEqual(repo.git("update-index", "--add", "--cacheinfo", "160000,\(first),models/sub.yaml").status, 0)
     let check = repo.mlgit("check")
-    XCTAssertEqual(check.status, 0, check.output)
-    XCTAssertEqual(check.stdout, "mlgit: staged change: 0 errors, 0 warnings\n")
-    let result = repo.git("commit", "-m", "links")
+    XCTAssertEqual(check.status, 1, check.output)
+    XCTAssertEqual(check.stdout.split(separator: "\n").filter { !$0.hasPrefix("  hint:") }, [
+      "models/dangling.yaml:1:1: error: spec cannot be read: symlink 'models/dangling.yaml' leads to 'models/nowhere', which does not exist here [spec/schema]",
+      "models/link.yaml:1:1: error: a spec must be a mapping, found a string [spec/schema]",
+      "mlgit: staged change: 2 errors, 0 warnings",
+    ])
+    // The submodule alone is no spec.
+    XCTAssertEqual(repo.git("rm", "-q", "--cached", "models/link.yaml", "models/dangling.yaml").status, 0)
+    let result = repo.git("commit", "-m", "a submodule")
     XCTAssertEqual(result.status, 0, result.output)
-    XCTAssertEqual(repo.files(), ["README.md", "models/dangling.yaml", "models/link.yaml", "models/sub.yaml"])
+    XCTAssertEqual(repo.files(), ["README.md", "models/sub.yaml"])
   }
 
   func testPathsWithSpacesAndNonASCII() {

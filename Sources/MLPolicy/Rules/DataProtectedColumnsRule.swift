@@ -24,6 +24,12 @@ public struct DataProtectedColumnsRule: PolicyRule {
     let matcher = context.policy.attributeMatcher
     var findings: [Finding] = []
     for file in changeSet.files where file.newBlob != nil && context.policy.dataGlobs.matches(file.path) {
+      if let problem = file.newProblem {
+        // A header mlgit cannot read is not a header without protected columns.
+        findings.append(finding("cannot read the data file's header: \(problem)", path: file.path, at: .start, in: context,
+          hint: "commit the data file itself, or a symlink to a file inside the repository"))
+        continue
+      }
       guard let prefix = file.newPrefix else { continue }
       let separator: Character = file.path.lowercased().hasSuffix(".tsv") ? "\t" : ","
       for column in HeaderRow.columns(prefix, separator: separator) {
