@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+
+/// Specs that read their hyperparameters from a parameters file
+/// (`hyperparameters: {from: params.yaml, key: train}`).
+final class ParametersFileTests: XCTestCase {
+  static let fromParams = Fixtures.spec(hyperparameters: "  from: params.yaml\n  key: train\n")
+  static let params = "train:\n  learning_rate: 0.05\n  max_depth: 6\n  seed: 42\n"
+  static let deeper = "train:\n  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"
+
+  func installed(config: String? = nil) -> TempRepository {
+    let repo = TempRepository()
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    if let config { repo.write(".mlgit/config.yml", config) }
+    repo.write("models/credit.yaml", ParametersFileTests.fromParams)
+    repo.write("params.yaml", ParametersFileTests.params)
+    repo.stage()
+    repo.commitFixture("a spec reading params.yaml")
+    return repo
+  }
+
+  func testPreCommitSeesAParametersFileEditedAloneAsAnInlineEdit() {
+    let repo = installed()
+    repo.write("params.yaml", ParametersFileTests.deeper)
+    repo.stage("params.yaml")
+    let result = repo.git("commit", "-q", "-m", "deeper trees, in params.yaml only")
+    XCTAssertEqual(result.status, 0, result.output)
+    XCTAssertTrue(result.stderr.contains(
+      "warning: hyperparameters changed (max_depth 6 -> 8): needs 1 approval from anyone but alice@example.com; none yet [hyperparameters/review]"),
+      result.stderr)
+    XCTAssertTrue(result.stderr.contains("models/credit.yaml:"), result.stderr)
+
+    // With `enforce: commit`, the commit is refused, as an inline edit is.
+    let strict = installed(config: "apiVersion: mlgit/v1\nrules:\n  hyperparameters/review: {severity: error, enforce: commit}\n")
+    strict.write("params.yaml", ParametersFileTests.deeper)
+    strict.stage("params.yaml")
+    let refused = strict.git("commit", "-q", "-m", "deeper trees, in params.yaml only")
+    XCTAssertEqual(refused.status, 1, refused.output)
+    XCTAssertTrue(refused.stderr.contains("error: hyperparameters changed (max_depth 6 -> 8)"), refused.stderr)
+    XCTAssertEqual(strict.git("rev-list", "--count", "HEAD").stdout, "1\n", "no commit may be made")
+
+    // An edit that changes no value under the key (a comment, another key) is no change.
+    let calm = installed()
+    calm.write("params.yaml", "# tuned by hand\n" + ParametersFileTests.params + "evaluate:\n  folds: 5\n")
+    calm.stage("params.yaml")
+    let quiet = calm.git("commit", "-q", "-m", "a comment and another stage's key")
+    XCTAssertEqual(quiet.status, 0, quiet.output)
+    XCTAssertFalse(quiet.stderr.contains("hyperparameters/review"), quiet.stderr)
+  }
+}
