@@ -47,4 +47,23 @@ final class ParametersFileTests: XCTestCase {
     XCTAssertEqual(quiet.status, 0, quiet.output)
     XCTAssertFalse(quiet.stderr.contains("hyperparameters/review"), quiet.stderr)
   }
+
+  func testAParametersFileOverTheSizeLimitIsReportedAsSuch() {
+    let repo = installed()
+    let base = repo.head
+    // 1 MiB and a bit of valid YAML: the size, not the content, is the problem.
+    let big = ParametersFileTests.params + "padding: \"" + String(repeating: "x", count: 1 << 20) + "\"\n"
+    repo.write("params.yaml", big)
+    repo.stage("params.yaml")
+    let size = big.utf8.count
+    let expected = "models/credit.yaml:10:9: error: hyperparameters cannot be read: parameters file 'params.yaml' is \(size) bytes, over mlgit's 1048576-byte limit for parameters files [spec/schema]"
+    let staged = repo.mlgit("check", "--staged")
+    XCTAssertEqual(staged.status, 1, staged.output)
+    XCTAssertTrue(staged.stdout.contains(expected), staged.stdout)
+    XCTAssertFalse(staged.stdout.contains("does not exist"), staged.stdout)
+    repo.commitFixture("a huge parameters file")
+    let range = repo.mlgit("check", "--range", "\(base)..HEAD")
+    XCTAssertEqual(range.status, 1, range.output)
+    XCTAssertTrue(range.stdout.contains(expected), range.stdout)
+  }
 }
