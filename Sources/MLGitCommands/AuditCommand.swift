@@ -62,11 +62,8 @@ struct AuditCommand: ParsableCommand {
     case .html: bytes = Array(AuditHTML.render(report).utf8)
     }
     if let output {
-      do {
-        try Data(bytes).write(to: URL(fileURLWithPath: output))
-      } catch {
-        throw CommandFailure.system("mlgit: cannot write \(output): \(error.localizedDescription)")
-      }
+      // Replaced whole (temporary file, fsync, rename): a full disk leaves no truncated report.
+      try FileReplacement.write(Data(bytes), to: output, mode: FileReplacement.newFileMode(replacing: output))
     } else {
       FileHandle.standardOutput.write(Data(bytes))
     }

@@ -29,7 +29,10 @@ struct HookInstaller {
 
   /// True when the file at `path` is a hook mlgit wrote.
   static func isMLGitHook(atPath path: String) -> Bool {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+      let handle = FileHandle(forReadingAtPath: path)
+    else { return false }
     defer { try? handle.close() }
     let head = String(decoding: handle.readData(ofLength: 512), as: UTF8.self)
     return head.contains("hook, written by `mlgit install`")
@@ -75,7 +78,13 @@ struct HookInstaller {
       try move(slot, to: chained)
       outcome = .chained
     }
-    try FileReplacement.write(Data(wanted.utf8), to: slot, mode: 0o755)
+    do {
+      try FileReplacement.write(Data(wanted.utf8), to: slot, mode: 0o755)
+    } catch {
+      // The hook mlgit moved aside goes back, so a failed install leaves things as they were.
+      if outcome == .chained { try? move(chained, to: slot) }
+      throw error
+    }
     return outcome
   }
 
@@ -96,7 +105,6 @@ struct HookInstaller {
   func uninstall(_ hook: String) throws -> String? {
     let target = path(hook)
     let chained = target + HookInstaller.chainSuffix
-    try refuseFolder(target)
     var removedFrom: String?
     for candidate in [target, target + ".legacy", target + ".old"] where HookInstaller.isMLGitHook(atPath: candidate) {
       try remove(candidate)

@@ -155,6 +155,11 @@ struct HookLayout {
       }
       return HookTrace(runs: false, steps: steps, fix: "mlgit install")
     }
+    var isDirectory: ObjCBool = false
+    if fileManager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      steps.append("\(relative(path)): a folder, not a hook; git cannot run it")
+      return HookTrace(runs: false, steps: steps, fix: "mv \(relative(path)) somewhere else; mlgit install")
+    }
     if !fileManager.isExecutableFile(atPath: path) {
       steps.append("\(relative(path)): \(kind.name), not executable, so git skips it")
       return HookTrace(runs: false, steps: steps, fix: kind == .mlgit ? "mlgit install --force" : "chmod +x \(relative(path))")
