@@ -65,7 +65,7 @@ struct AuditCommand: ParsableCommand {
       // Replaced whole (temporary file, fsync, rename): a full disk leaves no truncated report.
       try FileReplacement.write(Data(bytes), to: output, mode: FileReplacement.newFileMode(replacing: output))
     } else {
-      FileHandle.standardOutput.write(Data(bytes))
+      StandardOutput.write(bytes: bytes)
     }
   }
 }

@@ -51,7 +51,7 @@ struct FindingOutput {
     let reporter = FindingReporter(format: format, colour: format == .text && FindingReporter.colourWanted(fd: fd))
     let text = reporter.render(findings, checked: checked)
     if toStandardError {
-      FileHandle.standardError.write(Data(text.utf8))
+      StandardError.write(text)
     } else {
       print(text, terminator: "")
     }

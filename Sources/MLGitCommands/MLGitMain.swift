@@ -49,15 +49,17 @@ public enum MLGitMain {
     // Writing to a pipe whose reader has gone (a child process that exited early, or
     // `mlgit … | head`) must be an error to handle, not a signal that kills mlgit.
     signal(SIGPIPE, SIG_IGN)
+    StandardOutput.prepareDescriptors()
     do {
       var command = try hookFastPath(arguments) ?? MLGit.parseAsRoot(arguments)
       warnIfHooksDropped(command)
       try command.run()
+      StandardOutput.flush()
       exit(0)
     } catch let failure as CommandFailure {
       finish(failure.message, failure.status)
     } catch let code as ExitCode {
-      fflush(stdout)
+      StandardOutput.flush()
       exit(code.rawValue)
     } catch let error as PolicyLoadError {
       finish(error.description, .usage)
@@ -71,7 +73,7 @@ public enum MLGitMain {
       let code = MLGit.exitCode(for: error)
       if code == .success {
         print(MLGit.fullMessage(for: error))
-        fflush(stdout)
+        StandardOutput.flush()
         exit(0)
       }
       let message = MLGit.fullMessage(for: error)
@@ -100,10 +102,10 @@ public enum MLGitMain {
   }
 
   static func finish(_ message: String, _ status: ExitStatus) -> Never {
-    fflush(stdout)
+    StandardOutput.flush()
     // Error messages quote keys, paths and names from the repository.
     let message = TerminalText.escape(message, keepingNewlines: true)
-    if !message.isEmpty { FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8)) }
+    if !message.isEmpty { StandardError.write(message.hasSuffix("\n") ? message : message + "\n") }
     exit(status.rawValue)
   }
 }
@@ -123,5 +125,5 @@ enum KeptUntilExit {
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-  FileHandle.standardError.write(Data((TerminalText.escape(text, keepingNewlines: true) + "\n").utf8))
+  StandardError.write(TerminalText.escape(text, keepingNewlines: true) + "\n")
 }

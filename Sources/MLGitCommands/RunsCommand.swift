@@ -84,7 +84,7 @@ struct RunsListCommand: ParsableCommand {
     case .text where !terminal: out = RunsListCommand.tabSeparated(table, rows)
     case .text: out = Array(RunsListCommand.table(rows.map(table.listing)).utf8)
     }
-    out.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
+    StandardOutput.write(bytes: out)
   }
 
   /// Piped text output: one tab-separated run a line.
