@@ -18,7 +18,7 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]
     ),
-    .target(name: "CMLGitSupport"),
+    .target(name: "CMLGitSupport", linkerSettings: [.linkedLibrary("z")]),
     .target(name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport"]),
     .target(name: "MLSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
     .target(name: "MLPolicy", dependencies: ["MLSpec"]),

@@ -1,4 +1,5 @@
 import CLibGit2
+import CMLGitSupport
 import Foundation
 
 /// An open git repository. Every other GitKit handle keeps one alive.
@@ -210,6 +211,23 @@ public final class Repository {
     return git_odb_exists(odb, &oid) == 1
   }
 
+  /// What kind of object `id` is ("commit", "tree", "blob", "tag"), read from its header;
+  /// nil when the object database does not have it.
+  public func objectKind(_ id: OID) throws -> String? {
+    let odb = try objectDatabase()
+    defer { git_odb_free(odb) }
+    var oid = id.raw
+    var size = 0
+    var type = GIT_OBJECT_INVALID
+    let code = git_odb_read_header(&size, &type, odb, &oid)
+    if code == GIT_ENOTFOUND.rawValue {
+      git_error_clear()
+      return nil
+    }
+    try check(code, "cannot read object \(id.short)")
+    return git_object_type2string(type).map { String(cString: $0) }
+  }
+
   /// Reads a commit's metadata.
   public func commit(_ id: OID) throws -> CommitInfo {
     var oid = id.raw
@@ -275,17 +293,37 @@ public final class Repository {
     return TreeEntry(path: path, id: OID(item.id), mode: item.mode)
   }
 
-  /// The size of a blob in bytes, without reading it.
+  /// The size of a blob in bytes, read from the object's header: a loose object's first
+  /// bytes, a packed one's entry header (and its delta's), never the content.
   public func blobSize(_ id: OID) throws -> Int {
-    var oid = id.raw
-    var blob: OpaquePointer?
-    try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.short)")
-    defer { git_blob_free(blob) }
-    return Int(git_blob_rawsize(blob))
+    let odb = try objectDatabase()
+    defer { git_odb_free(odb) }
+    return try blobHeaderSize(id, odb: odb)
   }
 
-  /// Reads a blob. Blobs bigger than `limit` bytes throw `BlobTooLarge` instead.
+  private func objectDatabase() throws -> OpaquePointer {
+    var odb: OpaquePointer?
+    try check(git_repository_odb(&odb, pointer), "cannot open object database")
+    guard let odb else { throw GitError(message: "cannot open object database") }
+    return odb
+  }
+
+  private func blobHeaderSize(_ id: OID, odb: OpaquePointer) throws -> Int {
+    var oid = id.raw
+    var size = 0
+    var type = GIT_OBJECT_INVALID
+    try check(git_odb_read_header(&size, &type, odb, &oid), "cannot read blob \(id.short)")
+    guard type == GIT_OBJECT_BLOB else { throw GitError(message: "object \(id.short) is not a file (blob)") }
+    return size
+  }
+
+  /// Reads a blob. Blobs bigger than `limit` bytes throw `BlobTooLarge` instead, decided
+  /// from the object's header before anything is inflated.
   public func blob(_ id: OID, limit: Int = Int.max) throws -> Data {
+    if limit < Int.max {
+      let size = try blobSize(id)
+      if size > limit { throw BlobTooLarge(id: id, size: size, limit: limit) }
+    }
     var oid = id.raw
     var blob: OpaquePointer?
     try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.short)")
@@ -296,15 +334,99 @@ public final class Repository {
     return Data(bytes: content, count: size)
   }
 
-  /// Reads the first `count` bytes of a blob (for a CSV header, say).
+  /// Blobs up to this size are read whole by `blobPrefix` (through libgit2's object cache);
+  /// bigger ones are streamed.
+  static let prefixReadWhole = 1 << 20
+
+  /// Reads the first `count` bytes of a blob (for a CSV header, say) with memory bounded
+  /// by `count`, not by the blob: data files of several GB are common. A loose object is
+  /// streamed by libgit2 (an mmap of the compressed file, inflated as far as needed); a
+  /// packed one, for which libgit2 1.5 has no stream, by `mlgit_pack_read_prefix`. Only a
+  /// deltified packed blob is inflated whole, and git deltifies no blob over
+  /// core.bigFileThreshold (512 MiB by default).
   public func blobPrefix(_ id: OID, count: Int) throws -> Data {
+    let odb = try objectDatabase()
+    defer { git_odb_free(odb) }
+    let size = try blobHeaderSize(id, odb: odb)
+    let wanted = min(size, max(0, count))
+    if size <= Repository.prefixReadWhole || wanted == 0 {
+      return try blob(id).prefix(wanted)
+    }
+    if let streamed = try streamedPrefix(id, count: wanted, odb: odb) { return streamed }
+    if let packed = try packedPrefix(id, count: wanted) { return packed }
     var oid = id.raw
-    var blob: OpaquePointer?
-    try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.short)")
-    defer { git_blob_free(blob) }
-    let size = Int(git_blob_rawsize(blob))
-    guard size > 0, let content = git_blob_rawcontent(blob) else { return Data() }
-    return Data(bytes: content, count: min(size, count))
+    var object: OpaquePointer?
+    try check(git_odb_read(&object, odb, &oid), "cannot read blob \(id.short)")
+    defer { git_odb_object_free(object) }
+    guard let content = git_odb_object_data(object) else { return Data() }
+    return Data(bytes: content, count: min(wanted, git_odb_object_size(object)))
+  }
+
+  /// The prefix through libgit2's read stream, or nil when no backend streams this object.
+  private func streamedPrefix(_ id: OID, count: Int, odb: OpaquePointer) throws -> Data? {
+    var oid = id.raw
+    var stream: UnsafeMutablePointer<git_odb_stream>?
+    var size = 0
+    var type = GIT_OBJECT_INVALID
+    guard git_odb_open_rstream(&stream, &size, &type, odb, &oid) == 0, let stream else {
+      git_error_clear()
+      return nil
+    }
+    defer { git_odb_stream_free(stream) }
+    var data = Data(count: count)
+    var filled = 0
+    while filled < count {
+      let read = data.withUnsafeMutableBytes { raw -> Int32 in
+        let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+        return git_odb_stream_read(stream, base + filled, count - filled)
+      }
+      try check(read, "cannot read blob \(id.short)")
+      if read == 0 { break }
+      filled += Int(read)
+    }
+    return data.prefix(filled)
+  }
+
+  /// The prefix of a blob stored whole in a pack, or nil when it is loose or a delta.
+  private func packedPrefix(_ id: OID, count: Int) throws -> Data? {
+    var oid = id.raw
+    for folder in objectDirectories() {
+      var data = Data(count: count)
+      var got = 0
+      var entrySize: UInt64 = 0
+      let result = withUnsafeBytes(of: &oid.id) { oidBytes in
+        data.withUnsafeMutableBytes { out in
+          mlgit_pack_read_prefix(folder + "/pack", oidBytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
+            out.baseAddress!.assumingMemoryBound(to: UInt8.self), count, &got, &entrySize)
+        }
+      }
+      switch Int(result) {
+      case Int(MLGIT_PACK_FOUND): return data.prefix(got)
+      case Int(MLGIT_PACK_ABSENT): continue
+      case Int(MLGIT_PACK_DELTA): return nil
+      case Int(MLGIT_PACK_NOT_BLOB): throw GitError(message: "object \(id.short) is not a file (blob)")
+      default: throw GitError(message: "cannot read blob \(id.short) in \(folder)/pack")
+      }
+    }
+    return nil
+  }
+
+  /// The object folders this repository reads: its own, those added for a push
+  /// quarantine, and their alternates (as git follows them, five levels deep).
+  func objectDirectories() -> [String] {
+    var result: [String] = []
+    func add(_ folder: String, depth: Int) {
+      let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
+      guard !result.contains(folder), depth <= 5 else { return }
+      result.append(folder)
+      guard let text = try? String(contentsOfFile: folder + "/info/alternates", encoding: .utf8) else { return }
+      for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
+        add(Repository.absolute(String(line), relativeTo: folder), depth: depth + 1)
+      }
+    }
+    add(URL(fileURLWithPath: commonDirectory).appendingPathComponent("objects").path, depth: 0)
+    for folder in extraObjectDirectories { add(folder, depth: 0) }
+    return result
   }
 
   /// Writes a blob into the object database.

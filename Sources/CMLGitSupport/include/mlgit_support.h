@@ -53,3 +53,21 @@ typedef void (*mlgit_index_visit_tree)(const char *path, size_t path_length, con
 int mlgit_index_scan(const unsigned char *data, size_t length,
                      const char *const *prefixes, const size_t *prefix_lengths, size_t prefix_count,
                      mlgit_index_visit visit, mlgit_index_visit_tree visit_tree, void *payload);
+
+/* Results of mlgit_pack_read_prefix. */
+enum {
+  MLGIT_PACK_ABSENT = 0,    /* not in any pack of the folder */
+  MLGIT_PACK_FOUND = 1,     /* a whole blob: `got` bytes of it are in `out` */
+  MLGIT_PACK_DELTA = 2,     /* stored as a delta: read it another way */
+  MLGIT_PACK_NOT_BLOB = 3,  /* a commit, tree or tag */
+  MLGIT_PACK_ERROR = -1,    /* unreadable or truncated */
+};
+
+/*
+ * Looks for the object `oid` (20 bytes) in the packs of `pack_folder`
+ * (objects/pack) and, when it is stored there as a whole blob, inflates only
+ * its first `want` bytes into `out`. `size` receives the size the pack entry
+ * records (for a delta: the delta's, not the object's).
+ */
+int mlgit_pack_read_prefix(const char *pack_folder, const unsigned char *oid, unsigned char *out, size_t want,
+                           size_t *got, uint64_t *size);
