@@ -35,15 +35,108 @@ public final class NotesLedger {
     return "refs/notes/" + ref
   }
 
-  /// The current notes commit, or nil when the ref does not exist yet.
-  public func tip() throws -> OID? { try repository.referenceTarget(ref) }
+  /// The current notes commit, or nil when the ref does not exist yet. A ref that names
+  /// something else (a blob, a tree) or a commit that is gone is refused, naming the ref
+  /// and how to repair it.
+  public func tip() throws -> OID? {
+    guard let target = try repository.referenceTarget(ref) else { return nil }
+    switch try repository.objectKind(target) {
+    case "commit"?: return target
+    case nil: throw damaged(target, missing: "the commit itself")
+    case let kind?:
+      throw GitError(message: """
+        \(ref) points at a \(kind) (\(target.short)), not a notes commit: git notes and mlgit keep notes in commits, \
+        so something else wrote this ref. \(restoreAdvice(excluding: target))
+        """)
+    }
+  }
+
+  /// Runs `body` on the ledger's tip and reports objects missing under it (a tree or a
+  /// note pruned by `git gc --prune=now` while a writer was between writing its objects
+  /// and moving the ref) as the damage it is, with the command that repairs it.
+  private func readingTip<T>(_ tip: OID, _ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as GitError where error.isNotFound {
+      throw damaged(tip, missing: error.message)
+    }
+  }
+
+  private func damaged(_ tip: OID, missing: String) -> GitError {
+    GitError(message: """
+      \(ref) is damaged: its notes commit \(tip.short) refers to objects that are missing (\(missing)), \
+      as happens when `git gc --prune=now` runs while notes are written. \(restoreAdvice(excluding: tip))
+      """)
+  }
+
+  /// How to put the ref back on a complete notes commit: the newest one in its reflog
+  /// whose trees and notes are all present, else removing the ref and fetching it again.
+  private func restoreAdvice(excluding broken: OID) -> String {
+    if let good = newestCompleteCommitInReflog(excluding: broken) {
+      return """
+        Its newest complete state in `git reflog \(ref)` is \(good.short); when no git or mlgit process is writing, \
+        restore it with: git update-ref \(ref) \(good.hex) (notes written after it are lost: record them again; \
+        `mlgit sync` brings back those already pushed)
+        """
+    }
+    return """
+      Its reflog holds no complete notes commit; when no git or mlgit process is writing, remove the ref with \
+      `git update-ref -d \(ref)` and run `mlgit sync` to fetch the shared notes again (notes never pushed are lost)
+      """
+  }
+
+  private func newestCompleteCommitInReflog(excluding broken: OID) -> OID? {
+    var reflog: OpaquePointer?
+    guard git_reflog_read(&reflog, repository.pointer, ref) == 0, let reflog else {
+      git_error_clear()
+      return nil
+    }
+    defer { git_reflog_free(reflog) }
+    // Entry 0 is the newest.
+    for index in 0..<git_reflog_entrycount(reflog) {
+      guard let entry = git_reflog_entry_byindex(reflog, index), let id = git_reflog_entry_id_new(entry) else { continue }
+      let candidate = OID(id)
+      if candidate != broken, candidate != OID.zero, isComplete(candidate) { return candidate }
+    }
+    return nil
+  }
+
+  /// True when a commit, its tree, every subtree and every note blob are present.
+  private func isComplete(_ commit: OID) -> Bool {
+    guard (try? repository.objectKind(commit)) == "commit", let tree = try? repository.treeOf(commit: commit) else {
+      git_error_clear()
+      return false
+    }
+    var odb: OpaquePointer?
+    guard git_repository_odb(&odb, repository.pointer) == 0 else {
+      git_error_clear()
+      return false
+    }
+    defer { git_odb_free(odb) }
+    func walk(_ id: OID) -> Bool {
+      guard let pointer = try? repository.lookupTree(id) else { return false }
+      defer { git_tree_free(pointer) }
+      for index in 0..<git_tree_entrycount(pointer) {
+        guard let entry = git_tree_entry_byindex(pointer, index) else { return false }
+        if git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+          if !walk(OID(git_tree_entry_id(entry))) { return false }
+        } else if git_odb_exists(odb, git_tree_entry_id(entry)) != 1 {
+          return false
+        }
+      }
+      return true
+    }
+    let complete = walk(tree)
+    git_error_clear()
+    return complete
+  }
 
   // MARK: Reading
 
   /// Every note of the ref: annotated object -> note text, in one pass over the notes tree.
   public func allNotes() throws -> [OID: String] {
     guard let tip = try tip() else { return [:] }
-    return try notes(inCommit: tip)
+    return try readingTip(tip) { try notes(inCommit: tip) }
   }
 
   /// Every note of the ref as its non-empty lines, read in one pass over the note bytes
@@ -63,7 +156,7 @@ public final class NotesLedger {
   /// String per note (`mlgit runs --all` reads ten thousands of them).
   public func forEachNote(_ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
     guard let tip = try tip() else { return }
-    try forEachNote(inCommit: tip, body)
+    try readingTip(tip) { try forEachNote(inCommit: tip, body) }
   }
 
   /// `forEachNote`, with the notes read from the object database on a second thread
@@ -74,21 +167,23 @@ public final class NotesLedger {
   public func forEachNoteReadingAhead(_ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
     guard let tip = try tip() else { return }
     let reader = NotesLedger(repository: try repository.reopen(), ref: ref)
-    try ReadAhead.run(batch: 1, produce: { yield in
-      var batch = NoteBatch()
-      try reader.forEachNote(inCommit: tip) { object, bytes in
-        batch.add(object, bytes)
-        if batch.notes.count == NoteBatch.capacity {
-          try yield(batch)
-          batch = NoteBatch()
+    try readingTip(tip) {
+      try ReadAhead.run(batch: 1, produce: { yield in
+        var batch = NoteBatch()
+        try reader.forEachNote(inCommit: tip) { object, bytes in
+          batch.add(object, bytes)
+          if batch.notes.count == NoteBatch.capacity {
+            try yield(batch)
+            batch = NoteBatch()
+          }
         }
-      }
-      try yield(batch)
-    }, consume: { batch in
-      try batch.bytes.withUnsafeBytes { bytes in
-        for note in batch.notes { try body(note.object, UnsafeRawBufferPointer(rebasing: bytes[note.range])) }
-      }
-    })
+        try yield(batch)
+      }, consume: { batch in
+        try batch.bytes.withUnsafeBytes { bytes in
+          for note in batch.notes { try body(note.object, UnsafeRawBufferPointer(rebasing: bytes[note.range])) }
+        }
+      })
+    }
   }
 
   /// `forEachNote` over the notes of any notes commit.
@@ -124,11 +219,24 @@ public final class NotesLedger {
   /// The note on one object, or nil when it has none.
   public func note(for object: OID) throws -> String? {
     guard let tip = try tip() else { return nil }
-    let tree = try repository.lookupTree(try repository.treeOf(commit: tip))
-    defer { git_tree_free(tree) }
-    let found = try locate(object, in: tree)
-    guard !found.isEmpty else { return nil }
-    return try found.map { String(decoding: try repository.blob($0.blob), as: UTF8.self) }.joined()
+    return try readingTip(tip) {
+      let tree = try repository.lookupTree(try repository.treeOf(commit: tip))
+      defer { git_tree_free(tree) }
+      let found = try locate(object, in: tree)
+      guard !found.isEmpty else { return nil }
+      return NotesLedger.join(try found.map { String(decoding: try repository.blob($0.blob), as: UTF8.self) })
+    }
+  }
+
+  /// One object's notes kept in two places (flat and fanout) read as one text, as git
+  /// concatenates them: each starts on a line of its own, so no two lines merge.
+  public static func join(_ notes: [String]) -> String {
+    var text = ""
+    for note in notes {
+      if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+      text += note
+    }
+    return text
   }
 
   /// The note on one object as its non-empty lines (empty when it has none).
@@ -142,11 +250,7 @@ public final class NotesLedger {
     try forEachNote(inCommit: commit) { object, bytes in
       let text = String(decoding: bytes, as: UTF8.self)
       // Two notes for one object (flat and fanout): git concatenates them when it reads.
-      if let existing = result[object] {
-        result[object] = existing + (existing.hasSuffix("\n") ? "" : "\n") + text
-      } else {
-        result[object] = text
-      }
+      result[object] = result[object].map { NotesLedger.join([$0, text]) } ?? text
     }
     return result
   }
@@ -220,7 +324,9 @@ public final class NotesLedger {
       tree = subtree
       consumed += 2
     }
-    return found
+    // In tree order, as `forEachNote` visits them: a folder `ab` sorts as `ab/`, before
+    // every `ab…` file beside it, so the deepest note comes first.
+    return found.reversed()
   }
 
   /// `abcdef…` with `levels` 2-character folders: levels 1 -> `ab/cdef…`.
@@ -300,7 +406,7 @@ public final class NotesLedger {
         continue
       }
       let theirs = try notes(inCommit: other).mapValues(NotesLedger.lines(of:))
-      let ours = try local.map { try notes(inCommit: $0).mapValues(NotesLedger.lines(of:)) } ?? [:]
+      let ours = try local.map { tip in try readingTip(tip) { try notes(inCommit: tip).mapValues(NotesLedger.lines(of:)) } } ?? [:]
       var edits: [OID: [String]] = [:]
       for (object, theirLines) in theirs {
         let ourLines = ours[object] ?? []
@@ -308,7 +414,9 @@ public final class NotesLedger {
         let union = Array(Set(ourLines).union(theirLines)).sorted()
         if union != ourLines { edits[object] = union }
       }
-      let commit = try writeCommit(base: local, edits: edits, parents: [local, other].compactMap { $0 }, message: message)
+      let commit = try local.map { tip in
+        try readingTip(tip) { try writeCommit(base: tip, edits: edits, parents: [tip, other], message: message) }
+      } ?? writeCommit(base: nil, edits: edits, parents: [other], message: message)
       if try moveRef(to: commit, from: local) { return .merged(commit) }
       backoff(attempt)
     }
@@ -321,10 +429,12 @@ public final class NotesLedger {
                       edits compute: ([OID: [String]]) throws -> [OID: [String]]) throws -> OID? {
     for attempt in 0..<maxAttempts {
       let local = try tip()
-      let current = try local.map { try currentLines(of: $0, for: objects) } ?? [:]
+      let current = try local.map { tip in try readingTip(tip) { try currentLines(of: tip, for: objects) } } ?? [:]
       let edits = try compute(current)
       if edits.isEmpty { return nil }
-      let commit = try writeCommit(base: local, edits: edits, parents: [local].compactMap { $0 }, message: message)
+      let commit = try local.map { tip in
+        try readingTip(tip) { try writeCommit(base: tip, edits: edits, parents: [tip], message: message) }
+      } ?? writeCommit(base: nil, edits: edits, parents: [], message: message)
       if try moveRef(to: commit, from: local) { return commit }
       backoff(attempt)
     }
@@ -340,7 +450,7 @@ public final class NotesLedger {
     for object in objects {
       let found = try locate(object, in: tree)
       if found.isEmpty { continue }
-      let text = try found.map { String(decoding: try repository.blob($0.blob), as: UTF8.self) }.joined(separator: "\n")
+      let text = NotesLedger.join(try found.map { String(decoding: try repository.blob($0.blob), as: UTF8.self) })
       result[object] = NotesLedger.lines(of: text)
     }
     return result
@@ -386,10 +496,39 @@ public final class NotesLedger {
     }
     if code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue || code == GIT_EEXISTS.rawValue {
       git_error_clear()
+      if code == GIT_ELOCKED.rawValue, let stale = staleLock() { throw stale }
       return false
     }
     try check(code, "cannot update \(self.ref)")
     return false
+  }
+
+  /// A lock file older than this is taken for one a killed writer left: git and mlgit
+  /// hold a ref's lock for the few milliseconds it takes to write 41 bytes and rename.
+  public static let staleLockAge: TimeInterval = 2
+
+  /// The ref's lock file, when it has been there longer than any live writer keeps it:
+  /// retrying cannot help, so say which file it is and how to clear it.
+  private func staleLock() -> GitError? {
+    let path = URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent(ref + ".lock").path
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+      let modified = attributes[.modificationDate] as? Date
+    else { return nil }
+    let age = Date().timeIntervalSince(modified)
+    guard age >= NotesLedger.staleLockAge else { return nil }
+    return GitError(code: GIT_ELOCKED.rawValue, message: """
+      cannot update \(ref): its lock file \(path) has been there since \(NotesLedger.describe(age: age)), \
+      left by a git or mlgit process that was stopped while writing. When no git or mlgit process is running \
+      in this repository, remove it (rm '\(path)') and try again
+      """)
+  }
+
+  static func describe(age: TimeInterval) -> String {
+    let seconds = Int(age)
+    if seconds < 120 { return "\(seconds) seconds ago" }
+    if seconds < 7200 { return "\(seconds / 60) minutes ago" }
+    if seconds < 172_800 { return "\(seconds / 3600) hours ago" }
+    return "\(seconds / 86400) days ago"
   }
 
   private func isAncestor(_ ancestor: OID, of descendant: OID) throws -> Bool {

@@ -37,13 +37,19 @@ struct DoctorCommand: ParsableCommand {
         print("index: \(error.reason); mlgit reads it through git instead")
       }
     }
-    do {
-      let head = try repo.headCommit()
-      let policy = try workspace.policy(before: head)
-      print("policy in force: \(policy.sources.joined(separator: " + "))")
-    } catch {
-      print(TerminalText.escape("policy: cannot be loaded: \(error)", keepingNewlines: true))
-      problems.append("fix .mlgit/config.yml")
+    if let problem = DoctorCommand.headProblem(repo) {
+      // The policy is read from HEAD: with HEAD broken, the config is not to blame.
+      print(TerminalText.escape("HEAD: \(problem.state)", keepingNewlines: true))
+      problems.append(problem.fix)
+    } else {
+      do {
+        let head = try repo.headCommit()
+        let policy = try workspace.policy(before: head)
+        print("policy in force: \(policy.sources.joined(separator: " + "))")
+      } catch {
+        print(TerminalText.escape("policy: cannot be loaded: \(error)", keepingNewlines: true))
+        problems.append("fix .mlgit/config.yml")
+      }
     }
     if problems.isEmpty {
       print("all good")
@@ -102,5 +108,24 @@ struct DoctorCommand: ParsableCommand {
       }
     }
     return problems
+  }
+
+  /// What is wrong with HEAD, if anything: unreadable, or naming a commit that is not there.
+  static func headProblem(_ repo: Repository) -> (state: String, fix: String)? {
+    let branch = repo.headBranch()
+    let head: OID?
+    do {
+      head = try repo.headCommit()
+    } catch {
+      return ("cannot be read (\(error))",
+        "HEAD is damaged: point it at a branch with `git symbolic-ref HEAD refs/heads/BRANCH` (`git branch` lists them)")
+    }
+    guard let head else { return nil }
+    let kind = try? repo.objectKind(head)
+    guard kind != "commit" else { return nil }
+    let name = branch ?? "HEAD"
+    let what = kind.map { "a \($0), not a commit" } ?? "a commit that is not in the object database"
+    return ("\(name) points at \(head.short), \(what)",
+      "\(name) is damaged: find its last good commit with `git reflog \(name)` and restore it with `git update-ref \(name) COMMIT`")
   }
 }

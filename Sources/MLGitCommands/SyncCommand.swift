@@ -65,11 +65,26 @@ struct NotesSync {
       guard fetch.status == 0 else {
         throw CommandFailure.system("mlgit: cannot fetch notes from \(remote): \(fetch.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
       }
-      var merged: [String] = []
-      var remoteTips: [String: OID] = [:]
+      var fetched: [(name: String, tip: OID)] = []
       for trackingRef in try repository.referenceNames(matching: tracking + "*") {
         let name = String(trackingRef.dropFirst(tracking.count))
         guard let theirs = try repository.referenceTarget(trackingRef) else { continue }
+        // Checked before anything is merged: a ref that git notes did not write is named,
+        // not reported as libgit2's "object is no commit object".
+        let kind = try repository.objectKind(theirs) ?? "missing object"
+        guard kind == "commit" else {
+          let ref = NotesSync.notesPrefix + name
+          throw CommandFailure.system("""
+            mlgit: cannot sync \(ref) with \(remote): \(remote)'s \(ref) points at a \(kind) (\(theirs.short)), not a notes \
+            commit; nothing was merged or pushed. Whoever maintains \(remote) can restore it from its reflog, or \
+            delete it (git push \(remote) :\(ref)) and run `mlgit sync` again to push the local notes
+            """)
+        }
+        fetched.append((name, theirs))
+      }
+      var merged: [String] = []
+      var remoteTips: [String: OID] = [:]
+      for (name, theirs) in fetched {
         remoteTips[name] = theirs
         let ledger = NotesLedger(repository: repository, ref: NotesSync.notesPrefix + name)
         switch try ledger.merge(notesCommit: theirs) {

@@ -39,6 +39,27 @@ private final class LedgerScratch {
   }
 
   func repository() throws -> Repository { try Repository.discover(at: path) }
+
+  /// Runs git with `text` on its standard input; returns its output, trimmed.
+  func input(_ text: String, _ arguments: String...) -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: path)
+    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GIT_") }
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    env["HOME"] = path
+    process.environment = env
+    let output = Pipe(), input = Pipe()
+    process.standardOutput = output
+    process.standardInput = input
+    try? process.run()
+    input.fileHandleForWriting.write(Data(text.utf8))
+    try? input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
 }
 
 final class NotesLedgerTests: XCTestCase {
@@ -55,6 +76,31 @@ final class NotesLedgerTests: XCTestCase {
     let tree = scratch.git("ls-tree", "-r", "--name-only", "refs/notes/mlgit/runs").out
     XCTAssertEqual(tree, "\(hex.prefix(2))/\(hex.dropFirst(2))\n", "notes are written in git's fanout layout")
     XCTAssertEqual(scratch.git("rev-list", "--count", "refs/notes/mlgit/runs").out, "2\n", "each append is a commit on the last")
+  }
+
+  /// One object with notes in two places (flat and fanout), the first without a final
+  /// newline: every reader keeps the two notes' lines apart, as git's concatenation does.
+  func testTwoNotesOfOneObjectReadAlikeByEveryReader() throws {
+    let scratch = LedgerScratch()
+    let object = scratch.commit("one")
+    try Data("{\"a\":1}".utf8).write(to: URL(fileURLWithPath: scratch.path + "/flat"))
+    try Data("{\"b\":2}\n".utf8).write(to: URL(fileURLWithPath: scratch.path + "/fanout"))
+    let flat = scratch.git("hash-object", "-w", "flat").out.trimmingCharacters(in: .whitespacesAndNewlines)
+    let fanout = scratch.git("hash-object", "-w", "fanout").out.trimmingCharacters(in: .whitespacesAndNewlines)
+    let hex = object.hex
+    let inner = scratch.input("100644 blob \(fanout)\t\(hex.dropFirst(2))\n", "mktree")
+    let tree = scratch.input("100644 blob \(flat)\t\(hex)\n040000 tree \(inner)\t\(hex.prefix(2))\n", "mktree")
+    let notes = scratch.input("notes\n", "commit-tree", tree)
+    XCTAssertEqual(scratch.git("update-ref", "refs/notes/mlgit/runs", notes).status, 0)
+
+    let ledger = NotesLedger(repository: try scratch.repository(), ref: "mlgit/runs")
+    // In tree order: the fanout folder sorts before the flat name.
+    let both = ["{\"b\":2}", "{\"a\":1}"]
+    XCTAssertEqual(try ledger.lines(for: object), both)
+    XCTAssertEqual(try ledger.allNotes().mapValues(NotesLedger.lines(of:)), [object: both])
+    XCTAssertEqual(try ledger.allLines(), [object: both])
+    XCTAssertNotNil(try ledger.append(["{\"c\":3}"], to: object))
+    XCTAssertEqual(try ledger.lines(for: object), both + ["{\"c\":3}"])
   }
 
   func testReadsFlatNotesFromGitAndMovesThemOnAppend() throws {
