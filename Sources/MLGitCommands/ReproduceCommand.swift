@@ -61,15 +61,28 @@ struct ReproduceCommand: ParsableCommand {
 
     var report = ReproductionReport(run: run, tolerance: tolerance, exit: Int(status))
     let metricsPath = absolutePath(metrics, relativeTo: directory)
-    if let data = FileManager.default.contents(atPath: metricsPath) {
-      report.reproduced = try RunRecord.metrics(fromJSON: data, file: metrics)
-    } else {
+    switch WorkTreeFiles.openRegular(metricsPath) {
+    case .file:
+      report.reproduced = try RunRecord.metrics(fromJSON: try RunSpec.read(metricsPath), file: metrics)
+    case .missing:
       report.problem = "the command wrote no \(metrics)"
+    case .refused(let reason):
+      report.problem = "\(metrics) \(reason)"
     }
+    // The paths come from the ledger, which whoever can push it chooses: only regular files
+    // inside the temporary worktree are read.
+    let files = try WorkTreeFiles(root: folder)
     for (path, recorded) in run.data.sorted(by: { $0.key < $1.key }) {
-      let file = folder + "/" + path
-      let now = FileManager.default.fileExists(atPath: file) ? try? StreamingSHA256.hex(ofFile: file) : nil
-      if now != recorded { report.dataNotes.append("\(path): \(now == nil ? "not in the commit" : "content differs from the run's") (sha256 \(recorded.prefix(12))…)") }
+      switch files.open(path) {
+      case .missing:
+        report.dataNotes.append("\(path): not in the commit (sha256 \(recorded.prefix(12))…)")
+      case .refused(let reason):
+        report.dataNotes.append("\(path): not read: it \(reason)")
+      case .file(let handle, _):
+        if (try? StreamingSHA256.hex(of: handle)) != recorded {
+          report.dataNotes.append("\(path): content differs from the run's (sha256 \(recorded.prefix(12))…)")
+        }
+      }
     }
     print(report.text, terminator: "")
     if !report.reproduces { throw ExitCode(ExitStatus.findings.rawValue) }

@@ -59,7 +59,7 @@ struct RunExecCommand: ParsableCommand {
       case .off: break
       }
     }
-    let data = try model?.hashData(root: root) ?? [:]
+    let data = try model?.hashData(try WorkTreeFiles(root: root, gitDirectory: repo.gitDirectory)) ?? [:]
     let metricsPath = metrics.map { absolutePath($0, relativeTo: FileManager.default.currentDirectoryPath) }
 
     let started = Date()
@@ -71,7 +71,7 @@ struct RunExecCommand: ParsableCommand {
       let attributes = try? FileManager.default.attributesOfItem(atPath: metricsPath)
       let modified: Date? = attributes?[FileAttributeKey.modificationDate] as? Date
       if let modified, modified.timeIntervalSince(started) >= -1 {
-        values = try RunRecord.metrics(fromJSON: try Data(contentsOf: URL(fileURLWithPath: metricsPath)), file: metrics)
+        values = try RunRecord.metrics(fromJSON: try RunSpec.read(metricsPath), file: metrics)
       } else if status == 0 {
         let why = modified == nil ? "does not exist" : "was not written by this run"
         throw CommandFailure.usage("mlgit: metrics file \(metrics) \(why); the command exited 0 but the run is not recorded")
@@ -157,14 +157,29 @@ struct RunSpec {
   }
 
   /// The spec at `path`, or the only spec the repository has (nil: none at all).
+  /// From the work tree, only regular files inside it are read (`WorkTreeFiles`); from a
+  /// commit, only regular files (a symbolic link there is refused, not followed).
   static func find(_ path: String?, policy: EffectivePolicy, repository: Repository, source: Source) throws -> RunSpec? {
-    func read(_ relative: String) throws -> Data? {
+    var files: WorkTreeFiles?
+    if case .workingTree(let root) = source { files = try WorkTreeFiles(root: root, gitDirectory: repository.gitDirectory) }
+    /// The file's content, nil when there is none; `what` and `at` say where an error points.
+    func read(_ relative: String, what: String, at location: String) throws -> Data? {
       switch source {
-      case .workingTree(let root):
-        return FileManager.default.contents(atPath: root + relative)
+      case .workingTree:
+        guard let files else { return nil }
+        switch files.open(relative) {
+        case .missing: return nil
+        case .file(let handle, _): return try WorkTreeFiles.read(handle, limit: Document.sizeLimit)
+        case .refused(let reason):
+          throw CommandFailure.usage("\(location)error: \(what) \(relative) \(reason)\n  hint: mlgit run reads only regular files inside the work tree (links are followed, and must stay inside it)")
+        }
       case .commit(let commit):
         let tree = try repository.treeOf(commit: commit)
-        guard let entry = try repository.entry(at: relative, inTree: tree), entry.isBlob else { return nil }
+        guard let entry = try repository.entry(at: relative, inTree: tree) else { return nil }
+        if entry.isSymlink {
+          throw CommandFailure.usage("\(location)error: \(what) \(relative) is a symbolic link in commit \(commit.short)\n  hint: a run recorded on a commit reads only regular files from it; commit the file itself")
+        }
+        guard entry.isBlob else { return nil }
         return try repository.blob(entry.id, limit: Document.sizeLimit)
       }
     }
@@ -172,9 +187,13 @@ struct RunSpec {
     if let path {
       specPath = path
       if case .workingTree(let root) = source {
-        // A path given on the command line is relative to where mlgit runs.
+        // A path given on the command line is relative to where mlgit runs; the work tree
+        // may be reached through a link, so compare the folders' resolved forms.
         let absolute = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
-        if absolute.hasPrefix(root) { specPath = String(absolute.dropFirst(root.count)) }
+        guard let relative = WorkTreeFiles.relative(absolute, toRoot: root) else {
+          throw CommandFailure.usage("mlgit: spec \(path) is outside the work tree \(root)")
+        }
+        specPath = relative
       }
     } else {
       let rev: String
@@ -192,7 +211,9 @@ struct RunSpec {
       }
       specPath = only
     }
-    guard let data = try read(specPath) else { throw CommandFailure.usage("mlgit: spec \(specPath) does not exist") }
+    guard let data = try read(specPath, what: "spec", at: "mlgit: ") else {
+      throw CommandFailure.usage("mlgit: spec \(specPath) does not exist")
+    }
     var snapshot = SpecSnapshot(path: specPath, blob: nil, data: data)
     if let error = snapshot.documentError {
       throw CommandFailure.usage("\(specPath):\(error.location.line):\(error.location.column): error: \(error.message)")
@@ -200,9 +221,10 @@ struct RunSpec {
     guard let spec = snapshot.spec, !spec.name.isEmpty else {
       throw CommandFailure.usage("mlgit: \(specPath) is not a valid spec (`mlgit check` says why)")
     }
-    if case .file(let file, _, _)? = spec.hyperparameters {
+    if case .file(let file, _, let location)? = spec.hyperparameters {
       let relative = ChangeReader(repository: repository, policy: policy).relative(file, to: specPath)
-      snapshot.resolveHyperparameters(with: try read(relative))
+      snapshot.resolveHyperparameters(with: try read(relative, what: "parameters file",
+        at: "\(specPath):\(location.line):\(location.column): "))
       if let problem = snapshot.hyperparametersError { throw CommandFailure.usage("mlgit: \(specPath): \(problem)") }
     }
     return RunSpec(path: specPath, name: spec.name, params: snapshot.hyperparameters ?? .object([:]),
@@ -210,14 +232,24 @@ struct RunSpec {
   }
 
   /// sha256 of every declared data file (streamed), checked against the declared hash.
-  func hashData(root: String) throws -> [String: String] {
+  /// Only regular files inside the work tree are read.
+  func hashData(_ files: WorkTreeFiles) throws -> [String: String] {
     var hashes: [String: String] = [:]
     for reference in data {
-      let file = absolutePath(reference.path, relativeTo: root)
-      guard FileManager.default.fileExists(atPath: file) else {
-        throw CommandFailure.usage("\(path):\(reference.location.line):\(reference.location.column): error: data '\(reference.name)' file \(reference.path) does not exist")
+      let at = "\(path):\(reference.location.line):\(reference.location.column): error: data '\(reference.name)'"
+      let digest: String
+      switch files.open(reference.path) {
+      case .missing:
+        throw CommandFailure.usage("\(at) file \(reference.path) does not exist")
+      case .refused(let reason):
+        throw CommandFailure.usage("\(at) \(reference.path) \(reason)\n  hint: mlgit run reads only regular files inside the work tree (links are followed, and must stay inside it)")
+      case .file(let handle, _):
+        do {
+          digest = try StreamingSHA256.hex(of: handle)
+        } catch {
+          throw CommandFailure.system("\(at) \(reference.path) cannot be read: \(error.localizedDescription)")
+        }
       }
-      let digest = try StreamingSHA256.hex(ofFile: file)
       if let declared = reference.sha256, declared != digest {
         throw CommandFailure.usage("\(path):\(reference.location.line):\(reference.location.column): error: data '\(reference.name)' \(reference.path) has sha256 \(digest), but the spec declares \(declared)\n  hint: train on the declared data, or update sha256 in the spec (and get it reviewed)")
       }
@@ -242,12 +274,18 @@ struct RunSpec {
     return ProcessInfo.processInfo.environment["USER"] ?? "unknown"
   }
 
-  static func read(_ path: String) throws -> Data {
+  /// A file named on the command line (relative to where mlgit runs): a regular file of
+  /// at most `limit` bytes (metrics and parameters files are small).
+  static func read(_ path: String, limit: Int = Document.sizeLimit) throws -> Data {
     let absolute = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
-    guard let data = FileManager.default.contents(atPath: absolute) else {
-      throw CommandFailure.usage("mlgit: cannot read \(path)")
+    switch WorkTreeFiles.openRegular(absolute) {
+    case .missing: throw CommandFailure.usage("mlgit: cannot read \(path): it does not exist")
+    case .refused(let reason): throw CommandFailure.usage("mlgit: cannot read \(path): it \(reason)")
+    case .file(let handle, _):
+      let data = try WorkTreeFiles.read(handle, limit: limit)
+      guard data.count <= limit else { throw CommandFailure.usage("mlgit: cannot read \(path): it is over mlgit's \(limit)-byte limit") }
+      return data
     }
-    return data
   }
 }
 

@@ -56,10 +56,13 @@ public struct StreamingSHA256 {
       throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
     }
     defer { try? handle.close() }
+    return try hex(of: handle)
+  }
+
+  /// Hashes what is left to read from `handle`, streamed in 1 MiB chunks.
+  public static func hex(of handle: FileHandle) throws -> String {
     var hasher = StreamingSHA256()
-    while true {
-      let chunk = handle.readData(ofLength: 1 << 20)
-      if chunk.isEmpty { break }
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
       hasher.update(chunk)
     }
     return hasher.finalizeHex()
