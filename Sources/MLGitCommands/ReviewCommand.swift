@@ -94,7 +94,7 @@ struct ReviewCommand: ParsableCommand {
           let width = keys.map(\.count).max() ?? 0
           for (change, key) in zip(item.changes, keys) {
             let key = key.padding(toLength: width, withPad: " ", startingAt: 0)
-            switch (change.old.map { TerminalText.escape($0.canonical) }, change.new.map { TerminalText.escape($0.canonical) }) {
+            switch (change.old.map { TerminalText.escape($0.typedCanonical) }, change.new.map { TerminalText.escape($0.typedCanonical) }) {
             case (nil, let new?): print("  + \(key)  \(new)")
             case (let old?, nil): print("  - \(key)  \(old)")
             case (let old?, let new?): print("  ~ \(key)  \(old) -> \(new)")

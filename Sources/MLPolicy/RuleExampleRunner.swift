@@ -26,7 +26,7 @@ public enum RuleExampleRunner {
       let new = example.content.map { SpecSnapshot(path: example.path, blob: blob, data: Data($0.utf8)) }
       changeSet.specs = [ModelChange(path: example.path, old: old, new: new)]
       if let blob {
-        let hash = (new?.hyperparameters ?? .null).sha256
+        let hash = (new?.hyperparameters ?? .null).typedSHA256
         context.reviews = ReviewLookup(records: [blob: example.approvedBy.map {
           ReviewRecord(path: example.path, blob: blob, hyperparameters: hash, reviewer: $0, at: "2026-01-01T00:00:00Z")
         }])

@@ -186,7 +186,7 @@ public struct RunRecord: Sendable, Equatable {
     for key in object.keys.sorted() {
       guard let entry = object[key] else { continue }
       switch entry {
-      case .int, .double:
+      case .int, .bigInt, .double:
         guard let number = entry.doubleValue, number.isFinite else {
           throw RunRecordError("\(file): metric '\(key)' is not finite; metrics must be finite numbers")
         }
@@ -205,7 +205,7 @@ public struct RunRecord: Sendable, Equatable {
     case .string(let s): return "the string \"\(s.prefix(20))\""
     case .array: return "a list"
     case .object: return "an object"
-    case .int, .double: return "a number"
+    case .int, .bigInt, .double: return "a number"
     }
   }
 

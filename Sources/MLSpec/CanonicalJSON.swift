@@ -6,6 +6,9 @@ public indirect enum JSONValue: Hashable, Sendable {
   case null
   case bool(Bool)
   case int(Int)
+  /// An integer outside `Int`'s range, exactly: its decimal digits (`-` for negatives, no
+  /// leading zeros). A 20-digit seed stays that seed instead of the nearest Double.
+  case bigInt(String)
   case double(Double)
   case string(String)
   case array([JSONValue])
@@ -14,20 +17,33 @@ public indirect enum JSONValue: Hashable, Sendable {
   /// The canonical one-line JSON text.
   public var canonical: String {
     var out = ""
-    write(into: &out)
+    write(into: &out, typed: false)
     return out
   }
 
-  func write(into out: inout String) {
+  /// The canonical text with every typed value told apart: as `canonical`, except that
+  /// non-finite floats are written `.nan`, `.inf` and `-.inf` (JSON has no way to write
+  /// them, and `canonical` writes `null`, so `.nan` and `~` would print alike). Not JSON
+  /// when it holds one; hyperparameter hashes and review diffs use it.
+  public var typedCanonical: String {
+    var out = ""
+    write(into: &out, typed: true)
+    return out
+  }
+
+  func write(into out: inout String, typed: Bool) {
     switch self {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
     case .int(let i): out += String(i)
+    case .bigInt(let digits): out += digits
     case .double(let d):
       if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
         out += String(Int(d)) + ".0"
       } else if d.isFinite {
         out += "\(d)"
+      } else if typed {
+        out += d.isNaN ? ".nan" : d < 0 ? "-.inf" : ".inf"
       } else {
         out += "null"
       }
@@ -36,7 +52,7 @@ public indirect enum JSONValue: Hashable, Sendable {
       out += "["
       for (i, item) in items.enumerated() {
         if i > 0 { out += "," }
-        item.write(into: &out)
+        item.write(into: &out, typed: typed)
       }
       out += "]"
     case .object(let dict):
@@ -45,9 +61,40 @@ public indirect enum JSONValue: Hashable, Sendable {
         if i > 0 { out += "," }
         JSONValue.quote(key, into: &out)
         out += ":"
-        dict[key]?.write(into: &out)
+        dict[key]?.write(into: &out, typed: typed)
       }
       out += "}"
+    }
+  }
+
+  /// Values compare as typed values: `1` is not `1.0` nor `"1"`, and a float equals
+  /// itself even when it is NaN (a `.nan` left as it was is not a change).
+  public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    switch (a, b) {
+    case (.null, .null): return true
+    case (.bool(let x), .bool(let y)): return x == y
+    case (.int(let x), .int(let y)): return x == y
+    case (.bigInt(let x), .bigInt(let y)): return x == y
+    case (.double(let x), .double(let y)): return x == y || (x.isNaN && y.isNaN)
+    case (.string(let x), .string(let y)): return x == y
+    case (.array(let x), .array(let y)): return x == y
+    case (.object(let x), .object(let y)): return x == y
+    default: return false
+    }
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    switch self {
+    case .null: hasher.combine(0)
+    case .bool(let b): hasher.combine(1); hasher.combine(b)
+    case .int(let i): hasher.combine(2); hasher.combine(i)
+    case .bigInt(let digits): hasher.combine(3); hasher.combine(digits)
+    case .double(let d):
+      hasher.combine(4)
+      if d.isNaN { hasher.combine(UInt64.max) } else { hasher.combine(d) }
+    case .string(let s): hasher.combine(5); hasher.combine(s)
+    case .array(let items): hasher.combine(6); hasher.combine(items)
+    case .object(let dict): hasher.combine(7); hasher.combine(dict)
     }
   }
 
@@ -84,8 +131,10 @@ public indirect enum JSONValue: Hashable, Sendable {
       switch type {
       case .null: self = .null
       case .bool: self = .bool(node.bool ?? false)
-      case .int: self = Node.parseInt(text).map(JSONValue.int) ?? .double(Double(text) ?? 0)
-      case .float: self = .double(Node.parseFloat(text) ?? .nan)
+      // Documents check the text of every typed scalar when they are read (`Document`),
+      // so the fallbacks only serve nodes built by hand.
+      case .int: self = ScalarValue.integer(text) ?? .string(text)
+      case .float: self = ScalarValue.float(text).map(JSONValue.double) ?? .string(text)
       case .string: self = .string(text)
       }
     case .sequence(let items): self = .array(items.map(JSONValue.init))
@@ -131,6 +180,7 @@ public indirect enum JSONValue: Hashable, Sendable {
   public var doubleValue: Double? {
     switch self {
     case .int(let i): return Double(i)
+    case .bigInt(let digits): return Double(digits)
     case .double(let d): return d
     default: return nil
     }

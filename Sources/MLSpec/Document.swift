@@ -88,21 +88,12 @@ public enum Document {
     }
     switch node {
     case .scalar(let scalar):
-      let type: ScalarType
-      switch scalar.tag.rawValue {
-      case Tag.Name.int.rawValue: type = .int
-      case Tag.Name.float.rawValue: type = .float
-      case Tag.Name.bool.rawValue: type = .bool
-      case Tag.Name.null.rawValue: type = .null
-      case Tag.Name.str.rawValue: type = .string
-      default:
-        // Quoted scalars are strings; plain ones are resolved by their text.
-        type = scalar.style == .plain ? ScalarResolver.resolve(scalar.string) : .string
-      }
-      return Node(.scalar(scalar.string, type), at: location)
+      return Node(.scalar(scalar.string, try scalarType(scalar, at: location)), at: location)
     case .sequence(let sequence):
+      try checkCollectionTag(sequence.tag.rawValue, Tag.Name.seq.rawValue, at: location)
       return Node(.sequence(try sequence.map { try convert($0, depth: depth + 1) }), at: location)
     case .mapping(let mapping):
+      try checkCollectionTag(mapping.tag.rawValue, Tag.Name.map.rawValue, at: location)
       var pairs: [(key: Node, value: Node)] = []
       var seen: [String: SourceLocation] = [:]
       for (key, value) in mapping {
@@ -121,6 +112,53 @@ public enum Document {
     case .alias:
       throw DocumentError("YAML anchors and aliases are not supported in mlgit documents", at: location)
     }
+  }
+
+  /// The type of a scalar: by its explicit tag (`!!int 10`, `!!str 10`), checked as
+  /// PyYAML's constructors would read it, else quoted scalars are strings and plain ones
+  /// are resolved by their text. A tagged text that is not a value of its type (`!!int
+  /// abc`, on which PyYAML fails) is an error, not a value compared as something else.
+  static func scalarType(_ scalar: Yams.Node.Scalar, at location: SourceLocation) throws -> ScalarType {
+    let text = scalar.string
+    let tag = scalar.tag.rawValue
+    func refuse(_ what: String) -> DocumentError {
+      DocumentError("'\(text)' is tagged \(shortTag(tag)) but is not \(what)", at: location,
+        hint: "write a value of that type, or drop the tag")
+    }
+    switch tag {
+    case "", "?":
+      return scalar.style == .plain ? ScalarResolver.resolve(text) : .string
+    case "!", Tag.Name.str.rawValue:
+      return .string
+    case Tag.Name.int.rawValue:
+      guard ScalarResolver.matches(text, .int) else { throw refuse("an integer (42, octal 010, 0x1F, 0b101 or 1:30)") }
+      return .int
+    case Tag.Name.float.rawValue:
+      guard ScalarValue.float(text) != nil else { throw refuse("a number (1.5, 1e-5, .inf, .nan)") }
+      return .float
+    case Tag.Name.bool.rawValue:
+      guard ["yes", "no", "true", "false", "on", "off"].contains(text.lowercased()) else {
+        throw refuse("a boolean (true, false, yes, no, on, off)")
+      }
+      return .bool
+    case Tag.Name.null.rawValue:
+      return .null  // as PyYAML: a null whatever its text
+    default:
+      throw DocumentError("the tag \(shortTag(tag)) is not supported in mlgit documents", at: location,
+        hint: "use plain values, or the tags !!str, !!int, !!float, !!bool and !!null")
+    }
+  }
+
+  /// Collections take no tag but their own (`!!map`, `!!seq`) or `!`.
+  static func checkCollectionTag(_ tag: String, _ own: String, at location: SourceLocation) throws {
+    guard !["", "?", "!", own].contains(tag) else { return }
+    throw DocumentError("the tag \(shortTag(tag)) is not supported in mlgit documents", at: location,
+      hint: "write a plain mapping or list")
+  }
+
+  /// `!!int` for `tag:yaml.org,2002:int`, other tags as written.
+  static func shortTag(_ tag: String) -> String {
+    tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : tag
   }
 
   static func convert(_ error: YamlError, text: String) -> DocumentError {

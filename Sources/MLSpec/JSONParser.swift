@@ -230,6 +230,7 @@ struct JSONByteParser {
     }
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     if isInteger, let integer = Int(text) { return .int(integer) }
+    if isInteger { return ScalarValue.integer(text) ?? .double(Double(text) ?? 0) }  // exact, beyond Int's range
     guard let double = Double(text) else { throw Failure(offset: start, reason: "bad number") }
     return .double(double)
   }

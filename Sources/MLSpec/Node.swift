@@ -81,8 +81,8 @@ public struct Node: Sendable {
   public var number: Double? {
     guard case .scalar(let text, let type) = value else { return nil }
     switch type {
-    case .int: return Node.parseInt(text).map(Double.init) ?? Double(text)
-    case .float: return Node.parseFloat(text)
+    case .int: return ScalarValue.integer(text)?.doubleValue
+    case .float: return ScalarValue.float(text)
     default: return nil
     }
   }
@@ -105,24 +105,6 @@ public struct Node: Sendable {
       case .bool: return "a boolean"
       case .null: return "null"
       }
-    }
-  }
-
-  static func parseInt(_ text: String) -> Int? {
-    // Foundation's replacingOccurrences is costly per call; most numbers have no '_'.
-    let cleaned = text.utf8.contains(UInt8(ascii: "_")) ? text.replacingOccurrences(of: "_", with: "") : text
-    if cleaned.hasPrefix("0x") { return Int(cleaned.dropFirst(2), radix: 16) }
-    if cleaned.hasPrefix("0o") { return Int(cleaned.dropFirst(2), radix: 8) }
-    if cleaned.hasPrefix("0b") { return Int(cleaned.dropFirst(2), radix: 2) }
-    return Int(cleaned)
-  }
-
-  static func parseFloat(_ text: String) -> Double? {
-    switch text.lowercased() {
-    case ".nan": return .nan
-    case ".inf", "+.inf": return .infinity
-    case "-.inf": return -.infinity
-    default: return Double(text.utf8.contains(UInt8(ascii: "_")) ? text.replacingOccurrences(of: "_", with: "") : text)
     }
   }
 }

@@ -27,4 +27,9 @@ extension JSONValue {
   /// The sha256 (hex) of the canonical JSON text: equal values hash equally, whatever
   /// their formatting, key order or comments in the file they came from.
   public var sha256: String { SHA256.hex(Data(canonical.utf8)) }
+
+  /// The sha256 (hex) of `typedCanonical`: the same as `sha256` for every value JSON can
+  /// write, and distinct for non-finite floats (which `canonical` writes as `null`).
+  /// Approvals bind hyperparameters with it.
+  public var typedSHA256: String { SHA256.hex(Data(typedCanonical.utf8)) }
 }

@@ -105,6 +105,41 @@ final class JSONValueTests: XCTestCase {
     XCTAssertEqual(JSONValue.double(.nan).canonical, "null")
   }
 
+  func testExactTypedValues() throws {
+    // PyYAML's YAML 1.1: a leading 0 is octal; integers of any size are exact.
+    XCTAssertEqual(try value("d: 010"), .object(["d": .int(8)]))
+    XCTAssertEqual(try value("d: -010"), .object(["d": .int(-8)]))
+    XCTAssertEqual(try value("d: -0"), .object(["d": .int(0)]))
+    XCTAssertNotEqual(try value("d: 010"), try value("d: 10"))
+    XCTAssertEqual(try value("s: 12345678901234567890"), .object(["s": .bigInt("12345678901234567890")]))
+    XCTAssertNotEqual(try value("s: 12345678901234567890"), try value("s: 12345678901234567891"))
+    XCTAssertEqual(try value("s: -0x_8000_0000_0000_0000_1"), .object(["s": .bigInt("-147573952589676412929")]))
+    XCTAssertEqual(try value("t: 1:30"), .object(["t": .int(90)]))
+    XCTAssertEqual(try value("t: 1:30.5"), .object(["t": .double(90.5)]))
+    XCTAssertEqual(try value("n: !!int \"010\""), .object(["n": .int(8)]))
+    XCTAssertEqual(try value("n: !!float 1"), .object(["n": .double(1)]))
+    XCTAssertEqual(try value("n: 0o17"), .object(["n": .string("0o17")]))
+    XCTAssertNotEqual(try value("n: 1"), try value("n: 1.0"))
+    // A NaN left as it was is no change, and it is not null.
+    XCTAssertEqual(try value("lr: .nan"), try value("lr: .NaN"))
+    XCTAssertNotEqual(try value("lr: .nan").typedSHA256, try value("lr: ~").typedSHA256)
+    XCTAssertEqual(try value("a: [.inf, -.inf, .nan]").typedCanonical, #"{"a":[.inf,-.inf,.nan]}"#)
+  }
+
+  func testTaggedTextThatIsNotItsTypeIsAnError() {
+    for text in ["n: !!int abc", "n: !!float abc", "n: !!bool maybe", "n: !!binary aGk=", "n: !custom 1", "n: !!set {a: 1}"] {
+      XCTAssertThrowsError(try value(text), text)
+    }
+  }
+
+  /// Approvals made before typed hashing bind the sha256 of the canonical JSON: for every
+  /// value JSON can write the typed hash is that same hash, so they still count.
+  func testTypedHashIsTheCanonicalHashForJSONValues() throws {
+    let v = try value("learning_rate: 0.05\nmax_depth: 6\nseed: 42\n")
+    XCTAssertEqual(v.typedSHA256, "4393edf7c1a2cda06235bc9fb126d6a2f8bfac665d6bc8e7a9d547f7358fb123")
+    XCTAssertEqual(v.typedSHA256, v.sha256)
+  }
+
   func testParseRoundTripKeepsIntegersAndBooleans() throws {
     let parsed = try JSONValue.parse(#"{"exit":0,"ok":true,"auc":0.81,"n":3.0,"s":"1"}"#)
     XCTAssertEqual(parsed["exit"], .int(0))

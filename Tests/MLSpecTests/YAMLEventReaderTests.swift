@@ -124,9 +124,9 @@ extension YAMLEventReaderTests {
       "true": .bool, "True": .bool, "TRUE": .bool, "tRue": .string, "yes": .bool, "No": .bool, "on": .bool, "OFF": .bool,
       "offset": .string, "yess": .string, "y": .string, "n": .string, "o": .string, "f": .string,
       ".inf": .float, "-.Inf": .float, "+.INF": .float, ".NaN": .float, ".nan": .float, ".": .string, "-": .string,
-      "1": .int, "-1": .int, "+12_000": .int, "0x1F": .int, "0o17": .int, "0b101": .int, "0x": .string, "0b2": .string,
+      "1": .int, "-1": .int, "+12_000": .int, "0x1F": .int, "0o17": .string, "010": .int, "08": .string, "0_": .int, "0b_": .string, "0b101": .int, "0x": .string, "0b2": .string,
       "1.5": .float, "1.": .float, ".5": .float, "1e-5": .float, "1E+3": .float, "1_000.5": .float, "1e": .string,
-      "12:30": .string, "2026-01-01": .string, "1.0.0": .string, "mlgit/v1": .string, "apiVersion": .string,
+      "12:30": .int, "1:30.5": .float, "0:30": .string, "-.5": .string, ".5e3": .float, "1e5": .float, "1.5e3": .float, "0.": .float, "2026-01-01": .string, "1.0.0": .string, "mlgit/v1": .string, "apiVersion": .string,
       "features": .string, "name": .string, "tenure": .string, "0.05": .float, "42": .int, "-0": .int,
     ]
     for (text, type) in cases { XCTAssertEqual(ScalarResolver.resolve(text), type, text) }

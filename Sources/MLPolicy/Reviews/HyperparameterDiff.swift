@@ -11,9 +11,9 @@ public struct HyperparameterChange: Sendable, Equatable {
   /// `max_depth 6 -> 8`, `+n_estimators 200`, `-subsample 0.8`.
   public var summary: String {
     switch (old, new) {
-    case (nil, let new?): return "+\(key) \(new.canonical)"
-    case (let old?, nil): return "-\(key) \(old.canonical)"
-    case (let old?, let new?): return "\(key) \(old.canonical) -> \(new.canonical)"
+    case (nil, let new?): return "+\(key) \(new.typedCanonical)"
+    case (let old?, nil): return "-\(key) \(old.typedCanonical)"
+    case (let old?, let new?): return "\(key) \(old.typedCanonical) -> \(new.typedCanonical)"
     case (nil, nil): return key
     }
   }

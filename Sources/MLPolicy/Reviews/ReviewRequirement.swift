@@ -90,7 +90,7 @@ public enum ReviewRequirement {
       }
       item.object = new.blob
       item.approvedBlob = new.blob
-      item.hash = (new.hyperparameters ?? .null).sha256
+      item.hash = (new.hyperparameters ?? .null).typedSHA256
       item.location = new.spec?.hyperparametersLocation ?? .start
       items.append(item)
     }
