@@ -63,7 +63,12 @@ public enum NameTokenizer {
       var name = name
       return name.withUTF8(splitASCII)
     }
-    return splitScalars(name)
+    // NFKC: fullwidth, mathematical and other compatibility letters are the letters they
+    // stand for (`ｒａｃｅ` is `race`, `𝐫𝐚𝐜𝐞` too). Case folding follows, word by word, after
+    // the case changes have split camelCase.
+    var normal = name.precomposedStringWithCompatibilityMapping
+    if normal.utf8.allSatisfy({ $0 < 0x80 }) { return normal.withUTF8(splitASCII) }
+    return splitScalars(normal)
   }
 
   /// `splitScalars` for ASCII names, over bytes: the same rules, without building a
@@ -112,7 +117,11 @@ public enum NameTokenizer {
     var current = String.UnicodeScalarView()
     var previous = Kind.other
     func flush() {
-      if !current.isEmpty { words.append(singular(String(current))) }
+      if !current.isEmpty {
+        let word = String(current)
+        // Full case folding (`STRASSE` and `straße` are one word), as lower-casing is not.
+        words.append(singular(word.utf8.allSatisfy { $0 < 0x80 } ? word : word.folding(options: .caseInsensitive, locale: nil)))
+      }
       current = String.UnicodeScalarView()
     }
     let scalars = Array(name.unicodeScalars)
@@ -185,6 +194,9 @@ public struct AttributeMatch: Sendable, Equatable {
   public var entry: String
   /// Which of the name's words it covers.
   public var words: Range<Int>
+  /// Set when the name matches only once its look-alike letters are read as the Latin
+  /// letters they imitate: which letters (`Cyrillic 'а' (U+0430) for 'a'`).
+  public var lookAlike: String? = nil
 }
 
 /// Matches names against the protected-attribute and proxy lists in force.
@@ -228,9 +240,23 @@ public struct AttributeMatcher: Sendable {
     self.index = index
   }
 
-  /// Every list entry the name matches, exclusions applied, in the order of the name's words.
+  /// Every list entry the name matches, exclusions applied, in the order of the name's words;
+  /// then what the name matches when its Cyrillic and Greek look-alike letters are read as
+  /// Latin (`rаce` with U+0430), marked `lookAlike`, where it did not match as written.
   public func matches(_ name: String) -> [AttributeMatch] {
-    let words = NameTokenizer.words(name)
+    var found = matches(words: NameTokenizer.words(name))
+    // Pure-ASCII names, nearly all of them, have no look-alike letters to read.
+    guard !name.utf8.allSatisfy({ $0 < 0x80 }), let disguise = LookAlike.latinReading(of: name) else { return found }
+    let direct = found.map { ($0.kind, $0.category) }
+    for var match in matches(words: NameTokenizer.words(disguise.latin))
+    where !direct.contains(where: { $0 == (match.kind, match.category) }) {
+      match.lookAlike = disguise.letters
+      found.append(match)
+    }
+    return found
+  }
+
+  func matches(words: [String]) -> [AttributeMatch] {
     var found: [AttributeMatch] = []
     var excluded: [(category: String, kind: AttributeKind, words: Range<Int>)] = []
     for start in words.indices {
@@ -265,8 +291,11 @@ public struct AttributeMatcher: Sendable {
   func firstPerCategory(_ matches: [AttributeMatch], kind: AttributeKind) -> [AttributeMatch] {
     var seen: Set<String> = []
     var out: [AttributeMatch] = []
+    // Matches as written come before look-alike ones (their word ranges index other words).
     let ordered = matches.filter { $0.kind == kind }
-      .sorted { ($0.words.lowerBound, -$0.words.count) < ($1.words.lowerBound, -$1.words.count) }
+      .sorted {
+        ($0.lookAlike == nil ? 0 : 1, $0.words.lowerBound, -$0.words.count) < ($1.lookAlike == nil ? 0 : 1, $1.words.lowerBound, -$1.words.count)
+      }
     for match in ordered where seen.insert(match.category).inserted { out.append(match) }
     return out
   }
@@ -332,5 +361,31 @@ extension EffectivePolicy {
   /// The written exception allowing `feature` in model `model`, if any.
   public func allowance(model: String, feature: String) -> FeatureAllowance? {
     allowances.first { $0.model == model && $0.feature == feature }
+  }
+}
+
+/// Names spelt with letters of another script that look like Latin ones: `rаce` with the
+/// Cyrillic `а` (U+0430) reads as `race` to a reviewer and to nobody else.
+enum LookAlike {
+  /// The name with every Cyrillic or Greek look-alike letter replaced by the Latin letter
+  /// it imitates (after NFKC, case kept so camelCase still splits), and those letters
+  /// described; nil when the name has none.
+  static func latinReading(of name: String) -> (latin: String, letters: String)? {
+    let normal = name.precomposedStringWithCompatibilityMapping
+    var latin = String.UnicodeScalarView()
+    var letters: [String] = []
+    for scalar in normal.unicodeScalars {
+      guard let replacement = LookAlikeLetters.latin[scalar.value] else {
+        latin.append(scalar)
+        continue
+      }
+      latin.append(replacement)
+      let script = (scalar.properties.name ?? "").split(separator: " ").first.map { $0.capitalized } ?? "non-Latin"
+      let hex = String(scalar.value, radix: 16, uppercase: true)
+      let letter = "\(script) '\(scalar)' (U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)) for '\(replacement)'"
+      if !letters.contains(letter) { letters.append(letter) }
+    }
+    guard !letters.isEmpty else { return nil }
+    return (String(latin), letters.joined(separator: ", "))
   }
 }

@@ -42,7 +42,25 @@ final class UntrustedInputTests: XCTestCase {
     XCTAssertNil(remote.revParse("refs/heads/topic"))
   }
 
-  // MARK: control characters
+  // MARK: look-alike names
+
+  func testLookAlikeSpellingsOfProtectedNamesAreReported() {
+    let (remote, clone) = makeServer()
+    // Fullwidth letters are `race` under NFKC; the Cyrillic 'а' (U+0430) only looks like 'a'.
+    let bad = clone.commitFile("models/credit.yaml", Fixtures.spec(version: "1.5.0", features: ["income", "ｒａｃｅ", "r\u{0430}ce"]), "look-alikes")
+    let local = clone.mlgit("check", "HEAD")
+    XCTAssertEqual(local.status, 1, local.output)
+    let fullwidth = "models/credit.yaml:8:5: error: feature 'ｒａｃｅ' is the protected attribute 'race' [features/protected]"
+    let cyrillic = "models/credit.yaml:9:5: error: feature 'r\u{0430}ce' is the protected attribute 'race' spelt with look-alike letters: Cyrillic '\u{0430}' (U+0430) for 'a' [features/protected]"
+    XCTAssertTrue(local.stdout.contains("\(bad.prefix(8)): \(fullwidth)"), local.stdout)
+    XCTAssertTrue(local.stdout.contains("\(bad.prefix(8)): \(cyrillic)"), local.stdout)
+    let push = clone.git("push", "--no-verify", "origin", "main")
+    XCTAssertNotEqual(push.status, 0, push.output)
+    XCTAssertTrue(push.stderr.contains("remote: \(bad.prefix(8)): \(fullwidth)"), push.stderr)
+    XCTAssertTrue(push.stderr.contains("remote: \(bad.prefix(8)): \(cyrillic)"), push.stderr)
+    XCTAssertNotEqual(remote.revParse("refs/heads/main"), bad)
+  }
+
 
   /// Asserts that `text` holds no character a terminal would act on (tabs separate listing columns).
   func assertNoRawControls(_ text: String, file: StaticString = #filePath, line: UInt = #line) {

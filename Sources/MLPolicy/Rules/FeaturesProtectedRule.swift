@@ -16,6 +16,9 @@ public struct FeaturesProtectedRule: PolicyRule {
       RuleExample(Examples.validSpec, triggers: false),
       RuleExample(Examples.spec(features: ["income", "applicant_race"]), triggers: true),
       RuleExample(Examples.spec(features: ["income", "customerDateOfBirth"]), triggers: true),
+      // Fullwidth letters (NFKC), and a Cyrillic 'а' (U+0430) standing for the Latin 'a'.
+      RuleExample(Examples.spec(features: ["income", "ｒａｃｅ"]), triggers: true),
+      RuleExample(Examples.spec(features: ["income", "r\u{0430}ce"]), triggers: true),
       RuleExample(Examples.spec(features: ["page_views", "trace_id", "average_balance", "credit_union_account"]),
         triggers: false),
       RuleExample(Examples.spec(features: ["income"], sensitive: ["gender"]), triggers: false),
@@ -75,9 +78,11 @@ enum AttributeWording {
       return said ? "'\(match.category)'" : "'\(match.category)' (matches '\(match.entry)')"
     }
     let list = parts.count == 1 ? parts[0] : parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
+    // A name that matches only when its look-alike letters are read as Latin says which letters.
+    let disguise = matches.compactMap(\.lookAlike).first.map { " spelt with look-alike letters: \($0)" } ?? ""
     switch kind {
-    case .protected: return parts.count == 1 ? "the protected attribute \(list)" : "the protected attributes \(list)"
-    case .proxy: return "a known proxy for \(list)"
+    case .protected: return (parts.count == 1 ? "the protected attribute \(list)" : "the protected attributes \(list)") + disguise
+    case .proxy: return "a known proxy for \(list)" + disguise
     }
   }
 
