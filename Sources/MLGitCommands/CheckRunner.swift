@@ -17,7 +17,16 @@ struct CheckRunner {
     if amend, let current = head {
       head = try repo.commit(current).parents.first
     }
-    let policy = try workspace.policy(before: head)
+    let (policy, repair) = try workspace.stagedPolicy(before: head)
+    guard let repair else { return try findings(under: policy, head: head, stage: stage, invocation: invocation) }
+    printError(repair.notice)
+    return PolicyRepair.atLeast(try findings(under: repair.policy, head: head, stage: stage, invocation: invocation),
+      floor: try findings(under: repair.floor, head: head, stage: stage, invocation: invocation))
+  }
+
+  /// Findings for the staged change on `head` under `policy`.
+  private func findings(under policy: EffectivePolicy, head: OID?, stage: CheckStage, invocation: GitInvocation?) throws -> [Finding] {
+    let repo = workspace.repository
     let reader = ChangeReader(repository: repo, policy: policy)
     var change = try reader.stagedChange(indexPath: workspace.indexPath, head: head)
     var context = PolicyContext(policy: policy, stage: stage, branch: repo.headBranch())

@@ -42,14 +42,7 @@ struct DoctorCommand: ParsableCommand {
       print(TerminalText.escape("HEAD: \(problem.state)", keepingNewlines: true))
       problems.append(problem.fix)
     } else {
-      do {
-        let head = try repo.headCommit()
-        let policy = try workspace.policy(before: head)
-        print("policy in force: \(policy.sources.joined(separator: " + "))")
-      } catch {
-        print(TerminalText.escape("policy: cannot be loaded: \(error)", keepingNewlines: true))
-        problems.append("fix .mlgit/config.yml")
-      }
+      problems += DoctorCommand.checkPolicy(workspace)
     }
     if problems.isEmpty {
       print("all good")
@@ -127,5 +120,45 @@ struct DoctorCommand: ParsableCommand {
     let what = kind.map { "a \($0), not a commit" } ?? "a commit that is not in the object database"
     return ("\(name) points at \(head.short), \(what)",
       "\(name) is damaged: find its last good commit with `git reflog \(name)` and restore it with `git update-ref \(name) COMMIT`")
+  }
+
+  /// Prints the policy in force, or why it cannot be read, and returns what to fix. A
+  /// broken committed config is named as such, with the commit that broke it and how a
+  /// commit can repair it.
+  static func checkPolicy(_ workspace: Workspace) -> [String] {
+    let repo = workspace.repository
+    let head: OID?
+    do {
+      head = try repo.headCommit()
+    } catch let error as GitError {
+      print("policy: cannot be read: HEAD cannot be resolved: \(error.message)")
+      return ["git cannot resolve HEAD (\(error.message)); see `git status`"]
+    } catch {
+      print("policy: cannot be read: \(error)")
+      return ["HEAD cannot be resolved: \(error)"]
+    }
+    do {
+      let policy = try workspace.policy(before: head)
+      print("policy in force: \(policy.sources.joined(separator: " + "))")
+      return []
+    } catch let error as PolicyLoadError {
+      guard let head else {
+        print(TerminalText.escape("policy: cannot be loaded: \(error)", keepingNewlines: true))
+        return ["fix \(PolicyRepair.configPath)"]
+      }
+      let broken = PolicyRepair.broken(error, in: head, holder: "HEAD", repository: repo)
+      print("policy: cannot be loaded:")
+      print(TerminalText.escape(broken.description.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)" }
+        .joined(separator: "\n"), keepingNewlines: true))
+      let since = broken.brokenBy.map { " since \($0.id.short) \"\($0.summary)\"" } ?? ""
+      return ["the committed \(PolicyRepair.configPath) (HEAD's) is broken\(since): fix it, `git add \(PolicyRepair.configPath)` and commit "
+        + "(the repairing commit is judged by the repaired config and at least the default pack)"]
+    } catch let error as GitError {
+      print("policy: cannot be read: \(error.message)")
+      return ["git cannot read HEAD's tree: \(error.message)"]
+    } catch {
+      print(TerminalText.escape("policy: cannot be loaded: \(error)", keepingNewlines: true))
+      return ["fix \(PolicyRepair.configPath)"]
+    }
   }
 }

@@ -63,6 +63,8 @@ public enum MLGitMain {
       exit(code.rawValue)
     } catch let error as PolicyLoadError {
       finish(error.description, .usage)
+    } catch let error as BrokenPolicy {
+      finish(error.description, .usage)
     } catch let error as DocumentError {
       finish("error: \(error.message)", .usage)
     } catch let error as RunRecordError {

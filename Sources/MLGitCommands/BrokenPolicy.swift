@@ -1,0 +1,177 @@
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// A committed `.mlgit/config.yml` that cannot be loaded (committed with `--no-verify`,
+/// say). Every change on top of it would be judged by it, so it is reported as what it
+/// is: the committed version, in a named commit, broken since a named commit, with the
+/// way out. A change that repairs it is judged by the repaired config, never by less
+/// than the built-in `default` pack (`PolicyRepair`).
+struct BrokenPolicy: Error, CustomStringConvertible {
+  /// `HEAD`, or the short id of the commit whose tree holds the broken config.
+  var holder: String
+  var error: PolicyLoadError
+  /// The first commit of the run of first parents whose config is broken; nil when it
+  /// could not be told (`brokenByProblem` says why).
+  var brokenBy: CommitInfo?
+  var brokenByProblem: String?
+  /// The change's own version of the config, when it has one and it is broken too.
+  var repairError: PolicyLoadError?
+  /// Where the repair attempt is: "staged" or a commit's short id.
+  var repairHolder = "staged"
+
+  var description: String {
+    var lines = [PolicyRepair.render(error.error, path: "\(holder):\(PolicyRepair.configPath)")]
+    if let repairError {
+      lines.append(PolicyRepair.render(repairError.error, path: PolicyRepair.configPath)
+        + " (the \(repairHolder == "staged" ? "staged version" : "version in \(repairHolder)") is broken too)")
+    }
+    var what = "mlgit: the committed \(PolicyRepair.configPath) (\(holder == "HEAD" ? "HEAD's" : "in \(holder)")) is broken: "
+      + "the policy in force cannot be read, so no change on top of it can be judged"
+    if let brokenBy {
+      what += "; it was broken by \(brokenBy.id.short) \"\(brokenBy.summary)\" (\(brokenBy.author.email))"
+    } else if let brokenByProblem {
+      what += " (cannot tell which commit broke it: \(brokenByProblem))"
+    }
+    lines.append(what)
+    lines.append("  hint: fix \(PolicyRepair.configPath), stage it (git add \(PolicyRepair.configPath)) and commit: "
+      + "a commit that repairs the committed config is judged by the repaired config, and never by less than the built-in "
+      + "default pack" + (brokenBy.map { "; or, before pushing, fold the repair into \($0.id.short) (git rebase -i)" } ?? ""))
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// What a change is judged by when the config it sits on is broken but the change's own
+/// config loads: that config, with the built-in `default` pack as a floor (`atLeast`).
+struct PolicyRepair {
+  static let configPath = ".mlgit/config.yml"
+
+  var policy: EffectivePolicy
+  var floor: EffectivePolicy
+  var broken: BrokenPolicy
+
+  /// A notice for standard error: the change is judged as a repair.
+  var notice: String {
+    var text = "mlgit: note: the committed \(PolicyRepair.configPath) (\(broken.holder == "HEAD" ? "HEAD's" : "in \(broken.holder)")) is broken"
+    if let by = broken.brokenBy { text += " since \(by.id.short) \"\(by.summary)\"" }
+    return text + "; this change repairs it, so it is judged by the repaired config and, at least, the built-in default pack"
+  }
+
+  /// A diagnostic line for a config error, compiler-style, at `path`.
+  static func render(_ error: DocumentError, path: String) -> String {
+    var text = "\(path):\(error.location.line):\(error.location.column): error: \(error.message)"
+    if let hint = error.hint { text += "\n  hint: \(hint)" }
+    return text
+  }
+
+  /// The findings of both judgements: every finding under the repaired config, and each
+  /// of the floor's that the repaired config does not report at least as severely at
+  /// the same place, so a repair can add rules but never drop the default pack's.
+  static func atLeast(_ findings: [Finding], floor: [Finding]) -> [Finding] {
+    var merged = findings
+    for finding in floor where !findings.contains(where: {
+      $0.rule == finding.rule && $0.path == finding.path && $0.line == finding.line && $0.column == finding.column
+        && $0.severity >= finding.severity
+    }) {
+      merged.append(finding)
+    }
+    return merged.sorted(by: Finding.stableOrder)
+  }
+
+  /// The first parent commit, going back from `commit`, of the run whose config does
+  /// not load: the commit that broke it. Each distinct config blob is loaded once.
+  static func commitThatBroke(_ commit: OID, in repository: Repository) throws -> CommitInfo {
+    var broken = try repository.commit(commit)
+    var brokenBlobs = Set<OID>()
+    while let parent = broken.parents.first, repository.contains(parent) {
+      let tree = try repository.treeOf(commit: parent)
+      guard let entry = try repository.entry(at: configPath, inTree: tree), entry.isBlob else { break }
+      if !brokenBlobs.contains(entry.id) {
+        guard try !loads(entry.id, in: repository) else { break }
+        brokenBlobs.insert(entry.id)
+      }
+      broken = try repository.commit(parent)
+    }
+    return broken
+  }
+
+  /// Whether a config blob loads (one over the size limit does not).
+  static func loads(_ blob: OID, in repository: Repository) throws -> Bool {
+    let data: Data
+    do {
+      data = try repository.blob(blob, limit: Document.sizeLimit)
+    } catch is BlobTooLarge {
+      return false
+    }
+    do {
+      _ = try EffectivePolicy.load(config: data, path: configPath)
+      return true
+    } catch is PolicyLoadError {
+      return false
+    } catch is DocumentError {
+      return false
+    }
+  }
+
+  /// The broken config in `commit`'s tree, described with the commit that broke it.
+  static func broken(_ error: PolicyLoadError, in commit: OID, holder: String, repository: Repository) -> BrokenPolicy {
+    // Say which commit broke it when that can be read; the config error is the point either way.
+    var problem: String? = nil
+    var by: CommitInfo? = nil
+    do {
+      by = try commitThatBroke(commit, in: repository)
+    } catch let failure as GitError {
+      problem = failure.message
+    } catch {
+      problem = "\(error)"
+    }
+    return BrokenPolicy(holder: holder, error: error, brokenBy: by, brokenByProblem: problem)
+  }
+
+  /// The policy `data` (a change's own config; nil: the change deletes it) sets, as a
+  /// repair of `broken`; throws `broken`, with the change's own error, when it does not load.
+  static func repair(_ broken: BrokenPolicy, with data: Data?) throws -> PolicyRepair {
+    let floor = try EffectivePolicy.builtIn()
+    guard let data else { return PolicyRepair(policy: floor, floor: floor, broken: broken) }
+    do {
+      return PolicyRepair(policy: try EffectivePolicy.load(config: data, path: configPath), floor: floor, broken: broken)
+    } catch let error as PolicyLoadError {
+      var broken = broken
+      broken.repairError = error
+      throw broken
+    }
+  }
+}
+
+extension Workspace {
+  /// The policy a staged change sits on (`head`'s), or, when `head`'s config is broken and
+  /// the index changes it, the repair it stages. Throws `BrokenPolicy` when the index
+  /// leaves the broken config as it is, or stages another broken one.
+  func stagedPolicy(before head: OID?) throws -> (policy: EffectivePolicy, repair: PolicyRepair?) {
+    do {
+      return (try policy(before: head), nil)
+    } catch let error as PolicyLoadError {
+      guard let head else { throw error }
+      let repo = repository
+      let holder = head == (try? repo.headCommit()) ?? nil ? "HEAD" : head.short
+      let broken = PolicyRepair.broken(error, in: head, holder: holder, repository: repo)
+      // What the index holds at the config's path, read as every staged check reads it.
+      let floor = try EffectivePolicy.builtIn()
+      let staged = try ChangeReader(repository: repo, policy: floor).stagedChange(indexPath: indexPath, head: head)
+      guard let file = staged.files.first(where: { $0.path == PolicyRepair.configPath }) else { throw broken }
+      guard let hex = file.newBlob else { return (floor, try PolicyRepair.repair(broken, with: nil)) }
+      guard let blob = OID(hex: hex) else { throw broken }
+      let data: Data
+      do {
+        data = try repo.blob(blob, limit: Document.sizeLimit)
+      } catch let tooLarge as BlobTooLarge {
+        var broken = broken
+        broken.repairError = PolicyLoadError(path: PolicyRepair.configPath, error: DocumentError(tooLarge.description))
+        throw broken
+      }
+      let repair = try PolicyRepair.repair(broken, with: data)
+      return (repair.policy, repair)
+    }
+  }
+}
