@@ -20,6 +20,8 @@ struct BrokenPolicy: Error, CustomStringConvertible {
   var repairError: PolicyLoadError?
   /// Where the repair attempt is: "staged" or a commit's short id.
   var repairHolder = "staged"
+  /// The commit judged on top of the broken config, when it is not the staged change.
+  var judged: CommitInfo?
 
   var description: String {
     var lines = [PolicyRepair.render(error.error, path: "\(holder):\(PolicyRepair.configPath)")]
@@ -33,6 +35,9 @@ struct BrokenPolicy: Error, CustomStringConvertible {
       what += "; it was broken by \(brokenBy.id.short) \"\(brokenBy.summary)\" (\(brokenBy.author.email))"
     } else if let brokenByProblem {
       what += " (cannot tell which commit broke it: \(brokenByProblem))"
+    }
+    if let judged, repairError == nil {
+      what += "; \(judged.id.short) \"\(judged.summary)\" sits on it and does not repair it"
     }
     lines.append(what)
     lines.append("  hint: fix \(PolicyRepair.configPath), stage it (git add \(PolicyRepair.configPath)) and commit: "
@@ -139,6 +144,28 @@ struct PolicyRepair {
     } catch let error as PolicyLoadError {
       var broken = broken
       broken.repairError = error
+      throw broken
+    }
+  }
+}
+
+extension PolicyRepair {
+  /// `commit` judged on the broken config in `holder`'s tree: as a repair when the
+  /// commit's own config differs from it and loads (or is gone: the default pack then).
+  /// Throws `BrokenPolicy` otherwise.
+  static func ofCommit(_ commit: CommitInfo, on holder: OID, error: PolicyLoadError, in repository: Repository) throws -> PolicyRepair {
+    var broken = broken(error, in: holder, holder: holder.short, repository: repository)
+    broken.judged = commit
+    let held = try repository.entry(at: configPath, inTree: try repository.treeOf(commit: holder))
+    guard let own = try repository.entry(at: configPath, inTree: commit.tree), own.isBlob else {
+      return try repair(broken, with: nil)
+    }
+    if own.id == held?.id { throw broken }
+    broken.repairHolder = commit.id.short
+    do {
+      return try repair(broken, with: try repository.blob(own.id, limit: Document.sizeLimit))
+    } catch let tooLarge as BlobTooLarge {
+      broken.repairError = PolicyLoadError(path: configPath, error: DocumentError(tooLarge.description))
       throw broken
     }
   }

@@ -229,7 +229,11 @@ final class HistoryChecker {
 
   /// The policy a commit's own tree sets (what is in force for its children).
   func policy(in commit: OID) throws -> EffectivePolicy {
-    try preparer.policyInForce(tree: try repository.treeOf(commit: commit), commit: commit, in: repository).0
+    do {
+      return try preparer.policyInForce(tree: try repository.treeOf(commit: commit), commit: commit, in: repository).0
+    } catch let error as PolicyLoadError {
+      throw PolicyRepair.broken(error, in: commit, holder: commit.short, repository: repository)
+    }
   }
 }
 
@@ -255,6 +259,10 @@ final class CommitPreparer: @unchecked Sendable {
     var policyKey: String
     /// Said after each finding of a judgement other than the first-parent one.
     var note: String?
+    /// Judged by its own config as a repair of the broken one in force (BrokenPolicy.swift).
+    var repairs: OID? = nil
+    /// The parent the change is taken against (nil: the empty tree).
+    var comparedWith: OID? = nil
   }
 
   let snapshots = SnapshotCache()
@@ -303,6 +311,14 @@ final class CommitPreparer: @unchecked Sendable {
         others.append(other)
       }
     }
+    // A repair of a broken config is also judged by the built-in default pack, its floor.
+    for judged in [first] + others {
+      guard let broken = judged.repairs else { continue }
+      var floor = try prepare(commit, against: judged.comparedWith, policyFrom: nil,
+                              in: repository, reviews: reviews, stage: stage, branch: branch)
+      floor.note = "by the built-in default pack: \(commit.id.short) repairs the broken config of \(broken.short)"
+      others.append(floor)
+    }
     return .commit(first, others)
   }
 
@@ -315,11 +331,19 @@ final class CommitPreparer: @unchecked Sendable {
     var policyTree: OID? = nil
     var policyKey = "built-in"
     var policy: EffectivePolicy
+    var repairs: OID? = nil
     if let policyCommit {
       let tree = policyCommit == parent ? parentTree : try repository.treeOf(commit: policyCommit)
       policyTree = tree
       if let tree {
-        (policy, policyKey) = try policyInForce(tree: tree, commit: policyCommit, in: repository)
+        do {
+          (policy, policyKey) = try policyInForce(tree: tree, commit: policyCommit, in: repository)
+        } catch let error as PolicyLoadError {
+          // The config in force is broken: a commit that repairs it is judged by its own
+          // config (and the default pack, added by the caller); any other is refused.
+          policy = try PolicyRepair.ofCommit(commit, on: policyCommit, error: error, in: repository).policy
+          (policyKey, repairs) = ("repair:\(commit.id.hex)", policyCommit)
+        }
       } else {
         policy = try cachedPolicy(key: policyKey) { try EffectivePolicy.builtIn() }
       }
@@ -334,7 +358,8 @@ final class CommitPreparer: @unchecked Sendable {
     change.isRoot = parent == nil
     var context = PolicyContext(policy: policy, stage: stage, branch: branch)
     context.reviews = try reviews.lookup(for: change, policy: policy, baseTree: policyTree)
-    return Prepared(commit: commit, change: change, context: context, parentTree: policyTree, policyKey: policyKey)
+    return Prepared(commit: commit, change: change, context: context, parentTree: policyTree, policyKey: policyKey,
+                    repairs: repairs, comparedWith: parent)
   }
 
   /// The folders a policy looks at, computed once per policy.

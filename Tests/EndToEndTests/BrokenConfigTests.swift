@@ -108,3 +108,59 @@ final class BrokenConfigTests: XCTestCase {
     XCTAssertEqual(repo.mlgit("doctor").stdout.contains("policy in force: default\n"), true)
   }
 }
+
+/// The same at push and on the server: a commit on a broken config is judged as a repair
+/// when it repairs it (by its own config and the default pack), and refused otherwise.
+extension BrokenConfigTests {
+  func testPushAndServerJudgeRepairsAlikeAndRefuseCommitsOnABrokenConfig() {
+    let remote = TempRepository(bare: true, name: "remote.git")
+    XCTAssertEqual(remote.mlgit("install", "--server").status, 0)
+    let clone = TempRepository.clone(remote.path)
+    XCTAssertEqual(clone.mlgit("install").status, 0)
+    clone.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\n")
+    clone.write("models/credit.yaml", Fixtures.spec())
+    clone.stage()
+    clone.commitFixture("model and policy")
+    XCTAssertEqual(clone.git("push", "-q", "origin", "main").status, 0)
+    let breaker = clone.commitFile(".mlgit/config.yml", BrokenConfigTests.broken, "break the config")
+
+    // A repair that switches features/protected off still answers to the default pack.
+    clone.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\nrules:\n  features/protected: off\n")
+    clone.write("models/credit.yaml", Fixtures.spec(version: "1.5.0", features: ["income", "applicant_race"]))
+    clone.stage()
+    let weak = clone.commitFixture("repair, and a protected feature")
+    let refused = clone.git("push", "origin", "main:refs/heads/topic")
+    XCTAssertNotEqual(refused.status, 0, refused.output)
+    XCTAssertTrue(refused.stderr.contains("\(weak.prefix(8)): models/credit.yaml:8:5: error: feature 'applicant_race' is the protected attribute 'race'"),
+      refused.stderr)
+    XCTAssertTrue(refused.stderr.contains("(by the built-in default pack: \(weak.prefix(8)) repairs the broken config of \(breaker.prefix(8)))"),
+      refused.stderr)
+    XCTAssertNil(remote.revParse("refs/heads/topic"))
+
+    // A plain repair goes through pre-push and the server.
+    XCTAssertEqual(clone.git("reset", "-q", "--hard", breaker).status, 0)
+    let repair = clone.commitFile(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\n", "repair the config")
+    let pushed = clone.git("push", "origin", "main:refs/heads/topic")
+    XCTAssertEqual(pushed.status, 0, pushed.output)
+    XCTAssertEqual(remote.revParse("refs/heads/topic"), repair)
+
+    // A commit on the broken config that does not repair it is refused, naming both commits.
+    XCTAssertEqual(clone.git("checkout", "-q", "-b", "other", breaker).status, 0)
+    let unrelated = clone.commitFile("notes.txt", "n\n", "unrelated")
+    clone.commitFile(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\n", "repair after it")
+    for push in [clone.git("push", "origin", "other"), clone.git("push", "--no-verify", "origin", "other")] {
+      XCTAssertNotEqual(push.status, 0, push.output)
+      XCTAssertTrue(push.stderr.contains("\(breaker.prefix(8)):.mlgit/config.yml:3:1: error: "), push.stderr)
+      XCTAssertTrue(push.stderr.contains("mlgit: the committed .mlgit/config.yml (in \(breaker.prefix(8))) is broken: "), push.stderr)
+      XCTAssertTrue(push.stderr.contains("it was broken by \(breaker.prefix(8)) \"break the config\" (alice@example.com); "
+        + "\(unrelated.prefix(8)) \"unrelated\" sits on it and does not repair it"), push.stderr)
+      XCTAssertTrue(push.stderr.contains("or, before pushing, fold the repair into \(breaker.prefix(8)) (git rebase -i)"), push.stderr)
+    }
+    XCTAssertNil(remote.revParse("refs/heads/other"))
+    // A push whose tip holds the broken config is refused too: the branch would be left on it.
+    let tip = clone.git("push", "origin", "\(breaker):refs/heads/broken")
+    XCTAssertNotEqual(tip.status, 0, tip.output)
+    XCTAssertTrue(tip.stderr.contains("mlgit: the committed .mlgit/config.yml (in \(breaker.prefix(8))) is broken: "), tip.stderr)
+    XCTAssertNil(remote.revParse("refs/heads/broken"))
+  }
+}
