@@ -28,15 +28,8 @@ struct DoctorCommand: ParsableCommand {
     } else {
       problems += checkClientHooks(try HookLayout(repository: repo), installer: installer)
     }
-    let index = workspace.indexPath
-    if FileManager.default.fileExists(atPath: index) {
-      do {
-        _ = try Index.open(path: index)
-        print("index: readable by libgit2")
-      } catch let error as IndexUnreadable {
-        print("index: \(error.reason); mlgit reads it through git instead")
-      }
-    }
+    problems += checkIndexReader(workspace)
+    if !repo.isBare { problems += checkNotesSettings(repo) }
     if let problem = DoctorCommand.headProblem(repo) {
       // The policy is read from HEAD: with HEAD broken, the config is not to blame.
       print(TerminalText.escape("HEAD: \(problem.state)", keepingNewlines: true))
@@ -160,5 +153,56 @@ struct DoctorCommand: ParsableCommand {
       print(TerminalText.escape("policy: cannot be loaded: \(error)", keepingNewlines: true))
       return ["fix \(PolicyRepair.configPath)"]
     }
+  }
+
+  /// Reads the index the way the hooks do: mlgit's own scanner, or, for the formats it
+  /// leaves to git (split, sparse), `git` itself, which must then be able to read it.
+  func checkIndexReader(_ workspace: Workspace) -> [String] {
+    let index = workspace.indexPath
+    guard FileManager.default.fileExists(atPath: index) else {
+      print("index: none yet (git reads a missing index as empty)")
+      return []
+    }
+    do {
+      _ = try IndexFile(path: index, prefixes: [".mlgit"])
+      print("index: read by mlgit's index reader, as the hooks read it")
+      return []
+    } catch let error as IndexUnreadable {
+      let repo = workspace.repository
+      let git = GitCommandLine(directory: repo.workingDirectory ?? repo.gitDirectory)
+      let output = try? git.run(["ls-files", "--stage", "--", ".mlgit"],
+        environment: ["GIT_INDEX_FILE": index, "GIT_DIR": repo.gitDirectory])
+      if let output, output.status == 0 {
+        print("index: \(error.reason); the hooks read it through git (git diff-index --cached), which can")
+        return []
+      }
+      let reason = output.map { $0.stderr.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "git cannot be run"
+      print("index: \(error.reason), and git cannot read it either: \(reason)")
+      return ["the index \(index) cannot be read, so every commit is refused: repair it (rm it, then `git reset`)"]
+    } catch {
+      print("index: cannot be read: \(error)")
+      return ["the index \(index) cannot be read: repair it (rm it, then `git reset`)"]
+    }
+  }
+
+  /// The settings `mlgit install` makes for sharing notes: each remote fetches mlgit's notes
+  /// (into the namespace `mlgit sync` merges from), and rewrites carry them along.
+  func checkNotesSettings(_ repo: Repository) -> [String] {
+    guard let config = try? repo.config(), let wanted = try? RepositorySettings(repository: repo).wanted() else { return [] }
+    var problems: [String] = []
+    for setting in wanted where setting.multi {
+      let values = (try? config.strings(setting.key)) ?? []
+      if values.contains(setting.value) { continue }
+      if setting.key.hasPrefix("remote.") {
+        let remote = setting.key.dropFirst("remote.".count).dropLast(".fetch".count)
+        print("notes: remote '\(remote)' does not fetch mlgit's notes (\(setting.key) lacks \(setting.value))")
+        problems.append("remote '\(remote)' does not fetch mlgit's notes: run `mlgit install` (it adds the refspec)")
+      } else {
+        print("notes: \(setting.key) lacks \(setting.value), so amend and rebase drop mlgit's notes")
+        problems.append("\(setting.key) lacks \(setting.value): run `mlgit install`")
+      }
+    }
+    if problems.isEmpty, !wanted.isEmpty { print("notes: every remote fetches mlgit's notes; rewrites keep them") }
+    return problems
   }
 }

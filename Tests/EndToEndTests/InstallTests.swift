@@ -161,4 +161,38 @@ final class InstallTests: XCTestCase {
     XCTAssertTrue(result.stderr.contains("is a bare repository; run `mlgit install --server`"), result.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: bare.path + "/hooks/pre-commit"))
   }
+
+  /// The doctor reads the index as the hooks do: a sparse index, which libgit2 reads but
+  /// mlgit's scanner leaves to git, is reported as read through git.
+  func testDoctorReadsTheIndexWithTheHooksReader() {
+    let repo = TempRepository()
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    repo.write("models/credit.yaml", Fixtures.spec())
+    repo.write("other/file.txt", "x\n")
+    repo.stage()
+    repo.commitFixture()
+    XCTAssertTrue(repo.mlgit("doctor").stdout.contains("index: read by mlgit's index reader, as the hooks read it\n"))
+    XCTAssertEqual(repo.git("sparse-checkout", "init", "--cone", "--sparse-index").status, 0)
+    XCTAssertEqual(repo.git("sparse-checkout", "set", "models").status, 0)
+    let doctor = repo.mlgit("doctor")
+    XCTAssertEqual(doctor.status, 0, doctor.output)
+    XCTAssertTrue(doctor.stdout.contains("index: sparse index; the hooks read it through git (git diff-index --cached), which can\n"), doctor.stdout)
+  }
+
+  func testDoctorNamesARemoteThatDoesNotFetchTheNotes() {
+    let repo = TempRepository(name: "work")
+    let origin = TempRepository(bare: true, name: "origin.git")
+    repo.git("remote", "add", "origin", origin.path)
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    let good = repo.mlgit("doctor")
+    XCTAssertEqual(good.status, 0, good.output)
+    XCTAssertTrue(good.stdout.contains("notes: every remote fetches mlgit's notes; rewrites keep them\n"), good.stdout)
+    repo.git("remote", "add", "upstream", origin.path)
+    let doctor = repo.mlgit("doctor")
+    XCTAssertEqual(doctor.status, 1, doctor.output)
+    XCTAssertTrue(doctor.stdout.contains("notes: remote 'upstream' does not fetch mlgit's notes (remote.upstream.fetch lacks +refs/notes/mlgit/*:refs/mlgit/sync/upstream/*)"), doctor.stdout)
+    XCTAssertTrue(doctor.stdout.contains("to fix: remote 'upstream' does not fetch mlgit's notes: run `mlgit install` (it adds the refspec)"), doctor.stdout)
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    XCTAssertEqual(repo.mlgit("doctor").status, 0)
+  }
 }
