@@ -61,6 +61,9 @@ struct RunExecCommand: ParsableCommand {
     }
     let data = try model?.hashData(try WorkTreeFiles(root: root, gitDirectory: repo.gitDirectory)) ?? [:]
     let metricsPath = metrics.map { absolutePath($0, relativeTo: FileManager.default.currentDirectoryPath) }
+    // What the metrics file was before the run: one left by an earlier step, even a moment
+    // before, is not this run's.
+    let metricsBefore = metricsPath.flatMap(FileSnapshot.take)
 
     let started = Date()
     let status = try TrainingProcess.run(command, in: FileManager.default.currentDirectoryPath)
@@ -68,12 +71,11 @@ struct RunExecCommand: ParsableCommand {
 
     var values: [String: Double] = [:]
     if let metrics, let metricsPath {
-      let attributes = try? FileManager.default.attributesOfItem(atPath: metricsPath)
-      let modified: Date? = attributes?[FileAttributeKey.modificationDate] as? Date
-      if let modified, modified.timeIntervalSince(started) >= -1 {
+      let metricsAfter = FileSnapshot.take(metricsPath)
+      if let metricsAfter, metricsAfter != metricsBefore {
         values = try RunRecord.metrics(fromJSON: try RunSpec.read(metricsPath), file: metrics)
       } else if status == 0 {
-        let why = modified == nil ? "does not exist" : "was not written by this run"
+        let why = metricsAfter == nil ? "does not exist" : "was not written by this run (it is as it was before the run)"
         throw CommandFailure.usage("mlgit: metrics file \(metrics) \(why); the command exited 0 but the run is not recorded")
       }
     }

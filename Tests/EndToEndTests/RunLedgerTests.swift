@@ -164,6 +164,30 @@ final class RunLedgerTests: XCTestCase {
     XCTAssertEqual(repo.runLines(), [])
   }
 
+  func testAMetricsFileLeftJustBeforeTheRunIsNotRecordedAsItsOwn() throws {
+    let repo = TempRepository()
+    repo.commitTrainableModel()
+    // An earlier step wrote metrics.json a moment (well within one second) before the run.
+    repo.write("metrics.json", #"{"auc": 0.99}"#)
+    let crashed = repo.mlgit("run", "--metrics", "metrics.json", "--", "sh", "-c", "exit 5")
+    XCTAssertEqual(crashed.status, 5, crashed.output)
+    let lines = repo.runLines()
+    XCTAssertEqual(lines.count, 1, lines.joined(separator: "\n"))
+    XCTAssertTrue(lines[0].contains(#""exit":5"#) && lines[0].contains(#""metrics":{}"#), lines[0])
+
+    repo.write("metrics.json", #"{"auc": 0.98}"#)
+    let idle = repo.mlgit("run", "--metrics", "metrics.json", "--", "true")
+    XCTAssertEqual(idle.status, 2, idle.output)
+    XCTAssertTrue(idle.stderr.contains("mlgit: metrics file metrics.json was not written by this run"), idle.stderr)
+    XCTAssertEqual(repo.runLines().count, 1)
+
+    // The same content written again by the run is the run's own.
+    let same = repo.mlgit("run", "--metrics", "metrics.json", "--", "sh", "-c", #"printf '{"auc": 0.98}' > metrics.json"#)
+    XCTAssertEqual(same.status, 0, same.output)
+    XCTAssertEqual(repo.runLines().count, 2)
+    XCTAssertEqual(repo.runLines().filter { $0.contains(#""metrics":{"auc":0.98}"#) }.count, 1, repo.runLines().joined(separator: "\n"))
+  }
+
   func testRecordElsewhereOnAnotherCommitWithParams() {
     let repo = TempRepository()
     let first = repo.commitTrainableModel()
