@@ -342,4 +342,59 @@ final class HookManagerTests: XCTestCase {
     XCTAssertEqual(mlgit(repo, "install").status, 0)
     XCTAssertFalse(mlgit(repo, "check", "--staged").stderr.contains("WARNING"))
   }
+
+  // MARK: this repository's .pre-commit-hooks.yaml
+
+  static let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  func testPreCommitRunsMLGitsHooksByIDFromThisRepository() throws {
+    let preCommit = try tool("pre-commit")
+    let manifest = try String(contentsOf: HookManagerTests.sourceRoot.appendingPathComponent(".pre-commit-hooks.yaml"), encoding: .utf8)
+    // pre-commit clones the hooks repository at `rev`; the source tree may hold uncommitted
+    // edits or not be a git repository at all, so its manifest is committed in a repository
+    // of its own, named by local path as a team would name a checkout of mlgit.
+    let hooksRepo = TempRepository(name: "mlgit-hooks")
+    hooksRepo.commitFile(".pre-commit-hooks.yaml", manifest, "hooks")
+    let repo = TempRepository(name: "work")
+    let remote = TempRepository(bare: true, name: "origin.git")
+    repo.git("remote", "add", "origin", remote.path)
+    repo.write(".pre-commit-config.yaml", """
+      default_install_hook_types: [pre-commit, pre-push]
+      repos:
+        - repo: \(hooksRepo.path)
+          rev: \(hooksRepo.head)
+          hooks:
+            - id: mlgit
+            - id: mlgit-pre-push
+
+      """)
+    XCTAssertEqual(run(repo, preCommit, "install").status, 0)
+    repo.write("models/credit.yaml", Fixtures.spec(features: ["income", "race"]))
+    repo.stage()
+    let run = run(repo, preCommit, "run", "mlgit")
+    XCTAssertEqual(run.status, 1, run.output)
+    XCTAssertTrue(run.output.contains("mlgit policy check"), run.output)
+    XCTAssertTrue(run.output.contains(badSpecLine), run.output)
+    let refused = git(repo, "commit", "-m", "bad")
+    XCTAssertEqual(refused.status, 1, refused.output)
+    XCTAssertTrue(refused.output.contains(badSpecLine), refused.output)
+
+    repo.commitFixture("bypass")
+    let push = git(repo, "push", "origin", "main")
+    XCTAssertNotEqual(push.status, 0, push.output)
+    XCTAssertTrue(push.output.contains("mlgit push check"), push.output)
+    XCTAssertTrue(push.output.contains("models/credit.yaml:8:5: error: feature 'race'"), push.output)
+    XCTAssertNil(remote.revParse("refs/heads/main"))
+
+    let doctor = mlgit(repo, "doctor")
+    XCTAssertTrue(doctor.stdout.contains("  pre-commit: mlgit's check runs\n    .git/hooks/pre-commit: pre-commit's script\n    .pre-commit-config.yaml: runs `mlgit hook pre-commit`"), doctor.stdout)
+    XCTAssertTrue(doctor.stdout.contains("  pre-push: mlgit's check runs\n"), doctor.stdout)
+
+    // Without mlgit on PATH the hook fails: never a silent pass.
+    let noMLGit = Shell.run(Shell.git, ["commit", "--allow-empty", "-m", "x"], in: repo.path,
+      environment: ["PATH": "/usr/bin:/bin"])
+    XCTAssertNotEqual(noMLGit.status, 0, noMLGit.output)
+    XCTAssertTrue(noMLGit.output.contains("Executable `mlgit` not found"), noMLGit.output)
+  }
 }
