@@ -630,3 +630,26 @@ private struct NoteBatch {
     notes.append((object, start..<bytes.count))
   }
 }
+
+/// What the server's guard on the ledgers reads: the notes two notes commits differ in.
+extension NotesLedger {
+  /// The objects whose notes differ between two notes commits (nil: no notes), found by
+  /// comparing their trees: only changed notes are named, in whatever layout (flat or
+  /// fanout) either side keeps them.
+  public func changedObjects(from old: OID?, to new: OID) throws -> Set<OID> {
+    let oldTree = try old.map { try repository.treeOf(commit: $0) }
+    let newTree = try repository.treeOf(commit: new)
+    var objects = Set<OID>()
+    for delta in try repository.diff(from: oldTree, to: newTree, prefixes: []) {
+      let hex = delta.path.replacingOccurrences(of: "/", with: "")
+      guard hex.utf8.count == 40, hex.utf8.allSatisfy(NotesLedger.isHexDigit), let object = OID(hex: hex) else { continue }
+      objects.insert(object)
+    }
+    return objects
+  }
+
+  /// The lines of some objects' notes in a notes commit, wherever its tree keeps them.
+  public func lines(for objects: [OID], inCommit commit: OID) throws -> [OID: [String]] {
+    try currentLines(of: commit, for: objects)
+  }
+}

@@ -186,19 +186,6 @@ public final class Repository {
     return code == 1
   }
 
-  /// What kind of object an id names (`commit`, `tree`, `blob`, `tag`), or nil when the
-  /// object database lacks it.
-  public func objectType(_ id: OID) -> String? {
-    var oid = id.raw
-    var object: OpaquePointer?
-    guard git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY) == 0 else {
-      git_error_clear()
-      return nil
-    }
-    defer { git_object_free(object) }
-    return git_object_type2string(git_object_type(object)).map { String(cString: $0) }
-  }
-
   /// True when the object is in the object database (or an alternate).
   public func contains(_ id: OID) -> Bool {
     var odb: OpaquePointer?

@@ -545,7 +545,8 @@ struct PushCheck {
     var offending: [String: [String]] = [:]
     var order: [String] = []
     for finding in findings where finding.severity == .error {
-      let commit = finding.commit.map { String($0.prefix(8)) } ?? "staged"
+      // A ledger's deletion has no commit: the ref stands for it.
+      let commit = finding.commit.map { String($0.prefix(8)) } ?? finding.path
       if offending[commit] == nil { order.append(commit) }
       let item = "\(finding.path) [\(finding.rule)]"
       if !(offending[commit] ?? []).contains(item) { offending[commit, default: []].append(item) }
@@ -554,6 +555,10 @@ struct PushCheck {
     for commit in order { printError("  \(commit): \((offending[commit] ?? []).joined(separator: ", "))") }
     let reviewRules: Set<String> = [ReviewRequirement.hyperparametersRule, ReviewRequirement.policyRule]
     let errors = findings.filter { $0.severity == .error }
+    if !errors.isEmpty && errors.allSatisfy({ $0.rule.hasPrefix("ledger/") }) {
+      printError("mlgit: the ledgers (\(LedgerGuard.prefix)*) only grow: fetch them, merge keeping every record (mlgit sync) and push the result")
+      return status
+    }
     if !errors.isEmpty && errors.allSatisfy({ reviewRules.contains($0.rule) }) {
       // Missing approvals are fixed by approving, not by rewriting: approvals follow the content.
       printError("mlgit: get the approvals named above (mlgit review status), fetch refs/notes/mlgit/reviews and push again")

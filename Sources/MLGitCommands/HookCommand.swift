@@ -54,8 +54,11 @@ struct HookCommand: ParsableCommand {
       // Workspace.open adds as alternates; it writes nothing (git moves the refs afterwards).
       let updates = try RefUpdate.preReceive(HookCommand.standardInput())
       let workspace = try Workspace.open()
+      // The ledgers first: they only grow (`LedgerGuard`), whatever else the push holds.
+      let ledger = try LedgerGuard(repository: workspace.repository).check(updates)
       let push = PushCheck(repository: workspace.repository)
-      let report = try push.check(updates, stage: .receive, known: try push.localRefs(), hideKnownForUpdates: true)
+      var report = try push.check(updates, stage: .receive, known: try push.localRefs(), hideKnownForUpdates: true)
+      report.findings = ledger + report.findings
       let status = PushCheck.report(report, hook: "pre-receive")
       if status != .ok { throw ExitCode(status.rawValue) }
     default:

@@ -69,8 +69,13 @@ struct PolicyCommand: ParsableCommand {
     var rule: String
 
     func run() throws {
+      // The server's ledger checks are not policy rules (no config turns them off), but are explained alike.
+      if let text = LedgerGuard.explanations[rule] {
+        print(text)
+        return
+      }
       guard let found = RuleRegistry.rule(id: rule) else {
-        let ids = RuleRegistry.builtInRules.map(\.id)
+        let ids = RuleRegistry.builtInRules.map(\.id) + LedgerGuard.explanations.keys.sorted()
         throw CommandFailure.usage("mlgit: unknown rule '\(rule)'; rules: \(ids.joined(separator: ", "))")
       }
       let (policy, source) = try PolicyCommand.policyInForce()
