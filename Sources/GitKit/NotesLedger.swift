@@ -420,7 +420,7 @@ public final class NotesLedger {
       if try moveRef(to: commit, from: local) { return .merged(commit) }
       backoff(attempt)
     }
-    throw GitError(code: GIT_ELOCKED.rawValue, message: "cannot update \(ref): other writers kept moving it (\(maxAttempts) attempts)")
+    throw contended()
   }
 
   /// Read the tip, compute edits (object -> its full new lines), write the next notes
@@ -438,7 +438,7 @@ public final class NotesLedger {
       if try moveRef(to: commit, from: local) { return commit }
       backoff(attempt)
     }
-    throw GitError(code: GIT_ELOCKED.rawValue, message: "cannot update \(ref): other writers kept moving it (\(maxAttempts) attempts)")
+    throw contended()
   }
 
   /// The current lines of a few objects' notes (a large batch reads the whole tree once).
@@ -504,13 +504,14 @@ public final class NotesLedger {
   }
 
   /// A lock file older than this is taken for one a killed writer left: git and mlgit
-  /// hold a ref's lock for the few milliseconds it takes to write 41 bytes and rename.
-  public static let staleLockAge: TimeInterval = 2
+  /// hold a ref's lock for the few milliseconds it takes to write 41 bytes and rename;
+  /// the margin covers a writer descheduled on a loaded machine.
+  public static let staleLockAge: TimeInterval = 5
 
   /// The ref's lock file, when it has been there longer than any live writer keeps it:
   /// retrying cannot help, so say which file it is and how to clear it.
   private func staleLock() -> GitError? {
-    let path = URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent(ref + ".lock").path
+    let path = lockPath
     guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
       let modified = attributes[.modificationDate] as? Date
     else { return nil }
@@ -521,6 +522,20 @@ public final class NotesLedger {
       left by a git or mlgit process that was stopped while writing. When no git or mlgit process is running \
       in this repository, remove it (rm '\(path)') and try again
       """)
+  }
+
+  /// Where git and libgit2 lock the ref while moving it (notes refs are shared by every worktree).
+  var lockPath: String { URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent(ref + ".lock").path }
+
+  /// The error for a ref that kept changing (or stayed locked) through every attempt.
+  private func contended() -> GitError {
+    if FileManager.default.fileExists(atPath: lockPath) {
+      return GitError(code: GIT_ELOCKED.rawValue, message: """
+        cannot update \(ref): its lock file \(lockPath) stayed in place through \(maxAttempts) attempts. When no git \
+        or mlgit process is running in this repository, remove it (rm '\(lockPath)') and try again
+        """)
+    }
+    return GitError(code: GIT_ELOCKED.rawValue, message: "cannot update \(ref): other writers kept moving it (\(maxAttempts) attempts)")
   }
 
   static func describe(age: TimeInterval) -> String {
