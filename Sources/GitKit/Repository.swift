@@ -73,7 +73,7 @@ public final class Repository {
   ) throws -> Repository {
     let repo: Repository
     if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty {
-      repo = try open(gitDir: absolute(gitDir, relativeTo: currentDirectory))
+      repo = try open(gitDir: try followingGitFile(absolute(gitDir, relativeTo: currentDirectory)))
     } else {
       repo = try discover(at: currentDirectory)
     }
@@ -101,6 +101,20 @@ public final class Repository {
     }
     try repo.addObjectDirectories(extraObjectDirs.map { absolute($0, relativeTo: currentDirectory) })
     return repo
+  }
+
+  /// The folder a `gitdir:` file points at (a linked worktree's or a submodule's `.git`),
+  /// or `path` itself when it is a folder: git accepts either as GIT_DIR.
+  static func followingGitFile(_ path: String) throws -> String {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return path }
+    guard let data = FileManager.default.contents(atPath: path), data.count < 65536,
+      let text = String(data: data, encoding: .utf8), text.hasPrefix("gitdir:")
+    else { throw GitError(message: "not a git repository: \(path) is a file without a `gitdir:` line") }
+    let target = text.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !target.isEmpty else { throw GitError(message: "not a git repository: \(path) has an empty `gitdir:` line") }
+    // git(1): a relative gitdir is relative to the folder holding the file.
+    return absolute(target, relativeTo: (path as NSString).deletingLastPathComponent)
   }
 
   static func absolute(_ path: String, relativeTo base: String) -> String {

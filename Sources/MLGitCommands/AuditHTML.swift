@@ -76,12 +76,12 @@ enum AuditHTML {
       """
     out += charts(model)
     out += """
-      <table class="timeline"><thead><tr><th>Date</th><th>Commit</th><th>Author</th><th>Version</th><th>What changed</th>\
+      <div class="wide"><table class="timeline"><thead><tr><th>Date</th><th>Commit</th><th>Author</th><th>Version</th><th>What changed</th>\
       <th>Approvals</th><th>Runs</th><th>Violations</th></tr></thead><tbody>
 
       """
     for change in model.changes { out += row(change) }
-    out += "</tbody></table></section>\n"
+    out += "</tbody></table></div></section>\n"
     return out
   }
 
@@ -283,7 +283,7 @@ enum AuditHTML {
       <section id="bypasses"><h2>Bypasses <span class="badge bad">\(bypasses.count)</span></h2>
       <p class="meta">Commits the hooks would have refused: they reached history through <code>--no-verify</code>, a rebase, \
       or a tool that runs no hooks.</p>
-      <table class="timeline"><thead><tr><th>Date</th><th>Commit</th><th>Author</th><th>Summary</th><th>Files</th><th>Rules broken</th></tr></thead><tbody>
+      <div class="wide"><table class="timeline"><thead><tr><th>Date</th><th>Commit</th><th>Author</th><th>Summary</th><th>Files</th><th>Rules broken</th></tr></thead><tbody>
 
       """
     for bypass in bypasses {
@@ -292,7 +292,7 @@ enum AuditHTML {
       out += "<td>\(bypass.paths.map { "<code>\(escape($0))</code>" }.joined(separator: "<br>"))</td>"
       out += "<td>\(bypass.rules.map { "<code>\(escape($0))</code>" }.joined(separator: " "))</td></tr>\n"
     }
-    return out + "</tbody></table></section>\n"
+    return out + "</tbody></table></div></section>\n"
   }
 
   static func otherSection(_ findings: [Finding]) -> String {
@@ -346,6 +346,7 @@ enum AuditHTML {
     svg .threshold{fill:none;stroke:var(--bad);stroke-width:1.5;stroke-dasharray:6 4}svg .threshold-label{fill:var(--bad);font-size:11px}
     svg .series{fill:none;stroke:var(--accent);stroke-width:2}svg circle.pass{fill:var(--accent);stroke:#fff;stroke-width:1.5}
     svg circle.fail{fill:var(--bad);stroke:#fff;stroke-width:1.5}
+    .wide{overflow-x:auto;max-width:100%}
     table.timeline{border-collapse:collapse;width:100%;font-size:13px}
     .timeline th{text-align:left;background:var(--bg);border-bottom:1px solid var(--line);padding:6px 8px;font-weight:600;white-space:nowrap}
     .timeline td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
@@ -353,5 +354,8 @@ enum AuditHTML {
     .summary{font-weight:600;margin-bottom:2px}.nowrap,div.run{white-space:nowrap}
     div.error b,li.error b{color:var(--bad)}div.warning b,li.warning b{color:var(--warn)}
     .findings{padding-left:18px}footer{padding:12px 32px 24px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}
+    @media (max-width:1100px){header,main,footer{padding-left:12px;padding-right:12px}
+      .timeline{font-size:12px}.timeline th,.timeline td{padding:5px 4px}.timeline th{white-space:normal}div.run{white-space:normal}
+      .timeline td{overflow-wrap:anywhere}.timeline td code{white-space:nowrap;overflow-wrap:normal}}
     """
 }

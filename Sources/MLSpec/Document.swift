@@ -167,13 +167,19 @@ public enum Document {
       // Yams reports the first occurrence; point at the second, where the fix goes.
       let key = duplicates.sorted().first ?? ""
       let first = SourceLocation(line: context.mark.line, column: context.mark.column)
-      let second = secondOccurrence(of: key, after: first, in: text)
+      var text = text
+      let second = text.withUTF8 { YAMLEventReader.secondOccurrence(of: key, after: first, in: $0) }
       return DocumentError("duplicate key '\(key)' (first defined at line \(first.line))", at: second ?? first,
         hint: "remove one of the two; YAML keeps only one of them silently")
     case .scanner(let context, let problem, let mark, _):
       let where_ = context.map { " \($0.text)" } ?? ""
       return DocumentError("malformed YAML: \(problem)\(where_)", at: SourceLocation(line: mark.line, column: mark.column))
     case .parser(let context, let problem, let mark, _):
+      if problem.hasPrefix("Maximum nesting level reached") {
+        // libyaml's own limit (its message carries a stray parenthesis): the same limit
+        // as mlgit's, in the same words.
+        return DocumentError("nesting deeper than 64 levels", at: SourceLocation(line: mark.line, column: mark.column))
+      }
       let where_ = context.map { " \($0.text)" } ?? ""
       return DocumentError("malformed YAML: \(problem)\(where_)", at: SourceLocation(line: mark.line, column: mark.column))
     case .composer(let context, let problem, let mark, _):
@@ -184,43 +190,6 @@ public enum Document {
     default:
       return DocumentError("malformed YAML: \(error)")
     }
-  }
-
-  /// Where a mapping key is written again after its first occurrence: the same column on a
-  /// later line (block style), else the next `key:` or `"key":` further on (flow style, JSON).
-  static func secondOccurrence(of key: String, after first: SourceLocation, in text: String) -> SourceLocation? {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
-    let forms = [key, "\"\(key)\"", "'\(key)'"].map { Array($0.unicodeScalars) }
-    func keyAt(_ line: [Unicode.Scalar], _ column: Int) -> Bool {
-      forms.contains { form in
-        guard column + form.count <= line.count, Array(line[column..<column + form.count]) == form else { return false }
-        var rest = column + form.count
-        while rest < line.count, line[rest] == " " { rest += 1 }
-        return rest < line.count && line[rest] == ":"
-      }
-    }
-    func boundary(_ line: [Unicode.Scalar], _ column: Int) -> Bool {
-      column == 0 || " \t{,[".unicodeScalars.contains(line[column - 1])
-    }
-    let startLine = first.line - 1
-    for n in (startLine + 1)..<max(startLine + 1, lines.count) {
-      let line = lines[n]
-      let column = first.column - 1
-      let indent = line.prefix { $0 == " " }.count
-      if indent < line.count, indent < column, line[indent] != "#" { break }  // the mapping ended
-      if column < line.count, line[..<column].allSatisfy({ $0 == " " || $0 == "-" }), keyAt(line, column) {
-        return SourceLocation(line: n + 1, column: first.column)
-      }
-    }
-    for n in startLine..<lines.count {
-      let line = lines[n]
-      let from = n == startLine ? first.column : 0
-      guard from < line.count else { continue }
-      for column in from..<line.count where boundary(line, column) && keyAt(line, column) {
-        return SourceLocation(line: n + 1, column: column + 1)
-      }
-    }
-    return nil
   }
 
   static func locationOf(offset: Int, in data: Data) -> SourceLocation {

@@ -26,6 +26,64 @@ enum YAMLEventReader {
     return root
   }
 
+  /// Where `key` is given a second time in the mapping whose first `key` is at `first`
+  /// (else in any mapping): the location to report a duplicate key at. Read from libyaml's
+  /// events, so a key written another way (`"n\x61me"`, `'name'`, `? name`) is found as
+  /// the key it is.
+  static func secondOccurrence(of key: String, after first: SourceLocation, in bytes: UnsafeBufferPointer<UInt8>) -> SourceLocation? {
+    let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+    defer { parser.deallocate() }
+    guard yaml_parser_initialize(parser) == 1 else { return nil }
+    defer { yaml_parser_delete(parser) }
+    yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+    yaml_parser_set_input_string(parser, bytes.baseAddress, bytes.count)
+    // One frame per open collection: for a mapping, whether the next node is a key, and
+    // where each scalar key was first seen.
+    struct Frame {
+      var isMapping: Bool
+      var expectsKey = true
+      var keys: [String: SourceLocation] = [:]
+    }
+    var stack: [Frame] = []
+    var anywhere: SourceLocation?
+    var event = yaml_event_t()
+    /// A node ended: in a mapping, keys and values alternate.
+    func completed(_ stack: inout [Frame]) {
+      if let last = stack.indices.last, stack[last].isMapping { stack[last].expectsKey.toggle() }
+    }
+    while yaml_parser_parse(parser, &event) == 1 {
+      defer { yaml_event_delete(&event) }
+      let location = Reader.location(event.start_mark)
+      switch event.type {
+      case YAML_STREAM_END_EVENT:
+        return anywhere
+      case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
+        stack.append(Frame(isMapping: event.type == YAML_MAPPING_START_EVENT))
+      case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
+        _ = stack.popLast()
+        completed(&stack)
+      case YAML_SCALAR_EVENT, YAML_ALIAS_EVENT:
+        if event.type == YAML_SCALAR_EVENT, let last = stack.indices.last, stack[last].isMapping, stack[last].expectsKey {
+          let scalar = event.data.scalar
+          let text = scalar.length == 0 || scalar.value == nil
+            ? "" : String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+          if let earlier = stack[last].keys[text] {
+            if text == key {
+              if earlier.line == first.line { return location }
+              if anywhere == nil { anywhere = location }
+            }
+          } else {
+            stack[last].keys[text] = location
+          }
+        }
+        completed(&stack)
+      default:
+        break
+      }
+    }
+    return anywhere
+  }
+
   private struct Reader {
     let parser: UnsafeMutablePointer<yaml_parser_t>
     var event = yaml_event_t()
@@ -100,8 +158,13 @@ enum YAMLEventReader {
             yaml_event_delete(&event)
             return Node(.mapping(pairs), at: location)
           }
-          // Keys must be scalars given once; anything else is the slow path's to report.
-          guard event.type == YAML_SCALAR_EVENT, let key = node(startingAt: depth + 1),
+          // Keys must be scalars given once; anything else is the slow path's to report
+          // (the event read is owned here until handed to `node(startingAt:)`).
+          guard event.type == YAML_SCALAR_EVENT else {
+            yaml_event_delete(&event)
+            return nil
+          }
+          guard let key = node(startingAt: depth + 1),
             case .scalar(let keyText, _) = key.value, Reader.isNew(keyText, in: pairs, seen: &keys),
             let value = node(depth: depth + 1)
           else { return nil }

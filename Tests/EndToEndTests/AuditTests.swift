@@ -252,5 +252,10 @@ final class AuditTests: XCTestCase {
     XCTAssertFalse(html.contains("@import"))
     XCTAssertFalse(html.contains("<script"))
     XCTAssertFalse(html.contains("<link"))
+    // Narrow windows (800 px): every table sits in a box that scrolls sideways, and
+    // below 1100 px the cells wrap so the timeline fits without it.
+    XCTAssertEqual(html.components(separatedBy: "<table").count, html.components(separatedBy: "<div class=\"wide\"><table").count)
+    XCTAssertTrue(html.contains(".wide{overflow-x:auto;max-width:100%}"))
+    XCTAssertTrue(html.contains("@media (max-width:1100px)"))
   }
 }

@@ -24,4 +24,25 @@ final class ErrorMessageTests: XCTestCase {
       "to fix: refs/heads/main is damaged: find its last good commit with `git reflog refs/heads/main`"), doctor.stdout)
     XCTAssertFalse(doctor.stdout.contains(".mlgit/config.yml"), doctor.stdout)
   }
+
+  /// GIT_DIR naming a `gitdir:` file (a linked worktree's or submodule's `.git`), as git accepts it.
+  func testGitDirMayNameAGitdirFile() {
+    let repo = TempRepository()
+    repo.commitFile("README.md", "readme\n", "init")
+    let worktree = repo.root + "/linked"
+    XCTAssertEqual(repo.git("worktree", "add", "-q", worktree).status, 0)
+    let linked = TempRepository(existing: worktree, root: worktree)
+    linked.write("models/credit.yaml", Fixtures.spec(features: ["income", "race"]))
+    linked.stage()
+    for gitDir in [".git", worktree + "/.git"] {
+      let check = linked.mlgit(["check", "--staged"], environment: ["GIT_DIR": gitDir])
+      XCTAssertEqual(check.status, 1, "\(gitDir): \(check.output)")
+      XCTAssertTrue(check.stdout.contains(
+        "models/credit.yaml:8:5: error: feature 'race' is the protected attribute 'race' [features/protected]"), check.stdout)
+    }
+    linked.write(".git-not", "no gitdir line\n")
+    let bad = linked.mlgit(["check", "--staged"], environment: ["GIT_DIR": ".git-not"])
+    XCTAssertEqual(bad.status, 3, bad.output)
+    XCTAssertTrue(bad.stderr.contains("is a file without a `gitdir:` line"), bad.stderr)
+  }
 }

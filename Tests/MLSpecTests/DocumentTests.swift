@@ -69,6 +69,22 @@ final class DocumentTests: XCTestCase {
     XCTAssertEqual(e?.location, SourceLocation(line: 2, column: 2))
   }
 
+  /// A key written another way (an escape, other quotes, an explicit `?`) is the same key:
+  /// the error points at where it is written the second time.
+  func testDuplicateKeyWrittenWithAnEscapeIsRefusedAtTheSecondKey() {
+    for (text, location) in [
+      ("apiVersion: mlgit/v1\nname: x\nversion: 1.0.0\n\"n\\x61me\": y\n", SourceLocation(line: 4, column: 1)),
+      ("name: x\nversion: 1.0.0\n\"n\\u0061me\": y\n", SourceLocation(line: 3, column: 1)),
+      ("a:\n  name: x\n  'name': y\n", SourceLocation(line: 3, column: 3)),
+      ("name: x\n? name\n: y\n", SourceLocation(line: 2, column: 3)),
+      ("{\"name\": 1, \"n\\u0061me\": 2}", SourceLocation(line: 1, column: 13)),
+    ] {
+      let e = error(text)
+      XCTAssertEqual(e?.message.hasPrefix("duplicate key 'name' (first defined at line"), true, text)
+      XCTAssertEqual(e?.location, location, text)
+    }
+  }
+
   func testMalformedYAMLNamesLineAndColumn() {
     let e = error("apiVersion: mlgit/v1\nname: [unclosed\n")
     XCTAssertTrue(e?.message.hasPrefix("malformed YAML:") ?? false, e?.message ?? "")
@@ -167,6 +183,14 @@ final class DocumentTests: XCTestCase {
     let text = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
     let e = error(text)
     XCTAssertEqual(e?.message, "nesting deeper than 64 levels")
+  }
+
+  /// libyaml's own nesting limit (1,000 levels) reads like mlgit's, without its stray parenthesis.
+  func testNestingPastLibyamlsLimitIsRefusedInMlgitsWords() {
+    let text = "a: " + String(repeating: "[", count: 1100) + String(repeating: "]", count: 1100) + "\n"
+    let e = error(text)
+    XCTAssertEqual(e?.message, "nesting deeper than 64 levels")
+    XCTAssertEqual(e?.location.line, 1)
   }
 
   func testComplexKeysAreRefused() {

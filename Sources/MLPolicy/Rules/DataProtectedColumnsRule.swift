@@ -70,10 +70,23 @@ enum HeaderRow {
     var quoted = false
     var ended = false
     var iterator = text.makeIterator()
-    while let c = iterator.next() {
+    var next = iterator.next()
+    while let c = next {
+      next = iterator.next()
       position += 1
       if quoted {
-        if c == "\"" { quoted = false } else { field.append(c) }
+        if c == "\"" {
+          // RFC 4180: a doubled quote inside quotes is one quote character.
+          if next == "\"" {
+            field.append(c)
+            next = iterator.next()
+            position += 1
+          } else {
+            quoted = false
+          }
+        } else {
+          field.append(c)
+        }
         continue
       }
       if c == "\"" {
