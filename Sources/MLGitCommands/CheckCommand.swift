@@ -19,6 +19,9 @@ struct CheckCommand: ParsableCommand {
   @Flag(name: .long, help: "Check what the next commit will contain (the default).")
   var staged = false
 
+  @Flag(name: .long, help: "Check spec, config and data files as they are in the work tree, staged or not: the PATHs given (files or folders), or every file the policy covers.")
+  var files = false
+
   @Option(name: .long, help: "Check every commit in A..B (reachable from B, not from A), as CI does for a pull request.")
   var range: String?
 
@@ -34,13 +37,13 @@ struct CheckCommand: ParsableCommand {
   @Option(name: .long, help: "Output format: text, json or sarif.")
   var format: OutputFormat = .text
 
-  @Argument(help: "Commits to check, each on its own change.")
+  @Argument(help: "Commits to check, each on its own change (with --files: paths).")
   var revisions: [String] = []
 
   func validate() throws {
-    let modes = [staged || amend, range != nil, all, !revisions.isEmpty].filter { $0 }.count
+    let modes = [staged || amend, range != nil, all, !revisions.isEmpty || files].filter { $0 }.count
     if modes > 1 {
-      throw ValidationError("choose one of --staged, --range A..B, --all or commits to check")
+      throw ValidationError("choose one of --staged, --files [PATH…], --range A..B, --all or commits to check")
     }
     if let range, CheckCommand.split(range) == nil {
       throw ValidationError("--range takes A..B (two revisions), got '\(range)'")
@@ -54,7 +57,10 @@ struct CheckCommand: ParsableCommand {
     let checked: String
     // The branch history checks judge commits as going to (see `Workspace.targetBranch`).
     let branchRef = staged || amend || (range == nil && !all && revisions.isEmpty) ? nil : try workspace.targetBranch(branch)
-    if let range, let (base, tip) = CheckCommand.split(range) {
+    if files {
+      let result = try WorkTreeCheck(workspace: workspace).findings(paths: revisions)
+      (findings, checked) = (result.findings, "work-tree files (\(result.checked) file\(result.checked == 1 ? "" : "s") checked)")
+    } else if let range, let (base, tip) = CheckCommand.split(range) {
       let checker = HistoryChecker(repository: repo)
       KeptUntilExit.keep(checker)  // its caches hold every spec read
       let baseCommit = try resolve(base, in: repo)

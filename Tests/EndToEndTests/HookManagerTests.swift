@@ -367,6 +367,7 @@ final class HookManagerTests: XCTestCase {
           hooks:
             - id: mlgit
             - id: mlgit-pre-push
+            - id: mlgit-files
 
       """)
     XCTAssertEqual(run(repo, preCommit, "install").status, 0)
@@ -386,6 +387,12 @@ final class HookManagerTests: XCTestCase {
     XCTAssertTrue(push.output.contains("mlgit push check"), push.output)
     XCTAssertTrue(push.output.contains("models/credit.yaml:8:5: error: feature 'race'"), push.output)
     XCTAssertNil(remote.revParse("refs/heads/main"))
+
+    // Every file as it is, committed or not: the manual-stage hook runs `mlgit check --files`.
+    let files = self.run(repo, preCommit, "run", "mlgit-files", "--all-files", "--hook-stage", "manual")
+    XCTAssertEqual(files.status, 1, files.output)
+    XCTAssertTrue(files.output.contains(badSpecLine), files.output)
+    XCTAssertTrue(files.output.contains("work-tree files (1 file checked)"), files.output)
 
     let doctor = mlgit(repo, "doctor")
     XCTAssertTrue(doctor.stdout.contains("  pre-commit: mlgit's check runs\n    .git/hooks/pre-commit: pre-commit's script\n    .pre-commit-config.yaml: runs `mlgit hook pre-commit`"), doctor.stdout)
