@@ -123,6 +123,29 @@ final class NotesLedgerTests: XCTestCase {
     XCTAssertEqual(scratch.git("notes", "--ref=mlgit/runs", "show", first.hex).out, "{\"flat\":1}\n{\"more\":3}\n")
   }
 
+  /// The server's ledger guard compares only the notes two notes commits differ in, by
+  /// the object they annotate: a note moved from the flat layout to fanout is one object,
+  /// read with the same lines on both sides; untouched notes are not named.
+  func testChangedObjectsFollowNotesAcrossLayouts() throws {
+    let scratch = LedgerScratch()
+    let first = scratch.commit("one")
+    let second = scratch.commit("two")
+    scratch.git("notes", "--ref=mlgit/runs", "add", "-m", "{\"flat\":1}", first.hex)
+    scratch.git("notes", "--ref=mlgit/runs", "add", "-m", "{\"other\":2}", second.hex)
+    let repo = try scratch.repository()
+    let ledger = NotesLedger(repository: repo, ref: "mlgit/runs")
+    let before = try XCTUnwrap(try ledger.tip())
+    // mlgit's append moves the flat note into `ab/…` and leaves the other one where it is.
+    try ledger.append(["{\"more\":3}"], to: first)
+    let after = try XCTUnwrap(try ledger.tip())
+    XCTAssertEqual(try ledger.changedObjects(from: before, to: after), [first])
+    XCTAssertEqual(try ledger.lines(for: [first], inCommit: before), [first: ["{\"flat\":1}"]])
+    XCTAssertEqual(try ledger.lines(for: [first], inCommit: after), [first: ["{\"flat\":1}", "{\"more\":3}"]])
+    // From no notes at all, every annotated object is named.
+    XCTAssertEqual(try ledger.changedObjects(from: nil, to: after), [first, second])
+    XCTAssertEqual(try ledger.changedObjects(from: after, to: after), [])
+  }
+
   func testReadsDeepFanoutAndNotesOnBlobs() throws {
     let scratch = LedgerScratch()
     let repo = try scratch.repository()
