@@ -25,7 +25,7 @@ let package = Package(
     .target(
       name: "MLGitCommands",
       dependencies: [
-        "GitKit", "MLSpec", "MLPolicy",
+        "GitKit", "MLSpec", "MLPolicy", "CMLGitSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

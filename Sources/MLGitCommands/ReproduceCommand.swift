@@ -57,7 +57,12 @@ struct ReproduceCommand: ParsableCommand {
     let directory = folder + "/" + subfolder
     printError("mlgit: reproducing run \(run.id) of \(run.model.isEmpty ? "-" : run.model) at \(commit.short) in \(folder)")
     printError("mlgit: $ \(run.command)")
-    let status = try TrainingProcess.run(["sh", "-c", run.command], in: directory)
+    let outcome = try TrainingProcess.run(["sh", "-c", run.command], in: directory)
+    if let signal = outcome.interruption {
+      printError("mlgit: interrupted by \(TrainingProcess.name(ofSignal: signal)); nothing was compared")
+      throw ExitCode(128 + signal)
+    }
+    let status = outcome.status
 
     var report = ReproductionReport(run: run, tolerance: tolerance, exit: Int(status))
     let metricsPath = absolutePath(metrics, relativeTo: directory)

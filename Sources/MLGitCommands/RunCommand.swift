@@ -66,15 +66,22 @@ struct RunExecCommand: ParsableCommand {
     let metricsBefore = metricsPath.flatMap(FileSnapshot.take)
 
     let started = Date()
-    let status = try TrainingProcess.run(command, in: FileManager.default.currentDirectoryPath)
+    let outcome = try TrainingProcess.run(command, in: FileManager.default.currentDirectoryPath)
+    let status = outcome.status
     let finished = Date()
+    let interrupted = outcome.interruption.map(TrainingProcess.name(ofSignal:))
 
     var values: [String: Double] = [:]
     if let metrics, let metricsPath {
       let metricsAfter = FileSnapshot.take(metricsPath)
       if let metricsAfter, metricsAfter != metricsBefore {
-        values = try RunRecord.metrics(fromJSON: try RunSpec.read(metricsPath), file: metrics)
-      } else if status == 0 {
+        do {
+          values = try RunRecord.metrics(fromJSON: try RunSpec.read(metricsPath), file: metrics)
+        } catch let error as RunRecordError where interrupted != nil {
+          // An interrupted command may have been stopped mid-write: record the run all the same.
+          printError("mlgit: warning: \(error.message); the interrupted run is recorded without metrics")
+        }
+      } else if status == 0 && interrupted == nil {
         let why = metricsAfter == nil ? "does not exist" : "was not written by this run (it is as it was before the run)"
         throw CommandFailure.usage("mlgit: metrics file \(metrics) \(why); the command exited 0 but the run is not recorded")
       }
@@ -84,9 +91,11 @@ struct RunExecCommand: ParsableCommand {
       started: RunRecord.timestamp(started), finished: RunRecord.timestamp(finished),
       user: RunSpec.user(repo), host: ProcessInfo.processInfo.hostName,
       command: TrainingProcess.display(command), exit: Int(status), params: model?.params ?? .object([:]),
-      metrics: values, data: data, dirty: dirty)
+      metrics: values, data: data, dirty: dirty, interrupted: interrupted)
     try RunLedger(repository: repo).record(record, on: head)
-    printError("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(head.short) (exit \(status)\(dirty ? ", dirty" : ""))")
+    printError("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(head.short) (\(interrupted.map { "interrupted by \($0), " } ?? "")exit \(status)\(dirty ? ", dirty" : ""))")
+    // Interrupted: mlgit ends as a program killed by that signal would be seen to (128 + N).
+    if let signal = outcome.interruption { throw ExitCode(128 + signal) }
     if status != 0 { throw ExitCode(status) }
   }
 }
@@ -288,33 +297,5 @@ struct RunSpec {
       guard data.count <= limit else { throw CommandFailure.usage("mlgit: cannot read \(path): it is over mlgit's \(limit)-byte limit") }
       return data
     }
-  }
-}
-
-/// Runs a training command with the terminal's streams, returning its exit status.
-enum TrainingProcess {
-  static func run(_ command: [String], in directory: String, environment: [String: String]? = nil) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = command
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    if let environment { process.environment = environment }
-    fflush(stdout)
-    do {
-      try process.run()
-    } catch {
-      throw CommandFailure.system("mlgit: cannot run \(command.first ?? ""): \(error.localizedDescription)")
-    }
-    process.waitUntilExit()
-    if process.terminationReason == .uncaughtSignal { return 128 + process.terminationStatus }
-    return process.terminationStatus
-  }
-
-  /// The command as a shell would read it back.
-  static func display(_ command: [String]) -> String {
-    command.map { arg in
-      if !arg.isEmpty, arg.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }) { return arg }
-      return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }.joined(separator: " ")
   }
 }

@@ -198,6 +198,9 @@ struct RunsShowCommand: ParsableCommand {
       dirty    \(run.dirty ? "yes" : "no")
 
       """
+    if let interrupted = run.interrupted {
+      out = out.replacingOccurrences(of: "\ndirty ", with: "\ninterrupted \(shown(interrupted))\ndirty ")
+    }
     out += "params\n"
     for (key, value) in RunsCompareCommand.flatten(run.params) { out += "  \(shown(key)) = \(shown(value))\n" }
     out += "metrics\n"

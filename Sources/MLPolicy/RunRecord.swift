@@ -25,10 +25,15 @@ public struct RunRecord: Sendable, Equatable {
   /// Declared data file path -> sha256 of its content at run time.
   public var data: [String: String]
   public var dirty: Bool
+  /// The signal (`SIGINT`, `SIGTERM`, `SIGHUP`) that interrupted the run: `mlgit run`
+  /// received it, forwarded it to the command's process group and waited for the command
+  /// to end. nil (no `interrupted` key in the line) for a run that ended by itself.
+  public var interrupted: String?
 
   public init(id: String, commit: String, model: String, started: String, finished: String, user: String,
               host: String, command: String, exit: Int, params: JSONValue = .object([:]),
-              metrics: [String: Double] = [:], data: [String: String] = [:], dirty: Bool = false) {
+              metrics: [String: Double] = [:], data: [String: String] = [:], dirty: Bool = false,
+              interrupted: String? = nil) {
     self.id = id
     self.commit = commit
     self.model = model
@@ -42,17 +47,20 @@ public struct RunRecord: Sendable, Equatable {
     self.metrics = metrics
     self.data = data
     self.dirty = dirty
+    self.interrupted = interrupted
   }
 
   /// The record as a JSON value.
   public var json: JSONValue {
-    .object([
+    var fields: [String: JSONValue] = [
       "schema": .string(RunRecord.schema), "id": .string(id), "commit": .string(commit), "model": .string(model),
       "started": .string(started), "finished": .string(finished), "user": .string(user), "host": .string(host),
       "command": .string(command), "exit": .int(exit), "params": params,
       "metrics": .object(metrics.mapValues(JSONValue.double)),
       "data": .object(data.mapValues(JSONValue.string)), "dirty": .bool(dirty),
-    ])
+    ]
+    if let interrupted { fields["interrupted"] = .string(interrupted) }
+    return .object(fields)
   }
 
   /// The ledger line: canonical JSON, one line.
@@ -109,6 +117,7 @@ public struct RunRecord: Sendable, Equatable {
             }
           }
         case 8 where key == "finished": run.finished = try cursor.string() ?? ""
+        case 11 where key == "interrupted": run.interrupted = try cursor.string()
         default: break
         }
       }
@@ -145,7 +154,8 @@ public struct RunRecord: Sendable, Equatable {
       id: id, commit: text("commit"), model: text("model"), started: text("started"), finished: text("finished"),
       user: text("user"), host: text("host"), command: text("command"), exit: RunListings.exitCode(value["exit"]),
       params: value["params"] ?? .object([:]), metrics: metrics,
-      data: (value["data"]?.objectValue ?? [:]).compactMapValues(\.stringValue), dirty: dirty)
+      data: (value["data"]?.objectValue ?? [:]).compactMapValues(\.stringValue), dirty: dirty,
+      interrupted: value["interrupted"]?.stringValue)
   }
 
   /// The run records of a note, skipping lines that are not runs (a ledger is shared text).

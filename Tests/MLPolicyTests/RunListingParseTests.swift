@@ -83,6 +83,8 @@ final class RunListingParseTests: XCTestCase {
     let more = [
       RunListingParseTests.good.replacingOccurrences(of: #""data":{}"#, with: #""data":{"train":"ab12","bad":1,"train":"cd34"}"#),
       RunListingParseTests.good.replacingOccurrences(of: #""data":{}"#, with: #""data":[]"#),
+      RunListingParseTests.good.replacingOccurrences(of: #""id":"#, with: #""interrupted":"SIGTERM","id":"#),
+      RunListingParseTests.good.replacingOccurrences(of: #""id":"#, with: #""interrupted":15,"id":"#),
       RunListingParseTests.good.replacingOccurrences(of: #""host":"h""#, with: #""host":"h","host":false"#),
       RunListingParseTests.good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":[1,"x"]"#),
       RunListingParseTests.good.replacingOccurrences(of: #""metrics":{"auc":0.81,"loss":1}"#, with: #""metrics":{"auc":0.81,"auc":"n"}"#),
@@ -96,6 +98,11 @@ final class RunListingParseTests: XCTestCase {
       }
     }
     XCTAssertEqual(try? RunRecord.parse(more[0]).data, ["train": "cd34"])
+    XCTAssertEqual(try? RunRecord.parse(more[2]).interrupted, "SIGTERM")
+    XCTAssertTrue((try? RunRecord.parse(more[2]))?.line.contains(#""id":"000000000001","interrupted":"SIGTERM","metrics""#) ?? false,
+                  "written in its sorted place")
+    XCTAssertNil(try? RunRecord.parse(RunListingParseTests.good).interrupted)
+    XCTAssertFalse((try? RunRecord.parse(RunListingParseTests.good))?.line.contains("interrupted") ?? true)
   }
 
   func testTableKeepsGoodLinesAroundBadOnesAndSortsNewestFirst() throws {

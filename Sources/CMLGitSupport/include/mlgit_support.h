@@ -71,3 +71,23 @@ enum {
  */
 int mlgit_pack_read_prefix(const char *pack_folder, const unsigned char *oid, unsigned char *out, size_t want,
                            size_t *got, uint64_t *size);
+
+/*
+ * While mlgit waits for a training command, SIGINT, SIGTERM and SIGHUP sent to mlgit
+ * are forwarded to the command's whole process group, and the signal is remembered
+ * so the run can be recorded as interrupted (forward_signals.c).
+ *
+ *   mlgit_forward_signals_begin();        before starting the child: handlers installed
+ *                                         (a signal ignored at mlgit's start stays ignored)
+ *   mlgit_forward_signals_to(pid);        once the child's group exists (a signal that
+ *                                         came in between is forwarded then)
+ *   int sig = mlgit_forward_signals_end(); after the child is reaped: handlers restored;
+ *                                         the last signal received, or 0
+ */
+void mlgit_forward_signals_begin(void);
+void mlgit_forward_signals_to(int group);
+int mlgit_forward_signals_end(void);
+
+/* posix_spawn_file_actions_addchdir_np, which Swift's Glibc module does not export. */
+#include <spawn.h>
+int mlgit_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
