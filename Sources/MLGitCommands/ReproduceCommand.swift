@@ -10,14 +10,25 @@ struct ReproduceCommand: ParsableCommand {
     commandName: "reproduce",
     abstract: "Re-run a recorded run from its commit in a temporary worktree and compare its metrics.",
     discussion: """
+      Shows the recorded command and asks before running it: the command comes from
+      refs/notes/mlgit/runs, which anyone who can push that ref writes. --yes runs it without
+      asking; without a terminal to ask on and without --yes, mlgit refuses (exit 2).
       Checks the run's commit out in a temporary worktree (detached), runs the recorded command there
       (from the same folder relative to the repository root as mlgit is run from), reads the metrics
       file it writes, and compares each recorded metric within --tolerance. The worktree is removed
-      whatever happens. Exit status 0 when every metric reproduces, 1 when one does not.
+      whatever happens. Exit status 0 when every metric reproduces, 1 when one does not, when the
+      command is declined, or when the run recorded no metrics (nothing to compare; with
+      --allow-no-metrics a matching exit status is then enough).
       """)
 
   @Argument(help: "The run's id (or a unique prefix).")
   var id: String
+
+  @Flag(name: .long, help: "Run the recorded command without asking (for scripts: read it first with `mlgit runs show ID`).")
+  var yes = false
+
+  @Flag(name: .long, help: "Accept a run that recorded no metrics when the exit status matches (else nothing is compared: exit 1).")
+  var allowNoMetrics = false
 
   @Option(name: .long, help: "The metrics file the command writes, relative to where it runs.")
   var metrics: String = "metrics.json"
@@ -36,6 +47,7 @@ struct ReproduceCommand: ParsableCommand {
     guard let commit = OID(hex: run.commit), repo.contains(commit) else {
       throw CommandFailure.usage("mlgit: run \(run.id) is on commit \(run.commit.prefix(8)), which this repository does not have; fetch it first")
     }
+    try confirm(run)
     let git = GitCommandLine(directory: repo.workingDirectory ?? repo.gitDirectory)
     let folder = NSTemporaryDirectory() + "mlgit-reproduce-\(run.id)-\(UUID().uuidString.prefix(8))"
     let added = try git.run(["worktree", "add", "--quiet", "--detach", folder, commit.hex])
@@ -55,8 +67,10 @@ struct ReproduceCommand: ParsableCommand {
       if here.hasPrefix(root) { subfolder = String(here.dropFirst(root.count)) }
     }
     let directory = folder + "/" + subfolder
-    printError("mlgit: reproducing run \(run.id) of \(run.model.isEmpty ? "-" : run.model) at \(commit.short) in \(folder)")
-    printError("mlgit: $ \(run.command)")
+    printError("mlgit: reproducing run \(run.id) of \(TerminalText.escape(run.model.isEmpty ? "-" : run.model)) at \(commit.short) in \(folder)")
+    let metricsPath = absolutePath(metrics, relativeTo: directory)
+    // A metrics file committed with the run's commit is not the command's output.
+    let metricsBefore = FileSnapshot.take(metricsPath)
     let outcome = try TrainingProcess.run(["sh", "-c", run.command], in: directory)
     if let signal = outcome.interruption {
       printError("mlgit: interrupted by \(TrainingProcess.name(ofSignal: signal)); nothing was compared")
@@ -64,13 +78,15 @@ struct ReproduceCommand: ParsableCommand {
     }
     let status = outcome.status
 
-    var report = ReproductionReport(run: run, tolerance: tolerance, exit: Int(status))
-    let metricsPath = absolutePath(metrics, relativeTo: directory)
+    var report = ReproductionReport(run: run, tolerance: tolerance, exit: Int(status), allowNoMetrics: allowNoMetrics)
     switch WorkTreeFiles.openRegular(metricsPath) {
+    case .file where FileSnapshot.take(metricsPath) == metricsBefore:
+      if !run.metrics.isEmpty { report.problem = "the command did not write \(metrics) (it is as the commit holds it)" }
     case .file:
       report.reproduced = try RunRecord.metrics(fromJSON: try RunSpec.read(metricsPath), file: metrics)
     case .missing:
-      report.problem = "the command wrote no \(metrics)"
+      // Nothing was recorded, so nothing is missing (the report says nothing was compared).
+      if !run.metrics.isEmpty { report.problem = "the command wrote no \(metrics)" }
     case .refused(let reason):
       report.problem = "\(metrics) \(reason)"
     }
@@ -94,11 +110,45 @@ struct ReproduceCommand: ParsableCommand {
   }
 }
 
+extension ReproduceCommand {
+  /// Shows the command a reproduction will run and who recorded it, and asks on the
+  /// terminal unless --yes was given. The command is text from the runs ledger, which
+  /// anyone who can push refs/notes/mlgit/runs writes, so it is never run unseen: without
+  /// a terminal to ask on and without --yes, mlgit refuses (exit 2).
+  func confirm(_ run: RunRecord) throws {
+    let shown = """
+      mlgit: run \(TerminalText.escape(run.id)) was recorded by \(TerminalText.escape(run.user)) on \(TerminalText.escape(run.host)); \
+      reproducing it runs this command with sh -c, as you, at commit \(TerminalText.escape(String(run.commit.prefix(8)))):
+          \(TerminalText.escape(run.command))
+      """
+    if yes {
+      printError(shown)
+      return
+    }
+    guard isatty(STDIN_FILENO) == 1 else {
+      printError(shown)
+      throw CommandFailure.usage("""
+        mlgit: not run: the command comes from refs/notes/mlgit/runs, which anyone who can push it writes, \
+        and there is no terminal to ask on
+          hint: read it (`mlgit runs show \(TerminalText.escape(run.id))`), then pass --yes to run it
+        """)
+    }
+    FileHandle.standardError.write(Data((shown + "\nRun it? [y/N] ").utf8))
+    let answer = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+    guard answer == "y" || answer == "yes" else {
+      printError("mlgit: not run; nothing was compared")
+      throw ExitCode(ExitStatus.findings.rawValue)
+    }
+  }
+}
+
 /// The outcome of a reproduction: each recorded metric against its new value.
 struct ReproductionReport {
   var run: RunRecord
   var tolerance: Double
   var exit: Int
+  /// A run with no recorded metrics reproduces on its exit status alone (else: nothing compared).
+  var allowNoMetrics = false
   var reproduced: [String: Double] = [:]
   var problem: String?
   var dataNotes: [String] = []
@@ -108,8 +158,11 @@ struct ReproductionReport {
     return abs(new - old) <= tolerance
   }
 
+  /// The run recorded no metrics, so no metric was compared.
+  var nothingCompared: Bool { run.metrics.isEmpty }
+
   var reproduces: Bool {
-    problem == nil && exit == run.exit && run.metrics.keys.allSatisfy(matches)
+    problem == nil && exit == run.exit && run.metrics.keys.allSatisfy(matches) && (!nothingCompared || allowNoMetrics)
   }
 
   var text: String {
@@ -131,6 +184,14 @@ struct ReproductionReport {
     if let problem { out += "\(TerminalText.escape(problem))\n" }
     for note in dataNotes { out += "warning: data \(TerminalText.escape(note))\n" }
     let within = tolerance == 0 ? "exactly" : "within \(RunsCommand.number(tolerance))"
+    if nothingCompared && problem == nil && exit == run.exit {
+      let id = TerminalText.escape(run.id)
+      out += allowNoMetrics
+        ? "mlgit: run \(id) recorded no metrics: only its exit status (\(exit)) was compared, and it matches\n"
+        : "mlgit: run \(id) recorded no metrics: nothing was compared (the exit status, \(exit), matches)\n"
+          + "  hint: pass --allow-no-metrics to accept a matching exit status alone\n"
+      return out
+    }
     out += reproduces
       ? "mlgit: run \(TerminalText.escape(run.id)) reproduces (\(run.metrics.count) metrics \(within))\n"
       : "mlgit: run \(TerminalText.escape(run.id)) does not reproduce\n"

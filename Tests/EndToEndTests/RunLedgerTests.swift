@@ -365,7 +365,7 @@ final class RunLedgerTests: XCTestCase {
     repo.commitTrainableModel()
     XCTAssertEqual(repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh").status, 0)
     let id = try XCTUnwrap(repo.mlgit("runs").stdout.split(separator: "\t").first.map(String.init))
-    let ok = repo.mlgit("reproduce", id)
+    let ok = repo.mlgit("reproduce", id, "--yes")
     XCTAssertEqual(ok.status, 0, ok.output)
     XCTAssertTrue(ok.stdout.contains("auc     0.81      0.81        0     ok"), ok.stdout)
     XCTAssertTrue(ok.stdout.contains("mlgit: run \(id) reproduces (2 metrics exactly)"), ok.stdout)
@@ -374,19 +374,94 @@ final class RunLedgerTests: XCTestCase {
     repo.write("m.json", #"{"auc": 0.8, "loss": 0.25}"#)
     XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", "./train.sh").status, 0)
     let other = try XCTUnwrap(repo.mlgit("runs").stdout.split(separator: "\n").first?.split(separator: "\t").first.map(String.init))
-    let differs = repo.mlgit("reproduce", other)
+    let differs = repo.mlgit("reproduce", other, "--yes")
     XCTAssertEqual(differs.status, 1, differs.output)
     XCTAssertTrue(differs.stdout.contains("DIFFERS"), differs.stdout)
     XCTAssertTrue(differs.stdout.contains("does not reproduce"), differs.stdout)
-    XCTAssertEqual(repo.mlgit("reproduce", other, "--tolerance", "0.02").status, 0)
+    XCTAssertEqual(repo.mlgit("reproduce", other, "--yes", "--tolerance", "0.02").status, 0)
 
     // A failing command still leaves no worktree behind.
     repo.write("m.json", #"{"auc": 0.8}"#)
     XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", "exit 4").status, 0)
     let broken = try XCTUnwrap(repo.mlgit("runs").stdout.split(separator: "\n").first?.split(separator: "\t").first.map(String.init))
-    XCTAssertEqual(repo.mlgit("reproduce", broken).status, 1)
+    XCTAssertEqual(repo.mlgit("reproduce", broken, "--yes").status, 1)
     XCTAssertEqual(repo.git("worktree", "list").stdout.split(separator: "\n").count, 1, repo.git("worktree", "list").stdout)
     XCTAssertTrue(((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? [])
       .filter { $0.hasPrefix("mlgit-reproduce-\(broken)") }.isEmpty)
+  }
+
+  /// The id of the newest run listed.
+  func newestRun(_ repo: TempRepository) throws -> String {
+    try XCTUnwrap(repo.mlgit("runs").stdout.split(separator: "\n").first?.split(separator: "\t").first.map(String.init))
+  }
+
+  func testReproduceShowsTheRecordedCommandAndRunsItOnlyWhenConfirmed() throws {
+    let repo = TempRepository()
+    repo.commitTrainableModel()
+    let marker = repo.root + "/ran"
+    repo.write("m.json", #"{"auc": 0.8}"#)
+    let command = "touch \(marker); printf '{\"auc\": 0.8}' > metrics.json"
+    XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", command).status, 0)
+    let id = try newestRun(repo)
+
+    // No terminal (the tests' stdin is /dev/null) and no --yes: refused, nothing run.
+    let refused = repo.mlgit("reproduce", id)
+    XCTAssertEqual(refused.status, 2, refused.output)
+    XCTAssertTrue(refused.stderr.contains("mlgit: run \(id) was recorded by alice@example.com on "), refused.stderr)
+    XCTAssertTrue(refused.stderr.contains("\n    \(command)\n"), refused.stderr)
+    XCTAssertTrue(refused.stderr.contains("mlgit: not run: the command comes from refs/notes/mlgit/runs"), refused.stderr)
+    XCTAssertTrue(refused.stderr.contains("hint: read it (`mlgit runs show \(id)`), then pass --yes to run it"), refused.stderr)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: marker), "the command must not run")
+    XCTAssertEqual(repo.git("worktree", "list").stdout.split(separator: "\n").count, 1)
+
+    // On a terminal: asked; anything but yes declines.
+    func onTerminal(_ answer: String) -> CommandResult {
+      Shell.run("/usr/bin/script", ["-qec", "'\(Shell.mlgit)' reproduce \(id)", "/dev/null"], in: repo.path, input: answer)
+    }
+    let declined = onTerminal("n\n")
+    XCTAssertEqual(declined.status, 1, declined.output)
+    XCTAssertTrue(declined.stdout.contains("Run it? [y/N]"), declined.stdout)
+    XCTAssertTrue(declined.stdout.contains("mlgit: not run; nothing was compared"), declined.stdout)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
+    let accepted = onTerminal("y\n")
+    XCTAssertEqual(accepted.status, 0, accepted.output)
+    XCTAssertTrue(accepted.stdout.contains("mlgit: run \(id) reproduces (1 metrics exactly)"), accepted.stdout)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: marker))
+
+    // Control characters in the command are shown escaped, so the terminal shows what runs.
+    try FileManager.default.removeItem(atPath: marker)
+    let hidden = "touch \(marker)\r\u{1B}[2Kecho harmless"
+    XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", hidden).status, 0)
+    let shown = repo.mlgit("reproduce", try newestRun(repo))
+    XCTAssertEqual(shown.status, 2, shown.output)
+    XCTAssertTrue(shown.stderr.contains("    touch \(marker)\\r\\u{1B}[2Kecho harmless\n"), shown.stderr)
+    XCTAssertFalse(shown.stderr.contains("\u{1B}"), "no raw ESC reaches the terminal")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
+  }
+
+  func testReproducingARunWithoutMetricsSaysNothingWasCompared() throws {
+    let repo = TempRepository()
+    repo.commitTrainableModel()
+    XCTAssertEqual(repo.mlgit("run", "--", "true").status, 0)
+    let id = try newestRun(repo)
+    XCTAssertTrue(repo.runLines().first?.contains(#""metrics":{}"#) ?? false, repo.runLines().joined())
+    let plain = repo.mlgit("reproduce", id, "--yes")
+    XCTAssertEqual(plain.status, 1, plain.output)
+    XCTAssertTrue(plain.stdout.contains("mlgit: run \(id) recorded no metrics: nothing was compared (the exit status, 0, matches)"), plain.stdout)
+    XCTAssertTrue(plain.stdout.contains("hint: pass --allow-no-metrics to accept a matching exit status alone"), plain.stdout)
+    XCTAssertFalse(plain.stdout.contains("reproduces ("), plain.stdout)
+    let allowed = repo.mlgit("reproduce", id, "--yes", "--allow-no-metrics")
+    XCTAssertEqual(allowed.status, 0, allowed.output)
+    XCTAssertTrue(allowed.stdout.contains("mlgit: run \(id) recorded no metrics: only its exit status (0) was compared, and it matches"), allowed.stdout)
+
+    // A metrics file the commit already holds is not the command's output.
+    repo.write("metrics.json", #"{"auc": 0.5}"#)
+    XCTAssertEqual(repo.git("add", "-f", "metrics.json").status, 0)
+    repo.commitFixture("metrics committed")
+    repo.write("m.json", #"{"auc": 0.5}"#)
+    XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", "true").status, 0)
+    let stale = repo.mlgit("reproduce", try newestRun(repo), "--yes")
+    XCTAssertEqual(stale.status, 1, stale.output)
+    XCTAssertTrue(stale.stdout.contains("the command did not write metrics.json (it is as the commit holds it)"), stale.stdout)
   }
 }
