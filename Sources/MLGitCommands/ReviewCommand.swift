@@ -163,7 +163,9 @@ struct ReviewCommand: ParsableCommand {
         plans.append(plan)
       }
       let signing = sign || plans.contains { $0.policy.requireSignedReviews }
-      let keyPath = signing ? try signingKey(repo) : nil
+      let signingFile = signing ? try signingKey(repo) : nil
+      defer { if let temporary = signingFile?.temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+      let keyPath = signingFile?.path
       let at = ReviewRecord.timestamp()
       var batch: [OID: [String]] = [:]
       var done: [String] = []
@@ -204,8 +206,10 @@ struct ReviewCommand: ParsableCommand {
       print("mlgit: recorded in \(NotesLedger.reviewsRef); share it: git push origin \(NotesLedger.reviewsRef) (or mlgit sync)")
     }
 
-    /// The key to sign with: --key, else git's `user.signingKey` (a path, or `key::` and a public key for ssh-agent).
-    func signingKey(_ repo: Repository) throws -> String {
+    /// The key to sign with: --key, else git's `user.signingKey` (a path, or `key::` and a
+    /// public key for ssh-agent). A `key::` key is written to a temporary file for
+    /// ssh-keygen, which the caller removes (`temporary`) once signing is done.
+    func signingKey(_ repo: Repository) throws -> (path: String, temporary: String?) {
       var value = key
       if value == nil { value = try? repo.config().string("user.signingkey") }
       guard var path = value, !path.isEmpty else {
@@ -217,10 +221,10 @@ struct ReviewCommand: ParsableCommand {
       if path.hasPrefix("key::") {
         let file = NSTemporaryDirectory() + "mlgit-signing-key-\(UUID().uuidString.prefix(8)).pub"
         try Data((String(path.dropFirst(5)) + "\n").utf8).write(to: URL(fileURLWithPath: file))
-        return file
+        return (file, file)
       }
       if path.hasPrefix("~/") { path = NSHomeDirectory() + String(path.dropFirst(1)) }
-      return path
+      return (path, nil)
     }
   }
 }

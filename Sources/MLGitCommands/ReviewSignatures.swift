@@ -38,15 +38,12 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
   static let commitNamespace = "git"
 
   private let allowedSigners: Data
-  /// Guards `results`, `commits` and `folder`: history checks verify from two threads.
+  /// Guards `results` and `commits`: history checks verify from two threads.
   private let lock = NSLock()
   private var results: [String: String?] = [:]
   private var commits: [String: CommitSigner] = [:]
-  private var folder: String?
 
   init(allowedSigners: Data) { self.allowedSigners = allowedSigners }
-
-  deinit { if let folder { try? FileManager.default.removeItem(atPath: folder) } }
 
   func verifiedKey(_ record: ReviewRecord) -> String? {
     guard let signature = record.signature else { return nil }
@@ -74,38 +71,36 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
 
   private func findSigner(signature: String, signedData: Data, time: Int64) -> CommitSigner {
     do {
-      let folder = try workFolder()
-      let signaturePath = folder + "/commit-\(UUID().uuidString).sig"
-      try Data((signature + "\n").utf8).write(to: URL(fileURLWithPath: signaturePath))
-      defer { try? FileManager.default.removeItem(atPath: signaturePath) }
-      let found = try ExternalProcess.run(ReviewSignatures.sshKeygen, [
-        "-Y", "find-principals", "-f", folder + "/allowed_signers", "-s", signaturePath,
-      ])
-      let candidates = found.status == 0
-        ? String(decoding: found.stdout, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
-        : []
-      var principals: [String] = []
-      var key: String?
-      for principal in candidates {
-        if let verified = try run(verify: signaturePath, payload: signedData, principal: principal,
-                                  namespace: SSHReviewVerifier.commitNamespace, time: time) {
-          principals.append(principal)
-          key = verified
+      return try withFiles(signature: signature) { folder, signaturePath in
+        let found = try ExternalProcess.run(ReviewSignatures.sshKeygen, [
+          "-Y", "find-principals", "-f", folder + "/allowed_signers", "-s", signaturePath,
+        ])
+        let candidates = found.status == 0
+          ? String(decoding: found.stdout, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+          : []
+        var principals: [String] = []
+        var key: String?
+        for principal in candidates {
+          if let verified = try run(verify: signaturePath, in: folder, payload: signedData, principal: principal,
+                                    namespace: SSHReviewVerifier.commitNamespace, time: time) {
+            principals.append(principal)
+            key = verified
+          }
         }
+        if let key { return .verified(principals: principals, key: key) }
+        // Which key it was, for the message: the signature checked on its own.
+        let alone = try ExternalProcess.run(ReviewSignatures.sshKeygen, [
+          "-Y", "check-novalidate", "-n", SSHReviewVerifier.commitNamespace, "-s", signaturePath,
+        ], input: signedData)
+        guard alone.status == 0, let fingerprint = SSHReviewVerifier.fingerprint(in: alone) else {
+          return .unverified(reason: "its SSH signature is not a valid signature of the commit for namespace git")
+        }
+        if candidates.isEmpty {
+          return .unverified(reason: "signed by key \(fingerprint), which .mlgit/allowed_signers does not list")
+        }
+        return .unverified(reason: "signed by key \(fingerprint), which .mlgit/allowed_signers lists for "
+          + "\(candidates.joined(separator: ", ")) but not for namespace git at the commit's time")
       }
-      if let key { return .verified(principals: principals, key: key) }
-      // Which key it was, for the message: the signature checked on its own.
-      let alone = try ExternalProcess.run(ReviewSignatures.sshKeygen, [
-        "-Y", "check-novalidate", "-n", SSHReviewVerifier.commitNamespace, "-s", signaturePath,
-      ], input: signedData)
-      guard alone.status == 0, let fingerprint = SSHReviewVerifier.fingerprint(in: alone) else {
-        return .unverified(reason: "its SSH signature is not a valid signature of the commit for namespace git")
-      }
-      if candidates.isEmpty {
-        return .unverified(reason: "signed by key \(fingerprint), which .mlgit/allowed_signers does not list")
-      }
-      return .unverified(reason: "signed by key \(fingerprint), which .mlgit/allowed_signers lists for "
-        + "\(candidates.joined(separator: ", ")) but not for namespace git at the commit's time")
     } catch {
       return .unverified(reason: "its signature could not be checked: \(error)")
     }
@@ -117,19 +112,17 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
   /// Returns the key's fingerprint, or nil when it does not verify.
   private func check(payload: Data, signature: String, principal: String, namespace: String) -> String? {
     do {
-      let folder = try workFolder()
-      let signaturePath = folder + "/record-\(UUID().uuidString).sig"
-      try Data((signature + "\n").utf8).write(to: URL(fileURLWithPath: signaturePath))
-      defer { try? FileManager.default.removeItem(atPath: signaturePath) }
-      return try run(verify: signaturePath, payload: payload, principal: principal, namespace: namespace, time: nil)
+      return try withFiles(signature: signature) { folder, signaturePath in
+        try run(verify: signaturePath, in: folder, payload: payload, principal: principal, namespace: namespace, time: nil)
+      }
     } catch {
       return nil
     }
   }
 
-  private func run(verify signaturePath: String, payload: Data, principal: String, namespace: String,
+  private func run(verify signaturePath: String, in folder: String, payload: Data, principal: String, namespace: String,
                    time: Int64?) throws -> String? {
-    var arguments = ["-Y", "verify", "-f", (folder ?? "") + "/allowed_signers", "-I", principal, "-n", namespace,
+    var arguments = ["-Y", "verify", "-f", folder + "/allowed_signers", "-I", principal, "-n", namespace,
       "-s", signaturePath]
     if let time { arguments += ["-Overify-time=\(SSHReviewVerifier.verifyTime(time))"] }
     let result = try ExternalProcess.run(ReviewSignatures.sshKeygen, arguments, input: payload)
@@ -154,14 +147,20 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
   }
 
-  private func workFolder() throws -> String {
-    if let folder { return folder }
-    let made = NSTemporaryDirectory() + "mlgit-signers-\(UUID().uuidString.prefix(8))"
-    try FileManager.default.createDirectory(atPath: made, withIntermediateDirectories: true)
-    try allowedSigners.write(to: URL(fileURLWithPath: made + "/allowed_signers"))
-    folder = made
-    return made
+  /// Runs `body` with a fresh folder holding `allowed_signers` and the signature (ssh-keygen
+  /// reads both from files), removed again before returning, whatever happens: a verifier
+  /// lives as long as the check that made it, often until the process exits, so nothing
+  /// may wait for it to be released.
+  private func withFiles<T>(signature: String, _ body: (_ folder: String, _ signaturePath: String) throws -> T) throws -> T {
+    let folder = NSTemporaryDirectory() + "mlgit-signers-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try allowedSigners.write(to: URL(fileURLWithPath: folder + "/allowed_signers"))
+    let signaturePath = folder + "/signature"
+    try Data((signature + "\n").utf8).write(to: URL(fileURLWithPath: signaturePath))
+    return try body(folder, signaturePath)
   }
+
 }
 
 /// Runs a program other than git, capturing its output.
