@@ -178,11 +178,9 @@ extension Workspace {
   func stagedPolicy(before head: OID?) throws -> (policy: EffectivePolicy, repair: PolicyRepair?) {
     do {
       return (try policy(before: head), nil)
-    } catch let error as PolicyLoadError {
-      guard let head else { throw error }
+    } catch let broken as BrokenPolicy {
+      guard let head else { throw broken }
       let repo = repository
-      let holder = head == (try? repo.headCommit()) ?? nil ? "HEAD" : head.short
-      let broken = PolicyRepair.broken(error, in: head, holder: holder, repository: repo)
       // What the index holds at the config's path, read as every staged check reads it.
       let floor = try EffectivePolicy.builtIn()
       let staged = try ChangeReader(repository: repo, policy: floor).stagedChange(indexPath: indexPath, head: head)

@@ -134,16 +134,11 @@ struct DoctorCommand: ParsableCommand {
       let policy = try workspace.policy(before: head)
       print("policy in force: \(policy.sources.joined(separator: " + "))")
       return []
-    } catch let error as PolicyLoadError {
-      guard let head else {
-        print(TerminalText.escape("policy: cannot be loaded: \(error)", keepingNewlines: true))
-        return ["fix \(PolicyRepair.configPath)"]
-      }
-      let broken = PolicyRepair.broken(error, in: head, holder: "HEAD", repository: repo)
+    } catch let broken as BrokenPolicy {
       print("policy: cannot be loaded:")
       print(TerminalText.escape(broken.description.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)" }
         .joined(separator: "\n"), keepingNewlines: true))
-      let since = broken.brokenBy.map { " since \($0.id.short) \"\($0.summary)\"" } ?? ""
+      let since = broken.brokenBy.map { " since \($0.id.short) \"\(TerminalText.escape($0.summary))\"" } ?? ""
       return ["the committed \(PolicyRepair.configPath) (HEAD's) is broken\(since): fix it, `git add \(PolicyRepair.configPath)` and commit "
         + "(the repairing commit is judged by the repaired config and at least the default pack)"]
     } catch let error as GitError {

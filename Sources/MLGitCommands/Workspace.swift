@@ -23,7 +23,10 @@ struct Workspace {
   }
 
   /// The policy in force before a change: `.mlgit/config.yml` read from `commit`'s
-  /// tree (nil: no commit yet, so the built-in `default` pack).
+  /// tree (nil: no commit yet, so the built-in `default` pack). A config there that
+  /// cannot be loaded throws `BrokenPolicy`: the committed version, named with its
+  /// commit (`HEAD:.mlgit/config.yml:3:1`) and the commit that broke it, since the work
+  /// tree's copy may already look right.
   func policy(before commit: OID?) throws -> EffectivePolicy {
     guard let commit else { return try EffectivePolicy.builtIn() }
     let tree = try repository.treeOf(commit: commit)
@@ -31,19 +34,17 @@ struct Workspace {
     guard let entry = try repository.entry(at: configPath, inTree: tree), entry.isBlob else {
       return try EffectivePolicy.builtIn()
     }
-    let data: Data
     do {
-      data = try repository.blob(entry.id, limit: Document.sizeLimit)
-    } catch let error as BlobTooLarge {
-      throw PolicyLoadError(path: configPath, error: DocumentError(error.description))
-    }
-    do {
-      return try EffectivePolicy.load(config: data, path: configPath)
-    } catch var error as PolicyLoadError {
-      if error.path == configPath, commit != (try? repository.headCommit()) ?? nil {
-        error = PolicyLoadError(path: "\(configPath) (in \(commit.short))", error: error.error)
+      let data: Data
+      do {
+        data = try repository.blob(entry.id, limit: Document.sizeLimit)
+      } catch let error as BlobTooLarge {
+        throw PolicyLoadError(path: configPath, error: DocumentError(error.description))
       }
-      throw error
+      return try EffectivePolicy.load(config: data, path: configPath)
+    } catch let error as PolicyLoadError where error.path == configPath {
+      let holder = commit == (try? repository.headCommit()) ?? nil ? "HEAD" : commit.short
+      throw PolicyRepair.broken(error, in: commit, holder: holder, repository: repository)
     }
   }
 
@@ -58,7 +59,7 @@ struct Workspace {
     let policy: EffectivePolicy
     do {
       policy = try self.policy(before: try repository.headCommit())
-    } catch let error as PolicyLoadError {
+    } catch let error as BrokenPolicy {
       throw CommandFailure.usage("""
         \(error)
         mlgit: cannot tell which branch the commits go to (the first of protected_branches in HEAD's policy)

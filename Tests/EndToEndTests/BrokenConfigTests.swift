@@ -40,6 +40,14 @@ final class BrokenConfigTests: XCTestCase {
     XCTAssertEqual(check.status, 2, check.output)
     XCTAssertTrue(check.stderr.contains("it was broken by \(short)"), check.stderr)
 
+    // Every command that reads HEAD's policy says the same.
+    for command in [["policy", "show"], ["review", "status"], ["run", "--", "true"]] {
+      let result = repo.mlgit(command)
+      XCTAssertEqual(result.status, 2, "\(command): \(result.output)")
+      XCTAssertTrue(result.stderr.contains("HEAD:.mlgit/config.yml:3:1: error: "), "\(command): \(result.stderr)")
+      XCTAssertTrue(result.stderr.contains("it was broken by \(short)"), "\(command): \(result.stderr)")
+    }
+
     // A staged config that is still broken is reported at its own line, as the staged version.
     repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\nrules: {spec/schema: error\n")
     repo.stage(".mlgit/config.yml")
