@@ -15,6 +15,8 @@ public struct SpecSnapshot: Sendable {
   public var hyperparameters: JSONValue?
   /// Why `from:` could not be resolved.
   public var hyperparametersError: String?
+  /// The node of the `from:` parameters file the hyperparameters come from (to locate a change).
+  public var parametersNode: Node?
 
   public init(path: String, blob: String?, data: Data) {
     self.path = path
@@ -72,6 +74,7 @@ public struct SpecSnapshot: Sendable {
     guard case .file(let file, let key, _)? = spec?.hyperparameters else { return }
     hyperparameters = nil
     hyperparametersError = nil
+    parametersNode = nil
     let paramsData: Data
     switch parameters {
     case .content(let data): paramsData = data
@@ -89,8 +92,10 @@ public struct SpecSnapshot: Sendable {
           return
         }
         hyperparameters = JSONValue(found)
+        parametersNode = found
       } else {
         hyperparameters = JSONValue(root)
+        parametersNode = root
       }
     } catch let error as DocumentError {
       hyperparametersError = "'\(file)' \(error.location): \(error.message)"

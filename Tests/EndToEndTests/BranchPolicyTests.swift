@@ -29,7 +29,7 @@ final class BranchPolicyTests: XCTestCase {
   static let evilSpec = Fixtures.spec(features: ["income", "debt_ratio", "applicant_race"],
     hyperparameters: "  learning_rate: 0.05\n  max_depth: 60\n  seed: 42\n")
   static let protectedFinding = "models/credit.yaml:9:5: error: feature 'applicant_race' is the protected attribute 'race'"
-  static let reviewFinding = "models/credit.yaml:11:3: error: hyperparameters changed (max_depth 6 -> 60)"
+  static let reviewFinding = "models/credit.yaml:12:3: error: hyperparameters changed (max_depth 6 -> 60)"
   static let policyFinding = ".mlgit/config.yml:1:1: error: policy file changed"
 
   /// A bare remote (with the server hook when asked) and a clone with the client hooks,
@@ -230,7 +230,7 @@ final class BranchPolicyTests: XCTestCase {
     XCTAssertEqual(protected["line"] as? Int, 9)
     XCTAssertEqual(protected["column"] as? Int, 5)
     let review = try XCTUnwrap(findings.first { $0["rule"] as? String == "hyperparameters/review" })
-    XCTAssertEqual(review["line"] as? Int, 11)
+    XCTAssertEqual(review["line"] as? Int, 12)
   }
 
   // MARK: Ordinary pushes keep working

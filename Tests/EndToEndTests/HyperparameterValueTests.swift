@@ -32,7 +32,7 @@ final class HyperparameterValueTests: XCTestCase {
                                           to: "  max_depth: 6\n  seed: 12345678901234567891\n")
     XCTAssertEqual(result.status, 1, result.output)
     XCTAssertTrue(result.stdout.contains(
-      "\(commit.prefix(8)): models/credit.yaml:10:3: error: hyperparameters changed (seed 12345678901234567890 -> 12345678901234567891)"),
+      "\(commit.prefix(8)): models/credit.yaml:11:3: error: hyperparameters changed (seed 12345678901234567890 -> 12345678901234567891)"),
       result.stdout)
   }
 

@@ -26,7 +26,7 @@ final class ParametersFileTests: XCTestCase {
     let result = repo.git("commit", "-q", "-m", "deeper trees, in params.yaml only")
     XCTAssertEqual(result.status, 0, result.output)
     XCTAssertTrue(result.stderr.contains(
-      "warning: hyperparameters changed (max_depth 6 -> 8): needs 1 approval from anyone but alice@example.com; none yet [hyperparameters/review]"),
+      "warning: hyperparameters changed (max_depth 6 -> 8, in params.yaml:3:3): needs 1 approval from anyone but alice@example.com; none yet [hyperparameters/review]"),
       result.stderr)
     XCTAssertTrue(result.stderr.contains("models/credit.yaml:"), result.stderr)
 
@@ -36,7 +36,7 @@ final class ParametersFileTests: XCTestCase {
     strict.stage("params.yaml")
     let refused = strict.git("commit", "-q", "-m", "deeper trees, in params.yaml only")
     XCTAssertEqual(refused.status, 1, refused.output)
-    XCTAssertTrue(refused.stderr.contains("error: hyperparameters changed (max_depth 6 -> 8)"), refused.stderr)
+    XCTAssertTrue(refused.stderr.contains("models/credit.yaml:10:9: error: hyperparameters changed (max_depth 6 -> 8, in params.yaml:3:3)"), refused.stderr)
     XCTAssertEqual(strict.git("rev-list", "--count", "HEAD").stdout, "1\n", "no commit may be made")
 
     // An edit that changes no value under the key (a comment, another key) is no change.
@@ -65,5 +65,34 @@ final class ParametersFileTests: XCTestCase {
     let range = repo.mlgit("check", "--range", "\(base)..HEAD")
     XCTAssertEqual(range.status, 1, range.output)
     XCTAssertTrue(range.stdout.contains(expected), range.stdout)
+  }
+
+  func testReviewFindingsPointAtTheChangedKey() {
+    // Inline: the changed key's line and column, not the first hyperparameter's.
+    let repo = TempRepository()
+    repo.commitFile("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  optimizer:\n    name: adam\n    lr: 0.1\n"),
+      "inline hyperparameters")
+    repo.write("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  optimizer:\n    name: adam\n    lr: 0.1\n"))
+    repo.stage()
+    let top = repo.mlgit("check", "--staged")
+    XCTAssertTrue(top.stdout.contains("models/credit.yaml:11:3: warning: hyperparameters changed (max_depth 6 -> 8): needs"), top.stdout)
+    repo.write("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  optimizer:\n    name: adam\n    lr: 0.2\n"))
+    repo.stage()
+    let nested = repo.mlgit("check", "--staged")
+    XCTAssertTrue(nested.stdout.contains("models/credit.yaml:14:5: warning: hyperparameters changed (optimizer.lr 0.1 -> 0.2): needs"),
+      nested.stdout)
+    repo.write("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  optimizer:\n    name: adam\n"))
+    repo.stage()
+    let removed = repo.mlgit("check", "--staged")
+    XCTAssertTrue(removed.stdout.contains("models/credit.yaml:12:3: warning: hyperparameters changed (-optimizer.lr 0.1): needs"),
+      removed.stdout)
+
+    // A parameters file: the spec's `from:` value, and the key's place in the file.
+    let params = installed()
+    let base = params.head
+    params.commitFile("params.yaml", "train:\n  learning_rate: 0.05\n  max_depth: 6\n  seed: 7\n", "another seed")
+    let range = params.mlgit("check", "--range", "\(base)..HEAD")
+    XCTAssertTrue(range.stdout.contains(
+      "models/credit.yaml:10:9: error: hyperparameters changed (seed 42 -> 7, in params.yaml:4:3): needs 1 approval"), range.stdout)
   }
 }

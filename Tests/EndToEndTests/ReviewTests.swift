@@ -83,14 +83,14 @@ final class ReviewTests: XCTestCase {
     // enforce: push (the default): the commit goes through with a warning.
     let commit = alice.git("commit", "-q", "-m", "deeper trees")
     XCTAssertEqual(commit.status, 0, commit.output)
-    XCTAssertTrue(commit.stderr.contains("models/credit.yaml:10:3: warning: hyperparameters changed (max_depth 6 -> 8)"), commit.stderr)
+    XCTAssertTrue(commit.stderr.contains("models/credit.yaml:11:3: warning: hyperparameters changed (max_depth 6 -> 8)"), commit.stderr)
     let change = alice.head
     let short = String(change.prefix(8))
 
     let refused = alice.git("push", "origin", "main")
     XCTAssertNotEqual(refused.status, 0, refused.output)
     XCTAssertTrue(refused.stderr.contains(
-      "\(short): models/credit.yaml:10:3: error: hyperparameters changed (max_depth 6 -> 8): needs 1 approval from anyone but alice@example.com; none yet [hyperparameters/review]"),
+      "\(short): models/credit.yaml:11:3: error: hyperparameters changed (max_depth 6 -> 8): needs 1 approval from anyone but alice@example.com; none yet [hyperparameters/review]"),
       refused.stderr)
     XCTAssertTrue(refused.stderr.contains("a reviewer runs `mlgit review approve \(short)`"), refused.stderr)
     XCTAssertEqual(remote.revParse("main"), alice.revParse("origin/main"))
@@ -148,7 +148,7 @@ final class ReviewTests: XCTestCase {
     let commit = alice.git("commit", "-q", "-m", "deeper trees")
     XCTAssertNotEqual(commit.status, 0, commit.output)
     XCTAssertTrue(commit.stderr.contains(
-      "models/credit.yaml:10:3: error: hyperparameters changed (max_depth 6 -> 8): needs 2 approvals from one of bob@example.com, carol@example.com; none yet [hyperparameters/review]"),
+      "models/credit.yaml:11:3: error: hyperparameters changed (max_depth 6 -> 8): needs 2 approvals from one of bob@example.com, carol@example.com; none yet [hyperparameters/review]"),
       commit.stderr)
     XCTAssertTrue(commit.stderr.contains("after committing, a reviewer runs `mlgit review approve <commit>`"), commit.stderr)
   }
@@ -196,7 +196,7 @@ final class ReviewTests: XCTestCase {
     let push = alice.git("push", "origin", "main")
     XCTAssertNotEqual(push.status, 0, push.output)
     let short = change.prefix(8)
-    XCTAssertTrue(push.stderr.contains("\(short): models/credit.yaml:10:3: error: hyperparameters changed (max_depth 6 -> 8)"), push.stderr)
+    XCTAssertTrue(push.stderr.contains("\(short): models/credit.yaml:11:3: error: hyperparameters changed (max_depth 6 -> 8)"), push.stderr)
     XCTAssertTrue(push.stderr.contains("\(short): .mlgit/config.yml:1:1: error: policy file added: needs 1 approval from anyone but alice@example.com; none yet [policy/review]"), push.stderr)
   }
 
@@ -243,7 +243,7 @@ final class ReviewTests: XCTestCase {
     let change = alice.commitFile("params.yaml", "train:\n  depth: 7\n  lr: 0.05\n", "deeper churn")
     let range = alice.mlgit("check", "--range", "origin/main..HEAD")
     XCTAssertEqual(range.status, 1, range.output)
-    XCTAssertTrue(range.stdout.contains("models/churn.yaml:10:3: error: hyperparameters changed (depth 6 -> 7)"), range.stdout)
+    XCTAssertTrue(range.stdout.contains("models/churn.yaml:10:9: error: hyperparameters changed (depth 6 -> 7, in params.yaml:2:3)"), range.stdout)
     XCTAssertEqual(bobApproves(change, from: alice, in: bob).status, 0)
     XCTAssertEqual(bob.git("push", "-q", "origin", ReviewTests.notesRef).status, 0)
     fetchNotes(alice)
@@ -252,7 +252,7 @@ final class ReviewTests: XCTestCase {
     let next = alice.commitFile("params.yaml", "train:\n  depth: 8\n  lr: 0.05\n", "deeper again")
     let again = alice.mlgit("check", "--range", "\(change)..HEAD")
     XCTAssertEqual(again.status, 1, again.output)
-    XCTAssertTrue(again.stdout.contains("\(next.prefix(8)): models/churn.yaml:10:3: error: hyperparameters changed (depth 7 -> 8)"), again.stdout)
+    XCTAssertTrue(again.stdout.contains("\(next.prefix(8)): models/churn.yaml:10:9: error: hyperparameters changed (depth 7 -> 8, in params.yaml:2:3)"), again.stdout)
     XCTAssertTrue(again.stdout.contains("not counted: bob@example.com (approved other hyperparameters"), again.stdout)
   }
 

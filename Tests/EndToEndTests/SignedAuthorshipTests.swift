@@ -140,7 +140,7 @@ final class SignedAuthorshipTests: XCTestCase {
     let push = alice.git("push", "--no-verify", "origin", "main")
     XCTAssertNotEqual(push.status, 0, push.output)
     XCTAssertTrue(push.stderr.contains(
-      "remote: \(short): models/credit.yaml:10:3: error: hyperparameters changed (max_depth 6 -> 8): needs 1 approval (signed) "
+      "remote: \(short): models/credit.yaml:11:3: error: hyperparameters changed (max_depth 6 -> 8): needs 1 approval (signed) "
         + "from anyone but intern@example.com, alice@example.com; none yet; not counted: alice@example.com "
         + "(signed the commit: the author's own key), alice.reviews@example.com (signed the commit: the author's own key) "
         + "[hyperparameters/review]"), push.stderr)

@@ -100,7 +100,7 @@ final class SymlinkTests: XCTestCase {
     repo.commitFile("conf/params.yaml", "train:\n  max_depth: 60\n", "deeper, in the target only")
     let range = repo.mlgit("check", "--range", "\(base)..HEAD")
     XCTAssertEqual(range.status, 1, range.output)
-    XCTAssertTrue(range.stdout.contains("hyperparameters changed (max_depth 6 -> 60)"), range.stdout)
+    XCTAssertTrue(range.stdout.contains("models/credit.yaml:10:9: error: hyperparameters changed (max_depth 6 -> 60, in params.yaml:2:3)"), range.stdout)
     XCTAssertTrue(range.stdout.contains("[hyperparameters/review]"), range.stdout)
 
     link(repo, "params.yaml", to: "/etc/passwd")

@@ -83,7 +83,7 @@ final class UntrustedInputTests: XCTestCase {
     assertNoRawControls(staged.output)
     XCTAssertTrue(staged.stdout.contains(
       #"models/credit.yaml:14:1: error: unknown field 'note\u{1B}[2K\r\u{202E}x' [spec/schema]"#), staged.stdout)
-    XCTAssertTrue(staged.stdout.contains(#"models/credit.yaml:10:3: warning: hyperparameters changed (+seed\u{1B}[2K\r 43)"#), staged.stdout)
+    XCTAssertTrue(staged.stdout.contains(#"models/credit.yaml:13:3: warning: hyperparameters changed (+seed\u{1B}[2K\r 43)"#), staged.stdout)
 
     // JSON keeps the key as it is: JSON escapes it itself.
     let json = repo.mlgit("check", "--staged", "--format", "json")

@@ -22,7 +22,10 @@ public struct ReviewItem: Sendable {
   public var changes: [HyperparameterChange]
   /// `learning_rate 0.05 -> 0.1`, `new spec`, `changed`, `deleted`.
   public var summary: String
+  /// The first changed key in the spec; for a `from:` parameters file, the `from:` value.
   public var location: SourceLocation
+  /// Where the first change is in a `from:` parameters file (`params.yaml:3:3`).
+  public var parametersSite: String? = nil
   /// Whether the policy in force asks for approval of this change.
   public var isRequired: Bool
   /// How many distinct approvers are needed.
@@ -91,7 +94,9 @@ public enum ReviewRequirement {
       item.object = new.blob
       item.approvedBlob = new.blob
       item.hash = (new.hyperparameters ?? .null).typedSHA256
-      item.location = new.spec?.hyperparametersLocation ?? .start
+      let site = ChangeSite(item.changes, in: new)
+      item.location = site.location
+      item.parametersSite = site.parametersFile
       items.append(item)
     }
     if !changeSet.isRoot && (only == nil || only == .policy) {
@@ -185,7 +190,7 @@ public enum ReviewRequirement {
     var severity = context.severity(of: item.rule)
     if item.enforce != "commit" && !context.stage.isPushLike && severity == .error { severity = .warning }
     let what = item.kind == .hyperparameters
-      ? "hyperparameters changed (\(item.summary))"
+      ? "hyperparameters changed (\(item.summary)\(item.parametersSite.map { ", in \($0)" } ?? ""))"
       : "policy file \(item.summary)"
     let have = item.approvals.isEmpty ? "none yet" : "approved by \(item.approvals.joined(separator: ", "))"
     var message = "\(what): needs \(item.required) approval\(item.required == 1 ? "" : "s")"
