@@ -61,6 +61,7 @@ struct CheckCommand: ParsableCommand {
       let result = try WorkTreeCheck(workspace: workspace).findings(paths: revisions)
       (findings, checked) = (result.findings, "work-tree files (\(result.checked) file\(result.checked == 1 ? "" : "s") checked)")
     } else if let range, let (base, tip) = CheckCommand.split(range) {
+      ClonedNotes.ensure(repo)
       let checker = HistoryChecker(repository: repo)
       KeptUntilExit.keep(checker)  // its caches hold every spec read
       let baseCommit = try resolve(base, in: repo)
@@ -71,6 +72,7 @@ struct CheckCommand: ParsableCommand {
       (findings, checked) = (report.findings, describe(report, "\(range)"))
       noteBoundary(report)
     } else if all {
+      ClonedNotes.ensure(repo)
       let checker = HistoryChecker(repository: repo)
       KeptUntilExit.keep(checker)
       let tips = try PushCheck(repository: repo).localRefs().map(\.commit)
@@ -78,6 +80,7 @@ struct CheckCommand: ParsableCommand {
       (findings, checked) = (report.findings, describe(report, "all history"))
       noteBoundary(report)
     } else if !revisions.isEmpty {
+      ClonedNotes.ensure(repo)
       let checker = HistoryChecker(repository: repo)
       var seen = Set<OID>()
       let commits = try revisions.map { try resolve($0, in: repo) }.filter { seen.insert($0).inserted }

@@ -31,6 +31,7 @@ struct ReviewCommand: ParsableCommand {
     var range: String?
 
     func run() throws {
+      if let workspace = try? Workspace.open() { ClonedNotes.ensure(workspace.repository) }
       let planner = try ReviewPlanner()
       let selection = try planner.commits(range)
       let commits = selection.commits
