@@ -61,7 +61,7 @@ final class CIFromCloneTests: XCTestCase {
     clone.git("remote", "set-url", "origin", clone.root + "/gone.git")
     let check = clone.mlgit("check", "--range", "origin/main..HEAD")
     XCTAssertEqual(check.status, 1, check.output)
-    XCTAssertTrue(check.stdout.contains("models/credit.yaml:10:3: error: hyperparameters changed (max_depth 6 -> 8): needs 1 approval"), check.stdout)
+    XCTAssertTrue(check.stdout.contains("models/credit.yaml:11:3: error: hyperparameters changed (max_depth 6 -> 8): needs 1 approval"), check.stdout)
     XCTAssertTrue(check.stderr.contains("mlgit: WARNING: approvals could not be read: this clone has no refs/notes/mlgit/reviews, and origin could not be asked for it"), check.stderr)
     XCTAssertTrue(check.stderr.contains("fetch them with `git fetch origin 'refs/notes/mlgit/*:refs/notes/mlgit/*'`"), check.stderr)
   }
