@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Builds mlgit's fuzz targets with libFuzzer and runs them for a bounded time.
+#
+#   scripts/fuzz.sh TARGET [SECONDS]    one target (default 60 s)
+#   scripts/fuzz.sh all [SECONDS]       every target, SECONDS each
+#   scripts/fuzz.sh build               build only
+#   FUZZ_FLAGS="-detect_leaks=0" scripts/fuzz.sh spec 300   extra libFuzzer flags
+#
+# Targets: spec, config, metrics, runline, csvheader, index (fuzz/targets/). Each starts
+# from its seed corpus in fuzz/corpus/TARGET/ (kept in the repository) and writes what it
+# finds to .build/fuzz/corpus/TARGET/ (not kept); a crashing input is written to
+# .build/fuzz/crashes/ and the script exits 1 with its path.
+#
+# The targets are built here with swiftc and clang directly (-sanitize=fuzzer with
+# AddressSanitizer), from the package's sources and the Yams checkout of the package's
+# own build, so they stay out of the package graph: `swift build` and `swift test` never
+# see them. Run `swift build` once first (it fetches Yams).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+targets=(spec config metrics runline csvheader index)
+what=${1:-}
+seconds=${2:-60}
+[[ -n $what ]] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2; }
+
+out=$root/.build/fuzz
+yams=$root/.build/checkouts/Yams
+[[ -d $yams/Sources/Yams ]] || { echo "fuzz.sh: no Yams checkout at $yams; run 'swift build' first" >&2; exit 2; }
+swiftc=${SWIFTC:-swiftc}
+clang=${CLANG:-$(dirname "$(command -v "$swiftc")")/clang}
+[[ -x $clang ]] || clang=clang
+
+# Rebuilds a product when any of its inputs is newer than it.
+stale() { # PRODUCT INPUT...
+  local product=$1
+  shift
+  [[ ! -e $product ]] && return 0
+  [[ -n $(find "$@" -newer "$product" -print -quit 2>/dev/null) ]]
+}
+
+# Runs a compile or link, dropping gold's warnings about AddressSanitizer's local symbols
+# (one per symbol, thousands, harmless) and keeping everything else and the status.
+quietly() {
+  local status=0
+  "$@" 2> >(grep -v "Cannot export local symbol '__asan" >&2) || status=$?
+  wait
+  return $status
+}
+
+build() {
+  mkdir -p "$out/obj"
+  local sanitize=(-sanitize=fuzzer,address)
+  # As SwiftPM builds them: Yams imports CYaml under SWIFT_PACKAGE, libyaml is linked statically.
+  local swiftflags=(-swift-version 5 -O -g -parse-as-library -enable-testing "${sanitize[@]}" -DSWIFT_PACKAGE -Xcc -DYAML_DECLARE_STATIC
+    -I "$out/obj" -I "$yams/Sources/CYaml/include")
+  if stale "$out/obj/cyaml.a" "$yams/Sources/CYaml"; then
+    echo "fuzz.sh: building CYaml" >&2
+    rm -f "$out"/obj/cyaml-*.o
+    for c in "$yams"/Sources/CYaml/src/*.c; do
+      "$clang" -c -O1 -g -fsanitize=fuzzer-no-link,address -DYAML_DECLARE_STATIC -I "$yams/Sources/CYaml/include" "$c" -o "$out/obj/cyaml-$(basename "$c" .c).o"
+    done
+    ar rcs "$out/obj/cyaml.a" "$out"/obj/cyaml-*.o
+  fi
+  # module NAME SOURCES...: one object and one .swiftmodule per module, in dependency order.
+  module() {
+    local name=$1
+    shift
+    if stale "$out/obj/$name.o" "$@" "$0"; then
+      echo "fuzz.sh: building $name" >&2
+      "$swiftc" "${swiftflags[@]}" -module-name "$name" -wmo -emit-module -emit-module-path "$out/obj/$name.swiftmodule" \
+        -c "$@" -o "$out/obj/$name.o"
+      touch "$out/obj/$name.o"
+    fi
+  }
+  module Yams "$yams"/Sources/Yams/*.swift
+  module MLSpec Sources/MLSpec/*.swift
+  module MLPolicy $(find Sources/MLPolicy -name '*.swift' | sort)
+  for target in spec config metrics runline csvheader; do
+    if stale "$out/fuzz-$target" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o"; then
+      echo "fuzz.sh: building fuzz-$target" >&2
+      quietly "$swiftc" "${swiftflags[@]}" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o" "$out/obj/Yams.o" \
+        "$out/obj/cyaml.a" -o "$out/fuzz-$target"
+    fi
+  done
+  if stale "$out/fuzz-index" fuzz/targets/index.c Sources/CMLGitSupport; then
+    echo "fuzz.sh: building fuzz-index" >&2
+    "$clang" -O1 -g -fsanitize=fuzzer,address -I Sources/CMLGitSupport/include fuzz/targets/index.c \
+      Sources/CMLGitSupport/index_scan.c -o "$out/fuzz-index"
+  fi
+}
+
+run() { # TARGET SECONDS
+  local target=$1 limit=$2
+  local corpus=$out/corpus/$target crashes=$out/crashes
+  mkdir -p "$corpus" "$crashes"
+  echo "fuzz.sh: $target for ${limit} s" >&2
+  # -max_len: specs and configs are read up to 1 MiB, but small inputs find the bugs.
+  # -rss_limit_mb / -timeout: a run that grows or stalls is a finding too.
+  # FUZZ_FLAGS adds libFuzzer flags for runs by hand (-detect_leaks=0, -jobs=2, …).
+  # shellcheck disable=SC2086
+  if ! "$out/fuzz-$target" -max_total_time="$limit" -max_len=8192 -timeout=10 -rss_limit_mb=2048 ${FUZZ_FLAGS:-} \
+      -artifact_prefix="$crashes/$target-" -print_final_stats=1 "$corpus" "fuzz/corpus/$target" \
+      > "$out/$target.log" 2>&1; then
+    tail -40 "$out/$target.log" >&2
+    echo "fuzz.sh: $target found a failure; the input is in $crashes/ (log: $out/$target.log)" >&2
+    return 1
+  fi
+  grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$out/$target.log" | tail -2 >&2 || true
+}
+
+case $what in
+  build) build ;;
+  all)
+    build
+    status=0
+    for target in "${targets[@]}"; do run "$target" "$seconds" || status=1; done
+    exit $status
+    ;;
+  *)
+    [[ " ${targets[*]} " == *" $what "* ]] || { echo "fuzz.sh: unknown target '$what' (${targets[*]}, all, build)" >&2; exit 2; }
+    build
+    run "$what" "$seconds"
+    ;;
+esac
