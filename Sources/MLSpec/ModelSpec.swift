@@ -64,12 +64,15 @@ public struct ModelSpec: Sendable {
   public var hyperparametersLocation: SourceLocation
   public var data: [DataReference]
   public var metrics: [MetricBound]
+  /// `readiness: {model-2: docs/online-offline.md}`: documents that record an ML Test
+  /// Score test done by hand, by test id (`mlgit score` reads them).
+  public var readiness: [ReadinessReference] = []
 
   /// Top-level keys a spec may carry besides the schema's own.
   public static let informationalKeys: Set<String> = ["description", "tags", "labels", "metadata", "framework", "notes"]
   static let schemaKeys: [String] = [
     "apiVersion", "name", "version", "owner", "task", "target", "features", "sensitive_attributes",
-    "hyperparameters", "data", "validation",
+    "hyperparameters", "data", "validation", "readiness",
   ]
 
   /// Reads a spec from its document, reporting every schema problem (not only the first).
@@ -245,10 +248,13 @@ public struct ModelSpec: Sendable {
       }
     }
 
+    let readiness = ReadinessReference.read(root["readiness"], problems: &problems)
+
     let spec = ModelSpec(
       root: root, name: name, version: version, versionLocation: versionNode?.location ?? root.location,
       owner: owner, task: task, target: target, features: features, sensitiveAttributes: sensitive,
-      hyperparameters: hyperparameters, hyperparametersLocation: hyperLocation, data: data, metrics: metrics)
+      hyperparameters: hyperparameters, hyperparametersLocation: hyperLocation, data: data, metrics: metrics,
+      readiness: readiness)
     return (spec, problems)
   }
 

@@ -1,0 +1,99 @@
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// What `mlgit score` found: each model's ML Test Score at one revision.
+struct ScoreReport {
+  var generated: String
+  var repository: String
+  /// The revision as given, and the commit it names.
+  var revision: String
+  var commit: String
+  /// The policy chain in force at the commit ("default", ".mlgit/config.yml").
+  var policySources: [String]
+  var models: [ModelScore] = []
+  /// Spec files at the revision that could not be read as specs (path, why).
+  var unreadable: [(path: String, reason: String)] = []
+}
+
+/// Collects, from git, the facts `ScoreGrader` judges: the specs in the revision's tree,
+/// the policy in force there, the model's runs reachable from it, the approvals on each
+/// spec's blob and the documents its `readiness:` block names.
+struct ScoreBuilder {
+  let workspace: Workspace
+  var modelFilter: String?
+
+  func build(revision: String) throws -> ScoreReport {
+    let repository = workspace.repository
+    let commit: OID
+    do {
+      commit = try repository.resolveCommit(revision)
+    } catch let error as GitError {
+      throw CommandFailure.usage("mlgit: score: \(error.message)")
+    }
+    let policy = try workspace.policy(before: commit)
+    let tree = try repository.treeOf(commit: commit)
+    var report = ScoreReport(
+      generated: AuditBuilder.isoDate(Int64(Date().timeIntervalSince1970)),
+      repository: repository.workingDirectory.map { $0.hasSuffix("/") && $0.count > 1 ? String($0.dropLast()) : $0 }
+        ?? repository.gitDirectory,
+      revision: revision, commit: commit.hex, policySources: policy.sources)
+
+    // Every spec file in the revision's tree (regular files; a symlink is read where it leads
+    // by the checks, and scoring the file it leads to under its own path is enough).
+    let files = try repository.diff(from: nil, to: tree, prefixes: policy.specGlobs.prefixes)
+      .filter { $0.newIsRegularFile && policy.specGlobs.matches($0.path) }
+      .sorted { $0.path < $1.path }
+    var specs: [(path: String, blob: OID, spec: ModelSpec)] = []
+    for file in files {
+      guard let blob = file.newID else { continue }
+      do {
+        let data = try repository.blob(blob, limit: Document.sizeLimit)
+        let (spec, _) = ModelSpec.read(try Document.parse(data))
+        guard let spec, !spec.name.isEmpty else {
+          report.unreadable.append((file.path, "no model name"))
+          continue
+        }
+        if let modelFilter, spec.name != modelFilter { continue }
+        specs.append((file.path, blob, spec))
+      } catch let error as DocumentError {
+        report.unreadable.append((file.path, error.message))
+      } catch let error as BlobTooLarge {
+        report.unreadable.append((file.path, error.description))
+      }
+    }
+    guard !specs.isEmpty else { return report }
+
+    let runsByCommit = try RunLedger.load(repository)
+    let names = Set(specs.map(\.spec.name))
+    let candidateRuns = runsByCommit.values.joined().filter { names.contains($0.model) && $0.succeeded }
+    var reachable = Set<String>()
+    if !candidateRuns.isEmpty {
+      let walk = RevWalk(repository: repository)
+      walk.push(commit)
+      reachable = Set(try walk.commits().map(\.hex))
+    }
+    let reviews = try ReviewSources(repository: repository).allRecords()
+    let packs = ScoreGrader.packsEnforcing()
+
+    for (path, blob, spec) in specs {
+      var facts = ScoreFacts(model: spec.name, specPath: path, commit: commit.hex, policy: policy)
+      facts.runs = candidateRuns.filter { $0.model == spec.name && reachable.contains($0.commit) }
+        .sorted { ($0.finished, $0.id) < ($1.finished, $1.id) }
+      facts.approvals = (reviews[blob.hex] ?? []).filter(\.isApproval)
+      facts.bounds = spec.metrics
+      facts.readiness = spec.readiness
+      for reference in spec.readiness {
+        // Only a file counts: a folder, a symlink or a submodule is not a document.
+        if let entry = try repository.entry(at: reference.path, inTree: tree), entry.isBlob {
+          facts.documents[reference.path] = entry.id.hex
+        }
+      }
+      facts.packsEnforcing = packs
+      report.models.append(ScoreGrader.grade(facts, version: spec.version.map { "\($0)" }))
+    }
+    report.models.sort { ($0.model, $0.specPath) < ($1.model, $1.specPath) }
+    return report
+  }
+}

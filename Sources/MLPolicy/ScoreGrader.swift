@@ -1,0 +1,275 @@
+import Foundation
+import MLSpec
+
+/// What the repository holds about one model at one revision: the values `ScoreGrader`
+/// judges. Collected from git by the score command's engine.
+public struct ScoreFacts: Sendable {
+  public var model: String
+  public var specPath: String
+  /// The revision scored (full commit id).
+  public var commit: String
+  /// The policy in force at that revision (its `.mlgit/config.yml`, else `default`).
+  public var policy: EffectivePolicy
+  /// Successful recorded runs of the model on commits reachable from the revision.
+  public var runs: [RunRecord] = []
+  /// Approvals recorded on the spec's blob at the revision.
+  public var approvals: [ReviewRecord] = []
+  /// The spec's `validation.metrics` bounds.
+  public var bounds: [MetricBound] = []
+  /// The spec's `readiness:` entries.
+  public var readiness: [ReadinessReference] = []
+  /// Readiness paths that are files in the revision's tree, with their blob ids.
+  public var documents: [String: String] = [:]
+  /// The shipped packs in which each rule would earn its full point (for hints).
+  public var packsEnforcing: [String: [String]] = [:]
+
+  public init(model: String, specPath: String, commit: String, policy: EffectivePolicy) {
+    self.model = model
+    self.specPath = specPath
+    self.commit = commit
+    self.policy = policy
+  }
+}
+
+/// One piece of evidence behind a test's points.
+public struct ScoreEvidence: Sendable, Equatable, Codable {
+  /// `rule`, `always`, `runs`, `tuning-runs`, `validated-run`, `approval`, `readiness`.
+  public var kind: String
+  /// What this evidence earns on its own (the test takes the largest).
+  public var points: Double
+  public var text: String
+  public var rule: String?
+  public var severity: String?
+  /// The branch globs the rule runs on (`*`: every branch).
+  public var branches: [String]?
+  public var runs: [String]?
+  public var commits: [String]?
+  public var reviewers: [String]?
+  public var path: String?
+  public var blob: String?
+
+  public init(kind: String, points: MLTestScore.Points, text: String) {
+    self.kind = kind
+    self.points = points.rawValue
+    self.text = text
+  }
+}
+
+/// One test's result for one model.
+public struct ScoredTest: Sendable {
+  public var test: MLTestScore.Test
+  public var points: MLTestScore.Points
+  public var evidence: [ScoreEvidence]
+  /// What would raise it (nil at a full point).
+  public var hint: String?
+}
+
+/// One section's results.
+public struct ScoredSection: Sendable {
+  public var section: MLTestScore.Section
+  public var tests: [ScoredTest]
+  public var score: Double { MLTestScore.sectionScore(tests.map(\.points)) }
+}
+
+/// One model's ML Test Score.
+public struct ModelScore: Sendable {
+  public var model: String
+  public var specPath: String
+  public var version: String?
+  public var commit: String
+  public var sections: [ScoredSection]
+  public var score: Double { MLTestScore.modelScore(sections.map(\.score)) }
+  /// The section that sets the score (the first of the lowest).
+  public var weakest: MLTestScore.Section? {
+    sections.min { $0.score < $1.score }?.section
+  }
+}
+
+/// Grades the 28 tests from facts, honestly: a full point only where a rule enforces
+/// the test at error severity on every protected branch (or mlgit always enforces it);
+/// half a point where evidence exists that nothing enforces; nothing otherwise.
+public enum ScoreGrader {
+  public static func grade(_ facts: ScoreFacts, version: String? = nil) -> ModelScore {
+    let sections = MLTestScore.Section.allCases.map { section in
+      ScoredSection(section: section, tests: MLTestScore.tests(in: section).map { grade($0, facts) })
+    }
+    return ModelScore(model: facts.model, specPath: facts.specPath, version: version, commit: facts.commit,
+      sections: sections)
+  }
+
+  public static func grade(_ test: MLTestScore.Test, _ facts: ScoreFacts) -> ScoredTest {
+    var evidence: [ScoreEvidence] = []
+    var raise: [String] = []  // what would earn the full point
+    var half: [String] = []  // what would earn half a point
+    for source in test.sources {
+      switch source {
+      case .rule(let id, let line, let options):
+        guard RuleRegistry.rule(id: id) != nil else { continue }  // a rule this mlgit does not have
+        if let found = ruleEvidence(id, options: options, policy: facts.policy) {
+          evidence.append(found)
+          if found.points < 1 { raise.append(ruleHint(id, line: line, facts: facts)) }
+        } else {
+          raise.append(ruleHint(id, line: line, facts: facts))
+        }
+      case .always(let what):
+        evidence.append(ScoreEvidence(kind: "always", points: .full, text: "mlgit always enforces this: \(what)"))
+      case .runs:
+        if facts.runs.isEmpty {
+          half.append("record a training run: `mlgit run --metrics metrics.json -- <training command>`")
+        } else {
+          var item = ScoreEvidence(kind: "runs", points: .half,
+            text: "\(facts.runs.count) successful recorded run\(facts.runs.count == 1 ? "" : "s") of '\(facts.model)': \(listed(facts.runs))")
+          item.runs = facts.runs.map(\.id)
+          item.commits = unique(facts.runs.map(\.commit))
+          evidence.append(item)
+        }
+      case .tuningRuns:
+        var byParams: [String: RunRecord] = [:]
+        for run in facts.runs where byParams[run.params.canonical] == nil { byParams[run.params.canonical] = run }
+        if byParams.count >= 2 {
+          let chosen = byParams.values.sorted { $0.id < $1.id }
+          var item = ScoreEvidence(kind: "tuning-runs", points: .half,
+            text: "successful runs with \(byParams.count) different hyperparameter sets: \(listed(chosen))")
+          item.runs = chosen.map(\.id)
+          item.commits = unique(chosen.map(\.commit))
+          evidence.append(item)
+        } else {
+          half.append("record runs of at least two hyperparameter sets (a sweep), each with `mlgit run record --metrics metrics.json --params params.json`")
+        }
+      case .validatedRun:
+        let passing = facts.bounds.isEmpty ? [] : facts.runs.filter { run in facts.bounds.allSatisfy { meets(run, $0) } }
+        if !passing.isEmpty {
+          var item = ScoreEvidence(kind: "validated-run", points: .half,
+            text: "\(listed(passing)) meet\(passing.count == 1 ? "s" : "") every bound of validation.metrics (\(facts.bounds.map(\.metric).joined(separator: ", ")))")
+          item.runs = passing.map(\.id)
+          item.commits = unique(passing.map(\.commit))
+          evidence.append(item)
+        } else if facts.bounds.isEmpty {
+          half.append("declare the bar in \(facts.specPath): `validation: {metrics: {auc: {min: 0.8}}}`, and record a run that meets it")
+        } else {
+          half.append("record a run whose metrics meet validation.metrics: `mlgit run --metrics metrics.json -- <training command>`")
+        }
+      case .approval:
+        if facts.approvals.isEmpty {
+          half.append("have a reviewer approve the spec: `mlgit review approve \(String(facts.commit.prefix(12)))`")
+        } else {
+          var item = ScoreEvidence(kind: "approval", points: .half,
+            text: "\(facts.specPath) (blob \(String((facts.approvals.first?.blob ?? "").prefix(12)))) approved by "
+              + unique(facts.approvals.map(\.reviewer)).joined(separator: ", "))
+          item.reviewers = unique(facts.approvals.map(\.reviewer))
+          item.blob = facts.approvals.first?.blob
+          item.path = facts.specPath
+          evidence.append(item)
+        }
+      }
+    }
+    // Every test accepts a document the spec declares: half a point, if it is in the commit.
+    let readinessLine = "add to \(facts.specPath): `readiness: {\(test.id): docs/readiness/\(test.id).md}` and commit that document"
+    var declared = false
+    for reference in facts.readiness where reference.test == test.id {
+      if let blob = facts.documents[reference.path] {
+        var item = ScoreEvidence(kind: "readiness", points: .half,
+          text: "readiness: \(test.id) -> \(reference.path) (\(facts.specPath):\(reference.location.line))")
+        item.path = reference.path
+        item.blob = blob
+        item.commits = [facts.commit]
+        evidence.append(item)
+        declared = true
+      } else {
+        var item = ScoreEvidence(kind: "readiness", points: .none,
+          text: "readiness: \(test.id) -> \(reference.path) is not a file in \(String(facts.commit.prefix(12))): it counts for nothing")
+        item.path = reference.path
+        item.commits = [facts.commit]
+        evidence.append(item)
+        half.insert("commit \(reference.path), which \(facts.specPath):\(reference.location.line) names for \(test.id)", at: 0)
+      }
+    }
+    if !declared, !half.contains(where: { $0.hasPrefix("commit ") }) { half.append(readinessLine) }
+
+    let best = evidence.map { MLTestScore.Points(rawValue: $0.points) ?? .none }.max() ?? .none
+    var hint: String?
+    if best < .full {
+      var parts: [String] = []
+      if let why = test.unobservable {
+        parts.append("a repository cannot observe this (\(why)): half a point at most, from a document the spec declares")
+      } else if raise.isEmpty {
+        parts.append("no mlgit rule checks this yet: half a point at most, from evidence")
+      }
+      if !raise.isEmpty { parts.append("for 1 point: " + raise.joined(separator: "; or ")) }
+      if best < .half { parts.append("for 0.5: " + half.joined(separator: "; or ")) }
+      hint = parts.joined(separator: "; ")
+    }
+    return ScoredTest(test: test, points: best, evidence: evidence, hint: hint)
+  }
+
+  /// The rule's standing at the revision: nil when off; a full point at error on every
+  /// protected branch (with the options the test needs); half a point otherwise.
+  static func ruleEvidence(_ id: String, options: [String: Bool], policy: EffectivePolicy) -> ScoreEvidence? {
+    let severity = policy.severity(of: id)
+    guard severity != .off else { return nil }
+    let scope = policy.branchScope(of: id)
+    let protected = policy.protectedBranches
+    let covered = !protected.isEmpty && protected.allSatisfy { branch in
+      scope.map { $0.contains { BranchGlobMemo.shared.matches($0, branch) } } ?? true
+    }
+    let missing = options.filter { key, value in policy.option(id, key)?.bool != value }.keys.sorted()
+    let enforced = severity == .error && covered && missing.isEmpty
+    var why: [String] = []
+    if severity != .error { why.append("it reports but does not refuse") }
+    if protected.isEmpty {
+      why.append("no protected_branches, so nothing guards a release")
+    } else if !covered {
+      why.append("its branches do not cover every protected branch (\(protected.joined(separator: ", ")))")
+    }
+    for key in missing { why.append("without \(key): \(options[key] == true ? "true" : "false")") }
+    var item = ScoreEvidence(kind: "rule", points: enforced ? .full : .half,
+      text: "rule \(id) at \(severity.rawValue) on \(scope.map { $0.joined(separator: ", ") } ?? "every branch")"
+        + (enforced ? ", enforced on \(protected.joined(separator: ", "))" : ": " + why.joined(separator: "; ")))
+    item.rule = id
+    item.severity = severity.rawValue
+    item.branches = scope ?? ["*"]
+    return item
+  }
+
+  static func ruleHint(_ id: String, line: String, facts: ScoreFacts) -> String {
+    var text = "under rules: in .mlgit/config.yml: `\(line)`"
+    if facts.policy.protectedBranches.isEmpty { text += " with `protected_branches: [main]`" }
+    if let packs = facts.packsEnforcing[id], let first = packs.first { text += " (the \(first) pack has it: `extends: [\(first)]`)" }
+    return text
+  }
+
+  /// Run ids with their commits, the first five: `18edccfd8673 on 8b9883a6, …`.
+  static func listed(_ runs: [RunRecord]) -> String {
+    let shown = runs.prefix(5).map { "run \($0.id) on \($0.commit.prefix(8))" }.joined(separator: ", ")
+    return runs.count > 5 ? shown + " and \(runs.count - 5) more" : shown
+  }
+
+  static func meets(_ run: RunRecord, _ bound: MetricBound) -> Bool {
+    guard let value = run.metrics[bound.metric] else { return false }
+    if let min = bound.min, value < min { return false }
+    if let max = bound.max, value > max { return false }
+    return true
+  }
+
+  static func unique(_ values: [String]) -> [String] {
+    var seen = Set<String>()
+    return values.filter { seen.insert($0).inserted }
+  }
+
+  /// For each rule of the table, the shipped packs (in `ShippedPacks` order) in which it
+  /// earns its full point: what a hint can suggest extending.
+  public static func packsEnforcing() -> [String: [String]] {
+    var result: [String: [String]] = [:]
+    // The smallest pack first: `default`, then `strict`, then those built on them.
+    let rank = ["default": 0, "strict": 1, "regulated": 3]
+    for pack in ShippedPacks.files.keys.sorted(by: { (rank[$0] ?? 2, $0) < (rank[$1] ?? 2, $1) }) {
+      guard let policy = try? EffectivePolicy.load(config: Data("apiVersion: mlgit/v1\nextends: [\(pack)]\n".utf8)) else { continue }
+      for test in MLTestScore.tests {
+        for case .rule(let id, _, let options) in test.sources {
+          if ruleEvidence(id, options: options, policy: policy)?.points == 1 { result[id, default: []].append(pack) }
+        }
+      }
+    }
+    return result
+  }
+}
