@@ -121,7 +121,12 @@ struct WorkTreeFiles {
   /// itself is not resolved: a link keeps its own name); nil when it is outside.
   static func relative(_ absolute: String, toRoot root: String) -> String? {
     let url = URL(fileURLWithPath: absolute)
-    guard let folder = resolve(url.deletingLastPathComponent().path), let top = resolve(root) else { return nil }
+    let given = root.hasSuffix("/") ? root : root + "/"
+    guard let folder = resolve(url.deletingLastPathComponent().path), let top = resolve(root) else {
+      // No such folder: the path as written decides (reading it then finds nothing).
+      let path = url.standardizedFileURL.path
+      return path.hasPrefix(given) ? String(path.dropFirst(given.count)) : nil
+    }
     let file = folder.hasSuffix("/") ? folder + url.lastPathComponent : folder + "/" + url.lastPathComponent
     let prefix = top.hasSuffix("/") ? top : top + "/"
     guard file.hasPrefix(prefix) else { return nil }

@@ -75,6 +75,21 @@ final class RunReadsTests: XCTestCase {
     XCTAssertTrue(repo.runLines().first?.contains(#""data":{"data/linked.csv":"\#(sha)"}"#) ?? false, repo.runLines().joined())
   }
 
+  func testSpecNamedOnTheCommandLineMustBeInsideTheWorkTree() throws {
+    let repo = TempRepository()
+    repo.commitTrainableModel()
+    try Fixtures.spec().write(toFile: repo.root + "/elsewhere.yaml", atomically: true, encoding: .utf8)
+    let outside = repo.mlgit("run", "--spec", "../elsewhere.yaml", "--", "true")
+    XCTAssertEqual(outside.status, 2, outside.output)
+    XCTAssertTrue(outside.stderr.contains("mlgit: spec ../elsewhere.yaml is outside the work tree"), outside.stderr)
+    let missing = repo.mlgit("run", "--spec", "models/nope/credit.yaml", "--", "true")
+    XCTAssertEqual(missing.status, 2, missing.output)
+    XCTAssertTrue(missing.stderr.contains("mlgit: spec models/nope/credit.yaml does not exist"), missing.stderr)
+    let inside = repo.mlgit(["run", "--spec", "../models/credit.yaml", "--", "true"], in: "data")
+    XCTAssertEqual(inside.status, 0, inside.output)
+    XCTAssertEqual(repo.runLines().count, 1)
+  }
+
   func testMetricsFileThatIsAFIFOIsRefusedWithoutBlocking() {
     let repo = TempRepository()
     repo.commitTrainableModel()
