@@ -95,7 +95,8 @@ struct ChangeReader {
         judged.insert(path)
         guard case .entry(let entry) = try new.item(at: path), entry.isBlob,
           let oldSpec = try spec(at: path, id: entry.id, mode: entry.mode, side: old),
-          let newSpec = try spec(at: path, id: entry.id, mode: entry.mode, side: new)
+          let newSpec = try spec(at: path, id: entry.id, mode: entry.mode, side: new),
+          ChangeReader.differs(oldSpec, newSpec)
         else { continue }
         result.append(ModelChange(path: path, old: oldSpec, new: newSpec))
       }
@@ -107,12 +108,21 @@ struct ChangeReader {
         guard try specSignature(link, in: old) != specSignature(link, in: new) else { continue }
         let oldSpec = try spec(at: link, id: entry.id, mode: entry.mode, side: old)
         let newSpec = try spec(at: link, id: entry.id, mode: entry.mode, side: new)
+        if let oldSpec, let newSpec, !ChangeReader.differs(oldSpec, newSpec) { continue }
         result.append(ModelChange(path: link, old: oldSpec, new: newSpec))
       } else if try fingerprint(link, in: old) != fingerprint(link, in: new), let refusal = try folderLinkRefusal(link, side: new) {
         result.append(refusal)
       }
     }
     return result
+  }
+
+  /// True when two readings of a spec differ in what the rules judge. A parameters file
+  /// shared by several specs under different keys changes only the specs whose key's
+  /// values changed (or whose reading of it now fails, or recovers).
+  static func differs(_ old: SpecSnapshot, _ new: SpecSnapshot) -> Bool {
+    old.blob != new.blob || old.documentError?.message != new.documentError?.message
+      || old.hyperparameters != new.hyperparameters || old.hyperparametersError != new.hyperparametersError
   }
 
   /// What a path resolves to on one side, as text that differs when anything on the way

@@ -95,4 +95,33 @@ final class ParametersFileTests: XCTestCase {
     XCTAssertTrue(range.stdout.contains(
       "models/credit.yaml:10:9: error: hyperparameters changed (seed 42 -> 7, in params.yaml:4:3): needs 1 approval"), range.stdout)
   }
+
+  func testAuditListsOnlyTheModelWhoseKeyChangedInASharedParametersFile() throws {
+    let repo = TempRepository()
+    repo.write("models/credit.yaml", Fixtures.spec(hyperparameters: "  from: params.yaml\n  key: credit\n"))
+    repo.write("models/churn.yaml", Fixtures.spec(name: "churn", hyperparameters: "  from: params.yaml\n  key: churn\n"))
+    repo.write("params.yaml", "credit:\n  max_depth: 6\nchurn:\n  max_depth: 4\n")
+    repo.stage()
+    let first = repo.commitFixture("two models, one parameters file")
+    let tuned = repo.commitFile("params.yaml", "credit:\n  max_depth: 6\nchurn:\n  max_depth: 5\n", "churn deeper")
+
+    let json = repo.mlgit("audit", "--format", "json")
+    XCTAssertEqual(json.status, 0, json.output)
+    let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let models = try XCTUnwrap(document["models"] as? [[String: Any]])
+    func commits(_ name: String) -> [String?] {
+      let model = models.first { $0["name"] as? String == name }
+      return ((model?["changes"] as? [[String: Any]]) ?? []).map { $0["commit"] as? String }
+    }
+    XCTAssertEqual(commits("credit-risk"), [first])
+    XCTAssertEqual(commits("churn"), [first, tuned])
+
+    // The check judges only the model whose values changed.
+    let range = repo.mlgit("check", "--range", "\(first)..HEAD")
+    XCTAssertTrue(range.stdout.contains("models/churn.yaml:10:9: error: hyperparameters changed (max_depth 4 -> 5, in params.yaml:4:3)"),
+      range.stdout)
+    XCTAssertFalse(range.stdout.contains("models/credit.yaml"), range.stdout)
+    let html = repo.mlgit("audit", "--format", "html")
+    XCTAssertFalse(html.stdout.contains("other fields"), html.stdout)
+  }
 }
