@@ -85,7 +85,7 @@ build() {
   done
   if stale "$out/fuzz-index" fuzz/targets/index.c Sources/CMLGitSupport; then
     echo "fuzz.sh: building fuzz-index" >&2
-    "$clang" -O1 -g -fsanitize=fuzzer,address -I Sources/CMLGitSupport/include fuzz/targets/index.c \
+    quietly "$clang" -O1 -g -fsanitize=fuzzer,address -I Sources/CMLGitSupport/include fuzz/targets/index.c \
       Sources/CMLGitSupport/index_scan.c -o "$out/fuzz-index"
   fi
 }
