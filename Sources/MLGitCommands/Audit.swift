@@ -23,6 +23,9 @@ struct AuditReport {
   /// Runs that no listed spec change accounts for (their model had no spec at that commit,
   /// the commit is not in the walk, or it is older than `--since`).
   var unattributedRuns: [RunRecord] = []
+  /// Each model's ML Test Score at HEAD, by name (the HTML page shows it; empty when HEAD
+  /// has no commit or its policy cannot be read).
+  var scores: [String: ModelScore] = [:]
 }
 
 /// One model: every change of its spec, oldest first. A model is its spec's `name`:

@@ -50,7 +50,8 @@ struct AuditCommand: ParsableCommand {
     builder.since = since.flatMap(AuditBuilder.parseDate)
     builder.sinceText = since
     builder.branch = try workspace.targetBranch(branch)
-    let report = try builder.build()
+    var report = try builder.build()
+    if format == .html { report.scores = ScoreBuilder.scoresAtHead(workspace) }
     KeptUntilExit.keep((builder, report))
     if let model, report.models.isEmpty {
       printError("mlgit: audit: no spec in the history scanned has name '\(model)'")

@@ -26,7 +26,7 @@ enum AuditHTML {
       <main>
 
       """
-    for model in report.models { out += section(model) }
+    for model in report.models { out += section(model, score: report.scores[model.name]) }
     if !report.bypasses.isEmpty { out += bypassSection(report.bypasses) }
     if !report.otherFindings.isEmpty { out += otherSection(report.otherFindings) }
     out += """
@@ -61,7 +61,7 @@ enum AuditHTML {
 
   // MARK: A model
 
-  static func section(_ model: AuditModel) -> String {
+  static func section(_ model: AuditModel, score: ModelScore? = nil) -> String {
     let bypasses = model.changes.filter(\.bypass).count
     let unapproved = model.changes.filter(\.unapproved).count
     var badges: [String] = []
@@ -71,7 +71,7 @@ enum AuditHTML {
     var out = """
       <section id="\(anchor(model.name))">
       <h2>\(escape(model.name)) <span class="version">\(escape(model.latestVersion ?? "no version"))</span> \(badges.joined(separator: " "))</h2>
-      <p class="meta">owner <b>\(escape(model.owner.isEmpty ? "unknown" : model.owner))</b> · \(model.paths.map { "<code>\(escape($0))</code>" }.joined(separator: ", ")) · \(model.changes.count) change\(model.changes.count == 1 ? "" : "s") · \(model.runs.count) run\(model.runs.count == 1 ? "" : "s")</p>
+      <p class="meta">owner <b>\(escape(model.owner.isEmpty ? "unknown" : model.owner))</b> · \(model.paths.map { "<code>\(escape($0))</code>" }.joined(separator: ", ")) · \(model.changes.count) change\(model.changes.count == 1 ? "" : "s") · \(model.runs.count) run\(model.runs.count == 1 ? "" : "s")\(score.map(scoreNote) ?? "")</p>
 
       """
     out += charts(model)
@@ -83,6 +83,12 @@ enum AuditHTML {
     for change in model.changes { out += row(change) }
     out += "</tbody></table></div></section>\n"
     return out
+  }
+
+  /// The model's ML Test Score at HEAD and the section that sets it (`mlgit score` has the rest).
+  static func scoreNote(_ score: ModelScore) -> String {
+    " · ML Test Score at HEAD <b class=\"score\">\(formatScore(score.score))</b>"
+      + (score.weakest.map { " (weakest: \(escape($0.rawValue)); <code>mlgit score</code> lists the 28 tests)" } ?? "")
   }
 
   static func row(_ change: AuditChange) -> String {

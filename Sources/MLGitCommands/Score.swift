@@ -24,6 +24,15 @@ struct ScoreBuilder {
   let workspace: Workspace
   var modelFilter: String?
 
+  /// Every model's score at HEAD by name, for the audit page; empty when HEAD has no
+  /// commit or cannot be scored (a broken config), which the audit reports in its own way.
+  static func scoresAtHead(_ workspace: Workspace) -> [String: ModelScore] {
+    guard (try? workspace.repository.headCommit()) != nil,
+      let report = try? ScoreBuilder(workspace: workspace).build(revision: "HEAD")
+    else { return [:] }
+    return Dictionary(report.models.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
   func build(revision: String) throws -> ScoreReport {
     let repository = workspace.repository
     let commit: OID

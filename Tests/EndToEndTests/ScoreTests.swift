@@ -197,4 +197,33 @@ final class ScoreTests: XCTestCase {
       XCTAssertFalse(result.stdout.contains(external), external)
     }
   }
+
+  func testAnApprovalRaisesTheReviewTestToHalf() {
+    let repo = TempRepository()
+    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nrules:\n  hyperparameters/review: off\n")
+    repo.write("models/credit.yaml", Fixtures.spec())
+    repo.stage()
+    repo.commitFixture("a model whose reviews nothing enforces")
+    repo.write("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"))
+    repo.stage()
+    repo.commitFixture("deeper trees")
+    XCTAssertEqual(test(model(scoreJSON(repo)), "model-1")["points"] as? Double, 0)
+    let bob = ["GIT_AUTHOR_NAME": "Bob Reviewer", "GIT_AUTHOR_EMAIL": "bob@example.com",
+               "GIT_COMMITTER_NAME": "Bob Reviewer", "GIT_COMMITTER_EMAIL": "bob@example.com"]
+    let approve = repo.mlgit(["review", "approve", "HEAD"], environment: bob)
+    XCTAssertEqual(approve.status, 0, approve.output)
+    let reviewed = test(model(scoreJSON(repo)), "model-1")
+    XCTAssertEqual(reviewed["points"] as? Double, 0.5)
+    let approval = evidence(reviewed).first { $0["kind"] as? String == "approval" } ?? [:]
+    XCTAssertEqual(approval["reviewers"] as? [String], ["bob@example.com"])
+    XCTAssertEqual(approval["blob"] as? String, repo.revParse("HEAD:models/credit.yaml"))
+    XCTAssertEqual(approval["path"] as? String, "models/credit.yaml")
+  }
+
+  func testTheAuditPageShowsEachModelsScoreAndWeakestSection() {
+    let repo = bareRepository()
+    let audit = repo.mlgit("audit", "--format", "html")
+    XCTAssertEqual(audit.status, 0, audit.output)
+    XCTAssertTrue(audit.stdout.contains("ML Test Score at HEAD <b class=\"score\">0</b> (weakest: infrastructure;"), audit.stdout)
+  }
 }
