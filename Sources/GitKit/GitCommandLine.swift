@@ -8,6 +8,8 @@ public struct GitCommandLine: Sendable {
     public var status: Int32
     public var stdout: Data
     public var stderr: String
+    /// True when the program was killed for running past its time limit.
+    public var timedOut = false
     public var text: String { String(decoding: stdout, as: UTF8.self) }
   }
 
@@ -39,8 +41,13 @@ public struct GitCommandLine: Sendable {
   /// cannot be started. Input is written and standard error drained on other threads while
   /// this one reads standard output: a child may write any amount before it reads its
   /// input (or instead of reading it), and no pipe filling up can stall both sides.
+  ///
+  /// With a `timeout`, a program still running after that many seconds is killed and the
+  /// output it wrote so far is returned with `timedOut`. Programs it started and that keep
+  /// its output open are not waited for; the output of a killed program is dropped.
   public static func runProgram(_ executable: String, _ arguments: [String], input: Data? = nil,
-                                environment: [String: String]? = nil, directory: String? = nil) throws -> Output {
+                                environment: [String: String]? = nil, directory: String? = nil,
+                                timeout: Double? = nil) throws -> Output {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -72,6 +79,23 @@ public struct GitCommandLine: Sendable {
     DispatchQueue.global().async {
       errBox.data = err.fileHandleForReading.readDataToEndOfFile()
       group.leave()
+    }
+    if let timeout {
+      // Read standard output on another thread too, so this one can keep the time limit.
+      let outBox = DataBox()
+      group.enter()
+      DispatchQueue.global().async {
+        outBox.data = out.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+      }
+      if group.wait(timeout: .now() + timeout) == .timedOut {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        // Its output is not read: a program it started may still be writing it.
+        return Output(status: process.terminationStatus, stdout: Data(), stderr: "", timedOut: true)
+      }
+      process.waitUntilExit()
+      return Output(status: process.terminationStatus, stdout: outBox.data, stderr: String(decoding: errBox.data, as: UTF8.self))
     }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()

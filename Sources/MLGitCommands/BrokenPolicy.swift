@@ -93,7 +93,7 @@ struct PolicyRepair {
       let tree = try repository.treeOf(commit: parent)
       guard let entry = try repository.entry(at: configPath, inTree: tree), entry.isBlob else { break }
       if !brokenBlobs.contains(entry.id) {
-        guard try !loads(entry.id, in: repository) else { break }
+        guard try !loads(entry.id, in: repository, tree: tree) else { break }
         brokenBlobs.insert(entry.id)
       }
       broken = try repository.commit(parent)
@@ -102,7 +102,7 @@ struct PolicyRepair {
   }
 
   /// Whether a config blob loads (one over the size limit does not).
-  static func loads(_ blob: OID, in repository: Repository) throws -> Bool {
+  static func loads(_ blob: OID, in repository: Repository, tree: OID) throws -> Bool {
     let data: Data
     do {
       data = try repository.blob(blob, limit: Document.sizeLimit)
@@ -110,7 +110,7 @@ struct PolicyRepair {
       return false
     }
     do {
-      _ = try EffectivePolicy.load(config: data, path: configPath)
+      _ = try EffectivePolicy.load(config: data, path: configPath, files: repository.policyFiles(in: tree))
       return true
     } catch is PolicyLoadError {
       return false
@@ -136,11 +136,12 @@ struct PolicyRepair {
 
   /// The policy `data` (a change's own config; nil: the change deletes it) sets, as a
   /// repair of `broken`; throws `broken`, with the change's own error, when it does not load.
-  static func repair(_ broken: BrokenPolicy, with data: Data?) throws -> PolicyRepair {
+  /// `files` reads the repairing commit's other files (its pack files, its checks' scripts).
+  static func repair(_ broken: BrokenPolicy, with data: Data?, files: PolicyFileReader? = nil) throws -> PolicyRepair {
     let floor = try EffectivePolicy.builtIn()
     guard let data else { return PolicyRepair(policy: floor, floor: floor, broken: broken) }
     do {
-      return PolicyRepair(policy: try EffectivePolicy.load(config: data, path: configPath), floor: floor, broken: broken)
+      return PolicyRepair(policy: try EffectivePolicy.load(config: data, path: configPath, files: files), floor: floor, broken: broken)
     } catch let error as PolicyLoadError {
       var broken = broken
       broken.repairError = error
@@ -163,7 +164,7 @@ extension PolicyRepair {
     if own.id == held?.id { throw broken }
     broken.repairHolder = commit.id.short
     do {
-      return try repair(broken, with: try repository.blob(own.id, limit: Document.sizeLimit))
+      return try repair(broken, with: try repository.blob(own.id, limit: Document.sizeLimit), files: repository.policyFiles(in: commit.tree))
     } catch let tooLarge as BlobTooLarge {
       broken.repairError = PolicyLoadError(path: configPath, error: DocumentError(tooLarge.description))
       throw broken

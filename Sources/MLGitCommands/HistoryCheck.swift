@@ -375,7 +375,13 @@ final class CommitPreparer: @unchecked Sendable {
     guard let entry = try repository.entry(at: HistoryChecker.configPath, inTree: tree), entry.isBlob else {
       return (try cachedPolicy(key: "built-in") { try EffectivePolicy.builtIn() }, "built-in")
     }
-    let key = entry.id.hex
+    var key = entry.id.hex
+    // A policy that extends pack files or runs scripts of its commit is reused only where those are unchanged.
+    if let known = policies[key], !known.referencedFiles.isEmpty {
+      let files = repository.policyFiles(in: tree)
+      let same = known.referencedFiles.allSatisfy { path, blob in ((try? files(path)) ?? nil)?.blob == blob }
+      if !same { key += "@\(tree.hex)" }
+    }
     let policy = try cachedPolicy(key: key) {
       let path = "\(HistoryChecker.configPath) (in \(commit.short))"
       let data: Data
@@ -384,7 +390,7 @@ final class CommitPreparer: @unchecked Sendable {
       } catch let error as BlobTooLarge {
         throw PolicyLoadError(path: path, error: DocumentError(error.description))
       }
-      return try EffectivePolicy.load(config: data, path: path)
+      return try EffectivePolicy.load(config: data, path: path, files: repository.policyFiles(in: tree))
     }
     return (policy, key)
   }

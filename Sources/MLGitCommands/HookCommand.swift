@@ -54,6 +54,7 @@ struct HookCommand: ParsableCommand {
       // Workspace.open adds as alternates; it writes nothing (git moves the refs afterwards).
       let updates = try RefUpdate.preReceive(HookCommand.standardInput())
       let workspace = try Workspace.open()
+      TeamRule.commandRunner = ProcessTeamCommandRunner.forServer(workspace.repository)
       // The ledgers first: they only grow (`LedgerGuard`), whatever else the push holds.
       let ledger = try LedgerGuard(repository: workspace.repository).check(updates)
       let push = PushCheck(repository: workspace.repository)

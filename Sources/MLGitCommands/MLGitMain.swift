@@ -50,6 +50,7 @@ public enum MLGitMain {
     // `mlgit … | head`) must be an error to handle, not a signal that kills mlgit.
     signal(SIGPIPE, SIG_IGN)
     StandardOutput.prepareDescriptors()
+    TeamRule.commandRunner = ProcessTeamCommandRunner()
     do {
       var command = try hookFastPath(arguments) ?? MLGit.parseAsRoot(arguments)
       warnIfHooksDropped(command)

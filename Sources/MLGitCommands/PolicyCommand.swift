@@ -26,11 +26,16 @@ struct PolicyCommand: ParsableCommand {
     func run() throws {
       let (policy, source) = try PolicyCommand.policyInForce()
       print("policy in force: \(source)")
-      let width = RuleRegistry.builtInRules.map { $0.id.count }.max() ?? 20
+      let width = (RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id)).map(\.count).max() ?? 20
       for rule in RuleRegistry.builtInRules {
         let d = type(of: rule).description
         let severity = policy.severity(of: d.id).rawValue
         print("\(d.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.padding(toLength: 7, withPad: " ", startingAt: 0))  \(d.summary)")
+      }
+      for rule in policy.teamRules {
+        let severity = policy.severity(of: rule.id).rawValue
+        let summary = "\(policy.option(rule.id, "message")?.string.map { "\($0): " } ?? "")\(rule.check.summary) (team rule, \(rule.source))"
+        print(TerminalText.escape("\(rule.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.padding(toLength: 7, withPad: " ", startingAt: 0))  \(summary)"))
       }
     }
   }
@@ -47,8 +52,7 @@ struct PolicyCommand: ParsableCommand {
       print(TerminalText.escape("reviewers: \(policy.reviewers.isEmpty ? "anyone but the author" : policy.reviewers.joined(separator: ", "))"))
       print("signed reviews required: \(policy.requireSignedReviews ? "yes" : "no")")
       print("rules:")
-      for rule in RuleRegistry.builtInRules {
-        let id = rule.id
+      for id in RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id) {
         var line = "  \(id): \(policy.severity(of: id).rawValue)"
         let options = policy.settings[id]?.options ?? [:]
         if !options.isEmpty {
@@ -74,11 +78,15 @@ struct PolicyCommand: ParsableCommand {
         print(text)
         return
       }
+      let (policy, source) = try PolicyCommand.policyInForce()
+      if let team = policy.teamRules.first(where: { $0.id == rule }) {
+        explain(team, policy: policy, source: source)
+        return
+      }
       guard let found = RuleRegistry.rule(id: rule) else {
-        let ids = RuleRegistry.builtInRules.map(\.id) + LedgerGuard.explanations.keys.sorted()
+        let ids = RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id) + LedgerGuard.explanations.keys.sorted()
         throw CommandFailure.usage("mlgit: unknown rule '\(rule)'; rules: \(ids.joined(separator: ", "))")
       }
-      let (policy, source) = try PolicyCommand.policyInForce()
       let d = type(of: found).description
       print("\(d.id): \(d.summary)")
       print("default severity: \(d.defaultSeverity.rawValue); in force: \(policy.severity(of: d.id).rawValue) (\(source))")
@@ -113,6 +121,26 @@ struct PolicyCommand: ParsableCommand {
         let content = example.content ?? "(deleted)"
         print(content.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"))
       }
+    }
+
+    /// A team's rule: where it is declared, what it checks, its options in force.
+    func explain(_ team: TeamRule, policy: EffectivePolicy, source: String) {
+      var lines = ["\(team.id): \(team.check.summary)"]
+      lines.append("team rule declared in \(team.source):\(team.location.line); default severity: error; in force: \(policy.severity(of: team.id).rawValue) (\(source))")
+      lines.append("")
+      lines.append("options (besides severity):")
+      for option in EffectivePolicy.teamRuleOptions {
+        let set = policy.option(team.id, option.name).map { "in force: \($0.scalarText ?? JSONValue($0).canonical)" }
+          ?? "unset: \(option.whenUnset)"
+        lines.append("  \(option.name): \(option.expected) (\(set))")
+        lines.append("    \(option.summary)")
+      }
+      if case .command = team.check {
+        lines.append("")
+        lines.append("runs from the policy's commit with the spec as JSON on standard input and its path in MLGIT_SPEC_PATH;")
+        lines.append("files written for it: \(team.files.isEmpty ? "none" : team.files.map(\.path).joined(separator: ", "))")
+      }
+      for line in lines { print(TerminalText.escape(line)) }
     }
   }
 }

@@ -72,8 +72,7 @@ struct FindingReporter {
 
   func sarif(_ findings: [Finding]) -> String {
     let rules = RuleRegistry.builtInRules.map { type(of: $0).description }
-    let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
-    let ruleObjects: [[String: Any]] = rules.map { d in
+    var ruleObjects: [[String: Any]] = rules.map { d in
       [
         "id": d.id, "name": d.id,
         "shortDescription": ["text": d.summary], "fullDescription": ["text": d.rationale],
@@ -81,6 +80,18 @@ struct FindingReporter {
         "defaultConfiguration": ["level": FindingReporter.sarifLevel(d.defaultSeverity)],
       ]
     }
+    var ids = rules.map(\.id)
+    // A team's own rules, declared in the repository's policy, are described by the findings that name them.
+    for id in Set(findings.map(\.rule)).subtracting(ids).sorted() where TeamRule.prefix(of: id) != nil {
+      ids.append(id)
+      ruleObjects.append([
+        "id": id, "name": id,
+        "shortDescription": ["text": "team rule \(id), declared in the repository's policy"],
+        "help": ["text": "mlgit policy explain \(id)"],
+        "defaultConfiguration": ["level": FindingReporter.sarifLevel(.error)],
+      ])
+    }
+    let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
     let results: [[String: Any]] = findings.map { f in
       var result: [String: Any] = [
         "ruleId": f.rule,

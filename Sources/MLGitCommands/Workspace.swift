@@ -41,7 +41,7 @@ struct Workspace {
       } catch let error as BlobTooLarge {
         throw PolicyLoadError(path: configPath, error: DocumentError(error.description))
       }
-      return try EffectivePolicy.load(config: data, path: configPath)
+      return try EffectivePolicy.load(config: data, path: configPath, files: repository.policyFiles(in: tree))
     } catch let error as PolicyLoadError where error.path == configPath {
       let holder = commit == (try? repository.headCommit()) ?? nil ? "HEAD" : commit.short
       throw PolicyRepair.broken(error, in: commit, holder: holder, repository: repository)

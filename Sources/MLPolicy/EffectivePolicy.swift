@@ -19,6 +19,12 @@ public struct EffectivePolicy: Sendable {
   public var allowances: [FeatureAllowance] = []
   public var requireSignedReviews = false
   public var syncOnPush = false
+  /// The team's own rules (`acme/license`), in the order they are declared.
+  public private(set) var teamRules: [TeamRule] = []
+  /// Files of the policy's commit besides the config that the policy was built from
+  /// (pack files it extends, command checks' scripts): path -> blob id. A policy cached
+  /// by its config's blob is reused only where these are the same.
+  public private(set) var referencedFiles: [String: String] = [:]
 
   public init() {}
 
@@ -30,7 +36,9 @@ public struct EffectivePolicy: Sendable {
   }
 
   /// The policy for a repository whose config has this content (nil: no config).
-  public static func load(config: Data?, path: String = ".mlgit/config.yml") throws -> EffectivePolicy {
+  /// `files` reads other files of the config's commit: pack files it `extends` by
+  /// relative path and the scripts its command checks name (nil: none can be read).
+  public static func load(config: Data?, path: String = ".mlgit/config.yml", files: PolicyFileReader? = nil) throws -> EffectivePolicy {
     guard let config else { return try builtIn() }
     let document: PolicyDocument
     do {
@@ -39,18 +47,88 @@ public struct EffectivePolicy: Sendable {
       throw PolicyLoadError(path: path, error: error)
     }
     var policy = EffectivePolicy()
-    let parents = document.extends.isEmpty ? ["default"] : document.extends
-    for pack in parents {
+    try policy.apply(document, path: path, files: files, seen: [path])
+    for index in policy.teamRules.indices {
+      guard case .command(let argv) = policy.teamRules[index].check, let files else { continue }
+      // Each argument naming a file of the commit (the script, a program kept in the
+      // repository) is written out for the run, from this commit, never from the change.
+      for argument in argv where !argument.hasPrefix("/") && !argument.hasPrefix("-") {
+        guard let normal = EffectivePolicy.normalPath(argument), let file = try? files(normal) else { continue }
+        policy.teamRules[index].files.append(file)
+        policy.referencedFiles[file.path] = file.blob
+      }
+    }
+    return policy
+  }
+
+  /// Applies a repository policy file (the config, or a pack it extends by path): its
+  /// parents first, then its own settings.
+  mutating func apply(_ document: PolicyDocument, path: String, files: PolicyFileReader?, seen: Set<String>) throws {
+    let parents = document.extends.isEmpty && seen.count == 1 ? ["default"] : document.extends
+    let items = document.root?["extends"]?.items ?? []
+    for (index, pack) in parents.enumerated() {
+      let at = items.indices.contains(index) ? items[index].location : (document.root?.keyNode("extends")?.location ?? .start)
+      if EffectivePolicy.isRelativePack(pack) {
+        try applyFile(pack, from: path, at: at, files: files, seen: seen)
+        continue
+      }
       do {
-        try policy.apply(pack: pack, path: path, seen: [])
+        try apply(pack: pack, path: path, seen: [])
       } catch let error as DocumentError {
-        let at = document.root?.keyNode("extends")?.location ?? .start
         throw PolicyLoadError(path: path, error: DocumentError(error.message, at: at, hint: error.hint))
       }
     }
-    try EffectivePolicy.validateRuleSettings(document, path: path)
-    policy.overlay(document, source: path)
-    return policy
+    try EffectivePolicy.validateRuleSettings(document, path: path, teamRules: Set(teamRules.map(\.id)))
+    overlay(document, source: path)
+  }
+
+  /// True for an `extends` entry that names a file (`./policies/acme.yaml`) rather than a shipped pack.
+  static func isRelativePack(_ name: String) -> Bool {
+    name.hasPrefix("./") || name.hasPrefix("../") || name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+  }
+
+  /// A path from the repository's root with `.` and `..` resolved; nil when it leaves the repository.
+  static func normalPath(_ path: String) -> String? {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") {
+      if part == "." { continue }
+      if part == ".." {
+        guard !parts.isEmpty else { return nil }
+        parts.removeLast()
+      } else {
+        parts.append(part)
+      }
+    }
+    return parts.isEmpty ? nil : parts.joined(separator: "/")
+  }
+
+  /// Applies a pack file named by relative path from the policy file `from`, read from the same commit.
+  mutating func applyFile(_ name: String, from: String, at: SourceLocation, files: PolicyFileReader?, seen: Set<String>) throws {
+    let folder = from.split(separator: "/").dropLast().joined(separator: "/")
+    guard let target = EffectivePolicy.normalPath(folder.isEmpty ? name : "\(folder)/\(name)") else {
+      throw PolicyLoadError(path: from, error: DocumentError("extends '\(name)': the path leaves the repository", at: at))
+    }
+    guard !seen.contains(target) else {
+      throw PolicyLoadError(path: from, error: DocumentError("policy files extend each other in a cycle through '\(target)'", at: at))
+    }
+    let file: PolicyFile?
+    do {
+      file = try files?(target)
+    } catch {
+      throw PolicyLoadError(path: from, error: DocumentError("extends '\(name)': \(target) cannot be read: \(error)", at: at))
+    }
+    guard let file else {
+      throw PolicyLoadError(path: from, error: DocumentError("extends '\(name)': no file \(target) in the policy's commit", at: at,
+        hint: "a pack file is read from the commit that holds the config, relative to the file that extends it"))
+    }
+    referencedFiles[target] = file.blob
+    let document: PolicyDocument
+    do {
+      document = try PolicyDocument.parse(file.data)
+    } catch let error as DocumentError {
+      throw PolicyLoadError(path: target, error: error)
+    }
+    try apply(document, path: target, files: files, seen: seen.union([target]))
   }
 
   mutating func apply(pack name: String, path: String, seen: Set<String>) throws {
@@ -67,7 +145,7 @@ public struct EffectivePolicy: Sendable {
     } catch let error as DocumentError {
       throw PolicyLoadError(path: "policies/\(name).yaml", error: error)
     }
-    try EffectivePolicy.validateRuleSettings(document, path: "policies/\(name).yaml")
+    try EffectivePolicy.validateRuleSettings(document, path: "policies/\(name).yaml", teamRules: [])
     for parent in document.extends { try apply(pack: parent, path: path, seen: seen.union([name])) }
     if sources.contains(name) { return }
     overlay(document, source: name)
@@ -79,12 +157,18 @@ public struct EffectivePolicy: Sendable {
     if let data = document.data { dataGlobs = GlobSet(data) }
     if let branches = document.protectedBranches { protectedBranches = branches }
     if let reviewers = document.reviewers { self.reviewers = reviewers }
-    for (id, setting) in document.rules {
+    // In document order, so team rules list and run in the order they are written.
+    for (id, setting) in document.rules.sorted(by: { ($0.value.location.line, $0.value.location.column) < ($1.value.location.line, $1.value.location.column) }) {
       var merged = settings[id] ?? RuleSetting(severity: nil)
       if let severity = setting.severity { merged.severity = severity }
       merged.options.merge(setting.options) { $1 }
       merged.location = setting.location
       settings[id] = merged
+      // Validated already (`validateRuleSettings`): a check that does not read is not in force.
+      if let node = setting.options["check"], let check = try? TeamCheck.parse(node, rule: id) {
+        let rule = TeamRule(id: id, check: check, source: source, location: setting.location)
+        if let index = teamRules.firstIndex(where: { $0.id == id }) { teamRules[index] = rule } else { teamRules.append(rule) }
+      }
     }
     for (category, names) in document.protectedAttributes {
       protectedAttributes[category, default: []] += names
@@ -99,6 +183,7 @@ public struct EffectivePolicy: Sendable {
   /// The severity a rule runs at: the config's, else the rule's default.
   public func severity(of rule: String) -> Severity {
     if let severity = settings[rule]?.severity { return severity }
+    if teamRules.contains(where: { $0.id == rule }) { return .error }
     return RuleRegistry.rule(id: rule).map { type(of: $0).description.defaultSeverity } ?? .off
   }
 

@@ -105,6 +105,10 @@ public struct PolicyEngine: Sendable {
       }
       findings += rule.evaluate(changeSet: changeSet, in: context)
     }
+    // The team's own rules, declared by the policy in force, on every added or changed spec.
+    for rule in context.policy.teamRules where context.severity(of: rule.id) != .off && context.applies(rule.id) {
+      for change in changeSet.specs { findings += rule.evaluate(change, in: context) }
+    }
     return findings
       .filter { $0.severity != .off }
       .map { finding in

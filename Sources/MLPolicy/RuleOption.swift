@@ -14,6 +14,12 @@ public struct RuleOption: Sendable {
     case boolean
     /// A branch glob or a list of them; `protected` stands for `protected_branches`.
     case branches
+    /// A team rule's check (validated by `TeamCheck.parse`).
+    case check
+    /// Any text.
+    case text
+    /// A number of seconds above 0, at most 600.
+    case seconds
   }
 
   public var name: String
@@ -41,6 +47,9 @@ public struct RuleOption: Sendable {
     case .choice(let words): return words.map { "'\($0)'" }.joined(separator: " or ")
     case .boolean: return "true or false"
     case .branches: return "a branch glob, a list of them, or 'protected'"
+    case .check: return "a check: {field: …}, {features_forbidden: […]} or {command: […]}"
+    case .text: return "text"
+    case .seconds: return "a number of seconds above 0, at most 600"
     }
   }
 
@@ -61,6 +70,12 @@ public struct RuleOption: Sendable {
       valid = node.bool != nil
     case .branches:
       valid = node.string != nil || (node.items.map { !$0.isEmpty && $0.allSatisfy { $0.string != nil } } ?? false)
+    case .check:
+      valid = (try? TeamCheck.parse(node, rule: rule)) != nil
+    case .text:
+      valid = node.string != nil
+    case .seconds:
+      valid = (node.scalarType == .int || node.scalarType == .float) && (node.number.map { $0 > 0 && $0 <= 600 } ?? false)
     }
     if valid { return nil }
     var hint: String? = nil
@@ -69,7 +84,7 @@ public struct RuleOption: Sendable {
       hint = node.string.flatMap { ModelSpec.closest($0, in: words) }.map { "did you mean '\($0)'?" }
     case .branches:
       hint = "e.g. branches: [main, release/*] or branches: protected (the protected_branches list)"
-    case .integer, .boolean:
+    case .integer, .boolean, .check, .text, .seconds:
       break
     }
     return DocumentError("rule '\(rule)': '\(name)' must be \(expected), found \(RuleOption.shown(node))",
@@ -94,10 +109,18 @@ extension EffectivePolicy {
   /// Checks every option of every rule a policy document sets against the rule's
   /// declared options: an unknown rule or option (with the closest known name), a value
   /// of the wrong type or out of range. The first problem is thrown, at its line.
-  static func validateRuleSettings(_ document: PolicyDocument, path: String) throws {
+  ///
+  /// An id with a prefix of its own (`acme/license`, not `spec/…`) is a team's rule: it is
+  /// declared with a `check:` (or set again where `teamRules`, declared by a file it
+  /// extends, already has it) and takes `check`, `message`, `timeout` and `branches`.
+  static func validateRuleSettings(_ document: PolicyDocument, path: String, teamRules: Set<String> = []) throws {
     let known = RuleRegistry.builtInRules.map { type(of: $0).description.id }
     // In document order, so the first problem reported is the first in the file.
     for (id, setting) in document.rules.sorted(by: { ($0.value.location.line, $0.value.location.column) < ($1.value.location.line, $1.value.location.column) }) {
+      if RuleRegistry.rule(id: id) == nil, let prefix = TeamRule.prefix(of: id), !TeamRule.shippedPrefixes.contains(prefix) {
+        try validateTeamRule(id, setting, declared: teamRules.contains(id), path: path)
+        continue
+      }
       guard let rule = RuleRegistry.rule(id: id) else {
         let hint = ModelSpec.closest(id, in: known).map { "did you mean '\($0)'?" } ?? "see `mlgit policy list`"
         throw PolicyLoadError(path: path, error: DocumentError("unknown rule '\(id)'", at: setting.location, hint: hint))
@@ -121,6 +144,45 @@ extension EffectivePolicy {
           throw PolicyLoadError(path: path, error: problem)
         }
       }
+    }
+  }
+
+  /// The options a team's rule takes.
+  public static let teamRuleOptions: [RuleOption] = [
+    RuleOption("check", .check, "what the rule checks: a field, forbidden features or a command", whenUnset: "declared where the rule is"),
+    RuleOption("message", .text, "said before each finding's own text", whenUnset: "the finding's text alone"),
+    RuleOption("timeout", .seconds, "how long a command check may run (seconds)", whenUnset: "10"),
+    .branches,
+  ]
+
+  static func validateTeamRule(_ id: String, _ setting: RuleSetting, declared: Bool, path: String) throws {
+    let byName = Dictionary(teamRuleOptions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    let names = setting.options.keys.sorted {
+      let a = setting.optionLocations[$0] ?? .start, b = setting.optionLocations[$1] ?? .start
+      return (a.line, a.column, $0) < (b.line, b.column, $1)
+    }
+    for name in names {
+      guard let value = setting.options[name] else { continue }
+      guard let option = byName[name] else {
+        let candidates = ["severity"] + teamRuleOptions.map(\.name)
+        let hint = ModelSpec.closest(name, in: candidates).map { "did you mean '\($0)'?" }
+          ?? "a team's rule takes: \(candidates.joined(separator: ", "))"
+        throw PolicyLoadError(path: path, error: DocumentError("rule '\(id)' has no option '\(name)'",
+          at: setting.optionLocations[name] ?? value.location, hint: hint))
+      }
+      if name == "check" {
+        do {
+          _ = try TeamCheck.parse(value, rule: id)
+        } catch let error as DocumentError {
+          throw PolicyLoadError(path: path, error: error)
+        }
+      } else if let problem = option.problem(with: value, rule: id) {
+        throw PolicyLoadError(path: path, error: problem)
+      }
+    }
+    if setting.options["check"] == nil && !declared {
+      throw PolicyLoadError(path: path, error: DocumentError("rule '\(id)' is not a shipped rule and has no 'check'", at: setting.location,
+        hint: "a team's own rule says what it checks, e.g. check: {field: license, required: true}; shipped rules: `mlgit policy list`"))
     }
   }
 

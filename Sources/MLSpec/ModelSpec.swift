@@ -5,11 +5,14 @@ public struct SchemaProblem: Sendable, Equatable {
   public var message: String
   public var location: SourceLocation
   public var hint: String?
+  /// The top-level key of an "unknown field" problem: a policy may know it (a team's rule checks it).
+  public var unknownField: String?
 
-  public init(_ message: String, at location: SourceLocation, hint: String? = nil) {
+  public init(_ message: String, at location: SourceLocation, hint: String? = nil, unknownField: String? = nil) {
     self.message = message
     self.location = location
     self.hint = hint
+    self.unknownField = unknownField
   }
 }
 
@@ -91,8 +94,9 @@ public struct ModelSpec: Sendable {
       let text = key.scalarText ?? ""
       if !schemaKeys.contains(text) && !informationalKeys.contains(text) {
         let suggestion = closest(text, in: schemaKeys)
-        problem("unknown field '\(text)'", key.location,
-          suggestion.map { "did you mean '\($0)'?" } ?? "known fields: \(schemaKeys.joined(separator: ", "))")
+        problems.append(SchemaProblem("unknown field '\(text)'", at: key.location,
+          hint: suggestion.map { "did you mean '\($0)'?" } ?? "known fields: \(schemaKeys.joined(separator: ", "))",
+          unknownField: text))
       }
     }
     func required(_ key: String) -> Node? {

@@ -38,6 +38,13 @@ final class RuleOptionTests: XCTestCase {
     case .branches:
       return (["main", "protected", "[main, \"release/*\"]", "[protected, \"release/*\"]"],
         ["[]", "1", "{main: 1}", "[main, 2]", "[[main]]", "~", "true"])
+    case .check:
+      return (["{field: license, required: true}", "{features_forbidden: [zip]}", "{command: [true]}"],
+        ["{field: license, requird: true}", "{field: license}", "[license]", "{command: []}", "~"])
+    case .text:
+      return (["hello"], ["[a]", "{a: 1}", "~"])
+    case .seconds:
+      return (["1", "2.5", "600"], ["0", "-1", "601", ".inf", ".nan", "ten", "~"])
     }
   }
 

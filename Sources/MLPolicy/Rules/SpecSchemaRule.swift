@@ -27,7 +27,12 @@ public struct SpecSchemaRule: PolicyRule {
       return [finding(error.message, path: change.path, at: error.location, in: context,
         hint: error.hint ?? "fix the syntax; `mlgit check --staged` re-checks without committing")]
     }
-    var findings = new.problems.map {
+    // A top-level field a team's rule checks (`license`) is part of that team's schema.
+    let teamFields = Set(context.policy.teamRules.compactMap { rule -> String? in
+      if case .field(let path, _) = rule.check { return path.first }
+      return nil
+    })
+    var findings = new.problems.filter { $0.unknownField.map { !teamFields.contains($0) } ?? true }.map {
       finding($0.message, path: change.path, at: $0.location, in: context, hint: $0.hint)
     }
     if let error = new.hyperparametersError, case .file(_, _, let location)? = new.spec?.hyperparameters {
