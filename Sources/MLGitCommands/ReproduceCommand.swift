@@ -83,7 +83,7 @@ struct ReproduceCommand: ParsableCommand {
     case .file where FileSnapshot.take(metricsPath) == metricsBefore:
       if !run.metrics.isEmpty { report.problem = "the command did not write \(metrics) (it is as the commit holds it)" }
     case .file:
-      report.reproduced = try RunRecord.metrics(fromJSON: try RunSpec.read(metricsPath), file: metrics)
+      report.reproduced = try MetricsFile.read(try RunSpec.read(metricsPath), file: metrics).metrics
     case .missing:
       // Nothing was recorded, so nothing is missing (the report says nothing was compared).
       if !run.metrics.isEmpty { report.problem = "the command wrote no \(metrics)" }

@@ -21,13 +21,14 @@ struct RunExecCommand: ParsableCommand {
     abstract: "Run a training command and record the run on HEAD (the default of `mlgit run`).",
     discussion: """
       The command's output streams through and mlgit exits with its status. The record holds the
-      spec's hyperparameters, the metrics the command wrote (--metrics: a JSON object of name ->
-      finite number), the sha256 of the spec's data files, and whether the working tree was dirty.
+      spec's hyperparameters, the metrics the command wrote (--metrics, repeatable: JSON or YAML,
+      nested names flattened to dotted ones; default: the spec's validation.metrics_files, else
+      dvc.yaml's metrics), the sha256 of the spec's data files, and whether the working tree was dirty.
       With rule runs/clean-tree at error, mlgit refuses to run in a dirty working tree.
       """)
 
-  @Option(name: .long, help: "The JSON file of metrics the command writes.")
-  var metrics: String?
+  @Option(name: .long, help: "A metrics file the command writes (JSON or YAML; repeatable).")
+  var metrics: [String] = []
 
   @Option(name: .long, help: "The model's spec (default: the only spec in the repository).")
   var spec: String?
@@ -60,10 +61,10 @@ struct RunExecCommand: ParsableCommand {
       }
     }
     let data = try model?.hashData(try WorkTreeFiles(root: root, gitDirectory: repo.gitDirectory)) ?? [:]
-    let metricsPath = metrics.map { absolutePath($0, relativeTo: FileManager.default.currentDirectoryPath) }
-    // What the metrics file was before the run: one left by an earlier step, even a moment
+    let metricsFiles = try RunMetricsFiles.resolve(flags: metrics, spec: model, root: root, gitDirectory: repo.gitDirectory)
+    // What the metrics files were before the run: one left by an earlier step, even a moment
     // before, is not this run's.
-    let metricsBefore = metricsPath.flatMap(FileSnapshot.take)
+    let metricsBefore = metricsFiles.files.map { FileSnapshot.take($0.absolute) }
 
     let started = Date()
     let outcome = try TrainingProcess.run(command, in: FileManager.default.currentDirectoryPath)
@@ -71,21 +72,7 @@ struct RunExecCommand: ParsableCommand {
     let finished = Date()
     let interrupted = outcome.interruption.map(TrainingProcess.name(ofSignal:))
 
-    var values: [String: Double] = [:]
-    if let metrics, let metricsPath {
-      let metricsAfter = FileSnapshot.take(metricsPath)
-      if let metricsAfter, metricsAfter != metricsBefore {
-        do {
-          values = try RunRecord.metrics(fromJSON: try RunSpec.read(metricsPath), file: metrics)
-        } catch let error as RunRecordError where interrupted != nil {
-          // An interrupted command may have been stopped mid-write: record the run all the same.
-          printError("mlgit: warning: \(error.message); the interrupted run is recorded without metrics")
-        }
-      } else if status == 0 && interrupted == nil {
-        let why = metricsAfter == nil ? "does not exist" : "was not written by this run (it is as it was before the run)"
-        throw CommandFailure.usage("mlgit: metrics file \(metrics) \(why); the command exited 0 but the run is not recorded")
-      }
-    }
+    let values = try metricsFiles.readAfterRun(before: metricsBefore, status: status, interrupted: interrupted)
     let record = RunRecord(
       id: RunRecord.newID(now: started), commit: head.hex, model: model?.name ?? "",
       started: RunRecord.timestamp(started), finished: RunRecord.timestamp(finished),
@@ -106,8 +93,8 @@ struct RunRecordCommand: ParsableCommand {
     commandName: "record",
     abstract: "Record a run made elsewhere (a cluster, a notebook) on a commit.")
 
-  @Option(name: .long, help: "The JSON file of metrics the run produced.")
-  var metrics: String
+  @Option(name: .long, help: "A metrics file the run produced (JSON or YAML; repeatable; default: the spec's validation.metrics_files, else dvc.yaml's metrics).")
+  var metrics: [String] = []
 
   @Option(name: .long, help: "The hyperparameters used (JSON or YAML); default: the spec's, at the commit.")
   var params: String?
@@ -133,9 +120,13 @@ struct RunRecordCommand: ParsableCommand {
     } catch let error as GitError {
       throw CommandFailure.usage("mlgit: \(error.message)")
     }
-    let values = try RunRecord.metrics(fromJSON: try RunSpec.read(metrics), file: metrics)
     let policy = try workspace.policy(before: target)
     let model = try RunSpec.find(spec, policy: policy, repository: repo, source: .commit(target))
+    let metricsFiles = try RunMetricsFiles.resolve(flags: metrics, spec: model, root: repo.workingDirectory, gitDirectory: repo.gitDirectory)
+    guard !metricsFiles.files.isEmpty else {
+      throw CommandFailure.usage("mlgit: give the run's metrics with --metrics FILE (the spec names no validation.metrics_files and there is no dvc.yaml with metrics)")
+    }
+    let values = try metricsFiles.readAll()
     var paramsValue = model?.params ?? .object([:])
     if let params {
       do {
@@ -161,6 +152,8 @@ struct RunSpec {
   var params: JSONValue
   var data: [DataReference]
   var bounds: [MetricBound]
+  /// `validation.metrics_files`, relative to the repository's root.
+  var metricsFiles: [String] = []
 
   enum Source {
     case workingTree(String)
@@ -238,8 +231,9 @@ struct RunSpec {
         at: "\(specPath):\(location.line):\(location.column): "))
       if let problem = snapshot.hyperparametersError { throw CommandFailure.usage("mlgit: \(specPath): \(problem)") }
     }
+    let reader = ChangeReader(repository: repository, policy: policy)
     return RunSpec(path: specPath, name: spec.name, params: snapshot.hyperparameters ?? .object([:]),
-      data: spec.data, bounds: spec.metrics)
+      data: spec.data, bounds: spec.metrics, metricsFiles: spec.metricsFiles.map { reader.relative($0.name, to: specPath) })
   }
 
   /// sha256 of every declared data file (streamed), checked against the declared hash.

@@ -163,49 +163,9 @@ public struct RunRecord: Sendable, Equatable {
     lines.compactMap { try? parse($0) }
   }
 
-  /// Reads a metrics file a training command wrote: a JSON object of metric name ->
-  /// finite number. NaN, infinities, strings, nested values and other documents are refused.
+  /// Reads a JSON metrics file a training command wrote (`MetricsFile` says what is kept).
   public static func metrics(fromJSON data: Data, file: String) throws -> [String: Double] {
-    let text = String(decoding: data, as: UTF8.self)
-    // Python's json.dump writes NaN and Infinity, which are not JSON: name the metric.
-    if let range = text.range(of: #""([^"\\]*)"\s*:\s*-?(NaN|Infinity)"#, options: .regularExpression) {
-      let match = String(text[range])
-      let name = match.split(separator: "\"").first.map(String.init) ?? "?"
-      let kind = match.contains("NaN") ? "NaN" : "infinite"
-      throw RunRecordError("\(file): metric '\(name)' is \(kind); metrics must be finite numbers")
-    }
-    let value: JSONValue
-    let expected = "metrics must be a JSON object of name -> number, e.g. {\"auc\": 0.81}"
-    do {
-      value = try JSONValue.parse(text)
-    } catch let error as JSONSyntaxError {
-      // Line and column too: metrics files are often pretty-printed over many lines.
-      let before = Array(text.utf8.prefix(error.offset))
-      let line = before.filter { $0 == 0x0A }.count + 1
-      let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
-      let opening = text.first { !$0.isWhitespace }
-      throw RunRecordError("\(file): not a JSON document: \(error) (line \(line), column \(column))"
-        + (opening == "{" ? "" : "; \(expected)"))
-    } catch {
-      throw RunRecordError("\(file): not a JSON document: \(String(describing: error))")
-    }
-    guard let object = value.objectValue else {
-      throw RunRecordError("\(file): \(expected)")
-    }
-    var metrics: [String: Double] = [:]
-    for key in object.keys.sorted() {
-      guard let entry = object[key] else { continue }
-      switch entry {
-      case .int, .bigInt, .double:
-        guard let number = entry.doubleValue, number.isFinite else {
-          throw RunRecordError("\(file): metric '\(key)' is not finite; metrics must be finite numbers")
-        }
-        metrics[key] = number
-      default:
-        throw RunRecordError("\(file): metric '\(key)' is \(describe(entry)), not a number")
-      }
-    }
-    return metrics
+    try MetricsFile.read(data, file: file, format: .json).metrics
   }
 
   static func describe(_ value: JSONValue) -> String {

@@ -70,6 +70,9 @@ public struct ModelSpec: Sendable {
   /// `readiness: {model-2: docs/online-offline.md}`: documents that record an ML Test
   /// Score test done by hand, by test id (`mlgit score` reads them).
   public var readiness: [ReadinessReference] = []
+  /// `validation.metrics_files`: the metrics files a run writes (paths as written in the
+  /// spec), read by `mlgit run` when no `--metrics` is given.
+  public var metricsFiles: [LocatedName] = []
 
   /// Top-level keys a spec may carry besides the schema's own.
   public static let informationalKeys: Set<String> = ["description", "tags", "labels", "metadata", "framework", "notes"]
@@ -213,6 +216,7 @@ public struct ModelSpec: Sendable {
     }
 
     var metrics: [MetricBound] = []
+    var metricsFiles: [LocatedName] = []
     if let node = root["validation"], !node.isNull {
       if node.pairs == nil {
         problem("'validation' must be a mapping, found \(node.typeDescription)", node.location)
@@ -250,16 +254,40 @@ public struct ModelSpec: Sendable {
           problem("'validation.metrics' must be a mapping of metric to bounds, found \(metricsNode.typeDescription)", metricsNode.location)
         }
       }
+      if let filesNode = node["metrics_files"], !filesNode.isNull {
+        metricsFiles = readMetricsFiles(filesNode, problem: problem)
+      }
     }
 
     let readiness = ReadinessReference.read(root["readiness"], problems: &problems)
 
-    let spec = ModelSpec(
+    var spec = ModelSpec(
       root: root, name: name, version: version, versionLocation: versionNode?.location ?? root.location,
       owner: owner, task: task, target: target, features: features, sensitiveAttributes: sensitive,
       hyperparameters: hyperparameters, hyperparametersLocation: hyperLocation, data: data, metrics: metrics,
       readiness: readiness)
+    spec.metricsFiles = metricsFiles
     return (spec, problems)
+  }
+
+  /// `validation.metrics_files`: a path or a list of paths, relative to the repository's root
+  /// (or, starting `./` or `../`, to the spec's folder, as `hyperparameters: {from: …}`).
+  static func readMetricsFiles(_ node: Node, problem: (String, SourceLocation, String?) -> Void) -> [LocatedName] {
+    let entries = node.items ?? [node]
+    var files: [LocatedName] = []
+    for entry in entries {
+      guard let path = entry.string, !path.isEmpty else {
+        problem("'validation.metrics_files' must be a path or a list of paths, found \(entry.typeDescription)", entry.location,
+          "e.g. metrics_files: [metrics.json]")
+        continue
+      }
+      if path.hasPrefix("/") {
+        problem("metrics file '\(path)' must be a path relative to the repository (or, starting ./ or ../, to the spec)", entry.location, nil)
+        continue
+      }
+      files.append(LocatedName(name: path, location: entry.location))
+    }
+    return files
   }
 
   static func readNames(

@@ -137,8 +137,8 @@ final class RunLedgerTests: XCTestCase {
     let cases: [(String, String)] = [
       (#"{"auc": NaN}"#, "metric 'auc' is NaN; metrics must be finite numbers"),
       (#"{"auc": 0.8, "loss": Infinity}"#, "metric 'loss' is infinite; metrics must be finite numbers"),
-      (#"{"auc": "high"}"#, "metric 'auc' is the string \"high\", not a number"),
-      (#"{"auc": [0.8]}"#, "metric 'auc' is a list, not a number"),
+      (#"{"auc": "high"}"#, "m.json: no metric is a number ('auc' is the string \"high\"); metrics must be numbers"),
+      (#"{"auc": [0.8], "n": null}"#, "m.json: no metric is a number ('auc' is a list, and 1 more)"),
       ("not json", "m.json: not a JSON document: invalid JSON at byte 0: unexpected character (line 1, column 1); metrics must be a JSON object of name -> number"),
       ("{\n  \"auc\": 0.8,\n}", "m.json: not a JSON document: invalid JSON at byte 16: expected a key (line 3, column 1)"),
       ("auc: 0.8\nloss: 0.2\n", "m.json: not a JSON document: invalid JSON at byte 0: expected a value (line 1, column 1); metrics must be a JSON object"),

@@ -78,10 +78,10 @@ final class RunGateTests: XCTestCase {
   func testMetricsFilesAreValidated() throws {
     XCTAssertEqual(try RunRecord.metrics(fromJSON: Data(#"{"auc": 0.8, "n": 3}"#.utf8), file: "m.json"), ["auc": 0.8, "n": 3])
     let cases: [(String, String)] = [
-      (#"{"auc": NaN}"#, "m.json: metric 'auc' is NaN; metrics must be finite numbers"),
-      (#"{"loss": -Infinity}"#, "m.json: metric 'loss' is infinite; metrics must be finite numbers"),
-      (#"{"auc": "0.8"}"#, "m.json: metric 'auc' is the string \"0.8\", not a number"),
-      (#"{"auc": true}"#, "m.json: metric 'auc' is a boolean, not a number"),
+      (#"{"auc": NaN}"#, "m.json: metric 'auc' is NaN; metrics must be finite numbers (line 1)"),
+      (#"{"loss": -Infinity}"#, "m.json: metric 'loss' is infinite; metrics must be finite numbers (line 1)"),
+      (#"{"auc": "0.8"}"#, "m.json: no metric is a number ('auc' is the string \"0.8\"); metrics must be numbers, e.g. {\"auc\": 0.81} or {\"test\": {\"auc\": 0.81}}"),
+      (#"{"auc": true}"#, "m.json: no metric is a number ('auc' is a boolean); metrics must be numbers, e.g. {\"auc\": 0.81} or {\"test\": {\"auc\": 0.81}}"),
       (#"[0.8]"#, "m.json: metrics must be a JSON object of name -> number, e.g. {\"auc\": 0.81}"),
     ]
     for (text, message) in cases {
@@ -90,6 +90,33 @@ final class RunGateTests: XCTestCase {
       }
     }
     XCTAssertThrowsError(try RunRecord.metrics(fromJSON: Data("{auc".utf8), file: "m.json"))
+  }
+
+  func testNestedMetricsFlattenToDottedNamesAsDVCShowsThem() throws {
+    let json = try MetricsFile.read(Data(#"{"test": {"auc": 0.88, "cm": [[1, 2]]}, "train": {"loss": 0.1, "deep": {"n": 3}}, "model": "xgb"}"#.utf8), file: "m.json")
+    XCTAssertEqual(json.metrics, ["test.auc": 0.88, "train.loss": 0.1, "train.deep.n": 3])
+    XCTAssertEqual(json.skipped, ["'model' is the string \"xgb\"", "'test.cm' is a list"])
+    let yaml = try MetricsFile.read(Data("test:\n  auc: 0.88\n  tags: [a]\nepochs: 3\n".utf8), file: "m.yaml")
+    XCTAssertEqual(yaml.metrics, ["test.auc": 0.88, "epochs": 3])
+    XCTAssertEqual(yaml.skipped, ["'test.tags' (line 3) is a list"])
+    // No extension: the content decides.
+    XCTAssertEqual(try MetricsFile.read(Data("auc: 0.5\n".utf8), file: "metrics").metrics, ["auc": 0.5])
+    XCTAssertEqual(try MetricsFile.read(Data(#"{"auc": 0.5}"#.utf8), file: "metrics").metrics, ["auc": 0.5])
+    let refused: [(String, String, String)] = [
+      ("m.yaml", "test:\n  auc: .nan\n", "m.yaml:2:8: metric 'test.auc' is NaN; metrics must be finite numbers"),
+      ("m.yaml", "loss: -.inf\n", "m.yaml:1:7: metric 'loss' is infinite; metrics must be finite numbers"),
+      ("m.yaml", "- 0.8\n", "m.yaml:1:1: metrics must be a mapping of name -> number, found a list"),
+      ("m.yaml", "auc: [0.8\n", "m.yaml: not a YAML document: "),
+      ("m.json", #"{"test.auc": 1, "test": {"auc": 2}}"#, "m.json: metric 'test.auc' is given twice"),
+    ]
+    for (file, text, message) in refused {
+      XCTAssertThrowsError(try MetricsFile.read(Data(text.utf8), file: file)) { error in
+        XCTAssertTrue((error as? RunRecordError)?.message.hasPrefix(message) ?? false, "\(error)")
+      }
+    }
+    XCTAssertThrowsError(try MetricsFile.merge([("a.json", ["auc": 1]), ("b.yaml", ["auc": 2])])) { error in
+      XCTAssertEqual((error as? RunRecordError)?.message, "metric 'auc' is in both a.json and b.yaml; each metric must come from one file")
+    }
   }
 
   func testExitStatusOutsideIntRangeReadsAsUnknownNotACrash() throws {
