@@ -79,7 +79,13 @@ case "$mode" in
     swift build -c release --static-swift-stdlib --product mlgit
     bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/mlgit
     mkdir -p "$PREFIX/bin"
-    install -m 0755 "$bin" "$PREFIX/bin/mlgit"
+    # Installed stripped: the symbol table and debug sections are over a quarter of the
+    # linked file and nothing at run time reads them (README, "Start-up and binary size").
+    if command -v strip >/dev/null 2>&1; then
+      install -m 0755 -s "$bin" "$PREFIX/bin/mlgit"
+    else
+      install -m 0755 "$bin" "$PREFIX/bin/mlgit"
+    fi
     say "installed $PREFIX/bin/mlgit ($("$PREFIX/bin/mlgit" --version))"
     ;;
   test)

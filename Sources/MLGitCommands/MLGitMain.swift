@@ -50,6 +50,13 @@ public enum MLGitMain {
     // `mlgit … | head`) must be an error to handle, not a signal that kills mlgit.
     signal(SIGPIPE, SIG_IGN)
     StandardOutput.prepareDescriptors()
+    // `mlgit --version` answers before the command-line parser is built: building it scans
+    // the runtime's protocol conformances, over half of the instructions the answer cost.
+    if (arguments ?? Array(CommandLine.arguments.dropFirst())) == ["--version"] {
+      print(MLGit.version)
+      StandardOutput.flush()
+      exit(0)
+    }
     TeamRule.commandRunner = ProcessTeamCommandRunner()
     do {
       var command = try hookFastPath(arguments) ?? MLGit.parseAsRoot(arguments)

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# mlgit's fixed costs: the size of the installed binary, and the start-up of
+# `mlgit --version` and of `mlgit hook pre-commit` with nothing staged, each beside
+# `git --version` (wall time, median of interleaved runs, and callgrind instructions).
+#   bench/startup-bench.sh                      builds as ./install.sh does first
+#   MLGIT=/usr/local/bin/mlgit BENCH_RUNS=41 bench/startup-bench.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+
+if [ -n "${MLGIT:-}" ]; then
+  built=$MLGIT
+else
+  # The build ./install.sh makes (static Swift standard library), kept apart from others.
+  (cd "$here/.." && swift build -c release --static-swift-stdlib --scratch-path .build-release --product mlgit >&2)
+  built=$(cd "$here/.." && swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/mlgit
+fi
+bench_isolate
+mkdir -p "$BENCH_ROOT"
+# What ./install.sh installs: the build, stripped.
+mlgit="$BENCH_ROOT/mlgit-installed"
+strip -o "$mlgit" "$built"
+
+mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN {printf "%.1f MB", b / 1e6}'; }
+echo "mlgit: $built"
+echo "git: $(git --version), runs per figure: $BENCH_RUNS (median)"
+echo
+echo "| binary | size |"
+echo "| --- | --- |"
+echo "| as linked | $(mb "$built") |"
+echo "| installed (stripped) | $(mb "$mlgit") |"
+echo "| git | $(mb "$(command -v git)") |"
+
+# A committed repository with nothing staged: the hook has nothing to check.
+repo="$BENCH_ROOT/startup-repo"
+rm -rf "$repo" && git init -q -b main "$repo"
+mkdir -p "$repo/models" && printf 'apiVersion: mlgit/v1\nname: m\nversion: 1.0.0\nowner: t\n' > "$repo/models/m.yaml"
+git -C "$repo" add -A && git -C "$repo" commit -qm init
+cd "$repo"
+
+echo
+echo "Wall time (median of $BENCH_RUNS, interleaved):"
+echo
+echo "| command | mlgit | git --version | ratio |"
+echo "| --- | --- | --- | --- |"
+compare "--version" -- "$mlgit" --version -- git --version
+compare "hook pre-commit, nothing staged" -- "$mlgit" hook pre-commit -- git --version
+
+if command -v valgrind >/dev/null 2>&1; then
+  echo
+  echo "Instructions executed (callgrind):"
+  echo
+  echo "| command | mlgit | git --version | ratio |"
+  echo "| --- | --- | --- | --- |"
+  compare_instructions "--version" -- "$mlgit" --version -- git --version
+  compare_instructions "hook pre-commit, nothing staged" -- "$mlgit" hook pre-commit -- git --version
+fi
