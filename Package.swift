@@ -35,7 +35,9 @@ let package = Package(
       linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"])]),
     .testTarget(name: "MLSpecTests", dependencies: ["MLSpec"]),
     .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec"]),
-    .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
+    // Shared by the test targets: the seeded generator every generated test uses.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["mlgit"]),
   ],
   swiftLanguageModes: [.v5]

@@ -45,6 +45,26 @@ typedef struct {
   void *payload;
 } tree_reader;
 
+/* A decimal number at *offset ending with `terminator` before `end` (a leading '-' when
+   `negative` allows it, as git writes -1 for an invalid node); moves past the terminator. */
+static int read_count(const unsigned char *data, size_t end, size_t *offset, char terminator, int negative,
+                      long *out) {
+  size_t at = *offset;
+  int minus = 0;
+  if (negative && at < end && data[at] == '-') { minus = 1; at++; }
+  size_t digits = at;
+  long value = 0;
+  while (at < end && data[at] >= '0' && data[at] <= '9') {
+    if (value > 100000000) return 0; /* no index holds that many entries */
+    value = value * 10 + (data[at] - '0');
+    at++;
+  }
+  if (at == digits || at >= end || data[at] != (unsigned char)terminator) return 0;
+  *out = minus ? -value : value;
+  *offset = at + 1;
+  return 1;
+}
+
 /* One cache-tree node and, recursively, its subtrees (written in pre-order). */
 static int read_tree_node(tree_reader *r, size_t *offset, size_t parent_length, int depth) {
   if (depth > 256) return MLGIT_INDEX_TRUNCATED;
@@ -60,17 +80,15 @@ static int read_tree_node(tree_reader *r, size_t *offset, size_t parent_length, 
     length += component;
   }
   *offset += component + 1;
-  /* The counts line must end inside the extension before strtol reads it. */
-  if (*offset >= r->end || memchr(r->data + *offset, '\n', r->end - *offset) == NULL) return MLGIT_INDEX_TRUNCATED;
-  char *after = NULL;
-  long entries = strtol((const char *)(r->data + *offset), &after, 10);
-  if (after == NULL || *after != ' ') return MLGIT_INDEX_TRUNCATED;
-  long subtrees = strtol(after + 1, &after, 10);
-  if (*after != '\n' || subtrees < 0) return MLGIT_INDEX_TRUNCATED;
-  *offset = (size_t)((const unsigned char *)after - r->data) + 1;
+  /* "<entries> <subtrees>\n", read within the extension: strtol would skip leading
+     whitespace (newlines included) and could run past it. */
+  long entries = 0, subtrees = 0;
+  if (!read_count(r->data, r->end, offset, ' ', 1, &entries) ||
+      !read_count(r->data, r->end, offset, '\n', 0, &subtrees))
+    return MLGIT_INDEX_TRUNCATED;
   if (entries >= 0) {
     if (*offset + 20 > r->end) return MLGIT_INDEX_TRUNCATED;
-    if (related(r->path, length, r->prefixes, r->prefix_lengths, r->prefix_count))
+    if (r->visit != NULL && related(r->path, length, r->prefixes, r->prefix_lengths, r->prefix_count))
       r->visit(r->path, length, r->data + *offset, r->payload);
     *offset += 20;
   }
@@ -185,11 +203,16 @@ int mlgit_index_scan(const unsigned char *data, size_t length,
       reader.prefixes = prefixes;
       reader.prefix_lengths = prefix_lengths;
       reader.prefix_count = prefix_count;
-      reader.visit = visit_tree;
+      reader.visit = NULL;
       reader.payload = payload;
+      /* A damaged cache tree is only an optimisation lost: ignore all of it, so read it
+         once to check it, then again to report its nodes. */
       size_t cursor = offset + 8;
-      /* A damaged cache tree is only an optimisation lost: ignore it. */
-      if (size > 0) (void)read_tree_node(&reader, &cursor, 0, 0);
+      if (size > 0 && read_tree_node(&reader, &cursor, 0, 0) == MLGIT_INDEX_OK && cursor == reader.end) {
+        reader.visit = visit_tree;
+        cursor = offset + 8;
+        (void)read_tree_node(&reader, &cursor, 0, 0);
+      }
     }
     offset += 8 + (size_t)size;
   }

@@ -1,0 +1,19 @@
+/// A small seeded generator (SplitMix64) for generated test cases: the same cases on
+/// every run and every machine, so a failure can be reproduced from its message.
+/// Shared by the test targets; never `SystemRandomNumberGenerator` in a test.
+public struct SeededGenerator: RandomNumberGenerator {
+  public private(set) var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49B9_133B_111F
+    return z ^ (z >> 31)
+  }
+
+  /// A number in 0..<n (0 when n <= 0).
+  public mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
+}
