@@ -22,10 +22,12 @@ public struct SpecSnapshot: Sendable {
     self.path = path
     self.blob = blob
     do {
-      let document = try Document.parse(data)
+      // A Markdown file matched by `specs:` is a model card: its front matter is the spec.
+      let card = Document.isMarkdown(path)
+      let document = try card ? Document.parseFrontMatter(data) : Document.parse(data)
       self.document = document
       self.documentError = nil
-      let (spec, problems) = ModelSpec.read(document)
+      let (spec, problems) = ModelSpec.read(document, card: card)
       self.spec = spec
       self.problems = problems
       if case .inline(let node)? = spec?.hyperparameters { hyperparameters = JSONValue(node) }

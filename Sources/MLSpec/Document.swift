@@ -57,6 +57,48 @@ public enum Document {
     return try parseWithYams(text)
   }
 
+  /// True for a Markdown file (`README.md`), read as a model card: a spec in its front matter.
+  public static func isMarkdown(_ path: String) -> Bool {
+    let lower = path.lowercased()
+    return lower.hasSuffix(".md") || lower.hasSuffix(".markdown")
+  }
+
+  /// Parses a model card's YAML front matter: the lines between a first line `---` and
+  /// the next `---` (or `...`) line, as Hugging Face model cards carry their metadata.
+  /// Locations are the card's own lines. A card without front matter, with front matter
+  /// that is not closed, is empty or is not a mapping is an error at line 1.
+  public static func parseFrontMatter(_ data: Data) throws -> Node {
+    guard data.count <= sizeLimit, var text = String(validatingUTF8Data: data), !text.contains("\u{0}") else {
+      // Too big, binary or not UTF-8: the same error as any spec.
+      _ = try parse(data)
+      throw DocumentError("cannot read the model card")
+    }
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+      line.hasSuffix("\r") ? line.dropLast() : line
+    }
+    let hint = "a model card starts with its metadata between '---' lines: ---, apiVersion: mlgit/v1, name: …, ---"
+    guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else {
+      throw DocumentError("a Markdown spec needs YAML front matter between '---' lines at the top", hint: hint)
+    }
+    guard let close = lines.indices.dropFirst().first(where: {
+      let line = lines[$0].trimmingCharacters(in: .whitespaces)
+      return line == "---" || line == "..."
+    }) else {
+      throw DocumentError("the front matter is not closed by a '---' line", hint: hint)
+    }
+    // The opening line becomes an empty one, so the YAML's line numbers are the card's.
+    let yaml = "\n" + lines[1..<close].joined(separator: "\n") + "\n"
+    if yaml.allSatisfy(\.isWhitespace) {
+      throw DocumentError("the front matter is empty", hint: hint)
+    }
+    let root = try parse(Data(yaml.utf8))
+    guard root.pairs != nil else {
+      throw DocumentError("the front matter must be a mapping of the spec's fields, found \(root.typeDescription)", hint: hint)
+    }
+    return root
+  }
+
   /// Parses prepared text (BOM removed, JSON tabs replaced) through Yams' node tree:
   /// every document the fast reader passes on, and every error message.
   static func parseWithYams(_ text: String) throws -> Node {

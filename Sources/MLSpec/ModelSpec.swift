@@ -81,9 +81,18 @@ public struct ModelSpec: Sendable {
     "hyperparameters", "data", "validation", "readiness",
   ]
 
+  /// The Hugging Face Hub's model card metadata, allowed beside a card's spec fields.
+  public static let cardKeys: Set<String> = [
+    "license", "license_name", "license_link", "language", "tags", "datasets", "metrics", "base_model",
+    "base_model_relation", "library_name", "pipeline_tag", "model-index", "widget", "co2_eq_emissions", "inference",
+    "thumbnail", "model_name", "new_version",
+  ]
+
   /// Reads a spec from its document, reporting every schema problem (not only the first).
   /// Returns a spec whenever the document is a mapping, so other rules can still run.
-  public static func read(_ root: Node) -> (spec: ModelSpec?, problems: [SchemaProblem]) {
+  /// A model card's front matter (`card`) may also carry the Hub's metadata (`cardKeys`,
+  /// `extra_gated_*`), and its `model-index` results declare metrics (see `cardMetrics`).
+  public static func read(_ root: Node, card: Bool = false) -> (spec: ModelSpec?, problems: [SchemaProblem]) {
     var problems: [SchemaProblem] = []
     func problem(_ message: String, _ location: SourceLocation, _ hint: String? = nil) {
       problems.append(SchemaProblem(message, at: location, hint: hint))
@@ -95,6 +104,7 @@ public struct ModelSpec: Sendable {
     }
     for (key, _) in pairs {
       let text = key.scalarText ?? ""
+      if card && (cardKeys.contains(text) || text.hasPrefix("extra_gated_")) { continue }
       if !schemaKeys.contains(text) && !informationalKeys.contains(text) {
         let suggestion = closest(text, in: schemaKeys)
         problems.append(SchemaProblem("unknown field '\(text)'", at: key.location,
@@ -260,6 +270,7 @@ public struct ModelSpec: Sendable {
     }
 
     let readiness = ReadinessReference.read(root["readiness"], problems: &problems)
+    if card && (root["validation"]?["metrics"]).map({ $0.isNull }) ?? true { metrics = cardMetrics(root) }
 
     var spec = ModelSpec(
       root: root, name: name, version: version, versionLocation: versionNode?.location ?? root.location,
@@ -288,6 +299,25 @@ public struct ModelSpec: Sendable {
       files.append(LocatedName(name: path, location: entry.location))
     }
     return files
+  }
+
+  /// The metrics a card's `model-index` reports, as declared metrics where the card has
+  /// no `validation.metrics`: each result's metric `type` is a metric a run must report,
+  /// with no bound. Its `value` is the card's claim, and whether higher is better is not
+  /// in the card, so it bounds nothing; `validation.metrics` sets bounds. Entries that are
+  /// not the Hub's shape are left to the Hub's own validation.
+  static func cardMetrics(_ root: Node) -> [MetricBound] {
+    var metrics: [MetricBound] = []
+    for model in root["model-index"]?.items ?? [] {
+      for result in model["results"]?.items ?? [] {
+        for metric in result["metrics"]?.items ?? [] {
+          guard let type = metric["type"], let name = type.string, !name.isEmpty,
+            !metrics.contains(where: { $0.metric == name }) else { continue }
+          metrics.append(MetricBound(metric: name, min: nil, max: nil, location: type.location))
+        }
+      }
+    }
+    return metrics
   }
 
   static func readNames(
