@@ -36,7 +36,7 @@ public struct MLGit: ParsableCommand {
     subcommands: [
       InstallCommand.self, UninstallCommand.self, CheckCommand.self, HookCommand.self,
       PolicyCommand.self, DoctorCommand.self, RunCommand.self, RunsCommand.self, SyncCommand.self,
-      ReproduceCommand.self, ReviewCommand.self, AuditCommand.self, ScoreCommand.self,
+      ReproduceCommand.self, ImportCommand.self, ReviewCommand.self, AuditCommand.self, ScoreCommand.self,
     ])
 
   public init() {}

@@ -29,11 +29,15 @@ public struct RunRecord: Sendable, Equatable {
   /// received it, forwarded it to the command's process group and waited for the command
   /// to end. nil (no `interrupted` key in the line) for a run that ended by itself.
   public var interrupted: String?
+  /// Where an imported run came from (`mlgit import mlflow`): `{"from": "mlflow", "run_id": …,
+  /// "experiment": …, "status": …, "steps": {metric: values logged}}`; nil (no `imported` key)
+  /// for a run mlgit recorded itself.
+  public var imported: JSONValue?
 
   public init(id: String, commit: String, model: String, started: String, finished: String, user: String,
               host: String, command: String, exit: Int, params: JSONValue = .object([:]),
               metrics: [String: Double] = [:], data: [String: String] = [:], dirty: Bool = false,
-              interrupted: String? = nil) {
+              interrupted: String? = nil, imported: JSONValue? = nil) {
     self.id = id
     self.commit = commit
     self.model = model
@@ -48,6 +52,7 @@ public struct RunRecord: Sendable, Equatable {
     self.data = data
     self.dirty = dirty
     self.interrupted = interrupted
+    self.imported = imported
   }
 
   /// The record as a JSON value.
@@ -60,6 +65,7 @@ public struct RunRecord: Sendable, Equatable {
       "data": .object(data.mapValues(JSONValue.string)), "dirty": .bool(dirty),
     ]
     if let interrupted { fields["interrupted"] = .string(interrupted) }
+    if let imported { fields["imported"] = imported }
     return .object(fields)
   }
 
@@ -117,6 +123,7 @@ public struct RunRecord: Sendable, Equatable {
             }
           }
         case 8 where key == "finished": run.finished = try cursor.string() ?? ""
+        case 8 where key == "imported": run.imported = try cursor.value()
         case 11 where key == "interrupted": run.interrupted = try cursor.string()
         default: break
         }
@@ -155,7 +162,7 @@ public struct RunRecord: Sendable, Equatable {
       user: text("user"), host: text("host"), command: text("command"), exit: RunListings.exitCode(value["exit"]),
       params: value["params"] ?? .object([:]), metrics: metrics,
       data: (value["data"]?.objectValue ?? [:]).compactMapValues(\.stringValue), dirty: dirty,
-      interrupted: value["interrupted"]?.stringValue)
+      interrupted: value["interrupted"]?.stringValue, imported: value["imported"])
   }
 
   /// The run records of a note, skipping lines that are not runs (a ledger is shared text).

@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+
+/// `mlgit import`: bring runs recorded by other tools into the run ledger.
+struct ImportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Bring runs recorded by other tools into the run ledger.",
+    subcommands: [ImportMLflowCommand.self])
+}
+
+/// `mlgit import mlflow PATH [--experiment NAME] [--dry-run]`: MLflow runs, each on the
+/// commit MLflow recorded (`mlflow.source.git.commit`).
+struct ImportMLflowCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "mlflow",
+    abstract: "Import MLflow runs (a file store, mlruns/) into refs/notes/mlgit/runs, each on its commit.",
+    discussion: """
+      Each run is recorded on the commit in its mlflow.source.git.commit tag; runs without one, or
+      whose commit this repository lacks, or still running, are listed as skipped. A run already
+      imported (by its MLflow run id) is not recorded again.
+      """)
+
+  @Argument(help: "The MLflow file store (the mlruns/ folder).")
+  var path: String
+
+  @Option(name: .long, help: "Import only the runs of this experiment (by name).")
+  var experiment: String?
+
+  @Flag(name: .long, help: "List what would be recorded, and record nothing.")
+  var dryRun = false
+
+  func run() throws {
+    let workspace = try Workspace.open()
+    let repo = workspace.repository
+    let store = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: store, isDirectory: &isFolder) else {
+      throw CommandFailure.usage("mlgit: \(path) does not exist")
+    }
+    guard isFolder.boolValue else {
+      throw CommandFailure.usage("mlgit: \(path) is not an MLflow file store (a folder such as mlruns/)\n  hint: mlgit reads MLflow's file store; export an SQLite store's runs to one, or log with MLFLOW_TRACKING_URI=file:./mlruns")
+    }
+    let runs = try MLflowFileStore.runs(in: store, experiment: experiment)
+    let ledger = RunLedger(repository: repo)
+    let alreadyImported = Set(try ledger.allRuns().values.flatMap { $0 }.compactMap { run -> String? in
+      guard run.imported?["from"]?.stringValue == "mlflow" else { return nil }
+      return run.imported?["run_id"]?.stringValue
+    })
+
+    var batch: [OID: [String]] = [:]
+    var recorded: [(RunRecord, OID)] = []
+    var skipped: [String] = []
+    var already = 0
+    var models: [OID: String] = [:]
+    for run in runs {
+      let label = "\(run.runID)\(run.name.isEmpty ? "" : " (\(run.name))")"
+      guard let hex = run.tags["mlflow.source.git.commit"]?.trimmingCharacters(in: .whitespacesAndNewlines), !hex.isEmpty else {
+        skipped.append("\(label): no mlflow.source.git.commit tag")
+        continue
+      }
+      guard let commit = try? repo.resolveCommit(hex), commit.hex.hasPrefix(hex.lowercased()) else {
+        skipped.append("\(label): commit \(hex.prefix(12)) is not in this repository")
+        continue
+      }
+      guard run.status != "RUNNING" && run.status != "SCHEDULED" else {
+        skipped.append("\(label): still \(run.status.lowercased())")
+        continue
+      }
+      if alreadyImported.contains(run.runID) {
+        already += 1
+        continue
+      }
+      let model: String
+      if let named = run.tags["mlgit.model"] ?? run.params["mlgit.model"] {
+        model = named
+      } else if let known = models[commit] {
+        model = known
+      } else {
+        model = onlySpecName(at: commit, workspace: workspace) ?? ""
+        models[commit] = model
+      }
+      let record = MLflowImport.record(run, commit: commit, model: model)
+      batch[commit, default: []].append(record.line)
+      recorded.append((record, commit))
+    }
+
+    for (record, commit) in recorded {
+      let metrics = record.metrics.keys.sorted().map { "\($0)=\(MLflowImport.format(record.metrics[$0] ?? 0))" }
+      print(TerminalText.escape("\(dryRun ? "would record" : "recorded") run \(record.id) (mlflow \(record.imported?["run_id"]?.stringValue ?? "")) on \(commit.short)\(record.model.isEmpty ? "" : " of \(record.model)"): exit \(record.exit), \(metrics.isEmpty ? "no metrics" : metrics.joined(separator: " "))"))
+    }
+    for line in skipped { print(TerminalText.escape("skipped \(line)")) }
+    if !dryRun && !batch.isEmpty {
+      try ledger.notes.append(batch, message: "Notes added by 'mlgit import mlflow'")
+    }
+    printError(TerminalText.escape("mlgit: \(dryRun ? "would import" : "imported") \(recorded.count) run\(recorded.count == 1 ? "" : "s") from \(path); \(already) already imported, \(skipped.count) skipped"))
+  }
+
+  /// The name of the commit's only spec; nil when it has none, several, or an unreadable one.
+  func onlySpecName(at commit: OID, workspace: Workspace) -> String? {
+    guard let policy = try? workspace.policy(before: commit),
+          let spec = try? RunSpec.find(nil, policy: policy, repository: workspace.repository, source: .commit(commit)) else { return nil }
+    return spec.name
+  }
+}
+
+/// How an MLflow run becomes a run record.
+enum MLflowImport {
+  /// The record: its id is derived from the MLflow run id, so importing the same run again
+  /// writes the same line (which the ledger keeps once).
+  static func record(_ run: MLflowRun, commit: OID, model: String) -> RunRecord {
+    var metrics: [String: Double] = [:]
+    var steps: [String: JSONValue] = [:]
+    for (name, values) in run.metrics {
+      // MLflow's latest value: the highest step, then the latest timestamp.
+      guard let last = values.max(by: { ($0.step, $0.timestamp) < ($1.step, $1.timestamp) }) else { continue }
+      steps[name] = .int(values.count)
+      if last.value.isFinite { metrics[name] = last.value }
+    }
+    var imported: [String: JSONValue] = [
+      "from": .string("mlflow"), "run_id": .string(run.runID), "experiment": .string(run.experiment),
+      "status": .string(run.status), "steps": .object(steps),
+    ]
+    if !run.name.isEmpty { imported["run_name"] = .string(run.name) }
+    let exit: Int
+    switch run.status {
+    case "FINISHED": exit = 0
+    case "KILLED": exit = 143
+    default: exit = 1
+    }
+    func time(_ millis: Int64?) -> String {
+      millis.map { RunRecord.timestamp(Date(timeIntervalSince1970: Double($0) / 1000)) } ?? ""
+    }
+    return RunRecord(
+      id: String(SHA256.hex(Data(("mlflow:" + run.runID).utf8)).prefix(12)), commit: commit.hex, model: model,
+      started: time(run.startTime), finished: time(run.endTime ?? run.startTime), user: run.user, host: "",
+      command: run.tags["mlflow.source.name"] ?? "", exit: exit,
+      params: .object(run.params.mapValues(typed)), metrics: metrics, imported: .object(imported))
+  }
+
+  /// MLflow keeps every param as text; numbers and booleans get their type back so they
+  /// compare with the spec's hyperparameters (`"0.05"` is 0.05, `"True"` is true).
+  static func typed(_ text: String) -> JSONValue {
+    if let int = Int(text) { return .int(int) }
+    if let double = Double(text), double.isFinite, text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
+      return .double(double)
+    }
+    switch text {
+    case "True", "true": return .bool(true)
+    case "False", "false": return .bool(false)
+    default: return .string(text)
+    }
+  }
+
+  static func format(_ number: Double) -> String {
+    number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+  }
+}
