@@ -2,8 +2,9 @@
 # mlgit's installer.
 #   ./install.sh              install libgit2-dev if missing, build in release mode,
 #                             install mlgit into $PREFIX/bin (default /usr/local)
-#   ./install.sh --test       install the same dependencies, plus the Python tools the tests
-#                             drive (pre-commit, lefthook, PyYAML, from PyPI into .build-venv/),
+#   ./install.sh --test       install the same dependencies, plus the tools the tests drive:
+#                             pre-commit, lefthook, PyYAML (from PyPI into .build-venv/) and
+#                             lighttpd, openssh-server (Debian's, for the git-server tests);
 #                             build and run the whole test suite, then each fuzz target for
 #                             10 s (scripts/fuzz.sh all 10)
 #   ./install.sh --uninstall  remove what ./install.sh installed
@@ -17,7 +18,7 @@ case "${1:-}" in
   "") ;;
   --test) mode=test ;;
   --uninstall) mode=uninstall ;;
-  -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "install.sh: unknown option '$1' (use --test, --uninstall or nothing)" >&2; exit 2 ;;
 esac
 
@@ -71,6 +72,31 @@ ensure_test_tools() {
   printf '%s' "$test_python_packages" > "$venv/.mlgit-packages"
 }
 
+# The servers the git-server tests push through (GitServerTests): lighttpd runs git
+# http-backend, sshd runs git-shell, each on a loopback port with a config of the test's own.
+# Only for --test: plain ./install.sh never installs a server. On a machine with an init
+# system Debian also starts them as services; the tests do not use those.
+test_system_packages="lighttpd openssh-server openssh-client"
+ensure_test_system_packages() {
+  if [ -x /usr/sbin/lighttpd ] && [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1; then
+    return
+  fi
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo="sudo"
+    else
+      echo "install.sh: the tests need $test_system_packages. Install them with:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y $test_system_packages" >&2
+      exit 1
+    fi
+  fi
+  command -v apt-get >/dev/null 2>&1 || { echo "install.sh: no apt-get here; install $test_system_packages, then run me again" >&2; exit 1; }
+  say "installing $test_system_packages with apt-get (for the git-server tests)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $test_system_packages >/dev/null
+}
+
 case "$mode" in
   install)
     ensure_toolchain
@@ -92,6 +118,7 @@ case "$mode" in
     ensure_toolchain
     ensure_system_dependencies
     ensure_test_tools
+    ensure_test_system_packages
     export PATH="$PWD/.build-venv/bin:$PATH"
     swift build --build-tests
     swift test
