@@ -91,7 +91,15 @@ struct PolicyRepair {
     var brokenBlobs = Set<OID>()
     while let parent = broken.parents.first, repository.contains(parent) {
       let tree = try repository.treeOf(commit: parent)
-      guard let entry = try repository.entry(at: configPath, inTree: tree), entry.isBlob else { break }
+      let entry: TreeEntry?
+      do {
+        entry = try repository.policyEntry(at: configPath, inTree: tree, reportedAs: configPath)
+      } catch is PolicyLoadError {
+        // A link that leads nowhere usable: broken here too.
+        broken = try repository.commit(parent)
+        continue
+      }
+      guard let entry else { break }
       if !brokenBlobs.contains(entry.id) {
         guard try !loads(entry.id, in: repository, tree: tree) else { break }
         brokenBlobs.insert(entry.id)
@@ -157,12 +165,24 @@ extension PolicyRepair {
   static func ofCommit(_ commit: CommitInfo, on holder: OID, error: PolicyLoadError, in repository: Repository) throws -> PolicyRepair {
     var broken = broken(error, in: holder, holder: holder.short, repository: repository)
     broken.judged = commit
-    let held = try repository.entry(at: configPath, inTree: try repository.treeOf(commit: holder))
-    guard let own = try repository.entry(at: configPath, inTree: commit.tree), own.isBlob else {
-      return try repair(broken, with: nil)
+    let heldTree = try repository.treeOf(commit: holder)
+    // The same link (or the same content) as the broken config repairs nothing.
+    if let heldEntry = try repository.entry(at: configPath, inTree: heldTree),
+      try repository.entry(at: configPath, inTree: commit.tree)?.id == heldEntry.id
+    {
+      throw broken
     }
-    if own.id == held?.id { throw broken }
+    let held = try? repository.policyEntry(at: configPath, inTree: heldTree, reportedAs: configPath)
     broken.repairHolder = commit.id.short
+    let own: TreeEntry?
+    do {
+      own = try repository.policyEntry(at: configPath, inTree: commit.tree, reportedAs: configPath)
+    } catch let error as PolicyLoadError {
+      broken.repairError = error
+      throw broken
+    }
+    guard let own else { return try repair(broken, with: nil) }
+    if own.id == held?.id { throw broken }
     do {
       return try repair(broken, with: try repository.blob(own.id, limit: Document.sizeLimit), files: repository.policyFiles(in: commit.tree))
     } catch let tooLarge as BlobTooLarge {

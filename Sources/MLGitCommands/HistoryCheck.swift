@@ -372,7 +372,8 @@ final class CommitPreparer: @unchecked Sendable {
 
   /// The policy `.mlgit/config.yml` in a tree sets, loaded once per config blob.
   func policyInForce(tree: OID, commit: OID, in repository: Repository) throws -> (EffectivePolicy, String) {
-    guard let entry = try repository.entry(at: HistoryChecker.configPath, inTree: tree), entry.isBlob else {
+    let path = "\(HistoryChecker.configPath) (in \(commit.short))"
+    guard let entry = try repository.policyEntry(at: HistoryChecker.configPath, inTree: tree, reportedAs: path) else {
       return (try cachedPolicy(key: "built-in") { try EffectivePolicy.builtIn() }, "built-in")
     }
     var key = entry.id.hex
@@ -383,7 +384,6 @@ final class CommitPreparer: @unchecked Sendable {
       if !same { key += "@\(tree.hex)" }
     }
     let policy = try cachedPolicy(key: key) {
-      let path = "\(HistoryChecker.configPath) (in \(commit.short))"
       let data: Data
       do {
         data = try repository.blob(entry.id, limit: Document.sizeLimit)

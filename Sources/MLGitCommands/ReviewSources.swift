@@ -115,9 +115,10 @@ final class ReviewSources {
   }
 
   private func verifier(baseTree: OID) throws -> SSHReviewVerifier? {
-    guard let entry = try repository.entry(at: ReviewSignatures.allowedSignersPath, inTree: baseTree), entry.isBlob else {
-      return nil
-    }
+    // A link is followed inside the tree like a config's; one that leads nowhere usable lists no signers.
+    guard let entry = try? repository.policyEntry(at: ReviewSignatures.allowedSignersPath, inTree: baseTree,
+                                                  reportedAs: ReviewSignatures.allowedSignersPath)
+    else { return nil }
     if let known = verifiers[entry.id] { return known }
     let made = SSHReviewVerifier(allowedSigners: try repository.blob(entry.id, limit: Document.sizeLimit))
     verifiers[entry.id] = made

@@ -31,10 +31,10 @@ struct Workspace {
     guard let commit else { return try EffectivePolicy.builtIn() }
     let tree = try repository.treeOf(commit: commit)
     let configPath = ".mlgit/config.yml"
-    guard let entry = try repository.entry(at: configPath, inTree: tree), entry.isBlob else {
-      return try EffectivePolicy.builtIn()
-    }
     do {
+      guard let entry = try repository.policyEntry(at: configPath, inTree: tree, reportedAs: configPath) else {
+        return try EffectivePolicy.builtIn()
+      }
       let data: Data
       do {
         data = try repository.blob(entry.id, limit: Document.sizeLimit)
