@@ -20,10 +20,12 @@ final class PolicyLinkTests: XCTestCase {
     XCTAssertNoThrow(try FileManager.default.createSymbolicLink(atPath: url.path, withDestinationPath: target))
   }
 
-  /// A root commit with a config extending strict, a model and docs/weak.yml.
+  /// A root commit with a config extending strict, a model, and the same weaker policy
+  /// under .mlgit/policies/ and docs/.
   func rootCommit(_ repo: TempRepository) {
     repo.write(".mlgit/config.yml", PolicyLinkTests.strict)
     repo.write("models/credit.yaml", Fixtures.spec())
+    repo.write(".mlgit/policies/weak.yml", PolicyLinkTests.linked)
     repo.write("docs/weak.yml", PolicyLinkTests.linked)
     repo.stage()
     repo.commitFixture("policy and model")
@@ -33,7 +35,7 @@ final class PolicyLinkTests: XCTestCase {
     let repo = TempRepository()
     XCTAssertEqual(repo.mlgit("install").status, 0)
     rootCommit(repo)
-    link(repo, ".mlgit/config.yml", to: "../docs/weak.yml")
+    link(repo, ".mlgit/config.yml", to: "policies/weak.yml")
     repo.stage()
     // policy/review is enforced at push: at commit the policy change is a warning.
     let moved = repo.git("commit", "-q", "-m", "the config moves behind a symlink")
@@ -59,6 +61,10 @@ final class PolicyLinkTests: XCTestCase {
       ("/etc/mlgit.yml", "symlink '.mlgit/config.yml' points to '/etc/mlgit.yml', outside the repository"),
       ("../../outside.yml", "symlink '.mlgit/config.yml' points to '../../outside.yml', outside the repository"),
       ("config.yml", "symlink '.mlgit/config.yml' follows more than 8 symlinks (a loop?)"),
+      ("policies", "symlink '.mlgit/config.yml' leads to the folder '.mlgit/policies', not a file"),
+      // A file elsewhere could be edited without policy/review's approval.
+      ("../docs/weak.yml", "symlink '.mlgit/config.yml' leads to 'docs/weak.yml', outside .mlgit/: a policy file's link must stay "
+        + "under .mlgit/, where changes need policy/review's approval"),
     ]
     for (target, message) in cases {
       let repo = TempRepository()
@@ -87,8 +93,8 @@ final class PolicyLinkTests: XCTestCase {
     let repo = TempRepository()
     XCTAssertEqual(repo.mlgit("install").status, 0)
     repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nextends: [team.yml]\n")
-    repo.write("docs/weak.yml", PolicyLinkTests.linked)
-    link(repo, ".mlgit/team.yml", to: "../docs/weak.yml")
+    repo.write(".mlgit/packs/weak.yml", PolicyLinkTests.linked)
+    link(repo, ".mlgit/team.yml", to: "packs/weak.yml")
     repo.write("models/credit.yaml", Fixtures.spec())
     repo.stage()
     repo.commitFixture("a pack file behind a symlink")
@@ -115,7 +121,7 @@ final class PolicyLinkTests: XCTestCase {
     XCTAssertEqual(clone.git("push", "-q", "origin", "main").status, 0)
     XCTAssertEqual(remote.mlgit("install", "--server").status, 0)
 
-    link(clone, ".mlgit/config.yml", to: "../docs/weak.yml")
+    link(clone, ".mlgit/config.yml", to: "policies/weak.yml")
     clone.stage()
     let linker = clone.commitFixture("the config moves behind a symlink")
     // A policy change reaches main only approved by someone else (policy/review).
@@ -173,8 +179,9 @@ final class PolicyLinkTests: XCTestCase {
     let bobKey = try String(contentsOfFile: "\(keys)/bob.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     let repo = TempRepository()
     repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\nrequire_signed_reviews: true\n")
+    repo.write(".mlgit/signers/team", "bob@example.com namespaces=\"mlgit-review\" \(bobKey)\n")
     repo.write("docs/signers", "bob@example.com namespaces=\"mlgit-review\" \(bobKey)\n")
-    link(repo, ".mlgit/allowed_signers", to: "../docs/signers")
+    link(repo, ".mlgit/allowed_signers", to: "signers/team")
     repo.write("models/credit.yaml", Fixtures.spec())
     repo.stage()
     let root = repo.commitFixture("signers behind a symlink")
@@ -186,9 +193,9 @@ final class PolicyLinkTests: XCTestCase {
     let check = repo.mlgit("check", "--range", "\(root)..HEAD")
     XCTAssertEqual(check.status, 0, check.output)
 
-    // A signers link that leads out of the repository lists no signers: nothing verifies.
+    // A signers link that leads out of .mlgit/ lists no signers: nothing verifies.
     XCTAssertEqual(repo.git("checkout", "-q", "-b", "outside", root).status, 0)
-    link(repo, ".mlgit/allowed_signers", to: "/etc/passwd")
+    link(repo, ".mlgit/allowed_signers", to: "../docs/signers")
     XCTAssertEqual(repo.git("add", "-A").status, 0)
     repo.git("commit", "-q", "--amend", "--no-verify", "-m", "signers outside")
     let outsideRoot = repo.head
