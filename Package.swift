@@ -33,8 +33,8 @@ let package = Package(
       name: "mlgit", dependencies: ["MLGitCommands"],
       // Exports CMLGitSupport's interposer so libgit2 binds to it (see mlgit_support.h).
       linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"])]),
-    .testTarget(name: "MLSpecTests", dependencies: ["MLSpec"]),
-    .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec"]),
+    .testTarget(name: "MLSpecTests", dependencies: ["MLSpec", "TestSupport"]),
+    .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec", "TestSupport"]),
     // Shared by the test targets: the seeded generator every generated test uses.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 @testable import GitKit
+import TestSupport
 import XCTest
 
 /// `Repository.diff(from:to:prefixes:)` walks trees itself; it must report exactly what
@@ -88,46 +89,33 @@ final class TreeDiffTests: XCTestCase {
   func testRandomTreesMatchLibgit2() throws {
     let s = try Scratch()
     let repo = try Repository.discover(at: s.root)
-    var rng = SplitMix(seed: 7)
+    var rng = SeededGenerator(seed: 7)
     let folders = ["models", "models/t1", "models/t2", "models/t1/deep", "data", "src", "models2", ".mlgit", ""]
     let names = ["a.yaml", "b.yml", "c.json", "d", "e.csv", "a", "a-b", "a.b", "z"]
     let modes = ["100644", "100644", "100644", "100755", "120000", "160000"]
     func randomFiles() -> Files {
       var files: Files = [:]
-      for _ in 0..<rng.next(40) {
-        let folder = folders[rng.next(folders.count)]
-        let path = (folder.isEmpty ? "" : folder + "/") + names[rng.next(names.count)]
+      for _ in 0..<rng.below(40) {
+        let folder = folders[rng.below(folders.count)]
+        let path = (folder.isEmpty ? "" : folder + "/") + names[rng.below(names.count)]
         // A path cannot be both a file and a folder.
         if files.keys.contains(where: { $0.hasPrefix(path + "/") || path.hasPrefix($0 + "/") }) { continue }
-        files[path] = (modes[rng.next(modes.count)], "v\(rng.next(3))")
+        files[path] = (modes[rng.below(modes.count)], "v\(rng.below(3))")
       }
       return files
     }
     for _ in 0..<25 {
       var old = randomFiles()
       var new = old
-      for (path, file) in old where rng.next(4) == 0 {
-        new[path] = rng.next(2) == 0 ? nil : (modes[rng.next(modes.count)], file.content + "x")
+      for (path, file) in old where rng.below(4) == 0 {
+        new[path] = rng.below(2) == 0 ? nil : (modes[rng.below(modes.count)], file.content + "x")
       }
-      for (path, file) in randomFiles() where rng.next(3) == 0 {
+      for (path, file) in randomFiles() where rng.below(3) == 0 {
         if new.keys.contains(where: { $0.hasPrefix(path + "/") || path.hasPrefix($0 + "/") }) { continue }
         new[path] = file
       }
       if old.isEmpty { old["src/keep"] = ("100644", "k") }
       try assertSameDiff(try tree(old, in: s), try tree(new, in: s), repo)
     }
-  }
-}
-
-/// A small seeded generator, so a failing case can be replayed.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next(_ bound: Int) -> Int {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return Int((z ^ (z >> 31)) % UInt64(max(bound, 1)))
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MLSpec
+import TestSupport
 import XCTest
 
 /// mlgit types scalars as PyYAML's YAML 1.1 resolver and constructors do: this test
@@ -85,17 +86,11 @@ final class ScalarResolverDifferentialTests: XCTestCase {
     }
   }
 
-  /// SplitMix64: the same corpus on every machine.
+  /// Seeded: the same corpus on every machine.
   struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    var random: SeededGenerator
+    init(state: UInt64) { random = SeededGenerator(seed: state) }
+    mutating func below(_ n: Int) -> Int { random.below(n) }
     mutating func pick(_ text: String) -> Character { Array(text)[below(text.count)] }
     mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
     mutating func string(_ alphabet: String, _ low: Int, _ high: Int) -> String {

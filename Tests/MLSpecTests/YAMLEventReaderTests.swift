@@ -1,5 +1,6 @@
 import Foundation
 @testable import MLSpec
+import TestSupport
 import XCTest
 
 /// The direct libyaml reader must give exactly the nodes the Yams path gives, and pass
@@ -179,7 +180,7 @@ extension YAMLEventReaderTests {
     var texts = ["0.5", "-0.0", "0.0", "1.5e3", "1E-5", "0.8123", "123456789012345.6", "1234567890123456.7", "0.1", "0.2",
       "0.30000000000000004", "1e22", "1e23", "9007199254740993.0", "-12.5e-10", "0.000000000000000000001", "5e-324",
       "1.7976931348623157e308", "2.2250738585072014e-308", "1e0", "0e10", "0.00000e400", "3.14159265358979"]
-    var rng = SystemRandomNumberGenerator()
+    var rng = SeededGenerator(seed: 0x6465_6369_6d61_6c73)
     for _ in 0..<5000 {
       let digits = String(UInt64.random(in: 0...999_999_999_999_999_9, using: &rng))
       let point = Int.random(in: 0...digits.count, using: &rng)
