@@ -32,7 +32,11 @@ let package = Package(
     .executableTarget(
       name: "mlgit", dependencies: ["MLGitCommands"],
       // Exports CMLGitSupport's interposer so libgit2 binds to it (see mlgit_support.h).
-      linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"])]),
+      // --export-dynamic-symbol is a GNU ld/lld flag (Apple's ld64 has none such, and
+      // libgit2 there uses no mbedTLS): Linux only, so the macOS build links.
+      linkerSettings: [
+        .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"], .when(platforms: [.linux]))
+      ]),
     .testTarget(name: "MLSpecTests", dependencies: ["MLSpec", "TestSupport"]),
     .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec", "TestSupport"]),
     // Shared by the test targets: the seeded generator every generated test uses.
