@@ -175,7 +175,9 @@ int mlgit_index_scan(const unsigned char *data, size_t length,
         if (nul == NULL) { status = MLGIT_INDEX_TRUNCATED; goto done; }
         path_length = (size_t)(nul - (data + name));
       }
-      if (name + path_length >= end) { status = MLGIT_INDEX_TRUNCATED; goto done; }
+      /* The name ends with a NUL and holds none: git reads a damaged one differently. */
+      if (name + path_length >= end || data[name + path_length] != 0 ||
+          memchr(data + name, 0, path_length) != NULL) { status = MLGIT_INDEX_TRUNCATED; goto done; }
       /* Entries are padded with 1-8 NULs to a multiple of 8 bytes. */
       offset += (header + path_length + 8) & ~(size_t)7;
     }
