@@ -34,8 +34,11 @@ struct CheckCommand: ParsableCommand {
   @Flag(name: .long, help: "Judge the staged change as `git commit --amend` would commit it (against HEAD's parent).")
   var amend = false
 
-  @Option(name: .long, help: "Output format: text, json or sarif.")
+  @Option(name: .long, help: "Output format: text, json, sarif or github (GitHub Actions annotations).")
   var format: OutputFormat = .text
+
+  @Option(name: .long, help: "Colour in text output: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always or never.")
+  var color: ColourChoice = .auto
 
   @Argument(help: "Commits to check, each on its own change (with --files: paths).")
   var revisions: [String] = []
@@ -91,7 +94,7 @@ struct CheckCommand: ParsableCommand {
       findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: amend)
       checked = "staged change"
     }
-    let status = FindingOutput(format: format).report(findings, checked: checked)
+    let status = FindingOutput(format: format, colour: color).report(findings, checked: checked)
     if status != .ok { throw ExitCode(status.rawValue) }
   }
 

@@ -53,11 +53,12 @@ struct CheckRunner {
 /// Options shared by commands that print findings.
 struct FindingOutput {
   var format: OutputFormat
+  var colour: ColourChoice = .auto
 
   /// Prints the findings and returns the exit status they call for.
   func report(_ findings: [Finding], checked: String, toStandardError: Bool = false) -> ExitStatus {
     let fd = toStandardError ? STDERR_FILENO : STDOUT_FILENO
-    let reporter = FindingReporter(format: format, colour: format == .text && FindingReporter.colourWanted(fd: fd))
+    let reporter = FindingReporter(format: format, colour: format == .text && colour.wanted(fd: fd))
     let text = reporter.render(findings, checked: checked)
     if toStandardError {
       StandardError.write(text)

@@ -5,7 +5,20 @@ import MLSpec
 
 /// The output formats of `mlgit check` and the hooks.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json, sarif
+  case text, json, sarif, github
+}
+
+/// `--color auto|always|never`: an explicit choice beats NO_COLOR and TERM=dumb.
+enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
+  case auto, always, never
+
+  func wanted(fd: Int32) -> Bool {
+    switch self {
+    case .always: return true
+    case .never: return false
+    case .auto: return FindingReporter.colourWanted(fd: fd)
+    }
+  }
 }
 
 /// Prints findings in one of the formats.
@@ -27,6 +40,7 @@ struct FindingReporter {
     case .text: return text(findings, checked: checked)
     case .json: return json(findings, checked: checked)
     case .sarif: return sarif(findings)
+    case .github: return github(findings, checked: checked)
     }
   }
 
@@ -54,6 +68,42 @@ struct FindingReporter {
     return out
   }
 
+  /// GitHub Actions workflow commands: one `::error|warning|notice file=…,line=…,col=…,title=RULE::MESSAGE`
+  /// a finding, which the runner turns into annotations on the pull request. Values are
+  /// percent-encoded as the runner decodes them, so a message can never end the line and
+  /// start a command of its own.
+  func github(_ findings: [Finding], checked: String) -> String {
+    func data(_ text: String) -> String {
+      TerminalText.escape(text).replacingOccurrences(of: "%", with: "%25")
+        .replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+    }
+    func property(_ text: String) -> String {
+      data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+    var out = ""
+    for f in findings {
+      let command: String
+      switch f.severity {
+      case .error: command = "error"
+      case .warning: command = "warning"
+      case .note, .off: command = "notice"
+      }
+      let commit = f.commit.map { "\(String($0.prefix(8))): " } ?? ""
+      let message = data(commit + f.message) + (f.hint.map { "%0Ahint: " + data($0) } ?? "")
+      out += "::\(command) file=\(property(f.path)),line=\(max(1, f.line)),col=\(max(1, f.column)),title=\(property(f.rule))::\(message)\n"
+    }
+    let errors = findings.filter { $0.severity == .error }.count
+    let warnings = findings.filter { $0.severity == .warning }.count
+    out += "mlgit: \(TerminalText.escape(checked)): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+    return out
+  }
+
+  /// SARIF's partialFingerprints: the same finding keeps its fingerprint when lines move
+  /// above it, so code scanning tracks it instead of closing one alert and opening another.
+  static func fingerprint(_ f: Finding) -> String {
+    SHA256.hex(Data("\(f.rule)\u{0}\(f.path)\u{0}\(f.message)".utf8))
+  }
+
   func json(_ findings: [Finding], checked: String) -> String {
     let items: [[String: Any]] = findings.map { f in
       [
@@ -76,7 +126,10 @@ struct FindingReporter {
       [
         "id": d.id, "name": d.id,
         "shortDescription": ["text": d.summary], "fullDescription": ["text": d.rationale],
-        "help": ["text": "mlgit policy explain \(d.id)"],
+        "help": [
+          "text": "\(d.summary)\n\n\(d.rationale)\n\nOptions and examples: mlgit policy explain \(d.id)",
+          "markdown": "**\(d.summary)**\n\n\(d.rationale)\n\nOptions and examples: `mlgit policy explain \(d.id)`",
+        ],
         "defaultConfiguration": ["level": FindingReporter.sarifLevel(d.defaultSeverity)],
       ]
     }
@@ -95,6 +148,7 @@ struct FindingReporter {
     let results: [[String: Any]] = findings.map { f in
       var result: [String: Any] = [
         "ruleId": f.rule,
+        "partialFingerprints": ["mlgitFinding/v1": FindingReporter.fingerprint(f)],
         "level": FindingReporter.sarifLevel(f.severity),
         "message": ["text": f.hint.map { "\(f.message). Hint: \($0)" } ?? f.message],
         "locations": [[
