@@ -18,6 +18,8 @@ struct ChangeReader {
   /// The folder prefixes that can hold anything the policy looks at.
   var prefixes: [String] {
     policy.specGlobs.prefixes + policy.dataGlobs.prefixes + [".mlgit"] + parameterPrefixes
+      // The folders of files the policy reads from outside `.mlgit/` (a change to one is a policy change).
+      + policy.referencedFiles.keys.sorted().map { $0.split(separator: "/").dropLast().joined(separator: "/") }
   }
 
   /// Parameter files named by `from:` can live anywhere; they are few, so list them.
@@ -159,7 +161,11 @@ struct ChangeReader {
         let new = try spec(at: path, id: delta.newID, mode: delta.newMode, side: newSide)
         guard old != nil || new != nil else { continue }
         specs.append(ModelChange(path: path, old: old, new: new))
-      } else if policy.dataGlobs.matches(path) || EffectivePolicy.isPolicyPath(path) {
+        // A spec the policy reads (a pack file named like one) is also a policy change.
+        if let reader = policy.policyEntryReading(path) {
+          files.append(FileChange(path: path, oldBlob: delta.oldID?.hex, newBlob: delta.newID?.hex, readByPolicy: reader))
+        }
+      } else if policy.dataGlobs.matches(path) || EffectivePolicy.isPolicyPath(path) || policy.policyEntryReading(path) != nil {
         var prefix: Data?
         var problem: String?
         if let id = delta.newID, policy.dataGlobs.matches(path) {
@@ -173,7 +179,7 @@ struct ChangeReader {
           }
         }
         files.append(FileChange(path: path, oldBlob: delta.oldID?.hex, newBlob: delta.newID?.hex, newPrefix: prefix,
-          newProblem: problem))
+          newProblem: problem, readByPolicy: policy.policyEntryReading(path)))
       } else if delta.newMode == TreeEntry.symlinkMode, mayHideSpecs(path),
         let refusal = try folderLinkRefusal(path, side: newSide)
       {

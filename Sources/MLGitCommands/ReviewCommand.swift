@@ -82,7 +82,7 @@ struct ReviewCommand: ParsableCommand {
       let plan = try planner.plan(id)
       print(TerminalText.escape("\(id.short) \(plan.commit.summary) (\(plan.commit.author.email))"))
       if plan.items.isEmpty {
-        print("mlgit: no hyperparameter or .mlgit/ changes in \(id.short)")
+        print("mlgit: no hyperparameter or policy file changes in \(id.short)")
         return
       }
       for item in plan.items {
@@ -172,7 +172,7 @@ struct ReviewCommand: ParsableCommand {
       var done: [String] = []
       var notListed = Set<String>()
       for plan in plans {
-        if plan.items.isEmpty { print("mlgit: nothing to approve in \(plan.commit.id.short): no hyperparameter or .mlgit/ changes") }
+        if plan.items.isEmpty { print("mlgit: nothing to approve in \(plan.commit.id.short): no hyperparameter or policy file changes") }
         for item in plan.items {
           guard let objectHex = item.object, let object = OID(hex: objectHex), let approvedBlob = item.approvedBlob else { continue }
           if !item.reviewers.isEmpty && !item.reviewers.contains(where: { $0.lowercased() == reviewer.lowercased() }) {

@@ -129,8 +129,16 @@ public struct FileChange: Sendable {
   public var newPrefix: Data?
   /// Why the new content could not be read (a symlink that leaves the repository, say).
   public var newProblem: String?
+  /// The entry of the parent's policy that reads this file from outside `.mlgit/` (a pack
+  /// file it extends, a command check's script), which makes the change a policy change.
+  public var readByPolicy: String?
 
-  public init(path: String, oldBlob: String?, newBlob: String?, newPrefix: Data? = nil, newProblem: String? = nil) {
+  /// True for a change to the policy: a file under `.mlgit/` or one the policy reads.
+  public var isPolicyChange: Bool { EffectivePolicy.isPolicyPath(path) || readByPolicy != nil }
+
+  public init(path: String, oldBlob: String?, newBlob: String?, newPrefix: Data? = nil, newProblem: String? = nil,
+              readByPolicy: String? = nil) {
+    self.readByPolicy = readByPolicy
     self.path = path
     self.oldBlob = oldBlob
     self.newBlob = newBlob

@@ -25,6 +25,9 @@ public struct EffectivePolicy: Sendable {
   /// (pack files it extends, command checks' scripts): path -> blob id. A policy cached
   /// by its config's blob is reused only where these are the same.
   public private(set) var referencedFiles: [String: String] = [:]
+  /// For each of those files, the policy entry that reads it (`extends '../policies/acme.yaml'
+  /// in .mlgit/config.yml`): a change to one is a policy change, like one under `.mlgit/`.
+  public private(set) var referenceReasons: [String: String] = [:]
 
   public init() {}
 
@@ -56,6 +59,9 @@ public struct EffectivePolicy: Sendable {
         guard let normal = EffectivePolicy.normalPath(argument), let file = try? files(normal) else { continue }
         policy.teamRules[index].files.append(file)
         policy.referencedFiles[file.path] = file.blob
+        if policy.referenceReasons[file.path] == nil {
+          policy.referenceReasons[file.path] = "the command check of \(policy.teamRules[index].id)"
+        }
       }
     }
     return policy
@@ -122,6 +128,7 @@ public struct EffectivePolicy: Sendable {
         hint: "a pack file is read from the commit that holds the config, relative to the file that extends it"))
     }
     referencedFiles[target] = file.blob
+    if referenceReasons[target] == nil { referenceReasons[target] = "extends '\(name)' in \(from)" }
     let document: PolicyDocument
     do {
       document = try PolicyDocument.parse(file.data)
@@ -200,6 +207,12 @@ public struct EffectivePolicy: Sendable {
 
   /// True when the file is `.mlgit/` policy (config, reviewers, signers).
   public static func isPolicyPath(_ path: String) -> Bool { path.hasPrefix(".mlgit/") }
+
+  /// Why a change to `path` is a policy change outside `.mlgit/`: the entry of this policy
+  /// that reads the file (a pack file it extends, a command check's script); nil when none does.
+  public func policyEntryReading(_ path: String) -> String? {
+    EffectivePolicy.isPolicyPath(path) ? nil : referenceReasons[path]
+  }
 }
 
 /// A policy that cannot be loaded: names the file and the line (exit 2).

@@ -30,14 +30,14 @@ public enum CommitSigner: Sendable, Equatable {
 
 extension ChangeSet {
   /// True when the change holds anything the review rules look at: a spec (or the
-  /// parameters file behind one), or a file under `.mlgit/`.
+  /// parameters file behind one), a file under `.mlgit/`, or a file the policy reads.
   public var touchesReviewedFiles: Bool {
-    !specs.isEmpty || files.contains { EffectivePolicy.isPolicyPath($0.path) }
+    !specs.isEmpty || files.contains(where: \.isPolicyChange)
   }
 
   /// The first file of the change the review rules look at, for findings about the whole commit.
   public var firstReviewedPath: String? {
-    specs.map(\.path).min() ?? files.map(\.path).filter(EffectivePolicy.isPolicyPath).min()
+    specs.map(\.path).min() ?? files.filter(\.isPolicyChange).map(\.path).min()
   }
 }
 

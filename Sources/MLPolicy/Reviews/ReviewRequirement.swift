@@ -43,6 +43,8 @@ public struct ReviewItem: Sendable {
   public var approvals: [String]
   /// Approvals on this content that do not count, and why.
   public var ignored: [(reviewer: String, reason: String)]
+  /// For a policy file outside `.mlgit/`: the policy entry that reads it.
+  public var readBy: String? = nil
 
   public var isSatisfied: Bool { approvals.count >= required }
 
@@ -66,7 +68,8 @@ public enum ReviewRequirement {
   public static let policyRule = "policy/review"
 
   /// Every change in `changeSet` an approval can cover: specs whose hyperparameters
-  /// differ from the parent's (and new specs), and files under `.mlgit/` (except in a
+  /// differ from the parent's (and new specs), and files under `.mlgit/` or read by the
+  /// parent's policy (pack files it extends, command checks' scripts) (except in a
   /// root commit, which establishes the policy). `isRequired` says whether the policy
   /// in force asks for each.
   ///
@@ -100,8 +103,9 @@ public enum ReviewRequirement {
       items.append(item)
     }
     if !changeSet.isRoot && (only == nil || only == .policy) {
-      for file in changeSet.files where EffectivePolicy.isPolicyPath(file.path) {
+      for file in changeSet.files where file.isPolicyChange {
         var item = makeItem(.policy, rule: policyRule, path: file.path, context: context, author: author)
+        item.readBy = file.readByPolicy
         switch (file.oldBlob, file.newBlob) {
         case (_, let new?):
           item.object = new
@@ -191,7 +195,7 @@ public enum ReviewRequirement {
     if item.enforce != "commit" && !context.stage.isPushLike && severity == .error { severity = .warning }
     let what = item.kind == .hyperparameters
       ? "hyperparameters changed (\(item.summary)\(item.parametersSite.map { ", in \($0)" } ?? ""))"
-      : "policy file \(item.summary)"
+      : item.readBy.map { "file read by the policy (\($0)) \(item.summary)" } ?? "policy file \(item.summary)"
     let have = item.approvals.isEmpty ? "none yet" : "approved by \(item.approvals.joined(separator: ", "))"
     var message = "\(what): needs \(item.required) approval\(item.required == 1 ? "" : "s")"
       + "\(item.requireSigned ? " (signed)" : "") from \(item.whoMayApprove); \(have)"

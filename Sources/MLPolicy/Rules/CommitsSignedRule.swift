@@ -31,7 +31,7 @@ public struct CommitsSignedRule: PolicyRule {
 
   public func evaluate(changeSet: ChangeSet, in context: PolicyContext) -> [Finding] {
     guard changeSet.touchesReviewedFiles, let path = changeSet.firstReviewedPath else { return [] }
-    let others = changeSet.specs.count + changeSet.files.filter { EffectivePolicy.isPolicyPath($0.path) }.count - 1
+    let others = changeSet.specs.count + changeSet.files.filter(\.isPolicyChange).count - 1
     let scope = others > 0 ? " (and \(others) other file\(others == 1 ? "" : "s") under review)" : ""
     let message: String
     switch context.reviews.commitSigner ?? .unsigned {
