@@ -126,23 +126,35 @@ extension EffectivePolicy {
         throw PolicyLoadError(path: path, error: DocumentError("unknown rule '\(id)'", at: setting.location, hint: hint))
       }
       let options = type(of: rule).description.allOptions
-      let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-      let names = setting.options.keys.sorted {
-        let a = setting.optionLocations[$0] ?? .start, b = setting.optionLocations[$1] ?? .start
-        return (a.line, a.column, $0) < (b.line, b.column, $1)
+      try validateOptions(of: id, setting, against: options, path: path, listedAs: "options of \(id)") { option, value in
+        option.problem(with: value, rule: id)
       }
-      for name in names {
-        guard let value = setting.options[name] else { continue }
-        guard let option = byName[name] else {
-          let candidates = ["severity"] + options.map(\.name)
-          let hint = ModelSpec.closest(name, in: candidates).map { "did you mean '\($0)'?" }
-            ?? "options of \(id): \(candidates.joined(separator: ", "))"
-          throw PolicyLoadError(path: path, error: DocumentError("rule '\(id)' has no option '\(name)'",
-            at: setting.optionLocations[name] ?? value.location, hint: hint))
-        }
-        if let problem = option.problem(with: value, rule: id) {
-          throw PolicyLoadError(path: path, error: problem)
-        }
+    }
+  }
+
+  /// Checks each option `setting` gives against `options`, in the order they are written:
+  /// an unknown name is an error with the closest known one as a hint; `problem` judges a
+  /// known option's value.
+  static func validateOptions(
+    of id: String, _ setting: RuleSetting, against options: [RuleOption], path: String, listedAs: String,
+    problem: (RuleOption, Node) throws -> DocumentError?
+  ) throws {
+    let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    let names = setting.options.keys.sorted {
+      let a = setting.optionLocations[$0] ?? .start, b = setting.optionLocations[$1] ?? .start
+      return (a.line, a.column, $0) < (b.line, b.column, $1)
+    }
+    for name in names {
+      guard let value = setting.options[name] else { continue }
+      guard let option = byName[name] else {
+        let candidates = ["severity"] + options.map(\.name)
+        let hint = ModelSpec.closest(name, in: candidates).map { "did you mean '\($0)'?" }
+          ?? "\(listedAs): \(candidates.joined(separator: ", "))"
+        throw PolicyLoadError(path: path, error: DocumentError("rule '\(id)' has no option '\(name)'",
+          at: setting.optionLocations[name] ?? value.location, hint: hint))
+      }
+      if let error = try problem(option, value) {
+        throw PolicyLoadError(path: path, error: error)
       }
     }
   }
@@ -156,28 +168,13 @@ extension EffectivePolicy {
   ]
 
   static func validateTeamRule(_ id: String, _ setting: RuleSetting, declared: Bool, path: String) throws {
-    let byName = Dictionary(teamRuleOptions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-    let names = setting.options.keys.sorted {
-      let a = setting.optionLocations[$0] ?? .start, b = setting.optionLocations[$1] ?? .start
-      return (a.line, a.column, $0) < (b.line, b.column, $1)
-    }
-    for name in names {
-      guard let value = setting.options[name] else { continue }
-      guard let option = byName[name] else {
-        let candidates = ["severity"] + teamRuleOptions.map(\.name)
-        let hint = ModelSpec.closest(name, in: candidates).map { "did you mean '\($0)'?" }
-          ?? "a team's rule takes: \(candidates.joined(separator: ", "))"
-        throw PolicyLoadError(path: path, error: DocumentError("rule '\(id)' has no option '\(name)'",
-          at: setting.optionLocations[name] ?? value.location, hint: hint))
-      }
-      if name == "check" {
-        do {
-          _ = try TeamCheck.parse(value, rule: id)
-        } catch let error as DocumentError {
-          throw PolicyLoadError(path: path, error: error)
-        }
-      } else if let problem = option.problem(with: value, rule: id) {
-        throw PolicyLoadError(path: path, error: problem)
+    try validateOptions(of: id, setting, against: teamRuleOptions, path: path, listedAs: "a team's rule takes") { option, value in
+      guard option.name == "check" else { return option.problem(with: value, rule: id) }
+      do {
+        _ = try TeamCheck.parse(value, rule: id)
+        return nil
+      } catch let error as DocumentError {
+        return error
       }
     }
     if setting.options["check"] == nil && !declared {
