@@ -24,30 +24,34 @@ esac
 
 say() { printf 'install.sh: %s\n' "$*"; }
 
+# Installs Debian packages with apt-get, through sudo when not root; where that cannot be
+# done, prints the command to run and stops.  apt_install WHO_NEEDS WHAT_BY_HAND PACKAGE...
+apt_install() {
+  local needs=$1 by_hand=$2
+  shift 2
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo="sudo"
+    else
+      echo "install.sh: $needs $*. Install them with:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y $*" >&2
+      exit 1
+    fi
+  fi
+  command -v apt-get >/dev/null 2>&1 || { echo "install.sh: no apt-get here; install $by_hand, then run me again" >&2; exit 1; }
+  say "installing $* with apt-get"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 # libgit2 (headers and pkg-config file) and pkg-config itself, from Debian's packages.
 ensure_system_dependencies() {
   if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libgit2 2>/dev/null; then
     say "libgit2 $(pkg-config --modversion libgit2) found"
     return
   fi
-  local packages="libgit2-dev pkg-config"
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-      sudo="sudo"
-    else
-      echo "install.sh: mlgit needs libgit2-dev and pkg-config. Install them with:" >&2
-      echo "  sudo apt-get update && sudo apt-get install -y $packages" >&2
-      exit 1
-    fi
-  fi
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install.sh: no apt-get here; install libgit2 (1.5 or later) with its pkg-config file and pkg-config, then run me again" >&2
-    exit 1
-  fi
-  say "installing $packages with apt-get"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $packages >/dev/null
+  apt_install "mlgit needs" "libgit2 (1.5 or later) with its pkg-config file and pkg-config" libgit2-dev pkg-config
   pkg-config --exists libgit2 || { echo "install.sh: libgit2 still not found after apt-get" >&2; exit 1; }
 }
 
@@ -81,20 +85,7 @@ ensure_test_system_packages() {
   if [ -x /usr/sbin/lighttpd ] && [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1; then
     return
   fi
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-      sudo="sudo"
-    else
-      echo "install.sh: the tests need $test_system_packages. Install them with:" >&2
-      echo "  sudo apt-get update && sudo apt-get install -y $test_system_packages" >&2
-      exit 1
-    fi
-  fi
-  command -v apt-get >/dev/null 2>&1 || { echo "install.sh: no apt-get here; install $test_system_packages, then run me again" >&2; exit 1; }
-  say "installing $test_system_packages with apt-get (for the git-server tests)"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $test_system_packages >/dev/null
+  apt_install "the git-server tests need" "$test_system_packages" $test_system_packages
 }
 
 case "$mode" in
