@@ -37,8 +37,7 @@ struct CheckCommand: ParsableCommand {
   @Option(name: .long, help: "Output format: text, json, sarif or github (GitHub Actions annotations).")
   var format: OutputFormat = .text
 
-  @Option(name: .long, help: "Colour in text output: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always or never.")
-  var color: ColourChoice = .auto
+  @OptionGroup var colour: ColourOption
 
   @Argument(help: "Commits to check, each on its own change (with --files: paths).")
   var revisions: [String] = []
@@ -94,7 +93,7 @@ struct CheckCommand: ParsableCommand {
       findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: amend)
       checked = "staged change"
     }
-    let status = FindingOutput(format: format, colour: color).report(findings, checked: checked)
+    let status = FindingOutput(format: format, colour: colour.choice).report(findings, checked: checked)
     if status != .ok { throw ExitCode(status.rawValue) }
   }
 

@@ -33,6 +33,9 @@ struct ImportMLflowCommand: ParsableCommand {
   @Flag(name: .long, help: "List what would be recorded, and record nothing.")
   var dryRun = false
 
+  @Option(name: .long, help: "Output format: text or json.")
+  var format: ListingFormat = .text
+
   func run() throws {
     let workspace = try Workspace.open()
     let repo = workspace.repository
@@ -53,21 +56,21 @@ struct ImportMLflowCommand: ParsableCommand {
 
     var batch: [OID: [String]] = [:]
     var recorded: [(RunRecord, OID)] = []
-    var skipped: [String] = []
+    var skipped: [ImportJSON.Skipped] = []
     var already = 0
     var models: [OID: String] = [:]
     for run in runs {
-      let label = "\(run.runID)\(run.name.isEmpty ? "" : " (\(run.name))")"
+      func skip(_ reason: String) { skipped.append(ImportJSON.Skipped(runId: run.runID, name: run.name, reason: reason)) }
       guard let hex = run.tags["mlflow.source.git.commit"]?.trimmingCharacters(in: .whitespacesAndNewlines), !hex.isEmpty else {
-        skipped.append("\(label): no mlflow.source.git.commit tag")
+        skip("no mlflow.source.git.commit tag")
         continue
       }
       guard let commit = try? repo.resolveCommit(hex), commit.hex.hasPrefix(hex.lowercased()) else {
-        skipped.append("\(label): commit \(hex.prefix(12)) is not in this repository")
+        skip("commit \(hex.prefix(12)) is not in this repository")
         continue
       }
       guard run.status != "RUNNING" && run.status != "SCHEDULED" else {
-        skipped.append("\(label): still \(run.status.lowercased())")
+        skip("still \(run.status.lowercased())")
         continue
       }
       if alreadyImported.contains(run.runID) {
@@ -88,13 +91,20 @@ struct ImportMLflowCommand: ParsableCommand {
       recorded.append((record, commit))
     }
 
-    for (record, commit) in recorded {
+    for (record, commit) in recorded where format == .text {
       let metrics = record.metrics.keys.sorted().map { "\($0)=\(MLflowImport.format(record.metrics[$0] ?? 0))" }
       print(TerminalText.escape("\(dryRun ? "would record" : "recorded") run \(record.id) (mlflow \(record.imported?["run_id"]?.stringValue ?? "")) on \(commit.short)\(record.model.isEmpty ? "" : " of \(record.model)"): exit \(record.exit), \(metrics.isEmpty ? "no metrics" : metrics.joined(separator: " "))"))
     }
-    for line in skipped { print(TerminalText.escape("skipped \(line)")) }
+    for run in skipped where format == .text {
+      print(TerminalText.escape("skipped \(run.runId)\(run.name.isEmpty ? "" : " (\(run.name))"): \(run.reason)"))
+    }
     if !dryRun && !batch.isEmpty {
       try ledger.notes.append(batch, message: "Notes added by 'mlgit import mlflow'")
+    }
+    // After the append: the document says what the ledger now holds.
+    if format == .json {
+      try ListingJSON.write(ImportJSON.Document(from: "mlflow", store: path, dryRun: dryRun,
+        runs: recorded.map { ImportJSON.Run($0.0) }, skipped: skipped, alreadyImported: already))
     }
     printError(TerminalText.escape("mlgit: \(dryRun ? "would import" : "imported") \(recorded.count) run\(recorded.count == 1 ? "" : "s") from \(path); \(already) already imported, \(skipped.count) skipped"))
   }
@@ -157,5 +167,48 @@ enum MLflowImport {
 
   static func format(_ number: Double) -> String {
     number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+  }
+}
+
+/// `mlgit import mlflow --format json`: the `mlgit.import/1` document (docs/runs.md lists
+/// every field): the runs recorded (or, with --dry-run, that would be), those skipped and why.
+enum ImportJSON {
+  struct Document: Encodable {
+    var schema = "mlgit.import/1"
+    /// The tool the runs come from: `mlflow`.
+    var from: String
+    /// The store as given on the command line.
+    var store: String
+    var dryRun: Bool
+    /// Recorded in refs/notes/mlgit/runs, or with dryRun, to be.
+    var runs: [Run]
+    var skipped: [Skipped]
+    /// Runs of the store already in the ledger (by their MLflow run id), left alone.
+    var alreadyImported: Int
+  }
+
+  struct Run: Encodable {
+    var id: String
+    var runId: String
+    var commit: String
+    var model: String
+    var exit: Int
+    var metrics: [String: Double]
+
+    init(_ record: RunRecord) {
+      id = record.id
+      runId = record.imported?["run_id"]?.stringValue ?? ""
+      commit = record.commit
+      model = record.model
+      exit = record.exit
+      metrics = record.metrics
+    }
+  }
+
+  struct Skipped: Encodable {
+    var runId: String
+    /// The MLflow run name; empty when it has none.
+    var name: String
+    var reason: String
   }
 }

@@ -23,19 +23,33 @@ struct PolicyCommand: ParsableCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List every rule with its severity in force.")
 
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: ListingFormat = .text
+
+    @OptionGroup var colour: ColourOption
+
     func run() throws {
       let (policy, source) = try PolicyCommand.policyInForce()
+      if format == .json {
+        try ListingJSON.write(PolicyListing.document(policy, source: source))
+        return
+      }
+      let style = colour.style()
       print("policy in force: \(source)")
       let width = (RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id)).map(\.count).max() ?? 20
+      // Padded, then painted: the escape sequences take no column.
+      func columns(_ id: String, _ severity: Severity) -> String {
+        let padded = severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+        let painted = style.paint(severity.rawValue, PolicyListing.style(of: severity)) + padded.dropFirst(severity.rawValue.count)
+        return "\(id.padding(toLength: width, withPad: " ", startingAt: 0))  \(painted)"
+      }
       for rule in RuleRegistry.builtInRules {
         let d = type(of: rule).description
-        let severity = policy.severity(of: d.id).rawValue
-        print("\(d.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.padding(toLength: 7, withPad: " ", startingAt: 0))  \(d.summary)")
+        print("\(columns(d.id, policy.severity(of: d.id)))  \(d.summary)")
       }
       for rule in policy.teamRules {
-        let severity = policy.severity(of: rule.id).rawValue
         let summary = "\(policy.option(rule.id, "message")?.string.map { "\($0): " } ?? "")\(rule.check.summary) (team rule, \(rule.source))"
-        print(TerminalText.escape("\(rule.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.padding(toLength: 7, withPad: " ", startingAt: 0))  \(summary)"))
+        print("\(columns(TerminalText.escape(rule.id), policy.severity(of: rule.id)))  \(TerminalText.escape(summary))")
       }
     }
   }
@@ -43,8 +57,15 @@ struct PolicyCommand: ParsableCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the policy in force: packs, globs, branches, reviewers, rules.")
 
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: ListingFormat = .text
+
     func run() throws {
       let (policy, source) = try PolicyCommand.policyInForce()
+      if format == .json {
+        try ListingJSON.write(PolicyListing.shown(policy, source: source))
+        return
+      }
       print("policy in force: \(source)")
       print(TerminalText.escape("specs: \(policy.specGlobs.globs.map(\.pattern).joined(separator: ", "))"))
       print(TerminalText.escape("data: \(policy.dataGlobs.globs.map(\.pattern).joined(separator: ", "))"))

@@ -8,32 +8,10 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case text, json, sarif, github
 }
 
-/// `--color auto|always|never`: an explicit choice beats NO_COLOR and TERM=dumb.
-enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
-  case auto, always, never
-
-  func wanted(fd: Int32) -> Bool {
-    switch self {
-    case .always: return true
-    case .never: return false
-    case .auto: return FindingReporter.colourWanted(fd: fd)
-    }
-  }
-}
-
 /// Prints findings in one of the formats.
 struct FindingReporter {
   var format: OutputFormat
   var colour: Bool
-
-  /// Colour only on a terminal, never with NO_COLOR or TERM=dumb.
-  static func colourWanted(fd: Int32 = STDOUT_FILENO) -> Bool {
-    let env = ProcessInfo.processInfo.environment
-    // no-color.org: NO_COLOR set to a non-empty value turns colour off.
-    if let noColor = env["NO_COLOR"], !noColor.isEmpty { return false }
-    if env["TERM"] == "dumb" { return false }
-    return isatty(fd) == 1
-  }
 
   func render(_ findings: [Finding], checked: String) -> String {
     switch format {
@@ -44,20 +22,20 @@ struct FindingReporter {
     }
   }
 
-  func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+  func paint(_ text: String, _ style: TextStyle.Style) -> String { TextStyle(enabled: colour).paint(text, style) }
 
   func text(_ findings: [Finding], checked: String) -> String {
     var out = ""
     for f in findings {
       let level: String
       switch f.severity {
-      case .error: level = paint("error", "1;31")
-      case .warning: level = paint("warning", "1;33")
-      case .note, .off: level = paint("note", "1;36")
+      case .error: level = paint("error", .error)
+      case .warning: level = paint("warning", .warning)
+      case .note, .off: level = paint("note", .note)
       }
       let commit = f.commit.map { "\(String($0.prefix(8))): " } ?? ""
       let (path, message) = (TerminalText.escape(f.path), TerminalText.escape(f.message))
-      out += "\(commit)\(paint("\(path):\(f.line):\(f.column)", "1")): \(level): \(message) [\(f.rule)]\n"
+      out += "\(commit)\(paint("\(path):\(f.line):\(f.column)", .bold)): \(level): \(message) [\(f.rule)]\n"
       if let hint = f.hint { out += "  hint: \(TerminalText.escape(hint))\n" }
     }
     let errors = findings.filter { $0.severity == .error }.count

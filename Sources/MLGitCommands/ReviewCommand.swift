@@ -30,36 +30,56 @@ struct ReviewCommand: ParsableCommand {
     @Argument(help: "A..B, or one commit (default: the commits not yet on the first protected branch, e.g. origin/main..HEAD).")
     var range: String?
 
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: ListingFormat = .text
+
+    @OptionGroup var colour: ColourOption
+
     func run() throws {
       if let workspace = try? Workspace.open() { ClonedNotes.ensure(workspace.repository) }
       let planner = try ReviewPlanner()
       let selection = try planner.commits(range)
       let commits = selection.commits
       var missing = 0, approved = 0
+      var listed: [ReviewStatusJSON.Commit] = []
+      let style = colour.style()
+      let text = format == .text
       for id in commits {
         let plan = try planner.plan(id)
         let items = plan.items.filter { $0.isRequired || !$0.approvals.isEmpty }
         if items.isEmpty { continue }
-        print(TerminalText.escape("\(id.short) \(plan.commit.summary) (\(plan.commit.author.email))"))
+        listed.append(ReviewStatusJSON.commit(plan, items: items))
+        if text {
+          print(style.paint(id.short, .commit) + TerminalText.escape(" \(plan.commit.summary) (\(plan.commit.author.email))"))
+        }
         for item in items {
-          print(TerminalText.escape("  \(item.path): \(item.kind == .hyperparameters ? "hyperparameters " : "policy file ")\(item.summary)"))
-          var state = item.approvals.isEmpty ? "" : "approved by \(item.approvals.joined(separator: ", "))"
+          let approvedBy = item.approvals.isEmpty ? "" : "approved by \(item.approvals.joined(separator: ", "))"
+          var state = TerminalText.escape(approvedBy)
           if !item.isRequired {
             state += state.isEmpty ? "no approval needed" : " (not needed)"
           } else if item.isSatisfied {
             approved += 1
+            state = style.paint(state, .good)
           } else {
             missing += 1
             let need = "needs \(item.required - item.approvals.count) more approval\(item.required - item.approvals.count == 1 ? "" : "s")"
               + "\(item.requireSigned ? " (signed)" : "") from \(item.whoMayApprove)"
-            state = state.isEmpty ? need : "\(state); \(need)"
+            let painted = style.paint(TerminalText.escape(need), .error)
+            state = state.isEmpty ? painted : "\(state); \(painted)"
           }
-          print(TerminalText.escape("    \(state)"))
+          guard text else { continue }
+          print(TerminalText.escape("  \(item.path): \(item.kind == .hyperparameters ? "hyperparameters " : "policy file ")\(item.summary)"))
+          print("    \(state)")
           for (reviewer, reason) in item.ignored { print(TerminalText.escape("    not counted: \(reviewer) (\(reason))")) }
           if item.isRequired && !item.isSatisfied {
             print("    run: mlgit review approve \(id.short)\(item.requireSigned ? " --sign" : "")")
           }
         }
+      }
+      if !text {
+        try ListingJSON.write(ReviewStatusJSON.Document(range: selection.description, commitsChecked: commits.count,
+          approved: approved, waiting: missing, commits: listed))
+        return
       }
       let scope = "\(commits.count) commit\(commits.count == 1 ? "" : "s") of \(selection.description)"
       if missing == 0 && approved == 0 {
