@@ -9,7 +9,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     .systemLibrary(
@@ -18,9 +17,16 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]
     ),
+    // libyaml, the YAML parser specs and configs are read with (Debian's libyaml-dev).
+    .systemLibrary(
+      name: "CLibYAML",
+      path: "Sources/CLibYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"])]
+    ),
     .target(name: "CMLGitSupport", linkerSettings: [.linkedLibrary("z")]),
     .target(name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport"]),
-    .target(name: "MLSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+    .target(name: "MLSpec", dependencies: ["CLibYAML"]),
     .target(name: "MLPolicy", dependencies: ["MLSpec"]),
     .target(
       name: "MLGitCommands",

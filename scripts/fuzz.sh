@@ -12,9 +12,9 @@
 # .build/fuzz/crashes/ and the script exits 1 with its path.
 #
 # The targets are built here with swiftc and clang directly (-sanitize=fuzzer with
-# AddressSanitizer), from the package's sources and the Yams checkout of the package's
-# own build, so they stay out of the package graph: `swift build` and `swift test` never
-# see them. Run `swift build` once first (it fetches Yams).
+# AddressSanitizer), from the package's sources and the system's libyaml (libyaml-dev, as
+# the package links it), so they stay out of the package graph: `swift build` and
+# `swift test` never see them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -25,8 +25,7 @@ seconds=${2:-60}
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2; }
 
 out=$root/.build/fuzz
-yams=$root/.build/checkouts/Yams
-[[ -d $yams/Sources/Yams ]] || { echo "fuzz.sh: no Yams checkout at $yams; run 'swift build' first" >&2; exit 2; }
+pkg-config --exists yaml-0.1 || { echo "fuzz.sh: libyaml not found (pkg-config yaml-0.1); install libyaml-dev" >&2; exit 2; }
 swiftc=${SWIFTC:-swiftc}
 clang=${CLANG:-$(dirname "$(command -v "$swiftc")")/clang}
 [[ -x $clang ]] || clang=clang
@@ -51,17 +50,10 @@ quietly() {
 build() {
   mkdir -p "$out/obj"
   local sanitize=(-sanitize=fuzzer,address)
-  # As SwiftPM builds them: Yams imports CYaml under SWIFT_PACKAGE, libyaml is linked statically.
-  local swiftflags=(-swift-version 5 -O -g -parse-as-library -enable-testing "${sanitize[@]}" -DSWIFT_PACKAGE -Xcc -DYAML_DECLARE_STATIC
-    -I "$out/obj" -I "$yams/Sources/CYaml/include")
-  if stale "$out/obj/cyaml.a" "$yams/Sources/CYaml"; then
-    echo "fuzz.sh: building CYaml" >&2
-    rm -f "$out"/obj/cyaml-*.o
-    for c in "$yams"/Sources/CYaml/src/*.c; do
-      "$clang" -c -O1 -g -fsanitize=fuzzer-no-link,address -DYAML_DECLARE_STATIC -I "$yams/Sources/CYaml/include" "$c" -o "$out/obj/cyaml-$(basename "$c" .c).o"
-    done
-    ar rcs "$out/obj/cyaml.a" "$out"/obj/cyaml-*.o
-  fi
+  # As SwiftPM builds them: MLSpec imports libyaml through the CLibYAML module map, which
+  # links the system's libyaml (not instrumented: the fuzzing is of mlgit's own code).
+  local swiftflags=(-swift-version 5 -O -g -parse-as-library -enable-testing "${sanitize[@]}"
+    -I "$out/obj" -I Sources/CLibYAML $(pkg-config --cflags-only-I yaml-0.1 | sed 's/-I/-Xcc -I/g'))
   # module NAME SOURCES...: one object and one .swiftmodule per module, in dependency order.
   module() {
     local name=$1
@@ -73,14 +65,13 @@ build() {
       touch "$out/obj/$name.o"
     fi
   }
-  module Yams "$yams"/Sources/Yams/*.swift
   module MLSpec Sources/MLSpec/*.swift
   module MLPolicy $(find Sources/MLPolicy -name '*.swift' | sort)
   for target in spec config metrics runline csvheader; do
     if stale "$out/fuzz-$target" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o"; then
       echo "fuzz.sh: building fuzz-$target" >&2
-      quietly "$swiftc" "${swiftflags[@]}" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o" "$out/obj/Yams.o" \
-        "$out/obj/cyaml.a" -o "$out/fuzz-$target"
+      quietly "$swiftc" "${swiftflags[@]}" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o" \
+        $(pkg-config --libs yaml-0.1) -o "$out/fuzz-$target"
     fi
   done
   if stale "$out/fuzz-index" fuzz/targets/index.c Sources/CMLGitSupport; then

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A problem in an input file that stops it from being read or judged.
 public struct DocumentError: Error, Sendable, CustomStringConvertible {
@@ -54,7 +53,7 @@ public enum Document {
     }
     // Most documents are plain: read them from libyaml's events directly.
     if let node = text.withUTF8({ YAMLEventReader.read($0) }) { return node }
-    return try parseWithYams(text)
+    return try YAMLComposer.parse(text)
   }
 
   /// True for a Markdown file (`README.md`), read as a model card: a spec in its front matter.
@@ -97,141 +96,6 @@ public enum Document {
       throw DocumentError("the front matter must be a mapping of the spec's fields, found \(root.typeDescription)", hint: hint)
     }
     return root
-  }
-
-  /// Parses prepared text (BOM removed, JSON tabs replaced) through Yams' node tree:
-  /// every document the fast reader passes on, and every error message.
-  static func parseWithYams(_ text: String) throws -> Node {
-    let parser: Parser
-    let root: Yams.Node?
-    do {
-      // The basic resolver leaves plain scalars untyped; ScalarResolver types them.
-      parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
-      root = try parser.singleRoot()
-    } catch let error as YamlError {
-      throw convert(error, text: text)
-    } catch {
-      throw DocumentError("cannot parse: \(error)")
-    }
-    guard let root else { throw DocumentError("the document is empty") }
-    // Nodes hold their anchors weakly and the parser owns them: keep it alive while
-    // converting, or anchored nodes (and alias bombs) would go unnoticed.
-    return try withExtendedLifetime(parser) { try convert(root, depth: 0) }
-  }
-
-  static func convert(_ node: Yams.Node, depth: Int) throws -> Node {
-    let location = node.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? .start
-    if depth > 64 { throw DocumentError("nesting deeper than 64 levels", at: location) }
-    // Yams resolves an alias to the anchored node itself, so aliases can only be caught
-    // at their anchor; refusing anchors also stops alias bombs before they expand.
-    if node.anchor != nil {
-      throw DocumentError("YAML anchors and aliases are not supported in mlgit documents", at: location,
-        hint: "write the values out in full")
-    }
-    switch node {
-    case .scalar(let scalar):
-      return Node(.scalar(scalar.string, try scalarType(scalar, at: location)), at: location)
-    case .sequence(let sequence):
-      try checkCollectionTag(sequence.tag.rawValue, Tag.Name.seq.rawValue, at: location)
-      return Node(.sequence(try sequence.map { try convert($0, depth: depth + 1) }), at: location)
-    case .mapping(let mapping):
-      try checkCollectionTag(mapping.tag.rawValue, Tag.Name.map.rawValue, at: location)
-      var pairs: [(key: Node, value: Node)] = []
-      var seen: [String: SourceLocation] = [:]
-      for (key, value) in mapping {
-        let keyNode = try convert(key, depth: depth + 1)
-        guard case .scalar(let keyText, _) = keyNode.value else {
-          throw DocumentError("mapping keys must be plain values, not lists or mappings", at: keyNode.location)
-        }
-        if let first = seen[keyText] {
-          throw DocumentError("duplicate key '\(keyText)' (first defined at line \(first.line))", at: keyNode.location,
-            hint: "remove one of the two; YAML keeps only one of them silently")
-        }
-        seen[keyText] = keyNode.location
-        pairs.append((keyNode, try convert(value, depth: depth + 1)))
-      }
-      return Node(.mapping(pairs), at: location)
-    case .alias:
-      throw DocumentError("YAML anchors and aliases are not supported in mlgit documents", at: location)
-    }
-  }
-
-  /// The type of a scalar: by its explicit tag (`!!int 10`, `!!str 10`), checked as
-  /// PyYAML's constructors would read it, else quoted scalars are strings and plain ones
-  /// are resolved by their text. A tagged text that is not a value of its type (`!!int
-  /// abc`, on which PyYAML fails) is an error, not a value compared as something else.
-  static func scalarType(_ scalar: Yams.Node.Scalar, at location: SourceLocation) throws -> ScalarType {
-    let text = scalar.string
-    let tag = scalar.tag.rawValue
-    func refuse(_ what: String) -> DocumentError {
-      DocumentError("'\(text)' is tagged \(shortTag(tag)) but is not \(what)", at: location,
-        hint: "write a value of that type, or drop the tag")
-    }
-    switch tag {
-    case "", "?":
-      return scalar.style == .plain ? ScalarResolver.resolve(text) : .string
-    case "!", Tag.Name.str.rawValue:
-      return .string
-    case Tag.Name.int.rawValue:
-      guard ScalarResolver.matches(text, .int) else { throw refuse("an integer (42, octal 010, 0x1F, 0b101 or 1:30)") }
-      return .int
-    case Tag.Name.float.rawValue:
-      guard ScalarValue.float(text) != nil else { throw refuse("a number (1.5, 1e-5, .inf, .nan)") }
-      return .float
-    case Tag.Name.bool.rawValue:
-      guard ["yes", "no", "true", "false", "on", "off"].contains(text.lowercased()) else {
-        throw refuse("a boolean (true, false, yes, no, on, off)")
-      }
-      return .bool
-    case Tag.Name.null.rawValue:
-      return .null  // as PyYAML: a null whatever its text
-    default:
-      throw DocumentError("the tag \(shortTag(tag)) is not supported in mlgit documents", at: location,
-        hint: "use plain values, or the tags !!str, !!int, !!float, !!bool and !!null")
-    }
-  }
-
-  /// Collections take no tag but their own (`!!map`, `!!seq`) or `!`.
-  static func checkCollectionTag(_ tag: String, _ own: String, at location: SourceLocation) throws {
-    guard !["", "?", "!", own].contains(tag) else { return }
-    throw DocumentError("the tag \(shortTag(tag)) is not supported in mlgit documents", at: location,
-      hint: "write a plain mapping or list")
-  }
-
-  /// `!!int` for `tag:yaml.org,2002:int`, other tags as written.
-  static func shortTag(_ tag: String) -> String {
-    tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : tag
-  }
-
-  static func convert(_ error: YamlError, text: String) -> DocumentError {
-    switch error {
-    case .duplicatedKeysInMapping(let duplicates, let context):
-      // Yams reports the first occurrence; point at the second, where the fix goes.
-      let key = duplicates.sorted().first ?? ""
-      let first = SourceLocation(line: context.mark.line, column: context.mark.column)
-      var text = text
-      let second = text.withUTF8 { YAMLEventReader.secondOccurrence(of: key, after: first, in: $0) }
-      return DocumentError("duplicate key '\(key)' (first defined at line \(first.line))", at: second ?? first,
-        hint: "remove one of the two; YAML keeps only one of them silently")
-    case .scanner(let context, let problem, let mark, _):
-      let where_ = context.map { " \($0.text)" } ?? ""
-      return DocumentError("malformed YAML: \(problem)\(where_)", at: SourceLocation(line: mark.line, column: mark.column))
-    case .parser(let context, let problem, let mark, _):
-      if problem.hasPrefix("Maximum nesting level reached") {
-        // libyaml's own limit (its message carries a stray parenthesis): the same limit
-        // as mlgit's, in the same words.
-        return DocumentError("nesting deeper than 64 levels", at: SourceLocation(line: mark.line, column: mark.column))
-      }
-      let where_ = context.map { " \($0.text)" } ?? ""
-      return DocumentError("malformed YAML: \(problem)\(where_)", at: SourceLocation(line: mark.line, column: mark.column))
-    case .composer(let context, let problem, let mark, _):
-      let where_ = context.map { " \($0.text)" } ?? ""
-      return DocumentError("malformed YAML: \(problem)\(where_)", at: SourceLocation(line: mark.line, column: mark.column))
-    case .reader(let problem, let offset, _, _):
-      return DocumentError("unreadable text: \(problem)", at: SourceLocation(line: 1, column: (offset ?? 0) + 1))
-    default:
-      return DocumentError("malformed YAML: \(error)")
-    }
   }
 
   static func locationOf(offset: Int, in data: Data) -> SourceLocation {

@@ -9,8 +9,8 @@
 /// (`2026-01-01`) stay strings (compared by their exact text), and `0b_`/`0x_` (digits
 /// that are all underscores), on which PyYAML's loader fails, are strings.
 ///
-/// Hand-written instead of Yams' regular-expression resolver, whose patterns take
-/// longer to compile than a hook may spend in total; `ScalarResolverDifferentialTests`
+/// Hand-written instead of a regular-expression resolver (as YAML libraries carry), whose
+/// patterns take longer to compile than a hook may spend in total; `ScalarResolverDifferentialTests`
 /// checks it against PyYAML on a generated corpus.
 enum ScalarResolver {
   static func resolve(_ text: String) -> ScalarType {

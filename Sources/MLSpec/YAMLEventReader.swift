@@ -1,15 +1,20 @@
-import CYaml
+import CLibYAML
 
 /// Reads the common case of a YAML document straight from libyaml's events into `Node`s:
 /// one document, no tags, anchors or aliases, scalar keys, no key given twice, at most 64
 /// levels deep. Anything else (including every malformed document) returns nil, and
-/// `Document.parse` reads it through Yams as before, for the same results and messages.
+/// `Document.parse` reads it with `YAMLComposer`, for the same results and its messages.
 ///
-/// Why: a history check parses thousands of spec blobs, and building Yams' node tree (its
-/// tags, its duplicate-key check by hashing nodes) and then converting it was most of
-/// the parse. The events and marks are libyaml's, the ones Yams reads, so values,
-/// styles and locations are the same; `DocumentTests` compares both paths.
+/// Why: a history check parses thousands of spec blobs, and building the whole tree (tags,
+/// anchors, keys compared as nodes) and then converting it was most of the parse. Both read
+/// the same libyaml events and marks, so values, styles and locations are the same;
+/// `YAMLEventReaderTests` compares both paths.
 enum YAMLEventReader {
+  /// libyaml's 0-based mark as a 1-based location.
+  static func location(_ mark: yaml_mark_t) -> SourceLocation {
+    SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+  }
+
   static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Node? {
     // libyaml's parser keeps pointers into its own buffers: it stays at one address.
     let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
@@ -53,7 +58,7 @@ enum YAMLEventReader {
     }
     while yaml_parser_parse(parser, &event) == 1 {
       defer { yaml_event_delete(&event) }
-      let location = Reader.location(event.start_mark)
+      let location = YAMLEventReader.location(event.start_mark)
       switch event.type {
       case YAML_STREAM_END_EVENT:
         return anywhere
@@ -102,10 +107,6 @@ enum YAMLEventReader {
       return event.type == type
     }
 
-    static func location(_ mark: yaml_mark_t) -> SourceLocation {
-      SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
-    }
-
     /// The node starting at the next event, or nil when the fast path does not apply.
     mutating func node(depth: Int) -> Node? {
       guard advance() else { return nil }
@@ -114,7 +115,7 @@ enum YAMLEventReader {
 
     /// The node whose first event was just read (and is owned here).
     mutating func node(startingAt depth: Int) -> Node? {
-      let location = Reader.location(event.start_mark)
+      let location = YAMLEventReader.location(event.start_mark)
       guard depth <= 64 else {
         yaml_event_delete(&event)
         return nil
@@ -126,7 +127,7 @@ enum YAMLEventReader {
         guard scalar.anchor == nil, scalar.tag == nil else { return nil }
         let text = scalar.length == 0 || scalar.value == nil
           ? "" : String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
-        // Yams: an untagged quoted or block scalar is a string; a plain one is typed by its text.
+        // An untagged quoted or block scalar is a string; a plain one is typed by its text.
         let type: ScalarType = scalar.style == YAML_PLAIN_SCALAR_STYLE ? ScalarResolver.resolve(text) : .string
         return Node(.scalar(text, type), at: location)
       case YAML_SEQUENCE_START_EVENT:
@@ -168,8 +169,8 @@ enum YAMLEventReader {
             case .scalar(let keyText, _) = key.value, Reader.isNew(keyText, in: pairs, seen: &keys),
             let value = node(depth: depth + 1)
           else { return nil }
-          // Yams' duplicate-key check hashes every key, which resolves its tag in place with
-          // the basic resolver: every key comes out a string (`off:` is the key "off").
+          // Comparing keys resolves their tags (`YAMLComposer.checkDuplicates`): every key
+          // comes out a string (`off:` is the key "off").
           pairs.append((Node(.scalar(keyText, .string), at: key.location), value))
         }
       default:

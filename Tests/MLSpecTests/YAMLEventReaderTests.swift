@@ -3,20 +3,20 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The direct libyaml reader must give exactly the nodes the Yams path gives, and pass
-/// every document it does not handle to Yams.
+/// The direct libyaml reader must give exactly the nodes the composer gives, and pass
+/// every document it does not handle to the composer.
 final class YAMLEventReaderTests: XCTestCase {
-  /// Both paths on one text: nil from the fast reader, or the same tree as Yams'.
+  /// Both paths on one text: nil from the fast reader, or the same tree as the composer's.
   func compare(_ text: String, expectFast: Bool? = nil, file: StaticString = #filePath, line: UInt = #line) {
     var copy = text
     let fast = copy.withUTF8 { YAMLEventReader.read($0) }
     if let expectFast { XCTAssertEqual(fast != nil, expectFast, "fast path for \(text.debugDescription)", file: file, line: line) }
     guard let fast else { return }
     do {
-      let slow = try Document.parseWithYams(text)
+      let slow = try YAMLComposer.parse(text)
       XCTAssertEqual(describe(fast), describe(slow), text.debugDescription, file: file, line: line)
     } catch {
-      XCTFail("the fast reader accepted what Yams refuses (\(error)): \(text.debugDescription)", file: file, line: line)
+      XCTFail("the fast reader accepted what the composer refuses (\(error)): \(text.debugDescription)", file: file, line: line)
     }
   }
 
@@ -77,7 +77,7 @@ final class YAMLEventReaderTests: XCTestCase {
     compare("a: -1\nb: +2\nc: -.5\nd: 1.\ne: 0o17\nf: 0b101\ng: 12:30\nh: 2026-01-01\n", expectFast: true)
   }
 
-  /// A mapping key that is not a scalar sends the document to Yams; the event that was
+  /// A mapping key that is not a scalar sends the document to the composer; the event that was
   /// read for it (here with a 16 KB anchor libyaml allocated) is freed, not leaked: 1,000
   /// parses would otherwise keep over 16 MB.
   func testANonScalarKeyLeaksNoEvent() throws {
@@ -100,7 +100,7 @@ final class YAMLEventReaderTests: XCTestCase {
     XCTAssertLessThan(grown, 8 << 20, "resident memory grew by \(grown) bytes over 1,000 parses")
   }
 
-  func testEverythingElseGoesToYams() {
+  func testEverythingElseGoesToTheComposer() {
     compare("a: &x 1\nb: *x\n", expectFast: false)            // anchors and aliases
     compare("a: !!str 1\n", expectFast: false)                // explicit tags
     compare("a: !custom x\n", expectFast: false)
@@ -118,7 +118,7 @@ final class YAMLEventReaderTests: XCTestCase {
     compare(String(repeating: "[", count: 64) + String(repeating: "]", count: 64), expectFast: true)
   }
 
-  func testDocumentParseStillReportsErrorsThroughYams() {
+  func testDocumentParseStillReportsErrorsThroughTheComposer() {
     func message(_ text: String) -> String? {
       do {
         _ = try Document.parse(Data(text.utf8))
@@ -136,7 +136,7 @@ final class YAMLEventReaderTests: XCTestCase {
 }
 
 extension YAMLEventReaderTests {
-  func testKeysAreStringsAsYamsLeavesThem() {
+  func testKeysAreStringsAsTheComposerLeavesThem() {
     compare("off: 1\n1: a\n~: b\ntrue: c\n1.5: d\n", expectFast: true)
     compare("{yes: no, null: 0x10, '': x}\n", expectFast: true)
   }
