@@ -96,10 +96,17 @@ struct ReviewCommand: ParsableCommand {
     @Argument(help: "The commit.")
     var revision: String
 
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: ListingFormat = .text
+
     func run() throws {
       let planner = try ReviewPlanner()
       let id = try planner.resolve(revision)
       let plan = try planner.plan(id)
+      if format == .json {
+        print(ReviewStatusJSON.diff(plan).canonical)
+        return
+      }
       print(TerminalText.escape("\(id.short) \(plan.commit.summary) (\(plan.commit.author.email))"))
       if plan.items.isEmpty {
         print("mlgit: no hyperparameter or policy file changes in \(id.short)")

@@ -1,5 +1,6 @@
 import Foundation
 import MLPolicy
+import MLSpec
 
 /// `mlgit review status --format json`: the `mlgit.review-status/1` document
 /// (docs/reviews.md lists every field). It holds what the text shows: the commits with a
@@ -58,5 +59,32 @@ enum ReviewStatusJSON {
           whoMayApprove: item.whoMayApprove,
           notCounted: item.ignored.map { NotCounted(reviewer: $0.reviewer, reason: $0.reason) })
       })
+  }
+}
+
+extension ReviewStatusJSON {
+  /// `mlgit review diff REV --format json`: the `mlgit.review-diff/1` document (docs/reviews.md
+  /// lists its fields). Written by the canonical JSON writer, as the ledger's lines are:
+  /// hyperparameters compare as typed values (`6` and `6.0` differ), and JSONEncoder would
+  /// write both `6`, showing a change between two equal-looking numbers.
+  static func diff(_ plan: ReviewPlanner.Plan) -> JSONValue {
+    let changes: [JSONValue] = plan.items.map { item in
+      let keys: [JSONValue] = item.changes.map { change in
+        let kind = change.old == nil ? "added" : change.new == nil ? "removed" : "changed"
+        return .object([
+          "key": .string(change.key), "change": .string(kind), "old": change.old ?? .null, "new": change.new ?? .null,
+          "text": .string(change.summary),
+        ])
+      }
+      return .object([
+        "path": .string(item.path), "kind": .string(item.kind.rawValue), "rule": .string(item.rule),
+        "summary": .string(item.summary), "blob": item.object.map(JSONValue.string) ?? .null,
+        "hyperparameters": .array(keys),
+      ])
+    }
+    return .object([
+      "schema": .string("mlgit.review-diff/1"), "commit": .string(plan.commit.id.hex), "summary": .string(plan.commit.summary),
+      "author": .string(plan.commit.author.email), "changes": .array(changes),
+    ])
   }
 }

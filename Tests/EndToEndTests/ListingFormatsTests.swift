@@ -219,6 +219,38 @@ final class ListingFormatsTests: XCTestCase {
     XCTAssertEqual(done["missing"] as? Int, 0)
   }
 
+  func testReviewDiffJSONKeepsTheTypesThatMakeAChange() throws {
+    let repo = TempRepository()
+    repo.commitFile("models/credit.yaml",
+      Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 6.0\n  seed: 42\n  beta: 0.9\n"), "add credit model")
+    let change = repo.commitFile("models/credit.yaml", Fixtures.spec(version: "1.5.0",
+      hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  beta: .nan\n  early_stop: true\n"), "integer depth")
+    let result = repo.mlgit("review", "diff", "HEAD", "--format", "json")
+    XCTAssertEqual(result.status, 0, result.output)
+    let document = try object(result)
+    XCTAssertEqual(document["schema"] as? String, "mlgit.review-diff/1")
+    XCTAssertEqual(document["commit"] as? String, change)
+    let item = try XCTUnwrap((document["changes"] as? [[String: Any]])?.first)
+    XCTAssertEqual(item["path"] as? String, "models/credit.yaml")
+    XCTAssertEqual((item["blob"] as? String)?.count, 40)
+    let keys = try XCTUnwrap(item["hyperparameters"] as? [[String: Any]])
+    func key(_ name: String) throws -> [String: Any] { try XCTUnwrap(keys.first { $0["key"] as? String == name }, name) }
+    // 6.0 -> 6 is a change of type: the float stays a float, the integer an integer.
+    let depth = try key("max_depth")
+    XCTAssertEqual([kind(depth["old"]), kind(depth["new"])], ["double", "int"])
+    XCTAssertEqual(depth["change"] as? String, "changed")
+    XCTAssertTrue(result.stdout.contains(#""new":6,"old":6.0"#), result.stdout)
+    // JSON has no NaN: null, with the typed text beside it.
+    let beta = try key("beta")
+    XCTAssertEqual([kind(beta["old"]), kind(beta["new"])], ["double", "null"])
+    XCTAssertEqual(beta["text"] as? String, "beta 0.9 -> .nan")
+    let stop = try key("early_stop")
+    XCTAssertEqual([kind(stop["old"]), kind(stop["new"])], ["null", "bool"])
+    XCTAssertEqual(stop["change"] as? String, "added")
+    XCTAssertEqual(try key("seed")["change"] as? String, "removed")
+    XCTAssertEqual(kind(try key("seed")["old"]), "int")
+  }
+
   func testImportDryRunJSON() throws {
     let repo = TempRepository()
     let first = repo.commitTrainableModel()
@@ -321,7 +353,8 @@ final class ListingFormatsTests: XCTestCase {
     let repo = TempRepository()
     repo.commitFile("notes.txt", "x\n", "first")
     let commands: [[String]] = [
-      ["policy", "list"], ["policy", "show"], ["review", "status"], ["doctor"], ["runs"], ["runs", "compare", "a", "b"],
+      ["policy", "list"], ["policy", "show"], ["review", "status"], ["review", "diff", "HEAD"], ["doctor"], ["runs"],
+      ["runs", "show", "a"], ["runs", "compare", "a", "b"],
       ["import", "mlflow", "mlruns"],
     ]
     for command in commands {
