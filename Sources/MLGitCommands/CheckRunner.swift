@@ -45,7 +45,10 @@ struct CheckRunner {
       }
     }
     // The run gates only look at recorded runs where commits are pushed.
-    if stage.isPushLike { context.runs = try RunLedger.load(repo) }
+    if stage.isPushLike {
+      context.runs = try RunLedger.load(repo)
+      context.history = try GitRunHistory.make(for: policy, repository: repo, runs: context.runs)
+    }
     return engine.evaluate(change, in: context)
   }
 }

@@ -181,6 +181,7 @@ final class HistoryChecker {
       case .commit(let prepared, let others):
         var context = prepared.context
         context.runs = try recordedRuns(for: context.policy)
+        context.history = try runHistory(for: context.policy, runs: context.runs)
         var findings = engine.evaluate(prepared.change, in: context, cache: findingCache, policyKey: prepared.policyKey)
         if !others.isEmpty {
           // One finding per place and rule: the most severe one (a policy that makes an
@@ -190,6 +191,7 @@ final class HistoryChecker {
           for other in others {
             var otherContext = other.context
             otherContext.runs = try recordedRuns(for: otherContext.policy)
+            otherContext.history = try runHistory(for: otherContext.policy, runs: otherContext.runs)
             for var finding in engine.evaluate(other.change, in: otherContext, cache: findingCache, policyKey: other.policyKey) {
               if let note = other.note { finding.message += " (\(note))" }
               let key = FindingPlace(finding)
@@ -223,9 +225,20 @@ final class HistoryChecker {
 
   private var runs: [String: [RunRecord]]?
 
+  /// The runs earlier in the history, for the rules that compare with them: one per
+  /// check, made when a policy first has such a rule in force.
+  private func runHistory(for policy: EffectivePolicy, runs: [String: [RunRecord]]) throws -> (any RunHistory)? {
+    if let history { return history }
+    history = try GitRunHistory.make(for: policy, repository: repository, runs: runs)
+    return history
+  }
+
+  private var history: GitRunHistory?
+
   /// Hands the checker runs its caller has already read, so they are not read twice.
   func provideRuns(_ runs: [String: [RunRecord]]) { self.runs = runs }
-  static let runGates = ["runs/required", "metrics/threshold", "runs/clean-tree"]
+  static let runGates = ["runs/required", "metrics/threshold", "runs/clean-tree", "metrics/slices", "metrics/fairness",
+    "metrics/baseline", "metrics/regression"]
 
   /// The policy a commit's own tree sets (what is in force for its children).
   func policy(in commit: OID) throws -> EffectivePolicy {

@@ -141,6 +141,17 @@ struct PolicyCommand: ParsableCommand {
         }
         let content = example.content ?? "(deleted)"
         print(content.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"))
+        // The run gates' examples depend on the runs: show them, and what the rule says.
+        for (title, lines) in [("runs on its commit", example.runs), ("runs earlier in its history", example.earlierRuns)] where !lines.isEmpty {
+          print("  \(title):")
+          for run in lines.compactMap({ try? RunRecord.parse($0) }) {
+            let metrics = run.metrics.keys.sorted().map { "\($0)=\(run.metrics[$0].map { String($0) } ?? "")" }.joined(separator: ", ")
+            print("    run \(run.id) of '\(run.model)', exit \(run.exit): \(metrics.isEmpty ? "no metrics" : metrics)")
+          }
+        }
+        if !example.runs.isEmpty || !example.earlierRuns.isEmpty, let findings = try? RuleExampleRunner.run(example, rule: found) {
+          for finding in findings { print("  => \(finding.line):\(finding.column): \(finding.message)") }
+        }
       }
     }
 

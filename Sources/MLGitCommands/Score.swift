@@ -76,9 +76,12 @@ struct ScoreBuilder {
 
     let runsByCommit = try RunLedger.load(repository)
     let names = Set(specs.map(\.spec.name))
+    let baselines = Set(specs.compactMap(\.spec.validationEvidence.baselineName))
     let candidateRuns = runsByCommit.values.joined().filter { names.contains($0.model) && $0.succeeded }
     var reachable = Set<String>()
-    if !candidateRuns.isEmpty {
+    // The versions of each model's runs, for the regression evidence: read only if asked.
+    let history = GitRunHistory(repository: try repository.reopen(), runs: runsByCommit)
+    if !candidateRuns.isEmpty || !baselines.isEmpty {
       let walk = RevWalk(repository: repository)
       walk.push(commit)
       reachable = Set(try walk.commits().map(\.hex))
@@ -100,6 +103,15 @@ struct ScoreBuilder {
         }
       }
       facts.packsEnforcing = packs
+      facts.validation = spec.validationEvidence
+      if let baseline = spec.validationEvidence.baselineName {
+        facts.baselineRuns = runsByCommit.values.joined().filter { $0.model == baseline && $0.succeeded && reachable.contains($0.commit) }
+          .sorted { ($0.finished, $0.id) < ($1.finished, $1.id) }
+      }
+      if let version = spec.version, !facts.runs.isEmpty {
+        facts.versionRuns = history.runs(of: spec.name, at: path, version: version, reachableFrom: commit.hex)
+        facts.previousVersion = history.previousVersion(of: path, model: spec.name, version: version, before: commit.hex)
+      }
       report.models.append(ScoreGrader.grade(facts, version: spec.version.map { "\($0)" }))
     }
     report.models.sort { ($0.model, $0.specPath) < ($1.model, $1.specPath) }

@@ -200,6 +200,10 @@ public struct PolicyContext: Sendable {
   /// that check commits at push fill it (`RunLedger.load` in MLGitCommands); the
   /// run gates (`runs/required`, `metrics/threshold`, `runs/clean-tree`) read it.
   public var runs: [String: [RunRecord]] = [:]
+  /// Runs earlier in the history (a baseline model's, the previous version's), asked for
+  /// by the rules that compare (`metrics/baseline`, `metrics/regression`); filled where
+  /// `runs` is. Nil: nothing earlier is known.
+  public var history: (any RunHistory)?
 
   public init(policy: EffectivePolicy, stage: CheckStage, branch: String? = nil) {
     self.policy = policy

@@ -48,6 +48,10 @@ public struct RuleExample: Sendable {
   public var approvedBy: [String] = []
   /// What the commit's signature establishes (`commits/signed`); nil: not checked.
   public var signer: CommitSigner?
+  /// Runs earlier in the history (`metrics/baseline`, `metrics/regression`): ledger lines
+  /// reachable from the example's commit; with `parent`, the lines recorded on the parent's
+  /// version of the spec (its previous version).
+  public var earlierRuns: [String] = []
 
   public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil, triggers: Bool) {
     self.path = path
@@ -62,6 +66,13 @@ public struct RuleExample: Sendable {
               runs: [String], triggers: Bool) {
     self.init(path: path, content, parent: parent, config: config, triggers: triggers)
     self.runs = runs
+  }
+
+  /// An example with run records on its commit and earlier in its history.
+  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+              runs: [String], earlierRuns: [String], triggers: Bool) {
+    self.init(path: path, content, parent: parent, config: config, runs: runs, triggers: triggers)
+    self.earlierRuns = earlierRuns
   }
 
   /// The commit an example with runs stands for.

@@ -48,6 +48,15 @@ public enum MLTestScore {
     case validatedRun
     /// An approval recorded on the spec's blob at the revision.
     case approval
+    /// A successful run meeting every bound of every slice in `validation.slices`.
+    case slicedRun
+    /// A successful run whose gaps between groups are within every `validation.fairness` max_gap.
+    case fairRun
+    /// A successful run beating `validation.baseline` (values, or the baseline model's best run).
+    case baselineBeaten
+    /// The scored version's best run is not worse than the previous version's best run
+    /// (the `metrics/regression` comparison, at its default tolerance).
+    case noRegression
   }
 
   /// One test of the rubric.
@@ -94,11 +103,11 @@ public enum MLTestScore {
     Test(section: .model, number: 3, title: "All hyperparameters have been tuned", sources: [.tuningRuns]),
     Test(section: .model, number: 4, title: "The impact of model staleness is known", sources: []),
     Test(section: .model, number: 5, title: "A simpler model is not better",
-         sources: [.rule("metrics/baseline", line: "metrics/baseline: \(gate)")]),
+         sources: [.rule("metrics/baseline", line: "metrics/baseline: \(gate)"), .baselineBeaten]),
     Test(section: .model, number: 6, title: "Model quality is sufficient on important data slices",
-         sources: [.rule("metrics/slices", line: "metrics/slices: \(gate)")]),
+         sources: [.rule("metrics/slices", line: "metrics/slices: \(gate)"), .slicedRun]),
     Test(section: .model, number: 7, title: "The model is tested for considerations of inclusion",
-         sources: [.rule("metrics/fairness", line: "metrics/fairness: \(gate)")]),
+         sources: [.rule("metrics/fairness", line: "metrics/fairness: \(gate)"), .fairRun]),
 
     Test(section: .infrastructure, number: 1, title: "Training is reproducible",
          sources: [.rule("runs/reproduced", line: "runs/reproduced: \(gate)")]),
@@ -125,7 +134,7 @@ public enum MLTestScore {
     Test(section: .monitoring, number: 6, title: "Computing performance has not regressed",
          sources: [.rule("runs/budget", line: "runs/budget: \(gate)")]),
     Test(section: .monitoring, number: 7, title: "Prediction quality has not regressed",
-         sources: [.rule("metrics/regression", line: "metrics/regression: \(gate)")]),
+         sources: [.rule("metrics/regression", line: "metrics/regression: \(gate)"), .noRegression]),
   ]
 
   /// The tests of one section, in order.

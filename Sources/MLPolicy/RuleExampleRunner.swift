@@ -19,6 +19,13 @@ public enum RuleExampleRunner {
       changeSet.origin.commit = RuleExample.exampleCommit
       context.runs[RuleExample.exampleCommit] = try example.runs.map(RunRecord.parse)
     }
+    if !example.earlierRuns.isEmpty {
+      // Earlier runs are on the parent's version when the example has one, else simply reachable.
+      let earlier = try example.earlierRuns.map(RunRecord.parse)
+      let parentSpec = example.parent.flatMap { SpecSnapshot(path: example.path, blob: nil, data: Data($0.utf8)).spec }
+      context.history = RecordedRunHistory(earlierRuns: earlier,
+        previous: parentSpec.flatMap { spec in spec.version.map { PreviousVersion(version: $0, spec: spec, runs: earlier) } })
+    }
     if isSpec {
       let old = example.parent.map { SpecSnapshot(path: example.path, blob: nil, data: Data($0.utf8)) }
       // Approved examples need a blob id for the approvals to be attached to.

@@ -20,6 +20,8 @@ public struct RuleOption: Sendable {
     case text
     /// A number of seconds above 0, at most 600.
     case seconds
+    /// A number from 0 to 1 (a share: 0.01 is 1%).
+    case fraction
   }
 
   public var name: String
@@ -50,6 +52,7 @@ public struct RuleOption: Sendable {
     case .check: return "a check: {field: …}, {features_forbidden: […]} or {command: […]}"
     case .text: return "text"
     case .seconds: return "a number of seconds above 0, at most 600"
+    case .fraction: return "a number from 0 to 1 (0.01: 1%)"
     }
   }
 
@@ -76,6 +79,8 @@ public struct RuleOption: Sendable {
       valid = node.string != nil
     case .seconds:
       valid = (node.scalarType == .int || node.scalarType == .float) && (node.number.map { $0 > 0 && $0 <= 600 } ?? false)
+    case .fraction:
+      valid = (node.scalarType == .int || node.scalarType == .float) && (node.number.map { $0 >= 0 && $0 <= 1 } ?? false)
     }
     if valid { return nil }
     var hint: String? = nil
@@ -84,7 +89,7 @@ public struct RuleOption: Sendable {
       hint = node.string.flatMap { ModelSpec.closest($0, in: words) }.map { "did you mean '\($0)'?" }
     case .branches:
       hint = "e.g. branches: [main, release/*] or branches: protected (the protected_branches list)"
-    case .integer, .boolean, .check, .text, .seconds:
+    case .integer, .boolean, .check, .text, .seconds, .fraction:
       break
     }
     return DocumentError("rule '\(rule)': '\(name)' must be \(expected), found \(RuleOption.shown(node))",

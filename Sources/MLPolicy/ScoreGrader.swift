@@ -22,6 +22,14 @@ public struct ScoreFacts: Sendable {
   public var documents: [String: String] = [:]
   /// The shipped packs in which each rule would earn its full point (for hints).
   public var packsEnforcing: [String: [String]] = [:]
+  /// The spec's `validation.slices`, `fairness` and `baseline`.
+  public var validation = ValidationEvidence()
+  /// Successful runs of the baseline model `validation.baseline` names, reachable from the revision.
+  public var baselineRuns: [RunRecord] = []
+  /// Successful runs of the scored version (reachable runs on commits where the spec has
+  /// the revision's version), and the previous version with its runs.
+  public var versionRuns: [RunRecord] = []
+  public var previousVersion: PreviousVersion?
 
   public init(model: String, specPath: String, commit: String, policy: EffectivePolicy) {
     self.model = model
@@ -105,9 +113,17 @@ public enum ScoreGrader {
       switch source {
       case .rule(let id, let line, let options):
         guard RuleRegistry.rule(id: id) != nil else { continue }  // a rule this mlgit does not have
-        if let found = ruleEvidence(id, options: options, policy: facts.policy) {
+        if var found = ruleEvidence(id, options: options, policy: facts.policy) {
+          // A rule enforcing what the spec does not declare checks nothing for this model.
+          var enforcing = true
+          if found.points == 1, let (why, declare) = undeclared(id, facts) {
+            found.points = MLTestScore.Points.half.rawValue
+            found.text += ", but \(why)"
+            raise.append(declare)
+            enforcing = false
+          }
           evidence.append(found)
-          if found.points < 1 { raise.append(ruleHint(id, line: line, facts: facts)) }
+          if found.points < 1 && enforcing { raise.append(ruleHint(id, line: line, facts: facts)) }
         } else {
           raise.append(ruleHint(id, line: line, facts: facts))
         }
@@ -148,6 +164,11 @@ public enum ScoreGrader {
           half.append("declare the bar in \(facts.specPath): `validation: {metrics: {auc: {min: 0.8}}}`, and record a run that meets it")
         } else {
           half.append("record a run whose metrics meet validation.metrics: `mlgit run --metrics metrics.json -- <training command>`")
+        }
+      case .slicedRun, .fairRun, .baselineBeaten, .noRegression:
+        switch metricEvidence(source, facts) {
+        case .found(let item): evidence.append(item)
+        case .wanted(let hint): half.append(hint)
         }
       case .approval:
         if facts.approvals.isEmpty {

@@ -136,16 +136,23 @@ rules:
 """#####,
     "strict": #####"""
 # default, plus: new specs need review too, and releases are gated on recorded
-# training runs that meet the spec's validation bar.
+# training runs that meet the spec's validation bar and evidence.
 apiVersion: mlgit/v1
 name: strict
-description: default, plus reviewed new specs, and runs recorded and meeting the spec's metrics before a protected branch; clean, seeded runs
+description: default, plus reviewed new specs, and runs recorded and meeting the spec's metrics, slices, fairness gaps and baseline, without regression, before a protected branch; clean, seeded runs
 extends: [default]
 rules:
   hyperparameters/review: {severity: error, approvals: 1, enforce: push, new_specs: true}
   # Gates for releases: pushes to protected_branches only.
   runs/required: {severity: error, branches: protected}
   metrics/threshold: {severity: error, branches: protected}
+  # The evidence the spec declares in validation: slices, fairness gaps, a baseline to beat,
+  # and no regression from the previous version's best run. A spec that declares none of
+  # slices, fairness or baseline is not held to them.
+  metrics/slices: {severity: error, branches: protected}
+  metrics/fairness: {severity: error, branches: protected}
+  metrics/baseline: {severity: error, branches: protected}
+  metrics/regression: {severity: error, branches: protected}
   runs/clean-tree: error
   runs/seed: warning
 

@@ -73,6 +73,8 @@ public struct ModelSpec: Sendable {
   /// `validation.metrics_files`: the metrics files a run writes (paths as written in the
   /// spec), read by `mlgit run` when no `--metrics` is given.
   public var metricsFiles: [LocatedName] = []
+  /// `validation.slices`, `validation.fairness` and `validation.baseline`.
+  public var validationEvidence = ValidationEvidence()
 
   /// Top-level keys a spec may carry besides the schema's own.
   public static let informationalKeys: Set<String> = ["description", "tags", "labels", "metadata", "framework", "notes"]
@@ -227,39 +229,13 @@ public struct ModelSpec: Sendable {
 
     var metrics: [MetricBound] = []
     var metricsFiles: [LocatedName] = []
+    var evidence = ValidationEvidence()
     if let node = root["validation"], !node.isNull {
       if node.pairs == nil {
         problem("'validation' must be a mapping, found \(node.typeDescription)", node.location)
       } else if let metricsNode = node["metrics"], !metricsNode.isNull {
-        if let pairs = metricsNode.pairs {
-          for (key, value) in pairs {
-            let metric = key.scalarText ?? ""
-            guard let bounds = value.pairs else {
-              problem("metric '\(metric)' must be {min: …} and/or {max: …}, found \(value.typeDescription)", value.location,
-                "e.g. \(metric): {min: 0.8}")
-              continue
-            }
-            var bound = MetricBound(metric: metric, min: nil, max: nil, location: key.location)
-            for (bk, bv) in bounds {
-              let which = bk.scalarText ?? ""
-              guard which == "min" || which == "max" else {
-                problem("metric '\(metric)': unknown bound '\(which)'", bk.location, "use min or max")
-                continue
-              }
-              guard let number = bv.number, number.isFinite else {
-                problem("metric '\(metric)': \(which) must be a finite number, found \(bv.typeDescription)", bv.location)
-                continue
-              }
-              if which == "min" { bound.min = number } else { bound.max = number }
-            }
-            if bound.min == nil && bound.max == nil && bounds.isEmpty {
-              problem("metric '\(metric)' has no bound", value.location, "give min, max or both")
-            }
-            if let lo = bound.min, let hi = bound.max, lo > hi {
-              problem("metric '\(metric)': min \(lo) is above max \(hi)", value.location, "no run could meet these bounds")
-            }
-            metrics.append(bound)
-          }
+        if metricsNode.pairs != nil {
+          metrics = ValidationEvidence.readBounds(metricsNode, owner: "", problems: &problems)
         } else {
           problem("'validation.metrics' must be a mapping of metric to bounds, found \(metricsNode.typeDescription)", metricsNode.location)
         }
@@ -267,6 +243,7 @@ public struct ModelSpec: Sendable {
       if let filesNode = node["metrics_files"], !filesNode.isNull {
         metricsFiles = readMetricsFiles(filesNode, problem: problem)
       }
+      if node.pairs != nil { evidence = ValidationEvidence.read(node, metrics: metrics, model: name, problems: &problems) }
     }
 
     let readiness = ReadinessReference.read(root["readiness"], problems: &problems)
@@ -278,6 +255,7 @@ public struct ModelSpec: Sendable {
       hyperparameters: hyperparameters, hyperparametersLocation: hyperLocation, data: data, metrics: metrics,
       readiness: readiness)
     spec.metricsFiles = metricsFiles
+    spec.validationEvidence = evidence
     return (spec, problems)
   }
 

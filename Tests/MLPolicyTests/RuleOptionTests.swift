@@ -45,6 +45,8 @@ final class RuleOptionTests: XCTestCase {
       return (["hello"], ["[a]", "{a: 1}", "~"])
     case .seconds:
       return (["1", "2.5", "600"], ["0", "-1", "601", ".inf", ".nan", "ten", "~"])
+    case .fraction:
+      return (["0", "0.01", "1"], ["-0.01", "1.5", ".inf", ".nan", "'0.1'", "5%", "~"])
     }
   }
 

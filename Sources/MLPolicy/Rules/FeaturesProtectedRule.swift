@@ -4,7 +4,7 @@ import MLSpec
 public struct FeaturesProtectedRule: PolicyRule {
   public static let description = RuleDescription(
     id: "features/protected",
-    summary: "No protected attribute (race, religion, sex, age, …) among a spec's features, nor a feature also listed in sensitive_attributes",
+    summary: "No protected attribute (race, religion, sex, age, …) among a spec's features, nor a feature also listed in sensitive_attributes or validation.fairness",
     rationale: """
       Variables comply with predefined policies: information such as race, religion or sexual orientation is not \
       used as a model input. Protected attributes may be listed under sensitive_attributes to slice fairness \
@@ -23,6 +23,11 @@ public struct FeaturesProtectedRule: PolicyRule {
         triggers: false),
       RuleExample(Examples.spec(features: ["income"], sensitive: ["gender"]), triggers: false),
       RuleExample(Examples.spec(features: ["income", "region"], sensitive: ["region"]), triggers: true),
+      // Fairness is evaluated across protected attributes: naming them there is what the rule asks for.
+      RuleExample(Examples.spec(features: ["income"]) + "validation:\n  fairness:\n    sex: {metric: tpr, max_gap: 0.05}\n    race: {metric: selection_rate, max_gap: 0.1}\n",
+        triggers: false),
+      RuleExample(Examples.spec(features: ["income", "region"]) + "validation:\n  fairness:\n    region: {metric: tpr, max_gap: 0.05}\n",
+        triggers: true),
       RuleExample(Examples.spec(features: ["income", "faith_group"]), config: """
         apiVersion: mlgit/v1
         protected_attributes:
@@ -38,13 +43,13 @@ public struct FeaturesProtectedRule: PolicyRule {
   public func evaluate(_ change: ModelChange, in context: PolicyContext) -> [Finding] {
     guard let spec = change.new?.spec else { return [] }
     let matcher = context.policy.attributeMatcher
-    let slices = AttributeWording.byWords(spec.sensitiveAttributes)
+    let slices = AttributeWording.byWords(AttributeWording.sensitiveNames(spec))
     var findings: [Finding] = []
     for feature in spec.features {
       let allowance = context.policy.allowance(model: spec.name, feature: feature.name)
       if allowance == nil, let slice = slices[NameTokenizer.words(feature.name)] {
         findings.append(finding(
-          "feature '\(feature.name)' is also listed in sensitive_attributes (line \(slice.location.line))",
+          "feature '\(feature.name)' is also listed in \(AttributeWording.listing(of: slice, in: spec)) (line \(slice.location.line))",
           path: change.path, at: feature.location, in: context,
           hint: "sensitive attributes slice fairness evaluations and are never inputs; remove it from features"))
         continue
@@ -69,6 +74,17 @@ enum AttributeWording {
   /// Names by their normalised words: `Gender` and `genders` are the same name.
   static func byWords(_ names: [LocatedName]) -> [[String]: LocatedName] {
     Dictionary(names.map { (NameTokenizer.words($0.name), $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  /// The names a spec evaluates fairness across, never inputs: `sensitive_attributes`, then
+  /// the attributes of `validation.fairness` (which need not be listed twice).
+  static func sensitiveNames(_ spec: ModelSpec) -> [LocatedName] {
+    spec.sensitiveAttributes + spec.validationEvidence.fairness.map { LocatedName(name: $0.attribute, location: $0.location) }
+  }
+
+  /// Where a sensitive name is listed, for messages.
+  static func listing(of name: LocatedName, in spec: ModelSpec) -> String {
+    spec.sensitiveAttributes.contains(name) ? "sensitive_attributes" : "validation.fairness"
   }
 
   /// "the protected attribute 'race'", "a known proxy for 'race' (matches 'zip code')".

@@ -16,6 +16,9 @@ public struct FeaturesProxyRule: PolicyRule {
       RuleExample(Examples.spec(features: ["income", "zip_code"]), triggers: true),
       RuleExample(Examples.spec(features: ["income", "preferredLanguage"]), triggers: true),
       RuleExample(Examples.spec(features: ["income", "zip_file_size", "order_status"]), triggers: false),
+      // Evaluating fairness across a proxy's groups is not using it as an input.
+      RuleExample(Examples.spec(features: ["income"]) + "validation:\n  fairness:\n    zip_code: {metric: tpr, max_gap: 0.05}\n",
+        triggers: false),
       RuleExample(Examples.spec(features: ["income", "store_zip_code"]), config: """
         apiVersion: mlgit/v1
         proxies:
@@ -31,7 +34,7 @@ public struct FeaturesProxyRule: PolicyRule {
   public func evaluate(_ change: ModelChange, in context: PolicyContext) -> [Finding] {
     guard let spec = change.new?.spec else { return [] }
     let matcher = context.policy.attributeMatcher
-    let slices = AttributeWording.byWords(spec.sensitiveAttributes)
+    let slices = AttributeWording.byWords(AttributeWording.sensitiveNames(spec))
     var findings: [Finding] = []
     for feature in spec.features {
       // A protected attribute, or a name also listed as sensitive, is features/protected's to report.
