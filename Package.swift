@@ -24,6 +24,14 @@ let package = Package(
       pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]
     ),
+    // MLflow's tracking database (mlflow.db), read by `mlgit import mlflow`.
+    .systemLibrary(
+      name: "CSQLite",
+      path: "Sources/CSQLite",
+      pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]
+    ),
+    .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
     .target(name: "CMLGitSupport", linkerSettings: [.linkedLibrary("z")]),
     .target(name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport"]),
     .target(name: "MLSpec", dependencies: ["CLibYAML"]),
@@ -31,7 +39,7 @@ let package = Package(
     .target(
       name: "MLGitCommands",
       dependencies: [
-        "GitKit", "MLSpec", "MLPolicy", "CMLGitSupport",
+        "GitKit", "MLSpec", "MLPolicy", "CMLGitSupport", "SQLiteKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -48,7 +56,9 @@ let package = Package(
     // Shared by the test targets: the seeded generator every generated test uses.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["mlgit"]),
+    .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
+    // SQLiteKit: tests write MLflow databases of their own (a store's commits, a broken store).
+    .testTarget(name: "EndToEndTests", dependencies: ["mlgit", "SQLiteKit"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -17,14 +17,14 @@ struct ImportCommand: ParsableCommand {
 struct ImportMLflowCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mlflow",
-    abstract: "Import MLflow runs (a file store, mlruns/) into refs/notes/mlgit/runs, each on its commit.",
+    abstract: "Import MLflow runs (mlflow.db or mlruns/) into refs/notes/mlgit/runs, each on its commit.",
     discussion: """
       Each run is recorded on the commit in its mlflow.source.git.commit tag; runs without one, or
       whose commit this repository lacks, or still running, are listed as skipped. A run already
       imported (by its MLflow run id) is not recorded again.
       """)
 
-  @Argument(help: "The MLflow file store (the mlruns/ folder).")
+  @Argument(help: "The MLflow store: an SQLite database (mlflow.db, or sqlite:///mlflow.db) or a file store (the mlruns/ folder).")
   var path: String
 
   @Option(name: .long, help: "Import only the runs of this experiment (by name).")
@@ -39,15 +39,7 @@ struct ImportMLflowCommand: ParsableCommand {
   func run() throws {
     let workspace = try Workspace.open()
     let repo = workspace.repository
-    let store = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: store, isDirectory: &isFolder) else {
-      throw CommandFailure.usage("mlgit: \(path) does not exist")
-    }
-    guard isFolder.boolValue else {
-      throw CommandFailure.usage("mlgit: \(path) is not an MLflow file store (a folder such as mlruns/)\n  hint: mlgit reads MLflow's file store; export an SQLite store's runs to one, or log with MLFLOW_TRACKING_URI=file:./mlruns")
-    }
-    let runs = try MLflowFileStore.runs(in: store, experiment: experiment)
+    let runs = try MLflowStore.locate(path).runs(experiment: experiment)
     let ledger = RunLedger(repository: repo)
     let alreadyImported = Set(try ledger.allRuns().values.flatMap { $0 }.compactMap { run -> String? in
       guard run.imported?["from"]?.stringValue == "mlflow" else { return nil }
@@ -124,10 +116,10 @@ enum MLflowImport {
   static func record(_ run: MLflowRun, commit: OID, model: String) -> RunRecord {
     var metrics: [String: Double] = [:]
     var steps: [String: JSONValue] = [:]
-    for (name, values) in run.metrics {
-      // MLflow's latest value: the highest step, then the latest timestamp.
-      guard let last = values.max(by: { ($0.step, $0.timestamp) < ($1.step, $1.timestamp) }) else { continue }
-      steps[name] = .int(values.count)
+    for name in Set(run.metrics.keys).union(run.latest.keys) {
+      let values = run.metrics[name] ?? []
+      guard let last = run.latest[name] ?? values.max(by: { latestOrder($0) < latestOrder($1) }) else { continue }
+      steps[name] = .int(max(values.count, 1))
       if last.value.isFinite { metrics[name] = last.value }
     }
     var imported: [String: JSONValue] = [
@@ -149,6 +141,13 @@ enum MLflowImport {
       started: time(run.startTime), finished: time(run.endTime ?? run.startTime), user: run.user, host: "",
       command: run.tags["mlflow.source.name"] ?? "", exit: exit,
       params: .object(run.params.mapValues(typed)), metrics: metrics, imported: .object(imported))
+  }
+
+  /// MLflow's rule for a metric's latest value (what its UI shows and its SQL store keeps in
+  /// `latest_metrics`): the highest step, then the latest timestamp, then the largest value,
+  /// NaN counting as 0 as the SQL store keeps it.
+  static func latestOrder(_ value: MLflowMetricValue) -> (Int64, Int64, Double) {
+    (value.step, value.timestamp, value.value.isNaN ? 0 : value.value)
   }
 
   /// MLflow keeps every param as text; numbers and booleans get their type back so they

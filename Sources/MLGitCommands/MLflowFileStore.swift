@@ -14,8 +14,11 @@ struct MLflowRun {
   var user: String
   var params: [String: String]
   var tags: [String: String]
-  /// Every logged value of each metric, in file order.
+  /// Every logged value of each metric, in the order the store lists them.
   var metrics: [String: [MLflowMetricValue]]
+  /// Each metric's latest value as the store itself recorded it (the SQLite store's
+  /// `latest_metrics`); empty where the store keeps none (the file store).
+  var latest: [String: MLflowMetricValue] = [:]
 }
 
 struct MLflowMetricValue {
@@ -33,10 +36,10 @@ enum MLflowFileStore {
   /// MLflow's `RunStatus` numbers, as the file store writes them.
   static let statusNames = [1: "RUNNING", 2: "SCHEDULED", 3: "FINISHED", 4: "FAILED", 5: "KILLED"]
 
-  static func runs(in root: String, experiment wanted: String?) throws -> [MLflowRun] {
+  static func runs(in root: String, shownAs label: String, experiment wanted: String?) throws -> [MLflowRun] {
     let fm = FileManager.default
     guard let entries = try? fm.contentsOfDirectory(atPath: root) else {
-      throw CommandFailure.usage("mlgit: \(root) is not an MLflow file store (cannot list it)")
+      throw CommandFailure.usage("mlgit: \(label) is not an MLflow file store (cannot list it)")
     }
     var runs: [MLflowRun] = []
     var experimentsSeen = 0
@@ -77,10 +80,10 @@ enum MLflowFileStore {
       }
     }
     if experimentsSeen == 0 {
-      throw CommandFailure.usage("mlgit: \(root) is not an MLflow file store: no <experiment>/meta.yaml in it\n  hint: give the mlruns/ folder MLflow wrote")
+      throw CommandFailure.usage("mlgit: \(label) is not an MLflow file store: no <experiment>/meta.yaml in it\n  hint: give the mlruns/ folder MLflow wrote")
     }
     if let wanted, !names.contains(wanted) {
-      throw CommandFailure.usage("mlgit: no experiment named '\(wanted)' in \(root) (experiments: \(names.sorted().joined(separator: ", ")))")
+      throw CommandFailure.usage("mlgit: no experiment named '\(wanted)' in \(label) (experiments: \(names.sorted().joined(separator: ", ")))")
     }
     return runs
   }

@@ -2,24 +2,10 @@ import Foundation
 import XCTest
 
 /// `mlgit import mlflow`: runs from a file store written by real MLflow
-/// (fixtures/mlflow/mlruns, made by fixtures/mlflow/make-file-store.py), each on its commit.
+/// (fixtures/mlflow/mlruns, made by fixtures/mlflow/make-stores.py), each on its commit.
 final class ImportMLflowTests: XCTestCase {
-  /// A copy of the fixture store with its placeholder commits replaced by `first` and `second`.
   func store(in repo: TempRepository, first: String, second: String) throws -> String {
-    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("fixtures/mlflow/mlruns")
-    let copy = repo.root + "/mlruns"
-    try FileManager.default.copyItem(atPath: fixtures.path, toPath: copy)
-    let files = FileManager.default.enumerator(atPath: copy)
-    while let relative = files?.nextObject() as? String {
-      guard relative.hasSuffix("tags/mlflow.source.git.commit") else { continue }
-      let path = copy + "/" + relative
-      let text = try String(contentsOfFile: path, encoding: .utf8)
-      try text.replacingOccurrences(of: String(repeating: "1", count: 40), with: first)
-        .replacingOccurrences(of: String(repeating: "2", count: 40), with: second)
-        .write(toFile: path, atomically: true, encoding: .utf8)
-    }
-    return copy
+    try repo.mlflowFileStore(first: first, second: second)
   }
 
   func testFileStoreRunsLandOnTheirCommitsOnceWithTypesAndSteps() throws {
