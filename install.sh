@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # mlgit's installer.
 #   ./install.sh              install libgit2-dev, libyaml-dev and libsqlite3-dev if missing, build
-#                             in release mode,
-#                             install mlgit into $PREFIX/bin (default /usr/local)
+#                             in release mode, install mlgit into $PREFIX/bin (default /usr/local),
+#                             with its manual page and bash, zsh and fish completions under $PREFIX/share
+#   ./install.sh --deb        build the same into a Debian package, .build/deb/mlgit_VERSION_ARCH.deb
+#                             (--output DIR: elsewhere), for a git server or a CI image
+#   --binary PATH             with either: install or package an mlgit already built, build nothing
 #   ./install.sh --test       install the same dependencies, plus the tools the tests drive:
 #                             pre-commit, lefthook, PyYAML (from PyPI into .build-venv/) and
 #                             lighttpd, openssh-server (Debian's, for the git-server tests);
@@ -11,17 +14,35 @@
 #   ./install.sh --uninstall  remove what ./install.sh installed
 # Running it again is harmless.
 set -euo pipefail
+caller_dir=$PWD
 cd "$(dirname "$0")"
 
 PREFIX=${PREFIX:-/usr/local}
 mode=install
-case "${1:-}" in
-  "") ;;
-  --test) mode=test ;;
-  --uninstall) mode=uninstall ;;
-  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "install.sh: unknown option '$1' (use --test, --uninstall or nothing)" >&2; exit 2 ;;
-esac
+binary=""
+deb_output="$PWD/.build/deb"
+usage_error() { echo "install.sh: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --test) mode=test ;;
+    --uninstall) mode=uninstall ;;
+    --deb) mode=deb ;;
+    --binary) [ $# -ge 2 ] || usage_error "--binary needs the path of a built mlgit"; binary=$2; shift ;;
+    --output) [ $# -ge 2 ] || usage_error "--output needs a folder"; deb_output=$2; shift ;;
+    -h|--help) sed -n '2,/^[^#]/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) usage_error "unknown option '$1' (use --test, --deb, --uninstall, --binary PATH, --output DIR or nothing)" ;;
+  esac
+  shift
+done
+# Paths on the command line and PREFIX are the caller's, not the checkout's.
+absolute() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$caller_dir/$1" ;; esac; }
+PREFIX=$(absolute "$PREFIX")
+deb_output=$(absolute "$deb_output")
+if [ -n "$binary" ]; then
+  case "$mode" in install|deb) ;; *) usage_error "--binary goes with plain ./install.sh or --deb" ;; esac
+  binary=$(absolute "$binary")
+  [ -f "$binary" ] && [ -x "$binary" ] || usage_error "--binary $binary is not an executable file"
+fi
 
 say() { printf 'install.sh: %s\n' "$*"; }
 
@@ -85,30 +106,73 @@ ensure_test_tools() {
 # http-backend, sshd runs git-shell, each on a loopback port with a config of the test's own.
 # Only for --test: plain ./install.sh never installs a server. On a machine with an init
 # system Debian also starts them as services; the tests do not use those.
-test_system_packages="lighttpd openssh-server openssh-client"
+# man-db and groff-base: the packaging tests render the installed manual page (man -l, groff).
+test_system_packages="lighttpd openssh-server openssh-client man-db groff-base"
 ensure_test_system_packages() {
-  if [ -x /usr/sbin/lighttpd ] && [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1; then
+  if [ -x /usr/sbin/lighttpd ] && [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1 \
+    && [ -x /usr/bin/man ] && [ -x /usr/bin/groff ]; then
     return
   fi
-  apt_install "the git-server tests need" "$test_system_packages" $test_system_packages
+  apt_install "the git-server and packaging tests need" "$test_system_packages" $test_system_packages
+}
+
+# Sets bin to the mlgit to install: --binary's, else a release build with the Swift runtime
+# linked in (so that it needs only Debian's libraries at run time).
+release_binary() {
+  if [ -n "$binary" ]; then
+    bin=$binary
+    return
+  fi
+  ensure_toolchain
+  ensure_system_dependencies
+  say "building mlgit (release)"
+  swift build -c release --static-swift-stdlib --product mlgit
+  bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/mlgit
+}
+
+# Installs the binary, its manual page and its completions under ROOT (a PREFIX, or a
+# package's usr/). The binary writes the completion scripts (ArgumentParser's
+# --generate-completion-script) and the page (mlgit generate-manual) itself, so they name
+# exactly the commands and options it has, and nothing needs the network.
+#   install_files ROOT BINARY ZSH_FOLDER MANUAL_NAME
+install_files() {
+  local root=$1 bin=$2 zsh_folder=$3 manual=$4
+  mkdir -p "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" \
+    "$root/$zsh_folder" "$root/share/fish/vendor_completions.d"
+  # Installed stripped: the symbol table and debug sections are over a quarter of the
+  # linked file and nothing at run time reads them (README, "Start-up and binary size").
+  if command -v strip >/dev/null 2>&1; then
+    install -m 0755 -s "$bin" "$root/bin/mlgit"
+  else
+    install -m 0755 "$bin" "$root/bin/mlgit"
+  fi
+  local mlgit="$root/bin/mlgit"
+  "$mlgit" --generate-completion-script bash > "$root/share/bash-completion/completions/mlgit"
+  "$mlgit" --generate-completion-script zsh > "$root/$zsh_folder/_mlgit"
+  "$mlgit" --generate-completion-script fish > "$root/share/fish/vendor_completions.d/mlgit.fish"
+  case "$manual" in
+    *.gz) "$mlgit" generate-manual | gzip -9n > "$root/share/man/man1/$manual" ;;
+    *) "$mlgit" generate-manual > "$root/share/man/man1/$manual" ;;
+  esac
+  chmod 0644 "$root/share/bash-completion/completions/mlgit" "$root/$zsh_folder/_mlgit" \
+    "$root/share/fish/vendor_completions.d/mlgit.fish" "$root/share/man/man1/$manual"
 }
 
 case "$mode" in
   install)
-    ensure_toolchain
-    ensure_system_dependencies
-    say "building mlgit (release)"
-    swift build -c release --static-swift-stdlib --product mlgit
-    bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/mlgit
-    mkdir -p "$PREFIX/bin"
-    # Installed stripped: the symbol table and debug sections are over a quarter of the
-    # linked file and nothing at run time reads them (README, "Start-up and binary size").
-    if command -v strip >/dev/null 2>&1; then
-      install -m 0755 -s "$bin" "$PREFIX/bin/mlgit"
-    else
-      install -m 0755 "$bin" "$PREFIX/bin/mlgit"
-    fi
-    say "installed $PREFIX/bin/mlgit ($("$PREFIX/bin/mlgit" --version))"
+    release_binary
+    install_files "$PREFIX" "$bin" share/zsh/site-functions mlgit.1
+    say "installed $PREFIX/bin/mlgit ($("$PREFIX/bin/mlgit" --version)), its manual page (man mlgit) and bash, zsh and fish completions"
+    ;;
+  deb)
+    release_binary
+    command -v dpkg-deb >/dev/null 2>&1 || { echo "install.sh: --deb needs dpkg-deb (Debian's dpkg)" >&2; exit 1; }
+    stage=$(mktemp -d)
+    trap 'rm -rf "$stage"' EXIT
+    # Debian's zsh reads completions that packages ship from vendor-completions.
+    install_files "$stage/usr" "$bin" share/zsh/vendor-completions mlgit.1.gz
+    package=$(scripts/build-deb.sh "$stage" "$deb_output")
+    say "built $package (dpkg-deb --info / --contents show what it holds; apt-get install $package installs it)"
     ;;
   test)
     ensure_toolchain
@@ -124,9 +188,13 @@ case "$mode" in
     scripts/fuzz.sh all 10
     ;;
   uninstall)
+    for file in share/man/man1/mlgit.1 share/bash-completion/completions/mlgit \
+      share/zsh/site-functions/_mlgit share/fish/vendor_completions.d/mlgit.fish; do
+      rm -f "${PREFIX:?}/$file"
+    done
     if [ -e "$PREFIX/bin/mlgit" ]; then
       rm -f "$PREFIX/bin/mlgit"
-      say "removed $PREFIX/bin/mlgit (hooks in your repositories stay; run 'mlgit uninstall' in each first to remove them)"
+      say "removed $PREFIX/bin/mlgit, its manual page and completions (hooks in your repositories stay; run 'mlgit uninstall' in each first to remove them)"
     else
       say "nothing to remove at $PREFIX/bin/mlgit"
     fi

@@ -19,8 +19,8 @@ struct ImportMLflowCommand: ParsableCommand {
     commandName: "mlflow",
     abstract: "Import MLflow runs (mlflow.db or mlruns/) into refs/notes/mlgit/runs, each on its commit.",
     discussion: """
-      Each run is recorded on the commit in its mlflow.source.git.commit tag; runs without one, or
-      whose commit this repository lacks, or still running, are listed as skipped. A run already
+      Each run is recorded on the commit in its mlflow.source.git.commit tag; runs without one, or \
+      whose commit this repository lacks, or still running, are listed as skipped. A run already \
       imported (by its MLflow run id) is not recorded again.
       """)
 

@@ -8,8 +8,8 @@ struct InstallCommand: ParsableCommand {
     commandName: "install",
     abstract: "Install mlgit's git hooks in this repository (pre-commit and pre-push; --server: pre-receive).",
     discussion: """
-      Hooks go where git runs them: core.hooksPath when set, else the common git dir's hooks/
-      (shared by linked worktrees). A hook already there keeps running, before mlgit's.
+      Hooks go where git runs them: core.hooksPath when set, else the common git dir's hooks/ \
+      (shared by linked worktrees). A hook already there keeps running, before mlgit's. \
       Running install again is harmless; --force rewrites mlgit's hooks even when they look current.
       """)
 

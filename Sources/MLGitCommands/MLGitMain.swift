@@ -37,6 +37,7 @@ public struct MLGit: ParsableCommand {
       InstallCommand.self, UninstallCommand.self, CheckCommand.self, HookCommand.self,
       PolicyCommand.self, DoctorCommand.self, RunCommand.self, RunsCommand.self, SyncCommand.self,
       ReproduceCommand.self, ImportCommand.self, ReviewCommand.self, AuditCommand.self, ScoreCommand.self,
+      GenerateManualCommand.self,
     ])
 
   public init() {}
@@ -106,7 +107,9 @@ public enum MLGitMain {
 
   /// Every command but those that manage or are the hooks says when mlgit's check stopped running.
   static func warnIfHooksDropped(_ command: ParsableCommand) {
-    if command is InstallCommand || command is UninstallCommand || command is DoctorCommand || command is HookCommand { return }
+    if command is InstallCommand || command is UninstallCommand || command is DoctorCommand || command is HookCommand
+      || command is GenerateManualCommand
+    { return }
     guard let workspace = try? Workspace.open() else { return }
     InstallHealth.warn(repository: workspace.repository)
   }

@@ -10,14 +10,14 @@ struct ReproduceCommand: ParsableCommand {
     commandName: "reproduce",
     abstract: "Re-run a recorded run from its commit in a temporary worktree and compare its metrics.",
     discussion: """
-      Shows the recorded command and asks before running it: the command comes from
-      refs/notes/mlgit/runs, which anyone who can push that ref writes. --yes runs it without
-      asking; without a terminal to ask on and without --yes, mlgit refuses (exit 2).
-      Checks the run's commit out in a temporary worktree (detached), runs the recorded command there
-      (from the same folder relative to the repository root as mlgit is run from), reads the metrics
-      file it writes, and compares each recorded metric within --tolerance. The worktree is removed
-      whatever happens. Exit status 0 when every metric reproduces, 1 when one does not, when the
-      command is declined, or when the run recorded no metrics (nothing to compare; with
+      Shows the recorded command and asks before running it: the command comes from \
+      refs/notes/mlgit/runs, which anyone who can push that ref writes. --yes runs it without \
+      asking; without a terminal to ask on and without --yes, mlgit refuses (exit 2). \
+      Checks the run's commit out in a temporary worktree (detached), runs the recorded command there \
+      (from the same folder relative to the repository root as mlgit is run from), reads the metrics \
+      file it writes, and compares each recorded metric within --tolerance. The worktree is removed \
+      whatever happens. Exit status 0 when every metric reproduces, 1 when one does not, when the \
+      command is declined, or when the run recorded no metrics (nothing to compare; with \
       --allow-no-metrics a matching exit status is then enough).
       """)
 

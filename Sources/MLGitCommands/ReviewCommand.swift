@@ -10,9 +10,9 @@ struct ReviewCommand: ParsableCommand {
     commandName: "review",
     abstract: "See and approve hyperparameter changes and changes under .mlgit/.",
     discussion: """
-      An approval is a line of JSON in a git note in refs/notes/mlgit/reviews, on the
-      approved spec's blob (a .mlgit/ file: on its new blob). It follows the content
-      through rebase, amend and cherry-pick; any edit needs a new approval. Share
+      An approval is a line of JSON in a git note in refs/notes/mlgit/reviews, on the \
+      approved spec's blob (a .mlgit/ file: on its new blob). It follows the content \
+      through rebase, amend and cherry-pick; any edit needs a new approval. Share \
       approvals with `git push origin refs/notes/mlgit/reviews` (or `mlgit sync`).
       """,
     subcommands: [Status.self, Diff.self, Approve.self])
@@ -140,9 +140,9 @@ struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Approve every hyperparameter and .mlgit/ change the commits make.",
       discussion: """
-        The reviewer is the email git records for you (GIT_COMMITTER_EMAIL, else user.email).
-        You cannot approve your own commit. --sign signs each record with `ssh-keygen -Y sign
-        -n mlgit-review` and your key (--key, else git's user.signingKey); a policy with
+        The reviewer is the email git records for you (GIT_COMMITTER_EMAIL, else user.email). \
+        You cannot approve your own commit. --sign signs each record with `ssh-keygen -Y sign \
+        -n mlgit-review` and your key (--key, else git's user.signingKey); a policy with \
         require_signed_reviews signs always. Verification uses .mlgit/allowed_signers.
         """)
 

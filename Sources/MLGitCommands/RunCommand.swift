@@ -4,36 +4,43 @@ import GitKit
 import MLPolicy
 import MLSpec
 
-/// `mlgit run`: run a training command (the default) or record a run made elsewhere.
+/// What `mlgit run` and `mlgit run record` both take. ArgumentParser parses a parent
+/// command's options before its subcommand's, wherever they stand on the line, and hands
+/// an option group the parent decoded to a subcommand that declares the same group: so
+/// `run` declares these once and `run record` reads the same values.
+struct RunInputs: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp(
+    "A metrics file the run wrote (JSON or YAML, nested names flattened to dotted ones; repeatable; default: the spec's validation.metrics_files, else dvc.yaml's metrics).",
+    valueName: "file"))
+  var metrics: [String] = []
+
+  @Option(name: .long, help: ArgumentHelp(
+    "The model's spec (default: the only spec in the repository, at the commit the run is recorded on).",
+    valueName: "file"))
+  var spec: String?
+}
+
+/// `mlgit run [--metrics FILE] [--spec FILE] -- CMD…`: run a training command and record it
+/// on HEAD in `refs/notes/mlgit/runs`; `mlgit run record` records a run made elsewhere.
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Run a training command and record it on HEAD, or record a run made elsewhere.",
-    subcommands: [RunExecCommand.self, RunRecordCommand.self],
-    defaultSubcommand: RunExecCommand.self)
-}
-
-/// `mlgit run [exec] [--metrics FILE] [--spec FILE] -- CMD…`: run a training command and
-/// record it on HEAD in `refs/notes/mlgit/runs`.
-struct RunExecCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "exec",
-    abstract: "Run a training command and record the run on HEAD (the default of `mlgit run`).",
+    abstract: "Run a training command and record the run on HEAD, or (run record) record a run made elsewhere.",
+    usage: """
+      mlgit run [--metrics <file> ...] [--spec <file>] -- <command> ...
+      mlgit run record [--metrics <file> ...] [--params <file>] [--commit <rev>] [--spec <file>] [--command <text>] [--exit <status>]
+      """,
     discussion: """
-      The command's output streams through and mlgit exits with its status. The record holds the
-      spec's hyperparameters, the metrics the command wrote (--metrics, repeatable: JSON or YAML,
-      nested names flattened to dotted ones; default: the spec's validation.metrics_files, else
-      dvc.yaml's metrics), the sha256 of the spec's data files, and whether the working tree was dirty.
-      With rule runs/clean-tree at error, mlgit refuses to run in a dirty working tree.
-      """)
+      The command's output streams through and mlgit exits with its status. The record holds the \
+      spec's hyperparameters, the metrics the command wrote (--metrics), the sha256 of the spec's \
+      data files, and whether the working tree was dirty. With rule runs/clean-tree at error, \
+      mlgit refuses to run in a dirty working tree.
+      """,
+    subcommands: [RunRecordCommand.self])
 
-  @Option(name: .long, help: "A metrics file the command writes (JSON or YAML; repeatable).")
-  var metrics: [String] = []
+  @OptionGroup var inputs: RunInputs
 
-  @Option(name: .long, help: "The model's spec (default: the only spec in the repository).")
-  var spec: String?
-
-  @Argument(parsing: .postTerminator, help: "The training command, after --.")
+  @Argument(parsing: .postTerminator, help: ArgumentHelp("The training command and its arguments, after --.", valueName: "command"))
   var command: [String] = []
 
   func run() throws {
@@ -47,7 +54,7 @@ struct RunExecCommand: ParsableCommand {
       throw CommandFailure.usage("mlgit: run records on HEAD, and this repository has no commit yet")
     }
     let policy = try workspace.policy(before: head)
-    let model = try RunSpec.find(spec, policy: policy, repository: repo, source: .workingTree(root))
+    let model = try RunSpec.find(inputs.spec, policy: policy, repository: repo, source: .workingTree(root))
 
     let dirty = try RunSpec.isDirty(root)
     if dirty {
@@ -61,7 +68,7 @@ struct RunExecCommand: ParsableCommand {
       }
     }
     let data = try model?.hashData(try WorkTreeFiles(root: root, gitDirectory: repo.gitDirectory)) ?? [:]
-    let metricsFiles = try RunMetricsFiles.resolve(flags: metrics, spec: model, root: root, gitDirectory: repo.gitDirectory)
+    let metricsFiles = try RunMetricsFiles.resolve(flags: inputs.metrics, spec: model, root: root, gitDirectory: repo.gitDirectory)
     // What the metrics files were before the run: one left by an earlier step, even a moment
     // before, is not this run's.
     let metricsBefore = metricsFiles.files.map { FileSnapshot.take($0.absolute) }
@@ -93,22 +100,18 @@ struct RunRecordCommand: ParsableCommand {
     commandName: "record",
     abstract: "Record a run made elsewhere (a cluster, a notebook) on a commit.")
 
-  @Option(name: .long, help: "A metrics file the run produced (JSON or YAML; repeatable; default: the spec's validation.metrics_files, else dvc.yaml's metrics).")
-  var metrics: [String] = []
+  @OptionGroup var inputs: RunInputs
 
-  @Option(name: .long, help: "The hyperparameters used (JSON or YAML); default: the spec's, at the commit.")
+  @Option(name: .long, help: ArgumentHelp("The hyperparameters used (JSON or YAML; default: the spec's, at the commit).", valueName: "file"))
   var params: String?
 
-  @Option(name: .long, help: "The commit the run trained from (default: HEAD).")
+  @Option(name: .long, help: ArgumentHelp("The commit the run trained from.", valueName: "rev"))
   var commit: String = "HEAD"
 
-  @Option(name: .long, help: "The model's spec (default: the only spec in the commit).")
-  var spec: String?
-
-  @Option(name: .long, help: "The command that ran, for the record.")
+  @Option(name: .long, help: ArgumentHelp("The command that ran, for the record.", valueName: "text"))
   var command: String = ""
 
-  @Option(name: .long, help: "The run's exit status.")
+  @Option(name: .long, help: ArgumentHelp("The run's exit status.", valueName: "status"))
   var exit: Int = 0
 
   func run() throws {
@@ -121,8 +124,8 @@ struct RunRecordCommand: ParsableCommand {
       throw CommandFailure.usage("mlgit: \(error.message)")
     }
     let policy = try workspace.policy(before: target)
-    let model = try RunSpec.find(spec, policy: policy, repository: repo, source: .commit(target))
-    let metricsFiles = try RunMetricsFiles.resolve(flags: metrics, spec: model, root: repo.workingDirectory, gitDirectory: repo.gitDirectory)
+    let model = try RunSpec.find(inputs.spec, policy: policy, repository: repo, source: .commit(target))
+    let metricsFiles = try RunMetricsFiles.resolve(flags: inputs.metrics, spec: model, root: repo.workingDirectory, gitDirectory: repo.gitDirectory)
     guard !metricsFiles.files.isEmpty else {
       throw CommandFailure.usage("mlgit: give the run's metrics with --metrics FILE (the spec names no validation.metrics_files and there is no dvc.yaml with metrics)")
     }

@@ -9,6 +9,16 @@ struct RunsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "runs",
     abstract: "List, show and compare recorded training runs (refs/notes/mlgit/runs).",
+    usage: """
+      mlgit runs [list] [<revisions> ...] [--all] [--model <model>] [--format <format>]
+      mlgit runs show <id> [--format <format>]
+      mlgit runs compare <first> <second> [--format <format>]
+      """,
+    discussion: """
+      With no subcommand, runs lists: with no REV, the runs on HEAD's history; with REVs, the runs \
+      on those commits; --all, every run in the ledger; --model NAME, only that model's; \
+      --format text|json. `mlgit runs list --help` describes each option.
+      """,
     subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCompareCommand.self],
     defaultSubcommand: RunsListCommand.self)
 
@@ -26,7 +36,7 @@ struct RunsListCommand: ParsableCommand {
     commandName: "list",
     abstract: "List recorded runs (the default of `mlgit runs`).",
     discussion: """
-      With no REV: the runs on HEAD's history. With REVs: the runs on those commits. --all: every run
+      With no REV: the runs on HEAD's history. With REVs: the runs on those commits. --all: every run \
       in the ledger. Newest first. On a terminal, text is a table; piped, one tab-separated run a line.
       """)
 

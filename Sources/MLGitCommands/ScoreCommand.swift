@@ -23,7 +23,7 @@ struct ScoreCommand: ParsableCommand {
     case text, json, html
   }
 
-  @Argument(help: "The revision to score (default HEAD).")
+  @Argument(help: "The revision to score.")
   var revision: String = "HEAD"
 
   @Option(name: .long, help: "Only this model (its spec's name).")

@@ -9,9 +9,9 @@ struct SyncCommand: ParsableCommand {
     commandName: "sync",
     abstract: "Share mlgit's notes (runs, reviews) with a remote without losing a line.",
     discussion: """
-      Fetches the remote's refs/notes/mlgit/* into refs/mlgit/sync/REMOTE/* (never over a local
-      notes ref), merges each into the local ref keeping every line of both (per object, the sorted
-      union of lines, as git's cat_sort_uniq), and pushes the result as a fast-forward; when the
+      Fetches the remote's refs/notes/mlgit/* into refs/mlgit/sync/REMOTE/* (never over a local \
+      notes ref), merges each into the local ref keeping every line of both (per object, the sorted \
+      union of lines, as git's cat_sort_uniq), and pushes the result as a fast-forward; when the \
       remote moved meanwhile, it fetches and merges again. A second sync changes nothing.
       """)
 
