@@ -24,7 +24,8 @@ struct ImportMLflowCommand: ParsableCommand {
       imported (by its MLflow run id) is not recorded again.
       """)
 
-  @Argument(help: "The MLflow store: an SQLite database (mlflow.db, or sqlite:///mlflow.db) or a file store (the mlruns/ folder).")
+  @Argument(help: "The MLflow store: an SQLite database (mlflow.db, or sqlite:///mlflow.db) or a file store (the mlruns/ folder).",
+    completion: .file())
   var path: String
 
   @Option(name: .long, help: "Import only the runs of this experiment (by name).")

@@ -11,12 +11,12 @@ import MLSpec
 struct RunInputs: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp(
     "A metrics file the run wrote (JSON or YAML, nested names flattened to dotted ones; repeatable; default: the spec's validation.metrics_files, else dvc.yaml's metrics).",
-    valueName: "file"))
+    valueName: "file"), completion: .file(extensions: ["json", "yaml", "yml"]))
   var metrics: [String] = []
 
   @Option(name: .long, help: ArgumentHelp(
     "The model's spec (default: the only spec in the repository, at the commit the run is recorded on).",
-    valueName: "file"))
+    valueName: "file"), completion: .file(extensions: ["yaml", "yml", "json"]))
   var spec: String?
 }
 
@@ -102,7 +102,8 @@ struct RunRecordCommand: ParsableCommand {
 
   @OptionGroup var inputs: RunInputs
 
-  @Option(name: .long, help: ArgumentHelp("The hyperparameters used (JSON or YAML; default: the spec's, at the commit).", valueName: "file"))
+  @Option(name: .long, help: ArgumentHelp("The hyperparameters used (JSON or YAML; default: the spec's, at the commit).", valueName: "file"),
+    completion: .file(extensions: ["json", "yaml", "yml"]))
   var params: String?
 
   @Option(name: .long, help: ArgumentHelp("The commit the run trained from.", valueName: "rev"))
