@@ -349,6 +349,18 @@ final class ListingFormatsTests: XCTestCase {
     XCTAssertFalse(onTerminal("NO_COLOR= TERM=dumb").stdout.contains(ListingFormatsTests.escape))
   }
 
+  func testColourNeverLetsTextFromTheRepositoryThrough() {
+    let repo = TempRepository()
+    repo.commitFile("models/credit.yaml", Fixtures.spec(), "add credit model")
+    repo.commitFile("models/credit.yaml",
+      Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"), "deeper\u{1B}[2K trees")
+    let status = repo.mlgit("review", "status", "HEAD~1..HEAD", "--color", "always").stdout
+    XCTAssertTrue(status.contains(" deeper\\u{1B}[2K trees (alice@example.com)\n"), status)
+    // Every escape sequence left is one of mlgit's own colours.
+    let raw = status.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+    XCTAssertFalse(raw.contains("\u{1B}"), raw)
+  }
+
   func testUnknownFormatOrColourIsAUsageError() {
     let repo = TempRepository()
     repo.commitFile("notes.txt", "x\n", "first")
