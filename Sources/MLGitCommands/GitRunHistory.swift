@@ -14,7 +14,14 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
   private let repository: Repository
   private let runs: [String: [RunRecord]]
   private var reachable: [String: Bool] = [:]
+  /// Each asked commit's history (itself included), walked once where many run commits
+  /// are asked about: one `git_graph_descendant_of` per run commit walks the history
+  /// again each time (minutes on a 3,000-commit ledger; the walk takes milliseconds).
+  private var histories: [String: Set<String>] = [:]
   private var specs: [String: ModelSpec?] = [:]
+  private var specBlobs: [String: ModelSpec?] = [:]
+  /// Above this many run commits, a question walks the asked commit's history once.
+  static let walkAbove = 16
 
   /// The rules that ask for runs earlier in the history; the history is only built where
   /// one of them is in force.
@@ -34,7 +41,9 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
   func runs(of model: String, reachableFrom commit: String) -> [RunRecord] {
     lock.lock()
     defer { lock.unlock() }
-    return runs.keys.sorted().flatMap { runCommit -> [RunRecord] in
+    let candidates = runCommits(of: model)
+    prepare(commit, asking: candidates.count)
+    return candidates.flatMap { runCommit -> [RunRecord] in
       let ofModel = (runs[runCommit] ?? []).filter { $0.model == model && $0.succeeded }
       guard !ofModel.isEmpty, isReachable(runCommit, from: commit) else { return [] }
       return ofModel
@@ -68,7 +77,9 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
     -> [(version: SemanticVersion, spec: ModelSpec, runs: [RunRecord])]
   {
     var found: [(version: SemanticVersion, spec: ModelSpec, runs: [RunRecord])] = []
-    for runCommit in runs.keys.sorted() {
+    let candidates = runCommits(of: model)
+    prepare(commit, asking: candidates.count)
+    for runCommit in candidates {
       let ofModel = (runs[runCommit] ?? []).filter { $0.model == model && $0.succeeded }
       guard !ofModel.isEmpty, isReachable(runCommit, from: commit),
         let spec = spec(at: path, in: runCommit), spec.name == model, let held = spec.version
@@ -78,10 +89,25 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
     return found
   }
 
+  /// The commits holding a successful run of `model`, sorted.
+  private func runCommits(of model: String) -> [String] {
+    runs.keys.filter { (runs[$0] ?? []).contains { $0.model == model && $0.succeeded } }.sorted()
+  }
+
+  /// Walks `commit`'s history once when `count` run commits are to be placed in it.
+  private func prepare(_ commit: String, asking count: Int) {
+    guard count > Self.walkAbove, histories[commit] == nil, let id = OID(hex: commit) else { return }
+    let walk = RevWalk(repository: repository)
+    walk.push(id)
+    // A commit the walk cannot list falls back to one question per run commit.
+    if let commits = try? walk.commits() { histories[commit] = Set(commits.map(\.hex)) }
+  }
+
   /// True when `ancestor` is `commit` or in its history; a commit this clone lacks (a
   /// shallow clone's) is not.
   private func isReachable(_ ancestor: String, from commit: String) -> Bool {
     if ancestor == commit { return true }
+    if let history = histories[commit] { return history.contains(ancestor) }
     let key = ancestor + commit
     if let known = reachable[key] { return known }
     var answer = false
@@ -98,9 +124,16 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
     if let known = specs[key] { return known }
     var found: ModelSpec?
     if let id = OID(hex: commit), let tree = try? repository.treeOf(commit: id),
-      let entry = try? repository.entry(at: path, inTree: tree), entry.isBlob,
-      let data = try? repository.blob(entry.id, limit: Document.sizeLimit) {
-      found = SpecSnapshot(path: path, blob: entry.id.hex, data: data).spec
+      let entry = try? repository.entry(at: path, inTree: tree), entry.isBlob {
+      // Most commits hold a spec blob another commit held: each blob is parsed once.
+      if let known = specBlobs[entry.id.hex] {
+        found = known
+      } else {
+        if let data = try? repository.blob(entry.id, limit: Document.sizeLimit) {
+          found = SpecSnapshot(path: path, blob: entry.id.hex, data: data).spec
+        }
+        specBlobs[entry.id.hex] = found
+      }
     }
     specs[key] = found
     return found

@@ -167,6 +167,41 @@ final class MetricEvidenceTests: XCTestCase {
     assertAccepted(clone, remote)
   }
 
+  /// The previous version is found in the pushed commit's history only: a higher version
+  /// trained on a branch that was never merged is not it, whether the runs are few (one
+  /// ancestry question each) or many (one walk of the history).
+  func testThePreviousVersionComesFromTheCommitsHistoryOnly() throws {
+    let repo = TempRepository()
+    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nextends: [strict]\n")
+    repo.write(".gitignore", "eval/\n")
+    repo.write("models/credit.yaml", Self.spec(version: "1.0.0"))
+    repo.stage()
+    repo.commitFixture("1.0.0")
+    record(repo, #""auc": 0.8"#)
+    XCTAssertEqual(repo.git("checkout", "-q", "-b", "experiment").status, 0)
+    repo.commitFile("models/credit.yaml", Self.spec(version: "1.0.5"), "an experiment never merged")
+    record(repo, #""auc": 0.95"#)
+    XCTAssertEqual(repo.git("checkout", "-q", "main").status, 0)
+    repo.commitFile("models/credit.yaml", Self.spec(version: "1.1.0"), "1.1.0")
+    record(repo, #""auc": 0.85"#)
+    let few = repo.mlgit("check", "HEAD")
+    XCTAssertEqual(few.status, 0, few.output)
+
+    // More run commits than GitRunHistory.walkAbove (16): versions 1.1.1 … 1.1.15 on main,
+    // then 1.2.0, whose previous version is 1.1.15, still never 1.0.5.
+    for patch in 1...15 {
+      repo.commitFile("models/credit.yaml", Self.spec(version: "1.1.\(patch)"), "1.1.\(patch)")
+      record(repo, #""auc": 0.846"#)
+    }
+    let many = repo.mlgit("check", "HEAD")
+    XCTAssertEqual(many.status, 0, many.output)
+    repo.commitFile("models/credit.yaml", Self.spec(version: "1.2.0"), "1.2.0")
+    let drop = record(repo, #""auc": 0.8"#)
+    let refused = repo.mlgit("check", "HEAD")
+    XCTAssertEqual(refused.status, 1, refused.output)
+    XCTAssertTrue(refused.stdout.contains("models/credit.yaml:15:5: error: best run \(drop) of 'credit-risk' 1.2.0 regresses from 1.1.15 (run \(runID(repo, auc: 0.846, rev: "HEAD~1"))): auc 0.8 against 0.846"), refused.stdout)
+  }
+
   /// The id of the run recorded on `rev` with this auc.
   func runID(_ repo: TempRepository, auc: Double, rev: String = "HEAD") -> String {
     repo.runLines(rev).compactMap { line -> String? in
