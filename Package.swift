@@ -9,6 +9,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
   ],
   targets: [
     .systemLibrary(
@@ -34,7 +35,7 @@ let package = Package(
     .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
     .target(name: "CMLGitSupport", linkerSettings: [.linkedLibrary("z")]),
     .target(name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport"]),
-    .target(name: "MLSpec", dependencies: ["CLibYAML"]),
+    .target(name: "MLSpec", dependencies: ["CLibYAML", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "MLPolicy", dependencies: ["MLSpec"]),
     .target(
       name: "MLGitCommands",

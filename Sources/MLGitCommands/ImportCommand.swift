@@ -138,7 +138,7 @@ enum MLflowImport {
       millis.map { RunRecord.timestamp(Date(timeIntervalSince1970: Double($0) / 1000)) } ?? ""
     }
     return RunRecord(
-      id: String(SHA256.hex(Data(("mlflow:" + run.runID).utf8)).prefix(12)), commit: commit.hex, model: model,
+      id: String(SHA256Digest.hex("mlflow:" + run.runID).prefix(12)), commit: commit.hex, model: model,
       started: time(run.startTime), finished: time(run.endTime ?? run.startTime), user: run.user, host: "",
       command: run.tags["mlflow.source.name"] ?? "", exit: exit,
       params: .object(run.params.mapValues(typed)), metrics: metrics, imported: .object(imported))

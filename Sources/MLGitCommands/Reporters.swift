@@ -79,7 +79,7 @@ struct FindingReporter {
   /// SARIF's partialFingerprints: the same finding keeps its fingerprint when lines move
   /// above it, so code scanning tracks it instead of closing one alert and opening another.
   static func fingerprint(_ f: Finding) -> String {
-    SHA256.hex(Data("\(f.rule)\u{0}\(f.path)\u{0}\(f.message)".utf8))
+    SHA256Digest.hex("\(f.rule)\u{0}\(f.path)\u{0}\(f.message)")
   }
 
   func json(_ findings: [Finding], checked: String) -> String {

@@ -254,7 +254,7 @@ struct RunSpec {
         throw CommandFailure.usage("\(at) \(reference.path) \(reason)\n  hint: mlgit run reads only regular files inside the work tree (links are followed, and must stay inside it)")
       case .file(let handle, _):
         do {
-          digest = try StreamingSHA256.hex(of: handle)
+          digest = try SHA256Digest.hex(of: handle)
         } catch {
           throw CommandFailure.system("\(at) \(reference.path) cannot be read: \(error.localizedDescription)")
         }

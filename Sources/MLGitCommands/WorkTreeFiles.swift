@@ -168,7 +168,7 @@ struct FileSnapshot: Equatable {
     guard stat(path, &info) == 0 else { return nil }
     var snapshot = FileSnapshot(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
                                 modified: info.st_mtim, changed: info.st_ctim, sha256: nil)
-    if case .file(let handle, _) = WorkTreeFiles.openRegular(path) { snapshot.sha256 = try? StreamingSHA256.hex(of: handle) }
+    if case .file(let handle, _) = WorkTreeFiles.openRegular(path) { snapshot.sha256 = try? SHA256Digest.hex(of: handle) }
     return snapshot
   }
 

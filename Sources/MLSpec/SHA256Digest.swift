@@ -1,0 +1,78 @@
+import Crypto
+import Foundation
+
+/// SHA-256 digests as 64 lowercase hex digits: of small values (review records bind
+/// approvals to the exact hyperparameters approved, SARIF fingerprints, imported run ids)
+/// and of files of any size (`mlgit run` hashes whole training datasets). The hashing is
+/// swift-crypto's (BoringSSL's SHA-256 on Linux, with its SHA-NI and AVX2 code paths);
+/// docs/performance.md has its figure against `sha256sum`.
+public enum SHA256Digest {
+  /// The digest of `data`.
+  public static func hex(_ data: Data) -> String {
+    hexDigits(Crypto.SHA256.hash(data: data))
+  }
+
+  /// The digest of the UTF-8 bytes of `text`.
+  public static func hex(_ text: String) -> String {
+    var text = text
+    var hasher = Crypto.SHA256()
+    text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    return hexDigits(hasher.finalize())
+  }
+
+  /// The digest of what is left to read from `handle`, streamed in 1 MiB chunks through
+  /// one reused buffer, so files of any size hash in constant memory.
+  public static func hex(of handle: FileHandle) throws -> String {
+    var hasher = Crypto.SHA256()
+    let chunk = 1 << 20
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+    defer { buffer.deallocate() }
+    let descriptor = handle.fileDescriptor
+    while true {
+      let count = read(descriptor, buffer.baseAddress, chunk)
+      if count == 0 { break }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+      }
+      hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+    }
+    return hexDigits(hasher.finalize())
+  }
+
+  /// The digest of the file at `path` (links followed).
+  public static func hex(ofFile path: String) throws -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+    }
+    defer { try? handle.close() }
+    return try hex(of: handle)
+  }
+
+  /// Lower-case hex of bytes, two digits each (what `String(format: "%02x")` per byte
+  /// gives), without Foundation's formatter: history checks hash specs on every commit.
+  static func hexDigits(_ digest: Crypto.SHA256.Digest) -> String {
+    digest.withUnsafeBytes { bytes in
+      String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+        let digits: StaticString = "0123456789abcdef"
+        let table = UnsafeRawBufferPointer(start: digits.utf8Start, count: 16)
+        for (index, byte) in bytes.enumerated() {
+          out[2 * index] = table[Int(byte >> 4)]
+          out[2 * index + 1] = table[Int(byte & 0x0F)]
+        }
+        return bytes.count * 2
+      }
+    }
+  }
+}
+
+extension JSONValue {
+  /// The sha256 (hex) of the canonical JSON text: equal values hash equally, whatever
+  /// their formatting, key order or comments in the file they came from.
+  public var sha256: String { SHA256Digest.hex(canonical) }
+
+  /// The sha256 (hex) of `typedCanonical`: the same as `sha256` for every value JSON can
+  /// write, and distinct for non-finite floats (which `canonical` writes as `null`).
+  /// Approvals bind hyperparameters with it.
+  public var typedSHA256: String { SHA256Digest.hex(typedCanonical) }
+}
