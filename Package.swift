@@ -12,12 +12,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
   ],
   targets: [
-    .systemLibrary(
-      name: "CLibGit2",
-      path: "Sources/CLibGit2",
-      pkgConfig: "libgit2",
-      providers: [.apt(["libgit2-dev"])]
-    ),
+    // libgit2's headers (Debian's libgit2-dev); GitKit links the library. No pkgConfig:
+    // it would add the shared libgit2 to every link (see GitKit).
+    .systemLibrary(name: "CLibGit2", path: "Sources/CLibGit2"),
     // libyaml, the YAML parser specs and configs are read with (Debian's libyaml-dev).
     .systemLibrary(
       name: "CLibYAML",
@@ -34,7 +31,26 @@ let package = Package(
     ),
     .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
     .target(name: "CMLGitSupport", linkerSettings: [.linkedLibrary("z")]),
-    .target(name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport"]),
+    .target(
+      name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport"],
+      swiftSettings: [
+        // Homebrew's libgit2 headers (pkg-config's cflags there).
+        .unsafeFlags(["-Xcc", "-I/opt/homebrew/include", "-Xcc", "-I/usr/local/include"], .when(platforms: [.macOS]))
+      ],
+      // On Linux, libgit2 and the libraries it needs are linked statically (Debian's -dev
+      // packages ship the archives): loading Debian's shared libgit2 bound thousands of
+      // symbols across 18 libraries at every start (docs/performance.md). GSSAPI has no
+      // archive and stays shared, as does zlib (CMLGitSupport links it). --wrap sends
+      // libgit2's CA-bundle loads to CMLGitSupport (mlgit_support.h).
+      linkerSettings: [
+        .unsafeFlags(
+          ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "crypto", "pcre2-8"]
+            .flatMap { ["-Xlinker", "-l:lib\($0).a"] }
+            + ["-Xlinker", "-l:libgssapi_krb5.so.2", "-Xlinker", "--wrap=mbedtls_x509_crt_parse_file"],
+          .when(platforms: [.linux])),
+        .unsafeFlags(["-L/opt/homebrew/lib", "-L/usr/local/lib"], .when(platforms: [.macOS])),
+        .linkedLibrary("git2", .when(platforms: [.macOS])),
+      ]),
     .target(name: "MLSpec", dependencies: ["CLibYAML", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "MLPolicy", dependencies: ["MLSpec"]),
     .target(
@@ -44,14 +60,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(
-      name: "mlgit", dependencies: ["MLGitCommands"],
-      // Exports CMLGitSupport's interposer so libgit2 binds to it (see mlgit_support.h).
-      // --export-dynamic-symbol is a GNU ld/lld flag (Apple's ld64 has none such, and
-      // libgit2 there uses no mbedTLS): Linux only, so the macOS build links.
-      linkerSettings: [
-        .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_file"], .when(platforms: [.linux]))
-      ]),
+    .executableTarget(name: "mlgit", dependencies: ["MLGitCommands"]),
     .testTarget(name: "MLSpecTests", dependencies: ["MLSpec", "TestSupport"]),
     .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec", "TestSupport"]),
     // Shared by the test targets: the seeded generator every generated test uses.

@@ -11,7 +11,7 @@
 # source files under src/, a few CSV files under data/, a policy in .mlgit/ that
 # changes twice, one training run (refs/notes/mlgit/runs) on every commit, and
 # approvals (refs/notes/mlgit/reviews) on a third of the spec versions. About a third of
-# the commits touch a spec. Uses the release build unless MLGIT is set.
+# the commits touch a spec. Measures the binary ./install.sh installs unless MLGIT is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 commits=${1:-10000}
@@ -22,10 +22,9 @@ out=bench/out
 repo=$out/audit-$commits-$specs
 export GIT_CONFIG_NOSYSTEM=1 HOME="$PWD/$out/home" NO_COLOR=1
 mkdir -p "$HOME"
-if [ -z "${MLGIT:-}" ]; then
-  swift build -c release --product mlgit >&2
-  MLGIT="$(swift build -c release --show-bin-path)/mlgit"
-fi
+# The binary ./install.sh installs, unless MLGIT names one (bench/lib.sh).
+. bench/lib.sh
+MLGIT=$(bench_mlgit)
 
 if [ ! -d "$repo" ]; then
   rm -rf "$repo.tmp"

@@ -9,21 +9,18 @@
 # bumps, hyperparameter edits, now and then a revert to an earlier content), OTHER
 # source files under src/, a few CSV files under data/, and a policy in .mlgit/ that
 # changes twice. About a third of the commits touch a spec; the others touch source
-# files. Uses the release build (swift build -c release) unless MLGIT is set.
+# files. Measures the binary ./install.sh installs unless MLGIT is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 commits=${1:-10000}
 reps=${2:-5}
 specs=${SPECS:-300}
 others=${OTHER:-2000}
-mlgit=${MLGIT:-.build/release/mlgit}
+# The binary ./install.sh installs, unless MLGIT names one (bench/lib.sh).
+. bench/lib.sh
+mlgit=$(bench_mlgit)
 out=bench/out
 repo=$out/history-$commits
-
-if [ ! -x "$mlgit" ]; then
-  echo "building release mlgit..." >&2
-  swift build -c release >&2
-fi
 
 if [ ! -d "$repo" ]; then
   rm -rf "$repo.tmp"

@@ -5,12 +5,16 @@
 BENCH_RUNS=${BENCH_RUNS:-15}
 BENCH_ROOT=${BENCH_ROOT:-${TMPDIR:-/tmp}/mlgit-bench}
 
-# The mlgit binary to measure: $MLGIT, else a release build of this checkout.
+# The mlgit binary to measure: $MLGIT, else the binary ./install.sh installs: this
+# checkout built as it builds it (release, static Swift standard library, libgit2 linked
+# statically by Package.swift) and stripped as it installs it.
 bench_mlgit() {
   if [ -n "${MLGIT:-}" ]; then echo "$MLGIT"; return; fi
   local root; root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-  (cd "$root" && swift build -c release --product mlgit >&2)
-  echo "$(cd "$root" && swift build -c release --show-bin-path)/mlgit"
+  (cd "$root" && swift build -c release --static-swift-stdlib --product mlgit >&2)
+  mkdir -p "$BENCH_ROOT"
+  strip -o "$BENCH_ROOT/mlgit-installed" "$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/mlgit"
+  echo "$BENCH_ROOT/mlgit-installed"
 }
 
 # An isolated git environment: no user or system config.

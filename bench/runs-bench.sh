@@ -11,10 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 commits=${1:-10000}
 repeat=${REPEAT:-7}
-if [ -z "${MLGIT:-}" ]; then
-  swift build -c release --product mlgit >&2
-  MLGIT="$(swift build -c release --show-bin-path)/mlgit"
-fi
+# The binary ./install.sh installs, unless MLGIT names one (bench/lib.sh).
+. bench/lib.sh
+MLGIT=$(bench_mlgit)
 out=bench/out
 repo="$out/runs-$commits"
 export GIT_CONFIG_NOSYSTEM=1 HOME="$PWD/$out/home"

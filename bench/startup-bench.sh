@@ -8,18 +8,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 
-if [ -n "${MLGIT:-}" ]; then
-  built=$MLGIT
-else
-  # The build ./install.sh makes (static Swift standard library), kept apart from others.
-  (cd "$here/.." && swift build -c release --static-swift-stdlib --scratch-path .build-release --product mlgit >&2)
-  built=$(cd "$here/.." && swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/mlgit
-fi
+# What ./install.sh installs (bench/lib.sh), and the linked binary before strip.
+mlgit=$(bench_mlgit)
+built=$mlgit
+if [ -z "${MLGIT:-}" ]; then built="$(cd "$here/.." && swift build -c release --static-swift-stdlib --show-bin-path)/mlgit"; fi
 bench_isolate
-mkdir -p "$BENCH_ROOT"
-# What ./install.sh installs: the build, stripped.
-mlgit="$BENCH_ROOT/mlgit-installed"
-strip -o "$mlgit" "$built"
 
 mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN {printf "%.1f MB", b / 1e6}'; }
 echo "mlgit: $built"

@@ -43,4 +43,9 @@ static inline int mlgit_disable_owner_validation(void) {
   return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 }
 
+/* Sets the CA certificate file libgit2's TLS uses (mbedTLS in Debian's build). */
+static inline int mlgit_set_ssl_cert_file(const char *file) {
+  return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, NULL);
+}
+
 #endif

@@ -7,6 +7,9 @@
  * mlgit never talks to a network through libgit2 (fetch and push go through
  * the git command line), so by default it skips that load. Call
  * mlgit_ca_bundle_set_enabled(1) before initialising libgit2 to load it.
+ * On Linux libgit2 and mbedTLS are linked statically, and the linker's
+ * --wrap=mbedtls_x509_crt_parse_file (Package.swift) sends libgit2's calls of
+ * mbedTLS's certificate-file loader through this switch (ca_bundle.c).
  */
 void mlgit_ca_bundle_set_enabled(int enabled);
 
