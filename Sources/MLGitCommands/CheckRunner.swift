@@ -48,6 +48,7 @@ struct CheckRunner {
     if stage.isPushLike {
       context.runs = try RunLedger.load(repo)
       context.history = try GitRunHistory.make(for: policy, repository: repo, runs: context.runs)
+      if policy.severity(of: RunsReproducedRule.description.id) != .off { context.reproductions = try RunLedger.loadReproductions(repo) }
     }
     return engine.evaluate(change, in: context)
   }

@@ -25,7 +25,7 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
 
   /// The rules that ask for runs earlier in the history; the history is only built where
   /// one of them is in force.
-  static let askingRules = ["metrics/baseline", "metrics/regression"]
+  static let askingRules = ["metrics/baseline", "metrics/regression", "runs/budget", "runs/stale", "runs/reproduced"]
 
   /// A history over `runs` (by commit hex), or nil when no rule in force would ask.
   static func make(for policy: EffectivePolicy, repository: Repository, runs: [String: [RunRecord]]) throws -> GitRunHistory? {

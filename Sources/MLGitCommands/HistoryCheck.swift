@@ -182,6 +182,7 @@ final class HistoryChecker {
         var context = prepared.context
         context.runs = try recordedRuns(for: context.policy)
         context.history = try runHistory(for: context.policy, runs: context.runs)
+        context.reproductions = try recordedReproductions(for: context.policy)
         var findings = engine.evaluate(prepared.change, in: context, cache: findingCache, policyKey: prepared.policyKey)
         if !others.isEmpty {
           // One finding per place and rule: the most severe one (a policy that makes an
@@ -192,6 +193,7 @@ final class HistoryChecker {
             var otherContext = other.context
             otherContext.runs = try recordedRuns(for: otherContext.policy)
             otherContext.history = try runHistory(for: otherContext.policy, runs: otherContext.runs)
+            otherContext.reproductions = try recordedReproductions(for: otherContext.policy)
             for var finding in engine.evaluate(other.change, in: otherContext, cache: findingCache, policyKey: other.policyKey) {
               if let note = other.note { finding.message += " (\(note))" }
               let key = FindingPlace(finding)
@@ -225,6 +227,17 @@ final class HistoryChecker {
 
   private var runs: [String: [RunRecord]]?
 
+  /// Reproductions' verdicts, read once per check, and only when runs/reproduced is on.
+  private func recordedReproductions(for policy: EffectivePolicy) throws -> [String: [ReproductionRecord]] {
+    guard policy.severity(of: RunsReproducedRule.description.id) != .off else { return [:] }
+    if let reproductions { return reproductions }
+    let loaded = try RunLedger.loadReproductions(repository)
+    reproductions = loaded
+    return loaded
+  }
+
+  private var reproductions: [String: [ReproductionRecord]]?
+
   /// The runs earlier in the history, for the rules that compare with them: one per
   /// check, made when a policy first has such a rule in force.
   private func runHistory(for policy: EffectivePolicy, runs: [String: [RunRecord]]) throws -> (any RunHistory)? {
@@ -238,7 +251,7 @@ final class HistoryChecker {
   /// Hands the checker runs its caller has already read, so they are not read twice.
   func provideRuns(_ runs: [String: [RunRecord]]) { self.runs = runs }
   static let runGates = ["runs/required", "metrics/threshold", "runs/clean-tree", "metrics/slices", "metrics/fairness",
-    "metrics/baseline", "metrics/regression"]
+    "metrics/baseline", "metrics/regression", "runs/budget", "runs/stale", "runs/reproduced"]
 
   /// The policy a commit's own tree sets (what is in force for its children).
   func policy(in commit: OID) throws -> EffectivePolicy {

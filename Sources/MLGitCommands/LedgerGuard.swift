@@ -16,7 +16,8 @@ import MLSpec
 /// order); a finding's line is the record's number among them.
 ///
 /// - `ledger/record-schema`: every line added to `refs/notes/mlgit/runs` is an
-///   `mlgit.run/1` record, and to `refs/notes/mlgit/reviews` an `mlgit.review/1` record.
+///   `mlgit.run/1` record or an `mlgit.reproduction/1` record on the commit it names, and
+///   to `refs/notes/mlgit/reviews` an `mlgit.review/1` record.
 struct LedgerGuard {
   static let appendOnly = "ledger/append-only"
   static let recordSchema = "ledger/record-schema"
@@ -44,9 +45,10 @@ struct LedgerGuard {
     recordSchema: """
       ledger/record-schema: a record added to a ledger is valid for it (checked by the server's pre-receive hook, always on)
 
-      Every line added to refs/notes/mlgit/runs must read as an mlgit.run/1 record, and every line added to
-      refs/notes/mlgit/reviews as an mlgit.review/1 record (schema, path, blob, reviewer and decision
-      present). Lines already in the ledger are not judged again. Other refs under refs/notes/mlgit/ are
+      Every line added to refs/notes/mlgit/runs must read as an mlgit.run/1 record, or as an
+      mlgit.reproduction/1 record (id, run, commit, reproduced, tolerance and at present) in the note of the
+      commit it names; every line added to refs/notes/mlgit/reviews as an mlgit.review/1 record (schema,
+      path, blob, reviewer and decision present). Lines already in the ledger are not judged again. Other refs under refs/notes/mlgit/ are
       kept append-only but their lines are not read.
 
       example: refused    a note line `{"schema":"mlgit.review/1","reviewer":"x"}` (no path, blob, decision)
@@ -104,11 +106,11 @@ struct LedgerGuard {
       guard let schema else { continue }
       let known = Set(oldLines)
       for (index, line) in newLines.enumerated() where !known.contains(line) {
-        if let problem = LedgerGuard.problem(with: line, schema: schema) {
+        if let problem = LedgerGuard.problem(with: line, schema: schema, on: object) {
           findings.append(finding(LedgerGuard.recordSchema, ref,
             "record \(index + 1) of the note on \(object.hex) is not an \(schema) record (\(problem)): \(LedgerGuard.excerpt(line))",
             line: index + 1, commit: update.new,
-            hint: "write records with mlgit (mlgit run, mlgit run record, mlgit review approve); one JSON object a line"))
+            hint: "write records with mlgit (mlgit run, mlgit run record, mlgit reproduce, mlgit review approve); one JSON object a line"))
         }
       }
     }
@@ -124,8 +126,20 @@ struct LedgerGuard {
     }
   }
 
-  /// Why a line is not a record of `schema`, or nil when it is one.
-  static func problem(with line: String, schema: String) -> String? {
+  /// Why a line is not a record of `schema` (in the note on `object`), or nil when it is one.
+  static func problem(with line: String, schema: String, on object: OID? = nil) -> String? {
+    if schema == RunRecord.schema, ReproductionRecord.claims(line), (try? RunRecord.parse(line)) == nil {
+      // The runs ledger also holds reproductions' verdicts, each on the reproduced run's commit.
+      do {
+        let record = try ReproductionRecord.parse(line)
+        if let object, record.commit != object.hex {
+          return "a reproduction of a run on \(record.commit.prefix(12)) must be in that commit's note"
+        }
+        return nil
+      } catch {
+        return excerpt("\(error)")
+      }
+    }
     if schema == RunRecord.schema {
       do {
         _ = try RunRecord.parse(line)
@@ -145,6 +159,9 @@ struct LedgerGuard {
       return excerpt("\(review.decision) by \(review.reviewer) of \(review.path) at \(review.at)")
     }
     if let run = try? RunRecord.parse(line) { return excerpt("run \(run.id) on \(run.commit.prefix(8)) by \(run.user)") }
+    if ReproductionRecord.claims(line), let verdict = try? ReproductionRecord.parse(line) {
+      return excerpt("reproduction \(verdict.id) of run \(verdict.run) by \(verdict.user)")
+    }
     return excerpt(line)
   }
 

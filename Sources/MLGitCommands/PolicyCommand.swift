@@ -146,8 +146,15 @@ struct PolicyCommand: ParsableCommand {
           print("  \(title):")
           for run in lines.compactMap({ try? RunRecord.parse($0) }) {
             let metrics = run.metrics.keys.sorted().map { "\($0)=\(run.metrics[$0].map { String($0) } ?? "")" }.joined(separator: ", ")
-            print("    run \(run.id) of '\(run.model)', exit \(run.exit): \(metrics.isEmpty ? "no metrics" : metrics)")
+            let measured = run.resources.map { "; \($0.summary)" } ?? ""
+            print("    run \(run.id) of '\(run.model)', exit \(run.exit), finished \(run.finished)\(measured): \(metrics.isEmpty ? "no metrics" : metrics)")
           }
+          for verdict in lines.filter(ReproductionRecord.claims).compactMap({ try? ReproductionRecord.parse($0) }) {
+            print("    reproduction \(verdict.id) of run \(verdict.run): \(verdict.reproduced ? "reproduced" : "not reproduced") (tolerance \(verdict.tolerance))")
+          }
+        }
+        if !example.runs.isEmpty || !example.earlierRuns.isEmpty {
+          print("  judged at a push to main, clock \(RunRecord.timestamp(RuleExample.exampleNow))")
         }
         if !example.runs.isEmpty || !example.earlierRuns.isEmpty, let findings = try? RuleExampleRunner.run(example, rule: found) {
           for finding in findings { print("  => \(finding.line):\(finding.column): \(finding.message)") }

@@ -106,6 +106,12 @@ struct ReproduceCommand: ParsableCommand {
       }
     }
     print(report.text, terminator: "")
+    // The verdict is evidence (rule runs/reproduced, `mlgit score`): kept in the ledger, beside the run.
+    var verdict = report.record(id: RunRecord.newID(), user: RunSpec.user(repo), host: ProcessInfo.processInfo.hostName,
+      at: RunRecord.timestamp(Date()), resources: outcome.resources)
+    verdict.commit = commit.hex
+    try RunLedger(repository: repo).record(verdict, on: commit)
+    printError("mlgit: recorded reproduction \(verdict.id) of run \(TerminalText.escape(run.id)) on \(commit.short) (\(verdict.reproduced ? "reproduced" : "not reproduced"))")
     if !report.reproduces { throw ExitCode(ExitStatus.findings.rawValue) }
   }
 }
@@ -163,6 +169,19 @@ struct ReproductionReport {
 
   var reproduces: Bool {
     problem == nil && exit == run.exit && run.metrics.keys.allSatisfy(matches) && (!nothingCompared || allowNoMetrics)
+  }
+
+  /// The verdict as a ledger record.
+  func record(id: String, user: String, host: String, at: String, resources: RunResources?) -> ReproductionRecord {
+    var metrics: [String: ReproductionRecord.MetricComparison] = [:]
+    for metric in Set(run.metrics.keys).union(reproduced.keys) {
+      metrics[metric] = ReproductionRecord.MetricComparison(recorded: run.metrics[metric], reproduced: reproduced[metric])
+    }
+    var why = problem
+    if why == nil, exit != run.exit { why = "exit status \(exit), recorded \(run.exit)" }
+    if why == nil, nothingCompared, !allowNoMetrics { why = "the run recorded no metrics: nothing was compared" }
+    return ReproductionRecord(id: id, run: run.id, commit: run.commit, model: run.model, reproduced: reproduces,
+      tolerance: tolerance, user: user, host: host, at: at, exit: exit, metrics: metrics, problem: why, resources: resources)
   }
 
   var text: String {

@@ -85,9 +85,10 @@ struct RunCommand: ParsableCommand {
       started: RunRecord.timestamp(started), finished: RunRecord.timestamp(finished),
       user: RunSpec.user(repo), host: ProcessInfo.processInfo.hostName,
       command: TrainingProcess.display(command), exit: Int(status), params: model?.params ?? .object([:]),
-      metrics: values, data: data, dirty: dirty, interrupted: interrupted)
+      metrics: values, data: data, dirty: dirty, interrupted: interrupted, resources: outcome.resources,
+      version: model?.version)
     try RunLedger(repository: repo).record(record, on: head)
-    printError("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(head.short) (\(interrupted.map { "interrupted by \($0), " } ?? "")exit \(status)\(dirty ? ", dirty" : ""))")
+    printError("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(head.short) (\(interrupted.map { "interrupted by \($0), " } ?? "")exit \(status)\(dirty ? ", dirty" : "")): \(outcome.resources.summary)")
     // Interrupted: mlgit ends as a program killed by that signal would be seen to (128 + N).
     if let signal = outcome.interruption { throw ExitCode(128 + signal) }
     if status != 0 { throw ExitCode(status) }
@@ -143,7 +144,8 @@ struct RunRecordCommand: ParsableCommand {
     let record = RunRecord(
       id: RunRecord.newID(now: now), commit: target.hex, model: model?.name ?? "",
       started: RunRecord.timestamp(now), finished: RunRecord.timestamp(now), user: RunSpec.user(repo),
-      host: ProcessInfo.processInfo.hostName, command: command, exit: exit, params: paramsValue, metrics: values)
+      host: ProcessInfo.processInfo.hostName, command: command, exit: exit, params: paramsValue, metrics: values,
+      version: model?.version)
     try RunLedger(repository: repo).record(record, on: target)
     print(TerminalText.escape("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(target.short)"))
   }
@@ -153,6 +155,8 @@ struct RunRecordCommand: ParsableCommand {
 struct RunSpec {
   var path: String
   var name: String
+  /// The spec's version, as written (nil: not a semantic version).
+  var version: String?
   var params: JSONValue
   var data: [DataReference]
   var bounds: [MetricBound]
@@ -236,7 +240,7 @@ struct RunSpec {
       if let problem = snapshot.hyperparametersError { throw CommandFailure.usage("mlgit: \(specPath): \(problem)") }
     }
     let reader = ChangeReader(repository: repository, policy: policy)
-    return RunSpec(path: specPath, name: spec.name, params: snapshot.hyperparameters ?? .object([:]),
+    return RunSpec(path: specPath, name: spec.name, version: spec.version?.description, params: snapshot.hyperparameters ?? .object([:]),
       data: spec.data, bounds: spec.metrics, metricsFiles: spec.metricsFiles.map { reader.relative($0.name, to: specPath) })
   }
 

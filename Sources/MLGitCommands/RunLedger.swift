@@ -19,6 +19,30 @@ struct RunLedger {
     try notes.append([run.line], to: commit, message: "Notes added by 'mlgit run'")
   }
 
+  /// Appends a reproduction's verdict to the note of the commit the reproduced run ran from.
+  func record(_ reproduction: ReproductionRecord, on commit: OID) throws {
+    try notes.append([reproduction.line], to: commit, message: "Notes added by 'mlgit reproduce'")
+  }
+
+  /// Every recorded reproduction, keyed by the commit hex of the run it reproduced (the note
+  /// it is in), read in one pass over the notes tree. A record that names another commit
+  /// than its note's is left out: it would vouch for a commit it is not attached to.
+  static func loadReproductions(_ repository: Repository) throws -> [String: [ReproductionRecord]] {
+    var byCommit: [String: [ReproductionRecord]] = [:]
+    let marker = Array(ReproductionRecord.schema.utf8)
+    try RunLedger(repository: repository).notes.forEachNoteReadingAhead { commit, bytes in
+      NotesLedger.forEachLineBytes(bytes) { line in
+        // Bytes first: most lines are runs, skipped without making a String of each.
+        guard line.firstRange(of: marker) != nil else { return }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let record = try? ReproductionRecord.parse(text), record.commit == commit.hex
+        else { return }
+        byCommit[commit.hex, default: []].append(record)
+      }
+    }
+    return byCommit
+  }
+
   /// Every recorded run by commit, read in one pass over the notes tree.
   func allRuns() throws -> [OID: [RunRecord]] {
     var byCommit: [OID: [RunRecord]] = [:]
@@ -32,16 +56,24 @@ struct RunLedger {
 
   /// Every recorded run with only the fields a listing shows, in notes-tree order, and
   /// the commit each is attached to (`commits[row]`). `keepingLines: false` leaves the
-  /// lines' text out (text output never shows it).
-  func listings(keepingLines: Bool) throws -> (table: RunListings, commits: [OID]) {
+  /// lines' text out (text output never shows it). Also the reproductions' verdicts, by
+  /// the id of the run they reproduced (only those in the note of that run's commit).
+  func listings(keepingLines: Bool) throws -> (table: RunListings, commits: [OID], reproductions: [String: [ReproductionRecord]]) {
     var table = RunListings()
     var commits: [OID] = []
+    var reproductions: [String: [ReproductionRecord]] = [:]
+    let marker = Array(ReproductionRecord.schema.utf8)
     try notes.forEachNoteReadingAhead { commit, bytes in
       NotesLedger.forEachLineBytes(bytes) { line in
-        if table.append(line: line, keepingLine: keepingLines) { commits.append(commit) }
+        if table.append(line: line, keepingLine: keepingLines) {
+          commits.append(commit)
+        } else if line.firstRange(of: marker) != nil,
+          let record = try? ReproductionRecord.parse(String(decoding: line, as: UTF8.self)), record.commit == commit.hex {
+          reproductions[record.run, default: []].append(record)
+        }
       }
     }
-    return (table, commits)
+    return (table, commits, reproductions)
   }
 
   /// The runs on one commit.

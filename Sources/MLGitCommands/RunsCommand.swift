@@ -55,7 +55,7 @@ struct RunsListCommand: ParsableCommand {
   func run() throws {
     let workspace = try Workspace.open()
     let repo = workspace.repository
-    let (table, commits) = try RunLedger(repository: repo).listings(keepingLines: format == .json)
+    let (table, commits, reproductions) = try RunLedger(repository: repo).listings(keepingLines: format == .json)
     var rows: [Int]
     if all {
       rows = Array(0..<table.count)
@@ -84,16 +84,23 @@ struct RunsListCommand: ParsableCommand {
     rows = table.newestFirst(rows)
     let terminal = isatty(STDOUT_FILENO) == 1
     let out: [UInt8]
+    // Each listed run's reproductions: "yes" when one reproduced it, "no" when all failed, "-" with none.
+    let reproduced = { (row: Int) -> String in
+      guard let verdicts = reproductions[table.string(table.rows[row].id)], !verdicts.isEmpty else { return "-" }
+      return verdicts.contains(where: \.reproduced) ? "yes" : "no"
+    }
     switch format {
-    case .json: out = RunsListCommand.json(table, rows)
-    case .text where !terminal: out = RunsListCommand.tabSeparated(table, rows)
-    case .text: out = Array(RunsListCommand.table(rows.map(table.listing)).utf8)
+    case .json:
+      let listed = rows.flatMap { reproductions[table.string(table.rows[$0].id)] ?? [] }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+      out = RunsListCommand.json(table, rows, reproductions: listed)
+    case .text where !terminal: out = RunsListCommand.tabSeparated(table, rows, reproduced: reproduced)
+    case .text: out = Array(RunsListCommand.table(rows.map(table.listing), reproduced: rows.map(reproduced)).utf8)
     }
     StandardOutput.write(bytes: out)
   }
 
   /// Piped text output: one tab-separated run a line.
-  static func tabSeparated(_ table: RunListings, _ rows: [Int]) -> [UInt8] {
+  static func tabSeparated(_ table: RunListings, _ rows: [Int], reproduced: (Int) -> String = { _ in "-" }) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(rows.count * 128)
     table.text.withUnsafeBufferPointer { text in
@@ -110,6 +117,8 @@ struct RunsListCommand: ParsableCommand {
         out.append(9)
         out.appendDecimal(run.exit)
         out.append(contentsOf: run.dirty ? RunsListCommand.dirtyYes : RunsListCommand.dirtyNo)
+        out.append(contentsOf: reproduced(index).utf8)
+        out.append(9)
         var first = true
         table.forEachMetricByName(index) { metric in
           if !first { out.append(32) }
@@ -134,8 +143,18 @@ struct RunsListCommand: ParsableCommand {
   }
 
   /// `--format json`: the ledger lines are canonical JSON already, written out as they are.
-  static func json(_ table: RunListings, _ rows: [Int]) -> [UInt8] {
-    var out = Array(#"{"runs":["#.utf8)
+  static func json(_ table: RunListings, _ rows: [Int], reproductions: [ReproductionRecord] = []) -> [UInt8] {
+    // `reproductions` (the listed runs' verdicts) only when there are some: keys stay sorted.
+    var out: [UInt8] = Array("{".utf8)
+    if !reproductions.isEmpty {
+      out.append(contentsOf: #""reproductions":["#.utf8)
+      for (position, record) in reproductions.enumerated() {
+        if position > 0 { out.append(UInt8(ascii: ",")) }
+        out.append(contentsOf: record.line.utf8)
+      }
+      out.append(contentsOf: "],".utf8)
+    }
+    out.append(contentsOf: #""runs":["#.utf8)
     out.reserveCapacity(rows.reduce(16) { $0 + table.rows[$1].line.count + 1 })
     for (position, index) in rows.enumerated() {
       if position > 0 { out.append(UInt8(ascii: ",")) }
@@ -148,12 +167,13 @@ struct RunsListCommand: ParsableCommand {
   private static let dirtyYes = Array("\tyes\t".utf8), dirtyNo = Array("\tno\t".utf8)
 
   /// A terminal's table, columns aligned.
-  static func table(_ runs: [RunListing]) -> String {
+  static func table(_ runs: [RunListing], reproduced: [String] = []) -> String {
     if runs.isEmpty { return "no recorded runs\n" }
-    let header = ["ID", "COMMIT", "MODEL", "STARTED", "EXIT", "DIRTY", "METRICS"]
-    let rows = runs.map { run in
+    let header = ["ID", "COMMIT", "MODEL", "STARTED", "EXIT", "DIRTY", "REPRODUCED", "METRICS"]
+    let rows = runs.enumerated().map { position, run in
       [run.id, String(run.commit.prefix(8)), run.model.isEmpty ? "-" : run.model, run.started, String(run.exit),
-       run.dirty ? "yes" : "no", metricsText(run.metrics)].map { TerminalText.escape($0) }
+       run.dirty ? "yes" : "no", position < reproduced.count ? reproduced[position] : "-",
+       metricsText(run.metrics)].map { TerminalText.escape($0) }
     }
     var widths = header.map(\.count)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
@@ -206,6 +226,18 @@ struct RunsShowCommand: ParsableCommand {
     if let interrupted = run.interrupted {
       out = out.replacingOccurrences(of: "\ndirty ", with: "\ninterrupted \(shown(interrupted))\ndirty ")
     }
+    if let version = run.version {
+      out = out.replacingOccurrences(of: "\nstarted ", with: "\nversion  \(shown(version))\nstarted ")
+    }
+    if let resources = run.resources {
+      out += """
+        resources
+          wall   \(RunResources.seconds(resources.wallSeconds))
+          cpu    \(RunResources.seconds(resources.cpuSeconds)) (user \(RunResources.seconds(resources.userSeconds)), system \(RunResources.seconds(resources.systemSeconds)))
+          peak   \(resources.peakRSSBytes) bytes (\(RunResources.megabytes(resources.peakMemoryMB)), the largest process)
+
+        """
+    }
     out += "params\n"
     for (key, value) in RunsCompareCommand.flatten(run.params) { out += "  \(shown(key)) = \(shown(value))\n" }
     out += "metrics\n"
@@ -213,6 +245,18 @@ struct RunsShowCommand: ParsableCommand {
     if !run.data.isEmpty {
       out += "data\n"
       for key in run.data.keys.sorted() { out += "  \(shown(key)) sha256:\(shown(run.data[key] ?? ""))\n" }
+    }
+    let verdicts = (try RunLedger.loadReproductions(workspace.repository)[run.commit] ?? []).filter { $0.run == run.id }
+    if !verdicts.isEmpty {
+      out += "reproductions\n"
+      for verdict in verdicts.sorted(by: { ($0.at, $0.id) < ($1.at, $1.id) }) {
+        let differences = verdict.metrics.keys.sorted().map { name in
+          "\(shown(name)) \(verdict.metrics[name]?.difference.map(RunsCommand.number) ?? "missing")"
+        }.joined(separator: ", ")
+        out += "  \(shown(verdict.id)) \(verdict.reproduced ? "reproduced" : "not reproduced") by \(shown(verdict.user)) at \(shown(verdict.at))"
+          + " (tolerance \(RunsCommand.number(verdict.tolerance))\(differences.isEmpty ? "" : "; differences: \(differences)")"
+          + "\(verdict.problem.map { "; \(shown($0))" } ?? ""))\n"
+      }
     }
     print(out, terminator: "")
   }

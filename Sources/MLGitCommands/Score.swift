@@ -86,6 +86,8 @@ struct ScoreBuilder {
       walk.push(commit)
       reachable = Set(try walk.commits().map(\.hex))
     }
+    let reproductions = candidateRuns.isEmpty ? [:] : try RunLedger.loadReproductions(repository)
+    let now = EvidenceClock.now(for: nil)
     let reviews = try ReviewSources(repository: repository).allRecords()
     let packs = ScoreGrader.packsEnforcing()
 
@@ -112,6 +114,13 @@ struct ScoreBuilder {
         facts.versionRuns = history.runs(of: spec.name, at: path, version: version, reachableFrom: commit.hex)
         facts.previousVersion = history.previousVersion(of: path, model: spec.name, version: version, before: commit.hex)
       }
+      let ids = Set(facts.runs.map(\.id))
+      facts.reproductions = Set(facts.runs.map(\.commit)).sorted().flatMap { reproductions[$0] ?? [] }
+        .filter { ids.contains($0.run) }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+      facts.version = spec.version?.description
+      facts.staleness = spec.staleness
+      facts.budget = spec.budget
+      facts.now = now
       report.models.append(ScoreGrader.grade(facts, version: spec.version.map { "\($0)" }))
     }
     report.models.sort { ($0.model, $0.specPath) < ($1.model, $1.specPath) }

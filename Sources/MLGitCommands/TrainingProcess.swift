@@ -1,6 +1,7 @@
 import CMLGitSupport
 import Foundation
 import Glibc
+import MLPolicy
 
 /// Runs a training command with the terminal's streams, in a process group of its own.
 ///
@@ -22,6 +23,9 @@ enum TrainingProcess {
     /// The signal (SIGINT, SIGTERM, SIGHUP) mlgit received and forwarded while the command
     /// ran; nil when none came.
     var interruption: Int32?
+    /// What the command and its reaped descendants used, from the kernel (`RunResources`
+    /// says exactly what each number counts).
+    var resources: RunResources
   }
 
   static func run(_ command: [String], in directory: String) throws -> Outcome {
@@ -56,6 +60,7 @@ enum TrainingProcess {
 
     mlgit_forward_signals_begin()
     var pid: pid_t = 0
+    let start = monotonicSeconds()
     let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, &argv, environ)
     guard spawned == 0 else {
       _ = mlgit_forward_signals_end()
@@ -65,8 +70,12 @@ enum TrainingProcess {
     if ownsTerminal { handTerminal(to: pid) }
 
     var status: Int32 = 0
+    // wait4, not waitpid: the usage it returns for the command includes that of every
+    // descendant the command (or its descendants) waited for, and the largest peak RSS
+    // among them. mlgit's own RUSAGE_CHILDREN would mix in every other child mlgit reaped.
+    var usage = rusage()
     while true {
-      let waited = waitpid(pid, &status, ownsTerminal ? WUNTRACED : 0)
+      let waited = wait4(pid, &status, ownsTerminal ? WUNTRACED : 0, &usage)
       if waited == -1 {
         if errno == EINTR { continue }
         break
@@ -82,8 +91,11 @@ enum TrainingProcess {
       }
       break
     }
+    let wall = monotonicSeconds() - start
     if ownsTerminal { handTerminal(to: getpgrp()) }
     let received = mlgit_forward_signals_end()
+    let resources = RunResources(wallSeconds: wall, userSeconds: seconds(usage.ru_utime),
+      systemSeconds: seconds(usage.ru_stime), peakRSSBytes: peakBytes(usage.ru_maxrss))
 
     let code: Int32
     let termination = status & 0x7f
@@ -92,13 +104,31 @@ enum TrainingProcess {
     } else {
       code = 128 + termination
     }
-    if received != 0 { return Outcome(status: code, interruption: received) }
+    if received != 0 { return Outcome(status: code, interruption: received, resources: resources) }
     // With the terminal handed over, Ctrl-C and Ctrl-\ reach the command, not mlgit: a
     // command ended by the terminal's interrupt or quit signal was interrupted there.
     if ownsTerminal && (termination == SIGINT || termination == SIGQUIT) {
-      return Outcome(status: code, interruption: termination)
+      return Outcome(status: code, interruption: termination, resources: resources)
     }
-    return Outcome(status: code, interruption: nil)
+    return Outcome(status: code, interruption: nil, resources: resources)
+  }
+
+  /// A monotonic clock in seconds: wall time that a change of the system clock does not bend.
+  static func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+  }
+
+  static func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+
+  /// `ru_maxrss` in bytes: Linux counts it in KiB, macOS in bytes.
+  static func peakBytes(_ maxrss: Int) -> Int64 {
+    #if os(macOS)
+    return Int64(maxrss)
+    #else
+    return Int64(maxrss) * 1024
+    #endif
   }
 
   /// Makes `group` the terminal's foreground process group. SIGTTOU is blocked meanwhile:

@@ -205,10 +205,18 @@ public struct PolicyContext: Sendable {
   /// `runs` is. Nil: nothing earlier is known.
   public var history: (any RunHistory)?
 
+  /// Reproductions' verdicts (`mlgit reproduce`) by the reproduced run's commit (40 hex),
+  /// filled in by the commands layer for `runs/reproduced`.
+  public var reproductions: [String: [ReproductionRecord]] = [:]
+
+  /// The time ages are judged against (`runs/stale`): `EvidenceClock.now(for:)`.
+  public var now: Date
+
   public init(policy: EffectivePolicy, stage: CheckStage, branch: String? = nil) {
     self.policy = policy
     self.stage = stage
     self.branch = branch
+    now = EvidenceClock.now(for: stage)
   }
 
   /// The runs recorded on a change's commit (none for the staged change).

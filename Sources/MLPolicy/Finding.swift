@@ -1,3 +1,4 @@
+import Foundation
 import MLSpec
 
 /// One result of a rule: what is wrong, where, and what to do.
@@ -77,6 +78,9 @@ public struct RuleExample: Sendable {
 
   /// The commit an example with runs stands for.
   public static let exampleCommit = "c0ffee" + String(repeating: "0", count: 34)
+
+  /// The clock examples are judged at (`runs/stale`): 2026-01-15T00:00:00Z.
+  public static let exampleNow = Date(timeIntervalSince1970: 1_768_435_200)
 
   /// An example whose commit carries this signature.
   public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,

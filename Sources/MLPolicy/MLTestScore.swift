@@ -57,7 +57,15 @@ public enum MLTestScore {
     /// The scored version's best run is not worse than the previous version's best run
     /// (the `metrics/regression` comparison, at its default tolerance).
     case noRegression
+    /// A recorded reproduction (`mlgit reproduce`) that reproduced a run of the model.
+    case reproduction
+    /// A successful run of the model that recorded its resource usage (`mlgit run`).
+    case measuredRuns
+    /// The spec declares `staleness:` and the newest run of its version is younger than
+    /// that, as of the clock; a version older than that caps the test at 0.
+    case freshRun
   }
+
 
   /// One test of the rubric.
   public struct Test: Sendable {
@@ -110,7 +118,7 @@ public enum MLTestScore {
          sources: [.rule("metrics/fairness", line: "metrics/fairness: \(gate)"), .fairRun]),
 
     Test(section: .infrastructure, number: 1, title: "Training is reproducible",
-         sources: [.rule("runs/reproduced", line: "runs/reproduced: \(gate)")]),
+         sources: [.rule("runs/reproduced", line: "runs/reproduced: \(gate)"), .reproduction]),
     Test(section: .infrastructure, number: 2, title: "Model specs are unit tested", sources: []),
     Test(section: .infrastructure, number: 3, title: "The ML pipeline is integration tested",
          sources: [.rule("runs/required", line: "runs/required: \(gate)"), .runs]),
@@ -128,11 +136,11 @@ public enum MLTestScore {
     Test(section: .monitoring, number: 3, title: "Training and serving features compute the same values", sources: [],
          unobservable: "training/serving skew is measured in serving, outside the repository"),
     Test(section: .monitoring, number: 4, title: "Models are not too stale",
-         sources: [.rule("runs/stale", line: "runs/stale: \(gate)")]),
+         sources: [.rule("runs/stale", line: "runs/stale: \(gate)"), .freshRun]),
     Test(section: .monitoring, number: 5, title: "The model is numerically stable",
          sources: [.always("metrics are finite: mlgit run and mlgit run record refuse NaN and infinite metrics")]),
     Test(section: .monitoring, number: 6, title: "Computing performance has not regressed",
-         sources: [.rule("runs/budget", line: "runs/budget: \(gate)")]),
+         sources: [.rule("runs/budget", line: "runs/budget: \(gate)"), .measuredRuns]),
     Test(section: .monitoring, number: 7, title: "Prediction quality has not regressed",
          sources: [.rule("metrics/regression", line: "metrics/regression: \(gate)"), .noRegression]),
   ]

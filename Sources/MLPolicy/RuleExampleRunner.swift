@@ -13,11 +13,15 @@ public enum RuleExampleRunner {
         ? .warning : type(of: rule).description.defaultSeverity
     }
     var context = PolicyContext(policy: policy, stage: stage, branch: branch)
+    // Examples judge ages against a fixed day, so they read the same every day.
+    context.now = RuleExample.exampleNow
     let isSpec = policy.specGlobs.matches(example.path)
     var changeSet = ChangeSet(origin: ChangeOrigin(commit: nil, authorEmail: "author@example.com"), specs: [])
     if !example.runs.isEmpty {
       changeSet.origin.commit = RuleExample.exampleCommit
-      context.runs[RuleExample.exampleCommit] = try example.runs.map(RunRecord.parse)
+      // Reproductions' verdicts share the runs ledger, as in a repository.
+      context.runs[RuleExample.exampleCommit] = try example.runs.filter { !ReproductionRecord.claims($0) }.map(RunRecord.parse)
+      context.reproductions[RuleExample.exampleCommit] = try example.runs.filter(ReproductionRecord.claims).map(ReproductionRecord.parse)
     }
     if !example.earlierRuns.isEmpty {
       // Earlier runs are on the parent's version when the example has one, else simply reachable.

@@ -33,11 +33,19 @@ public struct RunRecord: Sendable, Equatable {
   /// "experiment": …, "status": …, "steps": {metric: values logged}}`; nil (no `imported` key)
   /// for a run mlgit recorded itself.
   public var imported: JSONValue?
+  /// What the command used (`mlgit run` measures it; docs/runs.md, "Resource usage"); nil
+  /// (no `resources` key) for a run recorded elsewhere, or recorded before mlgit measured.
+  public var resources: RunResources?
+  /// The spec's `version` when the run was recorded; nil (no `version` key) when the run
+  /// names no spec, or was recorded before mlgit kept it. The rules that compare a version
+  /// with the previous one (`runs/budget`) and judge its newest run (`runs/stale`) read it.
+  public var version: String?
 
   public init(id: String, commit: String, model: String, started: String, finished: String, user: String,
               host: String, command: String, exit: Int, params: JSONValue = .object([:]),
               metrics: [String: Double] = [:], data: [String: String] = [:], dirty: Bool = false,
-              interrupted: String? = nil, imported: JSONValue? = nil) {
+              interrupted: String? = nil, imported: JSONValue? = nil, resources: RunResources? = nil,
+              version: String? = nil) {
     self.id = id
     self.commit = commit
     self.model = model
@@ -53,6 +61,8 @@ public struct RunRecord: Sendable, Equatable {
     self.dirty = dirty
     self.interrupted = interrupted
     self.imported = imported
+    self.resources = resources
+    self.version = version
   }
 
   /// The record as a JSON value.
@@ -66,6 +76,8 @@ public struct RunRecord: Sendable, Equatable {
     ]
     if let interrupted { fields["interrupted"] = .string(interrupted) }
     if let imported { fields["imported"] = imported }
+    if let resources { fields["resources"] = resources.json }
+    if let version { fields["version"] = .string(version) }
     return .object(fields)
   }
 
@@ -114,6 +126,8 @@ public struct RunRecord: Sendable, Equatable {
         case 6 where key == "params": run.params = try cursor.value()
         case 7 where key == "started": run.started = try cursor.string() ?? ""
         case 7 where key == "command": run.command = try cursor.string() ?? ""
+        case 7 where key == "version": run.version = try cursor.string()
+        case 9 where key == "resources": run.resources = RunResources(try cursor.value())
         case 7 where key == "metrics":
           run.metrics = [:]
           if try cursor.enterObject() {
@@ -162,7 +176,8 @@ public struct RunRecord: Sendable, Equatable {
       user: text("user"), host: text("host"), command: text("command"), exit: RunListings.exitCode(value["exit"]),
       params: value["params"] ?? .object([:]), metrics: metrics,
       data: (value["data"]?.objectValue ?? [:]).compactMapValues(\.stringValue), dirty: dirty,
-      interrupted: value["interrupted"]?.stringValue, imported: value["imported"])
+      interrupted: value["interrupted"]?.stringValue, imported: value["imported"],
+      resources: RunResources(value["resources"]), version: value["version"]?.stringValue)
   }
 
   /// The run records of a note, skipping lines that are not runs (a ledger is shared text).

@@ -26,6 +26,12 @@ extension ScoreGrader {
     case "metrics/regression" where !facts.bounds.contains(where: { $0.direction != nil }):
       return ("\(spec) bounds no metric with min or max in validation.metrics, so versions cannot be compared",
         "declare the bar in \(spec): `validation: {metrics: {auc: {min: 0.8}}}` (min: higher is better; max: lower is better)")
+    case "runs/budget" where facts.budget == nil:
+      return ("\(spec) declares no budget:, so it checks nothing for this model",
+        "declare the budget in \(spec): `budget: {train_seconds: 3600, peak_memory_mb: 4096}` (and/or `max_increase_percent: 20`)")
+    case "runs/stale" where facts.staleness == nil:
+      return ("\(spec) declares no staleness:, so it checks nothing for this model",
+        "declare how old the model may get in \(spec): `staleness: {max_age_days: 30}`")
     default:
       return nil
     }

@@ -30,6 +30,14 @@ public struct ScoreFacts: Sendable {
   /// the revision's version), and the previous version with its runs.
   public var versionRuns: [RunRecord] = []
   public var previousVersion: PreviousVersion?
+  /// Reproductions recorded for runs in `runs` (`mlgit reproduce`).
+  public var reproductions: [ReproductionRecord] = []
+  /// The spec's version as written, and its `budget:` and `staleness:` blocks.
+  public var version: String?
+  public var budget: ResourceBudget?
+  public var staleness: Staleness?
+  /// The clock ages are judged against (`EvidenceClock`).
+  public var now = Date()
 
   public init(model: String, specPath: String, commit: String, policy: EffectivePolicy) {
     self.model = model
@@ -182,8 +190,37 @@ public enum ScoreGrader {
           item.path = facts.specPath
           evidence.append(item)
         }
+      case .reproduction:
+        let reproduced = facts.reproductions.filter(\.reproduced)
+        if reproduced.isEmpty {
+          half.append("reproduce a run from its commit: `mlgit reproduce \(facts.runs.last?.id ?? "RUN") --yes` (mlgit records the verdict)")
+        } else {
+          let shown = reproduced.prefix(5).map { "reproduction \($0.id) of run \($0.run) by \($0.user) at \($0.at)" }
+          var item = ScoreEvidence(kind: "reproduction", points: .half,
+            text: shown.joined(separator: ", ") + (reproduced.count > 5 ? " and \(reproduced.count - 5) more" : ""))
+          item.runs = unique(reproduced.map(\.run))
+          item.commits = unique(reproduced.map(\.commit))
+          evidence.append(item)
+        }
+      case .measuredRuns:
+        let measured = facts.runs.filter { $0.resources != nil }
+        if measured.isEmpty {
+          half.append("train with `mlgit run -- <training command>`, which records wall time, CPU time and peak memory")
+        } else {
+          let latest = measured[measured.count - 1]
+          var item = ScoreEvidence(kind: "measured-runs", points: .half,
+            text: "\(measured.count) run\(measured.count == 1 ? "" : "s") with recorded resource usage, the latest \(latest.id): \(latest.resources.map(\.summary) ?? "")")
+          item.runs = measured.map(\.id)
+          item.commits = unique(measured.map(\.commit))
+          evidence.append(item)
+        }
+      case .freshRun:
+        break  // `freshness` below: it can also cap the test
       }
     }
+    // A model too stale right now is not "not too stale", whatever enforces it at push.
+    var stale: String?
+    if test.sources.contains(.freshRun) { stale = freshness(facts, evidence: &evidence, half: &half) }
     // Every test accepts a document the spec declares: half a point, if it is in the commit.
     let readinessLine = "add to \(facts.specPath): `readiness: {\(test.id): docs/readiness/\(test.id).md}` and commit that document"
     var declared = false
@@ -207,11 +244,14 @@ public enum ScoreGrader {
     }
     if !declared, !half.contains(where: { $0.hasPrefix("commit ") }) { half.append(readinessLine) }
 
-    let best = evidence.map { MLTestScore.Points(rawValue: $0.points) ?? .none }.max() ?? .none
+    var best = evidence.map { MLTestScore.Points(rawValue: $0.points) ?? .none }.max() ?? .none
+    if stale != nil { best = .none }
     var hint: String?
     if best < .full {
       var parts: [String] = []
-      if let why = test.unobservable {
+      if let stale {
+        parts.append(stale)
+      } else if let why = test.unobservable {
         parts.append("a repository cannot observe this (\(why)): half a point at most, from a document the spec declares")
       } else if raise.isEmpty {
         parts.append("no mlgit rule checks this yet: half a point at most, from evidence")
@@ -221,6 +261,46 @@ public enum ScoreGrader {
       hint = parts.joined(separator: "; ")
     }
     return ScoredTest(test: test, points: best, evidence: evidence, hint: hint)
+  }
+
+  /// Monitor-4's evidence: the newest run of the version at the revision against the spec's
+  /// `staleness:`. Returns why the test is capped at 0 when that run is too old (or only
+  /// future-dated runs exist), nil otherwise.
+  static func freshness(_ facts: ScoreFacts, evidence: inout [ScoreEvidence], half: inout [String]) -> String? {
+    let label = "'\(facts.model)'\(facts.version.map { " \($0)" } ?? "")"
+    guard let staleness = facts.staleness else {
+      half.append("declare how old a model may get in \(facts.specPath): `staleness: {max_age_days: 30}`, and keep a run of the version within it")
+      return nil
+    }
+    // The version's runs: on commits of REV's history where the spec has REV's version.
+    let ofVersion = facts.versionRuns
+    let limit = "staleness.max_age_days \(RunsStaleRule.daysText(staleness.maxAgeDays))"
+    switch RunsStaleRule.judge(ofVersion, maxAgeDays: staleness.maxAgeDays, now: facts.now) {
+    case nil:
+      half.append("record a run of \(label): `mlgit run -- <training command>`")
+      return nil
+    case .fresh(let run, let days)?:
+      var item = ScoreEvidence(kind: "fresh-run", points: .half,
+        text: "newest run \(run.id) of \(label) finished \(run.finished), \(RunsStaleRule.daysText(days)) days ago, within \(limit)")
+      item.runs = [run.id]
+      item.commits = [run.commit]
+      evidence.append(item)
+      return nil
+    case .stale(let run, let days)?:
+      var item = ScoreEvidence(kind: "fresh-run", points: .none,
+        text: "newest run \(run.id) of \(label) finished \(run.finished), \(RunsStaleRule.daysText(days)) days ago, over \(limit)")
+      item.runs = [run.id]
+      item.commits = [run.commit]
+      evidence.append(item)
+      return "\(label) is stale now (newest run \(run.id), \(RunsStaleRule.daysText(days)) days old, over \(limit)): retrain and record the run (`mlgit run -- <training command>`)"
+    case .onlyFuture(let run)?:
+      var item = ScoreEvidence(kind: "fresh-run", points: .none,
+        text: "run \(run.id) of \(label) is dated \(run.finished), after the clock: runs dated in the future do not count")
+      item.runs = [run.id]
+      item.commits = [run.commit]
+      evidence.append(item)
+      return "no run of \(label) is dated before now (run \(run.id) claims \(run.finished)): record a run with a true date (`mlgit run -- <training command>`)"
+    }
   }
 
   /// The rule's standing at the revision: nil when off; a full point at error on every

@@ -136,10 +136,11 @@ rules:
 """#####,
     "strict": #####"""
 # default, plus: new specs need review too, and releases are gated on recorded
-# training runs that meet the spec's validation bar and evidence.
+# training runs that meet the spec's validation bar and evidence, stay within its
+# budget: and staleness: (where the spec declares them), and were reproduced once.
 apiVersion: mlgit/v1
 name: strict
-description: default, plus reviewed new specs, and runs recorded and meeting the spec's metrics, slices, fairness gaps and baseline, without regression, before a protected branch; clean, seeded runs
+description: default, plus reviewed new specs, and runs recorded, meeting the spec's metrics, slices, fairness gaps and baseline, without regression, within budget and staleness, and reproduced, before a protected branch; clean, seeded runs
 extends: [default]
 rules:
   hyperparameters/review: {severity: error, approvals: 1, enforce: push, new_specs: true}
@@ -153,6 +154,11 @@ rules:
   metrics/fairness: {severity: error, branches: protected}
   metrics/baseline: {severity: error, branches: protected}
   metrics/regression: {severity: error, branches: protected}
+  # Cost, freshness and reproducibility: budget: and staleness: hold where the spec
+  # declares them; every version needs one recorded reproduction.
+  runs/budget: {severity: error, branches: protected}
+  runs/stale: {severity: error, branches: protected}
+  runs/reproduced: {severity: error, branches: protected}
   runs/clean-tree: error
   runs/seed: warning
 

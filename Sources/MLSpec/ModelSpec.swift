@@ -75,12 +75,17 @@ public struct ModelSpec: Sendable {
   public var metricsFiles: [LocatedName] = []
   /// `validation.slices`, `validation.fairness` and `validation.baseline`.
   public var validationEvidence = ValidationEvidence()
+  /// `budget:`: the resources a run may use (rule `runs/budget`).
+  public var budget: ResourceBudget?
+  /// `staleness:`: how old the newest run of this version may be (rule `runs/stale`).
+  public var staleness: Staleness?
 
   /// Top-level keys a spec may carry besides the schema's own.
   public static let informationalKeys: Set<String> = ["description", "tags", "labels", "metadata", "framework", "notes"]
   static let schemaKeys: [String] = [
     "apiVersion", "name", "version", "owner", "task", "target", "features", "sensitive_attributes",
     "hyperparameters", "data", "validation", "readiness",
+    "budget", "staleness",
   ]
 
   /// The Hugging Face Hub's model card metadata, allowed beside a card's spec fields.
@@ -256,6 +261,8 @@ public struct ModelSpec: Sendable {
       readiness: readiness)
     spec.metricsFiles = metricsFiles
     spec.validationEvidence = evidence
+    spec.budget = ResourceBudget.read(root["budget"], problems: &problems)
+    spec.staleness = Staleness.read(root["staleness"], problems: &problems)
     return (spec, problems)
   }
 

@@ -20,7 +20,9 @@ final class MetricEvidenceTests: XCTestCase {
     let remote = TempRepository(bare: true, name: "remote.git")
     let clone = TempRepository.clone(remote.path)
     XCTAssertEqual(clone.mlgit("install").status, 0)
-    clone.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nextends: [strict]\n")
+    // Runs recorded with `mlgit run record` cannot be reproduced; strict's runs/reproduced is
+    // RunEvidenceTests' subject, not this file's.
+    clone.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nextends: [strict]\nrules:\n  runs/reproduced: off\n")
     clone.write(".gitignore", "eval/\n")
     clone.write("models/credit.yaml", spec)
     for (path, content) in files { clone.write(path, content) }
@@ -172,7 +174,8 @@ final class MetricEvidenceTests: XCTestCase {
   /// ancestry question each) or many (one walk of the history).
   func testThePreviousVersionComesFromTheCommitsHistoryOnly() throws {
     let repo = TempRepository()
-    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nextends: [strict]\n")
+    // Recorded runs cannot be reproduced: runs/reproduced is RunEvidenceTests' subject.
+    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nextends: [strict]\nrules:\n  runs/reproduced: off\n")
     repo.write(".gitignore", "eval/\n")
     repo.write("models/credit.yaml", Self.spec(version: "1.0.0"))
     repo.stage()

@@ -63,9 +63,9 @@ final class RunLedgerTests: XCTestCase {
     let listed = repo.mlgit("runs", "--all")
     XCTAssertEqual(listed.status, 0, listed.output)
     XCTAssertEqual(listed.stdout, """
-      r3\t\(second.prefix(8))\tother\t2026-01-02T00:00:00Z\t0\tno\t
-      r2\t\(first.prefix(8))\tm\t2026-01-01T00:00:01Z\t2\tno\talpha=2 zeta=0.001
-      r1\t\(first.prefix(8))\tm\t2026-01-01T00:00:01Z\t0\tno\tauc=0.8 loss=0.5
+      r3\t\(second.prefix(8))\tother\t2026-01-02T00:00:00Z\t0\tno\t-\t
+      r2\t\(first.prefix(8))\tm\t2026-01-01T00:00:01Z\t2\tno\t-\talpha=2 zeta=0.001
+      r1\t\(first.prefix(8))\tm\t2026-01-01T00:00:01Z\t0\tno\t-\tauc=0.8 loss=0.5
 
       """)
     XCTAssertEqual(repo.mlgit("runs", "--all", "--model", "m").stdout.split(separator: "\n").map { $0.prefix(2) }, ["r2", "r1"])
@@ -89,7 +89,7 @@ final class RunLedgerTests: XCTestCase {
     XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "add", "-m", lines.joined(separator: "\n"), head).status, 0)
     let listed = repo.mlgit("runs", "--all")
     XCTAssertEqual(listed.status, 0, listed.output)
-    XCTAssertEqual(listed.stdout, "goodescape1\t\(head.prefix(8))\tm\t2026-01-01T00:00:01Z\t0\tno\t\n")
+    XCTAssertEqual(listed.stdout, "goodescape1\t\(head.prefix(8))\tm\t2026-01-01T00:00:01Z\t0\tno\t-\t\n")
     XCTAssertEqual(repo.mlgit("runs", "--all", "--format", "json").stdout, #"{"runs":["# + lines[1] + "]}\n")
     let bad = repo.mlgit("runs", "show", "badescape01")
     XCTAssertEqual(bad.status, 2, bad.output)

@@ -118,7 +118,7 @@ final class UntrustedInputTests: XCTestCase {
     let list = repo.mlgit("runs")
     XCTAssertEqual(list.status, 0, list.output)
     assertNoRawControls(list.output)
-    XCTAssertTrue(list.stdout.contains("r1\t\(head.prefix(8))\t" + #"m\r\u{9B}2K"# + "\t2026-01-01T00:00:00Z\t0\tno\t" + #"auc\u{1B}[1A=0.5"#), list.stdout)
+    XCTAssertTrue(list.stdout.contains("r1\t\(head.prefix(8))\t" + #"m\r\u{9B}2K"# + "\t2026-01-01T00:00:00Z\t0\tno\t-\t" + #"auc\u{1B}[1A=0.5"#), list.stdout)
     let show = repo.mlgit("runs", "show", "r1")
     XCTAssertEqual(show.status, 0, show.output)
     assertNoRawControls(show.output)

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The clock evidence ages are judged against (`runs/stale`, `mlgit score`).
+///
+/// The system clock, unless `MLGIT_NOW` holds a time (ISO-8601 UTC such as
+/// `2026-03-01T12:00:00Z`, or seconds since 1970): tests set it, and a team can replay
+/// a judgement as of a day. The server's `pre-receive` hook (stage `receive`) ignores it
+/// and always uses its own clock, so nothing a pusher can influence moves the server's
+/// judgement. A value that is neither form is ignored (the system clock is used).
+public enum EvidenceClock {
+  public static let variable = "MLGIT_NOW"
+
+  /// The time for a check at `stage`.
+  public static func now(for stage: CheckStage? = nil,
+                         environment: [String: String] = ProcessInfo.processInfo.environment) -> Date {
+    if stage == .receive { return Date() }
+    return environment[variable].flatMap(parse) ?? Date()
+  }
+
+  /// `2026-03-01T12:00:00Z` or `1772366400`; nil for anything else.
+  public static func parse(_ text: String) -> Date? {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    if let seconds = Int64(trimmed) { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
+    return timestamp(trimmed)
+  }
+
+  /// A record's ISO-8601 time (`started`, `finished`, `at`); nil when it is not one.
+  public static func timestamp(_ text: String) -> Date? {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    if let date = formatter.date(from: text) { return date }
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.date(from: text)
+  }
+}
