@@ -7,8 +7,10 @@ import SQLiteKit
 /// Deleted experiments and runs (`lifecycle_stage = 'deleted'`) are left out.
 ///
 /// The file is opened read-only (`SQLITE_OPEN_READONLY`, `mode=ro`) and read in one read
-/// transaction, so runs and their metrics come from one state of the store even while MLflow
-/// logs to it; MLflow's writes wait for that read (SQLite's shared lock), not the other way round.
+/// transaction, so runs and their metrics come from one committed state of the store even
+/// while MLflow logs to it; an MLflow commit waits for that read (SQLite's shared lock).
+/// `immutable=1` (no locks) is not used: it reads whatever pages are in the file, including
+/// those of a write in progress or one stopped before its commit.
 enum MLflowSQLiteStore {
   /// The columns mlgit needs; a table without one of them is not an MLflow store.
   static let requiredColumns: [(table: String, columns: [String])] = [
@@ -21,18 +23,16 @@ enum MLflowSQLiteStore {
 
   static func runs(in path: String, shownAs label: String, experiment wanted: String?) throws -> [MLflowRun] {
     do {
-      do {
-        let database = try SQLiteDatabase(path: path, mode: .readOnly)
-        try database.execute("BEGIN")
-        defer { try? database.execute("COMMIT") }
-        return try read(database, label: label, experiment: wanted)
-      } catch let error as SQLiteError where error.needsWriteAccess {
-        // A store whose hot journal or WAL index cannot be read without writing (read-only
-        // media, a folder we may not write in): read the main file as it is, taking no locks.
-        let database = try SQLiteDatabase(path: path, mode: .readOnlyImmutable)
-        return try read(database, label: label, experiment: wanted)
-      }
+      let database = try SQLiteDatabase(path: path, mode: .readOnly)
+      try database.execute("BEGIN")
+      defer { try? database.execute("COMMIT") }
+      return try read(database, label: label, experiment: wanted)
     } catch let error as SQLiteError {
+      if error.isUnfinishedWrite {
+        // Not read around with immutable=1: the file then holds the stopped write's pages,
+        // and what it gives is neither the state before nor after that write.
+        throw CommandFailure.usage("mlgit: \(label) has an unfinished write (a hot journal beside it, \((path as NSString).lastPathComponent)-journal) that only a writer can roll back: \(error)\n  hint: open it once with MLflow or sqlite3 (which roll it back), then import again")
+      }
       if error.isMalformedDatabase {
         throw CommandFailure.usage("mlgit: \(label) cannot be read as an MLflow SQLite store: \(error)\n  hint: the file is damaged or not a database; give MLflow's mlflow.db or an mlruns/ folder")
       }

@@ -13,9 +13,10 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
   /// The file is not a database, or a damaged one: bad input, not a failure of the machine.
   public var isMalformedDatabase: Bool { primaryCode == SQLITE_CORRUPT || primaryCode == SQLITE_NOTADB }
 
-  /// Reading needed to write (a hot journal to roll back, a WAL index to create) and a
-  /// read-only connection could not.
-  public var needsWriteAccess: Bool { primaryCode == SQLITE_READONLY || primaryCode == SQLITE_CANTOPEN }
+  /// The database has a hot journal: a write that stopped before its commit left pages of
+  /// it in the file, which only a connection that may write can roll back.
+  /// (SQLITE_READONLY_ROLLBACK, a macro Swift does not import: `SQLITE_READONLY | (3<<8)`.)
+  public var isUnfinishedWrite: Bool { code == SQLITE_READONLY | (3 << 8) }
 
   public var description: String { "\(message) (SQLite error \(code))" }
 
@@ -42,9 +43,6 @@ public final class SQLiteDatabase {
     /// Reading only (`SQLITE_OPEN_READONLY`): the file is never written, and a crafted file
     /// cannot make the connection run functions with side effects from its schema.
     case readOnly
-    /// Reading what a writer cannot change under us: `immutable=1`, no locks taken. For a file
-    /// on read-only media or whose journal cannot be read without writing.
-    case readOnlyImmutable
     /// Reading and writing, creating the file if needed (tests build databases with it).
     case readWriteCreate
   }
@@ -55,15 +53,14 @@ public final class SQLiteDatabase {
   public init(path: String, mode: Mode) throws {
     var flags: Int32 = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI
     switch mode {
-    case .readOnly, .readOnlyImmutable: flags |= SQLITE_OPEN_READONLY
+    case .readOnly: flags |= SQLITE_OPEN_READONLY
     case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
     }
-    // A URI so `mode=ro` / `immutable=1` can be given; the path is percent-encoded so a name
+    // A URI so `mode=ro` can be given; the path is percent-encoded so a name
     // holding `?` or `#` is not read as URI syntax.
     var uri = "file:" + SQLiteDatabase.percentEncoded(path)
     switch mode {
     case .readOnly: uri += "?mode=ro"
-    case .readOnlyImmutable: uri += "?mode=ro&immutable=1"
     case .readWriteCreate: break
     }
     var db: OpaquePointer?

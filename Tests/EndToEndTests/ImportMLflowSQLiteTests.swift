@@ -115,6 +115,41 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     XCTAssertTrue(result.stdout.contains("exit 0, ndcg=0.71"), result.stdout)
   }
 
+  /// A write stopped before its commit (MLflow killed mid-transaction) leaves a hot journal and
+  /// some of its pages in the file. Read around the journal, the file would give rows of a
+  /// write that never happened; mlgit refuses it instead, saying how to roll it back.
+  func testAStoreWithAnUnfinishedWriteIsRefusedNotReadTorn() throws {
+    let repo = TempRepository()
+    let first = repo.commitTrainableModel()
+    let db = try repo.mlflowDatabase(first: first, second: first)
+    let writer = try SQLiteDatabase(path: db, mode: .readWriteCreate)
+    // A one-page cache: the write's pages go into the file before the commit, as a large
+    // MLflow batch's do.
+    try writer.execute("PRAGMA cache_size = 1; BEGIN")
+    for step in 0..<200 {
+      _ = try writer.rows("INSERT INTO metrics VALUES ('ndcg', 0.1, ?1, 'b22e71d894474abfae647872c449c662', ?1, 0)", [.integer(Int64(step))])
+    }
+    // Copied as a crash would leave them: the file and its journal, with no process holding a lock.
+    let crashed = repo.root + "/crashed.db"
+    try FileManager.default.copyItem(atPath: db, toPath: crashed)
+    try FileManager.default.copyItem(atPath: db + "-journal", toPath: crashed + "-journal")
+    try writer.execute("ROLLBACK")
+
+    let result = repo.mlgit("import", "mlflow", crashed)
+    XCTAssertEqual(result.status, 2, result.output)
+    XCTAssertTrue(result.stderr.contains("mlgit: \(crashed) has an unfinished write (a hot journal beside it, crashed.db-journal) that only a writer can roll back"), result.stderr)
+    XCTAssertTrue(result.stderr.contains("hint: open it once with MLflow or sqlite3 (which roll it back), then import again"), result.stderr)
+    XCTAssertEqual(repo.runLines(first), [])
+    XCTAssertTrue(FileManager.default.fileExists(atPath: crashed + "-journal"), "mlgit never writes the store")
+
+    // Rolled back by a writer (as MLflow or sqlite3 would on opening it), it imports.
+    _ = try SQLiteDatabase(path: crashed, mode: .readWriteCreate).tableNames()
+    let after = repo.mlgit("import", "mlflow", crashed, "--experiment", "ranking")
+    XCTAssertEqual(after.status, 0, after.output)
+    XCTAssertTrue(after.stdout.contains("exit 0, ndcg=0.71"), after.stdout)
+    XCTAssertTrue(repo.runLines(first).first?.contains(#""steps":{"ndcg":1}"#) ?? false, repo.runLines(first).joined())
+  }
+
   func testUnusableFilesAreClearErrors() throws {
     let repo = TempRepository()
     let first = repo.commitTrainableModel()

@@ -39,8 +39,6 @@ final class SQLiteDatabaseTests: XCTestCase {
     XCTAssertThrowsError(try db.execute("INSERT INTO t VALUES ('b', '2')")) { error in
       XCTAssertEqual((error as? SQLiteError)?.primaryCode, 8, "SQLITE_READONLY: \(error)")
     }
-    let immutable = try SQLiteDatabase(path: path, mode: .readOnlyImmutable)
-    XCTAssertEqual(try immutable.rows("SELECT count(*) FROM t"), [[.integer(1)]])
   }
 
   func testDamagedAndForeignFilesAreErrorsNotCrashes() throws {
