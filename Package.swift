@@ -29,10 +29,12 @@ let package = Package(
       pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]
     ),
-    .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
+    .target(name: "SQLiteKit", dependencies: ["CSQLite", "MLGitErrors"]),
     .target(name: "CMLGitSupport", linkerSettings: [.linkedLibrary("z")]),
+    // ExitStatus and the MLGitError protocol every error type conforms to: below every module.
+    .target(name: "MLGitErrors"),
     .target(
-      name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport"],
+      name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport", "MLGitErrors"],
       swiftSettings: [
         // Homebrew's libgit2 headers (pkg-config's cflags there).
         .unsafeFlags(["-Xcc", "-I/opt/homebrew/include", "-Xcc", "-I/usr/local/include"], .when(platforms: [.macOS]))
@@ -51,12 +53,13 @@ let package = Package(
         .unsafeFlags(["-L/opt/homebrew/lib", "-L/usr/local/lib"], .when(platforms: [.macOS])),
         .linkedLibrary("git2", .when(platforms: [.macOS])),
       ]),
-    .target(name: "MLSpec", dependencies: ["CLibYAML", .product(name: "Crypto", package: "swift-crypto")]),
-    .target(name: "MLPolicy", dependencies: ["MLSpec"]),
+    .target(
+      name: "MLSpec", dependencies: ["CLibYAML", "MLGitErrors", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "MLPolicy", dependencies: ["MLSpec", "MLGitErrors"]),
     .target(
       name: "MLGitCommands",
       dependencies: [
-        "GitKit", "MLSpec", "MLPolicy", "CMLGitSupport", "SQLiteKit",
+        "GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "CMLGitSupport", "SQLiteKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -69,6 +72,7 @@ let package = Package(
     .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
     // SQLiteKit: tests write MLflow databases of their own (a store's commits, a broken store).
     .testTarget(name: "EndToEndTests", dependencies: ["mlgit", "SQLiteKit"]),
+    .testTarget(name: "MLGitErrorsTests", dependencies: ["MLGitErrors", "MLGitCommands", "GitKit", "MLSpec", "MLPolicy"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import MLGitErrors
 import MLPolicy
 import MLSpec
 
@@ -8,7 +9,7 @@ import MLSpec
 /// is: the committed version, in a named commit, broken since a named commit, with the
 /// way out. A change that repairs it is judged by the repaired config, never by less
 /// than the built-in `default` pack (`PolicyRepair`).
-struct BrokenPolicy: Error, CustomStringConvertible {
+struct BrokenPolicy: MLGitError {
   /// `HEAD`, or the short id of the commit whose tree holds the broken config.
   var holder: String
   var error: PolicyLoadError
@@ -22,6 +23,9 @@ struct BrokenPolicy: Error, CustomStringConvertible {
   var repairHolder = "staged"
   /// The commit judged on top of the broken config, when it is not the staged change.
   var judged: CommitInfo?
+
+  /// A broken config.
+  var exitStatus: ExitStatus { .usage }
 
   var description: String {
     var lines = [PolicyRepair.render(error.error, path: "\(holder):\(PolicyRepair.configPath)")]

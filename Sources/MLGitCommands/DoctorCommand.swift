@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitKit
+import MLGitErrors
 import MLPolicy
 
 /// `mlgit doctor`: what is installed where, and whether it works.

@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import MLGitErrors
 import MLPolicy
 import MLSpec
 

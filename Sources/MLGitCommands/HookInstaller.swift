@@ -155,12 +155,7 @@ struct HookInstaller {
   }
 
   /// The operating system's reason inside a Foundation error, without Foundation's wrapping.
-  static func reason(_ error: Error) -> String {
-    if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-      return String(cString: strerror(Int32(underlying.code)))
-    }
-    return (error as NSError).localizedFailureReason ?? error.localizedDescription
-  }
+  static func reason(_ error: Error) -> String { SystemErrorText.reason(error) }
 
   /// The mlgit binary a hook script calls (its `MLGIT='…'` line).
   static func executable(inScript script: String) -> String? {

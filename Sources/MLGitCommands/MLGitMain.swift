@@ -1,29 +1,9 @@
 import ArgumentParser
 import Foundation
 import GitKit
+import MLGitErrors
 import MLPolicy
 import MLSpec
-
-/// Exit statuses, as PRODUCT.md defines them.
-public enum ExitStatus: Int32 {
-  case ok = 0
-  /// Policy errors were found.
-  case findings = 1
-  /// Bad usage, bad config or malformed input that stops the check.
-  case usage = 2
-  /// git or system failure.
-  case system = 3
-}
-
-/// An error that ends the command with a message and a specific exit status.
-struct CommandFailure: Error, CustomStringConvertible {
-  var status: ExitStatus
-  var message: String
-  var description: String { message }
-
-  static func usage(_ message: String) -> CommandFailure { CommandFailure(status: .usage, message: message) }
-  static func system(_ message: String) -> CommandFailure { CommandFailure(status: .system, message: message) }
-}
 
 /// The root `mlgit` command.
 public struct MLGit: ParsableCommand {
@@ -59,38 +39,69 @@ public enum MLGitMain {
       exit(0)
     }
     TeamRule.commandRunner = ProcessTeamCommandRunner()
+    var command: ParsableCommand
     do {
-      var command = try hookFastPath(arguments) ?? MLGit.parseAsRoot(arguments)
-      warnIfHooksDropped(command)
-      try command.run()
-      StandardOutput.flush()
-      exit(0)
-    } catch let failure as CommandFailure {
-      finish(failure.message, failure.status)
-    } catch let code as ExitCode {
-      StandardOutput.flush()
-      exit(code.rawValue)
-    } catch let error as PolicyLoadError {
-      finish(error.description, .usage)
-    } catch let error as BrokenPolicy {
-      finish(error.description, .usage)
-    } catch let error as DocumentError {
-      finish("error: \(error.message)", .usage)
-    } catch let error as RunRecordError {
-      finish("mlgit: error: \(error.message)", .usage)
-    } catch let error as GitError {
-      finish("mlgit: \(error.message)", .system)
+      command = try hookFastPath(arguments) ?? MLGit.parseAsRoot(arguments)
     } catch {
-      let code = MLGit.exitCode(for: error)
-      if code == .success {
-        print(MLGit.fullMessage(for: error))
-        StandardOutput.flush()
-        exit(0)
-      }
-      let message = MLGit.fullMessage(for: error)
-      // ArgumentParser's usage errors (64) become PRODUCT.md's 2.
-      finish(message, code == .validationFailure || code.rawValue == 64 ? .usage : (code == .failure ? .usage : .system))
+      finish(parsingEnding(for: error))
     }
+    warnIfHooksDropped(command)
+    do {
+      try command.run()
+    } catch {
+      finish(ending(for: error))
+    }
+    StandardOutput.flush()
+    exit(0)
+  }
+
+  /// How a command ends: its exit status and the text it prints last (on standard error,
+  /// or standard output for help asked for).
+  struct Ending: Equatable {
+    var status: Int32
+    var message: String
+    var toStandardOutput = false
+  }
+
+  /// The ending for an error thrown while the command line is parsed (and validated):
+  /// `--help` prints on standard output and succeeds; anything else is bad usage (2).
+  static func parsingEnding(for error: Error) -> Ending {
+    let code = MLGit.exitCode(for: error)
+    if code == .success { return Ending(status: 0, message: MLGit.fullMessage(for: error), toStandardOutput: true) }
+    return Ending(status: ExitStatus.usage.rawValue, message: MLGit.fullMessage(for: error))
+  }
+
+  /// The ending for an error thrown by a running command: an `MLGitError` carries its
+  /// status and message; `ExitCode` is a status already reported; ArgumentParser's own
+  /// (`mlgit install --help` runs a help command that throws the help) print the help and
+  /// succeed, or are bad usage (2); any other error (from Foundation or the system: a file
+  /// that cannot be written, a folder that cannot be made) is a system failure (3).
+  static func ending(for error: Error) -> Ending {
+    switch error {
+    case let error as MLGitError:
+      return Ending(status: error.exitStatus.rawValue, message: error.report)
+    case let code as ExitCode:
+      return Ending(status: code.rawValue, message: "")
+    default:
+      // ArgumentParser answers `.failure` for every error it does not know.
+      let code = MLGit.exitCode(for: error)
+      if code == .success { return Ending(status: 0, message: MLGit.fullMessage(for: error), toStandardOutput: true) }
+      if code == .validationFailure { return Ending(status: ExitStatus.usage.rawValue, message: MLGit.fullMessage(for: error)) }
+      return Ending(status: ExitStatus.system.rawValue, message: "mlgit: error: \(SystemErrorText.describe(error))")
+    }
+  }
+
+  static func finish(_ ending: Ending) -> Never {
+    if ending.toStandardOutput {
+      print(ending.message)
+      StandardOutput.flush()
+      exit(ending.status)
+    }
+    StandardOutput.flush()
+    // Error messages quote keys, paths and names from the repository.
+    let message = TerminalText.escape(ending.message, keepingNewlines: true)
+    if !message.isEmpty { StandardError.write(message.hasSuffix("\n") ? message : message + "\n") }
+    exit(ending.status)
   }
 
   /// `mlgit hook NAME ARGS…` runs on every commit and push: skip ArgumentParser's
@@ -114,13 +125,6 @@ public enum MLGitMain {
     InstallHealth.warn(repository: workspace.repository)
   }
 
-  static func finish(_ message: String, _ status: ExitStatus) -> Never {
-    StandardOutput.flush()
-    // Error messages quote keys, paths and names from the repository.
-    let message = TerminalText.escape(message, keepingNewlines: true)
-    if !message.isEmpty { StandardError.write(message.hasSuffix("\n") ? message : message + "\n") }
-    exit(status.rawValue)
-  }
 }
 
 /// Values left for the process's exit to free, as git's UNLEAK does: a history's worth

@@ -1,17 +1,20 @@
 import Foundation
 import GitKit
+import MLGitErrors
 import MLPolicy
 import MLSpec
 
 /// A policy file's symlink that leads to a file outside `.mlgit/`: changes there are not
 /// policy changes (`policy/review` approves changes under `.mlgit/`), so it is not followed.
-struct PolicyLinkOutside: Error, CustomStringConvertible {
+struct PolicyLinkOutside: MLGitError {
   var path: String
   var target: String
   var description: String {
     "symlink '\(path)' leads to '\(target)', outside .mlgit/: a policy file's link must stay under .mlgit/, "
       + "where changes need policy/review's approval"
   }
+  /// A broken config.
+  var exitStatus: ExitStatus { .usage }
 }
 
 extension Repository {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLGitErrors
 import MLPolicy
 import MLSpec
 

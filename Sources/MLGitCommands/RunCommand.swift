@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitKit
+import MLGitErrors
 import MLPolicy
 import MLSpec
 

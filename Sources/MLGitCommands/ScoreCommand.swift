@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLGitErrors
 
 /// `mlgit score`: each model's ML Test Score at a revision, from the evidence in git.
 struct ScoreCommand: ParsableCommand {

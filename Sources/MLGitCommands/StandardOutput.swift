@@ -1,4 +1,5 @@
 import Foundation
+import MLGitErrors
 
 /// The one writer of mlgit's standard output, used by every command (through `print`
 /// below and `write(bytes:)`). A write that fails ends mlgit at once, as git does:
