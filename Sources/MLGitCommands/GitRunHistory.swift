@@ -14,11 +14,11 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
   private let repository: Repository
   private let runs: [String: [RunRecord]]
   private var reachable: [String: Bool] = [:]
-  /// Each asked commit's history (itself included), walked once where many run commits
+  /// The last asked commit's history (itself included), walked where many run commits
   /// are asked about: one `git_graph_descendant_of` per run commit walks the history
-  /// again each time (minutes on a 3,000-commit ledger; the walk takes milliseconds).
-  private var histories: [String: Set<String>] = [:]
-  private var specs: [String: ModelSpec?] = [:]
+  /// again each time (37 s on a 3,000-run ledger; the walk takes milliseconds). Only one
+  /// is kept: a history check asks commit after commit, each extending the one before.
+  private var history: (commit: String, commits: Set<String>)?
   private var specBlobs: [String: ModelSpec?] = [:]
   /// Above this many run commits, a question walks the asked commit's history once.
   static let walkAbove = 16
@@ -41,13 +41,10 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
   func runs(of model: String, reachableFrom commit: String) -> [RunRecord] {
     lock.lock()
     defer { lock.unlock() }
-    let candidates = runCommits(of: model)
+    let candidates = trained(model)
     prepare(commit, asking: candidates.count)
-    return candidates.flatMap { runCommit -> [RunRecord] in
-      let ofModel = (runs[runCommit] ?? []).filter { $0.model == model && $0.succeeded }
-      guard !ofModel.isEmpty, isReachable(runCommit, from: commit) else { return [] }
-      return ofModel
-    }.sorted { ($0.finished, $0.id) < ($1.finished, $1.id) }
+    return candidates.filter { isReachable($0.commit, from: commit) }.flatMap(\.runs)
+      .sorted { ($0.finished, $0.id) < ($1.finished, $1.id) }
   }
 
   func previousVersion(of path: String, model: String, version: SemanticVersion, before commit: String) -> PreviousVersion? {
@@ -59,7 +56,7 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
     let runs = ofVersion.flatMap(\.runs).sorted { ($0.finished, $0.id) < ($1.finished, $1.id) }
     // The spec as the latest trained commit of that version wrote it.
     let latest = ofVersion.max { ($0.runs.map(\.finished).max() ?? "") < ($1.runs.map(\.finished).max() ?? "") }
-    return PreviousVersion(version: highest, spec: latest?.spec, runs: runs)
+    return PreviousVersion(version: highest, spec: latest.flatMap { spec(at: path, in: $0.commit) }, runs: runs)
   }
 
   /// Successful runs of `model` on `commit` or its history where the spec at `path` has `version`.
@@ -74,40 +71,83 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
   /// by the version the spec at `path` has there (a commit whose spec there is absent,
   /// unreadable, unversioned or of another model is left out). Called with `lock` held.
   private func trainedVersions(of path: String, model: String, reachableFrom commit: String)
-    -> [(version: SemanticVersion, spec: ModelSpec, runs: [RunRecord])]
+    -> [(commit: String, version: SemanticVersion, runs: [RunRecord])]
   {
-    var found: [(version: SemanticVersion, spec: ModelSpec, runs: [RunRecord])] = []
-    let candidates = runCommits(of: model)
+    var found: [(commit: String, version: SemanticVersion, runs: [RunRecord])] = []
+    let candidates = trained(model)
     prepare(commit, asking: candidates.count)
-    for runCommit in candidates {
-      let ofModel = (runs[runCommit] ?? []).filter { $0.model == model && $0.succeeded }
-      guard !ofModel.isEmpty, isReachable(runCommit, from: commit),
-        let spec = spec(at: path, in: runCommit), spec.name == model, let held = spec.version
-      else { continue }
-      found.append((held, spec, ofModel))
+    for candidate in candidates where isReachable(candidate.commit, from: commit) {
+      guard let held = version(at: path, in: candidate.commit, model: model) else { continue }
+      found.append((candidate.commit, held, candidate.runs))
     }
     return found
   }
 
-  /// The commits holding a successful run of `model`, sorted.
-  private func runCommits(of model: String) -> [String] {
-    runs.keys.filter { (runs[$0] ?? []).contains { $0.model == model && $0.succeeded } }.sorted()
+  /// The commits holding successful runs of `model`, with those runs, sorted by commit;
+  /// worked out once per model (a history check asks for every commit it judges).
+  private func trained(_ model: String) -> [(commit: String, runs: [RunRecord])] {
+    if let known = trainedByModel[model] { return known }
+    let found = runs.keys.sorted().compactMap { commit -> (commit: String, runs: [RunRecord])? in
+      let ofModel = (runs[commit] ?? []).filter { $0.model == model && $0.succeeded }
+      return ofModel.isEmpty ? nil : (commit, ofModel)
+    }
+    trainedByModel[model] = found
+    return found
   }
 
-  /// Walks `commit`'s history once when `count` run commits are to be placed in it.
+  private var trainedByModel: [String: [(commit: String, runs: [RunRecord])]] = [:]
+
+  /// The version of the spec at `path` in `commit`, when it is `model`'s and has one.
+  private func version(at path: String, in commit: String, model: String) -> SemanticVersion? {
+    let key = commit + ":" + path
+    let held: HeldVersion?
+    if let known = versions[key] {
+      held = known
+    } else if noVersion.contains(key) {
+      held = nil
+    } else {
+      let spec = spec(at: path, in: commit)
+      held = spec.flatMap { spec in spec.version.map { HeldVersion(model: spec.name, version: $0) } }
+      if let held { versions[key] = held } else { noVersion.insert(key) }
+    }
+    guard let held, held.model == model else { return nil }
+    return held.version
+  }
+
+  private struct HeldVersion {
+    var model: String
+    var version: SemanticVersion
+  }
+
+  private var versions: [String: HeldVersion] = [:]
+  private var noVersion: Set<String> = []
+
+  /// Walks `commit`'s history once when `count` run commits are to be placed in it: from
+  /// the last walked commit's history when that commit is in this one's (only the new
+  /// commits are walked), else whole.
   private func prepare(_ commit: String, asking count: Int) {
-    guard count > Self.walkAbove, histories[commit] == nil, let id = OID(hex: commit) else { return }
+    guard count > Self.walkAbove, history?.commit != commit, let id = OID(hex: commit) else { return }
     let walk = RevWalk(repository: repository)
     walk.push(id)
+    var known: Set<String> = []
+    if let last = history, let lastID = OID(hex: last.commit), (try? repository.isDescendant(id, of: lastID)) == true {
+      walk.hide(lastID)
+      known = last.commits
+    }
     // A commit the walk cannot list falls back to one question per run commit.
-    if let commits = try? walk.commits() { histories[commit] = Set(commits.map(\.hex)) }
+    guard let commits = try? walk.commits() else {
+      history = nil
+      return
+    }
+    known.formUnion(commits.map(\.hex))
+    history = (commit, known)
   }
 
   /// True when `ancestor` is `commit` or in its history; a commit this clone lacks (a
   /// shallow clone's) is not.
   private func isReachable(_ ancestor: String, from commit: String) -> Bool {
     if ancestor == commit { return true }
-    if let history = histories[commit] { return history.contains(ancestor) }
+    if let history, history.commit == commit { return history.commits.contains(ancestor) }
     let key = ancestor + commit
     if let known = reachable[key] { return known }
     var answer = false
@@ -119,23 +159,16 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
   }
 
   /// The spec at `path` in `commit`, as the checks read it; nil when absent or unreadable.
+  /// Each blob is parsed once, however many commits hold it.
   private func spec(at path: String, in commit: String) -> ModelSpec? {
-    let key = commit + ":" + path
-    if let known = specs[key] { return known }
+    guard let id = OID(hex: commit), let tree = try? repository.treeOf(commit: id),
+      let entry = try? repository.entry(at: path, inTree: tree), entry.isBlob else { return nil }
+    if let known = specBlobs[entry.id.hex] { return known }
     var found: ModelSpec?
-    if let id = OID(hex: commit), let tree = try? repository.treeOf(commit: id),
-      let entry = try? repository.entry(at: path, inTree: tree), entry.isBlob {
-      // Most commits hold a spec blob another commit held: each blob is parsed once.
-      if let known = specBlobs[entry.id.hex] {
-        found = known
-      } else {
-        if let data = try? repository.blob(entry.id, limit: Document.sizeLimit) {
-          found = SpecSnapshot(path: path, blob: entry.id.hex, data: data).spec
-        }
-        specBlobs[entry.id.hex] = found
-      }
+    if let data = try? repository.blob(entry.id, limit: Document.sizeLimit) {
+      found = SpecSnapshot(path: path, blob: entry.id.hex, data: data).spec
     }
-    specs[key] = found
+    specBlobs[entry.id.hex] = .some(found)
     return found
   }
 }
