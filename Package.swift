@@ -56,10 +56,13 @@ let package = Package(
     .target(
       name: "MLSpec", dependencies: ["CLibYAML", "MLGitErrors", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "MLPolicy", dependencies: ["MLSpec", "MLGitErrors"]),
+    // What mlgit shows: the audit and score models and their text, JSON, HTML, SARIF and
+    // github renderers. Knows nothing of git or of the command line.
+    .target(name: "MLGitReport", dependencies: ["MLPolicy", "MLSpec"]),
     .target(
       name: "MLGitCommands",
       dependencies: [
-        "GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "CMLGitSupport", "SQLiteKit",
+        "GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport", "CMLGitSupport", "SQLiteKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -69,6 +72,7 @@ let package = Package(
     // Shared by the test targets: the seeded generator every generated test uses.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
+    .testTarget(name: "MLGitReportTests", dependencies: ["MLGitReport", "MLPolicy", "MLSpec"]),
     .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
     // SQLiteKit: tests write MLflow databases of their own (a store's commits, a broken store).
     .testTarget(name: "EndToEndTests", dependencies: ["mlgit", "SQLiteKit"]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitKit
+import MLGitReport
 
 /// `mlgit audit`: every model's history from git, its approvals, runs and violations.
 struct AuditCommand: ParsableCommand {
@@ -59,7 +60,7 @@ struct AuditCommand: ParsableCommand {
     let bytes: [UInt8]
     switch format {
     case .text: bytes = Array(AuditText.render(report).utf8)
-    case .json: bytes = try AuditJSON.render(report)
+    case .json: bytes = AuditJSON.render(report)
     case .html: bytes = Array(AuditHTML.render(report).utf8)
     }
     if let output {

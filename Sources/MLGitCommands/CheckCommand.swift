@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitKit
+import MLGitReport
 import MLPolicy
 
 /// `mlgit check`: run the policy on a change.

@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import MLGitErrors
+import MLGitReport
 import MLPolicy
 import MLSpec
 
@@ -63,7 +64,7 @@ struct FindingOutput {
   /// Prints the findings and returns the exit status they call for.
   func report(_ findings: [Finding], checked: String, toStandardError: Bool = false) -> ExitStatus {
     let fd = toStandardError ? STDERR_FILENO : STDOUT_FILENO
-    let reporter = FindingReporter(format: format, colour: format == .text && colour.wanted(fd: fd))
+    let reporter = FindingReporter(format: format, colour: format == .text && colour.wanted(fd: fd), toolVersion: MLGit.version)
     let text = reporter.render(findings, checked: checked)
     if toStandardError {
       StandardError.write(text)

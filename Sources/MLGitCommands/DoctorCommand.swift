@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GitKit
 import MLGitErrors
+import MLGitReport
 import MLPolicy
 
 /// `mlgit doctor`: what is installed where, and whether it works.

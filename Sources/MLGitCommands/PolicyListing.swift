@@ -1,4 +1,5 @@
 import Foundation
+import MLGitReport
 import MLPolicy
 import MLSpec
 

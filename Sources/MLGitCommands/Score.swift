@@ -1,21 +1,8 @@
 import Foundation
 import GitKit
+import MLGitReport
 import MLPolicy
 import MLSpec
-
-/// What `mlgit score` found: each model's ML Test Score at one revision.
-struct ScoreReport {
-  var generated: String
-  var repository: String
-  /// The revision as given, and the commit it names.
-  var revision: String
-  var commit: String
-  /// The policy chain in force at the commit ("default", ".mlgit/config.yml").
-  var policySources: [String]
-  var models: [ModelScore] = []
-  /// Spec files at the revision that could not be read as specs (path, why).
-  var unreadable: [(path: String, reason: String)] = []
-}
 
 /// Collects, from git, the facts `ScoreGrader` judges: the specs in the revision's tree,
 /// the policy in force there, the model's runs reachable from it, the approvals on each
@@ -44,7 +31,7 @@ struct ScoreBuilder {
     let policy = try workspace.policy(before: commit)
     let tree = try repository.treeOf(commit: commit)
     var report = ScoreReport(
-      generated: AuditBuilder.isoDate(Int64(Date().timeIntervalSince1970)),
+      generated: UTCTimestamp.now(),
       repository: repository.workingDirectory.map { $0.hasSuffix("/") && $0.count > 1 ? String($0.dropLast()) : $0 }
         ?? repository.gitDirectory,
       revision: revision, commit: commit.hex, policySources: policy.sources)

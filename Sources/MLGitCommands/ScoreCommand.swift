@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLGitErrors
+import MLGitReport
 
 /// `mlgit score`: each model's ML Test Score at a revision, from the evidence in git.
 struct ScoreCommand: ParsableCommand {

@@ -8,6 +8,12 @@ public struct HyperparameterChange: Sendable, Equatable {
   /// nil: removed.
   public var new: JSONValue?
 
+  public init(key: String, old: JSONValue?, new: JSONValue?) {
+    self.key = key
+    self.old = old
+    self.new = new
+  }
+
   /// `max_depth 6 -> 8`, `+n_estimators 200`, `-subsample 0.8`.
   public var summary: String {
     switch (old, new) {

@@ -2,7 +2,7 @@
 /// this way rather than through String appends.
 extension Array where Element == UInt8 {
   /// `String(value)`'s digits, appended without making the String.
-  mutating func appendDecimal(_ value: Int) {
+  package mutating func appendDecimal(_ value: Int) {
     if value < 0 {
       append(contentsOf: Array(String(value).utf8))  // rare; Int.min has no positive twin
       return

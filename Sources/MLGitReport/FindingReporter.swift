@@ -1,20 +1,22 @@
-import ArgumentParser
 import Foundation
-import MLGitErrors
 import MLPolicy
 import MLSpec
 
-/// The output formats of `mlgit check` and the hooks.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json, sarif, github
-}
+/// Writes findings in one of the formats of `mlgit check` and the hooks.
+public struct FindingReporter {
+  public var format: OutputFormat
+  /// Colour the text format (`TextStyle`).
+  public var colour: Bool
+  /// mlgit's version, which SARIF names as the tool's.
+  public var toolVersion: String
 
-/// Prints findings in one of the formats.
-struct FindingReporter {
-  var format: OutputFormat
-  var colour: Bool
+  public init(format: OutputFormat, colour: Bool, toolVersion: String) {
+    self.format = format
+    self.colour = colour
+    self.toolVersion = toolVersion
+  }
 
-  func render(_ findings: [Finding], checked: String) -> String {
+  public func render(_ findings: [Finding], checked: String) -> String {
     switch format {
     case .text: return text(findings, checked: checked)
     case .json: return json(findings, checked: checked)
@@ -145,7 +147,7 @@ struct FindingReporter {
       "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
       "version": "2.1.0",
       "runs": [[
-        "tool": ["driver": ["name": "mlgit", "version": MLGit.version, "rules": ruleObjects]],
+        "tool": ["driver": ["name": "mlgit", "version": toolVersion, "rules": ruleObjects]],
         "results": results,
       ]],
     ]
@@ -165,9 +167,4 @@ struct FindingReporter {
     else { return "{}\n" }
     return String(decoding: data, as: UTF8.self) + "\n"
   }
-}
-
-/// The exit status findings call for: 1 when any is an error.
-func exitStatus(for findings: [Finding]) -> ExitStatus {
-  findings.contains { $0.severity == .error } ? .findings : .ok
 }

@@ -1,126 +1,8 @@
 import Foundation
 import GitKit
+import MLGitReport
 import MLPolicy
 import MLSpec
-
-/// What `mlgit audit` found: every model's history, from one walk over the commits.
-struct AuditReport {
-  var generated: String
-  var repository: String
-  var modelFilter: String?
-  var since: String?
-  var branch: String?
-  /// Commits judged (after `--since`).
-  var commitsScanned = 0
-  /// Commits not judged: their parent is not in this shallow clone.
-  var boundary: [String] = []
-  var models: [AuditModel] = []
-  /// Commits with error findings: changes the hooks would have refused, so they reached
-  /// history past them (`--no-verify`, rebase, tools that run no hooks).
-  var bypasses: [AuditBypass] = []
-  /// Findings about files that are not specs (`.mlgit/`, data files), with their commit.
-  var otherFindings: [Finding] = []
-  /// Runs that no listed spec change accounts for (their model had no spec at that commit,
-  /// the commit is not in the walk, or it is older than `--since`).
-  var unattributedRuns: [RunRecord] = []
-  /// Each model's ML Test Score at HEAD, by name (the HTML page shows it; empty when HEAD
-  /// has no commit or its policy cannot be read).
-  var scores: [String: ModelScore] = [:]
-}
-
-/// One model: every change of its spec, oldest first. A model is its spec's `name`:
-/// moving the spec file keeps the model; changing `name:` starts another.
-struct AuditModel {
-  var name: String
-  /// Every path its spec had, in order of appearance.
-  var paths: [String] = []
-  var changes: [AuditChange] = []
-
-  var latest: AuditChange? { changes.last(where: { $0.status != .deleted }) }
-  var owner: String { latest?.owner ?? "" }
-  var latestVersion: String? { latest?.version.new }
-  /// No path holds the model's spec at the end of the walk: it was deleted.
-  var deleted = false
-  var runs: [RunRecord] { changes.flatMap(\.runs) }
-  var findings: [Finding] { changes.flatMap(\.findings) }
-}
-
-/// One commit's change to one spec file.
-struct AuditChange {
-  enum Status: String { case added, modified, deleted }
-
-  var commit: String
-  var author: String
-  var email: String
-  /// Author time, seconds since 1970.
-  var time: Int64
-  var summary: String
-  var path: String
-  var status: Status
-  /// The spec's blob after the change (nil: deleted); approvals are attached to it.
-  var blob: String?
-  var owner: String
-  var version: (old: String?, new: String?)
-  /// The model's previous name, when this change renamed it.
-  var renamedFrom: String?
-  var featuresAdded: [String] = []
-  var featuresRemoved: [String] = []
-  var hyperparameters: [HyperparameterChange] = []
-  /// Why the hyperparameters could not be read (a `from:` file missing, say).
-  var hyperparametersError: String?
-  var data: [DataChange] = []
-  /// The validation bounds after the change (thresholds for the charts).
-  var bounds: [MetricBound] = []
-  /// The approval records on the new blob, each judged as the review rule judges it.
-  var approvals: [AuditApproval] = []
-  /// `hyperparameters/review` asks for approval of this change (the policy in its parent,
-  /// going to the audited branch): as the rule decides, not re-derived here.
-  var reviewNeeded = false
-  /// The change has the approvals the rule asks for (`approvals: N` distinct reviewers
-  /// that count); false when nothing in it can be approved.
-  var reviewApproved = false
-  /// How many approvals the rule asks for (0 when the change has nothing to approve).
-  var reviewRequired = 0
-  /// The reviewers whose approvals count, in the order recorded.
-  var approvedBy: [String] = []
-  /// Runs made while this version of the spec was in force: on its commit, and on later
-  /// commits up to the model's next change along first parents.
-  var runs: [RunRecord] = []
-  var findings: [Finding] = []
-
-  /// Needs approval and does not have it: the review rule refuses it.
-  var unapproved: Bool { reviewNeeded && !reviewApproved }
-  /// The change itself has error findings: the hooks would have refused it.
-  var bypass: Bool { findings.contains { $0.severity == .error } }
-  var bypassRules: [String] { Array(Set(findings.filter { $0.severity == .error }.map(\.rule))).sorted() }
-}
-
-/// A hyperparameter whose value changed, by key path (`optimizer.lr`); nil: absent.
-struct HyperparameterChange: Equatable {
-  var key: String
-  var old: JSONValue?
-  var new: JSONValue?
-}
-
-/// A declared data file whose name, path or hash changed.
-struct DataChange: Equatable {
-  var name: String
-  var path: String
-  var old: String?
-  var new: String?
-}
-
-/// A commit the hooks would have refused.
-struct AuditBypass {
-  var commit: String
-  var author: String
-  var email: String
-  var time: Int64
-  var summary: String
-  var rules: [String]
-  var paths: [String]
-  var models: [String]
-}
 
 /// Builds an `AuditReport` in one walk: the history checker judges each commit (reusing
 /// its caches) and hands over the change it read, so nothing is diffed or parsed twice.
@@ -169,7 +51,7 @@ final class AuditBuilder {
       runs = try RunLedger.load(repository)
     }
     var report = AuditReport(
-      generated: AuditBuilder.isoDate(Int64(Date().timeIntervalSince1970)),
+      generated: UTCTimestamp.now(),
       repository: repository.workingDirectory.map { $0.hasSuffix("/") && $0.count > 1 ? String($0.dropLast()) : $0 }
         ?? repository.gitDirectory,
       modelFilter: modelFilter, since: sinceText, branch: branch)
@@ -320,7 +202,9 @@ final class AuditBuilder {
   }
 
   /// Leaf-by-leaf differences between two hyperparameter values. Mappings are followed
-  /// (`optimizer.lr`); lists and scalars compare whole.
+  /// (`optimizer.lr`); lists and scalars compare whole. Unlike `HyperparameterChange.diff`
+  /// (what a review approves), a mapping that becomes a scalar lists each leaf, and an
+  /// empty mapping is a leaf, as `mlgit.audit/1` has always listed them.
   static func diff(_ old: JSONValue?, _ new: JSONValue?) -> [HyperparameterChange] {
     var oldLeaves: [String: JSONValue] = [:], newLeaves: [String: JSONValue] = [:]
     if let old { flatten(old, prefix: "", into: &oldLeaves) }
@@ -384,16 +268,6 @@ final class AuditBuilder {
   }
 
   // MARK: Dates
-
-  /// `2026-01-31T12:00:00Z` for seconds since 1970 (UTC; no formatter objects: the
-  /// audit formats a date for every change).
-  static func isoDate(_ seconds: Int64) -> String {
-    var time = time_t(seconds)
-    var parts = tm()
-    gmtime_r(&time, &parts)
-    func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
-  }
 
   /// Reads `--since`: `YYYY-MM-DD` (midnight UTC), an ISO-8601 time, or `@SECONDS`.
   static func parseDate(_ text: String) -> Int64? {

@@ -4,9 +4,9 @@ import MLSpec
 
 /// `mlgit audit --format html`: one self-contained page (inline CSS and SVG, no script,
 /// no external asset), a section per model with its metric charts and its timeline.
-enum AuditHTML {
-  static func render(_ report: AuditReport) -> String {
-    let changes = report.models.flatMap(\.changes)
+public enum AuditHTML {
+  public static func render(_ report: AuditReport) -> String {
+    let changes = report.changes
     let runs = changes.reduce(0) { $0 + $1.runs.count }
     let approvals = changes.reduce(0) { $0 + $1.approvals.count }
     let unapproved = changes.filter(\.unapproved).count
@@ -147,7 +147,7 @@ enum AuditHTML {
     if violations.isEmpty { violations = "<span class=\"ok\">✓</span>" }
 
     return """
-      <tr class="\(change.bypass ? "bypass" : "")"><td class="nowrap">\(AuditBuilder.isoDate(change.time).prefix(10))</td>\
+      <tr class="\(change.bypass ? "bypass" : "")"><td class="nowrap">\(UTCTimestamp.string(change.time).prefix(10))</td>\
       <td><code title="\(change.commit)">\(change.commit.prefix(8))</code></td>\
       <td>\(escape(change.author))</td><td class="nowrap">\(escape(AuditText.versionText(change).replacingOccurrences(of: " -> ", with: " → ")))</td>\
       <td><div class="summary">\(escape(change.summary))</div>\(what.joined(separator: "<br>"))</td>\
@@ -293,7 +293,7 @@ enum AuditHTML {
 
       """
     for bypass in bypasses {
-      out += "<tr class=\"bypass\"><td class=\"nowrap\">\(AuditBuilder.isoDate(bypass.time).prefix(10))</td><td><code>\(bypass.commit.prefix(8))</code></td>"
+      out += "<tr class=\"bypass\"><td class=\"nowrap\">\(UTCTimestamp.string(bypass.time).prefix(10))</td><td><code>\(bypass.commit.prefix(8))</code></td>"
       out += "<td>\(escape(bypass.author))</td><td>\(escape(bypass.summary))</td>"
       out += "<td>\(bypass.paths.map { "<code>\(escape($0))</code>" }.joined(separator: "<br>"))</td>"
       out += "<td>\(bypass.rules.map { "<code>\(escape($0))</code>" }.joined(separator: " "))</td></tr>\n"

@@ -1,0 +1,176 @@
+import Foundation
+import MLSpec
+
+/// Indented JSON (two spaces a level, `[]` and `{}` when empty) written as it goes,
+/// into bytes: the caller gives each object's keys in sorted order.
+struct PrettyJSON {
+  private(set) var bytes: [UInt8] = []
+  private var depth = 0
+  /// The container just opened has no member yet.
+  private var empty = false
+
+  mutating func object(_ body: (inout PrettyJSON) throws -> Void) rethrows {
+    open(UInt8(ascii: "{"))
+    try body(&self)
+    close(UInt8(ascii: "}"))
+  }
+
+  /// `array(items, body)`, the second half written on another thread: a large history's
+  /// report holds megabytes of models.
+  mutating func array<Item: Sendable>(halvesOf items: [Item], _ body: @escaping @Sendable (inout PrettyJSON, Item) -> Void) {
+    guard items.count >= 2 else { return array(items, body) }
+    let half = items.count / 2
+    open(UInt8(ascii: "["))
+    var second = PrettyJSON()
+    (second.depth, second.empty) = (depth, false)  // as if after the first half
+    let written = WrittenElsewhere { [second] in
+      var part = second
+      for item in items[half...] {
+        part.member()
+        body(&part, item)
+      }
+      return part.bytes
+    }
+    for item in items[..<half] {
+      member()
+      body(&self, item)
+    }
+    bytes.append(contentsOf: written.bytes())
+    empty = false
+    close(UInt8(ascii: "]"))
+  }
+
+  mutating func array<Items: Sequence>(_ items: Items, _ body: (inout PrettyJSON, Items.Element) -> Void) {
+    open(UInt8(ascii: "["))
+    for item in items {
+      member()
+      body(&self, item)
+    }
+    close(UInt8(ascii: "]"))
+  }
+
+  /// An object's next key (a plain name, written as it is); its value follows.
+  mutating func key(_ name: StaticString) {
+    member()
+    bytes.append(0x22)
+    raw(name)
+    raw("\": ")
+  }
+
+  /// An object's next key, from data (a metric's name, say).
+  mutating func key(text name: String) {
+    member()
+    string(name)
+    raw(": ")
+  }
+
+  mutating func field(_ name: StaticString, _ text: String?) {
+    key(name)
+    if let text { string(text) } else { null() }
+  }
+
+  mutating func field(_ name: StaticString, _ number: Int) {
+    key(name)
+    bytes.appendDecimal(number)
+  }
+
+  mutating func field(_ name: StaticString, _ flag: Bool) {
+    key(name)
+    bool(flag)
+  }
+
+  /// A string literal; text that needs no escaping (nearly all) is copied whole.
+  mutating func string(_ text: String) {
+    var text = text
+    text.withUTF8 { utf8 in
+      for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+        bytes.append(contentsOf: JSONValue.string(String(decoding: utf8, as: UTF8.self)).canonical.utf8)
+        return
+      }
+      bytes.append(0x22)
+      bytes.append(contentsOf: utf8)
+      bytes.append(0x22)
+    }
+  }
+
+  mutating func bool(_ flag: Bool) { if flag { raw("true") } else { raw("false") } }
+  mutating func null() { raw("null") }
+  mutating func double(_ number: Double) { bytes.append(contentsOf: JSONValue.double(number).canonical.utf8) }
+
+  /// Any value, objects with their keys sorted; scalars as the canonical form writes them.
+  mutating func value(_ value: JSONValue) {
+    switch value {
+    case .array(let items): array(items) { $0.value($1) }
+    case .object(let members):
+      object { out in
+        for name in members.keys.sorted() {
+          out.key(text: name)
+          out.value(members[name] ?? .null)
+        }
+      }
+    case .string(let text): string(text)
+    default: bytes.append(contentsOf: value.canonical.utf8)
+    }
+  }
+
+  private mutating func open(_ bracket: UInt8) {
+    bytes.append(bracket)
+    depth += 1
+    empty = true
+  }
+
+  private mutating func close(_ bracket: UInt8) {
+    depth -= 1
+    if !empty { newline() }
+    bytes.append(bracket)
+    empty = false
+  }
+
+  /// Before each member of the open container: the comma after the last one, a new line.
+  private mutating func member() {
+    if !empty { bytes.append(UInt8(ascii: ",")) }
+    empty = false
+    newline()
+  }
+
+  private mutating func newline() {
+    bytes.append(10)
+    var spaces = 2 * depth
+    while spaces > 0 {
+      let run = min(spaces, PrettyJSON.spaces.utf8CodeUnitCount)
+      bytes.append(contentsOf: UnsafeBufferPointer(start: PrettyJSON.spaces.utf8Start, count: run))
+      spaces -= run
+    }
+  }
+
+  /// Literal text: appended as bytes (a String literal's UTF-8 view is appended byte by byte).
+  private mutating func raw(_ text: StaticString) {
+    bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  private static let spaces: StaticString = "                                                                "
+}
+
+/// Bytes written on a thread of its own while the caller writes others. The thread has
+/// 8 MiB of stack, as the main thread has: values nest as deep as their documents.
+/// `@unchecked Sendable`: `written` is set once, before `done` is signalled, and read
+/// only after waiting for it.
+private final class WrittenElsewhere: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private var written: [UInt8] = []
+
+  init(_ write: @escaping @Sendable () -> [UInt8]) {
+    let thread = Thread { [self] in
+      written = write()
+      done.signal()
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  /// What the thread wrote, once it has finished.
+  func bytes() -> [UInt8] {
+    done.wait()
+    return written
+  }
+}
