@@ -5,39 +5,35 @@ import MLSpec
 /// `mlgit audit --format html`: one self-contained page (inline CSS and SVG, no script,
 /// no external asset), a section per model with its metric charts and its timeline.
 public enum AuditHTML {
+  static let template = HTMLTemplate(named: "audit.html")
+  /// The style sheet of the audit and score pages.
+  static let style = HTMLTemplate.file("report.css")
+
   public static func render(_ report: AuditReport) -> String {
     let changes = report.changes
     let runs = changes.reduce(0) { $0 + $1.runs.count }
     let approvals = changes.reduce(0) { $0 + $1.approvals.count }
     let unapproved = changes.filter(\.unapproved).count
-    var out = """
-      <!DOCTYPE html>
-      <html lang="en"><head><meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>mlgit audit: \(escape(repositoryName(report.repository)))</title>
-      <style>\(style)</style></head><body>
-      <header><h1>Model audit <span class="repo">\(escape(repositoryName(report.repository)))</span></h1>
-      <p class="meta">\(escape(report.repository)) · generated \(escape(report.generated)) · \(report.commitsScanned) commits scanned\(report.since.map { " since \(escape($0))" } ?? "")\(report.modelFilter.map { " · model \(escape($0))" } ?? "")</p>
-      <div class="cards">
-      \(card(report.models.count, "models", ""))\(card(changes.count, "spec changes", ""))\(card(runs, "runs", ""))\(card(approvals, "approvals", ""))\(card(unapproved, "unapproved hyperparameter changes", unapproved > 0 ? "warn" : "ok"))\(card(report.bypasses.count, "bypasses", report.bypasses.isEmpty ? "ok" : "bad"))
-      </div>
-      <nav>\(report.models.map(navItem).joined(separator: ""))</nav>
-      </header>
-      <main>
-
-      """
-    for model in report.models { out += section(model, score: report.scores[model.name]) }
-    if !report.bypasses.isEmpty { out += bypassSection(report.bypasses) }
-    if !report.otherFindings.isEmpty { out += otherSection(report.otherFindings) }
-    out += """
-      </main>
-      <footer>mlgit audit · schema \(AuditJSON.schema) · a bypass is a commit whose own change has errors under the policy \
-      in force in its parent: the hooks would have refused it · approvals are counted as the review rule counts them, \
-      signatures verified against the base commit's .mlgit/allowed_signers</footer>
-      </body></html>
-
-      """
-    return out
+    var sections = ""
+    for model in report.models { sections += section(model, score: report.scores[model.name]) }
+    if !report.bypasses.isEmpty { sections += bypassSection(report.bypasses) }
+    if !report.otherFindings.isEmpty { sections += otherSection(report.otherFindings) }
+    let cards = card(report.models.count, "models", "") + card(changes.count, "spec changes", "") + card(runs, "runs", "")
+      + card(approvals, "approvals", "")
+      + card(unapproved, "unapproved hyperparameter changes", unapproved > 0 ? "warn" : "ok")
+      + card(report.bypasses.count, "bypasses", report.bypasses.isEmpty ? "ok" : "bad")
+    return template["page"].render([
+      "name": escape(repositoryName(report.repository)),
+      "style": style,
+      "repository": escape(report.repository),
+      "generated": escape(report.generated),
+      "commits": "\(report.commitsScanned)",
+      "filters": (report.since.map { " since \(escape($0))" } ?? "") + (report.modelFilter.map { " · model \(escape($0))" } ?? ""),
+      "cards": cards,
+      "nav": report.models.map(navItem).joined(separator: ""),
+      "sections": sections,
+      "schema": escape(AuditJSON.schema),
+    ])
   }
 
   static func repositoryName(_ path: String) -> String {
@@ -68,21 +64,21 @@ public enum AuditHTML {
     if bypasses > 0 { badges.append("<span class=\"badge bad\">\(bypasses) bypass\(bypasses == 1 ? "" : "es")</span>") }
     if unapproved > 0 { badges.append("<span class=\"badge warn\">\(unapproved) unapproved</span>") }
     if model.deleted { badges.append("<span class=\"badge muted\">deleted</span>") }
-    var out = """
-      <section id="\(anchor(model.name))">
-      <h2>\(escape(model.name)) <span class="version">\(escape(model.latestVersion ?? "no version"))</span> \(badges.joined(separator: " "))</h2>
-      <p class="meta">owner <b>\(escape(model.owner.isEmpty ? "unknown" : model.owner))</b> · \(model.paths.map { "<code>\(escape($0))</code>" }.joined(separator: ", ")) · \(model.changes.count) change\(model.changes.count == 1 ? "" : "s") · \(model.runs.count) run\(model.runs.count == 1 ? "" : "s")\(score.map(scoreNote) ?? "")</p>
-
-      """
-    out += charts(model)
-    out += """
-      <div class="wide"><table class="timeline"><thead><tr><th>Date</th><th>Commit</th><th>Author</th><th>Version</th><th>What changed</th>\
-      <th>Approvals</th><th>Runs</th><th>Violations</th></tr></thead><tbody>
-
-      """
-    for change in model.changes { out += row(change) }
-    out += "</tbody></table></div></section>\n"
-    return out
+    var rows = ""
+    for change in model.changes { rows += row(change) }
+    return template["model"].render([
+      "anchor": escape(anchor(model.name)),
+      "name": escape(model.name),
+      "version": escape(model.latestVersion ?? "no version"),
+      "badges": badges.joined(separator: " "),
+      "owner": escape(model.owner.isEmpty ? "unknown" : model.owner),
+      "paths": model.paths.map { "<code>\(escape($0))</code>" }.joined(separator: ", "),
+      "changes": "\(model.changes.count) change\(model.changes.count == 1 ? "" : "s")",
+      "runs": "\(model.runs.count) run\(model.runs.count == 1 ? "" : "s")",
+      "score": score.map(scoreNote) ?? "",
+      "charts": charts(model),
+      "rows": rows,
+    ])
   }
 
   /// The model's ML Test Score at HEAD and the section that sets it (`mlgit score` has the rest).
@@ -146,14 +142,19 @@ public enum AuditHTML {
     if change.bypass { violations = "<span class=\"badge bad\">bypass</span>" + violations }
     if violations.isEmpty { violations = "<span class=\"ok\">✓</span>" }
 
-    return """
-      <tr class="\(change.bypass ? "bypass" : "")"><td class="nowrap">\(UTCTimestamp.string(change.time).prefix(10))</td>\
-      <td><code title="\(change.commit)">\(change.commit.prefix(8))</code></td>\
-      <td>\(escape(change.author))</td><td class="nowrap">\(escape(AuditText.versionText(change).replacingOccurrences(of: " -> ", with: " → ")))</td>\
-      <td><div class="summary">\(escape(change.summary))</div>\(what.joined(separator: "<br>"))</td>\
-      <td>\(approvals)</td><td>\(runs)</td><td>\(violations)</td></tr>
-
-      """
+    return template["change"].render([
+      "class": change.bypass ? "bypass" : "",
+      "date": escape(String(UTCTimestamp.string(change.time).prefix(10))),
+      "commit": escape(change.commit),
+      "shortCommit": escape(String(change.commit.prefix(8))),
+      "author": escape(change.author),
+      "version": escape(AuditText.versionText(change).replacingOccurrences(of: " -> ", with: " → ")),
+      "summary": escape(change.summary),
+      "what": what.joined(separator: "<br>"),
+      "approvals": approvals,
+      "runs": runs,
+      "violations": violations,
+    ])
   }
 
   // MARK: Charts
@@ -249,14 +250,14 @@ public enum AuditHTML {
     for (i, column) in columns.enumerated() {
       for value in column.values {
         let passes = (column.min.map { value >= $0 } ?? true) && (column.max.map { value <= $0 } ?? true)
-        svg += "<circle class=\"\(passes ? "pass" : "fail")\" cx=\"\(f(x(i)))\" cy=\"\(f(y(value)))\" r=\"4\"><title>\(escape(column.label)) (\(column.commit.prefix(8))): \(escape(metric)) \(AuditText.number(value))</title></circle>"
+        svg += "<circle class=\"\(passes ? "pass" : "fail")\" cx=\"\(f(x(i)))\" cy=\"\(f(y(value)))\" r=\"4\"><title>\(escape(column.label)) (\(escape(String(column.commit.prefix(8))))): \(escape(metric)) \(AuditText.number(value))</title></circle>"
       }
     }
     // X labels: every column when few, else about ten.
     let every = Swift.max(1, Int((Double(columns.count) / 10).rounded(.up)))
     for (i, column) in columns.enumerated() where i % every == 0 || i == columns.count - 1 {
       svg += "<text class=\"axis\" x=\"\(f(x(i)))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\">\(escape(column.label))</text>"
-      svg += "<text class=\"axis small\" x=\"\(f(x(i)))\" y=\"\(f(height - bottom + 29))\" text-anchor=\"middle\">\(column.commit.prefix(7))</text>"
+      svg += "<text class=\"axis small\" x=\"\(f(x(i)))\" y=\"\(f(height - bottom + 29))\" text-anchor=\"middle\">\(escape(String(column.commit.prefix(7))))</text>"
     }
     svg += "</svg>"
     return "<figure>\(caption)\(svg)</figure>"
@@ -285,83 +286,28 @@ public enum AuditHTML {
   // MARK: Other sections
 
   static func bypassSection(_ bypasses: [AuditBypass]) -> String {
-    var out = """
-      <section id="bypasses"><h2>Bypasses <span class="badge bad">\(bypasses.count)</span></h2>
-      <p class="meta">Commits the hooks would have refused: they reached history through <code>--no-verify</code>, a rebase, \
-      or a tool that runs no hooks.</p>
-      <div class="wide"><table class="timeline"><thead><tr><th>Date</th><th>Commit</th><th>Author</th><th>Summary</th><th>Files</th><th>Rules broken</th></tr></thead><tbody>
-
-      """
+    var rows = ""
     for bypass in bypasses {
-      out += "<tr class=\"bypass\"><td class=\"nowrap\">\(UTCTimestamp.string(bypass.time).prefix(10))</td><td><code>\(bypass.commit.prefix(8))</code></td>"
-      out += "<td>\(escape(bypass.author))</td><td>\(escape(bypass.summary))</td>"
-      out += "<td>\(bypass.paths.map { "<code>\(escape($0))</code>" }.joined(separator: "<br>"))</td>"
-      out += "<td>\(bypass.rules.map { "<code>\(escape($0))</code>" }.joined(separator: " "))</td></tr>\n"
+      rows += template["bypass"].render([
+        "date": escape(String(UTCTimestamp.string(bypass.time).prefix(10))),
+        "commit": escape(String(bypass.commit.prefix(8))),
+        "author": escape(bypass.author),
+        "summary": escape(bypass.summary),
+        "paths": bypass.paths.map { "<code>\(escape($0))</code>" }.joined(separator: "<br>"),
+        "rules": bypass.rules.map { "<code>\(escape($0))</code>" }.joined(separator: " "),
+      ])
     }
-    return out + "</tbody></table></div></section>\n"
+    return template["bypasses"].render(["count": "\(bypasses.count)", "rows": rows])
   }
 
   static func otherSection(_ findings: [Finding]) -> String {
-    var out = "<section id=\"other\"><h2>Other findings</h2><p class=\"meta\">Files that are not specs: policy and data.</p><ul class=\"findings\">"
+    var items = ""
     for finding in findings {
-      out += "<li class=\"\(finding.severity.rawValue)\"><code>\((finding.commit ?? "").prefix(8))</code> <code>\(escape(finding.path)):\(finding.line)</code> "
-      out += "<b>\(escape(finding.severity.rawValue))</b> \(escape(finding.message)) <code>\(escape(finding.rule))</code></li>"
+      items += "<li class=\"\(finding.severity.rawValue)\"><code>\(escape(String((finding.commit ?? "").prefix(8))))</code> <code>\(escape(finding.path)):\(finding.line)</code> "
+      items += "<b>\(escape(finding.severity.rawValue))</b> \(escape(finding.message)) <code>\(escape(finding.rule))</code></li>"
     }
-    return out + "</ul></section>\n"
+    return template["other"].render(["items": items])
   }
 
-  static func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for character in text {
-      switch character {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.append(character)
-      }
-    }
-    return out
-  }
-
-  static let style = """
-    :root{--ink:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#f6f8fa;--bad:#cf222e;--badbg:#ffebe9;--warn:#9a6700;--warnbg:#fff8c5;--ok:#1a7f37;--okbg:#dafbe1;--accent:#0969da}
-    *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--ink);background:#fff}
-    header{padding:20px 32px 12px;background:var(--bg);border-bottom:1px solid var(--line)}
-    h1{margin:0 0 4px;font-size:22px}h1 .repo{color:var(--muted);font-weight:normal}
-    h2{margin:0 0 4px;font-size:19px}h2 .version{font-weight:normal;color:var(--muted);font-size:15px}
-    main{padding:8px 32px 24px}section{margin:22px 0 30px;padding-top:6px;border-top:2px solid var(--line)}
-    .meta{margin:2px 0 10px;color:var(--muted)}.meta b{color:var(--ink)}
-    .cards{display:flex;gap:10px;flex-wrap:wrap;margin:12px 0}
-    .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 14px;min-width:110px}
-    .card b{display:block;font-size:22px}.card span{color:var(--muted);font-size:12px}
-    .card.bad{border-color:var(--bad);background:var(--badbg)}.card.bad b{color:var(--bad)}
-    .card.warn{border-color:#d4a72c;background:var(--warnbg)}.card.warn b{color:var(--warn)}.card.ok b{color:var(--ok)}
-    nav{display:flex;flex-wrap:wrap;gap:6px 14px}nav a{color:var(--accent);text-decoration:none}
-    code{font:12px ui-monospace,SFMono-Regular,Menlo,"DejaVu Sans Mono",monospace;background:var(--bg);padding:1px 4px;border-radius:4px}
-    .badge{display:inline-block;font-size:11px;font-weight:600;padding:1px 7px;border-radius:10px;vertical-align:middle}
-    .badge.bad{background:var(--bad);color:#fff}.badge.warn{background:var(--warnbg);color:var(--warn);border:1px solid #d4a72c}
-    .badge.muted{background:var(--bg);color:var(--muted);border:1px solid var(--line)}.badge.ok{background:var(--bg);color:var(--ok);border:1px solid var(--ok)}
-    .tag{font-size:11px;color:var(--accent);border:1px solid var(--accent);border-radius:4px;padding:0 4px}
-    .muted{color:var(--muted)}.ok{color:var(--ok);font-weight:bold}.add{color:var(--ok)}.del{color:var(--bad)}
-    .charts{display:flex;flex-wrap:wrap;gap:12px 24px;margin:8px 0 14px}
-    figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:8px 10px}figcaption{margin-bottom:2px}
-    svg .grid{stroke:#eaeef2;stroke-width:1}svg .axis{fill:var(--muted);font-size:11px}svg .axis.small{font-size:9px;font-family:monospace}
-    svg .threshold{fill:none;stroke:var(--bad);stroke-width:1.5;stroke-dasharray:6 4}svg .threshold-label{fill:var(--bad);font-size:11px}
-    svg .series{fill:none;stroke:var(--accent);stroke-width:2}svg circle.pass{fill:var(--accent);stroke:#fff;stroke-width:1.5}
-    svg circle.fail{fill:var(--bad);stroke:#fff;stroke-width:1.5}
-    .wide{overflow-x:auto;max-width:100%}
-    table.timeline{border-collapse:collapse;width:100%;font-size:13px}
-    .timeline th{text-align:left;background:var(--bg);border-bottom:1px solid var(--line);padding:6px 8px;font-weight:600;white-space:nowrap}
-    .timeline td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
-    .timeline tr.bypass td{background:var(--badbg)}.timeline tr.bypass td:first-child{box-shadow:inset 4px 0 var(--bad)}
-    .summary{font-weight:600;margin-bottom:2px}.nowrap,div.run{white-space:nowrap}
-    div.error b,li.error b{color:var(--bad)}div.warning b,li.warning b{color:var(--warn)}
-    .findings{padding-left:18px}footer{padding:12px 32px 24px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}
-    @media (max-width:1100px){header,main,footer{padding-left:12px;padding-right:12px}
-      .timeline{font-size:12px}.timeline th,.timeline td{padding:5px 4px}.timeline th{white-space:normal}div.run{white-space:normal}
-      .timeline td{overflow-wrap:anywhere}.timeline td code{white-space:nowrap;overflow-wrap:normal}}
-    """
+  static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }
