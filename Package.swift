@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Swift 6 language mode (complete concurrency checking) for the targets that are clean
+// in it; the rest are still Swift 5 (swiftLanguageModes below). docs/development.md.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
 let package = Package(
   name: "mlgit",
   platforms: [.macOS(.v13)],
@@ -29,13 +33,13 @@ let package = Package(
       pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]
     ),
-    .target(name: "SQLiteKit", dependencies: ["CSQLite", "MLGitErrors"]),
+    .target(name: "SQLiteKit", dependencies: ["CSQLite", "MLGitErrors"], swiftSettings: swift6),
     .target(name: "CMLGitSupport", linkerSettings: [.linkedLibrary("z")]),
     // ExitStatus and the MLGitError protocol every error type conforms to: below every module.
-    .target(name: "MLGitErrors"),
+    .target(name: "MLGitErrors", swiftSettings: swift6),
     .target(
       name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport", "MLGitErrors"],
-      swiftSettings: [
+      swiftSettings: swift6 + [
         // Homebrew's libgit2 headers (pkg-config's cflags there).
         .unsafeFlags(["-Xcc", "-I/opt/homebrew/include", "-Xcc", "-I/usr/local/include"], .when(platforms: [.macOS]))
       ],
@@ -54,8 +58,9 @@ let package = Package(
         .linkedLibrary("git2", .when(platforms: [.macOS])),
       ]),
     .target(
-      name: "MLSpec", dependencies: ["CLibYAML", "MLGitErrors", .product(name: "Crypto", package: "swift-crypto")]),
-    .target(name: "MLPolicy", dependencies: ["MLSpec", "MLGitErrors"]),
+      name: "MLSpec", dependencies: ["CLibYAML", "MLGitErrors", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: swift6),
+    .target(name: "MLPolicy", dependencies: ["MLSpec", "MLGitErrors"], swiftSettings: swift6),
     // What mlgit shows: the audit and score models and their text, JSON, HTML, SARIF and
     // github renderers. Knows nothing of git or of the command line.
     .target(name: "MLGitReport", dependencies: ["MLPolicy", "MLSpec"]),
@@ -67,13 +72,13 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "mlgit", dependencies: ["MLGitCommands"]),
-    .testTarget(name: "MLSpecTests", dependencies: ["MLSpec", "TestSupport"]),
-    .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec", "TestSupport"]),
+    .testTarget(name: "MLSpecTests", dependencies: ["MLSpec", "TestSupport"], swiftSettings: swift6),
+    .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec", "TestSupport"], swiftSettings: swift6),
     // Shared by the test targets: the seeded generator every generated test uses.
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
+    .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "MLGitReportTests", dependencies: ["MLGitReport", "MLPolicy", "MLSpec"]),
-    .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
+    .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: swift6),
     // SQLiteKit: tests write MLflow databases of their own (a store's commits, a broken store).
     .testTarget(name: "EndToEndTests", dependencies: ["mlgit", "SQLiteKit"]),
     .testTarget(name: "MLGitErrorsTests", dependencies: ["MLGitErrors", "MLGitCommands", "GitKit", "MLSpec", "MLPolicy"]),

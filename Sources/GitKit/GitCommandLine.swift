@@ -162,7 +162,9 @@ public struct GitCommandLine: Sendable {
   }
 }
 
-/// Carries bytes read on another thread back to the caller (guarded by a DispatchGroup wait).
+/// Carries bytes read on another thread back to the caller. @unchecked Sendable: the
+/// reading thread writes `data` before `group.leave()`, and the caller reads it only
+/// after `group.wait()` returned (never after a timed-out wait).
 private final class DataBox: @unchecked Sendable {
   var data = Data()
 }

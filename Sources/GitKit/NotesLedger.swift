@@ -166,8 +166,9 @@ public final class NotesLedger {
   /// second handle on the repository.
   public func forEachNoteReadingAhead(_ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
     guard let tip = try tip() else { return }
-    let reader = NotesLedger(repository: try repository.reopen(), ref: ref)
     try readingTip(tip) {
+      // Made here, not captured from outside: the producer thread gets the only reference.
+      let reader = NotesLedger(repository: try repository.reopen(), ref: ref)
       try ReadAhead.run(batch: 1, produce: { yield in
         var batch = NoteBatch()
         try reader.forEachNote(inCommit: tip) { object, bytes in

@@ -18,18 +18,27 @@ public enum ReadAhead {
   /// always finished when this returns.
   ///
   /// `batch`: how many items the consumer waits for once it has run dry (fewer wake-ups
-  /// when items are cheap to consume). `meanwhile` runs on the calling thread once the
-  /// producer has started, before the first item is consumed.
-  public static func run<Item>(
+  /// when items are cheap to consume). `capacity`: at most this many items are yielded
+  /// and not yet consumed; a producer that runs ahead waits in `yield` (a fast reader
+  /// over a slow judge would otherwise hold a whole history in memory). `meanwhile` runs
+  /// on the calling thread once the producer has started, before the first item is
+  /// consumed.
+  ///
+  /// `produce` is `sending`: the caller gives it, and whatever it captures, to the
+  /// producer thread (the compiler checks the caller keeps no use of them).
+  public static func run<Item: Sendable>(
     batch: Int = 16,
-    produce: @escaping (_ yield: (Item) throws -> Void) throws -> Void,
+    capacity: Int = 256,
+    produce: sending @escaping (_ yield: (Item) throws -> Void) throws -> Void,
     meanwhile: () throws -> Void = {},
     consume: (Item) throws -> Void
   ) throws {
-    let queue = Handoff<Item>(batch: max(1, batch))
+    let capacity = max(1, capacity)
+    let queue = Handoff<Item>(batch: min(max(1, batch), capacity), capacity: capacity)
+    let handed = HandedOver(produce)
     let producer = Thread {
       do {
-        try produce { item in try queue.send(item) }
+        try handed.value { item in try queue.send(item) }
         queue.finish(throwing: nil)
       } catch {
         queue.finish(throwing: error)
@@ -49,8 +58,17 @@ public enum ReadAhead {
   }
 }
 
+/// A value one thread hands to another and no longer uses: `ReadAhead.run`'s `sending`
+/// producer. @unchecked Sendable: immutable, and `sending` made the compiler check that
+/// the caller kept no use of what it holds.
+private final class HandedOver<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: sending Value) { self.value = value }
+}
+
 /// The items between the two threads of a `ReadAhead`.
-private final class Handoff<Item>: @unchecked Sendable {
+/// @unchecked Sendable: every stored `var` is read and written only with `condition` held.
+private final class Handoff<Item: Sendable>: @unchecked Sendable {
   private let condition = NSCondition()
   private var items: [Item] = []
   private var finished = false
@@ -58,16 +76,32 @@ private final class Handoff<Item>: @unchecked Sendable {
   private var stopped = false
   /// The consumer is waiting for this many items (0: not waiting).
   private var wanted = 0
+  /// Items of the last `receive` the consumer may still be consuming: they count against
+  /// `capacity` until it comes back for more.
+  private var handedOut = 0
+  /// The producer waits for room.
+  private var full = false
   private let batch: Int
+  private let capacity: Int
 
-  init(batch: Int) { self.batch = batch }
+  init(batch: Int, capacity: Int) {
+    self.batch = batch
+    self.capacity = capacity
+  }
 
+  /// Queues `item`, first waiting while `capacity` items are yielded and not consumed.
   func send(_ item: Item) throws {
     condition.lock()
     defer { condition.unlock() }
+    while !stopped && items.count + handedOut >= capacity {
+      full = true
+      condition.wait()
+    }
+    full = false
     if stopped { throw ReadAhead.Stopped() }
     items.append(item)
-    if wanted > 0 && items.count >= wanted { condition.signal() }
+    // A full queue wakes the consumer too: it may want more than there is room for.
+    if wanted > 0 && (items.count >= wanted || items.count + handedOut >= capacity) { condition.broadcast() }
   }
 
   /// The producer is done; `error` is why it stopped early.
@@ -84,14 +118,18 @@ private final class Handoff<Item>: @unchecked Sendable {
   func receive() throws -> [Item]? {
     condition.lock()
     defer { condition.unlock() }
+    // The consumer is back: the items handed out before are consumed.
+    handedOut = 0
+    if full { condition.broadcast() }
     if items.isEmpty && !finished {
       wanted = batch
-      while items.count < batch && !finished { condition.wait() }
+      while items.count < batch && items.count < capacity && !finished { condition.wait() }
       wanted = 0
     }
     if !items.isEmpty {
       var taken: [Item] = []
       swap(&taken, &items)
+      handedOut = taken.count
       return taken
     }
     if let failure { throw failure }
@@ -102,6 +140,7 @@ private final class Handoff<Item>: @unchecked Sendable {
   func stop() {
     condition.lock()
     stopped = true
+    condition.broadcast()  // a producer waiting for room
     while !finished { condition.wait() }
     condition.unlock()
   }

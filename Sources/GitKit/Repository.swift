@@ -17,10 +17,13 @@ public final class Repository {
 
   /// Another handle on the same repository, work tree and object directories, for
   /// another thread to read with (libgit2 handles are not shared across threads).
-  public func reopen() throws -> Repository {
+  public func reopen() throws -> sending Repository {
+    // Only Strings pass from this handle to the copy: it shares nothing with this one,
+    // so the caller may send it to another thread.
+    let workdir = git_repository_workdir(pointer).map { String(cString: $0) }
     let copy = try Repository.open(gitDir: gitDirectory)
-    if let workdir = git_repository_workdir(pointer) {
-      try check(git_repository_set_workdir(copy.pointer, workdir, 0), "cannot use work tree \(String(cString: workdir))")
+    if let workdir {
+      try check(git_repository_set_workdir(copy.pointer, workdir, 0), "cannot use work tree \(workdir)")
     }
     try copy.addObjectDirectories(extraObjectDirectories)
     return copy

@@ -37,6 +37,7 @@ public enum NameTokenizer {
   }
 
   /// Names already split, bounded so that memory stays flat over long histories.
+  /// @unchecked Sendable: `known` is read and written only with `lock` held.
   final class Memo: @unchecked Sendable {
     private let lock = NSLock()
     private var known: [String: [String]] = [:]
@@ -304,6 +305,7 @@ public struct AttributeMatcher: Sendable {
 extension AttributeMatcher {
   /// Matchers built so far, by the lists they were built from: a check builds the
   /// index once per policy, however many specs and rules use it.
+  /// @unchecked Sendable: `matchers` and `last` are read and written only with `lock` held.
   final class Cache: @unchecked Sendable {
     struct Key: Hashable {
       var protectedAttributes: [String: [String]]
@@ -338,6 +340,7 @@ extension AttributeMatcher {
 }
 
 /// Holds the matcher a policy value built, so it is looked up (and its lists hashed) once.
+/// @unchecked Sendable: `built` is read and written only with `lock` held.
 final class MatcherBox: @unchecked Sendable {
   private let lock = NSLock()
   private var built: AttributeMatcher?

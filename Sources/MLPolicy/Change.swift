@@ -257,6 +257,7 @@ public struct PolicyContext: Sendable {
 
 /// Branch-glob answers, remembered: every rule of every commit of a history check asks
 /// the same few (pattern, branch) questions, and each answer compiled and ran a Glob.
+/// @unchecked Sendable: `answers` is read and written only with `lock` held.
 final class BranchGlobMemo: @unchecked Sendable {
   static let shared = BranchGlobMemo()
   private struct Key: Hashable {

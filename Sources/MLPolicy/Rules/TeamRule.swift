@@ -321,6 +321,7 @@ public struct TeamRule: Sendable {
   }
 }
 
+/// @unchecked Sendable: `runner` is read and written only with `lock` held.
 private final class RunnerBox: @unchecked Sendable {
   private let lock = NSLock()
   private var runner: (any TeamCommandRunner)?
