@@ -180,6 +180,9 @@ case "$mode" in
     ensure_test_tools
     ensure_test_system_packages
     export PATH="$PWD/.build-venv/bin:$PATH"
+    # Formatting first: it takes seconds, the build minutes (scripts/lint.sh --fix repairs).
+    say "checking the format of the Swift sources (scripts/lint.sh)"
+    scripts/lint.sh
     swift build --build-tests
     swift test
     # A brief run of every fuzz target from its seed corpus (10 s each, about a minute in
