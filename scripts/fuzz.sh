@@ -6,7 +6,7 @@
 #   scripts/fuzz.sh build               build only
 #   FUZZ_FLAGS="-detect_leaks=0" scripts/fuzz.sh spec 300   extra libFuzzer flags
 #
-# Targets: spec, config, metrics, runline, csvheader, index (fuzz/targets/). Each starts
+# Targets: spec, config, metrics, runline, csvheader, csvschema, index (fuzz/targets/). Each starts
 # from its seed corpus in fuzz/corpus/TARGET/ (kept in the repository) and writes what it
 # finds to .build/fuzz/corpus/TARGET/ (not kept); a crashing input is written to
 # .build/fuzz/crashes/ and the script exits 1 with its path.
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-targets=(spec config metrics runline csvheader index)
+targets=(spec config metrics runline csvheader csvschema index)
 what=${1:-}
 seconds=${2:-60}
 [[ -n $what ]] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
@@ -67,7 +67,7 @@ build() {
   }
   module MLSpec Sources/MLSpec/*.swift
   module MLPolicy $(find Sources/MLPolicy -name '*.swift' | sort)
-  for target in spec config metrics runline csvheader; do
+  for target in spec config metrics runline csvheader csvschema; do
     if stale "$out/fuzz-$target" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o"; then
       echo "fuzz.sh: building fuzz-$target" >&2
       quietly "$swiftc" "${swiftflags[@]}" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o" \

@@ -186,7 +186,11 @@ struct ChangeReader {
         specs.append(refusal)
       }
     }
-    return ChangeSet(origin: origin, specs: specs, files: files, isRoot: isRoot)
+    var change = ChangeSet(origin: origin, specs: specs, files: files, isRoot: isRoot)
+    if policy.severity(of: DataSchemaRule.description.id) != .off {
+      change.dataSamples = try dataSchemaSamples(change, oldSide: oldSide, newSide: newSide)
+    }
+    return change
   }
 
   /// The spec at `path` on one side (`id` and `mode`: its entry there), with a symlink

@@ -159,6 +159,11 @@ struct PolicyCommand: ParsableCommand {
         if !example.runs.isEmpty || !example.earlierRuns.isEmpty, let findings = try? RuleExampleRunner.run(example, rule: found) {
           for finding in findings { print("  => \(finding.line):\(finding.column): \(finding.message)") }
         }
+        for (path, text) in example.files.sorted(by: { $0.key < $1.key }) {
+          print("  with \(path):")
+          print(text.split(separator: "\n", omittingEmptySubsequences: false).map { "    \(TerminalText.escape(String($0)))" }
+            .joined(separator: "\n"))
+        }
       }
     }
 

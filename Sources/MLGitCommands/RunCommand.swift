@@ -68,7 +68,20 @@ struct RunCommand: ParsableCommand {
       case .off: break
       }
     }
-    let data = try model?.hashData(try WorkTreeFiles(root: root, gitDirectory: repo.gitDirectory)) ?? [:]
+    // The data files are hashed and, with data/schema on, checked against their schemas in the
+    // same pass; at error the training does not start (nothing is recorded).
+    let schemaSeverity = PolicyContext(policy: policy, stage: .commit, branch: repo.headBranch()).applies(DataSchemaRule.description.id)
+      ? policy.severity(of: DataSchemaRule.description.id) : .off
+    let (data, schemaFindings) = try model?.hashData(try WorkTreeFiles(root: root, gitDirectory: repo.gitDirectory),
+      schemaSeverity: schemaSeverity) ?? ([:], [])
+    if !schemaFindings.isEmpty {
+      let reporter = FindingReporter(format: .text, colour: ColourChoice.terminalWantsColour(fd: STDERR_FILENO))
+      StandardError.write(reporter.text(schemaFindings, checked: "data checked against \(model?.path ?? "the spec")'s schema"))
+      if schemaSeverity == .error {
+        printError("mlgit: the data breaks its schema: training not started, nothing recorded [data/schema]")
+        throw ExitCode(ExitStatus.findings.rawValue)
+      }
+    }
     let metricsFiles = try RunMetricsFiles.resolve(flags: inputs.metrics, spec: model, root: root, gitDirectory: repo.gitDirectory)
     // What the metrics files were before the run: one left by an earlier step, even a moment
     // before, is not this run's.
@@ -245,13 +258,20 @@ struct RunSpec {
       data: spec.data, bounds: spec.metrics, metricsFiles: spec.metricsFiles.map { reader.relative($0.name, to: specPath) })
   }
 
-  /// sha256 of every declared data file (streamed), checked against the declared hash.
+  /// sha256 of every declared data file, checked against the declared hash; with
+  /// `schemaSeverity` not off, each file with a `schema:` is checked against it in the same
+  /// streamed pass (memory bounded by the chunk and the CSV reader's limits, never by the
+  /// file), its violations returned as `data/schema` findings at that severity.
   /// Only regular files inside the work tree are read.
-  func hashData(_ files: WorkTreeFiles) throws -> [String: String] {
+  func hashData(_ files: WorkTreeFiles, schemaSeverity: Severity = .off) throws -> (hashes: [String: String], findings: [Finding]) {
     var hashes: [String: String] = [:]
+    var findings: [Finding] = []
     for reference in data {
       let at = "\(path):\(reference.location.line):\(reference.location.column): error: data '\(reference.name)'"
       let digest: String
+      var validator = schemaSeverity == .off ? nil : reference.schema.map {
+        DataSchemaValidator(schema: $0, separator: CSVRecordReader.separator(forPath: reference.path))
+      }
       switch files.open(reference.path) {
       case .missing:
         throw CommandFailure.usage("\(at) file \(reference.path) does not exist")
@@ -259,7 +279,7 @@ struct RunSpec {
         throw CommandFailure.usage("\(at) \(reference.path) \(reason)\n  hint: mlgit run reads only regular files inside the work tree (links are followed, and must stay inside it)")
       case .file(let handle, _):
         do {
-          digest = try SHA256Digest.hex(of: handle)
+          digest = try SHA256Digest.hex(of: handle) { validator?.feed($0) }
         } catch {
           throw CommandFailure.system("\(at) \(reference.path) cannot be read: \(error.localizedDescription)")
         }
@@ -268,8 +288,12 @@ struct RunSpec {
         throw CommandFailure.usage("\(path):\(reference.location.line):\(reference.location.column): error: data '\(reference.name)' \(reference.path) has sha256 \(digest), but the spec declares \(declared)\n  hint: train on the declared data, or update sha256 in the spec (and get it reviewed)")
       }
       hashes[reference.path] = digest
+      if var validator {
+        findings += DataSchemaRule.findings(validator.finish(complete: true), reference: reference, specPath: path,
+          severity: schemaSeverity, complete: true)
+      }
     }
-    return hashes
+    return (hashes, findings)
   }
 
   /// True when tracked files differ from HEAD (untracked files, such as outputs, do not count).

@@ -171,6 +171,9 @@ public struct ChangeSet: Sendable {
   public var files: [FileChange]
   /// True for a repository's root commit (it establishes the policy).
   public var isRoot: Bool
+  /// Data files named by a spec's `schema:` that the change puts up for checking (filled
+  /// only while `data/schema` is on).
+  public var dataSamples: [DataSchemaSample] = []
 
   public init(origin: ChangeOrigin, specs: [ModelChange], files: [FileChange] = [], isRoot: Bool = false) {
     self.origin = origin

@@ -53,6 +53,8 @@ public struct RuleExample: Sendable {
   /// reachable from the example's commit; with `parent`, the lines recorded on the parent's
   /// version of the spec (its previous version).
   public var earlierRuns: [String] = []
+  /// Other files of the example's commit by path (the data files a spec names).
+  public var files: [String: String] = [:]
 
   public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil, triggers: Bool) {
     self.path = path

@@ -36,6 +36,7 @@ public enum RuleRegistry {
     FeaturesProtectedRule(),
     FeaturesProxyRule(),
     DataProtectedColumnsRule(),
+    DataSchemaRule(),
     RunsRequiredRule(),
     MetricsThresholdRule(),
     MetricsSlicesRule(),

@@ -36,6 +36,9 @@ public enum RuleExampleRunner {
       let blob = example.approvedBy.isEmpty ? nil : "example-new"
       let new = example.content.map { SpecSnapshot(path: example.path, blob: blob, data: Data($0.utf8)) }
       changeSet.specs = [ModelChange(path: example.path, old: old, new: new)]
+      changeSet.dataSamples = DataSchemaSample.collect(specs: changeSet.specs, files: [], unchanged: { [] }) { path in
+        example.files[path].map { .prefix(Data($0.utf8), complete: true) }
+      }
       if let blob {
         let hash = (new?.hyperparameters ?? .null).typedSHA256
         context.reviews = ReviewLookup(records: [blob: example.approvedBy.map {

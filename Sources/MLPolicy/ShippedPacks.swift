@@ -161,6 +161,8 @@ rules:
   runs/reproduced: {severity: error, branches: protected}
   runs/clean-tree: error
   runs/seed: warning
+  # Data files hold the columns, types and ranges their spec's schema declares.
+  data/schema: error
 
 """#####,
     "us-ecoa": #####"""

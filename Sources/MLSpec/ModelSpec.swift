@@ -40,6 +40,8 @@ public struct DataReference: Sendable, Equatable {
   public var path: String
   public var sha256: String?
   public var location: SourceLocation
+  /// `schema:`: the columns (and types, ranges) the file must hold; rule `data/schema`.
+  public var schema: DataSchema?
 }
 
 /// The bar a run must meet: `auc: {min: 0.78}`.
@@ -222,7 +224,9 @@ public struct ModelSpec: Sendable {
                   "compute it with `sha256sum \(path)`")
               }
             }
-            data.append(DataReference(name: dataName, path: path, sha256: sha, location: value.location))
+            let schema = value["schema"].flatMap { $0.isNull ? nil : DataSchema.read($0, key: value.keyNode("schema"),
+              dataName: dataName, problems: &problems) }
+            data.append(DataReference(name: dataName, path: path, sha256: sha, location: value.location, schema: schema))
           } else {
             problem("data '\(dataName)' must be a path or {path: …, sha256: …}, found \(value.typeDescription)", value.location)
           }

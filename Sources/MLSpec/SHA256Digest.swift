@@ -21,8 +21,9 @@ public enum SHA256Digest {
   }
 
   /// The digest of what is left to read from `handle`, streamed in 1 MiB chunks through
-  /// one reused buffer, so files of any size hash in constant memory.
-  public static func hex(of handle: FileHandle) throws -> String {
+  /// one reused buffer, so files of any size hash in constant memory. `observe` sees each
+  /// chunk as it is hashed (`mlgit run` checks a data file's schema in the same pass).
+  public static func hex(of handle: FileHandle, observe: (UnsafeRawBufferPointer) -> Void = { _ in }) throws -> String {
     var hasher = Crypto.SHA256()
     let chunk = 1 << 20
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
@@ -35,7 +36,9 @@ public enum SHA256Digest {
         if errno == EINTR { continue }
         throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
       }
-      hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+      let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+      hasher.update(bufferPointer: bytes)
+      observe(bytes)
     }
     return hexDigits(hasher.finalize())
   }

@@ -50,7 +50,8 @@ public struct DataProtectedColumnsRule: PolicyRule {
   }
 }
 
-/// The header row of a CSV or TSV file, read from the file's first bytes.
+/// The header row of a CSV or TSV file, read from the file's first bytes with the one CSV
+/// reader (`CSVRecordReader`).
 enum HeaderRow {
   struct Column: Equatable {
     var name: String
@@ -61,48 +62,27 @@ enum HeaderRow {
   /// Columns of the first record (quotes honoured). When `data` holds no line end it may be
   /// a cut-off prefix, so its last field is left out rather than judged on half a name.
   static func columns(_ data: Data, separator: Character) -> [Column] {
-    var text = String(decoding: data, as: UTF8.self)
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    var columns: [Column] = []
-    var field = ""
-    var fieldStart = 1
-    var position = 0
-    var quoted = false
-    var ended = false
-    var iterator = text.makeIterator()
-    var next = iterator.next()
-    while let c = next {
-      next = iterator.next()
-      position += 1
-      if quoted {
-        if c == "\"" {
-          // RFC 4180: a doubled quote inside quotes is one quote character.
-          if next == "\"" {
-            field.append(c)
-            next = iterator.next()
-            position += 1
-          } else {
-            quoted = false
-          }
-        } else {
-          field.append(c)
-        }
-        continue
-      }
-      if c == "\"" {
-        quoted = true
-      } else if c == separator {
-        columns.append(Column(name: field, column: fieldStart))
-        field = ""
-        fieldStart = position + 1
-      } else if c == "\n" || c == "\r" || c == "\r\n" {
-        ended = true
-        break
-      } else {
-        field.append(c)
-      }
+    guard let byte = separator.asciiValue else { return [] }
+    // No cell or row limit below the prefix's own size: every name of the prefix is judged.
+    var reader = CSVRecordReader(separator: byte, fieldLimit: data.count + 1, recordLimit: data.count + 1)
+    var header: CSVRecordReader.Record?
+    let first: CSVRecordReader.Handler = { record in
+      if header == nil { header = record }
+      return nil
     }
-    if ended || data.count < 64 * 1024 { columns.append(Column(name: field, column: fieldStart)) }
+    reader.feed(data, first)
+    reader.finish(first)
+    // The rule reports at line 1: a file whose first line is blank has no header there.
+    guard let header, header.line == 1 else { return [] }
+    let bytes = [UInt8](data)
+    let textStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    var columns: [Column] = []
+    for (index, field) in header.fields.enumerated() where index < header.offsets.count {
+      let start = max(textStart, Int(header.offsets[index]))
+      let before = String(decoding: bytes[textStart..<min(start, bytes.count)], as: UTF8.self).count
+      columns.append(Column(name: String(decoding: field, as: UTF8.self), column: before + 1))
+    }
+    if !header.terminated && data.count >= 64 * 1024 { columns.removeLast() }
     return columns
       .map { Column(name: $0.name.trimmingCharacters(in: .whitespaces), column: $0.column) }
       .filter { !$0.name.isEmpty }
