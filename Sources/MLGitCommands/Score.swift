@@ -93,6 +93,7 @@ struct ScoreBuilder {
       }
       facts.packsEnforcing = packs
       facts.validation = spec.validationEvidence
+      facts.dataSchemas = spec.data.filter { $0.schema != nil }
       if let baseline = spec.validationEvidence.baselineName {
         facts.baselineRuns = runsByCommit.values.joined().filter { $0.model == baseline && $0.succeeded && reachable.contains($0.commit) }
           .sorted { ($0.finished, $0.id) < ($1.finished, $1.id) }

@@ -48,6 +48,8 @@ public enum MLTestScore {
     case validatedRun
     /// An approval recorded on the spec's blob at the revision.
     case approval
+    /// A `data.<name>.schema` the spec declares (expectations written down, not yet enforced).
+    case dataSchema
     /// A successful run meeting every bound of every slice in `validation.slices`.
     case slicedRun
     /// A successful run whose gaps between groups are within every `validation.fairness` max_gap.
@@ -92,7 +94,7 @@ public enum MLTestScore {
   /// The 28 tests, section by section, with the evidence each accepts.
   public static let tests: [Test] = [
     Test(section: .data, number: 1, title: "Feature expectations are captured in a schema",
-         sources: [.rule("data/schema", line: "data/schema: error")]),
+         sources: [.rule("data/schema", line: "data/schema: error"), .dataSchema]),
     Test(section: .data, number: 2, title: "All features are beneficial", sources: []),
     Test(section: .data, number: 3, title: "No feature's cost is too much", sources: []),
     Test(section: .data, number: 4, title: "Features adhere to meta-level requirements",

@@ -14,6 +14,9 @@ extension ScoreGrader {
   static func undeclared(_ rule: String, _ facts: ScoreFacts) -> (why: String, declare: String)? {
     let spec = facts.specPath
     switch rule {
+    case "data/schema" where facts.dataSchemas.isEmpty:
+      return ("\(spec) declares no data.<name>.schema, so it checks nothing for this model",
+        "declare the columns of the model's data in \(spec): `data: {train: {path: data/train.csv, schema: {income: float}}}`")
     case "metrics/slices" where facts.validation.slices.isEmpty:
       return ("\(spec) declares no validation.slices, so it checks nothing for this model",
         "declare the slices that matter in \(spec): `validation: {slices: {new_customers: {auc: {min: 0.72}}}}`")

@@ -22,6 +22,8 @@ public struct ScoreFacts: Sendable {
   public var documents: [String: String] = [:]
   /// The shipped packs in which each rule would earn its full point (for hints).
   public var packsEnforcing: [String: [String]] = [:]
+  /// The spec's data entries that declare a `schema:` (`data.<name>.schema`).
+  public var dataSchemas: [DataReference] = []
   /// The spec's `validation.slices`, `fairness` and `baseline`.
   public var validation = ValidationEvidence()
   /// Successful runs of the baseline model `validation.baseline` names, reachable from the revision.
@@ -49,7 +51,7 @@ public struct ScoreFacts: Sendable {
 
 /// One piece of evidence behind a test's points.
 public struct ScoreEvidence: Sendable, Equatable, Codable {
-  /// `rule`, `always`, `runs`, `tuning-runs`, `validated-run`, `approval`, `readiness`.
+  /// `rule`, `always`, `runs`, `tuning-runs`, `validated-run`, `data-schema`, `approval`, `readiness`, …
   public var kind: String
   /// What this evidence earns on its own (the test takes the largest).
   public var points: Double
@@ -172,6 +174,17 @@ public enum ScoreGrader {
           half.append("declare the bar in \(facts.specPath): `validation: {metrics: {auc: {min: 0.8}}}`, and record a run that meets it")
         } else {
           half.append("record a run whose metrics meet validation.metrics: `mlgit run --metrics metrics.json -- <training command>`")
+        }
+      case .dataSchema:
+        if facts.dataSchemas.isEmpty {
+          half.append("declare the columns of the model's data in \(facts.specPath): `data: {train: {path: data/train.csv, schema: {income: float, age: {type: int, min: 18}}}}`")
+        } else {
+          let names = facts.dataSchemas.map { "\($0.name) (\($0.path), line \($0.schema?.location.line ?? $0.location.line))" }
+          var item = ScoreEvidence(kind: "data-schema", points: .half,
+            text: "\(facts.specPath) declares the columns of data " + names.joined(separator: ", "))
+          item.path = facts.specPath
+          item.commits = [facts.commit]
+          evidence.append(item)
         }
       case .slicedRun, .fairRun, .baselineBeaten, .noRegression:
         switch metricEvidence(source, facts) {

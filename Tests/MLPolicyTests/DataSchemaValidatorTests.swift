@@ -154,13 +154,29 @@ final class DataSchemaValidatorTests: XCTestCase {
     XCTAssertEqual(problems.first?.hint, "did you mean 'float'? types: int, float, string, bool, date")
   }
 
-  func testTheStrictPackEarnsTheDataSchemaTestItsFullPoint() throws {
-    let strict = try EffectivePolicy.load(config: Data("apiVersion: mlgit/v1\nextends: [strict]\n".utf8))
-    let facts = ScoreFacts(model: "m", specPath: "models/m.yaml", commit: String(repeating: "a", count: 40), policy: strict)
+  /// data-1: nothing for a bare spec; half a point for a declared schema nothing checks,
+  /// or for the rule enforcing no schema; the full point for the rule enforcing a declared one.
+  func testTheDataSchemaTestIsEarnedByTheDeclaredSchemaAndTheRule() throws {
     let test = try XCTUnwrap(MLTestScore.tests.first { $0.id == "data-1" })
-    XCTAssertEqual(ScoreGrader.grade(test, facts).points, .full)
-    let bare = ScoreFacts(model: "m", specPath: "models/m.yaml", commit: facts.commit, policy: try EffectivePolicy.load(config: nil))
-    XCTAssertEqual(ScoreGrader.grade(test, bare).points, .none)
+    let spec = "name: m\ndata:\n  train: {path: data/train.csv, schema: [income]}\n"
+    let declared = try XCTUnwrap(ModelSpec.read(try Document.parse(Data(spec.utf8))).spec?.data)
+    func grade(_ config: String?, schemas: [DataReference]) throws -> ScoredTest {
+      var facts = ScoreFacts(model: "m", specPath: "models/m.yaml", commit: String(repeating: "a", count: 40),
+        policy: try EffectivePolicy.load(config: config.map { Data($0.utf8) }))
+      facts.dataSchemas = schemas
+      return ScoreGrader.grade(test, facts)
+    }
+    let strict = "apiVersion: mlgit/v1\nextends: [strict]\n"
+    XCTAssertEqual(try grade(nil, schemas: []).points, .none)
+    let documented = try grade(nil, schemas: declared)
+    XCTAssertEqual(documented.points, .half)
+    XCTAssertEqual(documented.evidence.map(\.kind), ["data-schema"])
+    XCTAssertTrue(documented.hint?.contains("`data/schema: error`") ?? false, documented.hint ?? "")
+    let unchecked = try grade(strict, schemas: [])
+    XCTAssertEqual(unchecked.points, .half)
+    XCTAssertTrue(unchecked.hint?.contains("declare the columns of the model's data in models/m.yaml") ?? false,
+      unchecked.hint ?? "")
+    XCTAssertEqual(try grade(strict, schemas: declared).points, .full)
     XCTAssertEqual(ScoreGrader.packsEnforcing()["data/schema"], ["strict", "regulated"])
   }
 }
