@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GitKit
 import MLGitErrors
+import MLGitReport
 import MLPolicy
 import MLSpec
 
@@ -75,8 +76,9 @@ struct RunCommand: ParsableCommand {
     let (data, schemaFindings) = try model?.hashData(try WorkTreeFiles(root: root, gitDirectory: repo.gitDirectory),
       schemaSeverity: schemaSeverity) ?? ([:], [])
     if !schemaFindings.isEmpty {
-      let reporter = FindingReporter(format: .text, colour: ColourChoice.terminalWantsColour(fd: STDERR_FILENO))
-      StandardError.write(reporter.text(schemaFindings, checked: "data checked against \(model?.path ?? "the spec")'s schema"))
+      let reporter = FindingReporter(format: .text, colour: ColourChoice.terminalWantsColour(fd: STDERR_FILENO),
+        toolVersion: MLGit.version)
+      StandardError.write(reporter.render(schemaFindings, checked: "data checked against \(model?.path ?? "the spec")'s schema"))
       if schemaSeverity == .error {
         printError("mlgit: the data breaks its schema: training not started, nothing recorded [data/schema]")
         throw ExitCode(ExitStatus.findings.rawValue)
