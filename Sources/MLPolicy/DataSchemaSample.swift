@@ -29,8 +29,10 @@ public struct DataSchemaSample: Sendable {
   /// alone (`unchanged`, asked for only when a data file changed). `read` gives a data
   /// file's content on the new side, nil when it is not there (data kept outside git,
   /// an LFS pointer): such a file is checked by `mlgit run` only.
-  public static func collect(specs: [ModelChange], files: [FileChange], unchanged: () throws -> [SpecSnapshot],
-                             read: (String) throws -> Content?) rethrows -> [DataSchemaSample] {
+  public static func collect(
+    specs: [ModelChange], files: [FileChange], unchanged: () throws -> [SpecSnapshot],
+    read: (String) throws -> Content?
+  ) rethrows -> [DataSchemaSample] {
     var samples: [DataSchemaSample] = []
     var changedSpecs = Set<String>()
     func add(_ path: String, _ spec: ModelSpec, only: Set<String>?) throws {

@@ -42,7 +42,8 @@ public struct DataSchemaValidator {
       case .aboveMax(let bound):
         return "column '\(name)' holds \(value), above max \(bound) (\(cells))"
       case .notAllowed:
-        return "column '\(name)' holds '\(value)', not one of values [\((column.values ?? []).joined(separator: ", "))] (\(cells))"
+        return
+          "column '\(name)' holds '\(value)', not one of values [\((column.values ?? []).joined(separator: ", "))] (\(cells))"
       case .empty:
         return "column '\(name)' has an empty cell but is not nullable (\(cells))"
       }
@@ -119,7 +120,8 @@ public struct DataSchemaValidator {
 
   private mutating func readHeader(_ record: CSVRecordReader.Record) -> [Int] {
     if record.truncated {
-      report.problem = "has a header row over mlgit's bounds (\(CSVRecordReader.maxKeptFields) columns, \(reader.recordLimit) bytes)"
+      report.problem =
+        "has a header row over mlgit's bounds (\(CSVRecordReader.maxKeptFields) columns, \(reader.recordLimit) bytes)"
       indices = []
       return []
     }
@@ -137,8 +139,10 @@ public struct DataSchemaValidator {
         continue
       }
       if at.count > 1 {
-        report.violations.append(Violation(column: column, kind: .duplicated(count: at.count), count: 1, line: record.line,
-          value: ""))
+        report.violations.append(
+          Violation(
+            column: column, kind: .duplicated(count: at.count), count: 1, line: record.line,
+            value: ""))
       }
       found.append(at[0])
       if column.effectiveType != nil || column.values != nil || !column.nullable {
@@ -240,15 +244,18 @@ public struct DataSchemaValidator {
   /// An optional sign and digits.
   static func isInteger(_ bytes: ArraySlice<UInt8>) -> Bool {
     var digits = bytes[...]
-    if let first = digits.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+    if let first = digits.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+      digits = digits.dropFirst()
+    }
     return !digits.isEmpty && digits.allSatisfy { $0 >= 48 && $0 <= 57 }
   }
 
   /// Digits, one point, an exponent, signs: the characters of a decimal number.
   static func isDecimal(_ bytes: ArraySlice<UInt8>) -> Bool {
-    bytes.contains { $0 >= 48 && $0 <= 57 } && bytes.allSatisfy {
-      ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+")
-        || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E")
-    }
+    bytes.contains { $0 >= 48 && $0 <= 57 }
+      && bytes.allSatisfy {
+        ($0 >= 48 && $0 <= 57) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+")
+          || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E")
+      }
   }
 }

@@ -95,7 +95,8 @@ public struct DataSchema: Sendable, Equatable {
         if let column = readColumn(name, key: keyNode, value: value, problem: problem) { add(column) }
       }
     } else {
-      problem("must be a list of column names or a mapping of column to type, found \(node.typeDescription)",
+      problem(
+        "must be a list of column names or a mapping of column to type, found \(node.typeDescription)",
         node.location, example)
       return nil
     }
@@ -105,15 +106,19 @@ public struct DataSchema: Sendable, Equatable {
     return DataSchema(columns: columns, location: key?.location ?? node.location)
   }
 
-  static func readColumn(_ name: String, key: Node, value: Node,
-                         problem: (String, SourceLocation, String?) -> Void) -> Column? {
+  static func readColumn(
+    _ name: String, key: Node, value: Node,
+    problem: (String, SourceLocation, String?) -> Void
+  ) -> Column? {
     var column = Column(name: name, location: key.location)
     let types = ColumnType.allCases.map(\.rawValue)
     func type(_ node: Node) -> ColumnType? {
       guard let text = node.string, let type = ColumnType(rawValue: text) else {
         let written = node.scalarText ?? node.typeDescription
-        problem("column '\(name)': unknown type '\(written)'", node.location,
-          (ModelSpec.closest(written, in: types).map { "did you mean '\($0)'? " } ?? "") + "types: \(types.joined(separator: ", "))")
+        problem(
+          "column '\(name)': unknown type '\(written)'", node.location,
+          (ModelSpec.closest(written, in: types).map { "did you mean '\($0)'? " } ?? "")
+            + "types: \(types.joined(separator: ", "))")
         return nil
       }
       return type
@@ -124,14 +129,17 @@ public struct DataSchema: Sendable, Equatable {
       return column
     }
     guard let pairs = value.pairs else {
-      problem("column '\(name)' must be a type (\(types.joined(separator: ", "))) or {type, min, max, values, nullable}, found \(value.typeDescription)",
+      problem(
+        "column '\(name)' must be a type (\(types.joined(separator: ", "))) or {type, min, max, values, nullable}, found \(value.typeDescription)",
         value.location, nil)
       return nil
     }
     for (k, _) in pairs where !columnKeys.contains(k.scalarText ?? "") {
       let written = k.scalarText ?? ""
-      problem("column '\(name)': unknown field '\(written)'", k.location,
-        ModelSpec.closest(written, in: columnKeys).map { "did you mean '\($0)'?" } ?? "fields: \(columnKeys.joined(separator: ", "))")
+      problem(
+        "column '\(name)': unknown field '\(written)'", k.location,
+        ModelSpec.closest(written, in: columnKeys).map { "did you mean '\($0)'?" }
+          ?? "fields: \(columnKeys.joined(separator: ", "))")
     }
     if let node = value["type"], !node.isNull { column.type = type(node) }
     let rangeType = column.type ?? .float
@@ -143,17 +151,20 @@ public struct DataSchema: Sendable, Equatable {
         if let number = node.number, number.isFinite {
           bound = .number(number)
         } else {
-          problem("column '\(name)': \(which) must be a finite number, found \(node.typeDescription)", node.location, nil)
+          problem(
+            "column '\(name)': \(which) must be a finite number, found \(node.typeDescription)", node.location, nil)
         }
       case .date:
         if let text = node.scalarText, DataSchema.isDate(Substring(text)) {
           bound = .date(String(text.prefix(10)))
         } else {
-          problem("column '\(name)': \(which) of a date column must be a date YYYY-MM-DD, found '\(node.scalarText ?? node.typeDescription)'",
+          problem(
+            "column '\(name)': \(which) of a date column must be a date YYYY-MM-DD, found '\(node.scalarText ?? node.typeDescription)'",
             node.location, nil)
         }
       case .string, .bool:
-        problem("column '\(name)': a \(rangeType.rawValue) column has no range", node.location,
+        problem(
+          "column '\(name)': a \(rangeType.rawValue) column has no range", node.location,
           "use values: [...] for allowed values")
       }
       if which == "min" { column.min = bound } else { column.max = bound }
@@ -162,25 +173,30 @@ public struct DataSchema: Sendable, Equatable {
       var inverted = false
       if case .number(let a) = lo, case .number(let b) = hi { inverted = a > b }
       if case .date(let a) = lo, case .date(let b) = hi { inverted = a > b }
-      if inverted { problem("column '\(name)': min \(lo) is above max \(hi)", value.location, "no value could meet this range") }
+      if inverted {
+        problem("column '\(name)': min \(lo) is above max \(hi)", value.location, "no value could meet this range")
+      }
     }
     if let node = value["values"], !node.isNull {
       if let items = node.items, !items.isEmpty {
         var allowed: [String] = []
         for item in items {
           guard let text = item.scalarText, item.pairs == nil, item.items == nil else {
-            problem("column '\(name)': values must be a list of scalars, found \(item.typeDescription)", item.location, nil)
+            problem(
+              "column '\(name)': values must be a list of scalars, found \(item.typeDescription)", item.location, nil)
             continue
           }
           if let type = column.effectiveType, type.isNumeric, item.number == nil {
-            problem("column '\(name)': value '\(text)' of a \(type.rawValue) column must be a number", item.location, nil)
+            problem(
+              "column '\(name)': value '\(text)' of a \(type.rawValue) column must be a number", item.location, nil)
             continue
           }
           allowed.append(text)
         }
         column.values = allowed
       } else {
-        problem("column '\(name)': values must be a non-empty list, found \(node.typeDescription)", node.location,
+        problem(
+          "column '\(name)': values must be a non-empty list, found \(node.typeDescription)", node.location,
           "e.g. values: [north, south]")
       }
     }

@@ -8,16 +8,17 @@ final class DataSchemaTests: XCTestCase {
 
   /// The schema's lines: `schema:` at 16:5, income at 17:7, debt_ratio at 18:7, region at 19:7.
   static func spec(path: String = "data/train.csv", sha256: String? = nil) -> String {
-    Fixtures.spec(extra: """
-      data:
-        train:
-          path: \(path)
-          schema:
-            income: float
-            debt_ratio: {type: float, min: 0, max: 1}
-            region: {values: [north, south]}
-      \(sha256.map { "    sha256: \($0)\n" } ?? "")
-      """)
+    Fixtures.spec(
+      extra: """
+        data:
+          train:
+            path: \(path)
+            schema:
+              income: float
+              debt_ratio: {type: float, min: 0, max: 1}
+              region: {values: [north, south]}
+        \(sha256.map { "    sha256: \($0)\n" } ?? "")
+        """)
   }
 
   static let goodData = "income,debt_ratio,region\n52000,0.3,north\n61000,0.1,south\n"
@@ -39,8 +40,10 @@ final class DataSchemaTests: XCTestCase {
     repo.stage()
     let refused = repo.git("commit", "-m", "credit model")
     XCTAssertEqual(refused.status, 1, refused.output)
-    XCTAssertTrue(refused.stderr.contains(
-      "models/credit.yaml:19:7: error: data 'train' (data/train.csv): column 'region' is not in the header [data/schema]"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "models/credit.yaml:19:7: error: data 'train' (data/train.csv): column 'region' is not in the header [data/schema]"
+      ),
       refused.stderr)
     XCTAssertTrue(refused.stderr.contains("hint: add the column to data/train.csv's header"), refused.stderr)
     XCTAssertEqual(repo.git("rev-parse", "--verify", "-q", "HEAD~1").status, 1, "no commit may be made")
@@ -93,8 +96,10 @@ final class DataSchemaTests: XCTestCase {
     let bad = clone.commitFixture("negative ratio")
     let refused = clone.git("push", "origin", "main")
     XCTAssertNotEqual(refused.status, 0, refused.output)
-    XCTAssertTrue(refused.stderr.contains(
-      "remote: \(bad.prefix(8)): models/credit.yaml:18:7: error: data 'train' (data/train.csv): column 'debt_ratio' holds -0.2, below min 0 (line 2) [data/schema]"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "remote: \(bad.prefix(8)): models/credit.yaml:18:7: error: data 'train' (data/train.csv): column 'debt_ratio' holds -0.2, below min 0 (line 2) [data/schema]"
+      ),
       refused.stderr)
     XCTAssertNotEqual(remote.revParse("refs/heads/main"), bad)
 
@@ -109,16 +114,21 @@ final class DataSchemaTests: XCTestCase {
   func testHostileHeadersAreReadAsCSVIsWritten() {
     let repo = repository()
     // A byte order mark, a quoted comma in a name, CRLF line ends, no newline at the end.
-    repo.write("models/credit.yaml", Fixtures.spec(extra: """
-      data:
-        train:
-          path: data/train.csv
-          schema:
-            "income, gross": {type: int, min: 0}
-            region: {values: [north, south]}
+    repo.write(
+      "models/credit.yaml",
+      Fixtures.spec(
+        extra: """
+          data:
+            train:
+              path: data/train.csv
+              schema:
+                "income, gross": {type: int, min: 0}
+                region: {values: [north, south]}
 
-      """))
-    repo.write("data/train.csv", data: Data([0xEF, 0xBB, 0xBF]) + Data("\"income, gross\",region\r\n52000,north\r\n61000,\"south\"".utf8))
+          """))
+    repo.write(
+      "data/train.csv",
+      data: Data([0xEF, 0xBB, 0xBF]) + Data("\"income, gross\",region\r\n52000,north\r\n61000,\"south\"".utf8))
     repo.stage()
     let accepted = repo.git("commit", "-m", "quoted header")
     XCTAssertEqual(accepted.status, 0, accepted.output)
@@ -129,8 +139,10 @@ final class DataSchemaTests: XCTestCase {
     repo.stage()
     let refused = repo.git("commit", "-m", "negative income")
     XCTAssertEqual(refused.status, 1, refused.output)
-    XCTAssertTrue(refused.stderr.contains(
-      "models/credit.yaml:17:7: error: data 'train' (data/train.csv): column 'income, gross' holds -1, below min 0 (line 3) [data/schema]"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "models/credit.yaml:17:7: error: data 'train' (data/train.csv): column 'income, gross' holds -1, below min 0 (line 3) [data/schema]"
+      ),
       refused.stderr)
   }
 
@@ -143,8 +155,10 @@ final class DataSchemaTests: XCTestCase {
     repo.stage()
     let refused = repo.git("commit", "-m", "compressed data")
     XCTAssertEqual(refused.status, 1, refused.output)
-    XCTAssertTrue(refused.stderr.contains(
-      "models/credit.yaml:16:5: error: data 'train' (data/train.csv) is not a text file (a NUL byte at byte 3) [data/schema]"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "models/credit.yaml:16:5: error: data 'train' (data/train.csv) is not a text file (a NUL byte at byte 3) [data/schema]"
+      ),
       refused.stderr)
   }
 
@@ -154,14 +168,20 @@ final class DataSchemaTests: XCTestCase {
     repo.write(".gitignore", "data/big.csv\n")
     repo.write("data/big.csv", "income\n1\n")
     // A Git LFS pointer stands for data kept elsewhere.
-    repo.write("models/other.yaml", Fixtures.spec(name: "other", extra: """
-      data:
-        train:
-          path: data/lfs.csv
-          schema: [income, region]
+    repo.write(
+      "models/other.yaml",
+      Fixtures.spec(
+        name: "other",
+        extra: """
+          data:
+            train:
+              path: data/lfs.csv
+              schema: [income, region]
 
-      """))
-    repo.write("data/lfs.csv", "version https://git-lfs.github.com/spec/v1\noid sha256:\(String(repeating: "a", count: 64))\nsize 12345\n")
+          """))
+    repo.write(
+      "data/lfs.csv",
+      "version https://git-lfs.github.com/spec/v1\noid sha256:\(String(repeating: "a", count: 64))\nsize 12345\n")
     repo.stage()
     let accepted = repo.git("commit", "-m", "models whose data is elsewhere")
     XCTAssertEqual(accepted.status, 0, accepted.output)
@@ -185,12 +205,15 @@ final class DataSchemaTests: XCTestCase {
     repo.stage()
     let committed = repo.git("commit", "-m", "model and large data")
     XCTAssertEqual(committed.status, 0, committed.output)
-    XCTAssertFalse(committed.stderr.contains("[data/schema]"), "the bad row lies past the first 64 KiB: \(committed.stderr)")
+    XCTAssertFalse(
+      committed.stderr.contains("[data/schema]"), "the bad row lies past the first 64 KiB: \(committed.stderr)")
 
     let run = repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh")
     XCTAssertEqual(run.status, 1, run.output)
-    XCTAssertTrue(run.stderr.contains(
-      "models/credit.yaml:18:7: error: data 'train' (data/train.csv): column 'debt_ratio' holds 3.5, above max 1 (line 10002) [data/schema]"),
+    XCTAssertTrue(
+      run.stderr.contains(
+        "models/credit.yaml:18:7: error: data 'train' (data/train.csv): column 'debt_ratio' holds 3.5, above max 1 (line 10002) [data/schema]"
+      ),
       run.stderr)
     XCTAssertTrue(run.stderr.contains("training not started, nothing recorded [data/schema]"), run.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/trained"), "the command must not run")
@@ -202,8 +225,10 @@ final class DataSchemaTests: XCTestCase {
     XCTAssertEqual(repo.git("commit", "-q", "--no-verify", "-m", "schema at warning").status, 0)
     let warned = repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh")
     XCTAssertEqual(warned.status, 0, warned.output)
-    XCTAssertTrue(warned.stderr.contains(
-      "models/credit.yaml:18:7: warning: data 'train' (data/train.csv): column 'debt_ratio' holds 3.5, above max 1 (line 10002) [data/schema]"),
+    XCTAssertTrue(
+      warned.stderr.contains(
+        "models/credit.yaml:18:7: warning: data 'train' (data/train.csv): column 'debt_ratio' holds 3.5, above max 1 (line 10002) [data/schema]"
+      ),
       warned.stderr)
     XCTAssertEqual(repo.runLines().count, 1)
     XCTAssertTrue(FileManager.default.fileExists(atPath: repo.path + "/trained"))
@@ -213,9 +238,11 @@ final class DataSchemaTests: XCTestCase {
     let repo = TempRepository()
     let explain = repo.mlgit("policy", "explain", "data/schema")
     XCTAssertEqual(explain.status, 0, explain.output)
-    for expected in ["data/schema: A data file named by a spec's data.<name>.schema",
-                     "default severity: off", "age: {type: int, min: 18, max: 120}",
-                     "example 1: reported", "  with data/train.csv:", "    income,age"] {
+    for expected in [
+      "data/schema: A data file named by a spec's data.<name>.schema",
+      "default severity: off", "age: {type: int, min: 18, max: 120}",
+      "example 1: reported", "  with data/train.csv:", "    income,age",
+    ] {
       XCTAssertTrue(explain.stdout.contains(expected), "missing \(expected) in\n\(explain.stdout)")
     }
   }

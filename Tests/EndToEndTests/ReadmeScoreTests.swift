@@ -12,7 +12,9 @@ final class ReadmeScoreTests: XCTestCase {
     let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("README.md")
     let text = try String(contentsOf: readme, encoding: .utf8)
-    guard let marked = text.range(of: marker) else { throw ReadmeExample.missing("README.md lost its \(marker) marker") }
+    guard let marked = text.range(of: marker) else {
+      throw ReadmeExample.missing("README.md lost its \(marker) marker")
+    }
     var blocks: [String] = []
     var current: [String]?
     for line in text[marked.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {
@@ -28,7 +30,9 @@ final class ReadmeScoreTests: XCTestCase {
         current?.append(String(line))
       }
     }
-    guard blocks.count == 2 else { throw ReadmeExample.missing("README.md has no command block and output block after the marker") }
+    guard blocks.count == 2 else {
+      throw ReadmeExample.missing("README.md has no command block and output block after the marker")
+    }
     return (blocks[0] + "\n", blocks[1].split(separator: "\n").map(String.init))
   }
 
@@ -69,7 +73,8 @@ final class ReadmeScoreTests: XCTestCase {
     XCTAssertEqual(rules, ["data/schema"])
 
     // The bar holds in CI too.
-    XCTAssertEqual(Shell.run(Shell.mlgit, ["score", "--min-score", "3"], in: scored, environment: environment).status, 0)
+    XCTAssertEqual(
+      Shell.run(Shell.mlgit, ["score", "--min-score", "3"], in: scored, environment: environment).status, 0)
   }
 }
 

@@ -85,24 +85,32 @@ final class DataSchemaValidatorTests: XCTestCase {
 
     var validator = DataSchemaValidator(schema: try schema("[a]"), separator: UInt8(ascii: ","))
     validator.feed(Data(repeating: UInt8(ascii: ","), count: 100_000) + Data("a\n".utf8))
-    XCTAssertEqual(validator.finish(complete: true).problem,
+    XCTAssertEqual(
+      validator.finish(complete: true).problem,
       "has a header row over mlgit's bounds (65536 columns, 1048576 bytes)")
   }
 
   func testCellsAreJudgedByType() throws {
-    let s = try schema("""
+    let s = try schema(
+      """
       {n: int, x: {type: float, min: 0, max: 1}, b: bool, d: {type: date, min: 2020-01-01}, c: {values: [north, south], nullable: false}, k: {type: int, values: [0, 1]}, r: {max: 5, values: [1, 2]}, q: {type: float, values: [1]}}
       """)
     func kinds(_ column: String, _ values: [String]) throws -> [DataSchemaValidator.Violation.Kind?] {
       let c = try XCTUnwrap(s.columns.first { $0.name == column })
       return values.map { DataSchemaValidator.judge(Array($0.utf8), c) }
     }
-    XCTAssertEqual(try kinds("n", ["12", "-3", " +4 ", "", "1.5", "1e3", "0x10", "١٢"]),
+    XCTAssertEqual(
+      try kinds("n", ["12", "-3", " +4 ", "", "1.5", "1e3", "0x10", "١٢"]),
       [nil, nil, nil, nil, .type(.int), .type(.int), .type(.int), .type(.int)])
-    XCTAssertEqual(try kinds("x", ["0.5", "1e-1", "-0.1", "1.01", "nan", "inf", "0x1p-2", "."]),
-      [nil, nil, .belowMin(.number(0)), .aboveMax(.number(1)), .type(.float), .type(.float), .type(.float), .type(.float)])
+    XCTAssertEqual(
+      try kinds("x", ["0.5", "1e-1", "-0.1", "1.01", "nan", "inf", "0x1p-2", "."]),
+      [
+        nil, nil, .belowMin(.number(0)), .aboveMax(.number(1)), .type(.float), .type(.float), .type(.float),
+        .type(.float),
+      ])
     XCTAssertEqual(try kinds("b", ["true", "F", "yes", "0", "maybe"]), [nil, nil, nil, nil, .type(.bool)])
-    XCTAssertEqual(try kinds("d", ["2021-02-28", "2020-02-30", "2019-12-31", "2021-03-01T10:00:00Z", "01/02/2021"]),
+    XCTAssertEqual(
+      try kinds("d", ["2021-02-28", "2020-02-30", "2019-12-31", "2021-03-01T10:00:00Z", "01/02/2021"]),
       [nil, .type(.date), .belowMin(.date("2020-01-01")), nil, .type(.date)])
     XCTAssertEqual(try kinds("c", ["north", "", "North"]), [nil, .empty, .notAllowed])
     XCTAssertEqual(try kinds("k", ["1", "1.0", "2"]), [nil, .type(.int), .notAllowed])
@@ -112,17 +120,20 @@ final class DataSchemaValidatorTests: XCTestCase {
   }
 
   func testViolationsAreCountedWithTheirFirstLine() throws {
-    var validator = DataSchemaValidator(schema: try schema("{a: {type: int, min: 0}, b: string, z: float}"),
+    var validator = DataSchemaValidator(
+      schema: try schema("{a: {type: int, min: 0}, b: string, z: float}"),
       separator: UInt8(ascii: ","))
     validator.feed(Data("b,a,a\nx,1,9\ny,-1,9\nz,-2,9\nw,3".utf8))
     let cut = validator
     let report = validator.finish(complete: true)
     XCTAssertEqual(report.rows, 4)
-    XCTAssertEqual(report.violations.map(\.message), [
-      "column 'a' appears 2 times in the header; the first is checked",
-      "column 'z' is not in the header",
-      "column 'a' holds -1, below min 0 (2 rows, first on line 3)",
-    ])
+    XCTAssertEqual(
+      report.violations.map(\.message),
+      [
+        "column 'a' appears 2 times in the header; the first is checked",
+        "column 'z' is not in the header",
+        "column 'a' holds -1, below min 0 (2 rows, first on line 3)",
+      ])
     // A prefix cut at a bound: its last record, unterminated, may be cut and is not judged.
     var prefix = cut
     XCTAssertEqual(prefix.finish(complete: false).rows, 3)
@@ -143,14 +154,16 @@ final class DataSchemaValidatorTests: XCTestCase {
 
       """
     let problems = ModelSpec.read(try Document.parse(Data(spec.utf8))).problems.filter { $0.message.contains("schema") }
-    XCTAssertEqual(problems.map { "\($0.location.line): \($0.message)" }, [
-      "6: data 'train' schema: column 'a': unknown type 'flaot'",
-      "7: data 'train' schema: column 'b': a string column has no range",
-      "8: data 'train' schema: column 'c': unknown field 'colour'",
-      "8: data 'train' schema: column 'c': min 5 is above max 1",
-      "9: data 'train' schema: column 'd': values must be a non-empty list, found a list",
-      "10: data 'other' schema: must be a list of column names or a mapping of column to type, found an integer",
-    ])
+    XCTAssertEqual(
+      problems.map { "\($0.location.line): \($0.message)" },
+      [
+        "6: data 'train' schema: column 'a': unknown type 'flaot'",
+        "7: data 'train' schema: column 'b': a string column has no range",
+        "8: data 'train' schema: column 'c': unknown field 'colour'",
+        "8: data 'train' schema: column 'c': min 5 is above max 1",
+        "9: data 'train' schema: column 'd': values must be a non-empty list, found a list",
+        "10: data 'other' schema: must be a list of column names or a mapping of column to type, found an integer",
+      ])
     XCTAssertEqual(problems.first?.hint, "did you mean 'float'? types: int, float, string, bool, date")
   }
 
@@ -161,7 +174,8 @@ final class DataSchemaValidatorTests: XCTestCase {
     let spec = "name: m\ndata:\n  train: {path: data/train.csv, schema: [income]}\n"
     let declared = try XCTUnwrap(ModelSpec.read(try Document.parse(Data(spec.utf8))).spec?.data)
     func grade(_ config: String?, schemas: [DataReference]) throws -> ScoredTest {
-      var facts = ScoreFacts(model: "m", specPath: "models/m.yaml", commit: String(repeating: "a", count: 40),
+      var facts = ScoreFacts(
+        model: "m", specPath: "models/m.yaml", commit: String(repeating: "a", count: 40),
         policy: try EffectivePolicy.load(config: config.map { Data($0.utf8) }))
       facts.dataSchemas = schemas
       return ScoreGrader.grade(test, facts)
@@ -174,7 +188,8 @@ final class DataSchemaValidatorTests: XCTestCase {
     XCTAssertTrue(documented.hint?.contains("`data/schema: error`") ?? false, documented.hint ?? "")
     let unchecked = try grade(strict, schemas: [])
     XCTAssertEqual(unchecked.points, .half)
-    XCTAssertTrue(unchecked.hint?.contains("declare the columns of the model's data in models/m.yaml") ?? false,
+    XCTAssertTrue(
+      unchecked.hint?.contains("declare the columns of the model's data in models/m.yaml") ?? false,
       unchecked.hint ?? "")
     XCTAssertEqual(try grade(strict, schemas: declared).points, .full)
     XCTAssertEqual(ScoreGrader.packsEnforcing()["data/schema"], ["strict", "regulated"])

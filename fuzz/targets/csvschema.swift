@@ -13,7 +13,8 @@ let fuzzSchema: DataSchema = {
         schema: {a: int, b: {type: float, min: 0, max: 1}, c: bool, d: {type: date, max: 2030-01-01}, e: {values: [x, y]}, f: {nullable: false}}
     """
   // The schema is fixed: a failure to read it is a failure of the target itself.
-  guard let root = try? Document.parse(Data(spec.utf8)), let schema = ModelSpec.read(root).spec?.data.first?.schema else {
+  guard let root = try? Document.parse(Data(spec.utf8)), let schema = ModelSpec.read(root).spec?.data.first?.schema
+  else {
     fatalError("the fuzz schema does not read")
   }
   return schema

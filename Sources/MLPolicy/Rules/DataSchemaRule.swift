@@ -5,7 +5,8 @@ import MLSpec
 public struct DataSchemaRule: PolicyRule {
   public static let description = RuleDescription(
     id: "data/schema",
-    summary: "A data file named by a spec's data.<name>.schema holds the expected columns, with their types, ranges and allowed values",
+    summary:
+      "A data file named by a spec's data.<name>.schema holds the expected columns, with their types, ranges and allowed values",
     rationale: """
       Feature expectations written down as a schema and checked by a machine (The ML Test Score: \
       feature expectations are captured in a schema). At commit and push mlgit reads only the first \
@@ -17,23 +18,27 @@ public struct DataSchemaRule: PolicyRule {
     defaultSeverity: .off,
     examples: [
       RuleExample(DataSchemaRule.spec, files: ["data/train.csv": "income,age\n52000,41\n"], triggers: true),
-      RuleExample(DataSchemaRule.spec, files: ["data/train.csv": "income,age,region\n52000,17,north\n"], triggers: true),
+      RuleExample(
+        DataSchemaRule.spec, files: ["data/train.csv": "income,age,region\n52000,17,north\n"], triggers: true),
       RuleExample(DataSchemaRule.spec, files: ["data/train.csv": "income,age,region\n52000,41,west\n"], triggers: true),
-      RuleExample(DataSchemaRule.spec, files: ["data/train.csv": "\u{FEFF}\"income\",age,region\r\n52000.5,41,north\r\n,38,south"],
+      RuleExample(
+        DataSchemaRule.spec,
+        files: ["data/train.csv": "\u{FEFF}\"income\",age,region\r\n52000.5,41,north\r\n,38,south"],
         triggers: false),
       RuleExample(DataSchemaRule.spec, triggers: false),
     ])
 
-  static let spec = Examples.validSpec + """
-    data:
-      train:
-        path: data/train.csv
-        schema:
-          income: float
-          age: {type: int, min: 18, max: 120}
-          region: {values: [north, south]}
+  static let spec =
+    Examples.validSpec + """
+      data:
+        train:
+          path: data/train.csv
+          schema:
+            income: float
+            age: {type: int, min: 18, max: 120}
+            region: {values: [north, south]}
 
-    """
+      """
 
   public init() {}
 
@@ -44,12 +49,17 @@ public struct DataSchemaRule: PolicyRule {
       let reference = sample.reference
       switch sample.content {
       case .unreadable(let why):
-        findings.append(finding("data '\(reference.name)' (\(reference.path)) cannot be read: \(why)", path: sample.specPath, at: schema.location, in: context,
-          hint: "commit the data file itself, or a symlink to a file inside the repository"))
+        findings.append(
+          finding(
+            "data '\(reference.name)' (\(reference.path)) cannot be read: \(why)", path: sample.specPath,
+            at: schema.location, in: context,
+            hint: "commit the data file itself, or a symlink to a file inside the repository"))
       case .prefix(let data, let complete):
-        var validator = DataSchemaValidator(schema: schema, separator: CSVRecordReader.separator(forPath: reference.path))
+        var validator = DataSchemaValidator(
+          schema: schema, separator: CSVRecordReader.separator(forPath: reference.path))
         validator.feed(data)
-        findings += DataSchemaRule.findings(validator.finish(complete: complete), reference: reference,
+        findings += DataSchemaRule.findings(
+          validator.finish(complete: complete), reference: reference,
           specPath: sample.specPath, severity: context.severity(of: id), complete: complete)
       }
     }
@@ -58,17 +68,23 @@ public struct DataSchemaRule: PolicyRule {
 
   /// The findings of one data file's check (at commit, or by `mlgit run`), at the schema's
   /// line for a file that cannot be checked, else at each column's line in the spec.
-  public static func findings(_ report: DataSchemaValidator.Report, reference: DataReference, specPath: String,
-                              severity: Severity, complete: Bool) -> [Finding] {
+  public static func findings(
+    _ report: DataSchemaValidator.Report, reference: DataReference, specPath: String,
+    severity: Severity, complete: Bool
+  ) -> [Finding] {
     guard let schema = reference.schema else { return [] }
     let file = "data '\(reference.name)' (\(reference.path))"
     if let problem = report.problem {
-      return [Finding(rule: description.id, severity: severity, message: "\(file) \(problem)", path: specPath,
-        location: schema.location,
-        hint: "a schema is checked against a CSV file (a TSV file for .tsv) whose first row names the columns")]
+      return [
+        Finding(
+          rule: description.id, severity: severity, message: "\(file) \(problem)", path: specPath,
+          location: schema.location,
+          hint: "a schema is checked against a CSV file (a TSV file for .tsv) whose first row names the columns")
+      ]
     }
     return report.violations.map { violation in
-      Finding(rule: description.id, severity: severity, message: "\(file): \(violation.message)", path: specPath,
+      Finding(
+        rule: description.id, severity: severity, message: "\(file): \(violation.message)", path: specPath,
         location: violation.column.location, hint: hint(violation, path: reference.path, complete: complete))
     }
   }
@@ -104,8 +120,10 @@ public struct DataSchemaRule: PolicyRule {
 
 extension RuleExample {
   /// An example whose commit also holds these files (a spec's data files), by path.
-  public init(path: String = "models/example.yaml", _ content: String?, config: String? = nil, files: [String: String],
-              triggers: Bool) {
+  public init(
+    path: String = "models/example.yaml", _ content: String?, config: String? = nil, files: [String: String],
+    triggers: Bool
+  ) {
     self.init(path: path, content, config: config, triggers: triggers)
     self.files = files
   }
