@@ -22,15 +22,14 @@ public final class Config {
 
   /// The value of `key`, or nil when unset.
   public func string(_ key: String) throws -> String? {
-    var buf = mlgit_buf_init()
-    let code = git_config_get_string_buf(&buf, pointer, key)
+    let value = GitBuffer()
+    let code = git_config_get_string_buf(&value.buffer, pointer, key)
     if code == GIT_ENOTFOUND.rawValue {
       git_error_clear()
       return nil
     }
     try check(code, "cannot read \(key)")
-    defer { git_buf_dispose(&buf) }
-    return String(cString: buf.ptr)
+    return value.string
   }
 
   /// A boolean value, or nil when unset.
@@ -47,17 +46,19 @@ public final class Config {
 
   /// Every value of a multi-valued key, in file order.
   public func strings(_ key: String) throws -> [String] {
-    var iterator: OpaquePointer?
-    let code = git_config_multivar_iterator_new(&iterator, pointer, key, nil)
+    var opened: OpaquePointer?
+    let code = git_config_multivar_iterator_new(&opened, pointer, key, nil)
     if code == GIT_ENOTFOUND.rawValue {
       git_error_clear()
       return []
     }
     try check(code, "cannot read \(key)")
-    defer { git_config_iterator_free(iterator) }
+    guard let opened else { return [] }
+    let iterator = ConfigIterator(opened, in: self)
+    defer { withExtendedLifetime(iterator) {} }
     var values: [String] = []
     var entry: UnsafeMutablePointer<git_config_entry>?
-    while git_config_next(&entry, iterator) == 0 {
+    while git_config_next(&entry, iterator.pointer) == 0 {
       if let entry, let value = entry.pointee.value { values.append(String(cString: value)) }
     }
     git_error_clear()
@@ -66,12 +67,14 @@ public final class Config {
 
   /// The names of the configured remotes (`remote.<name>.url`).
   public func remoteNames() throws -> [String] {
-    var iterator: OpaquePointer?
-    try check(git_config_iterator_glob_new(&iterator, pointer, "^remote\\..*\\.url$"), "cannot list remotes")
-    defer { git_config_iterator_free(iterator) }
+    var opened: OpaquePointer?
+    try check(git_config_iterator_glob_new(&opened, pointer, "^remote\\..*\\.url$"), "cannot list remotes")
+    guard let opened else { return [] }
+    let iterator = ConfigIterator(opened, in: self)
+    defer { withExtendedLifetime(iterator) {} }
     var names: [String] = []
     var entry: UnsafeMutablePointer<git_config_entry>?
-    while git_config_next(&entry, iterator) == 0 {
+    while git_config_next(&entry, iterator.pointer) == 0 {
       guard let entry, let name = entry.pointee.name else { continue }
       let key = String(cString: name)
       let middle = key.dropFirst("remote.".count).dropLast(".url".count)

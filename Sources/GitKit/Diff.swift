@@ -36,9 +36,8 @@ extension Repository {
   /// Entries staged with `git add -N` (intent to add) are left out: git does not commit them.
   public func diff(tree: OID?, index: Index, prefixes: [String]) throws -> [FileDelta] {
     let deltas = try runDiffs(prefixes: prefixes) { out, options in
-      let treePointer = try tree.map(lookupTree)
-      defer { if let treePointer { git_tree_free(treePointer) } }
-      return git_diff_tree_to_index(&out, pointer, treePointer, index.pointer, &options)
+      let root = try tree.map(lookupTree)
+      return withExtendedLifetime(root) { git_diff_tree_to_index(&out, pointer, root?.pointer, index.pointer, &options) }
     }
     return deltas.filter { $0.newID == nil || !index.isIntentToAdd($0.path) }
   }
@@ -56,11 +55,7 @@ extension Repository {
     let scopes = diffScopes(prefixes)
     var walker = TreeDiffer(repository: self)
     if scopes == [""] {
-      let oldRoot = try old.map(lookupTree)
-      defer { if let oldRoot { git_tree_free(oldRoot) } }
-      let newRoot = try new.map(lookupTree)
-      defer { if let newRoot { git_tree_free(newRoot) } }
-      try walker.compareTrees(oldRoot, newRoot, prefix: "")
+      try walker.compareTrees(try old.map(lookupTree), try new.map(lookupTree), prefix: "")
     } else {
       let a = try old.map { try scopeEntries($0, scopes) }
       let b = try new.map { try scopeEntries($0, scopes) }
@@ -77,7 +72,6 @@ extension Repository {
   private func scopeEntries(_ tree: OID, _ scopes: [String]) throws -> [TreeDiffer.Item?] {
     if let last = lastScopeEntries, last.tree == tree, last.scopes == scopes { return last.entries }
     let root = try lookupTree(tree)
-    defer { git_tree_free(root) }
     let entries = try scopes.map { try TreeDiffer.Item(at: $0, in: root) }
     lastScopeEntries = (tree, scopes, entries)
     return entries
@@ -98,19 +92,19 @@ extension Repository {
     }
     return try runDiffs(prefixes: scopes) { out, options in
       let oldTree = try old.map(lookupTree)
-      defer { if let oldTree { git_tree_free(oldTree) } }
       let newTree = try new.map(lookupTree)
-      defer { if let newTree { git_tree_free(newTree) } }
-      return git_diff_tree_to_tree(&out, pointer, oldTree, newTree, &options)
+      return withExtendedLifetime((oldTree, newTree)) {
+        git_diff_tree_to_tree(&out, pointer, oldTree?.pointer, newTree?.pointer, &options)
+      }
     }
   }
 
-  func lookupTree(_ id: OID) throws -> OpaquePointer {
+  func lookupTree(_ id: OID) throws -> Tree {
     var oid = id.raw
     var tree: OpaquePointer?
     try check(git_tree_lookup(&tree, pointer, &oid), "cannot read tree \(id.short)")
     guard let tree else { throw GitError(message: "cannot read tree \(id.short)") }
-    return tree
+    return Tree(tree, in: self)
   }
 
   private func runDiffs(
@@ -137,9 +131,11 @@ extension Repository {
         code = try body(&diff, &options)
       }
       try check(code, "cannot compute the change")
-      defer { git_diff_free(diff) }
-      for index in 0..<git_diff_num_deltas(diff) {
-        guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
+      guard let diff else { throw GitError(message: "cannot compute the change") }
+      let owner = DiffList(diff, in: self)
+      defer { withExtendedLifetime(owner) {} }
+      for index in 0..<git_diff_num_deltas(owner.pointer) {
+        guard let delta = git_diff_get_delta(owner.pointer, index)?.pointee else { continue }
         let status: DeltaStatus
         switch delta.status {
         case GIT_DELTA_ADDED: status = .added
@@ -206,17 +202,17 @@ struct TreeDiffer {
     }
 
     /// The entry at `path` under `tree`, or nil when there is none.
-    init?(at path: String, in tree: OpaquePointer) throws {
+    init?(at path: String, in tree: Tree) throws {
       var entry: OpaquePointer?
-      let code = git_tree_entry_bypath(&entry, tree, path)
+      let code = git_tree_entry_bypath(&entry, tree.pointer, path)
       if code == GIT_ENOTFOUND.rawValue {
         git_error_clear()
         return nil
       }
       try check(code, "cannot look up \(path)")
-      defer { git_tree_entry_free(entry) }
       guard let entry else { return nil }
-      self.init(entry)
+      let owned = OwnedTreeEntry(entry)
+      self = withExtendedLifetime(owned) { Item(owned.pointer) }
     }
   }
 
@@ -228,11 +224,7 @@ struct TreeDiffer {
     case (let a?, let b?) where a.isTree && b.isTree:
       var x = a.id, y = b.id
       if git_oid_equal(&x, &y) != 0 { return }
-      let oldTree = try repository.lookupTree(OID(a.id))
-      defer { git_tree_free(oldTree) }
-      let newTree = try repository.lookupTree(OID(b.id))
-      defer { git_tree_free(newTree) }
-      try compareTrees(oldTree, newTree, prefix: path + "/")
+      try compareTrees(try repository.lookupTree(OID(a.id)), try repository.lookupTree(OID(b.id)), prefix: path + "/")
     case (let a?, let b?) where !a.isTree && !b.isTree:
       var x = a.id, y = b.id
       let sameID = git_oid_equal(&x, &y) != 0
@@ -251,13 +243,14 @@ struct TreeDiffer {
   }
 
   /// Everything under trees `old` and `new` (nil: empty), by name, as git orders entries.
-  mutating func compareTrees(_ old: OpaquePointer?, _ new: OpaquePointer?, prefix: String) throws {
-    let oldCount = old.map(git_tree_entrycount) ?? 0
-    let newCount = new.map(git_tree_entrycount) ?? 0
+  /// The entries are borrowed from the trees, which the caller keeps alive for the call.
+  mutating func compareTrees(_ old: Tree?, _ new: Tree?, prefix: String) throws {
+    let oldCount = old?.entryCount ?? 0
+    let newCount = new?.entryCount ?? 0
     var i = 0, j = 0
     while i < oldCount || j < newCount {
-      let a = i < oldCount ? git_tree_entry_byindex(old, i) : nil
-      let b = j < newCount ? git_tree_entry_byindex(new, j) : nil
+      let a = i < oldCount ? old?.entry(at: i) : nil
+      let b = j < newCount ? new?.entry(at: j) : nil
       var order: Int32
       if let a, let b { order = TreeDiffer.compareNames(a, b) } else { order = a == nil ? 1 : -1 }
       if order == 0, let a, let b {
@@ -309,7 +302,6 @@ struct TreeDiffer {
       return
     }
     let tree = try repository.lookupTree(OID(item.id))
-    defer { git_tree_free(tree) }
     deleted ? try compareTrees(tree, nil, prefix: path + "/") : try compareTrees(nil, tree, prefix: path + "/")
   }
 

@@ -120,9 +120,9 @@ extension Repository {
   private func collect(tree id: OID, base: String, skipping: [String: OID], skipped: inout Set<String>,
                        into result: inout [String: TreeEntry]) throws {
     let tree = try lookupTree(id)
-    defer { git_tree_free(tree) }
-    for index in 0..<git_tree_entrycount(tree) {
-      guard let entry = git_tree_entry_byindex(tree, index), let name = git_tree_entry_name(entry) else { continue }
+    defer { withExtendedLifetime(tree) {} }
+    for index in 0..<tree.entryCount {
+      guard let entry = tree.entry(at: index), let name = git_tree_entry_name(entry) else { continue }
       let path = base + String(cString: name)
       let mode = git_tree_entry_filemode(entry).rawValue
       let oid = OID(git_tree_entry_id(entry))

@@ -86,15 +86,16 @@ public final class NotesLedger {
   }
 
   private func newestCompleteCommitInReflog(excluding broken: OID) -> OID? {
-    var reflog: OpaquePointer?
-    guard git_reflog_read(&reflog, repository.pointer, ref) == 0, let reflog else {
+    var opened: OpaquePointer?
+    guard git_reflog_read(&opened, repository.pointer, ref) == 0, let opened else {
       git_error_clear()
       return nil
     }
-    defer { git_reflog_free(reflog) }
+    let reflog = Reflog(opened, in: repository)
+    defer { withExtendedLifetime(reflog) {} }
     // Entry 0 is the newest.
-    for index in 0..<git_reflog_entrycount(reflog) {
-      guard let entry = git_reflog_entry_byindex(reflog, index), let id = git_reflog_entry_id_new(entry) else { continue }
+    for index in 0..<git_reflog_entrycount(reflog.pointer) {
+      guard let entry = git_reflog_entry_byindex(reflog.pointer, index), let id = git_reflog_entry_id_new(entry) else { continue }
       let candidate = OID(id)
       if candidate != broken, candidate != OID.zero, isComplete(candidate) { return candidate }
     }
@@ -107,20 +108,18 @@ public final class NotesLedger {
       git_error_clear()
       return false
     }
-    var odb: OpaquePointer?
-    guard git_repository_odb(&odb, repository.pointer) == 0 else {
+    guard let odb = try? repository.objectDatabase() else {
       git_error_clear()
       return false
     }
-    defer { git_odb_free(odb) }
     func walk(_ id: OID) -> Bool {
-      guard let pointer = try? repository.lookupTree(id) else { return false }
-      defer { git_tree_free(pointer) }
-      for index in 0..<git_tree_entrycount(pointer) {
-        guard let entry = git_tree_entry_byindex(pointer, index) else { return false }
+      guard let tree = try? repository.lookupTree(id) else { return false }
+      defer { withExtendedLifetime(tree) {} }
+      for index in 0..<tree.entryCount {
+        guard let entry = tree.entry(at: index) else { return false }
         if git_tree_entry_type(entry) == GIT_OBJECT_TREE {
           if !walk(OID(git_tree_entry_id(entry))) { return false }
-        } else if git_odb_exists(odb, git_tree_entry_id(entry)) != 1 {
+        } else if !odb.contains(git_tree_entry_id(entry)) {
           return false
         }
       }
@@ -190,12 +189,8 @@ public final class NotesLedger {
   /// `forEachNote` over the notes of any notes commit.
   public func forEachNote(inCommit commit: OID, _ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
     let tree = try repository.lookupTree(try repository.treeOf(commit: commit))
-    defer { git_tree_free(tree) }
     // Note blobs are read straight from the object database: no object cache, no git_blob.
-    var odb: OpaquePointer?
-    try check(git_repository_odb(&odb, repository.pointer), "cannot open object database")
-    defer { git_odb_free(odb) }
-    try collect(tree, prefix: [], odb: odb, body)
+    try collect(tree, prefix: [], odb: try repository.objectDatabase(), body)
   }
 
   /// `forEachLine`, handing each line's bytes (valid only during the call) instead of a String.
@@ -222,7 +217,6 @@ public final class NotesLedger {
     guard let tip = try tip() else { return nil }
     return try readingTip(tip) {
       let tree = try repository.lookupTree(try repository.treeOf(commit: tip))
-      defer { git_tree_free(tree) }
       let found = try locate(object, in: tree)
       guard !found.isEmpty else { return nil }
       return NotesLedger.join(try found.map { String(decoding: try repository.blob($0.blob), as: UTF8.self) })
@@ -267,11 +261,12 @@ public final class NotesLedger {
 
   /// Visits the notes under `tree`, whose path is `prefix` (hex digits of the fanout
   /// folders above it). Names are handled as bytes: ten thousands of notes are read this way.
-  private func collect(_ tree: OpaquePointer, prefix: [UInt8], odb: OpaquePointer?,
+  /// The entries are borrowed from `tree`, which the caller keeps alive for the call.
+  private func collect(_ tree: Tree, prefix: [UInt8], odb: ObjectDatabase,
                        _ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
     var path = prefix
-    for index in 0..<git_tree_entrycount(tree) {
-      guard let entry = git_tree_entry_byindex(tree, index), let namePointer = git_tree_entry_name(entry) else { continue }
+    for index in 0..<tree.entryCount {
+      guard let entry = tree.entry(at: index), let namePointer = git_tree_entry_name(entry) else { continue }
       let name = UnsafeRawBufferPointer(start: namePointer, count: strlen(namePointer))
       // Git keeps non-note files in notes trees: only hex names that fit an object id are notes.
       guard !name.isEmpty, prefix.count + name.count <= 40, name.allSatisfy(NotesLedger.isHexDigit) else { continue }
@@ -284,45 +279,38 @@ public final class NotesLedger {
           git_error_clear()
           continue
         }
-        var stored: OpaquePointer?
-        try check(git_odb_read(&stored, odb, git_tree_entry_id(entry)), "cannot read note \(String(decoding: path, as: UTF8.self))")
-        defer { git_odb_object_free(stored) }
-        let size = git_odb_object_size(stored)
-        if size > 0, let bytes = git_odb_object_data(stored) {
-          try body(OID(object), UnsafeRawBufferPointer(start: bytes, count: size))
-        } else {
-          try body(OID(object), UnsafeRawBufferPointer(start: nil, count: 0))
-        }
+        let stored = try odb.read(git_tree_entry_id(entry), "cannot read note \(String(decoding: path, as: UTF8.self))")
+        try withExtendedLifetime(stored) { try body(OID(object), stored.bytes) }
       } else if type == GIT_OBJECT_TREE, name.count == 2, path.count < 40 {
-        let subtree = try repository.lookupTree(OID(git_tree_entry_id(entry)))
-        defer { git_tree_free(subtree) }
-        try collect(subtree, prefix: path, odb: odb, body)
+        try collect(try repository.lookupTree(OID(git_tree_entry_id(entry))), prefix: path, odb: odb, body)
       }
     }
   }
 
   /// Where a note for `object` is kept: every path (flat or fanout) that holds one.
-  private func locate(_ object: OID, in tree: OpaquePointer) throws -> [(path: String, blob: OID)] {
+  private func locate(_ object: OID, in root: Tree) throws -> [(path: String, blob: OID)] {
     let hex = object.hex
     var found: [(String, OID)] = []
-    var tree = tree
-    var owned: [OpaquePointer] = []
-    defer { owned.forEach { git_tree_free($0) } }
+    var tree = root
     var consumed = 0
     // Walk down the 2-character fanout folders, checking for the rest of the id at each level.
+    // Each entry is read while `tree` holds the tree it is borrowed from.
     while consumed < 40 {
       let rest = String(hex.dropFirst(consumed))
-      if let entry = git_tree_entry_byname(tree, rest), git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
-        let path = NotesLedger.fanoutPath(hex, levels: consumed / 2)
-        found.append((path, OID(git_tree_entry_id(entry))))
+      withExtendedLifetime(tree) {
+        if let entry = tree.entry(named: rest), git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
+          let path = NotesLedger.fanoutPath(hex, levels: consumed / 2)
+          found.append((path, OID(git_tree_entry_id(entry))))
+        }
       }
       let folder = String(rest.prefix(2))
-      guard consumed + 2 < 40, let entry = git_tree_entry_byname(tree, folder),
-        git_tree_entry_type(entry) == GIT_OBJECT_TREE
-      else { break }
-      let subtree = try repository.lookupTree(OID(git_tree_entry_id(entry)))
-      owned.append(subtree)
-      tree = subtree
+      let subtreeID: OID? = withExtendedLifetime(tree) {
+        guard consumed + 2 < 40, let entry = tree.entry(named: folder), git_tree_entry_type(entry) == GIT_OBJECT_TREE
+        else { return nil }
+        return OID(git_tree_entry_id(entry))
+      }
+      guard let subtreeID else { break }
+      tree = try repository.lookupTree(subtreeID)
       consumed += 2
     }
     // In tree order, as `forEachNote` visits them: a folder `ab` sorts as `ab/`, before
@@ -446,7 +434,6 @@ public final class NotesLedger {
   private func currentLines(of commit: OID, for objects: [OID]) throws -> [OID: [String]] {
     if objects.count > 64 { return try notes(inCommit: commit).mapValues(NotesLedger.lines(of:)) }
     let tree = try repository.lookupTree(try repository.treeOf(commit: commit))
-    defer { git_tree_free(tree) }
     var result: [OID: [String]] = [:]
     for object in objects {
       let found = try locate(object, in: tree)
@@ -461,12 +448,10 @@ public final class NotesLedger {
   private func writeCommit(base: OID?, edits: [OID: [String]], parents: [OID], message: String) throws -> OID {
     let baseTree = try base.map { try repository.treeOf(commit: $0) }
     var pathEdits: [String: OID?] = [:]
-    var baseTreePointer: OpaquePointer?
-    if let baseTree { baseTreePointer = try repository.lookupTree(baseTree) }
-    defer { if let baseTreePointer { git_tree_free(baseTreePointer) } }
+    let baseTreeObject = try baseTree.map { try repository.lookupTree($0) }
     for (object, lines) in edits {
       let content = lines.isEmpty ? nil : lines.joined(separator: "\n") + "\n"
-      let existing = try baseTreePointer.map { try locate(object, in: $0) } ?? []
+      let existing = try baseTreeObject.map { try locate(object, in: $0) } ?? []
       // Keep a note where git's deeper fanout put it; move flat notes into `ab/…`.
       let target = existing.map(\.path).first { $0.contains("/") } ?? NotesLedger.fanoutPath(object.hex, levels: 1)
       for old in existing where old.path != target { pathEdits[old.path] = .some(nil) }
@@ -492,7 +477,7 @@ public final class NotesLedger {
     var oldID = (old ?? OID.zero).raw
     code = git_reference_create_matching(&ref, repository.pointer, self.ref, &newID, 1, &oldID, "mlgit: notes")
     if code == 0 {
-      git_reference_free(ref)
+      _ = ref.map { Reference($0, in: repository) }  // freed at once: only the move was wanted
       return true
     }
     if code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue || code == GIT_EEXISTS.rawValue {
@@ -565,12 +550,15 @@ extension Repository {
   /// Applies path edits (`a/b/c` -> blob, or nil to delete) to a tree (nil: empty);
   /// folders left empty are dropped. Returns nil when the result is the empty tree.
   func editTree(_ base: OID?, edits: [String: OID?]) throws -> OID? {
-    var builder: OpaquePointer?
-    var basePointer: OpaquePointer?
-    if let base { basePointer = try lookupTree(base) }
-    defer { if let basePointer { git_tree_free(basePointer) } }
-    try check(git_treebuilder_new(&builder, pointer, basePointer), "cannot build notes tree")
-    defer { git_treebuilder_free(builder) }
+    let baseTree = try base.map(lookupTree)
+    var created: OpaquePointer?
+    try withExtendedLifetime(baseTree) {
+      try check(git_treebuilder_new(&created, pointer, baseTree?.pointer), "cannot build notes tree")
+    }
+    guard let created else { throw GitError(message: "cannot build notes tree") }
+    let owner = TreeBuilder(created, in: self)
+    let builder = owner.pointer
+    defer { withExtendedLifetime(owner) {} }
     var nested: [String: [String: OID?]] = [:]
     for (path, blob) in edits {
       if let slash = path.firstIndex(of: "/") {
@@ -602,28 +590,25 @@ extension Repository {
 
   /// Creates a commit (updating no ref) with the configured identity, else `mlgit`.
   func createCommit(tree: OID, parents: [OID], message: String) throws -> OID {
-    var signature: UnsafeMutablePointer<git_signature>?
-    if git_signature_default(&signature, pointer) != 0 {
+    var made: UnsafeMutablePointer<git_signature>?
+    if git_signature_default(&made, pointer) != 0 {
       git_error_clear()
-      try check(git_signature_now(&signature, "mlgit", "mlgit@localhost"), "cannot make a signature")
+      try check(git_signature_now(&made, "mlgit", "mlgit@localhost"), "cannot make a signature")
     }
-    defer { git_signature_free(signature) }
-    let treePointer = try lookupTree(tree)
-    defer { git_tree_free(treePointer) }
-    var parentPointers: [OpaquePointer?] = []
-    defer { parentPointers.forEach { git_commit_free($0) } }
-    for parent in parents {
-      var oid = parent.raw
-      var commit: OpaquePointer?
-      try check(git_commit_lookup(&commit, pointer, &oid), "cannot read commit \(parent.short)")
-      parentPointers.append(commit)
-    }
+    guard let made else { throw GitError(message: "cannot make a signature") }
+    let signature = Signature(made)
+    let treeObject = try lookupTree(tree)
+    let parentCommits = try parents.map(lookupCommit)
+    var parentPointers: [OpaquePointer?] = parentCommits.map(\.pointer)
     var out = git_oid()
     let text = message.hasSuffix("\n") ? message : message + "\n"
-    try parentPointers.withUnsafeMutableBufferPointer { buffer in
-      try check(
-        git_commit_create(&out, pointer, nil, signature, signature, nil, text, treePointer, parents.count, buffer.baseAddress),
-        "cannot write notes commit")
+    try withExtendedLifetime((signature, treeObject, parentCommits)) {
+      try parentPointers.withUnsafeMutableBufferPointer { buffer in
+        try check(
+          git_commit_create(&out, pointer, nil, signature.pointer, signature.pointer, nil, text, treeObject.pointer, parents.count,
+            buffer.baseAddress),
+          "cannot write notes commit")
+      }
     }
     return OID(out)
   }

@@ -32,11 +32,9 @@ public final class Repository {
   /// Reads objects from `directories` too (absolute paths; missing ones are skipped).
   private func addObjectDirectories(_ directories: [String]) throws {
     guard !directories.isEmpty else { return }
-    var odb: OpaquePointer?
-    try check(git_repository_odb(&odb, pointer), "cannot open object database")
-    defer { git_odb_free(odb) }
+    let odb = try objectDatabase()
     for path in directories where FileManager.default.fileExists(atPath: path) {
-      try check(git_odb_add_disk_alternate(odb, path), "cannot read objects in \(path)")
+      try check(git_odb_add_disk_alternate(odb.pointer, path), "cannot read objects in \(path)")
       extraObjectDirectories.append(path)
     }
   }
@@ -155,44 +153,44 @@ public final class Repository {
   /// The full name of the branch HEAD points at (`refs/heads/main`), even when unborn.
   public func headBranch() -> String? {
     var ref: OpaquePointer?
-    guard git_reference_lookup(&ref, pointer, "HEAD") == 0, let head = ref else {
+    guard git_reference_lookup(&ref, pointer, "HEAD") == 0, let ref else {
       git_error_clear()
       return nil
     }
-    defer { git_reference_free(head) }
-    guard git_reference_type(head) == GIT_REFERENCE_SYMBOLIC,
-      let target = git_reference_symbolic_target(head)
+    let head = Reference(ref, in: self)
+    guard git_reference_type(head.pointer) == GIT_REFERENCE_SYMBOLIC,
+      let target = git_reference_symbolic_target(head.pointer)
     else { return nil }
     return String(cString: target)
   }
 
   /// Resolves a revision expression to the commit it names.
   public func resolveCommit(_ spec: String) throws -> OID {
-    var object: OpaquePointer?
-    try check(git_revparse_single(&object, pointer, spec), "unknown revision '\(spec)'")
-    defer { git_object_free(object) }
+    var found: OpaquePointer?
+    try check(git_revparse_single(&found, pointer, spec), "unknown revision '\(spec)'")
+    guard let found else { throw GitError(message: "unknown revision '\(spec)'") }
+    let object = GitObject(found, in: self)
     var peeled: OpaquePointer?
-    try check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "'\(spec)' does not name a commit")
-    defer { git_object_free(peeled) }
-    return OID(git_object_id(peeled))
+    try check(git_object_peel(&peeled, object.pointer, GIT_OBJECT_COMMIT), "'\(spec)' does not name a commit")
+    guard let peeled else { throw GitError(message: "'\(spec)' does not name a commit") }
+    return OID(git_object_id(GitObject(peeled, in: self).pointer))
   }
 
   /// Peels any object id to the commit it points at, or nil when it is not one (a tree, a blob).
   public func peelToCommit(_ id: OID) -> OID? {
     var oid = id.raw
-    var object: OpaquePointer?
-    guard git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY) == 0 else {
+    var found: OpaquePointer?
+    guard git_object_lookup(&found, pointer, &oid, GIT_OBJECT_ANY) == 0, let found else {
       git_error_clear()
       return nil
     }
-    defer { git_object_free(object) }
+    let object = GitObject(found, in: self)
     var peeled: OpaquePointer?
-    guard git_object_peel(&peeled, object, GIT_OBJECT_COMMIT) == 0 else {
+    guard git_object_peel(&peeled, object.pointer, GIT_OBJECT_COMMIT) == 0, let peeled else {
       git_error_clear()
       return nil
     }
-    defer { git_object_free(peeled) }
-    return OID(git_object_id(peeled))
+    return OID(git_object_id(GitObject(peeled, in: self).pointer))
   }
 
   /// True when `descendant` has `ancestor` in its history (a commit is not its own descendant).
@@ -205,25 +203,22 @@ public final class Repository {
 
   /// True when the object is in the object database (or an alternate).
   public func contains(_ id: OID) -> Bool {
-    var odb: OpaquePointer?
-    guard git_repository_odb(&odb, pointer) == 0 else {
+    guard let odb = try? objectDatabase() else {
       git_error_clear()
       return false
     }
-    defer { git_odb_free(odb) }
     var oid = id.raw
-    return git_odb_exists(odb, &oid) == 1
+    return git_odb_exists(odb.pointer, &oid) == 1
   }
 
   /// What kind of object `id` is ("commit", "tree", "blob", "tag"), read from its header;
   /// nil when the object database does not have it.
   public func objectKind(_ id: OID) throws -> String? {
     let odb = try objectDatabase()
-    defer { git_odb_free(odb) }
     var oid = id.raw
     var size = 0
     var type = GIT_OBJECT_INVALID
-    let code = git_odb_read_header(&size, &type, odb, &oid)
+    let code = git_odb_read_header(&size, &type, odb.pointer, &oid)
     if code == GIT_ENOTFOUND.rawValue {
       git_error_clear()
       return nil
@@ -234,10 +229,9 @@ public final class Repository {
 
   /// Reads a commit's metadata.
   public func commit(_ id: OID) throws -> CommitInfo {
-    var oid = id.raw
-    var commit: OpaquePointer?
-    try check(git_commit_lookup(&commit, pointer, &oid), "cannot read commit \(id.short)")
-    defer { git_commit_free(commit) }
+    let owner = try lookupCommit(id)
+    let commit = owner.pointer
+    defer { withExtendedLifetime(owner) {} }
     var parents: [OID] = []
     let count = git_commit_parentcount(commit)
     for index in 0..<count {
@@ -260,39 +254,35 @@ public final class Repository {
   /// commit is not signed.
   public func commitSignature(_ id: OID) throws -> (signature: Data, signedData: Data)? {
     var oid = id.raw
-    var signature = mlgit_buf_init()
-    var signed = mlgit_buf_init()
-    let code = git_commit_extract_signature(&signature, &signed, pointer, &oid, nil)
-    defer {
-      git_buf_dispose(&signature)
-      git_buf_dispose(&signed)
-    }
+    let signature = GitBuffer(), signed = GitBuffer()
+    let code = git_commit_extract_signature(&signature.buffer, &signed.buffer, pointer, &oid, nil)
     if code == GIT_ENOTFOUND.rawValue {
       git_error_clear()
       return nil
     }
     try check(code, "cannot read the signature of commit \(id.short)")
-    func bytes(_ buf: git_buf) -> Data {
-      guard let pointer = buf.ptr, buf.size > 0 else { return Data() }
-      return Data(bytes: pointer, count: buf.size)
-    }
-    return (bytes(signature), bytes(signed))
+    return (signature.data, signed.data)
   }
 
   /// The tree of a commit.
   public func treeOf(commit id: OID) throws -> OID {
     // Called once or twice per commit by history checks: skip reading the message and signatures.
+    let commit = try lookupCommit(id)
+    return OID(git_commit_tree_id(commit.pointer))
+  }
+
+  /// The commit `id`.
+  func lookupCommit(_ id: OID) throws -> Commit {
     var oid = id.raw
     var commit: OpaquePointer?
     try check(git_commit_lookup(&commit, pointer, &oid), "cannot read commit \(id.short)")
-    defer { git_commit_free(commit) }
-    return OID(git_commit_tree_id(commit))
+    guard let commit else { throw GitError(message: "cannot read commit \(id.short)") }
+    return Commit(commit, in: self)
   }
 
   /// Looks up the entry at `path` in a tree; nil when there is none.
   public func entry(at path: String, inTree treeID: OID) throws -> TreeEntry? {
     let tree = try lookupTree(treeID)
-    defer { git_tree_free(tree) }
     guard let item = try TreeDiffer.Item(at: path, in: tree) else { return nil }
     return TreeEntry(path: path, id: OID(item.id), mode: item.mode)
   }
@@ -300,23 +290,22 @@ public final class Repository {
   /// The size of a blob in bytes, read from the object's header: a loose object's first
   /// bytes, a packed one's entry header (and its delta's), never the content.
   public func blobSize(_ id: OID) throws -> Int {
-    let odb = try objectDatabase()
-    defer { git_odb_free(odb) }
-    return try blobHeaderSize(id, odb: odb)
+    return try blobHeaderSize(id, odb: try objectDatabase())
   }
 
-  private func objectDatabase() throws -> OpaquePointer {
+  /// The object database (a new reference to it, freed with the owner).
+  func objectDatabase() throws -> ObjectDatabase {
     var odb: OpaquePointer?
     try check(git_repository_odb(&odb, pointer), "cannot open object database")
     guard let odb else { throw GitError(message: "cannot open object database") }
-    return odb
+    return ObjectDatabase(odb, in: self)
   }
 
-  private func blobHeaderSize(_ id: OID, odb: OpaquePointer) throws -> Int {
+  private func blobHeaderSize(_ id: OID, odb: ObjectDatabase) throws -> Int {
     var oid = id.raw
     var size = 0
     var type = GIT_OBJECT_INVALID
-    try check(git_odb_read_header(&size, &type, odb, &oid), "cannot read blob \(id.short)")
+    try check(git_odb_read_header(&size, &type, odb.pointer, &oid), "cannot read blob \(id.short)")
     guard type == GIT_OBJECT_BLOB else { throw GitError(message: "object \(id.short) is not a file (blob)") }
     return size
   }
@@ -329,13 +318,16 @@ public final class Repository {
       if size > limit { throw BlobTooLarge(id: id, size: size, limit: limit) }
     }
     var oid = id.raw
-    var blob: OpaquePointer?
-    try check(git_blob_lookup(&blob, pointer, &oid), "cannot read blob \(id.short)")
-    defer { git_blob_free(blob) }
-    let size = Int(git_blob_rawsize(blob))
+    var found: OpaquePointer?
+    try check(git_blob_lookup(&found, pointer, &oid), "cannot read blob \(id.short)")
+    guard let found else { throw GitError(message: "cannot read blob \(id.short)") }
+    let blob = Blob(found, in: self)
+    let size = Int(git_blob_rawsize(blob.pointer))
     if size > limit { throw BlobTooLarge(id: id, size: size, limit: limit) }
-    guard size > 0, let content = git_blob_rawcontent(blob) else { return Data() }
-    return Data(bytes: content, count: size)
+    return withExtendedLifetime(blob) {
+      guard size > 0, let content = git_blob_rawcontent(blob.pointer) else { return Data() }
+      return Data(bytes: content, count: size)
+    }
   }
 
   /// Blobs up to this size are read whole by `blobPrefix` (through libgit2's object cache);
@@ -350,7 +342,6 @@ public final class Repository {
   /// core.bigFileThreshold (512 MiB by default).
   public func blobPrefix(_ id: OID, count: Int) throws -> Data {
     let odb = try objectDatabase()
-    defer { git_odb_free(odb) }
     let size = try blobHeaderSize(id, odb: odb)
     let wanted = min(size, max(0, count))
     if size <= Repository.prefixReadWhole || wanted == 0 {
@@ -358,25 +349,23 @@ public final class Repository {
     }
     if let streamed = try streamedPrefix(id, count: wanted, odb: odb) { return streamed }
     if let packed = try packedPrefix(id, count: wanted) { return packed }
-    var oid = id.raw
-    var object: OpaquePointer?
-    try check(git_odb_read(&object, odb, &oid), "cannot read blob \(id.short)")
-    defer { git_odb_object_free(object) }
-    guard let content = git_odb_object_data(object) else { return Data() }
-    return Data(bytes: content, count: min(wanted, git_odb_object_size(object)))
+    let object = try odb.read(id, "cannot read blob \(id.short)")
+    return withExtendedLifetime(object) { Data(object.bytes.prefix(wanted)) }
   }
 
   /// The prefix through libgit2's read stream, or nil when no backend streams this object.
-  private func streamedPrefix(_ id: OID, count: Int, odb: OpaquePointer) throws -> Data? {
+  private func streamedPrefix(_ id: OID, count: Int, odb: ObjectDatabase) throws -> Data? {
     var oid = id.raw
-    var stream: UnsafeMutablePointer<git_odb_stream>?
+    var opened: UnsafeMutablePointer<git_odb_stream>?
     var size = 0
     var type = GIT_OBJECT_INVALID
-    guard git_odb_open_rstream(&stream, &size, &type, odb, &oid) == 0, let stream else {
+    guard git_odb_open_rstream(&opened, &size, &type, odb.pointer, &oid) == 0, let opened else {
       git_error_clear()
       return nil
     }
-    defer { git_odb_stream_free(stream) }
+    let owner = DatabaseReadStream(opened, in: odb)
+    let stream = owner.pointer
+    defer { withExtendedLifetime(owner) {} }
     var data = Data(count: count)
     var filled = 0
     while filled < count {
@@ -466,13 +455,15 @@ public final class Repository {
 
   /// Names of the references matching a glob (`refs/remotes/origin/*`).
   public func referenceNames(matching glob: String) throws -> [String] {
-    var iterator: OpaquePointer?
-    try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "cannot list references")
-    defer { git_reference_iterator_free(iterator) }
+    var opened: OpaquePointer?
+    try check(git_reference_iterator_glob_new(&opened, pointer, glob), "cannot list references")
+    guard let opened else { throw GitError(message: "cannot list references") }
+    let iterator = ReferenceIterator(opened, in: self)
+    defer { withExtendedLifetime(iterator) {} }
     var names: [String] = []
     var name: UnsafePointer<CChar>?
     while true {
-      let code = git_reference_next_name(&name, iterator)
+      let code = git_reference_next_name(&name, iterator.pointer)
       if code == GIT_ITEROVER.rawValue { break }
       try check(code, "cannot list references")
       if let name { names.append(String(cString: name)) }

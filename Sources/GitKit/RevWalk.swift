@@ -206,8 +206,8 @@ extension Repository {
   /// A commit's parents and time, or nil when the object is absent (or not a commit).
   func commitHeader(_ id: OID) throws -> CommitHeader? {
     var oid = id.raw
-    var commit: OpaquePointer?
-    let code = git_commit_lookup(&commit, pointer, &oid)
+    var found: OpaquePointer?
+    let code = git_commit_lookup(&found, pointer, &oid)
     if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue {
       git_error_clear()
       return nil
@@ -218,7 +218,10 @@ extension Repository {
       if error.errorClass == GIT_ERROR_INVALID.rawValue { return nil }
       throw error
     }
-    defer { git_commit_free(commit) }
+    guard let found else { return nil }
+    let owner = Commit(found, in: self)
+    let commit = owner.pointer
+    defer { withExtendedLifetime(owner) {} }
     var parents: [OID] = []
     let count = git_commit_parentcount(commit)
     for position in 0..<count {
