@@ -168,12 +168,16 @@ final class HistoryChecker {
       let (commits, known) = try list(reading)
       let shallow = known == nil ? reading.shallowCommits() : []
       var lineage = base.map { BranchLineage(base: $0, walked: Set(commits)) }
+      // History checks judge evidence ages as of each commit's time; the hooks, as of the clock.
+      var clock = stage == .range ? CommitClock() : nil
       for id in commits {
         let commit = try reading.commit(id)
         let untrusted = try lineage?.untrustedParents(of: commit, in: reading) ?? []
+        let asOf = clock?.time(of: commit, in: reading)
         if let include, !include(commit) { continue }
-        try yield(try preparer.prepare(commit, in: reading, reviews: reviews, shallow: shallow, boundary: known,
-                                       stage: stage, branch: branch, base: base, untrustedParents: untrusted))
+        let step = try preparer.prepare(commit, in: reading, reviews: reviews, shallow: shallow, boundary: known,
+                                        stage: stage, branch: branch, base: base, untrustedParents: untrusted)
+        try yield(asOf.map { step.judged(asOf: $0) } ?? step)
       }
     }, meanwhile: { try whileReading?() }, consume: { step in
       switch step {

@@ -214,6 +214,8 @@ public struct PolicyContext: Sendable {
 
   /// The time ages are judged against (`runs/stale`): `EvidenceClock.now(for:)`.
   public var now: Date
+  /// True when `now` is a commit's time (a history check, `CommitClock`), not the clock's.
+  public var clockIsCommitTime = false
 
   public init(policy: EffectivePolicy, stage: CheckStage, branch: String? = nil) {
     self.policy = policy

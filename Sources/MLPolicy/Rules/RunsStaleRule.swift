@@ -2,7 +2,8 @@ import Foundation
 import MLSpec
 
 /// `runs/stale`: the newest successful run of the version a change puts in force is
-/// younger than the spec's `staleness.max_age_days`, as of the check's clock.
+/// younger than the spec's `staleness.max_age_days`, as of the check's clock (a history
+/// check: as of the commit's time, `CommitClock` in MLGitCommands).
 public struct RunsStaleRule: PolicyRule {
   public static let description = RuleDescription(
     id: "runs/stale",
@@ -47,17 +48,20 @@ public struct RunsStaleRule: PolicyRule {
       let candidates = RunsStaleRule.runsOfVersion(spec, at: change.path, on: changeSet.origin, in: context)
       guard let verdict = RunsStaleRule.judge(candidates, maxAgeDays: staleness.maxAgeDays, now: context.now) else { continue }
       let label = "'\(spec.name)'\(spec.version.map { " \($0)" } ?? "")"
+      // A history check judges each commit as of its own time (CommitClock): say so.
+      let ago = context.clockIsCommitTime ? "before the commit's time \(RunsStaleRule.iso(context.now))" : "ago"
+      let clock = context.clockIsCommitTime ? "the commit's time \(RunsStaleRule.iso(context.now))" : "the check's clock"
       switch verdict {
       case .fresh:
         continue
       case .stale(let newest, let days):
         findings.append(finding(
-          "newest run \(newest.id) of \(label) finished \(newest.finished), \(RunsStaleRule.daysText(days)) days ago, over staleness.max_age_days \(RunsStaleRule.daysText(staleness.maxAgeDays))",
+          "newest run \(newest.id) of \(label) finished \(newest.finished), \(RunsStaleRule.daysText(days)) days \(ago), over staleness.max_age_days \(RunsStaleRule.daysText(staleness.maxAgeDays))",
           path: change.path, at: staleness.location, in: context,
           hint: "retrain this version and record the run (`mlgit run -- CMD…`), then `mlgit sync`"))
       case .onlyFuture(let run):
         findings.append(finding(
-          "run \(run.id) of \(label) is dated \(run.finished), after the check's clock: runs dated in the future do not count, so nothing shows this version fresh",
+          "run \(run.id) of \(label) is dated \(run.finished), after \(clock): runs dated in the future do not count, so nothing shows this version fresh",
           path: change.path, at: staleness.location, in: context,
           hint: "record a run with a true date (`mlgit run -- CMD…`); check the training machine's clock"))
       }
@@ -102,6 +106,13 @@ public struct RunsStaleRule: PolicyRule {
 }
 
 extension RunsStaleRule {
+  /// `2026-01-15T00:00:00Z`.
+  static func iso(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: date)
+  }
+
   /// Days to one decimal, whole numbers without a fraction: `45.2`, `30`.
   public static func daysText(_ days: Double) -> String { Examples.number((days * 10).rounded() / 10) }
 }

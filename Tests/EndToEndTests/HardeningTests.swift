@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+/// Defects found by probing mlgit's edges: history checks' clock for `runs/stale`, usage
+/// errors of `mlgit run`, and the processes mlgit starts.
+final class HardeningTests: XCTestCase {
+  static let day: Int = 86_400
+  /// Whole seconds, so the days between two of these times are exact.
+  static let now = Int(Date().timeIntervalSince1970)
+
+  static func iso(_ seconds: Int) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+  }
+
+  /// git's author and committer dates set to `seconds`.
+  static func dated(_ seconds: Int) -> [String: String] {
+    ["GIT_AUTHOR_DATE": "@\(seconds) +0000", "GIT_COMMITTER_DATE": "@\(seconds) +0000"]
+  }
+
+  /// A repository whose root commit (dated `policyAt`) turns runs/stale on for protected branches.
+  func staleRepository(policyAt: Int) -> (repo: TempRepository, base: String) {
+    let repo = TempRepository()
+    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nrules:\n  runs/stale: {severity: error, branches: protected}\n")
+    repo.stage()
+    let base = repo.commitFixture("policy", environment: HardeningTests.dated(policyAt))
+    return (repo, base)
+  }
+
+  /// Commits the model (staleness.max_age_days 30, line 16) dated `at`, with one run finished at `runFinished`.
+  func commitModel(_ repo: TempRepository, at: Int, runFinished: Int) {
+    repo.write("models/credit.yaml", Fixtures.spec(extra: "validation:\n  metrics:\n    auc: {min: 0.78}\nstaleness: {max_age_days: 30}\n"))
+    repo.stage()
+    repo.commitFixture("model", environment: HardeningTests.dated(at))
+    let finished = HardeningTests.iso(runFinished)
+    let line = #"{"commit":"\#(repo.head)","command":"python3 train.py","data":{},"dirty":false,"exit":0,"finished":"\#(finished)","host":"h","id":"oldrun000001","metrics":{"auc":0.81},"model":"credit-risk","params":{},"schema":"mlgit.run/1","started":"\#(finished)","user":"u@example.com","version":"1.4.0"}"#
+    XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "append", "-m", line, repo.head).status, 0)
+  }
+
+  // MARK: runs/stale in history checks
+
+  func testHistoryChecksJudgeStalenessAsOfEachCommitsTime() {
+    let now = HardeningTests.now, day = HardeningTests.day
+    let (repo, base) = staleRepository(policyAt: now - 200 * day)
+    // Trained a day before the commit: fresh when it was committed, 100 days ago.
+    commitModel(repo, at: now - 100 * day, runFinished: now - 101 * day)
+    repo.write("README.md", "later\n")
+    repo.stage()
+    repo.commitFixture("later", environment: HardeningTests.dated(now - day))
+
+    for arguments in [["check", "--range", "\(base)..HEAD"], ["check", "--all"]] {
+      let checked = repo.mlgit(arguments)
+      XCTAssertEqual(checked.status, 0, "\(arguments): \(checked.output)")
+      XCTAssertFalse(checked.output.contains("[runs/stale]"), "\(arguments): \(checked.output)")
+    }
+    let audit = repo.mlgit("audit", "--format", "json")
+    XCTAssertFalse(audit.stdout.contains("runs/stale"), audit.output)
+
+  }
+
+  func testAForgedOldCommitterDateIsJudgedNoEarlierThanItsParent() {
+    let now = HardeningTests.now, day = HardeningTests.day
+    let policyAt = now - 10 * day
+    let (repo, base) = staleRepository(policyAt: policyAt)
+    // Committed on top of a 10-day-old commit, yet dated 100 days ago, beside a run 101 days old.
+    commitModel(repo, at: now - 100 * day, runFinished: now - 101 * day)
+    let expected = "models/credit.yaml:16:27: error: newest run oldrun000001 of 'credit-risk' 1.4.0 finished \(HardeningTests.iso(now - 101 * day)), 91 days before the commit's time \(HardeningTests.iso(policyAt)), over staleness.max_age_days 30 [runs/stale]"
+    for arguments in [["check", "--range", "\(base)..HEAD"], ["check", "--all"], ["check", "HEAD"]] {
+      let checked = repo.mlgit(arguments)
+      XCTAssertEqual(checked.status, 1, "\(arguments): \(checked.output)")
+      XCTAssertTrue(checked.output.contains(expected), "\(arguments): \(checked.output)")
+    }
+  }
+}
