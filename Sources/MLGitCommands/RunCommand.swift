@@ -22,6 +22,13 @@ struct RunInputs: ParsableArguments {
   var spec: String?
 }
 
+/// The training command after `--`. A group, so that `run record` (which runs nothing)
+/// sees a command given to it and refuses it rather than dropping it unread.
+struct RunCommandLine: ParsableArguments {
+  @Argument(parsing: .postTerminator, help: ArgumentHelp("The training command and its arguments, after --.", valueName: "command"))
+  var command: [String] = []
+}
+
 /// `mlgit run [--metrics FILE] [--spec FILE] -- CMD…`: run a training command and record it
 /// on HEAD in `refs/notes/mlgit/runs`; `mlgit run record` records a run made elsewhere.
 struct RunCommand: ParsableCommand {
@@ -42,8 +49,8 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var inputs: RunInputs
 
-  @Argument(parsing: .postTerminator, help: ArgumentHelp("The training command and its arguments, after --.", valueName: "command"))
-  var command: [String] = []
+  @OptionGroup var commandLine: RunCommandLine
+  var command: [String] { commandLine.command }
 
   func run() throws {
     guard !command.isEmpty else {
@@ -132,7 +139,15 @@ struct RunRecordCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The run's exit status.", valueName: "status"))
   var exit: Int = 0
 
+  @OptionGroup(visibility: .hidden) var commandLine: RunCommandLine
+
   func run() throws {
+    if !commandLine.command.isEmpty {
+      let given = TerminalText.escape(commandLine.command.joined(separator: " "))
+      throw CommandFailure.usage(
+        "mlgit: run record records a run made elsewhere and runs nothing, so it does not take a command after --, got '\(given)'\n"
+        + "  hint: to run it and record the run: mlgit run [--metrics FILE] -- \(given); to name the command a recorded run ran: mlgit run record --command '\(given)' …")
+    }
     let workspace = try Workspace.open()
     let repo = workspace.repository
     let target: OID

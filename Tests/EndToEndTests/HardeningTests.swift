@@ -72,4 +72,22 @@ final class HardeningTests: XCTestCase {
       XCTAssertTrue(checked.output.contains(expected), "\(arguments): \(checked.output)")
     }
   }
+
+  // MARK: mlgit run record
+
+  func testRunRecordRefusesACommandAfterTheTerminator() {
+    let repo = TempRepository()
+    repo.write("models/credit.yaml", Fixtures.spec())
+    repo.stage()
+    repo.commitFixture("model")
+    repo.write("metrics.json", #"{"auc": 0.81}"#)
+    let result = repo.mlgit("run", "record", "--metrics", "metrics.json", "--", "touch", "ran")
+    XCTAssertEqual(result.status, 2, result.output)
+    XCTAssertTrue(result.stderr.contains(
+      "mlgit: run record records a run made elsewhere and runs nothing, so it does not take a command after --, got 'touch ran'\n"
+      + "  hint: to run it and record the run: mlgit run [--metrics FILE] -- touch ran; to name the command a recorded run ran: mlgit run record --command 'touch ran' …"),
+      result.stderr)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/ran"), "nothing ran")
+    XCTAssertFalse(repo.mlgit("runs", "--format", "json").stdout.contains("\"id\""), "nothing was recorded")
+  }
 }
