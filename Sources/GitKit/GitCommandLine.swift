@@ -38,70 +38,20 @@ public struct GitCommandLine: Sendable {
   }
 
   /// Runs any program (git, ssh-keygen, …) and captures its output; throws only when it
-  /// cannot be started. Input is written and standard error drained on other threads while
-  /// this one reads standard output: a child may write any amount before it reads its
-  /// input (or instead of reading it), and no pipe filling up can stall both sides.
+  /// cannot be started. Input is written while both outputs are read, as each pipe is ready:
+  /// a child may write any amount before it reads its input (or instead of reading it),
+  /// and no pipe filling up can stall both sides.
   ///
-  /// With a `timeout`, a program still running after that many seconds is killed and the
-  /// output it wrote so far is returned with `timedOut`. Programs it started and that keep
-  /// its output open are not waited for; the output of a killed program is dropped.
+  /// With a `timeout`, the program runs in a process group of its own; one still running
+  /// after that many seconds is killed with its group and returned with `timedOut` (its
+  /// output dropped), and what it leaves running when it exits is killed too. Programs it
+  /// started that keep its output open are never waited for; the child inherits only its
+  /// standard streams (`ChildProcess`).
   public static func runProgram(_ executable: String, _ arguments: [String], input: Data? = nil,
                                 environment: [String: String]? = nil, directory: String? = nil,
                                 timeout: Double? = nil) throws -> Output {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    if let environment { process.environment = environment }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    let inPipe = Pipe()
-    process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-    do {
-      try process.run()
-    } catch {
-      throw GitError(message: "cannot run \(executable): \(error.localizedDescription)")
-    }
-    let group = DispatchGroup()
-    if let input {
-      let writer = inPipe.fileHandleForWriting
-      group.enter()
-      DispatchQueue.global().async {
-        // A child that exits without reading all its input must not take mlgit down (EPIPE).
-        try? writer.write(contentsOf: input)
-        try? writer.close()
-        group.leave()
-      }
-    }
-    let errBox = DataBox()
-    group.enter()
-    DispatchQueue.global().async {
-      errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    if let timeout {
-      // Read standard output on another thread too, so this one can keep the time limit.
-      let outBox = DataBox()
-      group.enter()
-      DispatchQueue.global().async {
-        outBox.data = out.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-      }
-      if group.wait(timeout: .now() + timeout) == .timedOut {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        // Its output is not read: a program it started may still be writing it.
-        return Output(status: process.terminationStatus, stdout: Data(), stderr: "", timedOut: true)
-      }
-      process.waitUntilExit()
-      return Output(status: process.terminationStatus, stdout: outBox.data, stderr: String(decoding: errBox.data, as: UTF8.self))
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    let errData = errBox.data
-    process.waitUntilExit()
-    return Output(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+    try ChildProcess.run(executable, arguments, input: input, environment: environment, directory: directory,
+                         timeout: timeout)
   }
 
   /// Runs git and throws when it fails, with git's own message.
@@ -162,9 +112,3 @@ public struct GitCommandLine: Sendable {
   }
 }
 
-/// Carries bytes read on another thread back to the caller. @unchecked Sendable: the
-/// reading thread writes `data` before `group.leave()`, and the caller reads it only
-/// after `group.wait()` returned (never after a timed-out wait).
-private final class DataBox: @unchecked Sendable {
-  var data = Data()
-}

@@ -90,4 +90,79 @@ final class HardeningTests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/ran"), "nothing ran")
     XCTAssertFalse(repo.mlgit("runs", "--format", "json").stdout.contains("\"id\""), "nothing was recorded")
   }
+
+  // MARK: Processes mlgit starts
+
+  /// A repository with hooks installed whose policy runs `.mlgit/checks/check.sh` (`script`) on every spec.
+  func commandCheckRepository(_ script: String, timeout: Int = 5, program: String = "sh",
+                              file: String = ".mlgit/checks/check.sh") -> TempRepository {
+    let repo = TempRepository()
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nrules:\n  acme/script:\n    check: {command: [\(program), \(file)]}\n    timeout: \(timeout)\n")
+    repo.write(file, script)
+    repo.stage()
+    repo.commitFixture("policy")
+    repo.write("models/credit.yaml", Fixtures.spec())
+    repo.stage("models/credit.yaml")
+    return repo
+  }
+
+  /// True while `pid` runs (a zombie has ended).
+  static func isRunning(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.range(of: ")", options: .backwards) else { return false }
+    return !stat[close.upperBound...].hasPrefix(" Z")
+  }
+
+  func testACommandCheckIsNotWaitedForPastItsExitAndLeavesNothingRunning() throws {
+    let pidFile = NSTemporaryDirectory() + "mlgit-grandchild-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: pidFile) }
+    // The background sleep holds the check's standard output and error open after the check exits.
+    let repo = commandCheckRepository("""
+      sleep 1000 &
+      echo $! > "$GRANDCHILD_PID_FILE"
+      echo '{"message": "checked", "line": 2, "severity": "warning"}'
+
+      """)
+    let commit = Shell.run(Shell.git, ["commit", "-q", "-m", "credit model"], in: repo.path,
+                           environment: ["GRANDCHILD_PID_FILE": pidFile], timeout: 120)
+    let pid = try XCTUnwrap(pid_t((try? String(contentsOfFile: pidFile, encoding: .utf8))?
+      .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "the check ran: \(commit.output)")
+    defer { if HardeningTests.isRunning(pid) { kill(pid, SIGKILL) } }
+    XCTAssertEqual(commit.status, 0, commit.output)
+    XCTAssertTrue(commit.stderr.contains("models/credit.yaml:2:1: warning: checked [acme/script]"), commit.stderr)
+    XCTAssertFalse(commit.stderr.contains("did not finish"), commit.stderr)
+    // SIGKILL is delivered asynchronously: give the kernel a moment to end it.
+    var waited = 0
+    while HardeningTests.isRunning(pid) && waited < 100 {
+      usleep(100_000)
+      waited += 1
+    }
+    XCTAssertFalse(HardeningTests.isRunning(pid), "the check's background process \(pid) outlived it")
+  }
+
+  func testACommandCheckThatRunsOutOfTimeIsKilledWithWhatItStarted() throws {
+    let pidFile = NSTemporaryDirectory() + "mlgit-grandchild-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: pidFile) }
+    let repo = commandCheckRepository("""
+      sh -c 'sleep 1000' &
+      echo $! > "$GRANDCHILD_PID_FILE"
+      sleep 1000
+
+      """, timeout: 1)
+    let commit = Shell.run(Shell.git, ["commit", "-q", "-m", "credit model"], in: repo.path,
+                           environment: ["GRANDCHILD_PID_FILE": pidFile], timeout: 120)
+    let pid = try XCTUnwrap(pid_t((try? String(contentsOfFile: pidFile, encoding: .utf8))?
+      .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "the check ran: \(commit.output)")
+    defer { if HardeningTests.isRunning(pid) { kill(pid, SIGKILL) } }
+    XCTAssertNotEqual(commit.status, 0, commit.output)
+    XCTAssertTrue(commit.stderr.contains(
+      "models/credit.yaml:1:1: error: command check did not finish within 1 s: sh .mlgit/checks/check.sh [acme/script]"), commit.stderr)
+    var waited = 0
+    while HardeningTests.isRunning(pid) && waited < 100 {
+      usleep(100_000)
+      waited += 1
+    }
+    XCTAssertFalse(HardeningTests.isRunning(pid), "the check's child \(pid) outlived its timeout")
+  }
 }

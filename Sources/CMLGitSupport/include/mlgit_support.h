@@ -94,3 +94,9 @@ int mlgit_forward_signals_end(void);
 /* posix_spawn_file_actions_addchdir_np, which Swift's Glibc module does not export. */
 #include <spawn.h>
 int mlgit_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/* posix_spawn_file_actions_addclosefrom_np (glibc 2.34): the child closes every file
+ * descriptor from `lowest` up before it runs the program, so it inherits only its
+ * standard streams, whatever mlgit or libgit2 opened without close-on-exec. ENOSYS where
+ * the C library lacks it. */
+int mlgit_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);

@@ -1,0 +1,231 @@
+import CMLGitSupport
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts a program with `posix_spawn` and collects its output (`GitCommandLine.runProgram`).
+///
+/// - The child inherits only its standard streams: every other descriptor is closed at
+///   spawn (`posix_spawn_file_actions_addclosefrom_np`), so libgit2's pack files, the
+///   repository's files and lock files mlgit holds never reach git, ssh-keygen or a
+///   team's command check, whichever of them was opened without close-on-exec.
+/// - The signals mlgit ignores for itself (SIGPIPE) are back to their defaults in the child.
+/// - Output is read until the program itself exits, not until its pipes close: a
+///   process it started in the background keeps them open as long as it likes, and
+///   mlgit does not wait for it. What the program wrote before it exited is all read.
+/// - With a time limit, the program runs in a process group of its own; when it exits or
+///   runs out of time, the whole group is killed, so nothing it started outlives the check.
+enum ChildProcess {
+  static func run(_ executable: String, _ arguments: [String], input: Data?, environment: [String: String]?,
+                  directory: String?, timeout: Double?) throws -> GitCommandLine.Output {
+    var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], inPipe: [Int32] = [-1, -1]
+    var opened: [Int32] = []
+    defer { for fd in opened where fd >= 0 { close(fd) } }
+    // Close-on-exec, so no other child mlgit starts meanwhile (another thread) inherits them.
+    for pipeIndex in 0..<(input == nil ? 2 : 3) {
+      var pair: [Int32] = [-1, -1]
+      guard pipe(&pair) == 0 else {
+        throw GitError(message: "cannot run \(executable): \(String(cString: strerror(errno)))")
+      }
+      opened += pair
+      for fd in pair { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+      switch pipeIndex {
+      case 0: outPipe = pair
+      case 1: errPipe = pair
+      default: inPipe = pair
+      }
+    }
+
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if input != nil {
+      posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
+    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+    if let directory { mlgit_spawn_file_actions_addchdir(&actions, directory) }
+    _ = mlgit_spawn_file_actions_addclosefrom(&actions, 3)
+
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    sigaddset(&defaults, SIGPIPE)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+    let ownGroup = timeout != nil
+    if ownGroup {
+      // Only with a time limit: a git command without one stays in mlgit's group, where
+      // the terminal's Ctrl-C reaches it.
+      posix_spawnattr_setpgroup(&attributes, 0)
+      flags |= POSIX_SPAWN_SETPGROUP
+    }
+    posix_spawnattr_setflags(&attributes, Int16(flags))
+
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+    defer { for pointer in envp ?? [] { free(pointer) } }
+
+    var pid: pid_t = 0
+    let spawned: Int32
+    if let envp {
+      spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    } else {
+      spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+    }
+    guard spawned == 0 else {
+      throw GitError(message: "cannot run \(executable): \(String(cString: strerror(spawned)))")
+    }
+    // The child's ends are its own now; the collector owns the parent's.
+    for fd in [outPipe[1], errPipe[1], inPipe[0]] where fd >= 0 { close(fd) }
+    opened = []
+    var collector = Collector(out: outPipe[0], err: errPipe[0], input: input.map { [UInt8]($0) } ?? [],
+                              inputFD: input == nil ? -1 : inPipe[1])
+    defer { collector.closeAll() }
+    let deadline = timeout.map { monotonicSeconds() + $0 }
+    var status: Int32 = 0
+    while true {
+      if ChildProcess.hasExited(pid) {
+        // Everything it wrote before exiting is in the pipes: take that, then stop reading.
+        collector.drain()
+        if ownGroup { kill(-pid, SIGKILL) }
+        status = reap(pid)
+        break
+      }
+      if let deadline, monotonicSeconds() >= deadline {
+        kill(-pid, SIGKILL)
+        status = reap(pid)
+        // Its output is dropped: a killed program's half-written answer is no answer.
+        return GitCommandLine.Output(status: status, stdout: Data(), stderr: "", timedOut: true)
+      }
+      if !collector.readsOrWrites && deadline == nil {
+        // Nothing left to read or write: wait for the program itself.
+        status = reap(pid)
+        break
+      }
+      var wait: Double = 0.05
+      if let deadline { wait = max(0, min(wait, deadline - monotonicSeconds())) }
+      collector.pump(waitingAtMost: wait)
+    }
+    return GitCommandLine.Output(status: status, stdout: Data(collector.stdout),
+                                 stderr: String(decoding: collector.stderr, as: UTF8.self))
+  }
+
+  /// True once `pid` has ended; it stays a zombie (unreaped), so its number, and its
+  /// process group's, cannot be reused before the group is killed.
+  private static func hasExited(_ pid: pid_t) -> Bool {
+    var info = siginfo_t()
+    while waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == -1 {
+      if errno != EINTR { return true }
+    }
+    return info.si_signo == SIGCHLD
+  }
+
+  /// Waits for `pid` and returns its exit status, or 128 + the signal that ended it.
+  private static func reap(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 {
+      if errno != EINTR { return -1 }
+    }
+    let signal = status & 0x7f
+    return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+  }
+
+  private static func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+  }
+
+  /// The parent's ends of the pipes: output read and input written as each is ready, so
+  /// no pipe filling up can stall both sides.
+  private struct Collector {
+    var stdout: [UInt8] = []
+    var stderr: [UInt8] = []
+    var out: Int32
+    var err: Int32
+    var input: [UInt8]
+    var inputFD: Int32
+    var written = 0
+    private var buffer = [UInt8](repeating: 0, count: 65_536)
+
+    init(out: Int32, err: Int32, input: [UInt8], inputFD: Int32) {
+      (self.out, self.err, self.input, self.inputFD) = (out, err, input, inputFD)
+      for fd in [out, err, inputFD] where fd >= 0 { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+      if inputFD >= 0 && input.isEmpty { closeInput() }
+    }
+
+    var readsOrWrites: Bool { out >= 0 || err >= 0 || inputFD >= 0 }
+
+    /// Waits up to `seconds` for a pipe to be ready, then reads and writes what it can.
+    mutating func pump(waitingAtMost seconds: Double) {
+      var fds: [pollfd] = []
+      if out >= 0 { fds.append(pollfd(fd: out, events: Int16(POLLIN), revents: 0)) }
+      if err >= 0 { fds.append(pollfd(fd: err, events: Int16(POLLIN), revents: 0)) }
+      if inputFD >= 0 { fds.append(pollfd(fd: inputFD, events: Int16(POLLOUT), revents: 0)) }
+      _ = poll(&fds, nfds_t(fds.count), Int32((seconds * 1000).rounded(.up)))
+      drain()
+      writeInput()
+    }
+
+    /// Reads every pipe until it would block or ends.
+    mutating func drain() {
+      Collector.readAll(&out, into: &stdout, buffer: &buffer)
+      Collector.readAll(&err, into: &stderr, buffer: &buffer)
+    }
+
+    mutating func closeAll() {
+      for fd in [out, err, inputFD] where fd >= 0 { close(fd) }
+      (out, err, inputFD) = (-1, -1, -1)
+    }
+
+    private static func readAll(_ fd: inout Int32, into data: inout [UInt8], buffer: inout [UInt8]) {
+      guard fd >= 0 else { return }
+      while true {
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count > 0 {
+          data += buffer[0..<count]
+          continue
+        }
+        if count == -1 && errno == EINTR { continue }
+        if count == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+        // End of file, or an error: nothing more comes from this pipe.
+        close(fd)
+        fd = -1
+        return
+      }
+    }
+
+    private mutating func writeInput() {
+      while inputFD >= 0 && written < input.count {
+        let count = input[written...].withUnsafeBytes { write(inputFD, $0.baseAddress, $0.count) }
+        if count > 0 {
+          written += count
+        } else if count == -1 && errno == EINTR {
+          continue
+        } else if count == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+          return
+        } else {
+          // EPIPE: the program exited or closed its input without reading all of it.
+          closeInput()
+          return
+        }
+      }
+      if inputFD >= 0 && written >= input.count { closeInput() }
+    }
+
+    private mutating func closeInput() {
+      close(inputFD)
+      inputFD = -1
+    }
+  }
+}
