@@ -39,6 +39,9 @@ enum TrainingProcess {
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     mlgit_spawn_file_actions_addchdir(&actions, directory)
+    // Only the terminal's streams: libgit2's pack files, the repository's files and lock
+    // files mlgit holds open are not the command's to read or keep open.
+    _ = mlgit_spawn_file_actions_addclosefrom(&actions, 3)
 
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)

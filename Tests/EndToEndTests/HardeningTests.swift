@@ -165,4 +165,49 @@ final class HardeningTests: XCTestCase {
     }
     XCTAssertFalse(HardeningTests.isRunning(pid), "the check's child \(pid) outlived its timeout")
   }
+
+  /// Writes the program's open descriptors, `N -> target` a line, to $FD_LIST. The
+  /// descriptor that reads the folder is closed again before it is looked up, so it is not listed.
+  static let listFileDescriptors = """
+    import os
+    found = []
+    for fd in sorted(os.listdir("/proc/self/fd"), key=int):
+        try:
+            found.append(fd + " -> " + os.readlink("/proc/self/fd/" + fd))
+        except OSError:
+            pass
+    open(os.environ["FD_LIST"], "w").write("\\n".join(found) + "\\n")
+
+    """
+
+  /// fd numbers from `N -> target` lines.
+  static func descriptors(_ listing: String) -> Set<String> {
+    Set(listing.split(separator: "\n").compactMap { $0.components(separatedBy: " -> ").first })
+  }
+
+  func testTheTrainingCommandInheritsOnlyItsStandardStreams() throws {
+    let listFile = NSTemporaryDirectory() + "mlgit-fds-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: listFile) }
+    let repo = TempRepository()
+    repo.write("models/credit.yaml", Fixtures.spec())
+    repo.write(".gitignore", "metrics.json\n")
+    repo.stage()
+    repo.commitFixture("model")
+    let run = repo.mlgit(["run", "--metrics", "metrics.json", "--", "python3", "-c",
+                          HardeningTests.listFileDescriptors + #"open("metrics.json", "w").write('{"auc": 0.81}')"#],
+                         environment: ["FD_LIST": listFile])
+    XCTAssertEqual(run.status, 0, run.output)
+    let listing = try String(contentsOfFile: listFile, encoding: .utf8)
+    XCTAssertEqual(HardeningTests.descriptors(listing), ["0", "1", "2"], listing)
+  }
+
+  func testACommandCheckInheritsOnlyItsStandardStreams() throws {
+    let listFile = NSTemporaryDirectory() + "mlgit-fds-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: listFile) }
+    let repo = commandCheckRepository(HardeningTests.listFileDescriptors, program: "python3", file: ".mlgit/checks/fds.py")
+    let commit = repo.git(["commit", "-q", "-m", "credit model"], environment: ["FD_LIST": listFile])
+    XCTAssertEqual(commit.status, 0, commit.output)
+    let listing = try String(contentsOfFile: listFile, encoding: .utf8)
+    XCTAssertEqual(HardeningTests.descriptors(listing), ["0", "1", "2"], listing)
+  }
 }
