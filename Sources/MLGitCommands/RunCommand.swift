@@ -22,13 +22,6 @@ struct RunInputs: ParsableArguments {
   var spec: String?
 }
 
-/// The training command after `--`. A group, so that `run record` (which runs nothing)
-/// sees a command given to it and refuses it rather than dropping it unread.
-struct RunCommandLine: ParsableArguments {
-  @Argument(parsing: .postTerminator, help: ArgumentHelp("The training command and its arguments, after --.", valueName: "command"))
-  var command: [String] = []
-}
-
 /// `mlgit run [--metrics FILE] [--spec FILE] -- CMD…`: run a training command and record it
 /// on HEAD in `refs/notes/mlgit/runs`; `mlgit run record` records a run made elsewhere.
 struct RunCommand: ParsableCommand {
@@ -49,8 +42,8 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var inputs: RunInputs
 
-  @OptionGroup var commandLine: RunCommandLine
-  var command: [String] { commandLine.command }
+  @Argument(parsing: .postTerminator, help: ArgumentHelp("The training command and its arguments, after --.", valueName: "command"))
+  var command: [String] = []
 
   func run() throws {
     guard !command.isEmpty else {
@@ -139,11 +132,12 @@ struct RunRecordCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The run's exit status.", valueName: "status"))
   var exit: Int = 0
 
-  @OptionGroup(visibility: .hidden) var commandLine: RunCommandLine
-
   func run() throws {
-    if !commandLine.command.isEmpty {
-      let given = TerminalText.escape(commandLine.command.joined(separator: " "))
+    if let terminator = CommandLine.arguments.dropFirst().firstIndex(of: "--"),
+       terminator + 1 < CommandLine.arguments.count {
+      // ArgumentParser hands what follows `--` to `run`'s command argument, which `run record`
+      // never reads: refused here, not dropped. None of record's options takes `--` as a value.
+      let given = TerminalText.escape(CommandLine.arguments[(terminator + 1)...].joined(separator: " "))
       throw CommandFailure.usage(
         "mlgit: run record records a run made elsewhere and runs nothing, so it does not take a command after --, got '\(given)'\n"
         + "  hint: to run it and record the run: mlgit run [--metrics FILE] -- \(given); to name the command a recorded run ran: mlgit run record --command '\(given)' …")
