@@ -81,7 +81,8 @@ let package = Package(
     .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: swift6),
     // SQLiteKit: tests write MLflow databases of their own (a store's commits, a broken store).
     .testTarget(name: "EndToEndTests", dependencies: ["mlgit", "SQLiteKit"]),
-    .testTarget(name: "MLGitErrorsTests", dependencies: ["MLGitErrors", "MLGitCommands", "GitKit", "MLSpec", "MLPolicy"]),
+    .testTarget(
+      name: "MLGitErrorsTests", dependencies: ["MLGitErrors", "MLGitCommands", "GitKit", "MLSpec", "MLPolicy"]),
   ],
   swiftLanguageModes: [.v5]
 )

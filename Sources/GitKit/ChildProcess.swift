@@ -1,7 +1,7 @@
 import CMLGitSupport
 import Foundation
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// Starts a program with `posix_spawn` and collects its output (`GitCommandLine.runProgram`).
@@ -17,9 +17,13 @@ import Glibc
 /// - With a time limit, the program runs in a process group of its own; when it exits or
 ///   runs out of time, the whole group is killed, so nothing it started outlives the check.
 enum ChildProcess {
-  static func run(_ executable: String, _ arguments: [String], input: Data?, environment: [String: String]?,
-                  directory: String?, timeout: Double?) throws -> GitCommandLine.Output {
-    var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1], inPipe: [Int32] = [-1, -1]
+  static func run(
+    _ executable: String, _ arguments: [String], input: Data?, environment: [String: String]?,
+    directory: String?, timeout: Double?
+  ) throws -> GitCommandLine.Output {
+    var outPipe: [Int32] = [-1, -1]
+    var errPipe: [Int32] = [-1, -1]
+    var inPipe: [Int32] = [-1, -1]
     var opened: [Int32] = []
     defer { for fd in opened where fd >= 0 { close(fd) } }
     // Close-on-exec, so no other child mlgit starts meanwhile (another thread) inherits them.
@@ -88,8 +92,9 @@ enum ChildProcess {
     // The child's ends are its own now; the collector owns the parent's.
     for fd in [outPipe[1], errPipe[1], inPipe[0]] where fd >= 0 { close(fd) }
     opened = []
-    var collector = Collector(out: outPipe[0], err: errPipe[0], input: input.map { [UInt8]($0) } ?? [],
-                              inputFD: input == nil ? -1 : inPipe[1])
+    var collector = Collector(
+      out: outPipe[0], err: errPipe[0], input: input.map { [UInt8]($0) } ?? [],
+      inputFD: input == nil ? -1 : inPipe[1])
     defer { collector.closeAll() }
     let deadline = timeout.map { monotonicSeconds() + $0 }
     var status: Int32 = 0
@@ -116,8 +121,9 @@ enum ChildProcess {
       if let deadline { wait = max(0, min(wait, deadline - monotonicSeconds())) }
       collector.pump(waitingAtMost: wait)
     }
-    return GitCommandLine.Output(status: status, stdout: Data(collector.stdout),
-                                 stderr: String(decoding: collector.stderr, as: UTF8.self))
+    return GitCommandLine.Output(
+      status: status, stdout: Data(collector.stdout),
+      stderr: String(decoding: collector.stderr, as: UTF8.self))
   }
 
   /// True once `pid` has ended; it stays a zombie (unreaped), so its number, and its

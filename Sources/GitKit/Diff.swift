@@ -3,7 +3,8 @@ import Foundation
 
 /// How a file changed between two snapshots.
 public enum DeltaStatus: String, Sendable {
-  case added, deleted, modified, typeChanged = "typechange"
+  case added, deleted, modified
+  case typeChanged = "typechange"
 }
 
 /// One changed file, with the blob ids and modes on both sides.
@@ -37,7 +38,9 @@ extension Repository {
   public func diff(tree: OID?, index: Index, prefixes: [String]) throws -> [FileDelta] {
     let deltas = try runDiffs(prefixes: prefixes) { out, options in
       let root = try tree.map(lookupTree)
-      return withExtendedLifetime(root) { git_diff_tree_to_index(&out, pointer, root?.pointer, index.pointer, &options) }
+      return withExtendedLifetime(root) {
+        git_diff_tree_to_index(&out, pointer, root?.pointer, index.pointer, &options)
+      }
     }
     return deltas.filter { $0.newID == nil || !index.isIntentToAdd($0.path) }
   }
@@ -116,7 +119,8 @@ extension Repository {
     var deltas: [FileDelta] = []
     for scope in (scopes.isEmpty ? [nil] : scopes) {
       var options = mlgit_diff_options_init()
-      options.flags = GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_IGNORE_SUBMODULES.rawValue
+      options.flags =
+        GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_IGNORE_SUBMODULES.rawValue
         | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
       var diff: OpaquePointer?
       var code: Int32
@@ -222,11 +226,13 @@ struct TreeDiffer {
     case (nil, nil):
       return
     case (let a?, let b?) where a.isTree && b.isTree:
-      var x = a.id, y = b.id
+      var x = a.id
+      var y = b.id
       if git_oid_equal(&x, &y) != 0 { return }
       try compareTrees(try repository.lookupTree(OID(a.id)), try repository.lookupTree(OID(b.id)), prefix: path + "/")
     case (let a?, let b?) where !a.isTree && !b.isTree:
-      var x = a.id, y = b.id
+      var x = a.id
+      var y = b.id
       let sameID = git_oid_equal(&x, &y) != 0
       if a.mode & 0o170000 != b.mode & 0o170000 {
         add(.typeChanged, path, old: a, new: b)
@@ -247,7 +253,8 @@ struct TreeDiffer {
   mutating func compareTrees(_ old: Tree?, _ new: Tree?, prefix: String) throws {
     let oldCount = old?.entryCount ?? 0
     let newCount = new?.entryCount ?? 0
-    var i = 0, j = 0
+    var i = 0
+    var j = 0
     while i < oldCount || j < newCount {
       let a = i < oldCount ? old?.entry(at: i) : nil
       let b = j < newCount ? new?.entry(at: j) : nil
@@ -255,7 +262,8 @@ struct TreeDiffer {
       if let a, let b { order = TreeDiffer.compareNames(a, b) } else { order = a == nil ? 1 : -1 }
       if order == 0, let a, let b {
         let (x, y) = (Item(a), Item(b))
-        var xid = x.id, yid = y.id
+        var xid = x.id
+        var yid = y.id
         if x.mode != y.mode || git_oid_equal(&xid, &yid) == 0 {
           try compare(x, y, path: prefix + String(cString: git_tree_entry_name(a)))
         }
@@ -287,7 +295,8 @@ struct TreeDiffer {
     }
     var k = 0
     while true {
-      let x = byte(p, k, aLength, aTree), y = byte(q, k, bLength, bTree)
+      let x = byte(p, k, aLength, aTree)
+      let y = byte(q, k, bLength, bTree)
       if x != y { return x < y ? -1 : 1 }
       if x == 0 { return 0 }
       k += 1
@@ -306,7 +315,9 @@ struct TreeDiffer {
   }
 
   mutating func add(_ status: DeltaStatus, _ path: String, old: Item?, new: Item?) {
-    deltas.append(FileDelta(status: status, path: path, oldID: old.map { OID($0.id) }, newID: new.map { OID($0.id) },
-      oldMode: old?.mode ?? 0, newMode: new?.mode ?? 0))
+    deltas.append(
+      FileDelta(
+        status: status, path: path, oldID: old.map { OID($0.id) }, newID: new.map { OID($0.id) },
+        oldMode: old?.mode ?? 0, newMode: new?.mode ?? 0))
   }
 }

@@ -32,9 +32,12 @@ public struct GitCommandLine: Sendable {
 
   /// Runs git with `arguments`; never throws for a non-zero exit (see `Output.status`).
   @discardableResult
-  public func run(_ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]) throws -> Output {
-    try GitCommandLine.runProgram(executable, arguments, input: input,
-      environment: extra.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(extra) { $1 }, directory: directory)
+  public func run(_ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]) throws -> Output
+  {
+    try GitCommandLine.runProgram(
+      executable, arguments, input: input,
+      environment: extra.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(extra) { $1 }, directory: directory
+    )
   }
 
   /// Runs any program (git, ssh-keygen, …) and captures its output; throws only when it
@@ -47,11 +50,14 @@ public struct GitCommandLine: Sendable {
   /// output dropped), and what it leaves running when it exits is killed too. Programs it
   /// started that keep its output open are never waited for; the child inherits only its
   /// standard streams (`ChildProcess`).
-  public static func runProgram(_ executable: String, _ arguments: [String], input: Data? = nil,
-                                environment: [String: String]? = nil, directory: String? = nil,
-                                timeout: Double? = nil) throws -> Output {
-    try ChildProcess.run(executable, arguments, input: input, environment: environment, directory: directory,
-                         timeout: timeout)
+  public static func runProgram(
+    _ executable: String, _ arguments: [String], input: Data? = nil,
+    environment: [String: String]? = nil, directory: String? = nil,
+    timeout: Double? = nil
+  ) throws -> Output {
+    try ChildProcess.run(
+      executable, arguments, input: input, environment: environment, directory: directory,
+      timeout: timeout)
   }
 
   /// Runs git and throws when it fails, with git's own message.
@@ -69,9 +75,13 @@ public struct GitCommandLine: Sendable {
   /// for index formats libgit2 cannot read. Honours `GIT_INDEX_FILE`.
   /// `indexFile` and `gitDirectory`, when given, are passed explicitly so the result does
   /// not depend on this process's current directory.
-  public func stagedDeltas(against tree: OID?, prefixes: [String], indexFile: String? = nil,
-                           gitDirectory: String? = nil) throws -> [FileDelta] {
-    var args = ["diff-index", "--cached", "--raw", "-z", "--no-renames", "--ignore-submodules", (tree ?? OID.emptyTree).hex, "--"]
+  public func stagedDeltas(
+    against tree: OID?, prefixes: [String], indexFile: String? = nil,
+    gitDirectory: String? = nil
+  ) throws -> [FileDelta] {
+    var args = [
+      "diff-index", "--cached", "--raw", "-z", "--no-renames", "--ignore-submodules", (tree ?? OID.emptyTree).hex, "--",
+    ]
     // An empty prefix means "anywhere": then no pathspec at all.
     if !prefixes.contains("") {
       args += Repository.minimalPrefixes(prefixes).map { ":(literal)\($0)" }
@@ -106,9 +116,9 @@ public struct GitCommandLine: Sendable {
       case "T": status = .typeChanged
       default: status = .modified
       }
-      deltas.append(FileDelta(status: status, path: path, oldID: oldID, newID: newID, oldMode: oldMode, newMode: newMode))
+      deltas.append(
+        FileDelta(status: status, path: path, oldID: oldID, newID: newID, oldMode: oldMode, newMode: newMode))
     }
     return deltas.sorted { $0.path < $1.path }
   }
 }
-

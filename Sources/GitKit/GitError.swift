@@ -70,7 +70,9 @@ enum LibGit2 {
 
   /// The libgit2 version this binary runs against, e.g. "1.5.1".
   public static var version: String {
-    var major: Int32 = 0, minor: Int32 = 0, rev: Int32 = 0
+    var major: Int32 = 0
+    var minor: Int32 = 0
+    var rev: Int32 = 0
     git_libgit2_version(&major, &minor, &rev)
     return "\(major).\(minor).\(rev)"
   }

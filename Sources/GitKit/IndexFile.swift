@@ -40,21 +40,27 @@ public struct IndexFile {
     let collector = EntryCollector()
     let status = cStrings.map { UnsafePointer($0) }.withUnsafeBufferPointer { names in
       lengths.withUnsafeBufferPointer { counts in
-        mlgit_index_scan(base, raw.count, names.baseAddress, counts.baseAddress, prefixes.count, { entry, payload in
-          guard let entry, let payload else { return }
-          let collector = Unmanaged<EntryCollector>.fromOpaque(payload).takeUnretainedValue()
-          let bytes = UnsafeRawBufferPointer(start: entry.pointee.path, count: entry.pointee.path_length)
-          let path = String(decoding: bytes, as: UTF8.self)
-          var oid = git_oid()
-          withUnsafeMutableBytes(of: &oid.id) { $0.copyMemory(from: UnsafeRawBufferPointer(start: entry.pointee.oid, count: 20)) }
-          collector.entries[path] = TreeEntry(path: path, id: OID(oid), mode: entry.pointee.mode)
-        }, { path, length, oid, payload in
-          guard let path, let oid, let payload else { return }
-          let collector = Unmanaged<EntryCollector>.fromOpaque(payload).takeUnretainedValue()
-          var id = git_oid()
-          withUnsafeMutableBytes(of: &id.id) { $0.copyMemory(from: UnsafeRawBufferPointer(start: oid, count: 20)) }
-          collector.trees[String(decoding: UnsafeRawBufferPointer(start: path, count: length), as: UTF8.self)] = OID(id)
-        }, Unmanaged.passUnretained(collector).toOpaque())
+        mlgit_index_scan(
+          base, raw.count, names.baseAddress, counts.baseAddress, prefixes.count,
+          { entry, payload in
+            guard let entry, let payload else { return }
+            let collector = Unmanaged<EntryCollector>.fromOpaque(payload).takeUnretainedValue()
+            let bytes = UnsafeRawBufferPointer(start: entry.pointee.path, count: entry.pointee.path_length)
+            let path = String(decoding: bytes, as: UTF8.self)
+            var oid = git_oid()
+            withUnsafeMutableBytes(of: &oid.id) {
+              $0.copyMemory(from: UnsafeRawBufferPointer(start: entry.pointee.oid, count: 20))
+            }
+            collector.entries[path] = TreeEntry(path: path, id: OID(oid), mode: entry.pointee.mode)
+          },
+          { path, length, oid, payload in
+            guard let path, let oid, let payload else { return }
+            let collector = Unmanaged<EntryCollector>.fromOpaque(payload).takeUnretainedValue()
+            var id = git_oid()
+            withUnsafeMutableBytes(of: &id.id) { $0.copyMemory(from: UnsafeRawBufferPointer(start: oid, count: 20)) }
+            collector.trees[String(decoding: UnsafeRawBufferPointer(start: path, count: length), as: UTF8.self)] = OID(
+              id)
+          }, Unmanaged.passUnretained(collector).toOpaque())
       }
     }
     guard Int(status) == MLGIT_INDEX_OK else {
@@ -117,8 +123,10 @@ extension Repository {
     return result
   }
 
-  private func collect(tree id: OID, base: String, skipping: [String: OID], skipped: inout Set<String>,
-                       into result: inout [String: TreeEntry]) throws {
+  private func collect(
+    tree id: OID, base: String, skipping: [String: OID], skipped: inout Set<String>,
+    into result: inout [String: TreeEntry]
+  ) throws {
     let tree = try lookupTree(id)
     defer { withExtendedLifetime(tree) {} }
     for index in 0..<tree.entryCount {
@@ -151,7 +159,8 @@ extension Repository {
     let staged = unchanged.isEmpty ? index.entries : Repository.removingEntries(of: index.entries, inside: unchanged)
     var deltas: [FileDelta] = []
     for path in Set(staged.keys).union(committed.keys) {
-      let old = committed[path], new = staged[path]
+      let old = committed[path]
+      let new = staged[path]
       if old?.isSubmodule == true || new?.isSubmodule == true { continue }
       if let old, let new, old.id == new.id, old.mode == new.mode { continue }
       let status: DeltaStatus
@@ -160,8 +169,10 @@ extension Repository {
       case (_, nil): status = .deleted
       case (let old?, let new?): status = (old.mode & 0o170000) == (new.mode & 0o170000) ? .modified : .typeChanged
       }
-      deltas.append(FileDelta(status: status, path: path, oldID: old?.id, newID: new?.id,
-        oldMode: old?.mode ?? 0, newMode: new?.mode ?? 0))
+      deltas.append(
+        FileDelta(
+          status: status, path: path, oldID: old?.id, newID: new?.id,
+          oldMode: old?.mode ?? 0, newMode: new?.mode ?? 0))
     }
     return deltas.sorted { $0.path < $1.path }
   }

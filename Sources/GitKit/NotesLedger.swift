@@ -44,10 +44,11 @@ public final class NotesLedger {
     case "commit"?: return target
     case nil: throw damaged(target, missing: "the commit itself")
     case let kind?:
-      throw GitError(message: """
-        \(ref) points at a \(kind) (\(target.short)), not a notes commit: git notes and mlgit keep notes in commits, \
-        so something else wrote this ref. \(restoreAdvice(excluding: target))
-        """)
+      throw GitError(
+        message: """
+          \(ref) points at a \(kind) (\(target.short)), not a notes commit: git notes and mlgit keep notes in commits, \
+          so something else wrote this ref. \(restoreAdvice(excluding: target))
+          """)
     }
   }
 
@@ -63,10 +64,11 @@ public final class NotesLedger {
   }
 
   private func damaged(_ tip: OID, missing: String) -> GitError {
-    GitError(message: """
-      \(ref) is damaged: its notes commit \(tip.short) refers to objects that are missing (\(missing)), \
-      as happens when `git gc --prune=now` runs while notes are written. \(restoreAdvice(excluding: tip))
-      """)
+    GitError(
+      message: """
+        \(ref) is damaged: its notes commit \(tip.short) refers to objects that are missing (\(missing)), \
+        as happens when `git gc --prune=now` runs while notes are written. \(restoreAdvice(excluding: tip))
+        """)
   }
 
   /// How to put the ref back on a complete notes commit: the newest one in its reflog
@@ -95,7 +97,9 @@ public final class NotesLedger {
     defer { withExtendedLifetime(reflog) {} }
     // Entry 0 is the newest.
     for index in 0..<git_reflog_entrycount(reflog.pointer) {
-      guard let entry = git_reflog_entry_byindex(reflog.pointer, index), let id = git_reflog_entry_id_new(entry) else { continue }
+      guard let entry = git_reflog_entry_byindex(reflog.pointer, index), let id = git_reflog_entry_id_new(entry) else {
+        continue
+      }
       let candidate = OID(id)
       if candidate != broken, candidate != OID.zero, isComplete(candidate) { return candidate }
     }
@@ -168,21 +172,24 @@ public final class NotesLedger {
     try readingTip(tip) {
       // Made here, not captured from outside: the producer thread gets the only reference.
       let reader = NotesLedger(repository: try repository.reopen(), ref: ref)
-      try ReadAhead.run(batch: 1, produce: { yield in
-        var batch = NoteBatch()
-        try reader.forEachNote(inCommit: tip) { object, bytes in
-          batch.add(object, bytes)
-          if batch.notes.count == NoteBatch.capacity {
-            try yield(batch)
-            batch = NoteBatch()
+      try ReadAhead.run(
+        batch: 1,
+        produce: { yield in
+          var batch = NoteBatch()
+          try reader.forEachNote(inCommit: tip) { object, bytes in
+            batch.add(object, bytes)
+            if batch.notes.count == NoteBatch.capacity {
+              try yield(batch)
+              batch = NoteBatch()
+            }
           }
-        }
-        try yield(batch)
-      }, consume: { batch in
-        try batch.bytes.withUnsafeBytes { bytes in
-          for note in batch.notes { try body(note.object, UnsafeRawBufferPointer(rebasing: bytes[note.range])) }
-        }
-      })
+          try yield(batch)
+        },
+        consume: { batch in
+          try batch.bytes.withUnsafeBytes { bytes in
+            for note in batch.notes { try body(note.object, UnsafeRawBufferPointer(rebasing: bytes[note.range])) }
+          }
+        })
     }
   }
 
@@ -194,7 +201,9 @@ public final class NotesLedger {
   }
 
   /// `forEachLine`, handing each line's bytes (valid only during the call) instead of a String.
-  public static func forEachLineBytes(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+  public static func forEachLineBytes(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void)
+    rethrows
+  {
     guard let base = bytes.baseAddress else { return }
     var start = 0
     let count = bytes.count
@@ -262,8 +271,10 @@ public final class NotesLedger {
   /// Visits the notes under `tree`, whose path is `prefix` (hex digits of the fanout
   /// folders above it). Names are handled as bytes: ten thousands of notes are read this way.
   /// The entries are borrowed from `tree`, which the caller keeps alive for the call.
-  private func collect(_ tree: Tree, prefix: [UInt8], odb: ObjectDatabase,
-                       _ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
+  private func collect(
+    _ tree: Tree, prefix: [UInt8], odb: ObjectDatabase,
+    _ body: (OID, UnsafeRawBufferPointer) throws -> Void
+  ) throws {
     var path = prefix
     for index in 0..<tree.entryCount {
       guard let entry = tree.entry(at: index), let namePointer = git_tree_entry_name(entry) else { continue }
@@ -395,7 +406,9 @@ public final class NotesLedger {
         continue
       }
       let theirs = try notes(inCommit: other).mapValues(NotesLedger.lines(of:))
-      let ours = try local.map { tip in try readingTip(tip) { try notes(inCommit: tip).mapValues(NotesLedger.lines(of:)) } } ?? [:]
+      let ours =
+        try local.map { tip in try readingTip(tip) { try notes(inCommit: tip).mapValues(NotesLedger.lines(of:)) } }
+        ?? [:]
       var edits: [OID: [String]] = [:]
       for (object, theirLines) in theirs {
         let ourLines = ours[object] ?? []
@@ -403,9 +416,10 @@ public final class NotesLedger {
         let union = Array(Set(ourLines).union(theirLines)).sorted()
         if union != ourLines { edits[object] = union }
       }
-      let commit = try local.map { tip in
-        try readingTip(tip) { try writeCommit(base: tip, edits: edits, parents: [tip, other], message: message) }
-      } ?? writeCommit(base: nil, edits: edits, parents: [other], message: message)
+      let commit =
+        try local.map { tip in
+          try readingTip(tip) { try writeCommit(base: tip, edits: edits, parents: [tip, other], message: message) }
+        } ?? writeCommit(base: nil, edits: edits, parents: [other], message: message)
       if try moveRef(to: commit, from: local) { return .merged(commit) }
       backoff(attempt)
     }
@@ -414,16 +428,19 @@ public final class NotesLedger {
 
   /// Read the tip, compute edits (object -> its full new lines), write the next notes
   /// commit, move the ref by compare-and-swap; on a lost race, read again and retry.
-  private func update(objects: [OID], message: String,
-                      edits compute: ([OID: [String]]) throws -> [OID: [String]]) throws -> OID? {
+  private func update(
+    objects: [OID], message: String,
+    edits compute: ([OID: [String]]) throws -> [OID: [String]]
+  ) throws -> OID? {
     for attempt in 0..<maxAttempts {
       let local = try tip()
       let current = try local.map { tip in try readingTip(tip) { try currentLines(of: tip, for: objects) } } ?? [:]
       let edits = try compute(current)
       if edits.isEmpty { return nil }
-      let commit = try local.map { tip in
-        try readingTip(tip) { try writeCommit(base: tip, edits: edits, parents: [tip], message: message) }
-      } ?? writeCommit(base: nil, edits: edits, parents: [], message: message)
+      let commit =
+        try local.map { tip in
+          try readingTip(tip) { try writeCommit(base: tip, edits: edits, parents: [tip], message: message) }
+        } ?? writeCommit(base: nil, edits: edits, parents: [], message: message)
       if try moveRef(to: commit, from: local) { return commit }
       backoff(attempt)
     }
@@ -503,11 +520,13 @@ public final class NotesLedger {
     else { return nil }
     let age = Date().timeIntervalSince(modified)
     guard age >= NotesLedger.staleLockAge else { return nil }
-    return GitError(code: GIT_ELOCKED.rawValue, message: """
-      cannot update \(ref): its lock file \(path) has been there since \(NotesLedger.describe(age: age)), \
-      left by a git or mlgit process that was stopped while writing. When no git or mlgit process is running \
-      in this repository, remove it (rm '\(path)') and try again
-      """)
+    return GitError(
+      code: GIT_ELOCKED.rawValue,
+      message: """
+        cannot update \(ref): its lock file \(path) has been there since \(NotesLedger.describe(age: age)), \
+        left by a git or mlgit process that was stopped while writing. When no git or mlgit process is running \
+        in this repository, remove it (rm '\(path)') and try again
+        """)
   }
 
   /// Where git and libgit2 lock the ref while moving it (notes refs are shared by every worktree).
@@ -516,12 +535,16 @@ public final class NotesLedger {
   /// The error for a ref that kept changing (or stayed locked) through every attempt.
   private func contended() -> GitError {
     if FileManager.default.fileExists(atPath: lockPath) {
-      return GitError(code: GIT_ELOCKED.rawValue, message: """
-        cannot update \(ref): its lock file \(lockPath) stayed in place through \(maxAttempts) attempts. When no git \
-        or mlgit process is running in this repository, remove it (rm '\(lockPath)') and try again
-        """)
+      return GitError(
+        code: GIT_ELOCKED.rawValue,
+        message: """
+          cannot update \(ref): its lock file \(lockPath) stayed in place through \(maxAttempts) attempts. When no git \
+          or mlgit process is running in this repository, remove it (rm '\(lockPath)') and try again
+          """)
     }
-    return GitError(code: GIT_ELOCKED.rawValue, message: "cannot update \(ref): other writers kept moving it (\(maxAttempts) attempts)")
+    return GitError(
+      code: GIT_ELOCKED.rawValue,
+      message: "cannot update \(ref): other writers kept moving it (\(maxAttempts) attempts)")
   }
 
   static func describe(age: TimeInterval) -> String {
@@ -533,7 +556,8 @@ public final class NotesLedger {
   }
 
   private func isAncestor(_ ancestor: OID, of descendant: OID) throws -> Bool {
-    var a = ancestor.raw, d = descendant.raw
+    var a = ancestor.raw
+    var d = descendant.raw
     let code = git_graph_descendant_of(repository.pointer, &d, &a)
     try check(code, "cannot compare notes commits")
     return code == 1
@@ -565,7 +589,8 @@ extension Repository {
         nested[String(path[..<slash]), default: [:]][String(path[path.index(after: slash)...])] = blob
       } else if let blob {
         var oid = blob.raw
-        try check(git_treebuilder_insert(nil, builder, path, &oid, GIT_FILEMODE_BLOB), "cannot add \(path) to notes tree")
+        try check(
+          git_treebuilder_insert(nil, builder, path, &oid, GIT_FILEMODE_BLOB), "cannot add \(path) to notes tree")
       } else if git_treebuilder_get(builder, path) != nil {
         try check(git_treebuilder_remove(builder, path), "cannot remove \(path) from notes tree")
       }
@@ -577,7 +602,8 @@ extension Repository {
       }
       if let newTree = try editTree(subtree, edits: inner) {
         var oid = newTree.raw
-        try check(git_treebuilder_insert(nil, builder, folder, &oid, GIT_FILEMODE_TREE), "cannot add \(folder) to notes tree")
+        try check(
+          git_treebuilder_insert(nil, builder, folder, &oid, GIT_FILEMODE_TREE), "cannot add \(folder) to notes tree")
       } else if git_treebuilder_get(builder, folder) != nil {
         try check(git_treebuilder_remove(builder, folder), "cannot remove \(folder) from notes tree")
       }
@@ -605,7 +631,8 @@ extension Repository {
     try withExtendedLifetime((signature, treeObject, parentCommits)) {
       try parentPointers.withUnsafeMutableBufferPointer { buffer in
         try check(
-          git_commit_create(&out, pointer, nil, signature.pointer, signature.pointer, nil, text, treeObject.pointer, parents.count,
+          git_commit_create(
+            &out, pointer, nil, signature.pointer, signature.pointer, nil, text, treeObject.pointer, parents.count,
             buffer.baseAddress),
           "cannot write notes commit")
       }
@@ -643,7 +670,9 @@ extension NotesLedger {
     var objects = Set<OID>()
     for delta in try repository.diff(from: oldTree, to: newTree, prefixes: []) {
       let hex = delta.path.replacingOccurrences(of: "/", with: "")
-      guard hex.utf8.count == 40, hex.utf8.allSatisfy(NotesLedger.isHexDigit), let object = OID(hex: hex) else { continue }
+      guard hex.utf8.count == 40, hex.utf8.allSatisfy(NotesLedger.isHexDigit), let object = OID(hex: hex) else {
+        continue
+      }
       objects.insert(object)
     }
     return objects

@@ -8,9 +8,11 @@ public struct OID: Hashable, Comparable, CustomStringConvertible, Sendable {
   init(_ oid: git_oid) {
     var copy = oid
     (a, b, c) = withUnsafeBytes(of: &copy.id) { raw in
-      (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-       raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-       raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+      (
+        raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+        raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+        raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+      )
     }
   }
 

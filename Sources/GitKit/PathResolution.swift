@@ -66,7 +66,8 @@ public final class IndexLookup: PathLookup {
   /// The staged entries at `path` or under it as a folder.
   private func entries(at path: String) throws -> [String: TreeEntry] {
     guard let git else { return try IndexFile(path: indexPath, prefixes: [path]).entries }
-    let output = try git.checked(["ls-files", "--stage", "-z", "--", path],
+    let output = try git.checked(
+      ["ls-files", "--stage", "-z", "--", path],
       environment: ["GIT_INDEX_FILE": indexPath, "GIT_DIR": repository.gitDirectory, "GIT_LITERAL_PATHSPECS": "1"])
     var found: [String: TreeEntry] = [:]
     // `<mode> <id> <stage>\t<path>` records, NUL-terminated.
@@ -74,7 +75,8 @@ public final class IndexLookup: PathLookup {
       guard let tab = record.firstIndex(of: UInt8(ascii: "\t")) else { continue }
       let fields = String(decoding: record[record.startIndex..<tab], as: UTF8.self).split(separator: " ")
       let name = String(decoding: record[(tab + 1)...], as: UTF8.self)
-      guard fields.count == 3, fields[2] == "0", let mode = UInt32(fields[0], radix: 8), let id = OID(hex: String(fields[1]))
+      guard fields.count == 3, fields[2] == "0", let mode = UInt32(fields[0], radix: 8),
+        let id = OID(hex: String(fields[1]))
       else { continue }
       found[name] = TreeEntry(path: name, id: id, mode: mode)
     }

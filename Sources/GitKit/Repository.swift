@@ -87,7 +87,8 @@ public final class Repository {
     {
       // git(1): with GIT_DIR set and no GIT_WORK_TREE or core.worktree, the current
       // directory is the top of the work tree (hooks run there).
-      try check(git_repository_set_workdir(repo.pointer, absolute(".", relativeTo: currentDirectory), 0),
+      try check(
+        git_repository_set_workdir(repo.pointer, absolute(".", relativeTo: currentDirectory), 0),
         "cannot use work tree \(currentDirectory)")
     }
     var extraObjectDirs: [String] = []
@@ -195,7 +196,8 @@ public final class Repository {
 
   /// True when `descendant` has `ancestor` in its history (a commit is not its own descendant).
   public func isDescendant(_ descendant: OID, of ancestor: OID) throws -> Bool {
-    var d = descendant.raw, a = ancestor.raw
+    var d = descendant.raw
+    var a = ancestor.raw
     let code = git_graph_descendant_of(pointer, &d, &a)
     try check(code, "cannot compare commits \(descendant.short) and \(ancestor.short)")
     return code == 1
@@ -254,7 +256,8 @@ public final class Repository {
   /// commit is not signed.
   public func commitSignature(_ id: OID) throws -> (signature: Data, signedData: Data)? {
     var oid = id.raw
-    let signature = GitBuffer(), signed = GitBuffer()
+    let signature = GitBuffer()
+    let signed = GitBuffer()
     let code = git_commit_extract_signature(&signature.buffer, &signed.buffer, pointer, &oid, nil)
     if code == GIT_ENOTFOUND.rawValue {
       git_error_clear()
@@ -389,7 +392,8 @@ public final class Repository {
       var entrySize: UInt64 = 0
       let result = withUnsafeBytes(of: &oid.id) { oidBytes in
         data.withUnsafeMutableBytes { out in
-          mlgit_pack_read_prefix(folder + "/pack", oidBytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
+          mlgit_pack_read_prefix(
+            folder + "/pack", oidBytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
             out.baseAddress!.assumingMemoryBound(to: UInt8.self), count, &got, &entrySize)
         }
       }

@@ -178,7 +178,8 @@ private struct DateQueue {
     let top = heap.removeLast()
     var parent = 0
     while true {
-      let left = 2 * parent + 1, right = left + 1
+      let left = 2 * parent + 1
+      let right = left + 1
       var first = parent
       if left < heap.count, before(heap[left], heap[first]) { first = left }
       if right < heap.count, before(heap[right], heap[first]) { first = right }
@@ -191,7 +192,9 @@ private struct DateQueue {
 
   func all(_ predicate: (Int) -> Bool) -> Bool { heap.allSatisfy { predicate($0.node) } }
 
-  private func before(_ a: (time: Int64, sequence: Int, node: Int), _ b: (time: Int64, sequence: Int, node: Int)) -> Bool {
+  private func before(_ a: (time: Int64, sequence: Int, node: Int), _ b: (time: Int64, sequence: Int, node: Int))
+    -> Bool
+  {
     a.time != b.time ? a.time > b.time : a.sequence < b.sequence
   }
 }
@@ -235,6 +238,7 @@ extension Repository {
   public func shallowCommits() -> Set<OID> {
     let path = URL(fileURLWithPath: commonDirectory).appendingPathComponent("shallow").path
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-    return Set(text.split(whereSeparator: \.isNewline).compactMap { OID(hex: String($0).trimmingCharacters(in: .whitespaces)) })
+    return Set(
+      text.split(whereSeparator: \.isNewline).compactMap { OID(hex: String($0).trimmingCharacters(in: .whitespaces)) })
   }
 }

@@ -82,7 +82,9 @@ final class AuditBuilder {
     var claimed = Set<String>()
     var touchedModels: [String: String] = [:]  // path -> model, for bypasses
     // What the review rule asked of this commit's specs, with the same context.
-    let reviewItems = judged.change.specs.isEmpty ? []
+    let reviewItems =
+      judged.change.specs.isEmpty
+      ? []
       : ReviewRequirement.items(in: judged.change, context: judged.context).filter { $0.kind == .hyperparameters }
     // The verifier for this commit's base `.mlgit/allowed_signers`; looked up (outer
     // optional) only when a record on one of its specs is signed.
@@ -116,10 +118,14 @@ final class AuditBuilder {
           signatures = .some(try reviewSources?.signatureVerifier(baseTree: judged.baseTree))
         }
         // Judged in note order (as the rule counts them), listed by time.
-        change.approvals = AuditApproval.judge(records, for: item, ruleVerifier: judged.context.reviews.verifier,
-          signatures: signatures ?? nil)
-          .enumerated().sorted { ($0.element.at, $0.element.reviewer, $0.offset) < ($1.element.at, $1.element.reviewer, $1.offset) }
-          .map(\.element)
+        change.approvals = AuditApproval.judge(
+          records, for: item, ruleVerifier: judged.context.reviews.verifier,
+          signatures: signatures ?? nil
+        )
+        .enumerated().sorted {
+          ($0.element.at, $0.element.reviewer, $0.offset) < ($1.element.at, $1.element.reviewer, $1.offset)
+        }
+        .map(\.element)
       }
       models[index].changes.append(change)
       set(&state, index, Int32(models[index].changes.count - 1))
@@ -137,10 +143,11 @@ final class AuditBuilder {
     }
     if !errors.isEmpty {
       let paths = Array(Set(errors.map(\.path))).sorted()
-      bypasses.append(AuditBypass(
-        commit: commit.id.hex, author: commit.author.name, email: commit.author.email, time: commit.author.time,
-        summary: commit.summary, rules: Array(Set(errors.map(\.rule))).sorted(), paths: paths,
-        models: Array(Set(paths.compactMap { touchedModels[$0] })).sorted()))
+      bypasses.append(
+        AuditBypass(
+          commit: commit.id.hex, author: commit.author.name, email: commit.author.email, time: commit.author.time,
+          summary: commit.summary, rules: Array(Set(errors.map(\.rule))).sorted(), paths: paths,
+          models: Array(Set(paths.compactMap { touchedModels[$0] })).sorted()))
     }
   }
 
@@ -177,7 +184,8 @@ final class AuditBuilder {
 
   private func describe(_ spec: ModelChange, commit: CommitInfo) -> AuditChange {
     let status: AuditChange.Status = spec.old == nil ? .added : (spec.new == nil ? .deleted : .modified)
-    let old = spec.old, new = spec.new
+    let old = spec.old
+    let new = spec.new
     var change = AuditChange(
       commit: commit.id.hex, author: commit.author.name, email: commit.author.email, time: commit.author.time,
       summary: commit.summary, path: spec.path, status: status, blob: new?.blob,
@@ -185,7 +193,8 @@ final class AuditBuilder {
       version: (old.flatMap(AuditBuilder.version), new.flatMap(AuditBuilder.version)))
     let oldFeatures = old?.spec?.features.map(\.name) ?? []
     let newFeatures = new?.spec?.features.map(\.name) ?? []
-    let oldSet = Set(oldFeatures), newSet = Set(newFeatures)
+    let oldSet = Set(oldFeatures)
+    let newSet = Set(newFeatures)
     change.featuresAdded = newFeatures.filter { !oldSet.contains($0) }
     change.featuresRemoved = oldFeatures.filter { !newSet.contains($0) }
     if status != .deleted {
@@ -206,7 +215,8 @@ final class AuditBuilder {
   /// (what a review approves), a mapping that becomes a scalar lists each leaf, and an
   /// empty mapping is a leaf, as `mlgit.audit/1` has always listed them.
   static func diff(_ old: JSONValue?, _ new: JSONValue?) -> [HyperparameterChange] {
-    var oldLeaves: [String: JSONValue] = [:], newLeaves: [String: JSONValue] = [:]
+    var oldLeaves: [String: JSONValue] = [:]
+    var newLeaves: [String: JSONValue] = [:]
     if let old { flatten(old, prefix: "", into: &oldLeaves) }
     if let new { flatten(new, prefix: "", into: &newLeaves) }
     var changes: [HyperparameterChange] = []

@@ -35,7 +35,10 @@ struct AuditCommand: ParsableCommand {
   @Option(name: .long, help: "Write the report to FILE instead of standard output.")
   var output: String?
 
-  @Option(name: .long, help: "Judge commits as going to this branch, for rules scoped with `branches:` (default: the first protected branch).")
+  @Option(
+    name: .long,
+    help:
+      "Judge commits as going to this branch, for rules scoped with `branches:` (default: the first protected branch).")
   var branch: String?
 
   func validate() throws {

@@ -30,10 +30,12 @@ struct BrokenPolicy: MLGitError {
   var description: String {
     var lines = [PolicyRepair.render(error.error, path: "\(holder):\(PolicyRepair.configPath)")]
     if let repairError {
-      lines.append(PolicyRepair.render(repairError.error, path: PolicyRepair.configPath)
-        + " (the \(repairHolder == "staged" ? "staged version" : "version in \(repairHolder)") is broken too)")
+      lines.append(
+        PolicyRepair.render(repairError.error, path: PolicyRepair.configPath)
+          + " (the \(repairHolder == "staged" ? "staged version" : "version in \(repairHolder)") is broken too)")
     }
-    var what = "mlgit: the committed \(PolicyRepair.configPath) (\(holder == "HEAD" ? "HEAD's" : "in \(holder)")) is broken: "
+    var what =
+      "mlgit: the committed \(PolicyRepair.configPath) (\(holder == "HEAD" ? "HEAD's" : "in \(holder)")) is broken: "
       + "the policy in force cannot be read, so no change on top of it can be judged"
     if let brokenBy {
       what += "; it was broken by \(brokenBy.id.short) \"\(brokenBy.summary)\" (\(brokenBy.author.email))"
@@ -44,9 +46,11 @@ struct BrokenPolicy: MLGitError {
       what += "; \(judged.id.short) \"\(judged.summary)\" sits on it and does not repair it"
     }
     lines.append(what)
-    lines.append("  hint: fix \(PolicyRepair.configPath), stage it (git add \(PolicyRepair.configPath)) and commit: "
-      + "a commit that repairs the committed config is judged by the repaired config, and never by less than the built-in "
-      + "default pack" + (brokenBy.map { "; or, before pushing, fold the repair into \($0.id.short) (git rebase -i)" } ?? ""))
+    lines.append(
+      "  hint: fix \(PolicyRepair.configPath), stage it (git add \(PolicyRepair.configPath)) and commit: "
+        + "a commit that repairs the committed config is judged by the repaired config, and never by less than the built-in "
+        + "default pack"
+        + (brokenBy.map { "; or, before pushing, fold the repair into \($0.id.short) (git rebase -i)" } ?? ""))
     return lines.joined(separator: "\n")
   }
 }
@@ -62,9 +66,11 @@ struct PolicyRepair {
 
   /// A notice for standard error: the change is judged as a repair.
   var notice: String {
-    var text = "mlgit: note: the committed \(PolicyRepair.configPath) (\(broken.holder == "HEAD" ? "HEAD's" : "in \(broken.holder)")) is broken"
+    var text =
+      "mlgit: note: the committed \(PolicyRepair.configPath) (\(broken.holder == "HEAD" ? "HEAD's" : "in \(broken.holder)")) is broken"
     if let by = broken.brokenBy { text += " since \(by.id.short) \"\(by.summary)\"" }
-    return text + "; this change repairs it, so it is judged by the repaired config and, at least, the built-in default pack"
+    return text
+      + "; this change repairs it, so it is judged by the repaired config and, at least, the built-in default pack"
   }
 
   /// A diagnostic line for a config error, compiler-style, at `path`.
@@ -79,7 +85,8 @@ struct PolicyRepair {
   /// the same place, so a repair can add rules but never drop the default pack's.
   static func atLeast(_ findings: [Finding], floor: [Finding]) -> [Finding] {
     var merged = findings
-    for finding in floor where !findings.contains(where: {
+    for finding in floor
+    where !findings.contains(where: {
       $0.rule == finding.rule && $0.path == finding.path && $0.line == finding.line && $0.column == finding.column
         && $0.severity >= finding.severity
     }) {
@@ -153,7 +160,8 @@ struct PolicyRepair {
     let floor = try EffectivePolicy.builtIn()
     guard let data else { return PolicyRepair(policy: floor, floor: floor, broken: broken) }
     do {
-      return PolicyRepair(policy: try EffectivePolicy.load(config: data, path: configPath, files: files), floor: floor, broken: broken)
+      return PolicyRepair(
+        policy: try EffectivePolicy.load(config: data, path: configPath, files: files), floor: floor, broken: broken)
     } catch let error as PolicyLoadError {
       var broken = broken
       broken.repairError = error
@@ -166,7 +174,9 @@ extension PolicyRepair {
   /// `commit` judged on the broken config in `holder`'s tree: as a repair when the
   /// commit's own config differs from it and loads (or is gone: the default pack then).
   /// Throws `BrokenPolicy` otherwise.
-  static func ofCommit(_ commit: CommitInfo, on holder: OID, error: PolicyLoadError, in repository: Repository) throws -> PolicyRepair {
+  static func ofCommit(_ commit: CommitInfo, on holder: OID, error: PolicyLoadError, in repository: Repository) throws
+    -> PolicyRepair
+  {
     var broken = broken(error, in: holder, holder: holder.short, repository: repository)
     broken.judged = commit
     let heldTree = try repository.treeOf(commit: holder)
@@ -188,7 +198,9 @@ extension PolicyRepair {
     guard let own else { return try repair(broken, with: nil) }
     if own.id == held?.id { throw broken }
     do {
-      return try repair(broken, with: try repository.blob(own.id, limit: Document.sizeLimit), files: repository.policyFiles(in: commit.tree))
+      return try repair(
+        broken, with: try repository.blob(own.id, limit: Document.sizeLimit),
+        files: repository.policyFiles(in: commit.tree))
     } catch let tooLarge as BlobTooLarge {
       broken.repairError = PolicyLoadError(path: configPath, error: DocumentError(tooLarge.description))
       throw broken

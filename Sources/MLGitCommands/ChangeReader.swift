@@ -38,7 +38,8 @@ struct ChangeReader {
       } catch is IndexUnreadable {
         // Split or sparse indexes: git reads them for us (and fails loudly if it cannot).
         let git = GitCommandLine(directory: repository.workingDirectory ?? repository.gitDirectory)
-        deltas = try git.stagedDeltas(against: headTree, prefixes: prefixes, indexFile: indexPath,
+        deltas = try git.stagedDeltas(
+          against: headTree, prefixes: prefixes, indexFile: indexPath,
           gitDirectory: repository.gitDirectory)
         side = IndexLookup(repository: repository, indexPath: indexPath, git: git)
       }
@@ -61,17 +62,22 @@ struct ChangeReader {
 
   /// The change a commit made against its first parent (a root commit: against the empty tree).
   /// `parentTree` and `deltas` may be passed in when the caller already has them.
-  func commitChange(_ commit: CommitInfo, parentTree known: OID?? = nil, deltas knownDeltas: [FileDelta]? = nil) throws -> ChangeSet {
+  func commitChange(_ commit: CommitInfo, parentTree known: OID?? = nil, deltas knownDeltas: [FileDelta]? = nil) throws
+    -> ChangeSet
+  {
     let parentTree = try known ?? commit.parents.first.map { try repository.treeOf(commit: $0) }
     let deltas = try knownDeltas ?? repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes)
-    let origin = ChangeOrigin(commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
+    let origin = ChangeOrigin(
+      commit: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
       time: commit.author.time, summary: commit.summary)
     let old = TreeLookup(repository: repository, tree: parentTree)
     let new = TreeLookup(repository: repository, tree: commit.tree)
-    var change = try changeSet(deltas: deltas, origin: origin, oldSide: old, newSide: new, isRoot: commit.parents.isEmpty)
+    var change = try changeSet(
+      deltas: deltas, origin: origin, oldSide: old, newSide: new, isRoot: commit.parents.isEmpty)
     if let parentTree {  // a root commit: every spec is new
       let index = parameterFiles ?? ParameterFileIndex()
-      let dependents = try index.dependents(in: commit.tree, parent: parentTree, deltas: deltas, changes: change.specs,
+      let dependents = try index.dependents(
+        in: commit.tree, parent: parentTree, deltas: deltas, changes: change.specs,
         reader: self)
       change.specs += try dependencyChanges(dependents, old: old, new: new, known: Set(deltas.map(\.path)))
     }
@@ -85,14 +91,17 @@ struct ChangeReader {
   /// folder are refused like a spec that cannot be read.
   ///
   /// `known`: paths the change already holds (judged on their own entries).
-  func dependencyChanges(_ dependents: SpecDependents, old: any PathLookup, new: any PathLookup, known: Set<String>) throws
+  func dependencyChanges(_ dependents: SpecDependents, old: any PathLookup, new: any PathLookup, known: Set<String>)
+    throws
     -> [ModelChange]
   {
     var result: [ModelChange] = []
     var judged = known
     for (parameters, specPaths) in dependents.parameterFiles.sorted(by: { $0.key < $1.key }) {
       let unjudged = specPaths.filter { !judged.contains($0) }
-      guard !unjudged.isEmpty, try fingerprint(parameters, in: old) != fingerprint(parameters, in: new) else { continue }
+      guard !unjudged.isEmpty, try fingerprint(parameters, in: old) != fingerprint(parameters, in: new) else {
+        continue
+      }
       for path in unjudged {
         judged.insert(path)
         guard case .entry(let entry) = try new.item(at: path), entry.isBlob,
@@ -112,7 +121,9 @@ struct ChangeReader {
         let newSpec = try spec(at: link, id: entry.id, mode: entry.mode, side: new)
         if let oldSpec, let newSpec, !ChangeReader.differs(oldSpec, newSpec) { continue }
         result.append(ModelChange(path: link, old: oldSpec, new: newSpec))
-      } else if try fingerprint(link, in: old) != fingerprint(link, in: new), let refusal = try folderLinkRefusal(link, side: new) {
+      } else if try fingerprint(link, in: old) != fingerprint(link, in: new),
+        let refusal = try folderLinkRefusal(link, side: new)
+      {
         result.append(refusal)
       }
     }
@@ -132,7 +143,8 @@ struct ChangeReader {
   func fingerprint(_ path: String, in side: any PathLookup) throws -> String {
     switch try PathResolver.resolve(path, in: side) {
     case .success(let file):
-      return (file.links.map { "\($0.path)=\($0.id.hex)" } + ["\(file.path)=\(file.entry.id.hex)"]).joined(separator: "\n")
+      return (file.links.map { "\($0.path)=\($0.id.hex)" } + ["\(file.path)=\(file.entry.id.hex)"]).joined(
+        separator: "\n")
     case .failure(let why):
       return "!" + why.description
     }
@@ -149,8 +161,10 @@ struct ChangeReader {
     return signature
   }
 
-  func changeSet(deltas: [FileDelta], origin: ChangeOrigin, oldSide: any PathLookup, newSide: any PathLookup,
-                 isRoot: Bool) throws -> ChangeSet {
+  func changeSet(
+    deltas: [FileDelta], origin: ChangeOrigin, oldSide: any PathLookup, newSide: any PathLookup,
+    isRoot: Bool
+  ) throws -> ChangeSet {
     var specs: [ModelChange] = []
     var files: [FileChange] = []
     for delta in deltas {
@@ -163,9 +177,12 @@ struct ChangeReader {
         specs.append(ModelChange(path: path, old: old, new: new))
         // A spec the policy reads (a pack file named like one) is also a policy change.
         if let reader = policy.policyEntryReading(path) {
-          files.append(FileChange(path: path, oldBlob: delta.oldID?.hex, newBlob: delta.newID?.hex, readByPolicy: reader))
+          files.append(
+            FileChange(path: path, oldBlob: delta.oldID?.hex, newBlob: delta.newID?.hex, readByPolicy: reader))
         }
-      } else if policy.dataGlobs.matches(path) || EffectivePolicy.isPolicyPath(path) || policy.policyEntryReading(path) != nil {
+      } else if policy.dataGlobs.matches(path) || EffectivePolicy.isPolicyPath(path)
+        || policy.policyEntryReading(path) != nil
+      {
         var prefix: Data?
         var problem: String?
         if let id = delta.newID, policy.dataGlobs.matches(path) {
@@ -178,8 +195,10 @@ struct ChangeReader {
             }
           }
         }
-        files.append(FileChange(path: path, oldBlob: delta.oldID?.hex, newBlob: delta.newID?.hex, newPrefix: prefix,
-          newProblem: problem, readByPolicy: policy.policyEntryReading(path)))
+        files.append(
+          FileChange(
+            path: path, oldBlob: delta.oldID?.hex, newBlob: delta.newID?.hex, newPrefix: prefix,
+            newProblem: problem, readByPolicy: policy.policyEntryReading(path)))
       } else if delta.newMode == TreeEntry.symlinkMode, mayHideSpecs(path),
         let refusal = try folderLinkRefusal(path, side: newSide)
       {
@@ -207,8 +226,13 @@ struct ChangeReader {
         snapshot = try cachedSnapshot(path: path, blob: file.entry.id)
       case .failure(let why):
         // No blob: the reason depends on the rest of the tree, so it is never cached by blob.
-        return SpecSnapshot(path: path, blob: nil, unreadable: DocumentError("spec cannot be read: \(why)",
-          hint: "a symlinked spec is judged by the file it leads to inside the repository; point it at one, or commit the spec itself"))
+        return SpecSnapshot(
+          path: path, blob: nil,
+          unreadable: DocumentError(
+            "spec cannot be read: \(why)",
+            hint:
+              "a symlinked spec is judged by the file it leads to inside the repository; point it at one, or commit the spec itself"
+          ))
       }
     default:
       return nil
@@ -226,7 +250,9 @@ struct ChangeReader {
       do {
         return .content(try repository.blob(file.entry.id, limit: Document.sizeLimit))
       } catch let error as BlobTooLarge {
-        return .unreadable("parameters file '\(name)' is \(error.size) bytes, over mlgit's \(error.limit)-byte limit for parameters files")
+        return .unreadable(
+          "parameters file '\(name)' is \(error.size) bytes, over mlgit's \(error.limit)-byte limit for parameters files"
+        )
       }
     case .failure(let why):
       if case .missing = why.reason, why.links.isEmpty {
@@ -242,9 +268,11 @@ struct ChangeReader {
     guard case .failure(let why) = try PathResolver.resolve(path, in: side) else { return nil }
     switch why.reason {
     case .folder, .outside, .submodule:
-      let snapshot = SpecSnapshot(path: path, blob: nil, unreadable: DocumentError(
-        "symlink under the spec folders cannot be judged: \(why)",
-        hint: "mlgit does not follow symlinked folders to find specs; keep specs in real folders"))
+      let snapshot = SpecSnapshot(
+        path: path, blob: nil,
+        unreadable: DocumentError(
+          "symlink under the spec folders cannot be judged: \(why)",
+          hint: "mlgit does not follow symlinked folders to find specs; keep specs in real folders"))
       return ModelChange(path: path, old: nil, new: snapshot)
     default:
       // Nothing behind it now; it is followed again when what it points at changes.
@@ -277,9 +305,11 @@ struct ChangeReader {
       let data = try repository.blob(blob, limit: Document.sizeLimit)
       return SpecSnapshot(path: path, blob: blob.hex, data: data)
     } catch let error as BlobTooLarge {
-      return SpecSnapshot(path: path, blob: blob.hex, unreadable: DocumentError(
-        "file is \(error.size) bytes, over mlgit's \(error.limit)-byte limit for specs",
-        hint: "a spec describes a model; keep weights and data in files it points at"))
+      return SpecSnapshot(
+        path: path, blob: blob.hex,
+        unreadable: DocumentError(
+          "file is \(error.size) bytes, over mlgit's \(error.limit)-byte limit for specs",
+          hint: "a spec describes a model; keep weights and data in files it points at"))
     }
   }
 
@@ -350,12 +380,16 @@ final class ParameterFileIndex {
     if let parent, let base = entries[try key(parent, reader)] {
       let touched = Set(deltas.map(\.path))
       found = SpecDependents(
-        parameterFiles: base.parameterFiles.mapValues { $0.filter { !touched.contains($0) } }.filter { !$0.value.isEmpty },
+        parameterFiles: base.parameterFiles.mapValues { $0.filter { !touched.contains($0) } }.filter {
+          !$0.value.isEmpty
+        },
         links: base.links.filter { !touched.contains($0) })
       let changed = Dictionary(changes.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
       for delta in deltas where delta.newID != nil && ParameterFileIndex.underSpecFolders(delta.path, reader) {
         if delta.newMode == TreeEntry.symlinkMode {
-          if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) { found.links.append(delta.path) }
+          if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) {
+            found.links.append(delta.path)
+          }
         } else if delta.newIsRegularFile, reader.policy.specGlobs.matches(delta.path),
           case .file(let file, _, _)? = changed[delta.path]?.new?.spec?.hyperparameters
         {
@@ -377,7 +411,9 @@ final class ParameterFileIndex {
     for delta in try reader.repository.diff(from: nil, to: tree, prefixes: reader.policy.specGlobs.prefixes) {
       guard let id = delta.newID else { continue }
       if delta.newMode == TreeEntry.symlinkMode {
-        if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) { found.links.append(delta.path) }
+        if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) {
+          found.links.append(delta.path)
+        }
         continue
       }
       guard delta.newIsRegularFile, reader.policy.specGlobs.matches(delta.path) else { continue }

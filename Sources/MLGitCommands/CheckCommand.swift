@@ -20,16 +20,25 @@ struct CheckCommand: ParsableCommand {
   @Flag(name: .long, help: "Check what the next commit will contain (the default).")
   var staged = false
 
-  @Flag(name: .long, help: "Check spec, config and data files as they are in the work tree, staged or not: the PATHs given (files or folders), or every file the policy covers.")
+  @Flag(
+    name: .long,
+    help:
+      "Check spec, config and data files as they are in the work tree, staged or not: the PATHs given (files or folders), or every file the policy covers."
+  )
   var files = false
 
-  @Option(name: .long, help: "Check every commit in A..B (reachable from B, not from A), as CI does for a pull request.")
+  @Option(
+    name: .long, help: "Check every commit in A..B (reachable from B, not from A), as CI does for a pull request.")
   var range: String?
 
   @Flag(name: .long, help: "Check every commit reachable from any branch or tag.")
   var all = false
 
-  @Option(name: .long, help: "The branch the commits go to, for rules scoped with `branches:` (default: the first protected branch, e.g. main).")
+  @Option(
+    name: .long,
+    help:
+      "The branch the commits go to, for rules scoped with `branches:` (default: the first protected branch, e.g. main)."
+  )
   var branch: String?
 
   @Flag(name: .long, help: "Judge the staged change as `git commit --amend` would commit it (against HEAD's parent).")
@@ -59,10 +68,13 @@ struct CheckCommand: ParsableCommand {
     let findings: [Finding]
     let checked: String
     // The branch history checks judge commits as going to (see `Workspace.targetBranch`).
-    let branchRef = staged || amend || (range == nil && !all && revisions.isEmpty) ? nil : try workspace.targetBranch(branch)
+    let branchRef =
+      staged || amend || (range == nil && !all && revisions.isEmpty) ? nil : try workspace.targetBranch(branch)
     if files {
       let result = try WorkTreeCheck(workspace: workspace).findings(paths: revisions)
-      (findings, checked) = (result.findings, "work-tree files (\(result.checked) file\(result.checked == 1 ? "" : "s") checked)")
+      (findings, checked) = (
+        result.findings, "work-tree files (\(result.checked) file\(result.checked == 1 ? "" : "s") checked)"
+      )
     } else if let range, let (base, tip) = CheckCommand.split(range) {
       ClonedNotes.ensure(repo)
       let checker = HistoryChecker(repository: repo)
@@ -101,7 +113,8 @@ struct CheckCommand: ParsableCommand {
   /// Splits `A..B`; an empty side means HEAD, as in git.
   static func split(_ range: String) -> (String, String)? {
     guard let dots = range.range(of: ".."), !range.contains("...") else { return nil }
-    let base = String(range[..<dots.lowerBound]), tip = String(range[dots.upperBound...])
+    let base = String(range[..<dots.lowerBound])
+    let tip = String(range[dots.upperBound...])
     if base.isEmpty && tip.isEmpty { return nil }
     return (base.isEmpty ? "HEAD" : base, tip.isEmpty ? "HEAD" : tip)
   }
@@ -120,6 +133,8 @@ struct CheckCommand: ParsableCommand {
 
   func noteBoundary(_ report: HistoryReport) {
     guard !report.boundary.isEmpty else { return }
-    printError("mlgit: not checked: \(report.boundary.map(\.short).joined(separator: ", ")): the parent is not in this shallow clone")
+    printError(
+      "mlgit: not checked: \(report.boundary.map(\.short).joined(separator: ", ")): the parent is not in this shallow clone"
+    )
   }
 }

@@ -22,12 +22,15 @@ struct CheckRunner {
     let (policy, repair) = try workspace.stagedPolicy(before: head)
     guard let repair else { return try findings(under: policy, head: head, stage: stage, invocation: invocation) }
     printError(repair.notice)
-    return PolicyRepair.atLeast(try findings(under: repair.policy, head: head, stage: stage, invocation: invocation),
+    return PolicyRepair.atLeast(
+      try findings(under: repair.policy, head: head, stage: stage, invocation: invocation),
       floor: try findings(under: repair.floor, head: head, stage: stage, invocation: invocation))
   }
 
   /// Findings for the staged change on `head` under `policy`.
-  private func findings(under policy: EffectivePolicy, head: OID?, stage: CheckStage, invocation: GitInvocation?) throws -> [Finding] {
+  private func findings(under policy: EffectivePolicy, head: OID?, stage: CheckStage, invocation: GitInvocation?) throws
+    -> [Finding]
+  {
     let repo = workspace.repository
     let reader = ChangeReader(repository: repo, policy: policy)
     var change = try reader.stagedChange(indexPath: workspace.indexPath, head: head)
@@ -36,13 +39,17 @@ struct CheckRunner {
       // The staged change's author is who git will record: so a reviewer's earlier
       // approval of this exact content counts, and the author's own does not.
       if change.origin.authorEmail.isEmpty {
-        change.origin.authorEmail = ReviewSources.identity(of: repo, environment: workspace.environment,
-          variable: "GIT_AUTHOR_EMAIL") ?? ""
+        change.origin.authorEmail =
+          ReviewSources.identity(
+            of: repo, environment: workspace.environment,
+            variable: "GIT_AUTHOR_EMAIL") ?? ""
       }
-      context.reviews = try ReviewSources(repository: repo).lookup(for: change, policy: policy,
+      context.reviews = try ReviewSources(repository: repo).lookup(
+        for: change, policy: policy,
         baseTree: try head.map { try repo.treeOf(commit: $0) })
       if policy.checksCommitSignatures {
-        context.reviews.commitSigner = ReviewSources.stagedSigner(repository: repo, environment: workspace.environment,
+        context.reviews.commitSigner = ReviewSources.stagedSigner(
+          repository: repo, environment: workspace.environment,
           invocation: invocation)
       }
     }
@@ -50,7 +57,9 @@ struct CheckRunner {
     if stage.isPushLike {
       context.runs = try RunLedger.load(repo)
       context.history = try GitRunHistory.make(for: policy, repository: repo, runs: context.runs)
-      if policy.severity(of: RunsReproducedRule.description.id) != .off { context.reproductions = try RunLedger.loadReproductions(repo) }
+      if policy.severity(of: RunsReproducedRule.description.id) != .off {
+        context.reproductions = try RunLedger.loadReproductions(repo)
+      }
     }
     return engine.evaluate(change, in: context)
   }
@@ -64,7 +73,8 @@ struct FindingOutput {
   /// Prints the findings and returns the exit status they call for.
   func report(_ findings: [Finding], checked: String, toStandardError: Bool = false) -> ExitStatus {
     let fd = toStandardError ? STDERR_FILENO : STDOUT_FILENO
-    let reporter = FindingReporter(format: format, colour: format == .text && colour.wanted(fd: fd), toolVersion: MLGit.version)
+    let reporter = FindingReporter(
+      format: format, colour: format == .text && colour.wanted(fd: fd), toolVersion: MLGit.version)
     let text = reporter.render(findings, checked: checked)
     if toStandardError {
       StandardError.write(text)

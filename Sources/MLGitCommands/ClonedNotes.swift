@@ -31,15 +31,20 @@ enum ClonedNotes {
     }.filter { $0.hasPrefix(prefix) && !local.contains($0) }
     guard !remoteRefs.isEmpty else { return }
     let refspecs = remoteRefs.map { "\($0):\($0)" }
-    guard let fetch = try? git.run(["fetch", "--quiet", "--no-tags", remote] + refspecs, environment: env), fetch.status == 0 else {
+    guard let fetch = try? git.run(["fetch", "--quiet", "--no-tags", remote] + refspecs, environment: env),
+      fetch.status == 0
+    else {
       warn("fetching \(remoteRefs.joined(separator: ", ")) from \(remote) failed", fetchCommand)
       return
     }
-    printError("mlgit: fetched \(remoteRefs.joined(separator: ", ")) from \(remote): this clone had no approvals or runs, which live in git notes (\(fetchCommand))")
+    printError(
+      "mlgit: fetched \(remoteRefs.joined(separator: ", ")) from \(remote): this clone had no approvals or runs, which live in git notes (\(fetchCommand))"
+    )
   }
 
   static func warn(_ what: String, _ command: String) {
-    printError("""
+    printError(
+      """
       mlgit: WARNING: approvals could not be read: \(what); changes that were approved are reported as unapproved.
       mlgit: fetch them with `\(command)` (or `mlgit sync`), then check again
       """)
@@ -47,7 +52,9 @@ enum ClonedNotes {
 
   /// The remote approvals come from: the checked-out branch's, else `origin`, else the only one.
   static func remoteName(_ repository: Repository) -> String? {
-    guard let config = try? repository.config(), let remotes = try? config.remoteNames(), !remotes.isEmpty else { return nil }
+    guard let config = try? repository.config(), let remotes = try? config.remoteNames(), !remotes.isEmpty else {
+      return nil
+    }
     if let branch = repository.headBranch()?.replacingOccurrences(of: "refs/heads/", with: ""),
       let remote = try? config.string("branch.\(branch).remote"), remotes.contains(remote)
     {

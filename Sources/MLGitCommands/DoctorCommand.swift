@@ -55,7 +55,9 @@ struct DoctorCommand: ParsableCommand {
     if problems.isEmpty {
       report.say(style.paint("all good", .good))
     } else {
-      for problem in problems where report.format == .text { report.say(style.paint("to fix:", .error) + TerminalText.escape(" \(problem)", keepingNewlines: true)) }
+      for problem in problems where report.format == .text {
+        report.say(style.paint("to fix:", .error) + TerminalText.escape(" \(problem)", keepingNewlines: true))
+      }
       throw ExitCode(ExitStatus.findings.rawValue)
     }
   }
@@ -67,7 +69,8 @@ struct DoctorCommand: ParsableCommand {
     for hook in HookInstaller.clientHooks {
       let trace = layout.trace(hook)
       report.document.hooks.append(DoctorReport.Hook(name: hook, runs: trace.runs, steps: trace.steps))
-      report.say("  \(hook): \(trace.runs ? "mlgit's check runs" : report.style.paint("MLGIT'S CHECK DOES NOT RUN", .error))")
+      report.say(
+        "  \(hook): \(trace.runs ? "mlgit's check runs" : report.style.paint("MLGIT'S CHECK DOES NOT RUN", .error))")
       for step in trace.steps { report.say("    \(step)") }
       let slot = installer.slot(for: hook)
       if trace.runs, HookInstaller.isMLGitHook(atPath: slot),
@@ -87,7 +90,9 @@ struct DoctorCommand: ParsableCommand {
     var problems: [String] = []
     for hook in HookInstaller.serverHooks {
       let path = installer.path(hook)
-      let chained = FileManager.default.fileExists(atPath: path + HookInstaller.chainSuffix) ? ", chains \(hook)\(HookInstaller.chainSuffix)" : ""
+      let chained =
+        FileManager.default.fileExists(atPath: path + HookInstaller.chainSuffix)
+        ? ", chains \(hook)\(HookInstaller.chainSuffix)" : ""
       guard FileManager.default.fileExists(atPath: path) else {
         report.say("  \(hook): not installed")
         report.document.hooks.append(DoctorReport.Hook(name: hook, runs: false, steps: ["not installed"]))
@@ -96,14 +101,18 @@ struct DoctorCommand: ParsableCommand {
       }
       guard HookInstaller.isMLGitHook(atPath: path) else {
         report.say("  \(hook): another tool's hook (mlgit's is not installed)")
-        report.document.hooks.append(DoctorReport.Hook(name: hook, runs: false, steps: ["another tool's hook (mlgit's is not installed)"]))
+        report.document.hooks.append(
+          DoctorReport.Hook(name: hook, runs: false, steps: ["another tool's hook (mlgit's is not installed)"]))
         problems.append("\(hook) is not mlgit's: run `mlgit install --server` to chain it")
         continue
       }
       let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
       let executable = FileManager.default.isExecutableFile(atPath: path)
-      let state = !executable ? "installed but not executable" : content != installer.script(for: hook)
-        ? "installed, but for another mlgit binary or version" : "installed"
+      let state =
+        !executable
+        ? "installed but not executable"
+        : content != installer.script(for: hook)
+          ? "installed, but for another mlgit binary or version" : "installed"
       report.document.hooks.append(DoctorReport.Hook(name: hook, runs: executable, steps: [state + chained]))
       if !executable {
         report.say("  \(hook): installed but not executable\(chained)")
@@ -125,16 +134,20 @@ struct DoctorCommand: ParsableCommand {
     do {
       head = try repo.headCommit()
     } catch {
-      return ("cannot be read (\(error))",
-        "HEAD is damaged: point it at a branch with `git symbolic-ref HEAD refs/heads/BRANCH` (`git branch` lists them)")
+      return (
+        "cannot be read (\(error))",
+        "HEAD is damaged: point it at a branch with `git symbolic-ref HEAD refs/heads/BRANCH` (`git branch` lists them)"
+      )
     }
     guard let head else { return nil }
     let kind = try? repo.objectKind(head)
     guard kind != "commit" else { return nil }
     let name = branch ?? "HEAD"
     let what = kind.map { "a \($0), not a commit" } ?? "a commit that is not in the object database"
-    return ("\(name) points at \(head.short), \(what)",
-      "\(name) is damaged: find its last good commit with `git reflog \(name)` and restore it with `git update-ref \(name) COMMIT`")
+    return (
+      "\(name) points at \(head.short), \(what)",
+      "\(name) is damaged: find its last good commit with `git reflog \(name)` and restore it with `git update-ref \(name) COMMIT`"
+    )
   }
 
   /// Prints the policy in force, or why it cannot be read, and returns what to fix. A
@@ -158,11 +171,15 @@ struct DoctorCommand: ParsableCommand {
       return []
     } catch let broken as BrokenPolicy {
       report.say("policy: cannot be loaded:")
-      report.say(TerminalText.escape(broken.description.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)" }
-        .joined(separator: "\n"), keepingNewlines: true))
+      report.say(
+        TerminalText.escape(
+          broken.description.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)" }
+            .joined(separator: "\n"), keepingNewlines: true))
       let since = broken.brokenBy.map { " since \($0.id.short) \"\(TerminalText.escape($0.summary))\"" } ?? ""
-      return ["the committed \(PolicyRepair.configPath) (HEAD's) is broken\(since): fix it, `git add \(PolicyRepair.configPath)` and commit "
-        + "(the repairing commit is judged by the repaired config and at least the default pack)"]
+      return [
+        "the committed \(PolicyRepair.configPath) (HEAD's) is broken\(since): fix it, `git add \(PolicyRepair.configPath)` and commit "
+          + "(the repairing commit is judged by the repaired config and at least the default pack)"
+      ]
     } catch let error as GitError {
       report.say("policy: cannot be read: \(error.message)")
       return ["git cannot read HEAD's tree: \(error.message)"]
@@ -187,7 +204,8 @@ struct DoctorCommand: ParsableCommand {
     } catch let error as IndexUnreadable {
       let repo = workspace.repository
       let git = GitCommandLine(directory: repo.workingDirectory ?? repo.gitDirectory)
-      let output = try? git.run(["ls-files", "--stage", "--", ".mlgit"],
+      let output = try? git.run(
+        ["ls-files", "--stage", "--", ".mlgit"],
         environment: ["GIT_INDEX_FILE": index, "GIT_DIR": repo.gitDirectory])
       if let output, output.status == 0 {
         report.say("index: \(error.reason); the hooks read it through git (git diff-index --cached), which can")
@@ -205,7 +223,9 @@ struct DoctorCommand: ParsableCommand {
   /// The settings `mlgit install` makes for sharing notes: each remote fetches mlgit's notes
   /// (into the namespace `mlgit sync` merges from), and rewrites carry them along.
   func checkNotesSettings(_ repo: Repository, _ report: DoctorReport) -> [String] {
-    guard let config = try? repo.config(), let wanted = try? RepositorySettings(repository: repo).wanted() else { return [] }
+    guard let config = try? repo.config(), let wanted = try? RepositorySettings(repository: repo).wanted() else {
+      return []
+    }
     var problems: [String] = []
     for setting in wanted where setting.multi {
       let values = (try? config.strings(setting.key)) ?? []

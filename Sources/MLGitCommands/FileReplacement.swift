@@ -18,14 +18,17 @@ enum FileReplacement {
   static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw CommandFailure.usage("mlgit: cannot write \(path): it is a folder; move it away, then run the command again")
+      throw CommandFailure.usage(
+        "mlgit: cannot write \(path): it is a folder; move it away, then run the command again")
     }
     let folder = (path as NSString).deletingLastPathComponent
     let name = (path as NSString).lastPathComponent
     let temporary = ((folder.isEmpty ? "." : folder) as NSString)
       .appendingPathComponent(".\(name).mlgit-tmp-\(getpid())")
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-    guard fd >= 0 else { throw CommandFailure.system("mlgit: cannot write \(path): \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else {
+      throw CommandFailure.system("mlgit: cannot write \(path): \(String(cString: strerror(errno)))")
+    }
     var failure: String?
     data.withUnsafeBytes { buffer in
       guard let base = buffer.baseAddress else { return }

@@ -28,7 +28,9 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
   static let askingRules = ["metrics/baseline", "metrics/regression", "runs/budget", "runs/stale", "runs/reproduced"]
 
   /// A history over `runs` (by commit hex), or nil when no rule in force would ask.
-  static func make(for policy: EffectivePolicy, repository: Repository, runs: [String: [RunRecord]]) throws -> GitRunHistory? {
+  static func make(for policy: EffectivePolicy, repository: Repository, runs: [String: [RunRecord]]) throws
+    -> GitRunHistory?
+  {
     guard askingRules.contains(where: { policy.severity(of: $0) != .off }) else { return nil }
     return GitRunHistory(repository: try repository.reopen(), runs: runs)
   }
@@ -47,7 +49,9 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
       .sorted { ($0.finished, $0.id) < ($1.finished, $1.id) }
   }
 
-  func previousVersion(of path: String, model: String, version: SemanticVersion, before commit: String) -> PreviousVersion? {
+  func previousVersion(of path: String, model: String, version: SemanticVersion, before commit: String)
+    -> PreviousVersion?
+  {
     lock.lock()
     defer { lock.unlock() }
     let earlier = trainedVersions(of: path, model: model, reachableFrom: commit).filter { $0.version < version }
@@ -162,7 +166,8 @@ final class GitRunHistory: RunHistory, @unchecked Sendable {
   /// Each blob is parsed once, however many commits hold it.
   private func spec(at path: String, in commit: String) -> ModelSpec? {
     guard let id = OID(hex: commit), let tree = try? repository.treeOf(commit: id),
-      let entry = try? repository.entry(at: path, inTree: tree), entry.isBlob else { return nil }
+      let entry = try? repository.entry(at: path, inTree: tree), entry.isBlob
+    else { return nil }
     if let known = specBlobs[entry.id.hex] { return known }
     var found: ModelSpec?
     if let data = try? repository.blob(entry.id, limit: Document.sizeLimit) {

@@ -140,13 +140,17 @@ final class HistoryChecker {
   }
 
   /// Judges each commit in `commits` (in that order) for a change going to `branch`.
-  func judge(_ commits: [OID], stage: CheckStage, branch: String?, boundary known: Set<OID>? = nil) throws -> HistoryReport {
+  func judge(_ commits: [OID], stage: CheckStage, branch: String?, boundary known: Set<OID>? = nil) throws
+    -> HistoryReport
+  {
     try judge(stage: stage, branch: branch) { _ in (commits, known) }
   }
 
   /// Judges the commits reachable from `tips` and not from `hidden`, oldest first.
   /// `base`: the branch the commits go to, at its value before them.
-  func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?, base: BranchBase? = nil) throws -> HistoryReport {
+  func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?, base: BranchBase? = nil) throws
+    -> HistoryReport
+  {
     try judge(stage: stage, branch: branch, base: base) { repository in
       let walk = RevWalk(repository: repository)
       tips.forEach(walk.push)
@@ -157,67 +161,79 @@ final class HistoryChecker {
 
   /// `list` gives the commits to judge and the boundary commits known (nil: found out
   /// commit by commit), reading through the repository handle it is given.
-  private func judge(stage: CheckStage, branch: String?, base: BranchBase? = nil,
-                     list: @escaping (Repository) throws -> ([OID], Set<OID>?)) throws -> HistoryReport {
+  private func judge(
+    stage: CheckStage, branch: String?, base: BranchBase? = nil,
+    list: @escaping (Repository) throws -> ([OID], Set<OID>?)
+  ) throws -> HistoryReport {
     var report = HistoryReport()
     let reading = try repository.reopen()
     let preparer = self.preparer
     let reviews = ReviewSources(repository: reading, sharing: self.reviews)
     let include = self.include
-    try ReadAhead.run(produce: { (yield: (CommitPreparer.Step) throws -> Void) in
-      let (commits, known) = try list(reading)
-      let shallow = known == nil ? reading.shallowCommits() : []
-      var lineage = base.map { BranchLineage(base: $0, walked: Set(commits)) }
-      // History checks judge evidence ages as of each commit's time; the hooks, as of the clock.
-      var clock = stage == .range ? CommitClock() : nil
-      for id in commits {
-        let commit = try reading.commit(id)
-        let untrusted = try lineage?.untrustedParents(of: commit, in: reading) ?? []
-        let asOf = clock?.time(of: commit, in: reading)
-        if let include, !include(commit) { continue }
-        let step = try preparer.prepare(commit, in: reading, reviews: reviews, shallow: shallow, boundary: known,
-                                        stage: stage, branch: branch, base: base, untrustedParents: untrusted)
-        try yield(asOf.map { step.judged(asOf: $0) } ?? step)
-      }
-    }, meanwhile: { try whileReading?() }, consume: { step in
-      switch step {
-      case .boundary(let id):
-        report.boundary.append(id)
-      case .commit(let prepared, let others):
-        var context = prepared.context
-        context.runs = try recordedRuns(for: context.policy)
-        context.history = try runHistory(for: context.policy, runs: context.runs)
-        context.reproductions = try recordedReproductions(for: context.policy)
-        var findings = engine.evaluate(prepared.change, in: context, cache: findingCache, policyKey: prepared.policyKey)
-        if !others.isEmpty {
-          // One finding per place and rule: the most severe one (a policy that makes an
-          // error a warning must not hide the stricter judgement), else the first; those
-          // of other judgements say what they were judged against.
-          var place = Dictionary(findings.enumerated().map { (FindingPlace($0.element), $0.offset) }) { first, _ in first }
-          for other in others {
-            var otherContext = other.context
-            otherContext.runs = try recordedRuns(for: otherContext.policy)
-            otherContext.history = try runHistory(for: otherContext.policy, runs: otherContext.runs)
-            otherContext.reproductions = try recordedReproductions(for: otherContext.policy)
-            for var finding in engine.evaluate(other.change, in: otherContext, cache: findingCache, policyKey: other.policyKey) {
-              if let note = other.note { finding.message += " (\(note))" }
-              let key = FindingPlace(finding)
-              if let known = place[key] {
-                if findings[known].severity < finding.severity { findings[known] = finding }
-              } else {
-                place[key] = findings.count
-                findings.append(finding)
+    try ReadAhead.run(
+      produce: { (yield: (CommitPreparer.Step) throws -> Void) in
+        let (commits, known) = try list(reading)
+        let shallow = known == nil ? reading.shallowCommits() : []
+        var lineage = base.map { BranchLineage(base: $0, walked: Set(commits)) }
+        // History checks judge evidence ages as of each commit's time; the hooks, as of the clock.
+        var clock = stage == .range ? CommitClock() : nil
+        for id in commits {
+          let commit = try reading.commit(id)
+          let untrusted = try lineage?.untrustedParents(of: commit, in: reading) ?? []
+          let asOf = clock?.time(of: commit, in: reading)
+          if let include, !include(commit) { continue }
+          let step = try preparer.prepare(
+            commit, in: reading, reviews: reviews, shallow: shallow, boundary: known,
+            stage: stage, branch: branch, base: base, untrustedParents: untrusted)
+          try yield(asOf.map { step.judged(asOf: $0) } ?? step)
+        }
+      }, meanwhile: { try whileReading?() },
+      consume: { step in
+        switch step {
+        case .boundary(let id):
+          report.boundary.append(id)
+        case .commit(let prepared, let others):
+          var context = prepared.context
+          context.runs = try recordedRuns(for: context.policy)
+          context.history = try runHistory(for: context.policy, runs: context.runs)
+          context.reproductions = try recordedReproductions(for: context.policy)
+          var findings = engine.evaluate(
+            prepared.change, in: context, cache: findingCache, policyKey: prepared.policyKey)
+          if !others.isEmpty {
+            // One finding per place and rule: the most severe one (a policy that makes an
+            // error a warning must not hide the stricter judgement), else the first; those
+            // of other judgements say what they were judged against.
+            var place = Dictionary(findings.enumerated().map { (FindingPlace($0.element), $0.offset) }) { first, _ in
+              first
+            }
+            for other in others {
+              var otherContext = other.context
+              otherContext.runs = try recordedRuns(for: otherContext.policy)
+              otherContext.history = try runHistory(for: otherContext.policy, runs: otherContext.runs)
+              otherContext.reproductions = try recordedReproductions(for: otherContext.policy)
+              for var finding in engine.evaluate(
+                other.change, in: otherContext, cache: findingCache, policyKey: other.policyKey)
+              {
+                if let note = other.note { finding.message += " (\(note))" }
+                let key = FindingPlace(finding)
+                if let known = place[key] {
+                  if findings[known].severity < finding.severity { findings[known] = finding }
+                } else {
+                  place[key] = findings.count
+                  findings.append(finding)
+                }
               }
             }
+            findings.sort(by: Finding.stableOrder)
           }
-          findings.sort(by: Finding.stableOrder)
+          report.findings += findings
+          report.checked += 1
+          try onJudged?(
+            JudgedCommit(
+              commit: prepared.commit, change: prepared.change, findings: findings, context: context,
+              baseTree: prepared.parentTree))
         }
-        report.findings += findings
-        report.checked += 1
-        try onJudged?(JudgedCommit(commit: prepared.commit, change: prepared.change, findings: findings, context: context,
-                                   baseTree: prepared.parentTree))
-      }
-    })
+      })
     return report
   }
 
@@ -255,8 +271,10 @@ final class HistoryChecker {
 
   /// Hands the checker runs its caller has already read, so they are not read twice.
   func provideRuns(_ runs: [String: [RunRecord]]) { self.runs = runs }
-  static let runGates = ["runs/required", "metrics/threshold", "runs/clean-tree", "metrics/slices", "metrics/fairness",
-    "metrics/baseline", "metrics/regression", "runs/budget", "runs/stale", "runs/reproduced"]
+  static let runGates = [
+    "runs/required", "metrics/threshold", "runs/clean-tree", "metrics/slices", "metrics/fairness",
+    "metrics/baseline", "metrics/regression", "runs/budget", "runs/stale", "runs/reproduced",
+  ]
 
   /// The policy a commit's own tree sets (what is in force for its children).
   func policy(in commit: OID) throws -> EffectivePolicy {
@@ -304,40 +322,47 @@ final class CommitPreparer: @unchecked Sendable {
   /// Reads `commit`'s change through `repository`. `boundary`: the commits whose parent
   /// is known to be missing (nil: a parent is missing when `shallow` lists the commit or
   /// the repository lacks it).
-  func prepare(_ commit: CommitInfo, in repository: Repository, reviews: ReviewSources, shallow: Set<OID>,
-               boundary known: Set<OID>?, stage: CheckStage, branch: String?,
-               base: BranchBase? = nil, untrustedParents: [OID] = []) throws -> Step {
+  func prepare(
+    _ commit: CommitInfo, in repository: Repository, reviews: ReviewSources, shallow: Set<OID>,
+    boundary known: Set<OID>?, stage: CheckStage, branch: String?,
+    base: BranchBase? = nil, untrustedParents: [OID] = []
+  ) throws -> Step {
     if let parent = commit.parents.first {
       let isBoundary = known?.contains(commit.id) ?? (shallow.contains(commit.id) || !repository.contains(parent))
       if isBoundary { return .boundary(commit.id) }
     }
-    let first = try prepare(commit, against: commit.parents.first, policyFrom: commit.parents.first, in: repository,
-                            reviews: reviews, stage: stage, branch: branch)
+    let first = try prepare(
+      commit, against: commit.parents.first, policyFrom: commit.parents.first, in: repository,
+      reviews: reviews, stage: stage, branch: branch)
     var others: [Prepared] = []
     // A merge answers to every parent: content it holds that a parent lacks is a change
     // relative to that parent, judged by that parent's policy.
     for parent in commit.parents.dropFirst() where !shallow.contains(commit.id) && repository.contains(parent) {
-      var other = try prepare(commit, against: parent, policyFrom: parent, in: repository, reviews: reviews,
-                              stage: stage, branch: branch)
+      var other = try prepare(
+        commit, against: parent, policyFrom: parent, in: repository, reviews: reviews,
+        stage: stage, branch: branch)
       other.note = "against merge parent \(parent.short)"
       others.append(other)
     }
     if let base, commit.parents.isEmpty || !untrustedParents.isEmpty, repository.contains(base.commit) {
-      let (_, baseKey) = try policyInForce(tree: try repository.treeOf(commit: base.commit), commit: base.commit, in: repository)
+      let (_, baseKey) = try policyInForce(
+        tree: try repository.treeOf(commit: base.commit), commit: base.commit, in: repository)
       let branchAt = "\(base.name) at \(base.commit.short)"
       if commit.parents.isEmpty {
         // A root commit reaching a branch with history establishes nothing: it is a
         // change of everything the branch holds, `.mlgit/` included.
-        var other = try prepare(commit, against: base.commit, policyFrom: base.commit, in: repository, reviews: reviews,
-                                stage: stage, branch: branch)
+        var other = try prepare(
+          commit, against: base.commit, policyFrom: base.commit, in: repository, reviews: reviews,
+          stage: stage, branch: branch)
         other.note = "a root commit judged against \(branchAt), before the push"
         others.append(other)
       }
       for parent in untrustedParents where repository.contains(parent) {
         let (_, key) = try policyInForce(tree: try repository.treeOf(commit: parent), commit: parent, in: repository)
         if key == baseKey { continue }
-        var other = try prepare(commit, against: parent, policyFrom: base.commit, in: repository, reviews: reviews,
-                                stage: stage, branch: branch)
+        var other = try prepare(
+          commit, against: parent, policyFrom: base.commit, in: repository, reviews: reviews,
+          stage: stage, branch: branch)
         other.note = "by the policy of \(branchAt), before the push; parent \(parent.short) is not on that branch"
         others.append(other)
       }
@@ -345,8 +370,9 @@ final class CommitPreparer: @unchecked Sendable {
     // A repair of a broken config is also judged by the built-in default pack, its floor.
     for judged in [first] + others {
       guard let broken = judged.repairs else { continue }
-      var floor = try prepare(commit, against: judged.comparedWith, policyFrom: nil,
-                              in: repository, reviews: reviews, stage: stage, branch: branch)
+      var floor = try prepare(
+        commit, against: judged.comparedWith, policyFrom: nil,
+        in: repository, reviews: reviews, stage: stage, branch: branch)
       floor.note = "by the built-in default pack: \(commit.id.short) repairs the broken config of \(broken.short)"
       others.append(floor)
     }
@@ -356,8 +382,10 @@ final class CommitPreparer: @unchecked Sendable {
   /// One judgement of `commit`: its change against `parent` (nil: the empty tree), by the
   /// policy in force in `policyCommit` (nil: the built-in policy), whose tree also holds
   /// the `.mlgit/allowed_signers` that approvals are checked against.
-  private func prepare(_ commit: CommitInfo, against parent: OID?, policyFrom policyCommit: OID?, in repository: Repository,
-                       reviews: ReviewSources, stage: CheckStage, branch: String?) throws -> Prepared {
+  private func prepare(
+    _ commit: CommitInfo, against parent: OID?, policyFrom policyCommit: OID?, in repository: Repository,
+    reviews: ReviewSources, stage: CheckStage, branch: String?
+  ) throws -> Prepared {
     let parentTree = try parent.map { try repository.treeOf(commit: $0) }
     var policyTree: OID? = nil
     var policyKey = "built-in"
@@ -381,7 +409,8 @@ final class CommitPreparer: @unchecked Sendable {
     } else {
       policy = try cachedPolicy(key: policyKey) { try EffectivePolicy.builtIn() }
     }
-    let deltas = try repository.diff(from: parentTree, to: commit.tree, prefixes: prefixes(of: policy, key: policyKey, in: repository))
+    let deltas = try repository.diff(
+      from: parentTree, to: commit.tree, prefixes: prefixes(of: policy, key: policyKey, in: repository))
     var reader = ChangeReader(repository: repository, policy: policy, snapshots: snapshots)
     reader.parameterFiles = parameterFiles
     var change = try reader.commitChange(commit, parentTree: .some(parentTree), deltas: deltas)
@@ -389,8 +418,9 @@ final class CommitPreparer: @unchecked Sendable {
     change.isRoot = parent == nil
     var context = PolicyContext(policy: policy, stage: stage, branch: branch)
     context.reviews = try reviews.lookup(for: change, policy: policy, baseTree: policyTree)
-    return Prepared(commit: commit, change: change, context: context, parentTree: policyTree, policyKey: policyKey,
-                    repairs: repairs, comparedWith: parent)
+    return Prepared(
+      commit: commit, change: change, context: context, parentTree: policyTree, policyKey: policyKey,
+      repairs: repairs, comparedWith: parent)
   }
 
   /// The folders a policy looks at, computed once per policy.
@@ -458,7 +488,9 @@ struct RefUpdate: Equatable {
     }
   }
 
-  private static func lines(_ text: String, fields: Int, _ make: ([Substring]) throws -> RefUpdate) throws -> [RefUpdate] {
+  private static func lines(_ text: String, fields: Int, _ make: ([Substring]) throws -> RefUpdate) throws
+    -> [RefUpdate]
+  {
     try text.split(whereSeparator: \.isNewline).compactMap { line in
       let parts = line.split(separator: " ", omittingEmptySubsequences: true)
       if parts.isEmpty { return nil }
@@ -504,7 +536,9 @@ struct PushCheck {
   /// ref (and, with `hideKnownForUpdates`, any ref) also hides the known refs, except
   /// that a protected branch only counts commits already on protected branches as
   /// checked: rules scoped to protected branches never ran on the others.
-  func check(_ updates: [RefUpdate], stage: CheckStage, known: [KnownRef], hideKnownForUpdates: Bool) throws -> HistoryReport {
+  func check(_ updates: [RefUpdate], stage: CheckStage, known: [KnownRef], hideKnownForUpdates: Bool) throws
+    -> HistoryReport
+  {
     var report = HistoryReport()
     for update in updates {
       if update.isDeletion || update.ref.hasPrefix("refs/notes/") { continue }
@@ -543,7 +577,9 @@ struct PushCheck {
   func knownRefs(matching glob: String, branch: (String) -> String?) throws -> [KnownRef] {
     var found: [KnownRef] = []
     for name in try repository.referenceNames(matching: glob) {
-      guard let target = try? repository.referenceTarget(name), let commit = repository.peelToCommit(target) else { continue }
+      guard let target = try? repository.referenceTarget(name), let commit = repository.peelToCommit(target) else {
+        continue
+      }
       found.append(KnownRef(branch: branch(name), commit: commit))
     }
     return found
@@ -572,12 +608,15 @@ struct PushCheck {
   static func report(_ report: HistoryReport, hook: String) -> ExitStatus {
     if !report.boundary.isEmpty {
       let list = report.boundary.map(\.short).joined(separator: ", ")
-      printError("mlgit: not checked: \(list): the parent is not in this shallow clone; the receiving side or CI checks it")
+      printError(
+        "mlgit: not checked: \(list): the parent is not in this shallow clone; the receiving side or CI checks it")
     }
     guard !report.findings.isEmpty else { return .ok }
     // Oldest commit first, as the walk listed them.
     let findings = report.findings
-    let status = FindingOutput(format: .text).report(findings, checked: "\(hook), \(report.checked) commit\(report.checked == 1 ? "" : "s") checked", toStandardError: true)
+    let status = FindingOutput(format: .text).report(
+      findings, checked: "\(hook), \(report.checked) commit\(report.checked == 1 ? "" : "s") checked",
+      toStandardError: true)
     guard status != .ok else { return status }
     var offending: [String: [String]] = [:]
     var order: [String] = []
@@ -588,17 +627,22 @@ struct PushCheck {
       let item = "\(finding.path) [\(finding.rule)]"
       if !(offending[commit] ?? []).contains(item) { offending[commit, default: []].append(item) }
     }
-    printError("mlgit: push refused: \(order.count) commit\(order.count == 1 ? "" : "s") break\(order.count == 1 ? "s" : "") the policy:")
+    printError(
+      "mlgit: push refused: \(order.count) commit\(order.count == 1 ? "" : "s") break\(order.count == 1 ? "s" : "") the policy:"
+    )
     for commit in order { printError("  \(commit): \((offending[commit] ?? []).joined(separator: ", "))") }
     let reviewRules: Set<String> = [ReviewRequirement.hyperparametersRule, ReviewRequirement.policyRule]
     let errors = findings.filter { $0.severity == .error }
     if !errors.isEmpty && errors.allSatisfy({ $0.rule.hasPrefix("ledger/") }) {
-      printError("mlgit: the ledgers (\(LedgerGuard.prefix)*) only grow: fetch them, merge keeping every record (mlgit sync) and push the result")
+      printError(
+        "mlgit: the ledgers (\(LedgerGuard.prefix)*) only grow: fetch them, merge keeping every record (mlgit sync) and push the result"
+      )
       return status
     }
     if !errors.isEmpty && errors.allSatisfy({ reviewRules.contains($0.rule) }) {
       // Missing approvals are fixed by approving, not by rewriting: approvals follow the content.
-      printError("mlgit: get the approvals named above (mlgit review status), fetch refs/notes/mlgit/reviews and push again")
+      printError(
+        "mlgit: get the approvals named above (mlgit review status), fetch refs/notes/mlgit/reviews and push again")
       return status
     }
     // Each commit is judged alone, so a later commit that repairs the file does not help.
@@ -606,4 +650,3 @@ struct PushCheck {
     return status
   }
 }
-

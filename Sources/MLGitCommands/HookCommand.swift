@@ -21,13 +21,16 @@ struct HookCommand: ParsableCommand {
       let workspace = try Workspace.open()
       let invocation = GitInvocation.parent(environment: workspace.environment)
       InstallHealth.warn(repository: workspace.repository, except: name)
-      let findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: invocation?.isAmend ?? false,
+      let findings = try CheckRunner(workspace: workspace).checkStaged(
+        stage: .commit, amend: invocation?.isAmend ?? false,
         invocation: invocation)
       // Hook output goes to stderr, where git shows it; quiet when all is well.
       if !findings.isEmpty {
         let status = FindingOutput(format: .text).report(findings, checked: "pre-commit", toStandardError: true)
         if status != .ok {
-          printError("mlgit: commit refused; fix the errors above and commit again (git commit --no-verify skips the check, but the push will be checked)")
+          printError(
+            "mlgit: commit refused; fix the errors above and commit again (git commit --no-verify skips the check, but the push will be checked)"
+          )
           throw ExitCode(status.rawValue)
         }
       }
@@ -37,7 +40,10 @@ struct HookCommand: ParsableCommand {
       var updates = try RefUpdate.prePush(HookCommand.standardInput())
       let workspace = try Workspace.open()
       InstallHealth.warn(repository: workspace.repository, except: name)
-      if updates.isEmpty, let passed = PreCommitPush(environment: workspace.environment, resolve: { try? workspace.repository.resolveCommit($0) }) {
+      if updates.isEmpty,
+        let passed = PreCommitPush(
+          environment: workspace.environment, resolve: { try? workspace.repository.resolveCommit($0) })
+      {
         // Run by pre-commit (the framework), which reads git's ref lines itself and passes on
         // the first ref with new commits in its environment.
         (remote, updates) = (passed.remote, [passed.update])
@@ -46,7 +52,8 @@ struct HookCommand: ParsableCommand {
       // below see the remote's records too. It never fails the push and never recurses.
       NotesSync.onPush(workspace: workspace, remote: remote)
       let push = PushCheck(repository: workspace.repository)
-      let report = try push.check(updates, stage: .push, known: try push.remoteRefs(remote: remote), hideKnownForUpdates: false)
+      let report = try push.check(
+        updates, stage: .push, known: try push.remoteRefs(remote: remote), hideKnownForUpdates: false)
       let status = PushCheck.report(report, hook: "pre-push")
       if status != .ok { throw ExitCode(status.rawValue) }
     case "pre-receive":
@@ -114,12 +121,21 @@ struct GitInvocation {
       let argument = arguments[index]
       index += 1
       if argument == "--" { break }
-      if argument == "--gpg-sign" || argument.hasPrefix("--gpg-sign=") { sign = true; continue }
-      if argument == "--no-gpg-sign" { sign = false; continue }
+      if argument == "--gpg-sign" || argument.hasPrefix("--gpg-sign=") {
+        sign = true
+        continue
+      }
+      if argument == "--no-gpg-sign" {
+        sign = false
+        continue
+      }
       if argument.hasPrefix("--") || !argument.hasPrefix("-") || argument == "-" { continue }
       // A cluster of short options: the ones that take a value end it (`-mS` is a message).
       for letter in argument.dropFirst() {
-        if letter == "S" { sign = true; break }
+        if letter == "S" {
+          sign = true
+          break
+        }
         if "mFcCt".contains(letter) {
           if argument.last == letter { index += 1 }  // the value is the next argument
           break
@@ -212,7 +228,8 @@ struct PreCommitPush {
   /// history the remote has none of, for which pre-commit checks "all files").
   init?(environment: [String: String], resolve: (String) -> OID?) {
     guard let remote = environment["PRE_COMMIT_REMOTE_NAME"], let ref = environment["PRE_COMMIT_REMOTE_BRANCH"],
-      let to = environment["PRE_COMMIT_TO_REF"].flatMap({ OID(hex: $0) }) ?? environment["PRE_COMMIT_LOCAL_BRANCH"].flatMap(resolve)
+      let to = environment["PRE_COMMIT_TO_REF"].flatMap({ OID(hex: $0) })
+        ?? environment["PRE_COMMIT_LOCAL_BRANCH"].flatMap(resolve)
     else { return nil }
     self.remote = remote
     // Taken as a new ref: mlgit then checks every commit the remote's tracking refs lack,

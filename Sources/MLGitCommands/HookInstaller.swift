@@ -64,7 +64,8 @@ struct HookInstaller {
         outcome = .repaired
       } else {
         if fileManager.fileExists(atPath: chained) || isSymlink(chained) {
-          throw CommandFailure.usage("""
+          throw CommandFailure.usage(
+            """
             mlgit: \(slot) is not mlgit's, and \(chained) already holds a chained hook.
             Move one of them away (keep what you need), then run `mlgit install` again.
             """)
@@ -111,14 +112,18 @@ struct HookInstaller {
       removedFrom = removedFrom ?? candidate
     }
     let hasChained = fileManager.fileExists(atPath: chained) || isSymlink(chained)
-    guard hasChained else { return removedFrom.map { "removed mlgit's \(hook) hook (\(($0 as NSString).lastPathComponent))" } }
+    guard hasChained else {
+      return removedFrom.map { "removed mlgit's \(hook) hook (\(($0 as NSString).lastPathComponent))" }
+    }
     if removeRedundantChain(hook) {
       return "removed mlgit's \(hook) hook and its copy of \(HookFileKind.of(target).name), which is back in place"
     }
     // Back where mlgit's hook was (a manager's legacy slot runs it as before), else the hook itself.
-    for destination in [removedFrom, target].compactMap({ $0 }) where !fileManager.fileExists(atPath: destination) && !isSymlink(destination) {
+    for destination in [removedFrom, target].compactMap({ $0 })
+    where !fileManager.fileExists(atPath: destination) && !isSymlink(destination) {
       try move(chained, to: destination)
-      return "removed mlgit's \(hook) hook and restored the one that was there before (\((destination as NSString).lastPathComponent))"
+      return
+        "removed mlgit's \(hook) hook and restored the one that was there before (\((destination as NSString).lastPathComponent))"
     }
     return "left \(chained) in place: \(target) is not mlgit's; merge them by hand"
   }
@@ -127,7 +132,8 @@ struct HookInstaller {
     do {
       try fileManager.createDirectory(atPath: hooksDirectory, withIntermediateDirectories: true)
     } catch {
-      throw CommandFailure.system("mlgit: cannot create the hooks folder \(hooksDirectory): \(HookInstaller.reason(error))")
+      throw CommandFailure.system(
+        "mlgit: cannot create the hooks folder \(hooksDirectory): \(HookInstaller.reason(error))")
     }
   }
 
@@ -142,7 +148,8 @@ struct HookInstaller {
 
   func move(_ source: String, to destination: String) throws {
     guard rename(source, destination) == 0 else {
-      throw CommandFailure.system("mlgit: cannot rename \(source) to \(destination): \(String(cString: strerror(errno)))")
+      throw CommandFailure.system(
+        "mlgit: cannot rename \(source) to \(destination): \(String(cString: strerror(errno)))")
     }
   }
 

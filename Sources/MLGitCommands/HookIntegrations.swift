@@ -33,7 +33,8 @@ struct HookIntegration {
       messages += try addToHuskyScripts()
       messages += try removeShims()
     case .dvc:
-      throw CommandFailure.usage("""
+      throw CommandFailure.usage(
+        """
         mlgit: dvc has no config for other tools' hooks. Either run `dvc install` first and then
         `mlgit install` (mlgit chains dvc's hooks), or use pre-commit for both:
         `dvc install --use-pre-commit-tool` and `mlgit install --with pre-commit`
@@ -61,7 +62,9 @@ struct HookIntegration {
     files += hooks.compactMap { hook in husky.map { ($0 as NSString).appendingPathComponent(hook) } }
     var messages: [String] = []
     for file in files {
-      guard let text = try? String(contentsOfFile: file, encoding: .utf8), let remaining = ManagedBlock.removing(from: text) else {
+      guard let text = try? String(contentsOfFile: file, encoding: .utf8),
+        let remaining = ManagedBlock.removing(from: text)
+      else {
         continue
       }
       if remaining.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -104,12 +107,15 @@ struct HookIntegration {
   func addToPreCommitConfig() throws -> [String] {
     guard let path = layout.inWorkTree(".pre-commit-config.yaml") else { return [] }
     let original = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-    if layout.preCommitConfigRunsMLGit(path, hook: "pre-commit") && layout.preCommitConfigRunsMLGit(path, hook: "pre-push") {
+    if layout.preCommitConfigRunsMLGit(path, hook: "pre-commit")
+      && layout.preCommitConfigRunsMLGit(path, hook: "pre-push")
+    {
       return ["\(layout.relative(path)) already runs mlgit at pre-commit and pre-push"]
     }
     var lines = original.isEmpty ? [] : original.components(separatedBy: "\n")
     if lines.last == "" { lines.removeLast() }
-    let hookTypes = ManagedBlock.begin("pre-commit") + "\ndefault_install_hook_types: [pre-commit, pre-push]\n" + ManagedBlock.end
+    let hookTypes =
+      ManagedBlock.begin("pre-commit") + "\ndefault_install_hook_types: [pre-commit, pre-push]\n" + ManagedBlock.end
     var messages: [String] = []
     if let reposLine = lines.firstIndex(where: { $0.hasPrefix("repos:") }) {
       let rest = lines[reposLine].dropFirst("repos:".count).trimmingCharacters(in: .whitespaces)
@@ -124,11 +130,17 @@ struct HookIntegration {
         return trimmed.hasPrefix("- ")
       }
       let indent = item.map { String($0.prefix { $0 == " " }) } ?? "  "
-      lines.insert(contentsOf: HookIntegration.preCommitEntry(indent: indent).split(separator: "\n").map(String.init), at: reposLine + 1)
+      lines.insert(
+        contentsOf: HookIntegration.preCommitEntry(indent: indent).split(separator: "\n").map(String.init),
+        at: reposLine + 1)
       if !lines.contains(where: { $0.hasPrefix("default_install_hook_types:") }) {
         lines.insert(contentsOf: hookTypes.components(separatedBy: "\n"), at: reposLine)
-      } else if let types = lines.first(where: { $0.hasPrefix("default_install_hook_types:") }), !types.contains("pre-push") {
-        messages.append("note: add pre-push to default_install_hook_types in \(layout.relative(path)), so `pre-commit install` installs the push check")
+      } else if let types = lines.first(where: { $0.hasPrefix("default_install_hook_types:") }),
+        !types.contains("pre-push")
+      {
+        messages.append(
+          "note: add pre-push to default_install_hook_types in \(layout.relative(path)), so `pre-commit install` installs the push check"
+        )
       }
     } else {
       lines += hookTypes.components(separatedBy: "\n") + ["repos:"]
@@ -136,8 +148,12 @@ struct HookIntegration {
     }
     let updated = lines.joined(separator: "\n") + "\n"
     try FileReplacement.write(Data(updated.utf8), to: path, mode: HookIntegration.mode(of: path))
-    guard layout.preCommitConfigRunsMLGit(path, hook: "pre-commit"), layout.preCommitConfigRunsMLGit(path, hook: "pre-push") else {
-      if original.isEmpty { try? HookInstaller.unlink(path) } else {
+    guard layout.preCommitConfigRunsMLGit(path, hook: "pre-commit"),
+      layout.preCommitConfigRunsMLGit(path, hook: "pre-push")
+    else {
+      if original.isEmpty {
+        try? HookInstaller.unlink(path)
+      } else {
         try FileReplacement.write(Data(original.utf8), to: path, mode: HookIntegration.mode(of: path))
       }
       throw CommandFailure.usage(snippetFailure(path, "mlgit could not place its entry so that it reads back"))
@@ -159,8 +175,15 @@ struct HookIntegration {
     for hook in HookIntegration.hooks where !layout.lefthookRunsMLGit(hook: hook) {
       let run = hook == "pre-push" ? "mlgit hook pre-push {1} {2}" : "mlgit hook \(hook)"
       let fields = ["run: \(run)"] + (hook == "pre-push" ? ["use_stdin: true"] : [])
-      guard let header = lines.firstIndex(where: { $0 == "\(hook):" || $0.hasPrefix("\(hook): ") || $0.hasPrefix("\(hook):#") }) else {
-        lines += [ManagedBlock.begin("lefthook"), "\(hook):", "  commands:", "    mlgit:"] + fields.map { "      " + $0 } + [ManagedBlock.end]
+      guard
+        let header = lines.firstIndex(where: {
+          $0 == "\(hook):" || $0.hasPrefix("\(hook): ") || $0.hasPrefix("\(hook):#")
+        })
+      else {
+        lines +=
+          [ManagedBlock.begin("lefthook"), "\(hook):", "  commands:", "    mlgit:"] + fields.map { "      " + $0 } + [
+            ManagedBlock.end
+          ]
         added.append(hook)
         continue
       }
@@ -168,24 +191,37 @@ struct HookIntegration {
       var end = header + 1
       while end < lines.count, lines[end].isEmpty || lines[end].hasPrefix(" ") || lines[end].hasPrefix("#") { end += 1 }
       let body = lines[(header + 1)..<end]
-      let childIndent = body.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+      let childIndent =
+        body.first {
+          !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+        }
         .map { String($0.prefix { $0 == " " }) } ?? "  "
       if let commands = body.firstIndex(where: { $0 == childIndent + "commands:" }) {
         let inner = childIndent + "  "
-        lines.insert(contentsOf: [inner + ManagedBlock.begin("lefthook"), inner + "mlgit:"] + fields.map { inner + "  " + $0 } + [inner + ManagedBlock.end], at: commands + 1)
+        lines.insert(
+          contentsOf: [inner + ManagedBlock.begin("lefthook"), inner + "mlgit:"] + fields.map { inner + "  " + $0 } + [
+            inner + ManagedBlock.end
+          ], at: commands + 1)
       } else if let jobs = body.firstIndex(where: { $0 == childIndent + "jobs:" }) {
         let inner = childIndent + "  "
-        lines.insert(contentsOf: [inner + ManagedBlock.begin("lefthook"), inner + "- name: mlgit"] + fields.map { inner + "  " + $0 } + [inner + ManagedBlock.end], at: jobs + 1)
+        lines.insert(
+          contentsOf: [inner + ManagedBlock.begin("lefthook"), inner + "- name: mlgit"]
+            + fields.map { inner + "  " + $0 } + [inner + ManagedBlock.end], at: jobs + 1)
       } else {
         let inner = childIndent
-        lines.insert(contentsOf: [inner + ManagedBlock.begin("lefthook"), inner + "commands:", inner + "  mlgit:"] + fields.map { inner + "    " + $0 } + [inner + ManagedBlock.end], at: header + 1)
+        lines.insert(
+          contentsOf: [inner + ManagedBlock.begin("lefthook"), inner + "commands:", inner + "  mlgit:"]
+            + fields.map { inner + "    " + $0 } + [inner + ManagedBlock.end], at: header + 1)
       }
       added.append(hook)
     }
     if added.isEmpty { return ["\(layout.relative(path)) already runs mlgit at pre-commit and pre-push"] }
-    try FileReplacement.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: path, mode: HookIntegration.mode(of: path))
+    try FileReplacement.write(
+      Data((lines.joined(separator: "\n") + "\n").utf8), to: path, mode: HookIntegration.mode(of: path))
     guard HookIntegration.hooks.allSatisfy({ layout.lefthookRunsMLGit(hook: $0) }) else {
-      if original.isEmpty { try? HookInstaller.unlink(path) } else {
+      if original.isEmpty {
+        try? HookInstaller.unlink(path)
+      } else {
         try FileReplacement.write(Data(original.utf8), to: path, mode: HookIntegration.mode(of: path))
       }
       throw CommandFailure.usage(snippetFailure(path, "mlgit could not place its commands so that they read back"))
@@ -211,7 +247,8 @@ struct HookIntegration {
       let at = lines.first?.hasPrefix("#!") == true ? 1 : 0
       lines.insert(contentsOf: HuskyScript.block(for: hook).components(separatedBy: "\n").dropLast(), at: at)
       let updated = original.isEmpty ? HuskyScript.block(for: hook) : lines.joined(separator: "\n")
-      try FileReplacement.write(Data(updated.utf8), to: path, mode: original.isEmpty ? 0o755 : HookIntegration.mode(of: path))
+      try FileReplacement.write(
+        Data(updated.utf8), to: path, mode: original.isEmpty ? 0o755 : HookIntegration.mode(of: path))
       messages.append("added `mlgit hook \(hook)` to \(layout.relative(path)) (commit it so the team runs it too)")
     }
     return messages
@@ -234,7 +271,8 @@ struct HookIntegration {
       let candidate = "\(dir)/\(tool)"
       if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
     }
-    throw CommandFailure.usage("mlgit: \(tool) is not on PATH; install it (\(install)), then run `mlgit install --with \(tool)` again")
+    throw CommandFailure.usage(
+      "mlgit: \(tool) is not on PATH; install it (\(install)), then run `mlgit install --with \(tool)` again")
   }
 
   func runTool(_ tool: String, _ arguments: [String], _ shown: String) throws -> [String] {

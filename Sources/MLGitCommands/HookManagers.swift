@@ -87,7 +87,9 @@ struct HookLayout {
   var huskyDirectory: String? {
     guard (hooksDirectory as NSString).lastPathComponent == "_" else { return nil }
     let dispatcher = (hooksDirectory as NSString).appendingPathComponent("h")
-    guard let text = try? String(contentsOfFile: dispatcher, encoding: .utf8), text.contains("husky") else { return nil }
+    guard let text = try? String(contentsOfFile: dispatcher, encoding: .utf8), text.contains("husky") else {
+      return nil
+    }
     return (hooksDirectory as NSString).deletingLastPathComponent
   }
 
@@ -131,7 +133,9 @@ struct HookLayout {
 
   /// A one-line name of the layout, for `mlgit doctor`.
   var description: String {
-    if let husky = huskyDirectory { return "husky 9 (core.hooksPath runs \(relative(husky))/<hook> through \(relative(hooksDirectory))/h)" }
+    if let husky = huskyDirectory {
+      return "husky 9 (core.hooksPath runs \(relative(husky))/<hook> through \(relative(hooksDirectory))/h)"
+    }
     let names = managers.map(\.rawValue)
     return names.isEmpty ? "plain git hooks" : "plain git hooks with \(names.joined(separator: ", "))"
   }
@@ -162,7 +166,8 @@ struct HookLayout {
     }
     if !fileManager.isExecutableFile(atPath: path) {
       steps.append("\(relative(path)): \(kind.name), not executable, so git skips it")
-      return HookTrace(runs: false, steps: steps, fix: kind == .mlgit ? "mlgit install --force" : "chmod +x \(relative(path))")
+      return HookTrace(
+        runs: false, steps: steps, fix: kind == .mlgit ? "mlgit install --force" : "chmod +x \(relative(path))")
     }
     switch kind {
     case .mlgit:
@@ -226,7 +231,9 @@ struct HookLayout {
       steps.append("\(binary): missing, so the hook refuses every \(hook == "pre-commit" ? "commit" : "push")")
       return HookTrace(runs: false, steps: steps, fix: "mlgit install --force")
     }
-    return HookTrace(runs: chainedKind != .huskyShim, steps: steps, fix: chainedKind == .huskyShim ? "mlgit install --with husky" : nil)
+    return HookTrace(
+      runs: chainedKind != .huskyShim, steps: steps, fix: chainedKind == .huskyShim ? "mlgit install --with husky" : nil
+    )
   }
 
   // MARK: pre-commit (the framework)

@@ -24,7 +24,9 @@ struct ImportMLflowCommand: ParsableCommand {
       imported (by its MLflow run id) is not recorded again.
       """)
 
-  @Argument(help: "The MLflow store: an SQLite database (mlflow.db, or sqlite:///mlflow.db) or a file store (the mlruns/ folder).",
+  @Argument(
+    help:
+      "The MLflow store: an SQLite database (mlflow.db, or sqlite:///mlflow.db) or a file store (the mlruns/ folder).",
     completion: .file())
   var path: String
 
@@ -42,10 +44,11 @@ struct ImportMLflowCommand: ParsableCommand {
     let repo = workspace.repository
     let runs = try MLflowStore.locate(path).runs(experiment: experiment)
     let ledger = RunLedger(repository: repo)
-    let alreadyImported = Set(try ledger.allRuns().values.flatMap { $0 }.compactMap { run -> String? in
-      guard run.imported?["from"]?.stringValue == "mlflow" else { return nil }
-      return run.imported?["run_id"]?.stringValue
-    })
+    let alreadyImported = Set(
+      try ledger.allRuns().values.flatMap { $0 }.compactMap { run -> String? in
+        guard run.imported?["from"]?.stringValue == "mlflow" else { return nil }
+        return run.imported?["run_id"]?.stringValue
+      })
 
     var batch: [OID: [String]] = [:]
     var recorded: [(RunRecord, OID)] = []
@@ -53,8 +56,12 @@ struct ImportMLflowCommand: ParsableCommand {
     var already = 0
     var models: [OID: String] = [:]
     for run in runs {
-      func skip(_ reason: String) { skipped.append(ImportJSON.Skipped(runId: run.runID, name: run.name, reason: reason)) }
-      guard let hex = run.tags["mlflow.source.git.commit"]?.trimmingCharacters(in: .whitespacesAndNewlines), !hex.isEmpty else {
+      func skip(_ reason: String) {
+        skipped.append(ImportJSON.Skipped(runId: run.runID, name: run.name, reason: reason))
+      }
+      guard let hex = run.tags["mlflow.source.git.commit"]?.trimmingCharacters(in: .whitespacesAndNewlines),
+        !hex.isEmpty
+      else {
         skip("no mlflow.source.git.commit tag")
         continue
       }
@@ -86,7 +93,10 @@ struct ImportMLflowCommand: ParsableCommand {
 
     for (record, commit) in recorded where format == .text {
       let metrics = record.metrics.keys.sorted().map { "\($0)=\(MLflowImport.format(record.metrics[$0] ?? 0))" }
-      print(TerminalText.escape("\(dryRun ? "would record" : "recorded") run \(record.id) (mlflow \(record.imported?["run_id"]?.stringValue ?? "")) on \(commit.short)\(record.model.isEmpty ? "" : " of \(record.model)"): exit \(record.exit), \(metrics.isEmpty ? "no metrics" : metrics.joined(separator: " "))"))
+      print(
+        TerminalText.escape(
+          "\(dryRun ? "would record" : "recorded") run \(record.id) (mlflow \(record.imported?["run_id"]?.stringValue ?? "")) on \(commit.short)\(record.model.isEmpty ? "" : " of \(record.model)"): exit \(record.exit), \(metrics.isEmpty ? "no metrics" : metrics.joined(separator: " "))"
+        ))
     }
     for run in skipped where format == .text {
       print(TerminalText.escape("skipped \(run.runId)\(run.name.isEmpty ? "" : " (\(run.name))"): \(run.reason)"))
@@ -96,16 +106,22 @@ struct ImportMLflowCommand: ParsableCommand {
     }
     // After the append: the document says what the ledger now holds.
     if format == .json {
-      try ListingJSON.write(ImportJSON.Document(from: "mlflow", store: path, dryRun: dryRun,
-        runs: recorded.map { ImportJSON.Run($0.0) }, skipped: skipped, alreadyImported: already))
+      try ListingJSON.write(
+        ImportJSON.Document(
+          from: "mlflow", store: path, dryRun: dryRun,
+          runs: recorded.map { ImportJSON.Run($0.0) }, skipped: skipped, alreadyImported: already))
     }
-    printError(TerminalText.escape("mlgit: \(dryRun ? "would import" : "imported") \(recorded.count) run\(recorded.count == 1 ? "" : "s") from \(path); \(already) already imported, \(skipped.count) skipped"))
+    printError(
+      TerminalText.escape(
+        "mlgit: \(dryRun ? "would import" : "imported") \(recorded.count) run\(recorded.count == 1 ? "" : "s") from \(path); \(already) already imported, \(skipped.count) skipped"
+      ))
   }
 
   /// The name of the commit's only spec; nil when it has none, several, or an unreadable one.
   func onlySpecName(at commit: OID, workspace: Workspace) -> String? {
     guard let policy = try? workspace.policy(before: commit),
-          let spec = try? RunSpec.find(nil, policy: policy, repository: workspace.repository, source: .commit(commit)) else { return nil }
+      let spec = try? RunSpec.find(nil, policy: policy, repository: workspace.repository, source: .commit(commit))
+    else { return nil }
     return spec.name
   }
 }

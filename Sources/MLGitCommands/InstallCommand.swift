@@ -19,9 +19,11 @@ struct InstallCommand: ParsableCommand {
   @Flag(name: .long, help: "Rewrite mlgit's hooks even when they are up to date.")
   var force = false
 
-  @Option(name: .long, help: ArgumentHelp(
-    "Run mlgit inside a hook manager, as an entry in its own config: pre-commit, lefthook or husky.",
-    valueName: "manager"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Run mlgit inside a hook manager, as an entry in its own config: pre-commit, lefthook or husky.",
+      valueName: "manager"))
   var with: String?
 
   /// The config key that says how mlgit was installed (`hooks` or a manager's name), so
@@ -32,19 +34,24 @@ struct InstallCommand: ParsableCommand {
     let workspace = try Workspace.open()
     let repo = workspace.repository
     if server && !repo.isBare {
-      throw CommandFailure.usage("mlgit: --server installs a pre-receive hook in a bare repository; \(repo.gitDirectory) has a working tree")
+      throw CommandFailure.usage(
+        "mlgit: --server installs a pre-receive hook in a bare repository; \(repo.gitDirectory) has a working tree")
     }
     if !server && repo.isBare {
       // Nobody commits in a bare repository, so pre-commit and pre-push would never run.
-      throw CommandFailure.usage("mlgit: \(repo.gitDirectory) is a bare repository; run `mlgit install --server` to check pushes it receives")
+      throw CommandFailure.usage(
+        "mlgit: \(repo.gitDirectory) is a bare repository; run `mlgit install --server` to check pushes it receives")
     }
-    let installer = HookInstaller(hooksDirectory: try repo.hooksDirectory(), executable: HookInstaller.currentExecutable())
+    let installer = HookInstaller(
+      hooksDirectory: try repo.hooksDirectory(), executable: HookInstaller.currentExecutable())
     let layout = try HookLayout(repository: repo)
     if let with {
       guard !server, let manager = HookManager(rawValue: with) else {
         throw CommandFailure.usage("mlgit: --with takes pre-commit, lefthook or husky, not '\(with)'")
       }
-      for message in try HookIntegration(layout: layout, installer: installer).add(manager) { print("mlgit: \(message)") }
+      for message in try HookIntegration(layout: layout, installer: installer).add(manager) {
+        print("mlgit: \(message)")
+      }
       try RepositorySettings(repository: repo).apply()
       try RepositorySettings(repository: repo).record(integration: manager.rawValue)
       return
@@ -62,10 +69,15 @@ struct InstallCommand: ParsableCommand {
       case .written: print("mlgit: installed \(hook) hook at \(path)")
       case .upToDate: print("mlgit: \(hook) hook at \(path) is up to date")
       case .repaired: print("mlgit: rewrote \(hook) hook at \(path)")
-      case .chained: print("mlgit: installed \(hook) hook at \(path); the existing hook runs first (\(hook)\(HookInstaller.chainSuffix))")
+      case .chained:
+        print(
+          "mlgit: installed \(hook) hook at \(path); the existing hook runs first (\(hook)\(HookInstaller.chainSuffix))"
+        )
       }
       if path.hasSuffix(".legacy") {
-        print("mlgit: pre-commit's script runs it first as \(hook).legacy, also after `pre-commit install`; `pre-commit install -f` would delete it, so `mlgit install --with pre-commit` (an entry in .pre-commit-config.yaml) is the sturdier choice")
+        print(
+          "mlgit: pre-commit's script runs it first as \(hook).legacy, also after `pre-commit install`; `pre-commit install -f` would delete it, so `mlgit install --with pre-commit` (an entry in .pre-commit-config.yaml) is the sturdier choice"
+        )
       }
     }
     try RepositorySettings(repository: repo).apply()
@@ -78,12 +90,15 @@ struct InstallCommand: ParsableCommand {
   func refuseManagedLayout(_ layout: HookLayout, installer: HookInstaller) throws {
     if layout.huskyDirectory != nil {
       // Undo what an earlier mlgit did inside husky's folder: husky's shims go back.
-      for message in try HookIntegration(layout: layout, installer: installer).removeShims() { print("mlgit: \(message)") }
+      for message in try HookIntegration(layout: layout, installer: installer).removeShims() {
+        print("mlgit: \(message)")
+      }
       if HookInstaller.clientHooks.allSatisfy({ layout.trace($0).runs }) {
         print("mlgit: husky runs mlgit already (.husky/pre-commit, .husky/pre-push)")
         return
       }
-      throw CommandFailure.usage("""
+      throw CommandFailure.usage(
+        """
         mlgit: husky runs this repository's hooks (core.hooksPath = \(layout.relative(layout.hooksDirectory))), and it rewrites \
         that folder on every install, so a hook of mlgit's there would be lost.
         Run `mlgit install --with husky`: it adds `mlgit hook pre-commit` and `mlgit hook pre-push` to .husky/pre-commit \
@@ -92,7 +107,8 @@ struct InstallCommand: ParsableCommand {
     }
     if layout.managers.contains(.lefthook) {
       if HookInstaller.clientHooks.allSatisfy({ layout.trace($0).runs }) { return }
-      throw CommandFailure.usage("""
+      throw CommandFailure.usage(
+        """
         mlgit: lefthook manages this repository's hooks (\(layout.lefthookConfig.map(layout.relative) ?? "its script is in \(layout.relative(layout.hooksDirectory))")); \
         `lefthook install` renames any other hook to NAME.old and never runs it, so a hook of mlgit's would stop in silence.
         Run `mlgit install --with lefthook`: it adds mlgit's commands to lefthook's config (commit it, and the whole team runs the check).
@@ -110,7 +126,8 @@ struct UninstallCommand: ParsableCommand {
   func run() throws {
     let workspace = try Workspace.open()
     let repo = workspace.repository
-    let installer = HookInstaller(hooksDirectory: try repo.hooksDirectory(), executable: HookInstaller.currentExecutable())
+    let installer = HookInstaller(
+      hooksDirectory: try repo.hooksDirectory(), executable: HookInstaller.currentExecutable())
     var did = false
     for hook in HookInstaller.allHooks {
       if let message = try installer.uninstall(hook) {
@@ -192,7 +209,8 @@ struct RepositorySettings {
     if try config.string(InstallCommand.integrationKey) != nil { try config.unset(InstallCommand.integrationKey) }
     for marker in try config.strings(RepositorySettings.ledgerKey) {
       guard let equals = marker.firstIndex(of: "=") else { continue }
-      let key = String(marker[..<equals]), value = String(marker[marker.index(after: equals)...])
+      let key = String(marker[..<equals])
+      let value = String(marker[marker.index(after: equals)...])
       if try config.strings(key).count > 1 || key.hasPrefix("remote.") || key == "notes.rewriteRef" {
         try config.remove(key, value: value)
       } else if try config.string(key) == value {

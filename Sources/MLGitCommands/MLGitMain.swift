@@ -86,7 +86,9 @@ public enum MLGitMain {
       // ArgumentParser answers `.failure` for every error it does not know.
       let code = MLGit.exitCode(for: error)
       if code == .success { return Ending(status: 0, message: MLGit.fullMessage(for: error), toStandardOutput: true) }
-      if code == .validationFailure { return Ending(status: ExitStatus.usage.rawValue, message: MLGit.fullMessage(for: error)) }
+      if code == .validationFailure {
+        return Ending(status: ExitStatus.usage.rawValue, message: MLGit.fullMessage(for: error))
+      }
       return Ending(status: ExitStatus.system.rawValue, message: "mlgit: error: \(SystemErrorText.describe(error))")
     }
   }
@@ -120,7 +122,9 @@ public enum MLGitMain {
   static func warnIfHooksDropped(_ command: ParsableCommand) {
     if command is InstallCommand || command is UninstallCommand || command is DoctorCommand || command is HookCommand
       || command is GenerateManualCommand
-    { return }
+    {
+      return
+    }
     guard let workspace = try? Workspace.open() else { return }
     InstallHealth.warn(repository: workspace.repository)
   }

@@ -69,21 +69,26 @@ enum MLflowFileStore {
           metrics[metric] = text.split(whereSeparator: \.isNewline).compactMap { line in
             let parts = line.split(separator: " ")
             guard parts.count >= 2, let timestamp = Int64(parts[0]), let value = Double(parts[1]) else { return nil }
-            return MLflowMetricValue(timestamp: timestamp, value: value, step: parts.count > 2 ? Int64(parts[2]) ?? 0 : 0)
+            return MLflowMetricValue(
+              timestamp: timestamp, value: value, step: parts.count > 2 ? Int64(parts[2]) ?? 0 : 0)
           }
         }
-        runs.append(MLflowRun(
-          runID: runID, name: runMeta["run_name"]?.scalarText ?? tags["mlflow.runName"] ?? "", experiment: name,
-          status: status, startTime: time("start_time"), endTime: time("end_time"),
-          user: tags["mlflow.user"] ?? runMeta["user_id"]?.scalarText ?? "",
-          params: try texts(in: path + "/params"), tags: tags, metrics: metrics))
+        runs.append(
+          MLflowRun(
+            runID: runID, name: runMeta["run_name"]?.scalarText ?? tags["mlflow.runName"] ?? "", experiment: name,
+            status: status, startTime: time("start_time"), endTime: time("end_time"),
+            user: tags["mlflow.user"] ?? runMeta["user_id"]?.scalarText ?? "",
+            params: try texts(in: path + "/params"), tags: tags, metrics: metrics))
       }
     }
     if experimentsSeen == 0 {
-      throw CommandFailure.usage("mlgit: \(label) is not an MLflow file store: no <experiment>/meta.yaml in it\n  hint: give the mlruns/ folder MLflow wrote")
+      throw CommandFailure.usage(
+        "mlgit: \(label) is not an MLflow file store: no <experiment>/meta.yaml in it\n  hint: give the mlruns/ folder MLflow wrote"
+      )
     }
     if let wanted, !names.contains(wanted) {
-      throw CommandFailure.usage("mlgit: no experiment named '\(wanted)' in \(label) (experiments: \(names.sorted().joined(separator: ", ")))")
+      throw CommandFailure.usage(
+        "mlgit: no experiment named '\(wanted)' in \(label) (experiments: \(names.sorted().joined(separator: ", ")))")
     }
     return runs
   }
@@ -108,7 +113,8 @@ enum MLflowFileStore {
       var isFolder: ObjCBool = false
       let path = folder + "/" + relative
       guard fm.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-            let data = fm.contents(atPath: path) else { continue }
+        let data = fm.contents(atPath: path)
+      else { continue }
       result[relative] = String(decoding: data, as: UTF8.self)
     }
     return result

@@ -31,10 +31,14 @@ enum MLflowSQLiteStore {
       if error.isUnfinishedWrite {
         // Not read around with immutable=1: the file then holds the stopped write's pages,
         // and what it gives is neither the state before nor after that write.
-        throw CommandFailure.usage("mlgit: \(label) has an unfinished write (a hot journal beside it, \((path as NSString).lastPathComponent)-journal) that only a writer can roll back: \(error)\n  hint: open it once with MLflow or sqlite3 (which roll it back), then import again")
+        throw CommandFailure.usage(
+          "mlgit: \(label) has an unfinished write (a hot journal beside it, \((path as NSString).lastPathComponent)-journal) that only a writer can roll back: \(error)\n  hint: open it once with MLflow or sqlite3 (which roll it back), then import again"
+        )
       }
       if error.isMalformedDatabase {
-        throw CommandFailure.usage("mlgit: \(label) cannot be read as an MLflow SQLite store: \(error)\n  hint: the file is damaged or not a database; give MLflow's mlflow.db or an mlruns/ folder")
+        throw CommandFailure.usage(
+          "mlgit: \(label) cannot be read as an MLflow SQLite store: \(error)\n  hint: the file is damaged or not a database; give MLflow's mlflow.db or an mlruns/ folder"
+        )
       }
       throw CommandFailure.system("mlgit: cannot read \(label): \(error)")
     }
@@ -45,11 +49,14 @@ enum MLflowSQLiteStore {
     var columns: [String: Set<String>] = [:]
     for (table, needed) in requiredColumns {
       guard tables.contains(table) else {
-        throw CommandFailure.usage("mlgit: \(label) is an SQLite database but not an MLflow tracking store: it has no table '\(table)'\n  hint: give the mlflow.db MLflow writes with MLFLOW_TRACKING_URI=sqlite:///mlflow.db")
+        throw CommandFailure.usage(
+          "mlgit: \(label) is an SQLite database but not an MLflow tracking store: it has no table '\(table)'\n  hint: give the mlflow.db MLflow writes with MLFLOW_TRACKING_URI=sqlite:///mlflow.db"
+        )
       }
       let present = try db.columnNames(of: table)
       if let missing = needed.first(where: { !present.contains($0) }) {
-        throw CommandFailure.usage("mlgit: \(label) is not an MLflow tracking store: its table '\(table)' has no column '\(missing)'")
+        throw CommandFailure.usage(
+          "mlgit: \(label) is not an MLflow tracking store: its table '\(table)' has no column '\(missing)'")
       }
       columns[table] = present
     }
@@ -69,19 +76,22 @@ enum MLflowSQLiteStore {
       if row[2].text == "deleted" { deletedExperiments.insert(id) }
     }
     if let wanted, !names.contains(wanted) {
-      throw CommandFailure.usage("mlgit: no experiment named '\(wanted)' in \(label) (experiments: \(names.sorted().joined(separator: ", ")))")
+      throw CommandFailure.usage(
+        "mlgit: no experiment named '\(wanted)' in \(label) (experiments: \(names.sorted().joined(separator: ", ")))")
     }
 
     var runs: [String: MLflowRun] = [:]
     var order: [String] = []
-    let runRows = try db.rows("""
+    let runRows = try db.rows(
+      """
       SELECT run_uuid, \(column("runs", "name")), experiment_id, status, \(column("runs", "start_time")),
              \(column("runs", "end_time")), \(column("runs", "user_id")), \(column("runs", "lifecycle_stage"))
       FROM runs ORDER BY run_uuid
       """)
     for row in runRows {
       guard let runID = row[0].text, let experimentID = row[2].integer,
-            let experiment = experimentNames[experimentID] else { continue }
+        let experiment = experimentNames[experimentID]
+      else { continue }
       if row[7].text == "deleted" || deletedExperiments.contains(experimentID) { continue }
       if let wanted, wanted != experiment { continue }
       func time(_ value: SQLiteValue) -> Int64? {
@@ -101,7 +111,8 @@ enum MLflowSQLiteStore {
     var parameters: [SQLiteValue] = []
     if let wanted {
       let ids = experimentNames.filter { $0.value == wanted }.keys.sorted()
-      filter = " WHERE run_uuid IN (SELECT run_uuid FROM runs WHERE experiment_id IN (\(ids.indices.map { "?\($0 + 1)" }.joined(separator: ", "))))"
+      filter =
+        " WHERE run_uuid IN (SELECT run_uuid FROM runs WHERE experiment_id IN (\(ids.indices.map { "?\($0 + 1)" }.joined(separator: ", "))))"
       parameters = ids.map { .integer($0) }
     }
     try db.forEachRow("SELECT run_uuid, key, value FROM params" + filter, parameters) { row in
@@ -114,20 +125,25 @@ enum MLflowSQLiteStore {
     }
     // Every logged value, in table order: the record needs the count and MLflow's latest,
     // not the order, and a sort of a large history would cost more than the read.
-    try db.forEachRow("""
+    try db.forEachRow(
+      """
       SELECT run_uuid, key, value, timestamp, \(column("metrics", "step")), \(column("metrics", "is_nan"))
       FROM metrics\(filter)
-      """, parameters) { row in
+      """, parameters
+    ) { row in
       guard let runID = row.value(at: 0).text, runs[runID] != nil, let key = row.value(at: 1).text,
-            let value = metricValue(row.value(at: 2), row.value(at: 3), row.value(at: 4), row.value(at: 5)) else { return }
+        let value = metricValue(row.value(at: 2), row.value(at: 3), row.value(at: 4), row.value(at: 5))
+      else { return }
       runs[runID]?.metrics[key, default: []].append(value)
     }
     let latestColumns = tables.contains("latest_metrics") ? try db.columnNames(of: "latest_metrics") : []
     if ["run_uuid", "key", "value", "timestamp", "step"].allSatisfy(latestColumns.contains) {
       let nan = latestColumns.contains("is_nan") ? "is_nan" : "NULL"
-      try db.forEachRow("SELECT run_uuid, key, value, timestamp, step, \(nan) FROM latest_metrics" + filter, parameters) { row in
+      try db.forEachRow("SELECT run_uuid, key, value, timestamp, step, \(nan) FROM latest_metrics" + filter, parameters)
+      { row in
         guard let runID = row.value(at: 0).text, runs[runID] != nil, let key = row.value(at: 1).text,
-              let value = metricValue(row.value(at: 2), row.value(at: 3), row.value(at: 4), row.value(at: 5)) else { return }
+          let value = metricValue(row.value(at: 2), row.value(at: 3), row.value(at: 4), row.value(at: 5))
+        else { return }
         runs[runID]?.latest[key] = value
       }
     }
@@ -142,7 +158,9 @@ enum MLflowSQLiteStore {
   /// One metric row. MLflow's SQL store keeps NaN as 0 with `is_nan` set, and an infinity as
   /// the largest double with its sign (it has no column type for them): both are turned back,
   /// so the import treats them as it does the file store's `nan` and `inf`.
-  static func metricValue(_ value: SQLiteValue, _ timestamp: SQLiteValue, _ step: SQLiteValue, _ isNaN: SQLiteValue) -> MLflowMetricValue? {
+  static func metricValue(_ value: SQLiteValue, _ timestamp: SQLiteValue, _ step: SQLiteValue, _ isNaN: SQLiteValue)
+    -> MLflowMetricValue?
+  {
     guard var number = value.real else { return nil }
     if isNaN.integer == 1 {
       number = .nan

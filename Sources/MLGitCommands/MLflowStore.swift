@@ -17,7 +17,9 @@ enum MLflowStore {
     var given = argument
     if argument.hasPrefix("sqlite:") {
       guard argument.hasPrefix("sqlite:///"), argument.count > "sqlite:///".count else {
-        throw CommandFailure.usage("mlgit: \(argument) is not an SQLite tracking URI MLflow writes\n  hint: use sqlite:///mlflow.db (a relative path) or sqlite:////abs/path/mlflow.db, or give the file's path")
+        throw CommandFailure.usage(
+          "mlgit: \(argument) is not an SQLite tracking URI MLflow writes\n  hint: use sqlite:///mlflow.db (a relative path) or sqlite:////abs/path/mlflow.db, or give the file's path"
+        )
       }
       given = String(argument.dropFirst("sqlite:///".count))
       if let query = given.firstIndex(of: "?") { given = String(given[..<query]) }
@@ -38,7 +40,9 @@ enum MLflowStore {
     defer { try? file.close() }
     let header = (try? file.read(upToCount: 16)) ?? Data()
     guard SQLiteDatabase.hasHeader(header) else {
-      throw CommandFailure.usage("mlgit: \(argument) is neither an MLflow SQLite database (mlflow.db) nor a file store (a folder such as mlruns/)\n  hint: give the file MLFLOW_TRACKING_URI=sqlite:///mlflow.db names, or the mlruns/ folder")
+      throw CommandFailure.usage(
+        "mlgit: \(argument) is neither an MLflow SQLite database (mlflow.db) nor a file store (a folder such as mlruns/)\n  hint: give the file MLFLOW_TRACKING_URI=sqlite:///mlflow.db names, or the mlruns/ folder"
+      )
     }
     return .sqlite(path: path, label: argument)
   }
@@ -46,8 +50,10 @@ enum MLflowStore {
   func runs(experiment: String?) throws -> [MLflowRun] {
     let runs: [MLflowRun]
     switch self {
-    case .sqlite(let path, let label): runs = try MLflowSQLiteStore.runs(in: path, shownAs: label, experiment: experiment)
-    case .fileStore(let path, let label): runs = try MLflowFileStore.runs(in: path, shownAs: label, experiment: experiment)
+    case .sqlite(let path, let label):
+      runs = try MLflowSQLiteStore.runs(in: path, shownAs: label, experiment: experiment)
+    case .fileStore(let path, let label):
+      runs = try MLflowFileStore.runs(in: path, shownAs: label, experiment: experiment)
     }
     // In the order they started (then by id), whichever store and whatever its folder or
     // table order: both kinds list the same runs the same way.

@@ -82,7 +82,8 @@ struct ManualPage {
   func rendered() -> String {
     let root = tool.command
     var page: [String] = []
-    page.append(".TH MLGIT 1 \(Self.quoted(date)) \(Self.quoted("mlgit \(MLGit.version)")) \(Self.quoted("mlgit manual"))")
+    page.append(
+      ".TH MLGIT 1 \(Self.quoted(date)) \(Self.quoted("mlgit \(MLGit.version)")) \(Self.quoted("mlgit manual"))")
     // No hyphenation: option names and paths must read (and paste) as typed.
     page.append(".nh")
     page.append(".SH NAME")
@@ -98,17 +99,19 @@ struct ManualPage {
     page.append(".B mlgit")
     page.append("\\fB\\-\\-generate\\-completion\\-script\\fR \\fIbash\\fR|\\fIzsh\\fR|\\fIfish\\fR")
     page.append(".SH DESCRIPTION")
-    page.append(contentsOf: Self.paragraphs("""
-      mlgit enforces a team's machine-learning policy through git hooks. After mlgit install in a \
-      repository, commits and pushes are checked as usual: model spec files must be valid, no model \
-      may use a protected attribute as a feature, hyperparameter changes need an approval from \
-      someone other than their author, and training runs are recorded against the commit that \
-      produced them, in git notes under refs/notes/mlgit/.
+    page.append(
+      contentsOf: Self.paragraphs(
+        """
+        mlgit enforces a team's machine-learning policy through git hooks. After mlgit install in a \
+        repository, commits and pushes are checked as usual: model spec files must be valid, no model \
+        may use a protected attribute as a feature, hyperparameter changes need an approval from \
+        someone other than their author, and training runs are recorded against the commit that \
+        produced them, in git notes under refs/notes/mlgit/.
 
-      The same checks run at pre-commit, pre-push, in a server's pre-receive hook and in CI \
-      (mlgit check --range), with the same rule ids and output. Each command below also answers \
-      mlgit help COMMAND and mlgit COMMAND --help.
-      """))
+        The same checks run at pre-commit, pre-push, in a server's pre-receive hook and in CI \
+        (mlgit check --range), with the same rule ids and output. Each command below also answers \
+        mlgit help COMMAND and mlgit COMMAND --help.
+        """))
     page.append(".SH COMMANDS")
     for command in root.subcommands ?? [] { render(command, path: ["mlgit"], into: &page) }
     page.append(".SH EXIT STATUS")
@@ -125,7 +128,10 @@ struct ManualPage {
     page.append(".SH ENVIRONMENT")
     page.append(".TP")
     page.append(".B NO_COLOR")
-    page.append(Self.text("When set, text output has no colour (as does output that is not a terminal, or TERM=dumb), unless --color always is given."))
+    page.append(
+      Self.text(
+        "When set, text output has no colour (as does output that is not a terminal, or TERM=dumb), unless --color always is given."
+      ))
     page.append(".TP")
     page.append(".B GIT_DIR\\fR, \\fBGIT_WORK_TREE\\fR, \\fBGIT_INDEX_FILE")
     page.append(Self.text("Read as git reads them: hooks see the index git is about to commit."))

@@ -14,7 +14,9 @@ struct PolicyCommand: ParsableCommand {
   /// The policy in force for the current repository (HEAD's config), or the built-in
   /// default outside a repository.
   static func policyInForce() throws -> (EffectivePolicy, String) {
-    guard let workspace = try? Workspace.open() else { return (try EffectivePolicy.builtIn(), "built-in default (not in a repository)") }
+    guard let workspace = try? Workspace.open() else {
+      return (try EffectivePolicy.builtIn(), "built-in default (not in a repository)")
+    }
     let head = try workspace.repository.headCommit()
     let policy = try workspace.policy(before: head)
     return (policy, policy.sources.joined(separator: " + ") + (head == nil ? " (no commit yet)" : " (from HEAD)"))
@@ -40,7 +42,8 @@ struct PolicyCommand: ParsableCommand {
       // Padded, then painted: the escape sequences take no column.
       func columns(_ id: String, _ severity: Severity) -> String {
         let padded = severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
-        let painted = style.paint(severity.rawValue, PolicyListing.style(of: severity)) + padded.dropFirst(severity.rawValue.count)
+        let painted =
+          style.paint(severity.rawValue, PolicyListing.style(of: severity)) + padded.dropFirst(severity.rawValue.count)
         return "\(id.padding(toLength: width, withPad: " ", startingAt: 0))  \(painted)"
       }
       for rule in RuleRegistry.builtInRules {
@@ -48,14 +51,16 @@ struct PolicyCommand: ParsableCommand {
         print("\(columns(d.id, policy.severity(of: d.id)))  \(d.summary)")
       }
       for rule in policy.teamRules {
-        let summary = "\(policy.option(rule.id, "message")?.string.map { "\($0): " } ?? "")\(rule.check.summary) (team rule, \(rule.source))"
+        let summary =
+          "\(policy.option(rule.id, "message")?.string.map { "\($0): " } ?? "")\(rule.check.summary) (team rule, \(rule.source))"
         print("\(columns(TerminalText.escape(rule.id), policy.severity(of: rule.id)))  \(TerminalText.escape(summary))")
       }
     }
   }
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the policy in force: packs, globs, branches, reviewers, rules.")
+    static let configuration = CommandConfiguration(
+      abstract: "Show the policy in force: packs, globs, branches, reviewers, rules.")
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: ListingFormat = .text
@@ -70,19 +75,27 @@ struct PolicyCommand: ParsableCommand {
       print(TerminalText.escape("specs: \(policy.specGlobs.globs.map(\.pattern).joined(separator: ", "))"))
       print(TerminalText.escape("data: \(policy.dataGlobs.globs.map(\.pattern).joined(separator: ", "))"))
       print(TerminalText.escape("protected branches: \(policy.protectedBranches.joined(separator: ", "))"))
-      print(TerminalText.escape("reviewers: \(policy.reviewers.isEmpty ? "anyone but the author" : policy.reviewers.joined(separator: ", "))"))
+      print(
+        TerminalText.escape(
+          "reviewers: \(policy.reviewers.isEmpty ? "anyone but the author" : policy.reviewers.joined(separator: ", "))")
+      )
       print("signed reviews required: \(policy.requireSignedReviews ? "yes" : "no")")
       print("rules:")
       for id in RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id) {
         var line = "  \(id): \(policy.severity(of: id).rawValue)"
         let options = policy.settings[id]?.options ?? [:]
         if !options.isEmpty {
-          line += " {" + options.keys.sorted().map { "\($0): \(JSONValue(options[$0]!).canonical)" }.joined(separator: ", ") + "}"
+          line +=
+            " {" + options.keys.sorted().map { "\($0): \(JSONValue(options[$0]!).canonical)" }.joined(separator: ", ")
+            + "}"
         }
         print(TerminalText.escape(line))
       }
       for allowance in policy.allowances {
-        print(TerminalText.escape("exception: feature '\(allowance.feature)' allowed for model '\(allowance.model)': \(allowance.justification)"))
+        print(
+          TerminalText.escape(
+            "exception: feature '\(allowance.feature)' allowed for model '\(allowance.model)': \(allowance.justification)"
+          ))
       }
     }
   }
@@ -105,18 +118,21 @@ struct PolicyCommand: ParsableCommand {
         return
       }
       guard let found = RuleRegistry.rule(id: rule) else {
-        let ids = RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id) + LedgerGuard.explanations.keys.sorted()
+        let ids =
+          RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id) + LedgerGuard.explanations.keys.sorted()
         throw CommandFailure.usage("mlgit: unknown rule '\(rule)'; rules: \(ids.joined(separator: ", "))")
       }
       let d = type(of: found).description
       print("\(d.id): \(d.summary)")
-      print("default severity: \(d.defaultSeverity.rawValue); in force: \(policy.severity(of: d.id).rawValue) (\(source))")
+      print(
+        "default severity: \(d.defaultSeverity.rawValue); in force: \(policy.severity(of: d.id).rawValue) (\(source))")
       print("")
       print(d.rationale)
       print("")
       print("options (besides severity):")
       for option in d.allOptions {
-        let set = policy.option(d.id, option.name).map { "in force: \($0.scalarText ?? JSONValue($0).canonical)" }
+        let set =
+          policy.option(d.id, option.name).map { "in force: \($0.scalarText ?? JSONValue($0).canonical)" }
           ?? "unset: \(option.whenUnset)"
         print("  \(option.name): \(option.expected) (\(set))")
         print("    \(option.summary)")
@@ -136,32 +152,46 @@ struct PolicyCommand: ParsableCommand {
         }
         if let parent = example.parent {
           print("  before:")
-          print(parent.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"))
+          print(
+            parent.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"))
           print("  after:")
         }
         let content = example.content ?? "(deleted)"
-        print(content.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"))
+        print(
+          content.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"))
         // The run gates' examples depend on the runs: show them, and what the rule says.
-        for (title, lines) in [("runs on its commit", example.runs), ("runs earlier in its history", example.earlierRuns)] where !lines.isEmpty {
+        for (title, lines) in [
+          ("runs on its commit", example.runs), ("runs earlier in its history", example.earlierRuns),
+        ] where !lines.isEmpty {
           print("  \(title):")
           for run in lines.compactMap({ try? RunRecord.parse($0) }) {
-            let metrics = run.metrics.keys.sorted().map { "\($0)=\(run.metrics[$0].map { String($0) } ?? "")" }.joined(separator: ", ")
+            let metrics = run.metrics.keys.sorted().map { "\($0)=\(run.metrics[$0].map { String($0) } ?? "")" }.joined(
+              separator: ", ")
             let measured = run.resources.map { "; \($0.summary)" } ?? ""
-            print("    run \(run.id) of '\(run.model)', exit \(run.exit), finished \(run.finished)\(measured): \(metrics.isEmpty ? "no metrics" : metrics)")
+            print(
+              "    run \(run.id) of '\(run.model)', exit \(run.exit), finished \(run.finished)\(measured): \(metrics.isEmpty ? "no metrics" : metrics)"
+            )
           }
           for verdict in lines.filter(ReproductionRecord.claims).compactMap({ try? ReproductionRecord.parse($0) }) {
-            print("    reproduction \(verdict.id) of run \(verdict.run): \(verdict.reproduced ? "reproduced" : "not reproduced") (tolerance \(verdict.tolerance))")
+            print(
+              "    reproduction \(verdict.id) of run \(verdict.run): \(verdict.reproduced ? "reproduced" : "not reproduced") (tolerance \(verdict.tolerance))"
+            )
           }
         }
         if !example.runs.isEmpty || !example.earlierRuns.isEmpty {
           print("  judged at a push to main, clock \(RunRecord.timestamp(RuleExample.exampleNow))")
         }
-        if !example.runs.isEmpty || !example.earlierRuns.isEmpty, let findings = try? RuleExampleRunner.run(example, rule: found) {
+        if !example.runs.isEmpty || !example.earlierRuns.isEmpty,
+          let findings = try? RuleExampleRunner.run(example, rule: found)
+        {
           for finding in findings { print("  => \(finding.line):\(finding.column): \(finding.message)") }
         }
         for (path, text) in example.files.sorted(by: { $0.key < $1.key }) {
           print("  with \(path):")
-          print(text.split(separator: "\n", omittingEmptySubsequences: false).map { "    \(TerminalText.escape(String($0)))" }
+          print(
+            text.split(separator: "\n", omittingEmptySubsequences: false).map {
+              "    \(TerminalText.escape(String($0)))"
+            }
             .joined(separator: "\n"))
         }
       }
@@ -170,19 +200,24 @@ struct PolicyCommand: ParsableCommand {
     /// A team's rule: where it is declared, what it checks, its options in force.
     func explain(_ team: TeamRule, policy: EffectivePolicy, source: String) {
       var lines = ["\(team.id): \(team.check.summary)"]
-      lines.append("team rule declared in \(team.source):\(team.location.line); default severity: error; in force: \(policy.severity(of: team.id).rawValue) (\(source))")
+      lines.append(
+        "team rule declared in \(team.source):\(team.location.line); default severity: error; in force: \(policy.severity(of: team.id).rawValue) (\(source))"
+      )
       lines.append("")
       lines.append("options (besides severity):")
       for option in EffectivePolicy.teamRuleOptions {
-        let set = policy.option(team.id, option.name).map { "in force: \($0.scalarText ?? JSONValue($0).canonical)" }
+        let set =
+          policy.option(team.id, option.name).map { "in force: \($0.scalarText ?? JSONValue($0).canonical)" }
           ?? "unset: \(option.whenUnset)"
         lines.append("  \(option.name): \(option.expected) (\(set))")
         lines.append("    \(option.summary)")
       }
       if case .command = team.check {
         lines.append("")
-        lines.append("runs from the policy's commit with the spec as JSON on standard input and its path in MLGIT_SPEC_PATH;")
-        lines.append("files written for it: \(team.files.isEmpty ? "none" : team.files.map(\.path).joined(separator: ", "))")
+        lines.append(
+          "runs from the policy's commit with the spec as JSON on standard input and its path in MLGIT_SPEC_PATH;")
+        lines.append(
+          "files written for it: \(team.files.isEmpty ? "none" : team.files.map(\.path).joined(separator: ", "))")
       }
       for line in lines { print(TerminalText.escape(line)) }
     }

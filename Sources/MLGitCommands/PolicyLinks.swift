@@ -29,11 +29,17 @@ extension Repository {
     do {
       return try policyEntry(at: path, inTree: tree)
     } catch let error as UnresolvablePath {
-      throw PolicyLoadError(path: reportedAs, error: DocumentError("\(error)",
-        hint: "a policy file committed as a symlink must lead to a regular file under .mlgit/"))
+      throw PolicyLoadError(
+        path: reportedAs,
+        error: DocumentError(
+          "\(error)",
+          hint: "a policy file committed as a symlink must lead to a regular file under .mlgit/"))
     } catch let error as PolicyLinkOutside {
-      throw PolicyLoadError(path: reportedAs, error: DocumentError("\(error)",
-        hint: "a policy file committed as a symlink must lead to a regular file under .mlgit/"))
+      throw PolicyLoadError(
+        path: reportedAs,
+        error: DocumentError(
+          "\(error)",
+          hint: "a policy file committed as a symlink must lead to a regular file under .mlgit/"))
     }
   }
 

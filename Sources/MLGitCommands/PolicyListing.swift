@@ -47,13 +47,16 @@ enum PolicyListing {
   static func document(_ policy: EffectivePolicy, source: String) -> List {
     var rules = RuleRegistry.builtInRules.map { rule in
       let d = type(of: rule).description
-      return Rule(id: d.id, severity: policy.severity(of: d.id).rawValue, defaultSeverity: d.defaultSeverity.rawValue,
+      return Rule(
+        id: d.id, severity: policy.severity(of: d.id).rawValue, defaultSeverity: d.defaultSeverity.rawValue,
         summary: d.summary, team: false)
     }
     for rule in policy.teamRules {
-      rules.append(Rule(id: rule.id, severity: policy.severity(of: rule.id).rawValue, defaultSeverity: Severity.error.rawValue,
-        summary: rule.check.summary, team: true, declaredIn: rule.source, line: rule.location.line,
-        message: policy.option(rule.id, "message")?.string))
+      rules.append(
+        Rule(
+          id: rule.id, severity: policy.severity(of: rule.id).rawValue, defaultSeverity: Severity.error.rawValue,
+          summary: rule.check.summary, team: true, declaredIn: rule.source, line: rule.location.line,
+          message: policy.option(rule.id, "message")?.string))
     }
     return List(source: source, sources: policy.sources, rules: rules)
   }
@@ -89,13 +92,17 @@ enum PolicyListing {
     let ids = RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id)
     return Show(
       source: source, sources: policy.sources, specs: policy.specGlobs.globs.map(\.pattern),
-      data: policy.dataGlobs.globs.map(\.pattern), protectedBranches: policy.protectedBranches, reviewers: policy.reviewers,
+      data: policy.dataGlobs.globs.map(\.pattern), protectedBranches: policy.protectedBranches,
+      reviewers: policy.reviewers,
       requireSignedReviews: policy.requireSignedReviews,
       rules: ids.map { id in
-        Setting(id: id, severity: policy.severity(of: id).rawValue,
+        Setting(
+          id: id, severity: policy.severity(of: id).rawValue,
           options: (policy.settings[id]?.options ?? [:]).mapValues { EncodableJSONValue(JSONValue($0)) })
       },
-      exceptions: policy.allowances.map { Exception(model: $0.model, feature: $0.feature, justification: $0.justification) })
+      exceptions: policy.allowances.map {
+        Exception(model: $0.model, feature: $0.feature, justification: $0.justification)
+      })
   }
 
   /// How `policy list` paints a severity.

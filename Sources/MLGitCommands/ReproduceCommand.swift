@@ -25,10 +25,14 @@ struct ReproduceCommand: ParsableCommand {
   @Argument(help: "The run's id (or a unique prefix).")
   var id: String
 
-  @Flag(name: .long, help: "Run the recorded command without asking (for scripts: read it first with `mlgit runs show ID`).")
+  @Flag(
+    name: .long, help: "Run the recorded command without asking (for scripts: read it first with `mlgit runs show ID`)."
+  )
   var yes = false
 
-  @Flag(name: .long, help: "Accept a run that recorded no metrics when the exit status matches (else nothing is compared: exit 1).")
+  @Flag(
+    name: .long,
+    help: "Accept a run that recorded no metrics when the exit status matches (else nothing is compared: exit 1).")
   var allowNoMetrics = false
 
   @Option(name: .long, help: "The metrics file the command writes, relative to where it runs.")
@@ -38,22 +42,28 @@ struct ReproduceCommand: ParsableCommand {
   var tolerance: Double = 0
 
   func run() throws {
-    guard tolerance >= 0, tolerance.isFinite else { throw CommandFailure.usage("mlgit: --tolerance must be a finite number >= 0") }
+    guard tolerance >= 0, tolerance.isFinite else {
+      throw CommandFailure.usage("mlgit: --tolerance must be a finite number >= 0")
+    }
     let workspace = try Workspace.open()
     let repo = workspace.repository
     let run = try RunLedger(repository: repo).find(id: id)
     guard !run.command.isEmpty else {
-      throw CommandFailure.usage("mlgit: run \(run.id) has no recorded command (it was recorded with `mlgit run record`)")
+      throw CommandFailure.usage(
+        "mlgit: run \(run.id) has no recorded command (it was recorded with `mlgit run record`)")
     }
     guard let commit = OID(hex: run.commit), repo.contains(commit) else {
-      throw CommandFailure.usage("mlgit: run \(run.id) is on commit \(run.commit.prefix(8)), which this repository does not have; fetch it first")
+      throw CommandFailure.usage(
+        "mlgit: run \(run.id) is on commit \(run.commit.prefix(8)), which this repository does not have; fetch it first"
+      )
     }
     try confirm(run)
     let git = GitCommandLine(directory: repo.workingDirectory ?? repo.gitDirectory)
     let folder = NSTemporaryDirectory() + "mlgit-reproduce-\(run.id)-\(UUID().uuidString.prefix(8))"
     let added = try git.run(["worktree", "add", "--quiet", "--detach", folder, commit.hex])
     guard added.status == 0 else {
-      throw CommandFailure.system("mlgit: cannot check out \(commit.short): \(added.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+      throw CommandFailure.system(
+        "mlgit: cannot check out \(commit.short): \(added.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
     }
     defer {
       _ = try? git.run(["worktree", "remove", "--force", folder])
@@ -68,7 +78,9 @@ struct ReproduceCommand: ParsableCommand {
       if here.hasPrefix(root) { subfolder = String(here.dropFirst(root.count)) }
     }
     let directory = folder + "/" + subfolder
-    printError("mlgit: reproducing run \(run.id) of \(TerminalText.escape(run.model.isEmpty ? "-" : run.model)) at \(commit.short) in \(folder)")
+    printError(
+      "mlgit: reproducing run \(run.id) of \(TerminalText.escape(run.model.isEmpty ? "-" : run.model)) at \(commit.short) in \(folder)"
+    )
     let metricsPath = absolutePath(metrics, relativeTo: directory)
     // A metrics file committed with the run's commit is not the command's output.
     let metricsBefore = FileSnapshot.take(metricsPath)
@@ -108,11 +120,14 @@ struct ReproduceCommand: ParsableCommand {
     }
     print(report.text, terminator: "")
     // The verdict is evidence (rule runs/reproduced, `mlgit score`): kept in the ledger, beside the run.
-    var verdict = report.record(id: RunRecord.newID(), user: RunSpec.user(repo), host: ProcessInfo.processInfo.hostName,
+    var verdict = report.record(
+      id: RunRecord.newID(), user: RunSpec.user(repo), host: ProcessInfo.processInfo.hostName,
       at: RunRecord.timestamp(Date()), resources: outcome.resources)
     verdict.commit = commit.hex
     try RunLedger(repository: repo).record(verdict, on: commit)
-    printError("mlgit: recorded reproduction \(verdict.id) of run \(TerminalText.escape(run.id)) on \(commit.short) (\(verdict.reproduced ? "reproduced" : "not reproduced"))")
+    printError(
+      "mlgit: recorded reproduction \(verdict.id) of run \(TerminalText.escape(run.id)) on \(commit.short) (\(verdict.reproduced ? "reproduced" : "not reproduced"))"
+    )
     if !report.reproduces { throw ExitCode(ExitStatus.findings.rawValue) }
   }
 }
@@ -134,7 +149,8 @@ extension ReproduceCommand {
     }
     guard isatty(STDIN_FILENO) == 1 else {
       printError(shown)
-      throw CommandFailure.usage("""
+      throw CommandFailure.usage(
+        """
         mlgit: not run: the command comes from refs/notes/mlgit/runs, which anyone who can push it writes, \
         and there is no terminal to ask on
           hint: read it (`mlgit runs show \(TerminalText.escape(run.id))`), then pass --yes to run it
@@ -176,28 +192,36 @@ struct ReproductionReport {
   func record(id: String, user: String, host: String, at: String, resources: RunResources?) -> ReproductionRecord {
     var metrics: [String: ReproductionRecord.MetricComparison] = [:]
     for metric in Set(run.metrics.keys).union(reproduced.keys) {
-      metrics[metric] = ReproductionRecord.MetricComparison(recorded: run.metrics[metric], reproduced: reproduced[metric])
+      metrics[metric] = ReproductionRecord.MetricComparison(
+        recorded: run.metrics[metric], reproduced: reproduced[metric])
     }
     var why = problem
     if why == nil, exit != run.exit { why = "exit status \(exit), recorded \(run.exit)" }
     if why == nil, nothingCompared, !allowNoMetrics { why = "the run recorded no metrics: nothing was compared" }
-    return ReproductionRecord(id: id, run: run.id, commit: run.commit, model: run.model, reproduced: reproduces,
-      tolerance: tolerance, user: user, host: host, at: at, exit: exit, metrics: metrics, problem: why, resources: resources)
+    return ReproductionRecord(
+      id: id, run: run.id, commit: run.commit, model: run.model, reproduced: reproduces,
+      tolerance: tolerance, user: user, host: host, at: at, exit: exit, metrics: metrics, problem: why,
+      resources: resources)
   }
 
   var text: String {
     var out = ""
     var rows: [[String]] = [["METRIC", "RECORDED", "REPRODUCED", "DIFF", ""]]
     for metric in Set(run.metrics.keys).union(reproduced.keys).sorted() {
-      let old = run.metrics[metric], new = reproduced[metric]
+      let old = run.metrics[metric]
+      let new = reproduced[metric]
       let diff = (old != nil && new != nil) ? RunsCommand.number(abs((new ?? 0) - (old ?? 0))) : "-"
       let verdict = old == nil ? "new" : (matches(metric) ? "ok" : "DIFFERS")
-      rows.append([TerminalText.escape(metric), old.map(RunsCommand.number) ?? "-", new.map(RunsCommand.number) ?? "-", diff, verdict])
+      rows.append([
+        TerminalText.escape(metric), old.map(RunsCommand.number) ?? "-", new.map(RunsCommand.number) ?? "-", diff,
+        verdict,
+      ])
     }
     var widths = [0, 0, 0, 0, 0]
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     for row in rows {
-      out += row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+      out +=
+        row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
         .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
     }
     if exit != run.exit { out += "exit status \(exit), recorded \(run.exit)\n" }
@@ -206,13 +230,15 @@ struct ReproductionReport {
     let within = tolerance == 0 ? "exactly" : "within \(RunsCommand.number(tolerance))"
     if nothingCompared && problem == nil && exit == run.exit {
       let id = TerminalText.escape(run.id)
-      out += allowNoMetrics
+      out +=
+        allowNoMetrics
         ? "mlgit: run \(id) recorded no metrics: only its exit status (\(exit)) was compared, and it matches\n"
         : "mlgit: run \(id) recorded no metrics: nothing was compared (the exit status, \(exit), matches)\n"
           + "  hint: pass --allow-no-metrics to accept a matching exit status alone\n"
       return out
     }
-    out += reproduces
+    out +=
+      reproduces
       ? "mlgit: run \(TerminalText.escape(run.id)) reproduces (\(run.metrics.count) metrics \(within))\n"
       : "mlgit: run \(TerminalText.escape(run.id)) does not reproduce\n"
     return out

@@ -27,7 +27,8 @@ struct ReviewCommand: ParsableCommand {
         all of HEAD. The last line says which range was used.
         """)
 
-    @Argument(help: "A..B, or one commit (default: the commits not yet on the first protected branch, e.g. origin/main..HEAD).")
+    @Argument(
+      help: "A..B, or one commit (default: the commits not yet on the first protected branch, e.g. origin/main..HEAD).")
     var range: String?
 
     @Option(name: .long, help: "Output format: text or json.")
@@ -40,7 +41,8 @@ struct ReviewCommand: ParsableCommand {
       let planner = try ReviewPlanner()
       let selection = try planner.commits(range)
       let commits = selection.commits
-      var missing = 0, approved = 0
+      var missing = 0
+      var approved = 0
       var listed: [ReviewStatusJSON.Commit] = []
       let style = colour.style()
       let text = format == .text
@@ -50,7 +52,9 @@ struct ReviewCommand: ParsableCommand {
         if items.isEmpty { continue }
         listed.append(ReviewStatusJSON.commit(plan, items: items))
         if text {
-          print(style.paint(id.short, .commit) + TerminalText.escape(" \(plan.commit.summary) (\(plan.commit.author.email))"))
+          print(
+            style.paint(id.short, .commit)
+              + TerminalText.escape(" \(plan.commit.summary) (\(plan.commit.author.email))"))
         }
         for item in items {
           let approvedBy = item.approvals.isEmpty ? "" : "approved by \(item.approvals.joined(separator: ", "))"
@@ -62,30 +66,38 @@ struct ReviewCommand: ParsableCommand {
             state = style.paint(state, .good)
           } else {
             missing += 1
-            let need = "needs \(item.required - item.approvals.count) more approval\(item.required - item.approvals.count == 1 ? "" : "s")"
+            let need =
+              "needs \(item.required - item.approvals.count) more approval\(item.required - item.approvals.count == 1 ? "" : "s")"
               + "\(item.requireSigned ? " (signed)" : "") from \(item.whoMayApprove)"
             let painted = style.paint(TerminalText.escape(need), .error)
             state = state.isEmpty ? painted : "\(state); \(painted)"
           }
           guard text else { continue }
-          print(TerminalText.escape("  \(item.path): \(item.kind == .hyperparameters ? "hyperparameters " : "policy file ")\(item.summary)"))
+          print(
+            TerminalText.escape(
+              "  \(item.path): \(item.kind == .hyperparameters ? "hyperparameters " : "policy file ")\(item.summary)"))
           print("    \(state)")
-          for (reviewer, reason) in item.ignored { print(TerminalText.escape("    not counted: \(reviewer) (\(reason))")) }
+          for (reviewer, reason) in item.ignored {
+            print(TerminalText.escape("    not counted: \(reviewer) (\(reason))"))
+          }
           if item.isRequired && !item.isSatisfied {
             print("    run: mlgit review approve \(id.short)\(item.requireSigned ? " --sign" : "")")
           }
         }
       }
       if !text {
-        try ListingJSON.write(ReviewStatusJSON.Document(range: selection.description, commitsChecked: commits.count,
-          approved: approved, waiting: missing, commits: listed))
+        try ListingJSON.write(
+          ReviewStatusJSON.Document(
+            range: selection.description, commitsChecked: commits.count,
+            approved: approved, waiting: missing, commits: listed))
         return
       }
       let scope = "\(commits.count) commit\(commits.count == 1 ? "" : "s") of \(selection.description)"
       if missing == 0 && approved == 0 {
         print("mlgit: nothing needs approval in \(scope)")
       } else {
-        print("mlgit: \(scope): \(approved) change\(approved == 1 ? "" : "s") approved, \(missing) waiting for approval")
+        print(
+          "mlgit: \(scope): \(approved) change\(approved == 1 ? "" : "s") approved, \(missing) waiting for approval")
       }
     }
   }
@@ -116,13 +128,18 @@ struct ReviewCommand: ParsableCommand {
         let blob = item.object.map { " (blob \(String($0.prefix(8))))" } ?? ""
         switch item.kind {
         case .hyperparameters:
-          print(TerminalText.escape("\(item.path): hyperparameters\(item.summary == "new spec" ? " of a new spec" : "")\(blob)"))
+          print(
+            TerminalText.escape(
+              "\(item.path): hyperparameters\(item.summary == "new spec" ? " of a new spec" : "")\(blob)"))
           // Keys and string values are escaped before the keys are padded to one width.
           let keys = item.changes.map { TerminalText.escape($0.key) }
           let width = keys.map(\.count).max() ?? 0
           for (change, key) in zip(item.changes, keys) {
             let key = key.padding(toLength: width, withPad: " ", startingAt: 0)
-            switch (change.old.map { TerminalText.escape($0.typedCanonical) }, change.new.map { TerminalText.escape($0.typedCanonical) }) {
+            switch (
+              change.old.map { TerminalText.escape($0.typedCanonical) },
+              change.new.map { TerminalText.escape($0.typedCanonical) }
+            ) {
             case (nil, let new?): print("  + \(key)  \(new)")
             case (let old?, nil): print("  - \(key)  \(old)")
             case (let old?, let new?): print("  ~ \(key)  \(old) -> \(new)")
@@ -165,8 +182,10 @@ struct ReviewCommand: ParsableCommand {
     func run() throws {
       let planner = try ReviewPlanner()
       let repo = planner.workspace.repository
-      guard let reviewer = ReviewSources.identity(of: repo, environment: planner.workspace.environment,
-        variable: "GIT_COMMITTER_EMAIL")
+      guard
+        let reviewer = ReviewSources.identity(
+          of: repo, environment: planner.workspace.environment,
+          variable: "GIT_COMMITTER_EMAIL")
       else {
         throw CommandFailure.usage("mlgit: who is approving? set your email: git config user.email you@example.com")
       }
@@ -175,18 +194,24 @@ struct ReviewCommand: ParsableCommand {
         let plan = try planner.plan(try planner.resolve(revision))
         if plan.commit.author.email.lowercased() == reviewer.lowercased() {
           let who = plan.items.first?.whoMayApprove ?? "anyone but \(reviewer)"
-          throw CommandFailure(status: .findings, message: """
-            mlgit: you (\(reviewer)) authored \(plan.commit.id.short) "\(plan.commit.summary)"; an approval must come from someone else
-              hint: ask \(who) to run `mlgit review approve \(plan.commit.id.short)`
-            """)
+          throw CommandFailure(
+            status: .findings,
+            message: """
+              mlgit: you (\(reviewer)) authored \(plan.commit.id.short) "\(plan.commit.summary)"; an approval must come from someone else
+                hint: ask \(who) to run `mlgit review approve \(plan.commit.id.short)`
+              """)
         }
-        if let signer = plan.lookup.commitSigner, signer.principals.contains(where: { $0.lowercased() == reviewer.lowercased() }) {
+        if let signer = plan.lookup.commitSigner,
+          signer.principals.contains(where: { $0.lowercased() == reviewer.lowercased() })
+        {
           let who = plan.items.first?.whoMayApprove ?? "someone else"
-          throw CommandFailure(status: .findings, message: """
-            mlgit: you (\(reviewer)) signed \(plan.commit.id.short) "\(plan.commit.summary)" with your key (\(signer.key ?? "")); \
-            the signer made the change, whatever its author email says, and an approval must come from someone else
-              hint: ask \(who) to run `mlgit review approve \(plan.commit.id.short) --sign`
-            """)
+          throw CommandFailure(
+            status: .findings,
+            message: """
+              mlgit: you (\(reviewer)) signed \(plan.commit.id.short) "\(plan.commit.summary)" with your key (\(signer.key ?? "")); \
+              the signer made the change, whatever its author email says, and an approval must come from someone else
+                hint: ask \(who) to run `mlgit review approve \(plan.commit.id.short) --sign`
+              """)
         }
         plans.append(plan)
       }
@@ -199,24 +224,30 @@ struct ReviewCommand: ParsableCommand {
       var done: [String] = []
       var notListed = Set<String>()
       for plan in plans {
-        if plan.items.isEmpty { print("mlgit: nothing to approve in \(plan.commit.id.short): no hyperparameter or policy file changes") }
+        if plan.items.isEmpty {
+          print("mlgit: nothing to approve in \(plan.commit.id.short): no hyperparameter or policy file changes")
+        }
         for item in plan.items {
-          guard let objectHex = item.object, let object = OID(hex: objectHex), let approvedBlob = item.approvedBlob else { continue }
+          guard let objectHex = item.object, let object = OID(hex: objectHex), let approvedBlob = item.approvedBlob
+          else { continue }
           if !item.reviewers.isEmpty && !item.reviewers.contains(where: { $0.lowercased() == reviewer.lowercased() }) {
             notListed.insert(item.reviewers.joined(separator: ", "))
           }
           // Already there: an approval of yours that counts, or (unsigned) the same record.
-          let existing = item.approvals.contains { $0.lowercased() == reviewer.lowercased() }
-            || (!signing && plan.lookup.records(on: objectHex).contains {
-              $0.isApproval && $0.path == item.path && $0.blob == approvedBlob && $0.hyperparameters == item.hash
-                && $0.reviewer.lowercased() == reviewer.lowercased()
-            })
+          let existing =
+            item.approvals.contains { $0.lowercased() == reviewer.lowercased() }
+            || (!signing
+              && plan.lookup.records(on: objectHex).contains {
+                $0.isApproval && $0.path == item.path && $0.blob == approvedBlob && $0.hyperparameters == item.hash
+                  && $0.reviewer.lowercased() == reviewer.lowercased()
+              })
           let what = "\(item.path) (\(item.summary)) in \(plan.commit.id.short)"
           if existing {
             print(TerminalText.escape("mlgit: already approved by you: \(what)"))
             continue
           }
-          var record = ReviewRecord(path: item.path, blob: approvedBlob, hyperparameters: item.hash, reviewer: reviewer,
+          var record = ReviewRecord(
+            path: item.path, blob: approvedBlob, hyperparameters: item.hash, reviewer: reviewer,
             at: at, message: message)
           if let keyPath { record.signature = try ReviewSignatures.sign(record.payload, keyPath: keyPath) }
           batch[object, default: []].append(record.line)
@@ -224,14 +255,18 @@ struct ReviewCommand: ParsableCommand {
         }
       }
       for list in notListed.sorted() {
-        printError("mlgit: warning: you (\(reviewer)) are not in reviewers (\(list)); this approval will not count until you are")
+        printError(
+          "mlgit: warning: you (\(reviewer)) are not in reviewers (\(list)); this approval will not count until you are"
+        )
       }
       guard !batch.isEmpty else { return }
       let ledger = NotesLedger(repository: repo, ref: NotesLedger.reviewsRef)
       let summary = plans.map(\.commit.id.short).joined(separator: ", ")
       try ledger.append(batch, message: "mlgit review approve \(summary) by \(reviewer)")
       done.forEach { print(TerminalText.escape($0)) }
-      print("mlgit: recorded in \(NotesLedger.reviewsRef); share it: git push origin \(NotesLedger.reviewsRef) (or mlgit sync)")
+      print(
+        "mlgit: recorded in \(NotesLedger.reviewsRef); share it: git push origin \(NotesLedger.reviewsRef) (or mlgit sync)"
+      )
     }
 
     /// The key to sign with: --key, else git's `user.signingKey` (a path, or `key::` and a
@@ -241,7 +276,8 @@ struct ReviewCommand: ParsableCommand {
       var value = key
       if value == nil { value = try? repo.config().string("user.signingkey") }
       guard var path = value, !path.isEmpty else {
-        throw CommandFailure.usage("""
+        throw CommandFailure.usage(
+          """
           mlgit: signing needs an SSH key: pass --key ~/.ssh/id_ed25519, or set git config user.signingKey ~/.ssh/id_ed25519
             hint: your public key goes in .mlgit/allowed_signers as `you@example.com namespaces="mlgit-review" ssh-ed25519 AAAA…`
           """)
@@ -290,9 +326,11 @@ struct ReviewPlanner {
     let parent = commit.parents.first
     let policy = try workspace.policy(before: parent)
     let change = try ChangeReader(repository: repo, policy: policy).commitChange(commit)
-    let lookup = try sources.lookup(for: change, policy: policy, baseTree: try parent.map { try repo.treeOf(commit: $0) })
+    let lookup = try sources.lookup(
+      for: change, policy: policy, baseTree: try parent.map { try repo.treeOf(commit: $0) })
     // What must be approved before the change reaches a protected branch.
-    var context = PolicyContext(policy: policy, stage: .range,
+    var context = PolicyContext(
+      policy: policy, stage: .range,
       branch: ReviewPlanner.firstProtectedBranch(policy).map { "refs/heads/\($0)" })
     context.reviews = lookup
     var items = ReviewRequirement.items(in: change, context: context)
@@ -301,10 +339,12 @@ struct ReviewPlanner {
     for other in commit.parents.dropFirst() where repo.contains(other) {
       let otherPolicy = try workspace.policy(before: other)
       let otherTree = try repo.treeOf(commit: other)
-      let otherChange = try ChangeReader(repository: repo, policy: otherPolicy).commitChange(commit, parentTree: .some(otherTree))
+      let otherChange = try ChangeReader(repository: repo, policy: otherPolicy).commitChange(
+        commit, parentTree: .some(otherTree))
       var otherContext = PolicyContext(policy: otherPolicy, stage: .range, branch: context.branch)
       otherContext.reviews = try sources.lookup(for: otherChange, policy: otherPolicy, baseTree: otherTree)
-      for item in ReviewRequirement.items(in: otherChange, context: otherContext) where !items.contains(where: {
+      for item in ReviewRequirement.items(in: otherChange, context: otherContext)
+      where !items.contains(where: {
         $0.rule == item.rule && $0.path == item.path && $0.approvedBlob == item.approvedBlob && $0.hash == item.hash
       }) {
         items.append(item)
@@ -361,7 +401,8 @@ struct ReviewPlanner {
   func defaultBase() throws -> (branch: String?, base: (name: String, commit: OID)?) {
     let repo = workspace.repository
     let policy = try workspace.policy(before: try repo.headCommit())
-    guard let branch = ReviewPlanner.firstProtectedBranch(policy), !branch.contains(where: { "*?[".contains($0) }) else {
+    guard let branch = ReviewPlanner.firstProtectedBranch(policy), !branch.contains(where: { "*?[".contains($0) })
+    else {
       return (nil, nil)
     }
     let config = try repo.config()
@@ -369,7 +410,8 @@ struct ReviewPlanner {
     // The remote main itself tracks, the remote of the checked-out branch, origin, then any other.
     if let remote = try config.string("branch.\(branch).remote"), remote != "." { remotes.append(remote) }
     if let current = repo.headBranch(), current.hasPrefix("refs/heads/"),
-      let remote = try config.string("branch.\(current.dropFirst("refs/heads/".count)).remote"), remote != "." {
+      let remote = try config.string("branch.\(current.dropFirst("refs/heads/".count)).remote"), remote != "."
+    {
       remotes.append(remote)
     }
     remotes.append("origin")
@@ -377,7 +419,9 @@ struct ReviewPlanner {
     var seen = Set<String>()
     for remote in remotes where seen.insert(remote).inserted {
       var name = "refs/remotes/\(remote)/\(branch)"
-      if remote == remotes.first, let merge = try config.string("branch.\(branch).merge"), merge.hasPrefix("refs/heads/") {
+      if remote == remotes.first, let merge = try config.string("branch.\(branch).merge"),
+        merge.hasPrefix("refs/heads/")
+      {
         name = "refs/remotes/\(remote)/\(merge.dropFirst("refs/heads/".count))"
       }
       if let target = try repo.referenceTarget(name), let commit = repo.peelToCommit(target) {
@@ -385,7 +429,8 @@ struct ReviewPlanner {
       }
     }
     let local = "refs/heads/\(branch)"
-    if repo.headBranch() != local, let target = try repo.referenceTarget(local), let commit = repo.peelToCommit(target) {
+    if repo.headBranch() != local, let target = try repo.referenceTarget(local), let commit = repo.peelToCommit(target)
+    {
       return (branch, (branch, commit))
     }
     return (branch, nil)

@@ -12,11 +12,14 @@ enum ReviewSignatures {
   /// Signs `payload` with the private key at `keyPath` (or, for a public key, the
   /// matching key in ssh-agent); returns the armored signature.
   static func sign(_ payload: String, keyPath: String) throws -> String {
-    let result = try ExternalProcess.run(sshKeygen, ["-Y", "sign", "-n", ReviewRecord.signatureNamespace, "-f", keyPath],
+    let result = try ExternalProcess.run(
+      sshKeygen, ["-Y", "sign", "-n", ReviewRecord.signatureNamespace, "-f", keyPath],
       input: Data(payload.utf8))
     let signature = String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     guard result.status == 0, signature.hasPrefix("-----BEGIN SSH SIGNATURE-----") else {
-      throw CommandFailure.system("mlgit: ssh-keygen -Y sign failed with \(keyPath): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+      throw CommandFailure.system(
+        "mlgit: ssh-keygen -Y sign failed with \(keyPath): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
+      )
     }
     return signature
   }
@@ -24,7 +27,8 @@ enum ReviewSignatures {
   /// `ssh-keygen` on PATH, else the usual places.
   static let sshKeygen: String = {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    let candidates = path.split(separator: ":").map { "\($0)/ssh-keygen" } + ["/usr/bin/ssh-keygen", "/usr/local/bin/ssh-keygen"]
+    let candidates =
+      path.split(separator: ":").map { "\($0)/ssh-keygen" } + ["/usr/bin/ssh-keygen", "/usr/local/bin/ssh-keygen"]
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/ssh-keygen"
   }()
 }
@@ -51,7 +55,8 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
     defer { lock.unlock() }
     let key = record.line
     if let known = results[key] { return known }
-    let verified = check(payload: Data(record.payload.utf8), signature: signature, principal: record.reviewer,
+    let verified = check(
+      payload: Data(record.payload.utf8), signature: signature, principal: record.reviewer,
       namespace: ReviewRecord.signatureNamespace)
     results[key] = .some(verified)
     return verified
@@ -72,34 +77,44 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
   private func findSigner(signature: String, signedData: Data, time: Int64) -> CommitSigner {
     do {
       return try withFiles(signature: signature) { folder, signaturePath in
-        let found = try ExternalProcess.run(ReviewSignatures.sshKeygen, [
-          "-Y", "find-principals", "-f", folder + "/allowed_signers", "-s", signaturePath,
-        ])
-        let candidates = found.status == 0
-          ? String(decoding: found.stdout, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+        let found = try ExternalProcess.run(
+          ReviewSignatures.sshKeygen,
+          [
+            "-Y", "find-principals", "-f", folder + "/allowed_signers", "-s", signaturePath,
+          ])
+        let candidates =
+          found.status == 0
+          ? String(decoding: found.stdout, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init).filter {
+            !$0.isEmpty
+          }
           : []
         var principals: [String] = []
         var key: String?
         for principal in candidates {
-          if let verified = try run(verify: signaturePath, in: folder, payload: signedData, principal: principal,
-                                    namespace: SSHReviewVerifier.commitNamespace, time: time) {
+          if let verified = try run(
+            verify: signaturePath, in: folder, payload: signedData, principal: principal,
+            namespace: SSHReviewVerifier.commitNamespace, time: time)
+          {
             principals.append(principal)
             key = verified
           }
         }
         if let key { return .verified(principals: principals, key: key) }
         // Which key it was, for the message: the signature checked on its own.
-        let alone = try ExternalProcess.run(ReviewSignatures.sshKeygen, [
-          "-Y", "check-novalidate", "-n", SSHReviewVerifier.commitNamespace, "-s", signaturePath,
-        ], input: signedData)
+        let alone = try ExternalProcess.run(
+          ReviewSignatures.sshKeygen,
+          [
+            "-Y", "check-novalidate", "-n", SSHReviewVerifier.commitNamespace, "-s", signaturePath,
+          ], input: signedData)
         guard alone.status == 0, let fingerprint = SSHReviewVerifier.fingerprint(in: alone) else {
           return .unverified(reason: "its SSH signature is not a valid signature of the commit for namespace git")
         }
         if candidates.isEmpty {
           return .unverified(reason: "signed by key \(fingerprint), which .mlgit/allowed_signers does not list")
         }
-        return .unverified(reason: "signed by key \(fingerprint), which .mlgit/allowed_signers lists for "
-          + "\(candidates.joined(separator: ", ")) but not for namespace git at the commit's time")
+        return .unverified(
+          reason: "signed by key \(fingerprint), which .mlgit/allowed_signers lists for "
+            + "\(candidates.joined(separator: ", ")) but not for namespace git at the commit's time")
       }
     } catch {
       return .unverified(reason: "its signature could not be checked: \(error)")
@@ -113,17 +128,22 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
   private func check(payload: Data, signature: String, principal: String, namespace: String) -> String? {
     do {
       return try withFiles(signature: signature) { folder, signaturePath in
-        try run(verify: signaturePath, in: folder, payload: payload, principal: principal, namespace: namespace, time: nil)
+        try run(
+          verify: signaturePath, in: folder, payload: payload, principal: principal, namespace: namespace, time: nil)
       }
     } catch {
       return nil
     }
   }
 
-  private func run(verify signaturePath: String, in folder: String, payload: Data, principal: String, namespace: String,
-                   time: Int64?) throws -> String? {
-    var arguments = ["-Y", "verify", "-f", folder + "/allowed_signers", "-I", principal, "-n", namespace,
-      "-s", signaturePath]
+  private func run(
+    verify signaturePath: String, in folder: String, payload: Data, principal: String, namespace: String,
+    time: Int64?
+  ) throws -> String? {
+    var arguments = [
+      "-Y", "verify", "-f", folder + "/allowed_signers", "-I", principal, "-n", namespace,
+      "-s", signaturePath,
+    ]
     if let time { arguments += ["-Overify-time=\(SSHReviewVerifier.verifyTime(time))"] }
     let result = try ExternalProcess.run(ReviewSignatures.sshKeygen, arguments, input: payload)
     guard result.status == 0 else { return nil }
@@ -143,7 +163,8 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
     var seconds = time_t(time)
     var parts = tm()
     gmtime_r(&seconds, &parts)
-    return String(format: "%04d%02d%02d%02d%02d%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+    return String(
+      format: "%04d%02d%02d%02d%02d%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
   }
 
@@ -151,7 +172,9 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
   /// reads both from files), removed again before returning, whatever happens: a verifier
   /// lives as long as the check that made it, often until the process exits, so nothing
   /// may wait for it to be released.
-  private func withFiles<T>(signature: String, _ body: (_ folder: String, _ signaturePath: String) throws -> T) throws -> T {
+  private func withFiles<T>(signature: String, _ body: (_ folder: String, _ signaturePath: String) throws -> T) throws
+    -> T
+  {
     let folder = NSTemporaryDirectory() + "mlgit-signers-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -60,15 +60,18 @@ final class ReviewSources {
     guard let (signatureData, signedData) = try repository.commitSignature(commit) else { return .unsigned }
     let signature = String(decoding: signatureData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     if signature.hasPrefix("-----BEGIN PGP SIGNATURE-----") {
-      return .unverified(reason: "it is signed with GPG (OpenPGP); mlgit verifies only SSH signatures (gpg.format=ssh) "
-        + "against .mlgit/allowed_signers")
+      return .unverified(
+        reason: "it is signed with GPG (OpenPGP); mlgit verifies only SSH signatures (gpg.format=ssh) "
+          + "against .mlgit/allowed_signers")
     }
     if signature.hasPrefix("-----BEGIN SIGNED MESSAGE-----") {
-      return .unverified(reason: "it is signed with X.509 (gpg.format=x509); mlgit verifies only SSH signatures "
-        + "(gpg.format=ssh) against .mlgit/allowed_signers")
+      return .unverified(
+        reason: "it is signed with X.509 (gpg.format=x509); mlgit verifies only SSH signatures "
+          + "(gpg.format=ssh) against .mlgit/allowed_signers")
     }
     guard signature.hasPrefix("-----BEGIN SSH SIGNATURE-----") else {
-      return .unverified(reason: "its signature is in a format mlgit does not know; only SSH signatures (gpg.format=ssh) are verified")
+      return .unverified(
+        reason: "its signature is in a format mlgit does not know; only SSH signatures (gpg.format=ssh) are verified")
     }
     guard let baseTree, let verifier = try verifier(baseTree: baseTree) else {
       return .unverified(reason: "the base commit has no .mlgit/allowed_signers to verify its SSH signature against")
@@ -81,7 +84,9 @@ final class ReviewSources {
   /// (and `git -c` settings, which git passes to hooks in `GIT_CONFIG_PARAMETERS`) and
   /// the `git commit` command line when the hook knows it (`-S`, `--no-gpg-sign`). Only
   /// the set-up can be judged here: the push and the server verify the signature itself.
-  static func stagedSigner(repository: Repository, environment: [String: String], invocation: GitInvocation?) -> CommitSigner {
+  static func stagedSigner(repository: Repository, environment: [String: String], invocation: GitInvocation?)
+    -> CommitSigner
+  {
     let overrides = GitInvocation.configParameters(environment["GIT_CONFIG_PARAMETERS"] ?? "")
     let config = try? repository.config()
     func value(_ key: String) -> String? { overrides[key] ?? (try? config?.string(key)) ?? nil }
@@ -116,8 +121,10 @@ final class ReviewSources {
 
   private func verifier(baseTree: OID) throws -> SSHReviewVerifier? {
     // A link is followed inside the tree like a config's; one that leads nowhere usable lists no signers.
-    guard let entry = try? repository.policyEntry(at: ReviewSignatures.allowedSignersPath, inTree: baseTree,
-                                                  reportedAs: ReviewSignatures.allowedSignersPath)
+    guard
+      let entry = try? repository.policyEntry(
+        at: ReviewSignatures.allowedSignersPath, inTree: baseTree,
+        reportedAs: ReviewSignatures.allowedSignersPath)
     else { return nil }
     if let known = verifiers[entry.id] { return known }
     let made = SSHReviewVerifier(allowedSigners: try repository.blob(entry.id, limit: Document.sizeLimit))

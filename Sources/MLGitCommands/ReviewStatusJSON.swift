@@ -51,11 +51,14 @@ enum ReviewStatusJSON {
   }
 
   static func commit(_ plan: ReviewPlanner.Plan, items: [ReviewItem]) -> Commit {
-    Commit(commit: plan.commit.id.hex, summary: plan.commit.summary, author: plan.commit.author.email,
+    Commit(
+      commit: plan.commit.id.hex, summary: plan.commit.summary, author: plan.commit.author.email,
       changes: items.map { item in
-        Change(path: item.path, kind: item.kind.rawValue, rule: item.rule, summary: item.summary, needed: item.isRequired,
+        Change(
+          path: item.path, kind: item.kind.rawValue, rule: item.rule, summary: item.summary, needed: item.isRequired,
           required: item.required, approved: item.isRequired && item.isSatisfied, approvedBy: item.approvals,
-          missing: item.isRequired ? max(0, item.required - item.approvals.count) : 0, signedRequired: item.requireSigned,
+          missing: item.isRequired ? max(0, item.required - item.approvals.count) : 0,
+          signedRequired: item.requireSigned,
           whoMayApprove: item.whoMayApprove,
           notCounted: item.ignored.map { NotCounted(reviewer: $0.reviewer, reason: $0.reason) })
       })
@@ -83,7 +86,8 @@ extension ReviewStatusJSON {
       ])
     }
     return .object([
-      "schema": .string("mlgit.review-diff/1"), "commit": .string(plan.commit.id.hex), "summary": .string(plan.commit.summary),
+      "schema": .string("mlgit.review-diff/1"), "commit": .string(plan.commit.id.hex),
+      "summary": .string(plan.commit.summary),
       "author": .string(plan.commit.author.email), "changes": .array(changes),
     ])
   }

@@ -11,14 +11,18 @@ import MLSpec
 /// an option group the parent decoded to a subcommand that declares the same group: so
 /// `run` declares these once and `run record` reads the same values.
 struct RunInputs: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp(
-    "A metrics file the run wrote (JSON or YAML, nested names flattened to dotted ones; repeatable; default: the spec's validation.metrics_files, else dvc.yaml's metrics).",
-    valueName: "file"), completion: .file(extensions: ["json", "yaml", "yml"]))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "A metrics file the run wrote (JSON or YAML, nested names flattened to dotted ones; repeatable; default: the spec's validation.metrics_files, else dvc.yaml's metrics).",
+      valueName: "file"), completion: .file(extensions: ["json", "yaml", "yml"]))
   var metrics: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp(
-    "The model's spec (default: the only spec in the repository, at the commit the run is recorded on).",
-    valueName: "file"), completion: .file(extensions: ["yaml", "yml", "json"]))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The model's spec (default: the only spec in the repository, at the commit the run is recorded on).",
+      valueName: "file"), completion: .file(extensions: ["yaml", "yml", "json"]))
   var spec: String?
 }
 
@@ -42,12 +46,15 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var inputs: RunInputs
 
-  @Argument(parsing: .postTerminator, help: ArgumentHelp("The training command and its arguments, after --.", valueName: "command"))
+  @Argument(
+    parsing: .postTerminator,
+    help: ArgumentHelp("The training command and its arguments, after --.", valueName: "command"))
   var command: [String] = []
 
   func run() throws {
     guard !command.isEmpty else {
-      throw CommandFailure.usage("mlgit: give the training command after --, e.g. `mlgit run --metrics metrics.json -- python train.py`")
+      throw CommandFailure.usage(
+        "mlgit: give the training command after --, e.g. `mlgit run --metrics metrics.json -- python train.py`")
     }
     let workspace = try Workspace.open()
     let repo = workspace.repository
@@ -65,26 +72,33 @@ struct RunCommand: ParsableCommand {
         printError("mlgit: the working tree has uncommitted changes; commit or stash them first [runs/clean-tree]")
         throw ExitCode(ExitStatus.findings.rawValue)
       case .warning, .note:
-        printError("mlgit: warning: the run is made from a dirty working tree and is recorded as dirty [runs/clean-tree]")
+        printError(
+          "mlgit: warning: the run is made from a dirty working tree and is recorded as dirty [runs/clean-tree]")
       case .off: break
       }
     }
     // The data files are hashed and, with data/schema on, checked against their schemas in the
     // same pass; at error the training does not start (nothing is recorded).
-    let schemaSeverity = PolicyContext(policy: policy, stage: .commit, branch: repo.headBranch()).applies(DataSchemaRule.description.id)
+    let schemaSeverity =
+      PolicyContext(policy: policy, stage: .commit, branch: repo.headBranch()).applies(DataSchemaRule.description.id)
       ? policy.severity(of: DataSchemaRule.description.id) : .off
-    let (data, schemaFindings) = try model?.hashData(try WorkTreeFiles(root: root, gitDirectory: repo.gitDirectory),
-      schemaSeverity: schemaSeverity) ?? ([:], [])
+    let (data, schemaFindings) =
+      try model?.hashData(
+        try WorkTreeFiles(root: root, gitDirectory: repo.gitDirectory),
+        schemaSeverity: schemaSeverity) ?? ([:], [])
     if !schemaFindings.isEmpty {
-      let reporter = FindingReporter(format: .text, colour: ColourChoice.terminalWantsColour(fd: STDERR_FILENO),
+      let reporter = FindingReporter(
+        format: .text, colour: ColourChoice.terminalWantsColour(fd: STDERR_FILENO),
         toolVersion: MLGit.version)
-      StandardError.write(reporter.render(schemaFindings, checked: "data checked against \(model?.path ?? "the spec")'s schema"))
+      StandardError.write(
+        reporter.render(schemaFindings, checked: "data checked against \(model?.path ?? "the spec")'s schema"))
       if schemaSeverity == .error {
         printError("mlgit: the data breaks its schema: training not started, nothing recorded [data/schema]")
         throw ExitCode(ExitStatus.findings.rawValue)
       }
     }
-    let metricsFiles = try RunMetricsFiles.resolve(flags: inputs.metrics, spec: model, root: root, gitDirectory: repo.gitDirectory)
+    let metricsFiles = try RunMetricsFiles.resolve(
+      flags: inputs.metrics, spec: model, root: root, gitDirectory: repo.gitDirectory)
     // What the metrics files were before the run: one left by an earlier step, even a moment
     // before, is not this run's.
     let metricsBefore = metricsFiles.files.map { FileSnapshot.take($0.absolute) }
@@ -104,7 +118,9 @@ struct RunCommand: ParsableCommand {
       metrics: values, data: data, dirty: dirty, interrupted: interrupted, resources: outcome.resources,
       version: model?.version)
     try RunLedger(repository: repo).record(record, on: head)
-    printError("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(head.short) (\(interrupted.map { "interrupted by \($0), " } ?? "")exit \(status)\(dirty ? ", dirty" : "")): \(outcome.resources.summary)")
+    printError(
+      "mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(head.short) (\(interrupted.map { "interrupted by \($0), " } ?? "")exit \(status)\(dirty ? ", dirty" : "")): \(outcome.resources.summary)"
+    )
     // Interrupted: mlgit ends as a program killed by that signal would be seen to (128 + N).
     if let signal = outcome.interruption { throw ExitCode(128 + signal) }
     if status != 0 { throw ExitCode(status) }
@@ -119,7 +135,10 @@ struct RunRecordCommand: ParsableCommand {
 
   @OptionGroup var inputs: RunInputs
 
-  @Option(name: .long, help: ArgumentHelp("The hyperparameters used (JSON or YAML; default: the spec's, at the commit).", valueName: "file"),
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The hyperparameters used (JSON or YAML; default: the spec's, at the commit).", valueName: "file"),
     completion: .file(extensions: ["json", "yaml", "yml"]))
   var params: String?
 
@@ -134,13 +153,15 @@ struct RunRecordCommand: ParsableCommand {
 
   func run() throws {
     if let terminator = CommandLine.arguments.dropFirst().firstIndex(of: "--"),
-       terminator + 1 < CommandLine.arguments.count {
+      terminator + 1 < CommandLine.arguments.count
+    {
       // ArgumentParser hands what follows `--` to `run`'s command argument, which `run record`
       // never reads: refused here, not dropped. None of record's options takes `--` as a value.
       let given = TerminalText.escape(CommandLine.arguments[(terminator + 1)...].joined(separator: " "))
       throw CommandFailure.usage(
         "mlgit: run record records a run made elsewhere and runs nothing, so it does not take a command after --, got '\(given)'\n"
-        + "  hint: to run it and record the run: mlgit run [--metrics FILE] -- \(given); to name the command a recorded run ran: mlgit run record --command '\(given)' …")
+          + "  hint: to run it and record the run: mlgit run [--metrics FILE] -- \(given); to name the command a recorded run ran: mlgit run record --command '\(given)' …"
+      )
     }
     let workspace = try Workspace.open()
     let repo = workspace.repository
@@ -152,9 +173,12 @@ struct RunRecordCommand: ParsableCommand {
     }
     let policy = try workspace.policy(before: target)
     let model = try RunSpec.find(inputs.spec, policy: policy, repository: repo, source: .commit(target))
-    let metricsFiles = try RunMetricsFiles.resolve(flags: inputs.metrics, spec: model, root: repo.workingDirectory, gitDirectory: repo.gitDirectory)
+    let metricsFiles = try RunMetricsFiles.resolve(
+      flags: inputs.metrics, spec: model, root: repo.workingDirectory, gitDirectory: repo.gitDirectory)
     guard !metricsFiles.files.isEmpty else {
-      throw CommandFailure.usage("mlgit: give the run's metrics with --metrics FILE (the spec names no validation.metrics_files and there is no dvc.yaml with metrics)")
+      throw CommandFailure.usage(
+        "mlgit: give the run's metrics with --metrics FILE (the spec names no validation.metrics_files and there is no dvc.yaml with metrics)"
+      )
     }
     let values = try metricsFiles.readAll()
     var paramsValue = model?.params ?? .object([:])
@@ -172,7 +196,9 @@ struct RunRecordCommand: ParsableCommand {
       host: ProcessInfo.processInfo.hostName, command: command, exit: exit, params: paramsValue, metrics: values,
       version: model?.version)
     try RunLedger(repository: repo).record(record, on: target)
-    print(TerminalText.escape("mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(target.short)"))
+    print(
+      TerminalText.escape(
+        "mlgit: recorded run \(record.id)\(record.model.isEmpty ? "" : " of \(record.model)") on \(target.short)"))
   }
 }
 
@@ -196,9 +222,12 @@ struct RunSpec {
   /// The spec at `path`, or the only spec the repository has (nil: none at all).
   /// From the work tree, only regular files inside it are read (`WorkTreeFiles`); from a
   /// commit, only regular files (a symbolic link there is refused, not followed).
-  static func find(_ path: String?, policy: EffectivePolicy, repository: Repository, source: Source) throws -> RunSpec? {
+  static func find(_ path: String?, policy: EffectivePolicy, repository: Repository, source: Source) throws -> RunSpec?
+  {
     var files: WorkTreeFiles?
-    if case .workingTree(let root) = source { files = try WorkTreeFiles(root: root, gitDirectory: repository.gitDirectory) }
+    if case .workingTree(let root) = source {
+      files = try WorkTreeFiles(root: root, gitDirectory: repository.gitDirectory)
+    }
     /// The file's content, nil when there is none; `what` and `at` say where an error points.
     func read(_ relative: String, what: String, at location: String) throws -> Data? {
       switch source {
@@ -208,13 +237,17 @@ struct RunSpec {
         case .missing: return nil
         case .file(let handle, _): return try WorkTreeFiles.read(handle, limit: Document.sizeLimit)
         case .refused(let reason):
-          throw CommandFailure.usage("\(location)error: \(what) \(relative) \(reason)\n  hint: mlgit run reads only regular files inside the work tree (links are followed, and must stay inside it)")
+          throw CommandFailure.usage(
+            "\(location)error: \(what) \(relative) \(reason)\n  hint: mlgit run reads only regular files inside the work tree (links are followed, and must stay inside it)"
+          )
         }
       case .commit(let commit):
         let tree = try repository.treeOf(commit: commit)
         guard let entry = try repository.entry(at: relative, inTree: tree) else { return nil }
         if entry.isSymlink {
-          throw CommandFailure.usage("\(location)error: \(what) \(relative) is a symbolic link in commit \(commit.short)\n  hint: a run recorded on a commit reads only regular files from it; commit the file itself")
+          throw CommandFailure.usage(
+            "\(location)error: \(what) \(relative) is a symbolic link in commit \(commit.short)\n  hint: a run recorded on a commit reads only regular files from it; commit the file itself"
+          )
         }
         guard entry.isBlob else { return nil }
         return try repository.blob(entry.id, limit: Document.sizeLimit)
@@ -244,7 +277,8 @@ struct RunSpec {
         .filter { policy.specGlobs.matches($0) }
       if listed.isEmpty { return nil }
       guard listed.count == 1, let only = listed.first else {
-        throw CommandFailure.usage("mlgit: the repository has \(listed.count) specs (\(listed.joined(separator: ", "))); name one with --spec")
+        throw CommandFailure.usage(
+          "mlgit: the repository has \(listed.count) specs (\(listed.joined(separator: ", "))); name one with --spec")
       }
       specPath = only
     }
@@ -260,13 +294,18 @@ struct RunSpec {
     }
     if case .file(let file, _, let location)? = spec.hyperparameters {
       let relative = ChangeReader(repository: repository, policy: policy).relative(file, to: specPath)
-      snapshot.resolveHyperparameters(with: try read(relative, what: "parameters file",
-        at: "\(specPath):\(location.line):\(location.column): "))
+      snapshot.resolveHyperparameters(
+        with: try read(
+          relative, what: "parameters file",
+          at: "\(specPath):\(location.line):\(location.column): "))
       if let problem = snapshot.hyperparametersError { throw CommandFailure.usage("mlgit: \(specPath): \(problem)") }
     }
     let reader = ChangeReader(repository: repository, policy: policy)
-    return RunSpec(path: specPath, name: spec.name, version: spec.version?.description, params: snapshot.hyperparameters ?? .object([:]),
-      data: spec.data, bounds: spec.metrics, metricsFiles: spec.metricsFiles.map { reader.relative($0.name, to: specPath) })
+    return RunSpec(
+      path: specPath, name: spec.name, version: spec.version?.description,
+      params: snapshot.hyperparameters ?? .object([:]),
+      data: spec.data, bounds: spec.metrics,
+      metricsFiles: spec.metricsFiles.map { reader.relative($0.name, to: specPath) })
   }
 
   /// sha256 of every declared data file, checked against the declared hash; with
@@ -274,20 +313,27 @@ struct RunSpec {
   /// streamed pass (memory bounded by the chunk and the CSV reader's limits, never by the
   /// file), its violations returned as `data/schema` findings at that severity.
   /// Only regular files inside the work tree are read.
-  func hashData(_ files: WorkTreeFiles, schemaSeverity: Severity = .off) throws -> (hashes: [String: String], findings: [Finding]) {
+  func hashData(_ files: WorkTreeFiles, schemaSeverity: Severity = .off) throws -> (
+    hashes: [String: String], findings: [Finding]
+  ) {
     var hashes: [String: String] = [:]
     var findings: [Finding] = []
     for reference in data {
       let at = "\(path):\(reference.location.line):\(reference.location.column): error: data '\(reference.name)'"
       let digest: String
-      var validator = schemaSeverity == .off ? nil : reference.schema.map {
-        DataSchemaValidator(schema: $0, separator: CSVRecordReader.separator(forPath: reference.path))
-      }
+      var validator =
+        schemaSeverity == .off
+        ? nil
+        : reference.schema.map {
+          DataSchemaValidator(schema: $0, separator: CSVRecordReader.separator(forPath: reference.path))
+        }
       switch files.open(reference.path) {
       case .missing:
         throw CommandFailure.usage("\(at) file \(reference.path) does not exist")
       case .refused(let reason):
-        throw CommandFailure.usage("\(at) \(reference.path) \(reason)\n  hint: mlgit run reads only regular files inside the work tree (links are followed, and must stay inside it)")
+        throw CommandFailure.usage(
+          "\(at) \(reference.path) \(reason)\n  hint: mlgit run reads only regular files inside the work tree (links are followed, and must stay inside it)"
+        )
       case .file(let handle, _):
         do {
           digest = try SHA256Digest.hex(of: handle) { validator?.feed($0) }
@@ -296,11 +342,14 @@ struct RunSpec {
         }
       }
       if let declared = reference.sha256, declared != digest {
-        throw CommandFailure.usage("\(path):\(reference.location.line):\(reference.location.column): error: data '\(reference.name)' \(reference.path) has sha256 \(digest), but the spec declares \(declared)\n  hint: train on the declared data, or update sha256 in the spec (and get it reviewed)")
+        throw CommandFailure.usage(
+          "\(path):\(reference.location.line):\(reference.location.column): error: data '\(reference.name)' \(reference.path) has sha256 \(digest), but the spec declares \(declared)\n  hint: train on the declared data, or update sha256 in the spec (and get it reviewed)"
+        )
       }
       hashes[reference.path] = digest
       if var validator {
-        findings += DataSchemaRule.findings(validator.finish(complete: true), reference: reference, specPath: path,
+        findings += DataSchemaRule.findings(
+          validator.finish(complete: true), reference: reference, specPath: path,
           severity: schemaSeverity, complete: true)
       }
     }
@@ -309,7 +358,9 @@ struct RunSpec {
 
   /// True when tracked files differ from HEAD (untracked files, such as outputs, do not count).
   static func isDirty(_ root: String) throws -> Bool {
-    let output = try GitCommandLine(directory: root).checked(["status", "--porcelain", "--untracked-files=no", "--ignore-submodules=dirty"])
+    let output = try GitCommandLine(directory: root).checked([
+      "status", "--porcelain", "--untracked-files=no", "--ignore-submodules=dirty",
+    ])
     return !output.stdout.isEmpty
   }
 
@@ -332,7 +383,9 @@ struct RunSpec {
     case .refused(let reason): throw CommandFailure.usage("mlgit: cannot read \(path): it \(reason)")
     case .file(let handle, _):
       let data = try WorkTreeFiles.read(handle, limit: limit)
-      guard data.count <= limit else { throw CommandFailure.usage("mlgit: cannot read \(path): it is over mlgit's \(limit)-byte limit") }
+      guard data.count <= limit else {
+        throw CommandFailure.usage("mlgit: cannot read \(path): it is over mlgit's \(limit)-byte limit")
+      }
       return data
     }
   }

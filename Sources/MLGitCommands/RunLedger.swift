@@ -58,7 +58,9 @@ struct RunLedger {
   /// the commit each is attached to (`commits[row]`). `keepingLines: false` leaves the
   /// lines' text out (text output never shows it). Also the reproductions' verdicts, by
   /// the id of the run they reproduced (only those in the note of that run's commit).
-  func listings(keepingLines: Bool) throws -> (table: RunListings, commits: [OID], reproductions: [String: [ReproductionRecord]]) {
+  func listings(keepingLines: Bool) throws -> (
+    table: RunListings, commits: [OID], reproductions: [String: [ReproductionRecord]]
+  ) {
     var table = RunListings()
     var commits: [OID] = []
     var reproductions: [String: [ReproductionRecord]] = [:]
@@ -68,7 +70,8 @@ struct RunLedger {
         if table.append(line: line, keepingLine: keepingLines) {
           commits.append(commit)
         } else if line.firstRange(of: marker) != nil,
-          let record = try? ReproductionRecord.parse(String(decoding: line, as: UTF8.self)), record.commit == commit.hex {
+          let record = try? ReproductionRecord.parse(String(decoding: line, as: UTF8.self)), record.commit == commit.hex
+        {
           reproductions[record.run, default: []].append(record)
         }
       }
@@ -96,8 +99,11 @@ struct RunLedger {
     if let exact = all.first(where: { $0.id == id }) { return exact }
     let matches = all.filter { $0.id.hasPrefix(id) }
     if matches.count == 1, let only = matches.first { return only }
-    if matches.isEmpty { throw CommandFailure.usage("mlgit: no recorded run has id '\(id)'; `mlgit runs --all` lists them") }
-    throw CommandFailure.usage("mlgit: run id '\(id)' is ambiguous: \(matches.map(\.id).sorted().joined(separator: ", "))")
+    if matches.isEmpty {
+      throw CommandFailure.usage("mlgit: no recorded run has id '\(id)'; `mlgit runs --all` lists them")
+    }
+    throw CommandFailure.usage(
+      "mlgit: run id '\(id)' is ambiguous: \(matches.map(\.id).sorted().joined(separator: ", "))")
   }
 }
 
@@ -106,4 +112,3 @@ func absolutePath(_ path: String, relativeTo base: String) -> String {
   if path.hasPrefix("/") { return path }
   return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
 }
-

@@ -27,7 +27,8 @@ struct RunMetricsFiles {
     let here = FileManager.default.currentDirectoryPath
     if !flags.isEmpty {
       return RunMetricsFiles(
-        files: flags.map { File(display: $0, absolute: absolutePath($0, relativeTo: here)) }, origin: .flag, workTree: nil)
+        files: flags.map { File(display: $0, absolute: absolutePath($0, relativeTo: here)) }, origin: .flag,
+        workTree: nil)
     }
     guard let root else { return RunMetricsFiles(files: [], origin: .none, workTree: nil) }
     let tree = try WorkTreeFiles(root: root, gitDirectory: gitDirectory)
@@ -59,11 +60,13 @@ struct RunMetricsFiles {
     if let workTree {
       switch workTree.open(file.display) {
       case .missing: throw CommandFailure.usage("mlgit: metrics file \(file.display) (\(originText)) does not exist")
-      case .refused(let reason): throw CommandFailure.usage("mlgit: metrics file \(file.display) (\(originText)) \(reason)")
+      case .refused(let reason):
+        throw CommandFailure.usage("mlgit: metrics file \(file.display) (\(originText)) \(reason)")
       case .file(let handle, _):
         data = try WorkTreeFiles.read(handle, limit: Document.sizeLimit)
         guard data.count <= Document.sizeLimit else {
-          throw CommandFailure.usage("mlgit: cannot read \(file.display): it is over mlgit's \(Document.sizeLimit)-byte limit")
+          throw CommandFailure.usage(
+            "mlgit: cannot read \(file.display): it is over mlgit's \(Document.sizeLimit)-byte limit")
         }
       }
     } else {
@@ -87,7 +90,8 @@ struct RunMetricsFiles {
     for (file, snapshot) in zip(files, before) {
       let after = FileSnapshot.take(file.absolute)
       guard let after, after != snapshot else {
-        unwritten.append((file, after == nil ? "does not exist" : "was not written by this run (it is as it was before the run)"))
+        unwritten.append(
+          (file, after == nil ? "does not exist" : "was not written by this run (it is as it was before the run)"))
         continue
       }
       do {
@@ -98,7 +102,9 @@ struct RunMetricsFiles {
       }
     }
     if status == 0 && interrupted == nil, let first = unwritten.first, origin == .flag || readings.isEmpty {
-      throw CommandFailure.usage("mlgit: metrics file \(first.file.display)\(origin == .flag ? "" : " (\(originText))") \(first.why); the command exited 0 but the run is not recorded")
+      throw CommandFailure.usage(
+        "mlgit: metrics file \(first.file.display)\(origin == .flag ? "" : " (\(originText))") \(first.why); the command exited 0 but the run is not recorded"
+      )
     }
     if !readings.isEmpty {
       for (file, why) in unwritten {
@@ -169,15 +175,23 @@ enum DVCMetrics {
     var paths: [String] = []
     func add(_ node: Node, under folder: String) throws {
       guard let items = node.items else {
-        throw CommandFailure.usage("\(file):\(node.location.line):\(node.location.column): error: 'metrics' must be a list of paths, found \(node.typeDescription)")
+        throw CommandFailure.usage(
+          "\(file):\(node.location.line):\(node.location.column): error: 'metrics' must be a list of paths, found \(node.typeDescription)"
+        )
       }
       for item in items {
         // `- path` or `- path: {cache: false}` (one key: the path).
-        guard let path = item.string ?? (item.pairs?.count == 1 ? item.pairs?.first?.key.scalarText : nil), !path.isEmpty else {
-          throw CommandFailure.usage("\(file):\(item.location.line):\(item.location.column): error: a metrics entry must be a path or {path: {…}}, found \(item.typeDescription)")
+        guard let path = item.string ?? (item.pairs?.count == 1 ? item.pairs?.first?.key.scalarText : nil),
+          !path.isEmpty
+        else {
+          throw CommandFailure.usage(
+            "\(file):\(item.location.line):\(item.location.column): error: a metrics entry must be a path or {path: {…}}, found \(item.typeDescription)"
+          )
         }
         if path.contains("${") {
-          printError("mlgit: note: \(file):\(item.location.line): metrics path \(path) is templated; mlgit does not expand DVC templates and skips it")
+          printError(
+            "mlgit: note: \(file):\(item.location.line): metrics path \(path) is templated; mlgit does not expand DVC templates and skips it"
+          )
           continue
         }
         let joined = folder.isEmpty || folder == "." ? path : folder + "/" + path

@@ -92,7 +92,9 @@ struct RunsListCommand: ParsableCommand {
     }
     switch format {
     case .json:
-      let listed = rows.flatMap { reproductions[table.string(table.rows[$0].id)] ?? [] }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+      let listed = rows.flatMap { reproductions[table.string(table.rows[$0].id)] ?? [] }.sorted {
+        ($0.at, $0.id) < ($1.at, $1.id)
+      }
       out = RunsListCommand.json(table, rows, reproductions: listed)
     case .text where !terminal: out = RunsListCommand.tabSeparated(table, rows, reproduced: reproduced)
     case .text: out = Array(RunsListCommand.table(rows.map(table.listing), reproduced: rows.map(reproduced)).utf8)
@@ -105,7 +107,9 @@ struct RunsListCommand: ParsableCommand {
     var out: [UInt8] = []
     out.reserveCapacity(rows.count * 128)
     table.text.withUnsafeBufferPointer { text in
-      func field(_ range: Range<Int>) { TerminalText.appendEscaping(UnsafeBufferPointer(rebasing: text[range]), to: &out) }
+      func field(_ range: Range<Int>) {
+        TerminalText.appendEscaping(UnsafeBufferPointer(rebasing: text[range]), to: &out)
+      }
       for index in rows {
         let run = table.rows[index]
         field(run.id)
@@ -172,17 +176,20 @@ struct RunsListCommand: ParsableCommand {
     if runs.isEmpty { return "no recorded runs\n" }
     let header = ["ID", "COMMIT", "MODEL", "STARTED", "EXIT", "DIRTY", "REPRODUCED", "METRICS"]
     let rows = runs.enumerated().map { position, run in
-      [run.id, String(run.commit.prefix(8)), run.model.isEmpty ? "-" : run.model, run.started, String(run.exit),
-       run.dirty ? "yes" : "no", position < reproduced.count ? reproduced[position] : "-",
-       metricsText(run.metrics)].map { TerminalText.escape($0) }
+      [
+        run.id, String(run.commit.prefix(8)), run.model.isEmpty ? "-" : run.model, run.started, String(run.exit),
+        run.dirty ? "yes" : "no", position < reproduced.count ? reproduced[position] : "-",
+        metricsText(run.metrics),
+      ].map { TerminalText.escape($0) }
     }
     var widths = header.map(\.count)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     var out = ""
     for row in [header] + rows {
-      out += row.enumerated().map { i, cell in
-        i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-      }.joined(separator: "  ") + "\n"
+      out +=
+        row.enumerated().map { i, cell in
+          i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+        }.joined(separator: "  ") + "\n"
     }
     return out
   }
@@ -254,7 +261,8 @@ struct RunsShowCommand: ParsableCommand {
         let differences = verdict.metrics.keys.sorted().map { name in
           "\(shown(name)) \(verdict.metrics[name]?.difference.map(RunsCommand.number) ?? "missing")"
         }.joined(separator: ", ")
-        out += "  \(shown(verdict.id)) \(verdict.reproduced ? "reproduced" : "not reproduced") by \(shown(verdict.user)) at \(shown(verdict.at))"
+        out +=
+          "  \(shown(verdict.id)) \(verdict.reproduced ? "reproduced" : "not reproduced") by \(shown(verdict.user)) at \(shown(verdict.at))"
           + " (tolerance \(RunsCommand.number(verdict.tolerance))\(differences.isEmpty ? "" : "; differences: \(differences)")"
           + "\(verdict.problem.map { "; \(shown($0))" } ?? ""))\n"
       }
@@ -290,7 +298,9 @@ struct RunsCompareCommand: ParsableCommand {
     let paramsA = Dictionary(RunsCompareCommand.flatten(a.params), uniquingKeysWith: { first, _ in first })
     let paramsB = Dictionary(RunsCompareCommand.flatten(b.params), uniquingKeysWith: { first, _ in first })
     var rows: [[String]] = [["", a.id, b.id, ""]]
-    rows.append(["commit", String(a.commit.prefix(8)), String(b.commit.prefix(8)), a.commit == b.commit ? "" : "differs"])
+    rows.append([
+      "commit", String(a.commit.prefix(8)), String(b.commit.prefix(8)), a.commit == b.commit ? "" : "differs",
+    ])
     rows.append(["model", a.model, b.model, a.model == b.model ? "" : "differs"])
     rows.append(["params", "", "", ""])
     for key in Set(paramsA.keys).union(paramsB.keys).sorted() {

@@ -95,12 +95,15 @@ struct ScoreBuilder {
       facts.validation = spec.validationEvidence
       facts.dataSchemas = spec.data.filter { $0.schema != nil }
       if let baseline = spec.validationEvidence.baselineName {
-        facts.baselineRuns = runsByCommit.values.joined().filter { $0.model == baseline && $0.succeeded && reachable.contains($0.commit) }
-          .sorted { ($0.finished, $0.id) < ($1.finished, $1.id) }
+        facts.baselineRuns = runsByCommit.values.joined().filter {
+          $0.model == baseline && $0.succeeded && reachable.contains($0.commit)
+        }
+        .sorted { ($0.finished, $0.id) < ($1.finished, $1.id) }
       }
       if let version = spec.version, !facts.runs.isEmpty {
         facts.versionRuns = history.runs(of: spec.name, at: path, version: version, reachableFrom: commit.hex)
-        facts.previousVersion = history.previousVersion(of: path, model: spec.name, version: version, before: commit.hex)
+        facts.previousVersion = history.previousVersion(
+          of: path, model: spec.name, version: version, before: commit.hex)
       }
       let ids = Set(facts.runs.map(\.id))
       facts.reproductions = Set(facts.runs.map(\.commit)).sorted().flatMap { reproductions[$0] ?? [] }

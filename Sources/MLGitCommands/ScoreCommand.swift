@@ -57,8 +57,10 @@ struct ScoreCommand: ParsableCommand {
     if let minScore {
       let below = report.models.filter { $0.score < minScore }
       if !below.isEmpty {
-        printError("mlgit: score: below --min-score \(formatScore(minScore)): "
-          + below.map { "\($0.model) \(formatScore($0.score)) (weakest: \($0.weakest?.rawValue ?? "-"))" }.joined(separator: ", "))
+        printError(
+          "mlgit: score: below --min-score \(formatScore(minScore)): "
+            + below.map { "\($0.model) \(formatScore($0.score)) (weakest: \($0.weakest?.rawValue ?? "-"))" }.joined(
+              separator: ", "))
         StandardOutput.flush()
         throw ExitCode(ExitStatus.findings.rawValue)
       }

@@ -60,10 +60,13 @@ struct NotesSync {
     let tracking = privatePrefix(remote)
     for attempt in 1...maxAttempts {
       // A forced update, but of mlgit's private copy only: the remote's ledger as it is now.
-      let fetch = try git.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote,
-                               "+\(NotesSync.notesPrefix)*:\(tracking)*"])
+      let fetch = try git.run([
+        "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote,
+        "+\(NotesSync.notesPrefix)*:\(tracking)*",
+      ])
       guard fetch.status == 0 else {
-        throw CommandFailure.system("mlgit: cannot fetch notes from \(remote): \(fetch.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        throw CommandFailure.system(
+          "mlgit: cannot fetch notes from \(remote): \(fetch.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
       }
       var fetched: [(name: String, tip: OID)] = []
       for trackingRef in try repository.referenceNames(matching: tracking + "*") {
@@ -74,7 +77,8 @@ struct NotesSync {
         let kind = try repository.objectKind(theirs) ?? "missing object"
         guard kind == "commit" else {
           let ref = NotesSync.notesPrefix + name
-          throw CommandFailure.system("""
+          throw CommandFailure.system(
+            """
             mlgit: cannot sync \(ref) with \(remote): \(remote)'s \(ref) points at a \(kind) (\(theirs.short)), not a notes \
             commit; nothing was merged or pushed. Whoever maintains \(remote) can restore it from its reflog, or \
             delete it (git push \(remote) :\(ref)) and run `mlgit sync` again to push the local notes
@@ -100,18 +104,24 @@ struct NotesSync {
         specs.append("\(ref):\(ref)")  // no '+': the remote only ever moves forward
       }
       if specs.isEmpty {
-        return merged.isEmpty ? "notes up to date with \(remote)" : "merged \(merged.joined(separator: ", ")) from \(remote); nothing to push"
+        return merged.isEmpty
+          ? "notes up to date with \(remote)"
+          : "merged \(merged.joined(separator: ", ")) from \(remote); nothing to push"
       }
-      let push = try git.run(["push", "--quiet", "--porcelain", remote] + specs, environment: [NotesSync.guardVariable: "1"])
+      let push = try git.run(
+        ["push", "--quiet", "--porcelain", remote] + specs, environment: [NotesSync.guardVariable: "1"])
       if push.status == 0 {
         let pushed = specs.map { String($0.split(separator: ":")[0].dropFirst(NotesSync.notesPrefix.count)) }
-        return (merged.isEmpty ? "" : "merged \(merged.joined(separator: ", ")); ") + "pushed \(pushed.joined(separator: ", ")) to \(remote)"
+        return (merged.isEmpty ? "" : "merged \(merged.joined(separator: ", ")); ")
+          + "pushed \(pushed.joined(separator: ", ")) to \(remote)"
       }
       let text = push.text + push.stderr
-      let raced = text.contains("non-fast-forward") || text.contains("fetch first") || text.contains("rejected")
+      let raced =
+        text.contains("non-fast-forward") || text.contains("fetch first") || text.contains("rejected")
         || text.contains("failed to update ref") || text.contains("cannot lock ref")
       guard raced, attempt < maxAttempts else {
-        throw CommandFailure.system("mlgit: cannot push notes to \(remote): \(push.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        throw CommandFailure.system(
+          "mlgit: cannot push notes to \(remote): \(push.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
       }
       // The remote moved while we merged: fetch and merge again.
       usleep(UInt32.random(in: 20_000...UInt32(60_000 * attempt)))

@@ -29,11 +29,13 @@ struct ProcessTeamCommandRunner: TeamCommandRunner {
   /// administrator allows it (`git config mlgit.commandChecks true` in the receiving repository).
   static func forServer(_ repository: Repository) -> ProcessTeamCommandRunner {
     if ((try? repository.config().bool("mlgit.commandChecks")) ?? nil) == true { return ProcessTeamCommandRunner() }
-    return ProcessTeamCommandRunner(refusal: "command checks do not run in this server's hook unless its administrator allows them"
-      + " (git config mlgit.commandChecks true)")
+    return ProcessTeamCommandRunner(
+      refusal: "command checks do not run in this server's hook unless its administrator allows them"
+        + " (git config mlgit.commandChecks true)")
   }
 
-  func run(_ argv: [String], files: [PolicyFile], input: Data, specPath: String, timeout: Double) -> TeamCommandOutcome {
+  func run(_ argv: [String], files: [PolicyFile], input: Data, specPath: String, timeout: Double) -> TeamCommandOutcome
+  {
     if let refusal { return .failed(refusal) }
     guard let program = argv.first else { return .failed("the command is empty") }
     let folder = NSTemporaryDirectory() + "mlgit-check-\(UUID().uuidString.prefix(8))"
@@ -43,7 +45,8 @@ struct ProcessTeamCommandRunner: TeamCommandRunner {
       try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
       for file in files {
         let target = folder + "/" + file.path
-        try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try manager.createDirectory(
+          atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try file.data.write(to: URL(fileURLWithPath: target))
         try manager.setAttributes([.posixPermissions: file.executable ? 0o755 : 0o644], ofItemAtPath: target)
       }
@@ -66,7 +69,8 @@ struct ProcessTeamCommandRunner: TeamCommandRunner {
       executable = found
     }
     do {
-      let output = try GitCommandLine.runProgram(executable, Array(argv.dropFirst()), input: input, environment: environment,
+      let output = try GitCommandLine.runProgram(
+        executable, Array(argv.dropFirst()), input: input, environment: environment,
         directory: folder, timeout: timeout)
       if output.timedOut { return .timedOut }
       return .finished(status: output.status, stdout: output.stdout, stderr: output.stderr)

@@ -67,7 +67,8 @@ enum TrainingProcess {
     let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, &argv, environ)
     guard spawned == 0 else {
       _ = mlgit_forward_signals_end()
-      throw CommandFailure.system("mlgit: cannot run \(command.first ?? "") in \(directory): \(String(cString: strerror(spawned)))")
+      throw CommandFailure.system(
+        "mlgit: cannot run \(command.first ?? "") in \(directory): \(String(cString: strerror(spawned)))")
     }
     mlgit_forward_signals_to(pid)
     if ownsTerminal { handTerminal(to: pid) }
@@ -97,7 +98,8 @@ enum TrainingProcess {
     let wall = monotonicSeconds() - start
     if ownsTerminal { handTerminal(to: getpgrp()) }
     let received = mlgit_forward_signals_end()
-    let resources = RunResources(wallSeconds: wall, userSeconds: seconds(usage.ru_utime),
+    let resources = RunResources(
+      wallSeconds: wall, userSeconds: seconds(usage.ru_utime),
       systemSeconds: seconds(usage.ru_stime), peakRSSBytes: peakBytes(usage.ru_maxrss))
 
     let code: Int32
@@ -128,16 +130,17 @@ enum TrainingProcess {
   /// `ru_maxrss` in bytes: Linux counts it in KiB, macOS in bytes.
   static func peakBytes(_ maxrss: Int) -> Int64 {
     #if os(macOS)
-    return Int64(maxrss)
+      return Int64(maxrss)
     #else
-    return Int64(maxrss) * 1024
+      return Int64(maxrss) * 1024
     #endif
   }
 
   /// Makes `group` the terminal's foreground process group. SIGTTOU is blocked meanwhile:
   /// taking the terminal back from the command's group is done from the background.
   private static func handTerminal(to group: pid_t) {
-    var block = sigset_t(), previous = sigset_t()
+    var block = sigset_t()
+    var previous = sigset_t()
     sigemptyset(&block)
     sigaddset(&block, SIGTTOU)
     pthread_sigmask(SIG_BLOCK, &block, &previous)

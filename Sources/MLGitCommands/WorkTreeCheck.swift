@@ -43,34 +43,49 @@ struct WorkTreeCheck {
     let plain = ["-c", "core.splitIndex=false", "-c", "index.sparse=false"]
     // Tracked files as they are now (a parameters file named by `from:` may live anywhere).
     try checked(git.run(plain + ["add", "-u", "--", ":/"], environment: env), "git add -u")
-    let candidates = try listed(git, env: env, paths: paths.isEmpty ? ReaderPrefixes.of(policy).map { ":/" + $0 } : paths)
-    let covered = candidates.filter { policy.specGlobs.matches($0) || policy.dataGlobs.matches($0) || EffectivePolicy.isPolicyPath($0) }
+    let candidates = try listed(
+      git, env: env, paths: paths.isEmpty ? ReaderPrefixes.of(policy).map { ":/" + $0 } : paths)
+    let covered = candidates.filter {
+      policy.specGlobs.matches($0) || policy.dataGlobs.matches($0) || EffectivePolicy.isPolicyPath($0)
+    }
     if !covered.isEmpty {
       let input = Data(covered.map { $0 + "\u{0}" }.joined().utf8)
       let rootGit = GitCommandLine(directory: workTree)
-      try checked(rootGit.run(plain + ["update-index", "--add", "--remove", "-z", "--stdin"], input: input, environment: env),
+      try checked(
+        rootGit.run(plain + ["update-index", "--add", "--remove", "-z", "--stdin"], input: input, environment: env),
         "git update-index")
     }
     let reader = ChangeReader(repository: repo, policy: policy)
     let headTree = try head.map { try repo.treeOf(commit: $0) }
-    let index = FileManager.default.fileExists(atPath: temporary) ? try IndexFile(path: temporary, prefixes: reader.prefixes) : nil
+    let index =
+      FileManager.default.fileExists(atPath: temporary)
+      ? try IndexFile(path: temporary, prefixes: reader.prefixes) : nil
     var deltas: [FileDelta] = []
     for path in covered.sorted() {
       let old = try headTree.flatMap { try repo.entry(at: path, inTree: $0) }
       let new = index?.entries[path]
       guard old != nil || new != nil else { continue }
       let status: DeltaStatus = old == nil ? .added : (new == nil ? .deleted : .modified)
-      deltas.append(FileDelta(status: status, path: path, oldID: old?.id, newID: new?.id, oldMode: old?.mode ?? 0,
-        newMode: new?.mode ?? 0))
+      deltas.append(
+        FileDelta(
+          status: status, path: path, oldID: old?.id, newID: new?.id, oldMode: old?.mode ?? 0,
+          newMode: new?.mode ?? 0))
     }
-    let change = try reader.changeSet(deltas: deltas, origin: ChangeOrigin(commit: nil),
-      oldSide: TreeLookup(repository: repo, tree: headTree), newSide: IndexLookup(repository: repo, indexPath: temporary),
+    let change = try reader.changeSet(
+      deltas: deltas, origin: ChangeOrigin(commit: nil),
+      oldSide: TreeLookup(repository: repo, tree: headTree),
+      newSide: IndexLookup(repository: repo, indexPath: temporary),
       isRoot: head == nil)
     let context = PolicyContext(policy: repair?.policy ?? policy, stage: .commit, branch: repo.headBranch())
     var findings = engine.evaluate(change, in: context)
     if let repair {
-      findings = PolicyRepair.atLeast(findings, floor: engine.evaluate(change, in: PolicyContext(policy: repair.floor, stage: .commit,
-        branch: repo.headBranch())))
+      findings = PolicyRepair.atLeast(
+        findings,
+        floor: engine.evaluate(
+          change,
+          in: PolicyContext(
+            policy: repair.floor, stage: .commit,
+            branch: repo.headBranch())))
     }
     return (findings, deltas.count)
   }
@@ -78,12 +93,14 @@ struct WorkTreeCheck {
   /// Tracked and untracked (not ignored) files under `pathspecs`, repository-relative; a
   /// path on the command line that names nothing is an error.
   func listed(_ git: GitCommandLine, env: [String: String], paths pathspecs: [String]) throws -> [String] {
-    let output = try git.run(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", "--"] + pathspecs,
+    let output = try git.run(
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", "--"] + pathspecs,
       environment: env)
     try checked(output, "git ls-files")
     var files = Set(output.stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
     for path in pathspecs where !path.hasPrefix(":/") {
-      let one = try git.run(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", "--", path],
+      let one = try git.run(
+        ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name", "--", path],
         environment: env)
       if one.status == 0, one.stdout.isEmpty {
         guard FileManager.default.fileExists(atPath: path) else {
@@ -100,7 +117,8 @@ struct WorkTreeCheck {
   @discardableResult
   func checked(_ output: GitCommandLine.Output, _ what: String) throws -> GitCommandLine.Output {
     guard output.status == 0 else {
-      throw CommandFailure.system("mlgit: \(what) failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+      throw CommandFailure.system(
+        "mlgit: \(what) failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
     }
     return output
   }

@@ -47,7 +47,9 @@ struct WorkTreeFiles {
     // A path that leaves the tree by its own text is refused before the file system is
     // asked anything (whether a file exists elsewhere is not for a spec to learn).
     if path.hasPrefix("/") {
-      guard path.hasPrefix(root) || path.hasPrefix(resolvedRoot) else { return .refused("is outside the work tree \(root.dropLast())") }
+      guard path.hasPrefix(root) || path.hasPrefix(resolvedRoot) else {
+        return .refused("is outside the work tree \(root.dropLast())")
+      }
     } else {
       var depth = 0
       for part in path.split(separator: "/") where part != "." {
@@ -61,7 +63,8 @@ struct WorkTreeFiles {
       if let target = WorkTreeFiles.linkTarget(joined) {
         return .refused("is a symbolic link to '\(target)', which does not exist")
       }
-      return reason == ENOENT || reason == ENOTDIR ? .missing : .refused("cannot be read: \(String(cString: strerror(reason)))")
+      return reason == ENOENT || reason == ENOTDIR
+        ? .missing : .refused("cannot be read: \(String(cString: strerror(reason)))")
     }
     guard resolved.hasPrefix(resolvedRoot) else {
       return .refused("resolves to \(resolved), outside the work tree \(resolvedRoot.dropLast())")
@@ -80,7 +83,8 @@ struct WorkTreeFiles {
     let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard descriptor >= 0 else {
       let reason = errno
-      return reason == ENOENT || reason == ENOTDIR ? .missing : .refused("cannot be read: \(String(cString: strerror(reason)))")
+      return reason == ENOENT || reason == ENOTDIR
+        ? .missing : .refused("cannot be read: \(String(cString: strerror(reason)))")
     }
     var info = stat()
     guard fstat(descriptor, &info) == 0 else {
@@ -166,9 +170,12 @@ struct FileSnapshot: Equatable {
   static func take(_ path: String) -> FileSnapshot? {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
-    var snapshot = FileSnapshot(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                                modified: info.st_mtim, changed: info.st_ctim, sha256: nil)
-    if case .file(let handle, _) = WorkTreeFiles.openRegular(path) { snapshot.sha256 = try? SHA256Digest.hex(of: handle) }
+    var snapshot = FileSnapshot(
+      device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+      modified: info.st_mtim, changed: info.st_ctim, sha256: nil)
+    if case .file(let handle, _) = WorkTreeFiles.openRegular(path) {
+      snapshot.sha256 = try? SHA256Digest.hex(of: handle)
+    }
     return snapshot
   }
 

@@ -16,7 +16,8 @@ struct Workspace {
       if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty {
         throw CommandFailure.usage("mlgit: not a git repository: GIT_DIR=\(gitDir)")
       }
-      throw CommandFailure.usage("mlgit: not a git repository (or any parent folder): \(FileManager.default.currentDirectoryPath)")
+      throw CommandFailure.usage(
+        "mlgit: not a git repository (or any parent folder): \(FileManager.default.currentDirectoryPath)")
     } catch let error as GitError {
       throw CommandFailure.system("mlgit: \(error.message)")
     }
@@ -60,14 +61,16 @@ struct Workspace {
     do {
       policy = try self.policy(before: try repository.headCommit())
     } catch let error as BrokenPolicy {
-      throw CommandFailure.usage("""
+      throw CommandFailure.usage(
+        """
         \(error)
         mlgit: cannot tell which branch the commits go to (the first of protected_branches in HEAD's policy)
           hint: repair the config, or name the branch: --branch main
         """)
     } catch let error as GitError {
-      throw CommandFailure.system("mlgit: cannot read HEAD's policy to tell which branch the commits go to: \(error.message)\n"
-        + "  hint: name the branch: --branch main")
+      throw CommandFailure.system(
+        "mlgit: cannot read HEAD's policy to tell which branch the commits go to: \(error.message)\n"
+          + "  hint: name the branch: --branch main")
     }
     return policy.protectedBranches.first.map { "refs/heads/\($0)" }
   }
@@ -76,7 +79,8 @@ struct Workspace {
   var indexPath: String {
     if let path = environment["GIT_INDEX_FILE"], !path.isEmpty {
       if path.hasPrefix("/") { return path }
-      return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path).standardizedFileURL.path
+      return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path)
+        .standardizedFileURL.path
     }
     return URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent("index").path
   }

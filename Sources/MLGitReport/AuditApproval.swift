@@ -31,8 +31,10 @@ public struct AuditApproval: Equatable {
   /// them for `item` (nil: the change has nothing to approve). `ruleVerifier` is the one
   /// the rule used (set only when the policy requires signatures), so `counted` agrees
   /// with the rule; `signatures` checks every signature for `valid`, whatever the policy.
-  public static func judge(_ records: [ReviewRecord], for item: ReviewItem?, ruleVerifier: (any ReviewSignatureVerifier)?,
-                    signatures: (any ReviewSignatureVerifier)?) -> [AuditApproval] {
+  public static func judge(
+    _ records: [ReviewRecord], for item: ReviewItem?, ruleVerifier: (any ReviewSignatureVerifier)?,
+    signatures: (any ReviewSignatureVerifier)?
+  ) -> [AuditApproval] {
     var counted = Set<String>()
     var judged: [AuditApproval] = []
     for record in records {
@@ -43,8 +45,10 @@ public struct AuditApproval: Equatable {
         // The rule counts a reviewer once, at their first record that counts.
         if rejection == nil && !counted.insert(record.reviewer.lowercased()).inserted { rejection = .duplicate }
       }
-      judged.append(AuditApproval(record: record, signed: signed,
-        valid: signed ? (signatures?.verifies(record) ?? false) : nil, rejection: rejection))
+      judged.append(
+        AuditApproval(
+          record: record, signed: signed,
+          valid: signed ? (signatures?.verifies(record) ?? false) : nil, rejection: rejection))
     }
     return judged
   }

@@ -13,8 +13,10 @@ public struct AuditBypass {
   /// The models whose specs those files are, sorted.
   public var models: [String]
 
-  public init(commit: String, author: String, email: String, time: Int64, summary: String,
-              rules: [String], paths: [String], models: [String]) {
+  public init(
+    commit: String, author: String, email: String, time: Int64, summary: String,
+    rules: [String], paths: [String], models: [String]
+  ) {
     self.commit = commit
     self.author = author
     self.email = email

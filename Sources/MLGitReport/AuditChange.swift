@@ -45,8 +45,10 @@ public struct AuditChange {
   public var runs: [RunRecord] = []
   public var findings: [Finding] = []
 
-  public init(commit: String, author: String, email: String, time: Int64, summary: String, path: String,
-              status: Status, blob: String?, owner: String, version: (old: String?, new: String?)) {
+  public init(
+    commit: String, author: String, email: String, time: Int64, summary: String, path: String,
+    status: Status, blob: String?, owner: String, version: (old: String?, new: String?)
+  ) {
     self.commit = commit
     self.author = author
     self.email = email

@@ -18,7 +18,8 @@ public enum AuditHTML {
     for model in report.models { sections += section(model, score: report.scores[model.name]) }
     if !report.bypasses.isEmpty { sections += bypassSection(report.bypasses) }
     if !report.otherFindings.isEmpty { sections += otherSection(report.otherFindings) }
-    let cards = card(report.models.count, "models", "") + card(changes.count, "spec changes", "") + card(runs, "runs", "")
+    let cards =
+      card(report.models.count, "models", "") + card(changes.count, "spec changes", "") + card(runs, "runs", "")
       + card(approvals, "approvals", "")
       + card(unapproved, "unapproved hyperparameter changes", unapproved > 0 ? "warn" : "ok")
       + card(report.bypasses.count, "bypasses", report.bypasses.isEmpty ? "ok" : "bad")
@@ -28,7 +29,8 @@ public enum AuditHTML {
       "repository": escape(report.repository),
       "generated": escape(report.generated),
       "commits": "\(report.commitsScanned)",
-      "filters": (report.since.map { " since \(escape($0))" } ?? "") + (report.modelFilter.map { " · model \(escape($0))" } ?? ""),
+      "filters": (report.since.map { " since \(escape($0))" } ?? "")
+        + (report.modelFilter.map { " · model \(escape($0))" } ?? ""),
       "cards": cards,
       "nav": report.models.map(navItem).joined(separator: ""),
       "sections": sections,
@@ -103,23 +105,36 @@ public enum AuditHTML {
     }
     if change.status == .modified {
       for item in change.hyperparameters {
-        what.append("<code>\(escape(item.key))</code> \(escape(AuditText.value(item.old))) → <b>\(escape(AuditText.value(item.new)))</b>")
+        what.append(
+          "<code>\(escape(item.key))</code> \(escape(AuditText.value(item.old))) → <b>\(escape(AuditText.value(item.new)))</b>"
+        )
       }
     }
-    if let error = change.hyperparametersError { what.append("<span class=\"del\">hyperparameters unreadable: \(escape(error))</span>") }
+    if let error = change.hyperparametersError {
+      what.append("<span class=\"del\">hyperparameters unreadable: \(escape(error))</span>")
+    }
     for item in change.data {
-      what.append("data <code>\(escape(item.name))</code> \(escape(AuditText.hash(item.old))) → \(escape(AuditText.hash(item.new)))")
+      what.append(
+        "data <code>\(escape(item.name))</code> \(escape(AuditText.hash(item.old))) → \(escape(AuditText.hash(item.new)))"
+      )
     }
     if what.isEmpty { what.append("<span class=\"muted\">\(change.status == .modified ? "other fields" : "")</span>") }
 
     var approvals = change.approvals.map { approval in
       let signature: String
       switch approval.valid {
-      case true?: signature = "<span class=\"badge ok\" title=\"signature verifies against .mlgit/allowed_signers\">signed ✓</span>"
-      case false?: signature = "<span class=\"badge bad\" title=\"signature does not verify against .mlgit/allowed_signers\">signature invalid</span>"
+      case true?:
+        signature =
+          "<span class=\"badge ok\" title=\"signature verifies against .mlgit/allowed_signers\">signed ✓</span>"
+      case false?:
+        signature =
+          "<span class=\"badge bad\" title=\"signature does not verify against .mlgit/allowed_signers\">signature invalid</span>"
       case nil: signature = "<span class=\"badge muted\">unsigned</span>"
       }
-      let counted = approval.rejection.map { "<span class=\"badge warn\" title=\"\(escape($0.rawValue))\">not counted: \(escape($0.description))</span>" }
+      let counted =
+        approval.rejection.map {
+          "<span class=\"badge warn\" title=\"\(escape($0.rawValue))\">not counted: \(escape($0.description))</span>"
+        }
         ?? "<span class=\"badge ok\">counted</span>"
       return "<div>\(escape(approval.reviewer)) <span class=\"muted\">\(escape(String(approval.at.prefix(10))))</span> "
         + signature + " " + counted + "</div>"
@@ -130,11 +145,15 @@ public enum AuditHTML {
       approvals = "<span class=\"muted\">—</span>"
     }
 
-    let runs = change.runs.isEmpty ? "<span class=\"muted\">—</span>" : change.runs.map { run in
-      let metrics = run.metrics.keys.sorted().map { "\(escape($0)) \(AuditText.number(run.metrics[$0] ?? 0))" }.joined(separator: ", ")
-      let status = run.exit == 0 ? "" : " <span class=\"badge bad\">exit \(run.exit)</span>"
-      return "<div class=\"run\"><code>\(escape(String(run.id.prefix(8))))</code> \(metrics)\(status)</div>"
-    }.joined()
+    let runs =
+      change.runs.isEmpty
+      ? "<span class=\"muted\">—</span>"
+      : change.runs.map { run in
+        let metrics = run.metrics.keys.sorted().map { "\(escape($0)) \(AuditText.number(run.metrics[$0] ?? 0))" }
+          .joined(separator: ", ")
+        let status = run.exit == 0 ? "" : " <span class=\"badge bad\">exit \(run.exit)</span>"
+        return "<div class=\"run\"><code>\(escape(String(run.id.prefix(8))))</code> \(metrics)\(status)</div>"
+      }.joined()
 
     var violations = change.findings.map { finding in
       "<div class=\"\(finding.severity.rawValue)\"><b>\(escape(finding.severity.rawValue))</b> \(escape(finding.message)) <code>\(escape(finding.rule))</code> <span class=\"muted\">line \(finding.line)</span></div>"
@@ -177,7 +196,13 @@ public enum AuditHTML {
   /// A point per run, a line through the best run of each commit, the bounds in force
   /// at each commit as dashed lines. The x axis is the commits with runs, oldest first.
   static func chart(_ model: AuditModel, metric: String) -> String {
-    struct Column { var label: String; var commit: String; var values: [Double]; var min: Double?; var max: Double? }
+    struct Column {
+      var label: String
+      var commit: String
+      var values: [Double]
+      var min: Double?
+      var max: Double?
+    }
     var columns: [Column] = []
     for change in model.changes {
       let bound = change.bounds.first { $0.metric == metric }
@@ -188,50 +213,69 @@ public enum AuditHTML {
           columns[index].values.append(value)
         } else {
           byCommit[run.commit] = columns.count
-          columns.append(Column(label: change.version.new ?? String(run.commit.prefix(7)), commit: run.commit,
-            values: [value], min: bound?.min, max: bound?.max))
+          columns.append(
+            Column(
+              label: change.version.new ?? String(run.commit.prefix(7)), commit: run.commit,
+              values: [value], min: bound?.min, max: bound?.max))
         }
       }
     }
     let higherIsBetter = columns.contains { $0.min != nil } || !columns.contains { $0.max != nil }
-    let boundText = model.changes.last(where: { !$0.bounds.isEmpty })?.bounds.first { $0.metric == metric }.map { bound in
-      [bound.min.map { "min \(AuditText.number($0))" }, bound.max.map { "max \(AuditText.number($0))" }]
-        .compactMap { $0 }.joined(separator: ", ")
-    } ?? ""
+    let boundText =
+      model.changes.last(where: { !$0.bounds.isEmpty })?.bounds.first { $0.metric == metric }.map { bound in
+        [bound.min.map { "min \(AuditText.number($0))" }, bound.max.map { "max \(AuditText.number($0))" }]
+          .compactMap { $0 }.joined(separator: ", ")
+      } ?? ""
     let failed = model.runs.filter { $0.exit != 0 }.count
-    let note = failed > 0 ? " <span class=\"muted\">· \(failed) failed run\(failed == 1 ? "" : "s") not drawn</span>" : ""
-    let caption = "<figcaption><b>\(escape(metric))</b> \(boundText.isEmpty ? "" : "<span class=\"muted\">(\(escape(boundText)))</span>")\(note)</figcaption>"
+    let note =
+      failed > 0 ? " <span class=\"muted\">· \(failed) failed run\(failed == 1 ? "" : "s") not drawn</span>" : ""
+    let caption =
+      "<figcaption><b>\(escape(metric))</b> \(boundText.isEmpty ? "" : "<span class=\"muted\">(\(escape(boundText)))</span>")\(note)</figcaption>"
     guard !columns.isEmpty else {
       return "<figure>\(caption)<p class=\"muted\">no run reported \(escape(metric))</p></figure>"
     }
     let (width, height) = (520.0, 210.0)
     let (left, right, top, bottom) = (48.0, 58.0, 12.0, 42.0)
-    var low = columns.flatMap(\.values).min() ?? 0, high = columns.flatMap(\.values).max() ?? 1
+    var low = columns.flatMap(\.values).min() ?? 0
+    var high = columns.flatMap(\.values).max() ?? 1
     for column in columns {
-      for limit in [column.min, column.max].compactMap({ $0 }) { low = Swift.min(low, limit); high = Swift.max(high, limit) }
+      for limit in [column.min, column.max].compactMap({ $0 }) {
+        low = Swift.min(low, limit)
+        high = Swift.max(high, limit)
+      }
     }
     let ticks = niceTicks(low, high)
     low = ticks.first ?? low
     high = ticks.last ?? high
-    let plotWidth = width - left - right, plotHeight = height - top - bottom
+    let plotWidth = width - left - right
+    let plotHeight = height - top - bottom
     let half = columns.count == 1 ? plotWidth / 2 : plotWidth / Double(columns.count - 1) / 2
-    func x(_ i: Int) -> Double { columns.count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(i) / Double(columns.count - 1) }
+    func x(_ i: Int) -> Double {
+      columns.count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(i) / Double(columns.count - 1)
+    }
     func y(_ v: Double) -> Double { top + plotHeight * (1 - (v - low) / (high - low)) }
     func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-    var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(escape(metric)) across commits\">"
+    var svg =
+      "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(escape(metric)) across commits\">"
     // Grid and y labels.
     for value in ticks {
-      svg += "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\"/>"
-      svg += "<text class=\"axis\" x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(AuditText.number((value * 1e6).rounded() / 1e6))</text>"
+      svg +=
+        "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\"/>"
+      svg +=
+        "<text class=\"axis\" x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(AuditText.number((value * 1e6).rounded() / 1e6))</text>"
     }
     // Bounds in force at each commit, as steps: a bound holds from one change to the next.
     for (kind, pick) in [("min", { (c: Column) in c.min }), ("max", { (c: Column) in c.max })] {
       var path = ""
       var last: Double?
       for i in columns.indices {
-        guard let value = pick(columns[i]) else { last = nil; continue }
-        let from = Swift.max(left, x(i) - half), to = Swift.min(width - right, x(i) + half)
+        guard let value = pick(columns[i]) else {
+          last = nil
+          continue
+        }
+        let from = Swift.max(left, x(i) - half)
+        let to = Swift.min(width - right, x(i) + half)
         path += last == nil ? "M\(f(from)),\(f(y(value))) " : "L\(f(from)),\(f(y(value))) "
         path += "L\(f(to)),\(f(y(value))) "
         last = value
@@ -239,25 +283,30 @@ public enum AuditHTML {
       guard !path.isEmpty else { continue }
       svg += "<path class=\"threshold\" d=\"\(path)\"/>"
       if let value = columns.last.flatMap(pick) {
-        svg += "<text class=\"threshold-label\" x=\"\(f(width - right + 6))\" y=\"\(f(y(value) + 4))\">\(kind) \(AuditText.number(value))</text>"
+        svg +=
+          "<text class=\"threshold-label\" x=\"\(f(width - right + 6))\" y=\"\(f(y(value) + 4))\">\(kind) \(AuditText.number(value))</text>"
       }
     }
     // The best run per commit, joined.
     let best = columns.map { higherIsBetter ? ($0.values.max() ?? 0) : ($0.values.min() ?? 0) }
     if columns.count > 1 {
-      svg += "<polyline class=\"series\" points=\"\(best.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " "))\"/>"
+      svg +=
+        "<polyline class=\"series\" points=\"\(best.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " "))\"/>"
     }
     for (i, column) in columns.enumerated() {
       for value in column.values {
         let passes = (column.min.map { value >= $0 } ?? true) && (column.max.map { value <= $0 } ?? true)
-        svg += "<circle class=\"\(passes ? "pass" : "fail")\" cx=\"\(f(x(i)))\" cy=\"\(f(y(value)))\" r=\"4\"><title>\(escape(column.label)) (\(escape(String(column.commit.prefix(8))))): \(escape(metric)) \(AuditText.number(value))</title></circle>"
+        svg +=
+          "<circle class=\"\(passes ? "pass" : "fail")\" cx=\"\(f(x(i)))\" cy=\"\(f(y(value)))\" r=\"4\"><title>\(escape(column.label)) (\(escape(String(column.commit.prefix(8))))): \(escape(metric)) \(AuditText.number(value))</title></circle>"
       }
     }
     // X labels: every column when few, else about ten.
     let every = Swift.max(1, Int((Double(columns.count) / 10).rounded(.up)))
     for (i, column) in columns.enumerated() where i % every == 0 || i == columns.count - 1 {
-      svg += "<text class=\"axis\" x=\"\(f(x(i)))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\">\(escape(column.label))</text>"
-      svg += "<text class=\"axis small\" x=\"\(f(x(i)))\" y=\"\(f(height - bottom + 29))\" text-anchor=\"middle\">\(escape(String(column.commit.prefix(7))))</text>"
+      svg +=
+        "<text class=\"axis\" x=\"\(f(x(i)))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\">\(escape(column.label))</text>"
+      svg +=
+        "<text class=\"axis small\" x=\"\(f(x(i)))\" y=\"\(f(height - bottom + 29))\" text-anchor=\"middle\">\(escape(String(column.commit.prefix(7))))</text>"
     }
     svg += "</svg>"
     return "<figure>\(caption)\(svg)</figure>"
@@ -273,7 +322,8 @@ public enum AuditHTML {
     let raw = (high - low) / 4
     let magnitude = pow(10, floor(log10(raw)))
     let step = [1.0, 2.0, 2.5, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw } ?? raw
-    let first = floor(low / step) * step, last = ceil(high / step) * step
+    let first = floor(low / step) * step
+    let last = ceil(high / step) * step
     var ticks: [Double] = []
     var value = first
     while value <= last + step / 2 {
@@ -303,8 +353,10 @@ public enum AuditHTML {
   static func otherSection(_ findings: [Finding]) -> String {
     var items = ""
     for finding in findings {
-      items += "<li class=\"\(finding.severity.rawValue)\"><code>\(escape(String((finding.commit ?? "").prefix(8))))</code> <code>\(escape(finding.path)):\(finding.line)</code> "
-      items += "<b>\(escape(finding.severity.rawValue))</b> \(escape(finding.message)) <code>\(escape(finding.rule))</code></li>"
+      items +=
+        "<li class=\"\(finding.severity.rawValue)\"><code>\(escape(String((finding.commit ?? "").prefix(8))))</code> <code>\(escape(finding.path)):\(finding.line)</code> "
+      items +=
+        "<b>\(escape(finding.severity.rawValue))</b> \(escape(finding.message)) <code>\(escape(finding.rule))</code></li>"
     }
     return template["other"].render(["items": items])
   }

@@ -24,7 +24,9 @@ public struct AuditReport {
   /// has no commit or its policy cannot be read).
   public var scores: [String: ModelScore] = [:]
 
-  public init(generated: String, repository: String, modelFilter: String? = nil, since: String? = nil, branch: String? = nil) {
+  public init(
+    generated: String, repository: String, modelFilter: String? = nil, since: String? = nil, branch: String? = nil
+  ) {
     self.generated = generated
     self.repository = repository
     self.modelFilter = modelFilter

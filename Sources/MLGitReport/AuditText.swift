@@ -9,7 +9,8 @@ public enum AuditText {
     let runs = changes.reduce(0) { $0 + $1.runs.count }
     out += "mlgit audit: \(count(report.models.count, "model")), \(count(changes.count, "change")), "
     out += "\(count(runs, "run")), \(count(report.bypasses.count, "bypass", "bypasses")) "
-    out += "(\(count(report.commitsScanned, "commit")) scanned\(report.since.map { " since \(TerminalText.escape($0))" } ?? ""))\n"
+    out +=
+      "(\(count(report.commitsScanned, "commit")) scanned\(report.since.map { " since \(TerminalText.escape($0))" } ?? ""))\n"
     for model in report.models {
       out += "\n\(TerminalText.escape(model.name))"
       var facts: [String] = []
@@ -23,22 +24,27 @@ public enum AuditText {
     if !report.bypasses.isEmpty {
       out += "\nbypasses: commits the hooks would have refused (--no-verify, rebase, tools that run no hooks):\n"
       for bypass in report.bypasses {
-        out += TerminalText.escape("  \(bypass.commit.prefix(8)) \(UTCTimestamp.string(bypass.time).prefix(10)) \(bypass.author) <\(bypass.email)>: "
-          + "\(bypass.paths.joined(separator: ", ")) [\(bypass.rules.joined(separator: ", "))]") + "\n"
+        out +=
+          TerminalText.escape(
+            "  \(bypass.commit.prefix(8)) \(UTCTimestamp.string(bypass.time).prefix(10)) \(bypass.author) <\(bypass.email)>: "
+              + "\(bypass.paths.joined(separator: ", ")) [\(bypass.rules.joined(separator: ", "))]") + "\n"
       }
     }
     if !report.otherFindings.isEmpty {
       out += "\nother findings (files that are not specs):\n"
       for finding in report.otherFindings {
-        out += TerminalText.escape("  \((finding.commit ?? "").prefix(8)): \(finding.path):\(finding.line):\(finding.column): "
-          + "\(finding.severity.rawValue): \(finding.message) [\(finding.rule)]") + "\n"
+        out +=
+          TerminalText.escape(
+            "  \((finding.commit ?? "").prefix(8)): \(finding.path):\(finding.line):\(finding.column): "
+              + "\(finding.severity.rawValue): \(finding.message) [\(finding.rule)]") + "\n"
       }
     }
     if !report.unattributedRuns.isEmpty {
       out += "\nruns no listed spec change accounts for: \(report.unattributedRuns.count)\n"
     }
     if !report.boundary.isEmpty {
-      out += "\nnot judged (parent not in this shallow clone): \(report.boundary.map { String($0.prefix(8)) }.joined(separator: ", "))\n"
+      out +=
+        "\nnot judged (parent not in this shallow clone): \(report.boundary.map { String($0.prefix(8)) }.joined(separator: ", "))\n"
     }
     return out
   }
@@ -46,13 +52,16 @@ public enum AuditText {
   static func line(_ change: AuditChange) -> String {
     // Each line is escaped whole: everything on it but the literals comes from commits and notes.
     let shown = { (line: String) in TerminalText.escape(line) + "\n" }
-    var head = "  \(UTCTimestamp.string(change.time).prefix(10)) \(change.commit.prefix(8)) \(change.author) <\(change.email)> "
+    var head =
+      "  \(UTCTimestamp.string(change.time).prefix(10)) \(change.commit.prefix(8)) \(change.author) <\(change.email)> "
     head += "\(versionText(change))"
     if change.bypass { head += "  BYPASS [\(change.bypassRules.joined(separator: ", "))]" }
     var out = shown(head) + shown("      \(change.summary)")
     if let renamed = change.renamedFrom { out += shown("      renamed from: \(renamed)") }
     if !change.featuresAdded.isEmpty || !change.featuresRemoved.isEmpty {
-      out += shown("      features: \((change.featuresAdded.map { "+\($0)" } + change.featuresRemoved.map { "-\($0)" }).joined(separator: " "))")
+      out += shown(
+        "      features: \((change.featuresAdded.map { "+\($0)" } + change.featuresRemoved.map { "-\($0)" }).joined(separator: " "))"
+      )
     }
     if change.status == .modified {
       for item in change.hyperparameters {
@@ -73,10 +82,13 @@ public enum AuditText {
     }
     for run in change.runs {
       let metrics = run.metrics.keys.sorted().map { "\($0) \(number(run.metrics[$0] ?? 0))" }.joined(separator: ", ")
-      out += shown("      run \(run.id) on \(run.commit.prefix(8)): exit \(run.exit)\(metrics.isEmpty ? "" : ", \(metrics)")")
+      out += shown(
+        "      run \(run.id) on \(run.commit.prefix(8)): exit \(run.exit)\(metrics.isEmpty ? "" : ", \(metrics)")")
     }
     for finding in change.findings {
-      out += shown("      \(finding.severity.rawValue): \(finding.path):\(finding.line):\(finding.column): \(finding.message) [\(finding.rule)]")
+      out += shown(
+        "      \(finding.severity.rawValue): \(finding.path):\(finding.line):\(finding.column): \(finding.message) [\(finding.rule)]"
+      )
     }
     return out
   }
@@ -92,7 +104,8 @@ public enum AuditText {
     case .added: return "added \(change.version.new ?? "(no version)")"
     case .deleted: return "deleted \(change.version.old ?? "")"
     case .modified:
-      let old = change.version.old ?? "?", new = change.version.new ?? "?"
+      let old = change.version.old ?? "?"
+      let new = change.version.new ?? "?"
       return old == new ? "\(new) (version unchanged)" : "\(old) -> \(new)"
     }
   }

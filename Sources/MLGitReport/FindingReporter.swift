@@ -44,7 +44,8 @@ public struct FindingReporter {
     let errors = findings.filter { $0.severity == .error }.count
     let warnings = findings.filter { $0.severity == .warning }.count
     if !findings.isEmpty || format == .text {
-      out += "mlgit: \(TerminalText.escape(checked)): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+      out +=
+        "mlgit: \(TerminalText.escape(checked)): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
     }
     return out
   }
@@ -71,11 +72,13 @@ public struct FindingReporter {
       }
       let commit = f.commit.map { "\(String($0.prefix(8))): " } ?? ""
       let message = data(commit + f.message) + (f.hint.map { "%0Ahint: " + data($0) } ?? "")
-      out += "::\(command) file=\(property(f.path)),line=\(max(1, f.line)),col=\(max(1, f.column)),title=\(property(f.rule))::\(message)\n"
+      out +=
+        "::\(command) file=\(property(f.path)),line=\(max(1, f.line)),col=\(max(1, f.column)),title=\(property(f.rule))::\(message)\n"
     }
     let errors = findings.filter { $0.severity == .error }.count
     let warnings = findings.filter { $0.severity == .warning }.count
-    out += "mlgit: \(TerminalText.escape(checked)): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+    out +=
+      "mlgit: \(TerminalText.escape(checked)): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
     return out
   }
 
@@ -132,12 +135,16 @@ public struct FindingReporter {
         "partialFingerprints": ["mlgitFinding/v1": FindingReporter.fingerprint(f)],
         "level": FindingReporter.sarifLevel(f.severity),
         "message": ["text": f.hint.map { "\(f.message). Hint: \($0)" } ?? f.message],
-        "locations": [[
-          "physicalLocation": [
-            "artifactLocation": ["uri": f.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? f.path],
-            "region": ["startLine": max(1, f.line), "startColumn": max(1, f.column)],
+        "locations": [
+          [
+            "physicalLocation": [
+              "artifactLocation": [
+                "uri": f.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? f.path
+              ],
+              "region": ["startLine": max(1, f.line), "startColumn": max(1, f.column)],
+            ]
           ]
-        ]],
+        ],
       ]
       if let i = index[f.rule] { result["ruleIndex"] = i }
       if let commit = f.commit { result["properties"] = ["commit": commit] }
@@ -146,10 +153,12 @@ public struct FindingReporter {
     let document: [String: Any] = [
       "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
       "version": "2.1.0",
-      "runs": [[
-        "tool": ["driver": ["name": "mlgit", "version": toolVersion, "rules": ruleObjects]],
-        "results": results,
-      ]],
+      "runs": [
+        [
+          "tool": ["driver": ["name": "mlgit", "version": toolVersion, "rules": ruleObjects]],
+          "results": results,
+        ]
+      ],
     ]
     return FindingReporter.serialize(document)
   }
@@ -163,7 +172,9 @@ public struct FindingReporter {
   }
 
   static func serialize(_ object: Any) -> String {
-    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    guard
+      let data = try? JSONSerialization.data(
+        withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     else { return "{}\n" }
     return String(decoding: data, as: UTF8.self) + "\n"
   }

@@ -17,7 +17,9 @@ struct PrettyJSON {
 
   /// `array(items, body)`, the second half written on another thread: a large history's
   /// report holds megabytes of models.
-  mutating func array<Item: Sendable>(halvesOf items: [Item], _ body: @escaping @Sendable (inout PrettyJSON, Item) -> Void) {
+  mutating func array<Item: Sendable>(
+    halvesOf items: [Item], _ body: @escaping @Sendable (inout PrettyJSON, Item) -> Void
+  ) {
     guard items.count >= 2 else { return array(items, body) }
     let half = items.count / 2
     open(UInt8(ascii: "["))

@@ -57,7 +57,8 @@ public enum ScoreHTML {
       "score": formatScore(model.score),
       "sections": model.sections.map { section in
         let weakest = section.section == model.weakest
-        return "<span class=\"\(weakest ? "weakest" : "")\">\(escape(section.section.title)) <b>\(formatScore(section.score))</b></span>"
+        return
+          "<span class=\"\(weakest ? "weakest" : "")\">\(escape(section.section.title)) <b>\(formatScore(section.score))</b></span>"
       }.joined(separator: " · "),
       "tables": tables,
     ])

@@ -60,12 +60,15 @@ public enum ScoreJSON {
       schema: schema, generated: report.generated, repository: report.repository, revision: report.revision,
       commit: report.commit, policy: report.policySources,
       models: report.models.map { model in
-        Model(name: model.model, path: model.specPath, version: model.version, commit: model.commit, score: model.score,
+        Model(
+          name: model.model, path: model.specPath, version: model.version, commit: model.commit, score: model.score,
           weakest: model.weakest?.rawValue,
           sections: model.sections.map { section in
-            Section(id: section.section.rawValue, title: section.section.title, score: section.score,
+            Section(
+              id: section.section.rawValue, title: section.section.title, score: section.score,
               tests: section.tests.map { scored in
-                Test(id: scored.test.id, title: scored.test.title, points: scored.points.rawValue,
+                Test(
+                  id: scored.test.id, title: scored.test.title, points: scored.points.rawValue,
                   maxPoints: scored.test.unobservable == nil ? 1 : 0.5, evidence: scored.evidence, hint: scored.hint)
               })
           })

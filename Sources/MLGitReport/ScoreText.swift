@@ -10,18 +10,23 @@ public func formatScore(_ value: Double) -> String {
 /// tests with their points, evidence and what would raise them.
 public enum ScoreText {
   public static func render(_ report: ScoreReport, verbose: Bool = true) -> String {
-    var out = "ML Test Score at \(report.revision) (\(report.commit.prefix(12))), policy: \(report.policySources.joined(separator: " < "))\n"
+    var out =
+      "ML Test Score at \(report.revision) (\(report.commit.prefix(12))), policy: \(report.policySources.joined(separator: " < "))\n"
     for (path, reason) in report.unreadable { out += "\(path): not scored: \(reason)\n" }
     if report.models.isEmpty { out += "no model spec at this revision\n" }
     for model in report.models {
-      out += "\n\(model.model)\(model.version.map { " \($0)" } ?? "") (\(model.specPath)): score \(formatScore(model.score))"
+      out +=
+        "\n\(model.model)\(model.version.map { " \($0)" } ?? "") (\(model.specPath)): score \(formatScore(model.score))"
       if let weakest = model.weakest { out += ", weakest section: \(weakest.rawValue)" }
-      out += "\n  " + model.sections.map { "\($0.section.rawValue) \(formatScore($0.score))" }.joined(separator: " · ") + "\n"
+      out +=
+        "\n  " + model.sections.map { "\($0.section.rawValue) \(formatScore($0.score))" }.joined(separator: " · ")
+        + "\n"
       for section in model.sections {
         out += "  \(section.section.title) (\(section.section.rawValue)): \(formatScore(section.score)) of 7\n"
         for scored in section.tests {
           let points = formatScore(scored.points.rawValue)
-          out += "    \(points.padding(toLength: 3, withPad: " ", startingAt: 0)) \(scored.test.id) \(scored.test.title)\n"
+          out +=
+            "    \(points.padding(toLength: 3, withPad: " ", startingAt: 0)) \(scored.test.id) \(scored.test.title)\n"
           for item in scored.evidence { out += "          evidence: \(item.text)\n" }
           if let hint = scored.hint { out += "          hint: \(hint)\n" }
         }

@@ -121,7 +121,8 @@ public enum NameTokenizer {
       if !current.isEmpty {
         let word = String(current)
         // Full case folding (`STRASSE` and `straße` are one word), as lower-casing is not.
-        words.append(singular(word.utf8.allSatisfy { $0 < 0x80 } ? word : word.folding(options: .caseInsensitive, locale: nil)))
+        words.append(
+          singular(word.utf8.allSatisfy { $0 < 0x80 } ? word : word.folding(options: .caseInsensitive, locale: nil)))
       }
       current = String.UnicodeScalarView()
     }
@@ -268,7 +269,8 @@ public struct AttributeMatcher: Sendable {
         if entry.isExclusion {
           excluded.append((entry.category, entry.kind, start..<end))
         } else {
-          found.append(AttributeMatch(category: entry.category, kind: entry.kind, entry: entry.text, words: start..<end))
+          found.append(
+            AttributeMatch(category: entry.category, kind: entry.kind, entry: entry.text, words: start..<end))
         }
       }
     }
@@ -295,7 +297,9 @@ public struct AttributeMatcher: Sendable {
     // Matches as written come before look-alike ones (their word ranges index other words).
     let ordered = matches.filter { $0.kind == kind }
       .sorted {
-        ($0.lookAlike == nil ? 0 : 1, $0.words.lowerBound, -$0.words.count) < ($1.lookAlike == nil ? 0 : 1, $1.words.lowerBound, -$1.words.count)
+        ($0.lookAlike == nil ? 0 : 1, $0.words.lowerBound, -$0.words.count) < (
+          $1.lookAlike == nil ? 0 : 1, $1.words.lowerBound, -$1.words.count
+        )
       }
     for match in ordered where seen.insert(match.category).inserted { out.append(match) }
     return out
@@ -385,7 +389,8 @@ enum LookAlike {
       latin.append(replacement)
       let script = (scalar.properties.name ?? "").split(separator: " ").first.map { $0.capitalized } ?? "non-Latin"
       let hex = String(scalar.value, radix: 16, uppercase: true)
-      let letter = "\(script) '\(scalar)' (U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)) for '\(replacement)'"
+      let letter =
+        "\(script) '\(scalar)' (U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)) for '\(replacement)'"
       if !letters.contains(letter) { letters.append(letter) }
     }
     guard !letters.isEmpty else { return nil }

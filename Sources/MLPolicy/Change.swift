@@ -136,8 +136,10 @@ public struct FileChange: Sendable {
   /// True for a change to the policy: a file under `.mlgit/` or one the policy reads.
   public var isPolicyChange: Bool { EffectivePolicy.isPolicyPath(path) || readByPolicy != nil }
 
-  public init(path: String, oldBlob: String?, newBlob: String?, newPrefix: Data? = nil, newProblem: String? = nil,
-              readByPolicy: String? = nil) {
+  public init(
+    path: String, oldBlob: String?, newBlob: String?, newPrefix: Data? = nil, newProblem: String? = nil,
+    readByPolicy: String? = nil
+  ) {
     self.readByPolicy = readByPolicy
     self.path = path
     self.oldBlob = oldBlob
@@ -155,7 +157,8 @@ public struct ChangeOrigin: Sendable {
   public var time: Int64
   public var summary: String
 
-  public init(commit: String?, authorName: String = "", authorEmail: String = "", time: Int64 = 0, summary: String = "") {
+  public init(commit: String?, authorName: String = "", authorEmail: String = "", time: Int64 = 0, summary: String = "")
+  {
     self.commit = commit
     self.authorName = authorName
     self.authorEmail = authorEmail

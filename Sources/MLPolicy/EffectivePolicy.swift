@@ -41,7 +41,9 @@ public struct EffectivePolicy: Sendable {
   /// The policy for a repository whose config has this content (nil: no config).
   /// `files` reads other files of the config's commit: pack files it `extends` by
   /// relative path and the scripts its command checks name (nil: none can be read).
-  public static func load(config: Data?, path: String = ".mlgit/config.yml", files: PolicyFileReader? = nil) throws -> EffectivePolicy {
+  public static func load(config: Data?, path: String = ".mlgit/config.yml", files: PolicyFileReader? = nil) throws
+    -> EffectivePolicy
+  {
     guard let config else { return try builtIn() }
     let document: PolicyDocument
     do {
@@ -73,7 +75,8 @@ public struct EffectivePolicy: Sendable {
     let parents = document.extends.isEmpty && seen.count == 1 ? ["default"] : document.extends
     let items = document.root?["extends"]?.items ?? []
     for (index, pack) in parents.enumerated() {
-      let at = items.indices.contains(index) ? items[index].location : (document.root?.keyNode("extends")?.location ?? .start)
+      let at =
+        items.indices.contains(index) ? items[index].location : (document.root?.keyNode("extends")?.location ?? .start)
       if EffectivePolicy.isRelativePack(pack) {
         try applyFile(pack, from: path, at: at, files: files, seen: seen)
         continue
@@ -109,23 +112,31 @@ public struct EffectivePolicy: Sendable {
   }
 
   /// Applies a pack file named by relative path from the policy file `from`, read from the same commit.
-  mutating func applyFile(_ name: String, from: String, at: SourceLocation, files: PolicyFileReader?, seen: Set<String>) throws {
+  mutating func applyFile(_ name: String, from: String, at: SourceLocation, files: PolicyFileReader?, seen: Set<String>)
+    throws
+  {
     let folder = from.split(separator: "/").dropLast().joined(separator: "/")
     guard let target = EffectivePolicy.normalPath(folder.isEmpty ? name : "\(folder)/\(name)") else {
-      throw PolicyLoadError(path: from, error: DocumentError("extends '\(name)': the path leaves the repository", at: at))
+      throw PolicyLoadError(
+        path: from, error: DocumentError("extends '\(name)': the path leaves the repository", at: at))
     }
     guard !seen.contains(target) else {
-      throw PolicyLoadError(path: from, error: DocumentError("policy files extend each other in a cycle through '\(target)'", at: at))
+      throw PolicyLoadError(
+        path: from, error: DocumentError("policy files extend each other in a cycle through '\(target)'", at: at))
     }
     let file: PolicyFile?
     do {
       file = try files?(target)
     } catch {
-      throw PolicyLoadError(path: from, error: DocumentError("extends '\(name)': \(target) cannot be read: \(error)", at: at))
+      throw PolicyLoadError(
+        path: from, error: DocumentError("extends '\(name)': \(target) cannot be read: \(error)", at: at))
     }
     guard let file else {
-      throw PolicyLoadError(path: from, error: DocumentError("extends '\(name)': no file \(target) in the policy's commit", at: at,
-        hint: "a pack file is read from the commit that holds the config, relative to the file that extends it"))
+      throw PolicyLoadError(
+        path: from,
+        error: DocumentError(
+          "extends '\(name)': no file \(target) in the policy's commit", at: at,
+          hint: "a pack file is read from the commit that holds the config, relative to the file that extends it"))
     }
     referencedFiles[target] = file.blob
     if referenceReasons[target] == nil { referenceReasons[target] = "extends '\(name)' in \(from)" }
@@ -143,7 +154,8 @@ public struct EffectivePolicy: Sendable {
       throw DocumentError("policy packs extend each other in a cycle through '\(name)'")
     }
     guard let text = ShippedPacks.files[name] else {
-      throw DocumentError("unknown policy pack '\(name)'",
+      throw DocumentError(
+        "unknown policy pack '\(name)'",
         hint: "shipped packs: \(ShippedPacks.files.keys.sorted().joined(separator: ", "))")
     }
     let document: PolicyDocument
@@ -165,7 +177,9 @@ public struct EffectivePolicy: Sendable {
     if let branches = document.protectedBranches { protectedBranches = branches }
     if let reviewers = document.reviewers { self.reviewers = reviewers }
     // In document order, so team rules list and run in the order they are written.
-    for (id, setting) in document.rules.sorted(by: { ($0.value.location.line, $0.value.location.column) < ($1.value.location.line, $1.value.location.column) }) {
+    for (id, setting) in document.rules.sorted(by: {
+      ($0.value.location.line, $0.value.location.column) < ($1.value.location.line, $1.value.location.column)
+    }) {
       var merged = settings[id] ?? RuleSetting(severity: nil)
       if let severity = setting.severity { merged.severity = severity }
       merged.options.merge(setting.options) { $1 }
@@ -174,7 +188,11 @@ public struct EffectivePolicy: Sendable {
       // Validated already (`validateRuleSettings`): a check that does not read is not in force.
       if let node = setting.options["check"], let check = try? TeamCheck.parse(node, rule: id) {
         let rule = TeamRule(id: id, check: check, source: source, location: setting.location)
-        if let index = teamRules.firstIndex(where: { $0.id == id }) { teamRules[index] = rule } else { teamRules.append(rule) }
+        if let index = teamRules.firstIndex(where: { $0.id == id }) {
+          teamRules[index] = rule
+        } else {
+          teamRules.append(rule)
+        }
       }
     }
     for (category, names) in document.protectedAttributes {

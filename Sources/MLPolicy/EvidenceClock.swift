@@ -11,8 +11,10 @@ public enum EvidenceClock {
   public static let variable = "MLGIT_NOW"
 
   /// The time for a check at `stage`.
-  public static func now(for stage: CheckStage? = nil,
-                         environment: [String: String] = ProcessInfo.processInfo.environment) -> Date {
+  public static func now(
+    for stage: CheckStage? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> Date {
     if stage == .receive { return Date() }
     return environment[variable].flatMap(parse) ?? Date()
   }

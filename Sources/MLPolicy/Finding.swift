@@ -13,8 +13,10 @@ public struct Finding: Sendable, Equatable {
   public var commit: String?
   public var hint: String?
 
-  public init(rule: String, severity: Severity, message: String, path: String,
-              location: SourceLocation = .start, commit: String? = nil, hint: String? = nil) {
+  public init(
+    rule: String, severity: Severity, message: String, path: String,
+    location: SourceLocation = .start, commit: String? = nil, hint: String? = nil
+  ) {
     self.rule = rule
     self.severity = severity
     self.message = message
@@ -27,7 +29,9 @@ public struct Finding: Sendable, Equatable {
 
   /// Orders findings by commit, path, line, column, rule for stable output.
   public static func stableOrder(_ a: Finding, _ b: Finding) -> Bool {
-    (a.commit ?? "", a.path, a.line, a.column, a.rule, a.message) < (b.commit ?? "", b.path, b.line, b.column, b.rule, b.message)
+    (a.commit ?? "", a.path, a.line, a.column, a.rule, a.message) < (
+      b.commit ?? "", b.path, b.line, b.column, b.rule, b.message
+    )
   }
 }
 
@@ -56,7 +60,10 @@ public struct RuleExample: Sendable {
   /// Other files of the example's commit by path (the data files a spec names).
   public var files: [String: String] = [:]
 
-  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil, triggers: Bool) {
+  public init(
+    path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+    triggers: Bool
+  ) {
     self.path = path
     self.content = content
     self.parent = parent
@@ -65,15 +72,19 @@ public struct RuleExample: Sendable {
   }
 
   /// An example with run records on its commit.
-  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
-              runs: [String], triggers: Bool) {
+  public init(
+    path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+    runs: [String], triggers: Bool
+  ) {
     self.init(path: path, content, parent: parent, config: config, triggers: triggers)
     self.runs = runs
   }
 
   /// An example with run records on its commit and earlier in its history.
-  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
-              runs: [String], earlierRuns: [String], triggers: Bool) {
+  public init(
+    path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+    runs: [String], earlierRuns: [String], triggers: Bool
+  ) {
     self.init(path: path, content, parent: parent, config: config, runs: runs, triggers: triggers)
     self.earlierRuns = earlierRuns
   }
@@ -85,15 +96,19 @@ public struct RuleExample: Sendable {
   public static let exampleNow = Date(timeIntervalSince1970: 1_768_435_200)
 
   /// An example whose commit carries this signature.
-  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
-              signer: CommitSigner, triggers: Bool) {
+  public init(
+    path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+    signer: CommitSigner, triggers: Bool
+  ) {
     self.init(path: path, content, parent: parent, config: config, triggers: triggers)
     self.signer = signer
   }
 
   /// An example whose new content carries approvals by these reviewers.
-  public init(path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
-              approvedBy: [String], triggers: Bool) {
+  public init(
+    path: String = "models/example.yaml", _ content: String?, parent: String? = nil, config: String? = nil,
+    approvedBy: [String], triggers: Bool
+  ) {
     self.init(path: path, content, parent: parent, config: config, triggers: triggers)
     self.approvedBy = approvedBy
   }
@@ -115,10 +130,12 @@ public struct RuleDescription: Sendable {
   /// takes; see `allOptions`). A config setting any other is refused when loaded.
   public var options: [RuleOption]
 
-  public init(id: String, summary: String, rationale: String, defaultSeverity: Severity,
-              options: [RuleOption] = [],
-              examples: @autoclosure @escaping @Sendable () -> [RuleExample],
-              dependsOn: RuleDependency = .wholeChange) {
+  public init(
+    id: String, summary: String, rationale: String, defaultSeverity: Severity,
+    options: [RuleOption] = [],
+    examples: @autoclosure @escaping @Sendable () -> [RuleExample],
+    dependsOn: RuleDependency = .wholeChange
+  ) {
     self.id = id
     self.summary = summary
     self.rationale = rationale

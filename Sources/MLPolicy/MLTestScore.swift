@@ -68,7 +68,6 @@ public enum MLTestScore {
     case freshRun
   }
 
-
   /// One test of the rubric.
   public struct Test: Sendable {
     public var section: Section
@@ -84,7 +83,9 @@ public enum MLTestScore {
 
   /// What a test earns: the rubric knows only these three values.
   public enum Points: Double, Sendable, Comparable, Codable {
-    case none = 0, half = 0.5, full = 1
+    case none = 0
+    case half = 0.5
+    case full = 1
 
     public static func < (a: Points, b: Points) -> Bool { a.rawValue < b.rawValue }
   }
@@ -93,58 +94,80 @@ public enum MLTestScore {
 
   /// The 28 tests, section by section, with the evidence each accepts.
   public static let tests: [Test] = [
-    Test(section: .data, number: 1, title: "Feature expectations are captured in a schema",
-         sources: [.rule("data/schema", line: "data/schema: error"), .dataSchema]),
+    Test(
+      section: .data, number: 1, title: "Feature expectations are captured in a schema",
+      sources: [.rule("data/schema", line: "data/schema: error"), .dataSchema]),
     Test(section: .data, number: 2, title: "All features are beneficial", sources: []),
     Test(section: .data, number: 3, title: "No feature's cost is too much", sources: []),
-    Test(section: .data, number: 4, title: "Features adhere to meta-level requirements",
-         sources: [.rule("features/protected", line: "features/protected: error")]),
-    Test(section: .data, number: 5, title: "The data pipeline has appropriate privacy controls",
-         sources: [.rule("data/protected-columns", line: "data/protected-columns: error")]),
+    Test(
+      section: .data, number: 4, title: "Features adhere to meta-level requirements",
+      sources: [.rule("features/protected", line: "features/protected: error")]),
+    Test(
+      section: .data, number: 5, title: "The data pipeline has appropriate privacy controls",
+      sources: [.rule("data/protected-columns", line: "data/protected-columns: error")]),
     Test(section: .data, number: 6, title: "New features can be added quickly", sources: []),
     Test(section: .data, number: 7, title: "All input feature code is tested", sources: []),
 
-    Test(section: .model, number: 1, title: "Model specs are reviewed and submitted",
-         sources: [.rule("hyperparameters/review",
-                         line: "hyperparameters/review: {severity: error, approvals: 1, enforce: push, new_specs: true}",
-                         options: ["new_specs": true]), .approval]),
-    Test(section: .model, number: 2, title: "Offline and online metrics correlate", sources: [],
-         unobservable: "online metrics are measured in serving, outside the repository"),
+    Test(
+      section: .model, number: 1, title: "Model specs are reviewed and submitted",
+      sources: [
+        .rule(
+          "hyperparameters/review",
+          line: "hyperparameters/review: {severity: error, approvals: 1, enforce: push, new_specs: true}",
+          options: ["new_specs": true]), .approval,
+      ]),
+    Test(
+      section: .model, number: 2, title: "Offline and online metrics correlate", sources: [],
+      unobservable: "online metrics are measured in serving, outside the repository"),
     Test(section: .model, number: 3, title: "All hyperparameters have been tuned", sources: [.tuningRuns]),
     Test(section: .model, number: 4, title: "The impact of model staleness is known", sources: []),
-    Test(section: .model, number: 5, title: "A simpler model is not better",
-         sources: [.rule("metrics/baseline", line: "metrics/baseline: \(gate)"), .baselineBeaten]),
-    Test(section: .model, number: 6, title: "Model quality is sufficient on important data slices",
-         sources: [.rule("metrics/slices", line: "metrics/slices: \(gate)"), .slicedRun]),
-    Test(section: .model, number: 7, title: "The model is tested for considerations of inclusion",
-         sources: [.rule("metrics/fairness", line: "metrics/fairness: \(gate)"), .fairRun]),
+    Test(
+      section: .model, number: 5, title: "A simpler model is not better",
+      sources: [.rule("metrics/baseline", line: "metrics/baseline: \(gate)"), .baselineBeaten]),
+    Test(
+      section: .model, number: 6, title: "Model quality is sufficient on important data slices",
+      sources: [.rule("metrics/slices", line: "metrics/slices: \(gate)"), .slicedRun]),
+    Test(
+      section: .model, number: 7, title: "The model is tested for considerations of inclusion",
+      sources: [.rule("metrics/fairness", line: "metrics/fairness: \(gate)"), .fairRun]),
 
-    Test(section: .infrastructure, number: 1, title: "Training is reproducible",
-         sources: [.rule("runs/reproduced", line: "runs/reproduced: \(gate)"), .reproduction]),
+    Test(
+      section: .infrastructure, number: 1, title: "Training is reproducible",
+      sources: [.rule("runs/reproduced", line: "runs/reproduced: \(gate)"), .reproduction]),
     Test(section: .infrastructure, number: 2, title: "Model specs are unit tested", sources: []),
-    Test(section: .infrastructure, number: 3, title: "The ML pipeline is integration tested",
-         sources: [.rule("runs/required", line: "runs/required: \(gate)"), .runs]),
-    Test(section: .infrastructure, number: 4, title: "Model quality is validated before serving",
-         sources: [.rule("metrics/threshold", line: "metrics/threshold: \(gate)"), .validatedRun]),
+    Test(
+      section: .infrastructure, number: 3, title: "The ML pipeline is integration tested",
+      sources: [.rule("runs/required", line: "runs/required: \(gate)"), .runs]),
+    Test(
+      section: .infrastructure, number: 4, title: "Model quality is validated before serving",
+      sources: [.rule("metrics/threshold", line: "metrics/threshold: \(gate)"), .validatedRun]),
     Test(section: .infrastructure, number: 5, title: "The model is debuggable", sources: []),
-    Test(section: .infrastructure, number: 6, title: "Models are canaried before serving", sources: [],
-         unobservable: "canaries run in serving, outside the repository"),
-    Test(section: .infrastructure, number: 7, title: "Serving models can be rolled back", sources: [],
-         unobservable: "rollback happens in serving, outside the repository"),
+    Test(
+      section: .infrastructure, number: 6, title: "Models are canaried before serving", sources: [],
+      unobservable: "canaries run in serving, outside the repository"),
+    Test(
+      section: .infrastructure, number: 7, title: "Serving models can be rolled back", sources: [],
+      unobservable: "rollback happens in serving, outside the repository"),
 
     Test(section: .monitoring, number: 1, title: "Dependency changes result in notification", sources: []),
-    Test(section: .monitoring, number: 2, title: "Data invariants hold for training and serving inputs", sources: [],
-         unobservable: "serving inputs never reach the repository"),
-    Test(section: .monitoring, number: 3, title: "Training and serving features compute the same values", sources: [],
-         unobservable: "training/serving skew is measured in serving, outside the repository"),
-    Test(section: .monitoring, number: 4, title: "Models are not too stale",
-         sources: [.rule("runs/stale", line: "runs/stale: \(gate)"), .freshRun]),
-    Test(section: .monitoring, number: 5, title: "The model is numerically stable",
-         sources: [.always("metrics are finite: mlgit run and mlgit run record refuse NaN and infinite metrics")]),
-    Test(section: .monitoring, number: 6, title: "Computing performance has not regressed",
-         sources: [.rule("runs/budget", line: "runs/budget: \(gate)"), .measuredRuns]),
-    Test(section: .monitoring, number: 7, title: "Prediction quality has not regressed",
-         sources: [.rule("metrics/regression", line: "metrics/regression: \(gate)"), .noRegression]),
+    Test(
+      section: .monitoring, number: 2, title: "Data invariants hold for training and serving inputs", sources: [],
+      unobservable: "serving inputs never reach the repository"),
+    Test(
+      section: .monitoring, number: 3, title: "Training and serving features compute the same values", sources: [],
+      unobservable: "training/serving skew is measured in serving, outside the repository"),
+    Test(
+      section: .monitoring, number: 4, title: "Models are not too stale",
+      sources: [.rule("runs/stale", line: "runs/stale: \(gate)"), .freshRun]),
+    Test(
+      section: .monitoring, number: 5, title: "The model is numerically stable",
+      sources: [.always("metrics are finite: mlgit run and mlgit run record refuse NaN and infinite metrics")]),
+    Test(
+      section: .monitoring, number: 6, title: "Computing performance has not regressed",
+      sources: [.rule("runs/budget", line: "runs/budget: \(gate)"), .measuredRuns]),
+    Test(
+      section: .monitoring, number: 7, title: "Prediction quality has not regressed",
+      sources: [.rule("metrics/regression", line: "metrics/regression: \(gate)"), .noRegression]),
   ]
 
   /// The tests of one section, in order.

@@ -51,7 +51,8 @@ public enum MetricEvidence {
     public var missingGroups: [String]
 
     public static func == (a: FairnessMeasure, b: FairnessMeasure) -> Bool {
-      a.bound == b.bound && a.groups.map(\.name) == b.groups.map(\.name) && a.groups.map(\.value) == b.groups.map(\.value)
+      a.bound == b.bound && a.groups.map(\.name) == b.groups.map(\.name)
+        && a.groups.map(\.value) == b.groups.map(\.value)
         && a.recordedGap?.name == b.recordedGap?.name && a.recordedGap?.value == b.recordedGap?.value
         && a.missingGroups == b.missingGroups
     }
@@ -59,7 +60,9 @@ public enum MetricEvidence {
     /// The largest difference between two groups: the best group's value minus the
     /// worst's, or the recorded gap's absolute value; nil with fewer than two groups.
     public var gap: Double? {
-      if groups.count >= 2, let high = groups.map(\.value).max(), let low = groups.map(\.value).min() { return high - low }
+      if groups.count >= 2, let high = groups.map(\.value).max(), let low = groups.map(\.value).min() {
+        return high - low
+      }
       if groups.isEmpty, let recordedGap { return abs(recordedGap.value) }
       return nil
     }
@@ -71,21 +74,26 @@ public enum MetricEvidence {
 
     /// `sex: tpr gap 0.08 > max_gap 0.05 (female 0.74, male 0.82)`.
     public var explanation: String {
-      let attribute = bound.attribute, metric = bound.metric
+      let attribute = bound.attribute
+      let metric = bound.metric
       if !missingGroups.isEmpty {
-        return "\(attribute): no \(metric) for group\(missingGroups.count == 1 ? "" : "s") \(missingGroups.map { "'\($0)'" }.joined(separator: ", ")) (fairness/\(attribute)/<group>/\(metric))"
+        return
+          "\(attribute): no \(metric) for group\(missingGroups.count == 1 ? "" : "s") \(missingGroups.map { "'\($0)'" }.joined(separator: ", ")) (fairness/\(attribute)/<group>/\(metric))"
       }
       guard let gap else {
         if groups.count == 1 {
           return "\(attribute): \(metric) is reported for one group only ('\(groups[0].name)'); a gap needs two"
         }
-        return "\(attribute): neither per-group fairness/\(attribute)/<group>/\(metric) metrics nor a gap fairness/\(attribute)/\(metric) was reported"
+        return
+          "\(attribute): neither per-group fairness/\(attribute)/<group>/\(metric) metrics nor a gap fairness/\(attribute)/\(metric) was reported"
       }
-      let source = groups.isEmpty
+      let source =
+        groups.isEmpty
         ? "recorded as \(recordedGap?.name ?? "")"
         : groups.map { "\($0.name) \(format($0.value))" }.joined(separator: ", ")
       let verdict = passed ? "<=" : ">"
-      return "\(attribute): \(metric) gap \(format(gap.rounded(toPlaces: 12))) \(verdict) max_gap \(format(bound.maxGap)) (\(source))"
+      return
+        "\(attribute): \(metric) gap \(format(gap.rounded(toPlaces: 12))) \(verdict) max_gap \(format(bound.maxGap)) (\(source))"
     }
   }
 
@@ -100,17 +108,21 @@ public enum MetricEvidence {
   public static func fairness(_ run: RunRecord, _ bound: FairnessBound) -> FairnessMeasure {
     var groups: [String: Double] = [:]
     for (pattern, separator) in zip(groupMetricPattern(bound), ["/", "."]) {
-      for (name, value) in run.metrics where name.count > pattern.prefix.count + pattern.suffix.count
-        && name.hasPrefix(pattern.prefix) && name.hasSuffix(pattern.suffix) {
+      for (name, value) in run.metrics
+      where name.count > pattern.prefix.count + pattern.suffix.count
+        && name.hasPrefix(pattern.prefix) && name.hasSuffix(pattern.suffix)
+      {
         let group = String(name.dropFirst(pattern.prefix.count).dropLast(pattern.suffix.count))
         // The slash form's group is one part; the dotted form's may hold dots, so it comes second.
         if separator == "/" && group.contains("/") { continue }
         if groups[group] == nil { groups[group] = value }
       }
     }
-    let direct = recorded(run.metrics, ["fairness/\(bound.attribute)/\(bound.metric)", "fairness.\(bound.attribute).\(bound.metric)"])
+    let direct = recorded(
+      run.metrics, ["fairness/\(bound.attribute)/\(bound.metric)", "fairness.\(bound.attribute).\(bound.metric)"])
     let missing = bound.groups.map(\.name).filter { groups[$0] == nil }
-    return FairnessMeasure(bound: bound, groups: groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+    return FairnessMeasure(
+      bound: bound, groups: groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
       recordedGap: groups.isEmpty ? direct : nil, missingGroups: missing)
   }
 
@@ -132,13 +144,16 @@ public enum MetricEvidence {
   /// The baseline's values to beat: the values written in the spec, or, for a baseline
   /// model, on each metric bounded one way in `validation.metrics`, the best value any of
   /// its runs reached (so recording another, weaker run of the baseline never lowers the bar).
-  public static func baselineValues(bounds: [MetricBound], baseline: BaselineReference?,
-                                    baselineRuns: [RunRecord]) -> [Comparison] {
+  public static func baselineValues(
+    bounds: [MetricBound], baseline: BaselineReference?,
+    baselineRuns: [RunRecord]
+  ) -> [Comparison] {
     switch baseline {
     case .values(let values)?:
       return values.compactMap { value in
         guard let direction = bounds.first(where: { $0.metric == value.metric })?.direction else { return nil }
-        return Comparison(metric: value.metric, direction: direction, value: nil, reference: value.value, location: value.location)
+        return Comparison(
+          metric: value.metric, direction: direction, value: nil, reference: value.value, location: value.location)
       }
     case .model(_, let location)?:
       return bounds.compactMap { bound in
@@ -151,7 +166,8 @@ public enum MetricEvidence {
         }
         guard let best, let reference = best.metrics[bound.metric] else { return nil }
         // At the `baseline:` line: it names the bar the metric misses.
-        var comparison = Comparison(metric: bound.metric, direction: direction, value: nil, reference: reference, location: location)
+        var comparison = Comparison(
+          metric: bound.metric, direction: direction, value: nil, reference: reference, location: location)
         comparison.referenceRun = best.id
         return comparison
       }
@@ -171,7 +187,8 @@ public enum MetricEvidence {
   public static func holds(_ comparison: Comparison, tolerance: Double) -> Bool {
     guard let value = comparison.value else { return false }
     let allowed = tolerance * abs(comparison.reference)
-    return comparison.direction.shortfall(of: value, from: comparison.reference) <= allowed + slack(comparison.reference)
+    return comparison.direction.shortfall(of: value, from: comparison.reference) <= allowed
+      + slack(comparison.reference)
   }
 
   /// For each metric bounded one way in `bounds` that both runs report: the new value
@@ -179,8 +196,10 @@ public enum MetricEvidence {
   public static func regressionComparisons(new: RunRecord, previous: RunRecord, bounds: [MetricBound]) -> [Comparison] {
     bounds.compactMap { bound in
       guard let direction = bound.direction, let reference = previous.metrics[bound.metric],
-        let value = new.metrics[bound.metric] else { return nil }
-      return Comparison(metric: bound.metric, direction: direction, value: value, reference: reference, location: bound.location)
+        let value = new.metrics[bound.metric]
+      else { return nil }
+      return Comparison(
+        metric: bound.metric, direction: direction, value: value, reference: reference, location: bound.location)
     }
   }
 

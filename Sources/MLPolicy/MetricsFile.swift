@@ -61,15 +61,21 @@ public enum MetricsFile {
       do {
         root = try Document.parse(data)
       } catch let error as DocumentError {
-        throw RunRecordError("\(file): not a YAML document: \(error.message) (line \(error.location.line), column \(error.location.column))")
+        throw RunRecordError(
+          "\(file): not a YAML document: \(error.message) (line \(error.location.line), column \(error.location.column))"
+        )
       }
       guard let pairs = root.pairs else {
-        throw RunRecordError("\(file):\(root.location.line):\(root.location.column): metrics must be a mapping of name -> number, found \(root.typeDescription), e.g. `auc: 0.81`")
+        throw RunRecordError(
+          "\(file):\(root.location.line):\(root.location.column): metrics must be a mapping of name -> number, found \(root.typeDescription), e.g. `auc: 0.81`"
+        )
       }
       func walk(_ pairs: [(key: Node, value: Node)], prefix: String) throws {
         for (key, value) in pairs {
           guard let text = key.scalarText else {
-            throw RunRecordError("\(file):\(key.location.line):\(key.location.column): a metric name must be text, found \(key.typeDescription)")
+            throw RunRecordError(
+              "\(file):\(key.location.line):\(key.location.column): a metric name must be text, found \(key.typeDescription)"
+            )
           }
           let name = prefix + text
           let at = "\(value.location.line):\(value.location.column)"
@@ -78,7 +84,9 @@ public enum MetricsFile {
           } else if let number = value.number {
             seen += 1
             guard number.isFinite else {
-              throw RunRecordError("\(file):\(at): metric '\(name)' is \(number.isNaN ? "NaN" : "infinite"); metrics must be finite numbers")
+              throw RunRecordError(
+                "\(file):\(at): metric '\(name)' is \(number.isNaN ? "NaN" : "infinite"); metrics must be finite numbers"
+              )
             }
             try add(name, number, file: file, into: &reading)
           } else {
@@ -91,7 +99,9 @@ public enum MetricsFile {
       try walk(pairs, prefix: "")
     }
     if reading.metrics.isEmpty, let first = reading.skipped.first {
-      throw RunRecordError("\(file): no metric is a number (\(first)\(seen > 1 ? ", and \(seen - 1) more" : "")); metrics must be numbers, e.g. {\"auc\": 0.81} or {\"test\": {\"auc\": 0.81}}")
+      throw RunRecordError(
+        "\(file): no metric is a number (\(first)\(seen > 1 ? ", and \(seen - 1) more" : "")); metrics must be numbers, e.g. {\"auc\": 0.81} or {\"test\": {\"auc\": 0.81}}"
+      )
     }
     return reading
   }
@@ -103,7 +113,8 @@ public enum MetricsFile {
     for (file, metrics) in readings {
       for name in metrics.keys.sorted() {
         if let earlier = from[name] {
-          throw RunRecordError("metric '\(name)' is in both \(earlier) and \(file); each metric must come from one file")
+          throw RunRecordError(
+            "metric '\(name)' is in both \(earlier) and \(file); each metric must come from one file")
         }
         from[name] = file
         merged[name] = metrics[name]
@@ -115,7 +126,8 @@ public enum MetricsFile {
   static func add(_ name: String, _ number: Double, file: String, into reading: inout Reading) throws {
     // `{"test.auc": 1, "test": {"auc": 2}}` names one metric twice once flattened.
     guard reading.metrics[name] == nil else {
-      throw RunRecordError("\(file): metric '\(name)' is given twice (a dotted name and a nested one flatten to the same name)")
+      throw RunRecordError(
+        "\(file): metric '\(name)' is given twice (a dotted name and a nested one flatten to the same name)")
     }
     reading.metrics[name] = number
   }
@@ -142,8 +154,9 @@ public enum MetricsFile {
       let line = before.filter { $0 == 0x0A }.count + 1
       let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
       let opening = text.first { !$0.isWhitespace }
-      throw RunRecordError("\(file): not a JSON document: \(error) (line \(line), column \(column))"
-        + (opening == "{" ? "" : "; \(expected)"))
+      throw RunRecordError(
+        "\(file): not a JSON document: \(error) (line \(line), column \(column))"
+          + (opening == "{" ? "" : "; \(expected)"))
     } catch {
       throw RunRecordError("\(file): not a JSON document: \(String(describing: error))")
     }

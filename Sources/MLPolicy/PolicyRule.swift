@@ -21,9 +21,12 @@ extension PolicyRule {
   public var id: String { Self.description.id }
 
   /// A finding of this rule at the severity in force.
-  public func finding(_ message: String, path: String, at location: SourceLocation, in context: PolicyContext,
-                      hint: String? = nil) -> Finding {
-    Finding(rule: Self.description.id, severity: context.severity(of: Self.description.id), message: message,
+  public func finding(
+    _ message: String, path: String, at location: SourceLocation, in context: PolicyContext,
+    hint: String? = nil
+  ) -> Finding {
+    Finding(
+      rule: Self.description.id, severity: context.severity(of: Self.description.id), message: message,
       path: path, location: location, hint: hint)
   }
 }
@@ -61,7 +64,9 @@ public enum RuleRegistry {
   /// of a history check, and building descriptions to compare ids showed in profiles.
   private static let byID: [String: any PolicyRule] = {
     var rules: [String: any PolicyRule] = [:]
-    for rule in builtInRules where rules[type(of: rule).description.id] == nil { rules[type(of: rule).description.id] = rule }
+    for rule in builtInRules where rules[type(of: rule).description.id] == nil {
+      rules[type(of: rule).description.id] = rule
+    }
     return rules
   }()
 }
@@ -87,8 +92,10 @@ public struct PolicyEngine: Sendable {
   /// (`RuleDescription.dependsOn`) are computed once per blob and reused; `policyKey`
   /// names the policy in force (e.g. its config blob id) so that a change of policy
   /// is never served findings judged under another.
-  public func evaluate(_ changeSet: ChangeSet, in context: PolicyContext, cache: FindingCache? = nil,
-                       policyKey: String = "") -> [Finding] {
+  public func evaluate(
+    _ changeSet: ChangeSet, in context: PolicyContext, cache: FindingCache? = nil,
+    policyKey: String = ""
+  ) -> [Finding] {
     var findings: [Finding] = []
     let scope = "\(policyKey)|\(context.stage.rawValue)|\(context.branch ?? "")"
     // Which rules run depends on the policy, the stage and the branch only: with a cache
@@ -117,7 +124,8 @@ public struct PolicyEngine: Sendable {
     for rule in context.policy.teamRules where context.severity(of: rule.id) != .off && context.applies(rule.id) {
       for change in changeSet.specs { findings += rule.evaluate(change, in: context) }
     }
-    return findings
+    return
+      findings
       .filter { $0.severity != .off }
       .map { finding in
         var finding = finding

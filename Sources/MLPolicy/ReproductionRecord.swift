@@ -49,9 +49,11 @@ public struct ReproductionRecord: Sendable, Equatable {
   /// What the reproduction used (`RunResources`).
   public var resources: RunResources?
 
-  public init(id: String, run: String, commit: String, model: String, reproduced: Bool, tolerance: Double,
-              user: String, host: String, at: String, exit: Int, metrics: [String: MetricComparison] = [:],
-              problem: String? = nil, resources: RunResources? = nil) {
+  public init(
+    id: String, run: String, commit: String, model: String, reproduced: Bool, tolerance: Double,
+    user: String, host: String, at: String, exit: Int, metrics: [String: MetricComparison] = [:],
+    problem: String? = nil, resources: RunResources? = nil
+  ) {
     self.id = id
     self.run = run
     self.commit = commit
@@ -72,13 +74,14 @@ public struct ReproductionRecord: Sendable, Equatable {
       "schema": .string(ReproductionRecord.schema), "id": .string(id), "run": .string(run), "commit": .string(commit),
       "model": .string(model), "reproduced": .bool(reproduced), "tolerance": .double(tolerance), "user": .string(user),
       "host": .string(host), "at": .string(at), "exit": .int(exit),
-      "metrics": .object(metrics.mapValues { comparison in
-        var sides: [String: JSONValue] = [:]
-        if let recorded = comparison.recorded { sides["recorded"] = .double(recorded) }
-        if let reproduced = comparison.reproduced { sides["reproduced"] = .double(reproduced) }
-        if let difference = comparison.difference { sides["difference"] = .double(difference) }
-        return .object(sides)
-      }),
+      "metrics": .object(
+        metrics.mapValues { comparison in
+          var sides: [String: JSONValue] = [:]
+          if let recorded = comparison.recorded { sides["recorded"] = .double(recorded) }
+          if let reproduced = comparison.reproduced { sides["reproduced"] = .double(reproduced) }
+          if let difference = comparison.difference { sides["difference"] = .double(difference) }
+          return .object(sides)
+        }),
     ]
     if let problem { fields["problem"] = .string(problem) }
     if let resources { fields["resources"] = resources.json }
@@ -103,10 +106,14 @@ public struct ReproductionRecord: Sendable, Equatable {
     }
     guard value["schema"]?.stringValue == schema else { throw RunRecordError("not an \(schema) record") }
     func text(_ key: String) throws -> String {
-      guard let found = value[key]?.stringValue, !found.isEmpty else { throw RunRecordError("\(schema) record without '\(key)'") }
+      guard let found = value[key]?.stringValue, !found.isEmpty else {
+        throw RunRecordError("\(schema) record without '\(key)'")
+      }
       return found
     }
-    guard case .bool(let reproduced)? = value["reproduced"] else { throw RunRecordError("\(schema) record without 'reproduced' true or false") }
+    guard case .bool(let reproduced)? = value["reproduced"] else {
+      throw RunRecordError("\(schema) record without 'reproduced' true or false")
+    }
     guard let tolerance = value["tolerance"]?.doubleValue, tolerance.isFinite, tolerance >= 0 else {
       throw RunRecordError("\(schema) record without a finite 'tolerance' >= 0")
     }
@@ -116,7 +123,8 @@ public struct ReproductionRecord: Sendable, Equatable {
     }
     var metrics: [String: MetricComparison] = [:]
     for (name, sides) in value["metrics"]?.objectValue ?? [:] {
-      metrics[name] = MetricComparison(recorded: sides["recorded"]?.doubleValue, reproduced: sides["reproduced"]?.doubleValue)
+      metrics[name] = MetricComparison(
+        recorded: sides["recorded"]?.doubleValue, reproduced: sides["reproduced"]?.doubleValue)
     }
     return ReproductionRecord(
       id: try text("id"), run: try text("run"), commit: commit, model: value["model"]?.stringValue ?? "",

@@ -38,7 +38,8 @@ public struct RuleOption: Sendable {
   }
 
   /// `branches:`, which every rule takes: the rule runs only for changes going to a matching branch.
-  public static let branches = RuleOption("branches", .branches,
+  public static let branches = RuleOption(
+    "branches", .branches,
     "limits the rule to changes going to these branches (globs; `protected`: the protected_branches list)",
     whenUnset: "every branch")
 
@@ -78,9 +79,11 @@ public struct RuleOption: Sendable {
     case .text:
       valid = node.string != nil
     case .seconds:
-      valid = (node.scalarType == .int || node.scalarType == .float) && (node.number.map { $0 > 0 && $0 <= 600 } ?? false)
+      valid =
+        (node.scalarType == .int || node.scalarType == .float) && (node.number.map { $0 > 0 && $0 <= 600 } ?? false)
     case .fraction:
-      valid = (node.scalarType == .int || node.scalarType == .float) && (node.number.map { $0 >= 0 && $0 <= 1 } ?? false)
+      valid =
+        (node.scalarType == .int || node.scalarType == .float) && (node.number.map { $0 >= 0 && $0 <= 1 } ?? false)
     }
     if valid { return nil }
     var hint: String? = nil
@@ -92,7 +95,8 @@ public struct RuleOption: Sendable {
     case .integer, .boolean, .check, .text, .seconds, .fraction:
       break
     }
-    return DocumentError("rule '\(rule)': '\(name)' must be \(expected), found \(RuleOption.shown(node))",
+    return DocumentError(
+      "rule '\(rule)': '\(name)' must be \(expected), found \(RuleOption.shown(node))",
       at: node.location, hint: hint)
   }
 
@@ -121,17 +125,23 @@ extension EffectivePolicy {
   static func validateRuleSettings(_ document: PolicyDocument, path: String, teamRules: Set<String> = []) throws {
     let known = RuleRegistry.builtInRules.map { type(of: $0).description.id }
     // In document order, so the first problem reported is the first in the file.
-    for (id, setting) in document.rules.sorted(by: { ($0.value.location.line, $0.value.location.column) < ($1.value.location.line, $1.value.location.column) }) {
-      if RuleRegistry.rule(id: id) == nil, let prefix = TeamRule.prefix(of: id), !TeamRule.shippedPrefixes.contains(prefix) {
+    for (id, setting) in document.rules.sorted(by: {
+      ($0.value.location.line, $0.value.location.column) < ($1.value.location.line, $1.value.location.column)
+    }) {
+      if RuleRegistry.rule(id: id) == nil, let prefix = TeamRule.prefix(of: id),
+        !TeamRule.shippedPrefixes.contains(prefix)
+      {
         try validateTeamRule(id, setting, declared: teamRules.contains(id), path: path)
         continue
       }
       guard let rule = RuleRegistry.rule(id: id) else {
         let hint = ModelSpec.closest(id, in: known).map { "did you mean '\($0)'?" } ?? "see `mlgit policy list`"
-        throw PolicyLoadError(path: path, error: DocumentError("unknown rule '\(id)'", at: setting.location, hint: hint))
+        throw PolicyLoadError(
+          path: path, error: DocumentError("unknown rule '\(id)'", at: setting.location, hint: hint))
       }
       let options = type(of: rule).description.allOptions
-      try validateOptions(of: id, setting, against: options, path: path, listedAs: "options of \(id)") { option, value in
+      try validateOptions(of: id, setting, against: options, path: path, listedAs: "options of \(id)") {
+        option, value in
         option.problem(with: value, rule: id)
       }
     }
@@ -146,17 +156,22 @@ extension EffectivePolicy {
   ) throws {
     let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     let names = setting.options.keys.sorted {
-      let a = setting.optionLocations[$0] ?? .start, b = setting.optionLocations[$1] ?? .start
+      let a = setting.optionLocations[$0] ?? .start
+      let b = setting.optionLocations[$1] ?? .start
       return (a.line, a.column, $0) < (b.line, b.column, $1)
     }
     for name in names {
       guard let value = setting.options[name] else { continue }
       guard let option = byName[name] else {
         let candidates = ["severity"] + options.map(\.name)
-        let hint = ModelSpec.closest(name, in: candidates).map { "did you mean '\($0)'?" }
+        let hint =
+          ModelSpec.closest(name, in: candidates).map { "did you mean '\($0)'?" }
           ?? "\(listedAs): \(candidates.joined(separator: ", "))"
-        throw PolicyLoadError(path: path, error: DocumentError("rule '\(id)' has no option '\(name)'",
-          at: setting.optionLocations[name] ?? value.location, hint: hint))
+        throw PolicyLoadError(
+          path: path,
+          error: DocumentError(
+            "rule '\(id)' has no option '\(name)'",
+            at: setting.optionLocations[name] ?? value.location, hint: hint))
       }
       if let error = try problem(option, value) {
         throw PolicyLoadError(path: path, error: error)
@@ -166,14 +181,17 @@ extension EffectivePolicy {
 
   /// The options a team's rule takes.
   public static let teamRuleOptions: [RuleOption] = [
-    RuleOption("check", .check, "what the rule checks: a field, forbidden features or a command", whenUnset: "declared where the rule is"),
+    RuleOption(
+      "check", .check, "what the rule checks: a field, forbidden features or a command",
+      whenUnset: "declared where the rule is"),
     RuleOption("message", .text, "said before each finding's own text", whenUnset: "the finding's text alone"),
     RuleOption("timeout", .seconds, "how long a command check may run (seconds)", whenUnset: "10"),
     .branches,
   ]
 
   static func validateTeamRule(_ id: String, _ setting: RuleSetting, declared: Bool, path: String) throws {
-    try validateOptions(of: id, setting, against: teamRuleOptions, path: path, listedAs: "a team's rule takes") { option, value in
+    try validateOptions(of: id, setting, against: teamRuleOptions, path: path, listedAs: "a team's rule takes") {
+      option, value in
       guard option.name == "check" else { return option.problem(with: value, rule: id) }
       do {
         _ = try TeamCheck.parse(value, rule: id)
@@ -183,8 +201,13 @@ extension EffectivePolicy {
       }
     }
     if setting.options["check"] == nil && !declared {
-      throw PolicyLoadError(path: path, error: DocumentError("rule '\(id)' is not a shipped rule and has no 'check'", at: setting.location,
-        hint: "a team's own rule says what it checks, e.g. check: {field: license, required: true}; shipped rules: `mlgit policy list`"))
+      throw PolicyLoadError(
+        path: path,
+        error: DocumentError(
+          "rule '\(id)' is not a shipped rule and has no 'check'", at: setting.location,
+          hint:
+            "a team's own rule says what it checks, e.g. check: {field: license, required: true}; shipped rules: `mlgit policy list`"
+        ))
     }
   }
 
@@ -204,13 +227,16 @@ extension EffectivePolicy {
 
 extension RuleOption {
   /// The review rules' options.
-  static let approvals = RuleOption("approvals", .integer(0...100),
+  static let approvals = RuleOption(
+    "approvals", .integer(0...100),
     "distinct approvers needed, none of them the change's author (0: no approval needed)", whenUnset: "1")
-  static let enforce = RuleOption("enforce", .choice(["commit", "push"]),
+  static let enforce = RuleOption(
+    "enforce", .choice(["commit", "push"]),
     "where a missing approval refuses: `push` (pre-commit warns; pre-push, pre-receive and check --range refuse) or `commit` (pre-commit refuses too)",
     whenUnset: "push")
   static let newSpecs = RuleOption("new_specs", .boolean, "a new spec needs approval too", whenUnset: "false")
   /// The release gates' `branches:`, which defaults to the protected branches.
-  static let releaseBranches = RuleOption("branches", .branches,
+  static let releaseBranches = RuleOption(
+    "branches", .branches,
     "the branches the gate guards (globs; `protected`: the protected_branches list)", whenUnset: "protected_branches")
 }

@@ -9,7 +9,8 @@ public protocol RunHistory: Sendable {
   /// The version of the spec at `path` that came before the one `commit` holds (whose
   /// `version` is `version`), with its successful runs of `model`; nil when no earlier
   /// version of the spec has a successful run.
-  func previousVersion(of path: String, model: String, version: SemanticVersion, before commit: String) -> PreviousVersion?
+  func previousVersion(of path: String, model: String, version: SemanticVersion, before commit: String)
+    -> PreviousVersion?
   /// Successful runs of `model` on `commit` or its history, on commits where the spec at
   /// `path` has `version` (the runs of that version: `runs/stale`, `runs/reproduced`).
   func runs(of model: String, at path: String, version: SemanticVersion, reachableFrom commit: String) -> [RunRecord]
@@ -56,13 +57,17 @@ public struct RecordedRunHistory: RunHistory {
     earlierRuns.filter { $0.model == model && $0.succeeded }
   }
 
-  public func previousVersion(of path: String, model: String, version: SemanticVersion, before commit: String) -> PreviousVersion? {
+  public func previousVersion(of path: String, model: String, version: SemanticVersion, before commit: String)
+    -> PreviousVersion?
+  {
     guard let previous, previous.version < version else { return nil }
     return previous
   }
 
   /// The earlier runs that are not the previous version's (in memory, versions are not placed on commits).
-  public func runs(of model: String, at path: String, version: SemanticVersion, reachableFrom commit: String) -> [RunRecord] {
+  public func runs(of model: String, at path: String, version: SemanticVersion, reachableFrom commit: String)
+    -> [RunRecord]
+  {
     guard previous?.version != version else { return previous?.runs ?? [] }
     let ofPrevious = Set(previous?.runs.map(\.id) ?? [])
     return earlierRuns.filter { $0.model == model && $0.succeeded && !ofPrevious.contains($0.id) }

@@ -77,10 +77,13 @@ public struct RunListings {
 
   private mutating func read(_ line: UnsafeRawBufferPointer, keepingLine: Bool) throws -> Row {
     let none = text.count..<text.count
-    var row = Row(id: none, commit: none, model: none, started: none, line: none, exit: -1, dirty: false,
-                  metrics: metrics.count..<metrics.count)
-    var isRun = false, id: Range<Int>?
-    var exit: JSONValue?, dirty: JSONValue?
+    var row = Row(
+      id: none, commit: none, model: none, started: none, line: none, exit: -1, dirty: false,
+      metrics: metrics.count..<metrics.count)
+    var isRun = false
+    var id: Range<Int>?
+    var exit: JSONValue?
+    var dirty: JSONValue?
     var cursor = JSONCursor(line)
     guard try cursor.enterObject() else { throw RunRecordError("not an object") }
     while let key = try cursor.nextKey() {
@@ -189,7 +192,8 @@ public struct RunListings {
     let row = rows[index]
     var found: [String: Double] = [:]
     for metric in metrics[row.metrics] { found[string(metric.name)] = metric.value }
-    return RunListing(id: string(row.id), commit: string(row.commit), model: string(row.model),
+    return RunListing(
+      id: string(row.id), commit: string(row.commit), model: string(row.model),
       started: string(row.started), exit: row.exit, dirty: row.dirty, metrics: found, line: string(row.line))
   }
 
@@ -199,7 +203,9 @@ public struct RunListings {
     let slice = metrics[rows[index].metrics]
     func precedes(_ a: Metric, _ b: Metric) -> Bool {
       let (x, y) = (text[a.name], text[b.name])
-      if !x.contains(where: { $0 >= 0x80 }) && !y.contains(where: { $0 >= 0x80 }) { return x.lexicographicallyPrecedes(y) }
+      if !x.contains(where: { $0 >= 0x80 }) && !y.contains(where: { $0 >= 0x80 }) {
+        return x.lexicographicallyPrecedes(y)
+      }
       return string(a.name) < string(b.name)
     }
     switch slice.count {
@@ -207,7 +213,13 @@ public struct RunListings {
     case 1: try body(slice[slice.startIndex])
     case 2:
       let (a, b) = (slice[slice.startIndex], slice[slice.startIndex + 1])
-      if precedes(b, a) { try body(b); try body(a) } else { try body(a); try body(b) }
+      if precedes(b, a) {
+        try body(b)
+        try body(a)
+      } else {
+        try body(a)
+        try body(b)
+      }
     default: for metric in slice.sorted(by: precedes) { try body(metric) }
     }
   }
@@ -239,8 +251,10 @@ public struct RunListings {
           let count = min(started.count, 24)
           for offset in 0..<count { words[offset] = bytes[started.lowerBound + offset] }
         }
-        keys.append(Key(started: (UInt64(bigEndian: word.0), UInt64(bigEndian: word.1), UInt64(bigEndian: word.2)),
-                        position: position))
+        keys.append(
+          Key(
+            started: (UInt64(bigEndian: word.0), UInt64(bigEndian: word.1), UInt64(bigEndian: word.2)),
+            position: position))
       }
     }
     text.withUnsafeBufferPointer { bytes in

@@ -41,11 +41,13 @@ public struct RunRecord: Sendable, Equatable {
   /// with the previous one (`runs/budget`) and judge its newest run (`runs/stale`) read it.
   public var version: String?
 
-  public init(id: String, commit: String, model: String, started: String, finished: String, user: String,
-              host: String, command: String, exit: Int, params: JSONValue = .object([:]),
-              metrics: [String: Double] = [:], data: [String: String] = [:], dirty: Bool = false,
-              interrupted: String? = nil, imported: JSONValue? = nil, resources: RunResources? = nil,
-              version: String? = nil) {
+  public init(
+    id: String, commit: String, model: String, started: String, finished: String, user: String,
+    host: String, command: String, exit: Int, params: JSONValue = .object([:]),
+    metrics: [String: Double] = [:], data: [String: String] = [:], dirty: Bool = false,
+    interrupted: String? = nil, imported: JSONValue? = nil, resources: RunResources? = nil,
+    version: String? = nil
+  ) {
     self.id = id
     self.commit = commit
     self.model = model
@@ -97,7 +99,8 @@ public struct RunRecord: Sendable, Equatable {
   /// (only `params` is built as a JSON value). A key given twice counts by its last
   /// value, as in a parsed object.
   public static func parse(utf8 line: UnsafeRawBufferPointer) throws -> RunRecord {
-    var run = RunRecord(id: "", commit: "", model: "", started: "", finished: "", user: "", host: "", command: "", exit: -1)
+    var run = RunRecord(
+      id: "", commit: "", model: "", started: "", finished: "", user: "", host: "", command: "", exit: -1)
     var isRun = false
     var exit: JSONValue?
     do {
@@ -255,7 +258,9 @@ public struct MetricCheck: Sendable, Equatable {
   }
 
   /// The best run against the bounds: most bounds met, then the latest to finish.
-  public static func best(of runs: [RunRecord], against bounds: [MetricBound]) -> (run: RunRecord, checks: [MetricCheck])? {
+  public static func best(of runs: [RunRecord], against bounds: [MetricBound]) -> (
+    run: RunRecord, checks: [MetricCheck]
+  )? {
     runs.map { ($0, check($0, against: bounds)) }
       .max { a, b in
         let (pa, pb) = (a.1.filter(\.passed).count, b.1.filter(\.passed).count)

@@ -111,7 +111,8 @@ public enum ScoreGrader {
     let sections = MLTestScore.Section.allCases.map { section in
       ScoredSection(section: section, tests: MLTestScore.tests(in: section).map { grade($0, facts) })
     }
-    return ModelScore(model: facts.model, specPath: facts.specPath, version: version, commit: facts.commit,
+    return ModelScore(
+      model: facts.model, specPath: facts.specPath, version: version, commit: facts.commit,
       sections: sections)
   }
 
@@ -143,8 +144,11 @@ public enum ScoreGrader {
         if facts.runs.isEmpty {
           half.append("record a training run: `mlgit run --metrics metrics.json -- <training command>`")
         } else {
-          var item = ScoreEvidence(kind: "runs", points: .half,
-            text: "\(facts.runs.count) successful recorded run\(facts.runs.count == 1 ? "" : "s") of '\(facts.model)': \(listed(facts.runs))")
+          var item = ScoreEvidence(
+            kind: "runs", points: .half,
+            text:
+              "\(facts.runs.count) successful recorded run\(facts.runs.count == 1 ? "" : "s") of '\(facts.model)': \(listed(facts.runs))"
+          )
           item.runs = facts.runs.map(\.id)
           item.commits = unique(facts.runs.map(\.commit))
           evidence.append(item)
@@ -154,33 +158,49 @@ public enum ScoreGrader {
         for run in facts.runs where byParams[run.params.canonical] == nil { byParams[run.params.canonical] = run }
         if byParams.count >= 2 {
           let chosen = byParams.values.sorted { $0.id < $1.id }
-          var item = ScoreEvidence(kind: "tuning-runs", points: .half,
+          var item = ScoreEvidence(
+            kind: "tuning-runs", points: .half,
             text: "successful runs with \(byParams.count) different hyperparameter sets: \(listed(chosen))")
           item.runs = chosen.map(\.id)
           item.commits = unique(chosen.map(\.commit))
           evidence.append(item)
         } else {
-          half.append("record runs of at least two hyperparameter sets (a sweep), each with `mlgit run record --metrics metrics.json --params params.json`")
+          half.append(
+            "record runs of at least two hyperparameter sets (a sweep), each with `mlgit run record --metrics metrics.json --params params.json`"
+          )
         }
       case .validatedRun:
-        let passing = facts.bounds.isEmpty ? [] : facts.runs.filter { run in facts.bounds.allSatisfy { meets(run, $0) } }
+        let passing =
+          facts.bounds.isEmpty ? [] : facts.runs.filter { run in facts.bounds.allSatisfy { meets(run, $0) } }
         if !passing.isEmpty {
-          var item = ScoreEvidence(kind: "validated-run", points: .half,
-            text: "\(listed(passing)) meet\(passing.count == 1 ? "s" : "") every bound of validation.metrics (\(facts.bounds.map(\.metric).joined(separator: ", ")))")
+          var item = ScoreEvidence(
+            kind: "validated-run", points: .half,
+            text:
+              "\(listed(passing)) meet\(passing.count == 1 ? "s" : "") every bound of validation.metrics (\(facts.bounds.map(\.metric).joined(separator: ", ")))"
+          )
           item.runs = passing.map(\.id)
           item.commits = unique(passing.map(\.commit))
           evidence.append(item)
         } else if facts.bounds.isEmpty {
-          half.append("declare the bar in \(facts.specPath): `validation: {metrics: {auc: {min: 0.8}}}`, and record a run that meets it")
+          half.append(
+            "declare the bar in \(facts.specPath): `validation: {metrics: {auc: {min: 0.8}}}`, and record a run that meets it"
+          )
         } else {
-          half.append("record a run whose metrics meet validation.metrics: `mlgit run --metrics metrics.json -- <training command>`")
+          half.append(
+            "record a run whose metrics meet validation.metrics: `mlgit run --metrics metrics.json -- <training command>`"
+          )
         }
       case .dataSchema:
         if facts.dataSchemas.isEmpty {
-          half.append("declare the columns of the model's data in \(facts.specPath): `data: {train: {path: data/train.csv, schema: {income: float, age: {type: int, min: 18}}}}`")
+          half.append(
+            "declare the columns of the model's data in \(facts.specPath): `data: {train: {path: data/train.csv, schema: {income: float, age: {type: int, min: 18}}}}`"
+          )
         } else {
-          let names = facts.dataSchemas.map { "\($0.name) (\($0.path), line \($0.schema?.location.line ?? $0.location.line))" }
-          var item = ScoreEvidence(kind: "data-schema", points: .half,
+          let names = facts.dataSchemas.map {
+            "\($0.name) (\($0.path), line \($0.schema?.location.line ?? $0.location.line))"
+          }
+          var item = ScoreEvidence(
+            kind: "data-schema", points: .half,
             text: "\(facts.specPath) declares the columns of data " + names.joined(separator: ", "))
           item.path = facts.specPath
           item.commits = [facts.commit]
@@ -195,7 +215,8 @@ public enum ScoreGrader {
         if facts.approvals.isEmpty {
           half.append("have a reviewer approve the spec: `mlgit review approve \(String(facts.commit.prefix(12)))`")
         } else {
-          var item = ScoreEvidence(kind: "approval", points: .half,
+          var item = ScoreEvidence(
+            kind: "approval", points: .half,
             text: "\(facts.specPath) (blob \(String((facts.approvals.first?.blob ?? "").prefix(12)))) approved by "
               + unique(facts.approvals.map(\.reviewer)).joined(separator: ", "))
           item.reviewers = unique(facts.approvals.map(\.reviewer))
@@ -206,10 +227,13 @@ public enum ScoreGrader {
       case .reproduction:
         let reproduced = facts.reproductions.filter(\.reproduced)
         if reproduced.isEmpty {
-          half.append("reproduce a run from its commit: `mlgit reproduce \(facts.runs.last?.id ?? "RUN") --yes` (mlgit records the verdict)")
+          half.append(
+            "reproduce a run from its commit: `mlgit reproduce \(facts.runs.last?.id ?? "RUN") --yes` (mlgit records the verdict)"
+          )
         } else {
           let shown = reproduced.prefix(5).map { "reproduction \($0.id) of run \($0.run) by \($0.user) at \($0.at)" }
-          var item = ScoreEvidence(kind: "reproduction", points: .half,
+          var item = ScoreEvidence(
+            kind: "reproduction", points: .half,
             text: shown.joined(separator: ", ") + (reproduced.count > 5 ? " and \(reproduced.count - 5) more" : ""))
           item.runs = unique(reproduced.map(\.run))
           item.commits = unique(reproduced.map(\.commit))
@@ -221,8 +245,11 @@ public enum ScoreGrader {
           half.append("train with `mlgit run -- <training command>`, which records wall time, CPU time and peak memory")
         } else {
           let latest = measured[measured.count - 1]
-          var item = ScoreEvidence(kind: "measured-runs", points: .half,
-            text: "\(measured.count) run\(measured.count == 1 ? "" : "s") with recorded resource usage, the latest \(latest.id): \(latest.resources.map(\.summary) ?? "")")
+          var item = ScoreEvidence(
+            kind: "measured-runs", points: .half,
+            text:
+              "\(measured.count) run\(measured.count == 1 ? "" : "s") with recorded resource usage, the latest \(latest.id): \(latest.resources.map(\.summary) ?? "")"
+          )
           item.runs = measured.map(\.id)
           item.commits = unique(measured.map(\.commit))
           evidence.append(item)
@@ -235,11 +262,13 @@ public enum ScoreGrader {
     var stale: String?
     if test.sources.contains(.freshRun) { stale = freshness(facts, evidence: &evidence, half: &half) }
     // Every test accepts a document the spec declares: half a point, if it is in the commit.
-    let readinessLine = "add to \(facts.specPath): `readiness: {\(test.id): docs/readiness/\(test.id).md}` and commit that document"
+    let readinessLine =
+      "add to \(facts.specPath): `readiness: {\(test.id): docs/readiness/\(test.id).md}` and commit that document"
     var declared = false
     for reference in facts.readiness where reference.test == test.id {
       if let blob = facts.documents[reference.path] {
-        var item = ScoreEvidence(kind: "readiness", points: .half,
+        var item = ScoreEvidence(
+          kind: "readiness", points: .half,
           text: "readiness: \(test.id) -> \(reference.path) (\(facts.specPath):\(reference.location.line))")
         item.path = reference.path
         item.blob = blob
@@ -247,12 +276,16 @@ public enum ScoreGrader {
         evidence.append(item)
         declared = true
       } else {
-        var item = ScoreEvidence(kind: "readiness", points: .none,
-          text: "readiness: \(test.id) -> \(reference.path) is not a file in \(String(facts.commit.prefix(12))): it counts for nothing")
+        var item = ScoreEvidence(
+          kind: "readiness", points: .none,
+          text:
+            "readiness: \(test.id) -> \(reference.path) is not a file in \(String(facts.commit.prefix(12))): it counts for nothing"
+        )
         item.path = reference.path
         item.commits = [facts.commit]
         evidence.append(item)
-        half.insert("commit \(reference.path), which \(facts.specPath):\(reference.location.line) names for \(test.id)", at: 0)
+        half.insert(
+          "commit \(reference.path), which \(facts.specPath):\(reference.location.line) names for \(test.id)", at: 0)
       }
     }
     if !declared, !half.contains(where: { $0.hasPrefix("commit ") }) { half.append(readinessLine) }
@@ -265,7 +298,8 @@ public enum ScoreGrader {
       if let stale {
         parts.append(stale)
       } else if let why = test.unobservable {
-        parts.append("a repository cannot observe this (\(why)): half a point at most, from a document the spec declares")
+        parts.append(
+          "a repository cannot observe this (\(why)): half a point at most, from a document the spec declares")
       } else if raise.isEmpty {
         parts.append("no mlgit rule checks this yet: half a point at most, from evidence")
       }
@@ -282,7 +316,9 @@ public enum ScoreGrader {
   static func freshness(_ facts: ScoreFacts, evidence: inout [ScoreEvidence], half: inout [String]) -> String? {
     let label = "'\(facts.model)'\(facts.version.map { " \($0)" } ?? "")"
     guard let staleness = facts.staleness else {
-      half.append("declare how old a model may get in \(facts.specPath): `staleness: {max_age_days: 30}`, and keep a run of the version within it")
+      half.append(
+        "declare how old a model may get in \(facts.specPath): `staleness: {max_age_days: 30}`, and keep a run of the version within it"
+      )
       return nil
     }
     // The version's runs: on commits of REV's history where the spec has REV's version.
@@ -293,26 +329,36 @@ public enum ScoreGrader {
       half.append("record a run of \(label): `mlgit run -- <training command>`")
       return nil
     case .fresh(let run, let days)?:
-      var item = ScoreEvidence(kind: "fresh-run", points: .half,
-        text: "newest run \(run.id) of \(label) finished \(run.finished), \(RunsStaleRule.daysText(days)) days ago, within \(limit)")
+      var item = ScoreEvidence(
+        kind: "fresh-run", points: .half,
+        text:
+          "newest run \(run.id) of \(label) finished \(run.finished), \(RunsStaleRule.daysText(days)) days ago, within \(limit)"
+      )
       item.runs = [run.id]
       item.commits = [run.commit]
       evidence.append(item)
       return nil
     case .stale(let run, let days)?:
-      var item = ScoreEvidence(kind: "fresh-run", points: .none,
-        text: "newest run \(run.id) of \(label) finished \(run.finished), \(RunsStaleRule.daysText(days)) days ago, over \(limit)")
+      var item = ScoreEvidence(
+        kind: "fresh-run", points: .none,
+        text:
+          "newest run \(run.id) of \(label) finished \(run.finished), \(RunsStaleRule.daysText(days)) days ago, over \(limit)"
+      )
       item.runs = [run.id]
       item.commits = [run.commit]
       evidence.append(item)
-      return "\(label) is stale now (newest run \(run.id), \(RunsStaleRule.daysText(days)) days old, over \(limit)): retrain and record the run (`mlgit run -- <training command>`)"
+      return
+        "\(label) is stale now (newest run \(run.id), \(RunsStaleRule.daysText(days)) days old, over \(limit)): retrain and record the run (`mlgit run -- <training command>`)"
     case .onlyFuture(let run)?:
-      var item = ScoreEvidence(kind: "fresh-run", points: .none,
-        text: "run \(run.id) of \(label) is dated \(run.finished), after the clock: runs dated in the future do not count")
+      var item = ScoreEvidence(
+        kind: "fresh-run", points: .none,
+        text:
+          "run \(run.id) of \(label) is dated \(run.finished), after the clock: runs dated in the future do not count")
       item.runs = [run.id]
       item.commits = [run.commit]
       evidence.append(item)
-      return "no run of \(label) is dated before now (run \(run.id) claims \(run.finished)): record a run with a true date (`mlgit run -- <training command>`)"
+      return
+        "no run of \(label) is dated before now (run \(run.id) claims \(run.finished)): record a run with a true date (`mlgit run -- <training command>`)"
     }
   }
 
@@ -323,9 +369,11 @@ public enum ScoreGrader {
     guard severity != .off else { return nil }
     let scope = policy.branchScope(of: id)
     let protected = policy.protectedBranches
-    let covered = !protected.isEmpty && protected.allSatisfy { branch in
-      scope.map { $0.contains { BranchGlobMemo.shared.matches($0, branch) } } ?? true
-    }
+    let covered =
+      !protected.isEmpty
+      && protected.allSatisfy { branch in
+        scope.map { $0.contains { BranchGlobMemo.shared.matches($0, branch) } } ?? true
+      }
     let missing = options.filter { key, value in policy.option(id, key)?.bool != value }.keys.sorted()
     let enforced = severity == .error && covered && missing.isEmpty
     var why: [String] = []
@@ -336,7 +384,8 @@ public enum ScoreGrader {
       why.append("its branches do not cover every protected branch (\(protected.joined(separator: ", ")))")
     }
     for key in missing { why.append("without \(key): \(options[key] == true ? "true" : "false")") }
-    var item = ScoreEvidence(kind: "rule", points: enforced ? .full : .half,
+    var item = ScoreEvidence(
+      kind: "rule", points: enforced ? .full : .half,
       text: "rule \(id) at \(severity.rawValue) on \(scope.map { $0.joined(separator: ", ") } ?? "every branch")"
         + (enforced ? ", enforced on \(protected.joined(separator: ", "))" : ": " + why.joined(separator: "; ")))
     item.rule = id
@@ -348,7 +397,9 @@ public enum ScoreGrader {
   static func ruleHint(_ id: String, line: String, facts: ScoreFacts) -> String {
     var text = "under rules: in .mlgit/config.yml: `\(line)`"
     if facts.policy.protectedBranches.isEmpty { text += " with `protected_branches: [main]`" }
-    if let packs = facts.packsEnforcing[id], let first = packs.first { text += " (the \(first) pack has it: `extends: [\(first)]`)" }
+    if let packs = facts.packsEnforcing[id], let first = packs.first {
+      text += " (the \(first) pack has it: `extends: [\(first)]`)"
+    }
     return text
   }
 
@@ -377,7 +428,8 @@ public enum ScoreGrader {
     // The smallest pack first: `default`, then `strict`, then those built on them.
     let rank = ["default": 0, "strict": 1, "regulated": 3]
     for pack in ShippedPacks.files.keys.sorted(by: { (rank[$0] ?? 2, $0) < (rank[$1] ?? 2, $1) }) {
-      guard let policy = try? EffectivePolicy.load(config: Data("apiVersion: mlgit/v1\nextends: [\(pack)]\n".utf8)) else { continue }
+      guard let policy = try? EffectivePolicy.load(config: Data("apiVersion: mlgit/v1\nextends: [\(pack)]\n".utf8))
+      else { continue }
       for test in MLTestScore.tests {
         for case .rule(let id, _, let options) in test.sources {
           if ruleEvidence(id, options: options, policy: policy)?.points == 1 { result[id, default: []].append(pack) }

@@ -32,7 +32,9 @@ public enum TerminalText {
 
   /// `escape` for UTF-8 bytes appended to a byte buffer (listings written as bytes).
   /// Bytes that are not UTF-8 become U+FFFD, as `String(decoding:as:)` makes them.
-  public static func appendEscaping(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], keepingNewlines: Bool = false) {
+  public static func appendEscaping(
+    _ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], keepingNewlines: Bool = false
+  ) {
     if bytes.allSatisfy({ $0 &- 0x20 < 0x5F }) {
       out.append(contentsOf: bytes)
       return

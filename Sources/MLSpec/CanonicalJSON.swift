@@ -86,15 +86,27 @@ public indirect enum JSONValue: Hashable, Sendable {
   public func hash(into hasher: inout Hasher) {
     switch self {
     case .null: hasher.combine(0)
-    case .bool(let b): hasher.combine(1); hasher.combine(b)
-    case .int(let i): hasher.combine(2); hasher.combine(i)
-    case .bigInt(let digits): hasher.combine(3); hasher.combine(digits)
+    case .bool(let b):
+      hasher.combine(1)
+      hasher.combine(b)
+    case .int(let i):
+      hasher.combine(2)
+      hasher.combine(i)
+    case .bigInt(let digits):
+      hasher.combine(3)
+      hasher.combine(digits)
     case .double(let d):
       hasher.combine(4)
       if d.isNaN { hasher.combine(UInt64.max) } else { hasher.combine(d) }
-    case .string(let s): hasher.combine(5); hasher.combine(s)
-    case .array(let items): hasher.combine(6); hasher.combine(items)
-    case .object(let dict): hasher.combine(7); hasher.combine(dict)
+    case .string(let s):
+      hasher.combine(5)
+      hasher.combine(s)
+    case .array(let items):
+      hasher.combine(6)
+      hasher.combine(items)
+    case .object(let dict):
+      hasher.combine(7)
+      hasher.combine(dict)
     }
   }
 

@@ -33,17 +33,21 @@ public enum Document {
     }
     if let nulOffset {
       let location = locationOf(offset: nulOffset, in: data)
-      throw DocumentError("binary content (a NUL byte) where a text document was expected", at: location,
+      throw DocumentError(
+        "binary content (a NUL byte) where a text document was expected", at: location,
         hint: "specs must be UTF-8 YAML or JSON text")
     }
     guard var text = String(validatingUTF8Data: data) else {
       let offset = firstInvalidUTF8Offset(data)
-      throw DocumentError("content is not valid UTF-8", at: locationOf(offset: offset, in: data),
+      throw DocumentError(
+        "content is not valid UTF-8", at: locationOf(offset: offset, in: data),
         hint: "save the file as UTF-8")
     }
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
     if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-      throw DocumentError("the document is empty", hint: "a spec needs at least apiVersion, name, version, owner, features and hyperparameters")
+      throw DocumentError(
+        "the document is empty",
+        hint: "a spec needs at least apiVersion, name, version, owner, features and hyperparameters")
     }
     // JSON is read as YAML (for locations), but YAML refuses the tabs JSON files are
     // often indented with. Outside strings a tab is only whitespace, and JSON strings
@@ -80,10 +84,12 @@ public enum Document {
     guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else {
       throw DocumentError("a Markdown spec needs YAML front matter between '---' lines at the top", hint: hint)
     }
-    guard let close = lines.indices.dropFirst().first(where: {
-      let line = lines[$0].trimmingCharacters(in: .whitespaces)
-      return line == "---" || line == "..."
-    }) else {
+    guard
+      let close = lines.indices.dropFirst().first(where: {
+        let line = lines[$0].trimmingCharacters(in: .whitespaces)
+        return line == "---" || line == "..."
+      })
+    else {
       throw DocumentError("the front matter is not closed by a '---' line", hint: hint)
     }
     // The opening line becomes an empty one, so the YAML's line numbers are the card's.
@@ -93,13 +99,15 @@ public enum Document {
     }
     let root = try parse(Data(yaml.utf8))
     guard root.pairs != nil else {
-      throw DocumentError("the front matter must be a mapping of the spec's fields, found \(root.typeDescription)", hint: hint)
+      throw DocumentError(
+        "the front matter must be a mapping of the spec's fields, found \(root.typeDescription)", hint: hint)
     }
     return root
   }
 
   static func locationOf(offset: Int, in data: Data) -> SourceLocation {
-    var line = 1, column = 1
+    var line = 1
+    var column = 1
     for byte in data.prefix(offset) {
       if byte == 10 {
         line += 1
@@ -117,7 +125,17 @@ public enum Document {
     while offset < bytes.count {
       let byte = bytes[offset]
       let length: Int
-      if byte < 0x80 { length = 1 } else if byte >> 5 == 0x6 { length = 2 } else if byte >> 4 == 0xE { length = 3 } else if byte >> 3 == 0x1E { length = 4 } else { return offset }
+      if byte < 0x80 {
+        length = 1
+      } else if byte >> 5 == 0x6 {
+        length = 2
+      } else if byte >> 4 == 0xE {
+        length = 3
+      } else if byte >> 3 == 0x1E {
+        length = 4
+      } else {
+        return offset
+      }
       if offset + length > bytes.count { return offset }
       if String(validatingUTF8Data: Data(bytes[offset..<offset + length])) == nil { return offset }
       offset += length

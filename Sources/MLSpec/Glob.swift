@@ -111,9 +111,13 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
   /// One segment against one pattern segment. `*` backtracks to the last `*` only,
   /// which is exact here because every other token matches exactly one scalar; the
   /// cost is at most the pattern's length times the text's.
-  static func matchSegment(_ pattern: ArraySlice<Unicode.Scalar>, _ text: ArraySlice<Unicode.Scalar>, steps: inout Int) -> Bool {
-    var p = pattern.startIndex, t = text.startIndex
-    var starP = -1, starT = -1
+  static func matchSegment(_ pattern: ArraySlice<Unicode.Scalar>, _ text: ArraySlice<Unicode.Scalar>, steps: inout Int)
+    -> Bool
+  {
+    var p = pattern.startIndex
+    var t = text.startIndex
+    var starP = -1
+    var starT = -1
     while t < text.endIndex {
       steps += 1
       if p < pattern.endIndex, pattern[p] == "*" {
@@ -127,7 +131,9 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
         t += 1
         continue
       }
-      if p < pattern.endIndex, pattern[p] == "[", let (matched, next) = matchClass(pattern, p, text[t], steps: &steps), matched {
+      if p < pattern.endIndex, pattern[p] == "[", let (matched, next) = matchClass(pattern, p, text[t], steps: &steps),
+        matched
+      {
         p = next
         t += 1
         continue
@@ -144,7 +150,9 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     return p == pattern.endIndex
   }
 
-  private static func matchClass(_ pattern: ArraySlice<Unicode.Scalar>, _ start: Int, _ ch: Unicode.Scalar, steps: inout Int) -> (Bool, Int)? {
+  private static func matchClass(
+    _ pattern: ArraySlice<Unicode.Scalar>, _ start: Int, _ ch: Unicode.Scalar, steps: inout Int
+  ) -> (Bool, Int)? {
     var i = start + 1
     var negate = false
     if i < pattern.endIndex, pattern[i] == "!" || pattern[i] == "^" {

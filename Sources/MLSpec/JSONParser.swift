@@ -82,8 +82,14 @@ struct JSONByteParser {
         try skipValue(depth: depth + 1)
         skipSpace()
         guard index < bytes.count else { throw fail("unexpected end") }
-        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-        if bytes[index] == close { index += 1; return }
+        if bytes[index] == UInt8(ascii: ",") {
+          index += 1
+          continue
+        }
+        if bytes[index] == close {
+          index += 1
+          return
+        }
         throw fail("expected ',' or a closing bracket")
       }
     case UInt8(ascii: "\""):
@@ -158,8 +164,14 @@ struct JSONByteParser {
         object[key] = try value(depth: depth + 1)
         skipSpace()
         guard index < bytes.count else { throw fail("unexpected end") }
-        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-        if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(object) }
+        if bytes[index] == UInt8(ascii: ",") {
+          index += 1
+          continue
+        }
+        if bytes[index] == UInt8(ascii: "}") {
+          index += 1
+          return .object(object)
+        }
         throw fail("expected ',' or '}'")
       }
     case UInt8(ascii: "["):
@@ -175,8 +187,14 @@ struct JSONByteParser {
         items.append(try value(depth: depth + 1))
         skipSpace()
         guard index < bytes.count else { throw fail("unexpected end") }
-        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-        if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if bytes[index] == UInt8(ascii: ",") {
+          index += 1
+          continue
+        }
+        if bytes[index] == UInt8(ascii: "]") {
+          index += 1
+          return .array(items)
+        }
         throw fail("expected ',' or ']'")
       }
     case UInt8(ascii: "\""):
@@ -257,14 +275,20 @@ struct JSONByteParser {
     var exponent = 0
     var sawNonZero = false
     while i < text.count, text[i] >= 48, text[i] <= 57 {
-      if text[i] != 48 || sawNonZero { sawNonZero = true; digits += 1 }
+      if text[i] != 48 || sawNonZero {
+        sawNonZero = true
+        digits += 1
+      }
       mantissa = mantissa &* 10 &+ UInt64(text[i] - 48)
       i += 1
     }
     if i < text.count, text[i] == UInt8(ascii: ".") {
       i += 1
       while i < text.count, text[i] >= 48, text[i] <= 57 {
-        if text[i] != 48 || sawNonZero { sawNonZero = true; digits += 1 }
+        if text[i] != 48 || sawNonZero {
+          sawNonZero = true
+          digits += 1
+        }
         mantissa = mantissa &* 10 &+ UInt64(text[i] - 48)
         exponent -= 1
         i += 1
@@ -337,7 +361,8 @@ struct JSONByteParser {
       case UInt8(ascii: "u"):
         var code = try hex4()
         if (0xD800...0xDBFF).contains(code) {
-          guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+          guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+          else {
             throw fail("lone surrogate")
           }
           index += 2
@@ -485,7 +510,8 @@ public struct JSONCursor {
         if ascii {
           bytes.append(contentsOf: UnsafeBufferPointer(rebasing: parser.bytes[first..<scan]))
         } else {
-          bytes.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[first..<scan]), as: UTF8.self).utf8)
+          bytes.append(
+            contentsOf: String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[first..<scan]), as: UTF8.self).utf8)
         }
         parser.index = scan + 1
         return start..<bytes.count
@@ -555,7 +581,8 @@ public struct JSONKey {
       // literal holds 'K', ';', '`' (targets of Unicode's singleton decompositions into
       // ASCII) or non-ASCII. (Invalid UTF-8 in a key decodes to U+FFFD: never a match.)
       var special = false
-      for offset in 0..<count where start[offset] == 0x4B || start[offset] == 0x3B || start[offset] == 0x60 || start[offset] >= 0x80 {
+      for offset in 0..<count
+      where start[offset] == 0x4B || start[offset] == 0x3B || start[offset] == 0x60 || start[offset] >= 0x80 {
         special = true
         break
       }

@@ -83,7 +83,9 @@ public struct ModelSpec: Sendable {
   public var staleness: Staleness?
 
   /// Top-level keys a spec may carry besides the schema's own.
-  public static let informationalKeys: Set<String> = ["description", "tags", "labels", "metadata", "framework", "notes"]
+  public static let informationalKeys: Set<String> = [
+    "description", "tags", "labels", "metadata", "framework", "notes",
+  ]
   static let schemaKeys: [String] = [
     "apiVersion", "name", "version", "owner", "task", "target", "features", "sensitive_attributes",
     "hyperparameters", "data", "validation", "readiness",
@@ -107,7 +109,8 @@ public struct ModelSpec: Sendable {
       problems.append(SchemaProblem(message, at: location, hint: hint))
     }
     guard let pairs = root.pairs else {
-      problem("a spec must be a mapping, found \(root.typeDescription)", root.location,
+      problem(
+        "a spec must be a mapping, found \(root.typeDescription)", root.location,
         "start from the example in `mlgit policy explain spec/schema`")
       return (nil, problems)
     }
@@ -116,14 +119,17 @@ public struct ModelSpec: Sendable {
       if card && (cardKeys.contains(text) || text.hasPrefix("extra_gated_")) { continue }
       if !schemaKeys.contains(text) && !informationalKeys.contains(text) {
         let suggestion = closest(text, in: schemaKeys)
-        problems.append(SchemaProblem("unknown field '\(text)'", at: key.location,
-          hint: suggestion.map { "did you mean '\($0)'?" } ?? "known fields: \(schemaKeys.joined(separator: ", "))",
-          unknownField: text))
+        problems.append(
+          SchemaProblem(
+            "unknown field '\(text)'", at: key.location,
+            hint: suggestion.map { "did you mean '\($0)'?" } ?? "known fields: \(schemaKeys.joined(separator: ", "))",
+            unknownField: text))
       }
     }
     func required(_ key: String) -> Node? {
       guard let node = root[key], !node.isNull else {
-        problem("missing required field '\(key)'", root[key]?.location ?? root.location, "add `\(key):` at the top level")
+        problem(
+          "missing required field '\(key)'", root[key]?.location ?? root.location, "add `\(key):` at the top level")
         return nil
       }
       return node
@@ -131,7 +137,8 @@ public struct ModelSpec: Sendable {
     func requiredString(_ key: String) -> String? {
       guard let node = required(key) else { return nil }
       guard let text = node.string, !text.isEmpty else {
-        problem("'\(key)' must be a non-empty string, found \(node.typeDescription)", node.location,
+        problem(
+          "'\(key)' must be a non-empty string, found \(node.typeDescription)", node.location,
           node.scalarType == .float || node.scalarType == .int ? "quote it: \(key): \"\(node.scalarText ?? "")\"" : nil)
         return nil
       }
@@ -140,13 +147,15 @@ public struct ModelSpec: Sendable {
 
     if let api = required("apiVersion") {
       if api.string != apiVersion {
-        problem("apiVersion must be '\(apiVersion)', found '\(api.scalarText ?? api.typeDescription)'", api.location,
+        problem(
+          "apiVersion must be '\(apiVersion)', found '\(api.scalarText ?? api.typeDescription)'", api.location,
           "set `apiVersion: \(apiVersion)`")
       }
     }
     let name = requiredString("name") ?? ""
     if !name.isEmpty, !isSlug(name) {
-      problem("name '\(name)' is not a lowercase slug", root["name"]?.location ?? root.location,
+      problem(
+        "name '\(name)' is not a lowercase slug", root["name"]?.location ?? root.location,
         "use lowercase letters, digits and dashes, e.g. '\(slugify(name))'")
     }
     var version: SemanticVersion?
@@ -158,7 +167,8 @@ public struct ModelSpec: Sendable {
           problem("version '\(text)' is not a semantic version", node.location, "use MAJOR.MINOR.PATCH, e.g. 1.4.0")
         }
       } else {
-        problem("version must be a semantic version string, found \(node.typeDescription) '\(node.scalarText ?? "")'",
+        problem(
+          "version must be a semantic version string, found \(node.typeDescription) '\(node.scalarText ?? "")'",
           node.location, "use MAJOR.MINOR.PATCH, e.g. version: 1.4.0")
       }
     }
@@ -174,8 +184,11 @@ public struct ModelSpec: Sendable {
       if target == nil { problem("'target' must be a string, found \(node.typeDescription)", node.location) }
     }
 
-    let features = readNames(root["features"], field: "features", required: true, allowMappings: true, root: root, problems: &problems)
-    let sensitive = readNames(root["sensitive_attributes"], field: "sensitive_attributes", required: false, allowMappings: false, root: root, problems: &problems)
+    let features = readNames(
+      root["features"], field: "features", required: true, allowMappings: true, root: root, problems: &problems)
+    let sensitive = readNames(
+      root["sensitive_attributes"], field: "sensitive_attributes", required: false, allowMappings: false, root: root,
+      problems: &problems)
 
     var hyperparameters: HyperparameterSource?
     let hyperLocation = root["hyperparameters"]?.location ?? root.location
@@ -188,7 +201,9 @@ public struct ModelSpec: Sendable {
               problem("'hyperparameters.key' must be a string, found \(key.typeDescription)", key.location)
             }
             for (k, _) in pairs where k.scalarText != "from" && k.scalarText != "key" {
-              problem("unknown field '\(k.scalarText ?? "")' beside 'from'", k.location, "a parameters reference takes only 'from' and 'key'")
+              problem(
+                "unknown field '\(k.scalarText ?? "")' beside 'from'", k.location,
+                "a parameters reference takes only 'from' and 'key'")
             }
             hyperparameters = .file(path: path, key: key?.string, location: from.location)
           } else {
@@ -198,7 +213,8 @@ public struct ModelSpec: Sendable {
           hyperparameters = .inline(node)
         }
       } else {
-        problem("'hyperparameters' must be a mapping, found \(node.typeDescription)", node.location,
+        problem(
+          "'hyperparameters' must be a mapping, found \(node.typeDescription)", node.location,
           "write `hyperparameters:` followed by indented `name: value` lines, or `{from: params.yaml, key: train}`")
       }
     }
@@ -220,15 +236,24 @@ public struct ModelSpec: Sendable {
               if let text = shaNode.string, text.count == 64, text.allSatisfy(\.isHexDigit) {
                 sha = text.lowercased()
               } else {
-                problem("data '\(dataName)': sha256 must be 64 hexadecimal characters", shaNode.location,
+                problem(
+                  "data '\(dataName)': sha256 must be 64 hexadecimal characters", shaNode.location,
                   "compute it with `sha256sum \(path)`")
               }
             }
-            let schema = value["schema"].flatMap { $0.isNull ? nil : DataSchema.read($0, key: value.keyNode("schema"),
-              dataName: dataName, problems: &problems) }
-            data.append(DataReference(name: dataName, path: path, sha256: sha, location: value.location, schema: schema))
+            let schema = value["schema"].flatMap {
+              $0.isNull
+                ? nil
+                : DataSchema.read(
+                  $0, key: value.keyNode("schema"),
+                  dataName: dataName, problems: &problems)
+            }
+            data.append(
+              DataReference(name: dataName, path: path, sha256: sha, location: value.location, schema: schema))
           } else {
-            problem("data '\(dataName)' must be a path or {path: …, sha256: …}, found \(value.typeDescription)", value.location)
+            problem(
+              "data '\(dataName)' must be a path or {path: …, sha256: …}, found \(value.typeDescription)",
+              value.location)
           }
         }
       } else {
@@ -246,13 +271,17 @@ public struct ModelSpec: Sendable {
         if metricsNode.pairs != nil {
           metrics = ValidationEvidence.readBounds(metricsNode, owner: "", problems: &problems)
         } else {
-          problem("'validation.metrics' must be a mapping of metric to bounds, found \(metricsNode.typeDescription)", metricsNode.location)
+          problem(
+            "'validation.metrics' must be a mapping of metric to bounds, found \(metricsNode.typeDescription)",
+            metricsNode.location)
         }
       }
       if let filesNode = node["metrics_files"], !filesNode.isNull {
         metricsFiles = readMetricsFiles(filesNode, problem: problem)
       }
-      if node.pairs != nil { evidence = ValidationEvidence.read(node, metrics: metrics, model: name, problems: &problems) }
+      if node.pairs != nil {
+        evidence = ValidationEvidence.read(node, metrics: metrics, model: name, problems: &problems)
+      }
     }
 
     let readiness = ReadinessReference.read(root["readiness"], problems: &problems)
@@ -277,12 +306,16 @@ public struct ModelSpec: Sendable {
     var files: [LocatedName] = []
     for entry in entries {
       guard let path = entry.string, !path.isEmpty else {
-        problem("'validation.metrics_files' must be a path or a list of paths, found \(entry.typeDescription)", entry.location,
+        problem(
+          "'validation.metrics_files' must be a path or a list of paths, found \(entry.typeDescription)",
+          entry.location,
           "e.g. metrics_files: [metrics.json]")
         continue
       }
       if path.hasPrefix("/") {
-        problem("metrics file '\(path)' must be a path relative to the repository (or, starting ./ or ../, to the spec)", entry.location, nil)
+        problem(
+          "metrics file '\(path)' must be a path relative to the repository (or, starting ./ or ../, to the spec)",
+          entry.location, nil)
         continue
       }
       files.append(LocatedName(name: path, location: entry.location))
@@ -301,7 +334,8 @@ public struct ModelSpec: Sendable {
       for result in model["results"]?.items ?? [] {
         for metric in result["metrics"]?.items ?? [] {
           guard let type = metric["type"], let name = type.string, !name.isEmpty,
-            !metrics.contains(where: { $0.metric == name }) else { continue }
+            !metrics.contains(where: { $0.metric == name })
+          else { continue }
           metrics.append(MetricBound(metric: name, min: nil, max: nil, location: type.location))
         }
       }
@@ -314,14 +348,18 @@ public struct ModelSpec: Sendable {
   ) -> [LocatedName] {
     guard let node, !node.isNull else {
       if required {
-        problems.append(SchemaProblem("missing required field '\(field)'", at: node?.location ?? root.location,
-          hint: "list the model's inputs under `\(field):`"))
+        problems.append(
+          SchemaProblem(
+            "missing required field '\(field)'", at: node?.location ?? root.location,
+            hint: "list the model's inputs under `\(field):`"))
       }
       return []
     }
     guard let items = node.items else {
-      problems.append(SchemaProblem("'\(field)' must be a list, found \(node.typeDescription)", at: node.location,
-        hint: "write one `- name` line per entry"))
+      problems.append(
+        SchemaProblem(
+          "'\(field)' must be a list, found \(node.typeDescription)", at: node.location,
+          hint: "write one `- name` line per entry"))
       return []
     }
     if required && items.isEmpty {
@@ -337,13 +375,17 @@ public struct ModelSpec: Sendable {
         if let text = item["name"]?.string {
           name = text
         } else {
-          problems.append(SchemaProblem("an entry of '\(field)' needs a 'name' string", at: item.location,
-            hint: "e.g. {name: tenure_months, cost: low}"))
+          problems.append(
+            SchemaProblem(
+              "an entry of '\(field)' needs a 'name' string", at: item.location,
+              hint: "e.g. {name: tenure_months, cost: low}"))
           continue
         }
       } else {
-        problems.append(SchemaProblem("an entry of '\(field)' must be a name string, found \(item.typeDescription)",
-          at: item.location, hint: item.scalarText.map { "quote it: \"\($0)\"" }))
+        problems.append(
+          SchemaProblem(
+            "an entry of '\(field)' must be a name string, found \(item.typeDescription)",
+            at: item.location, hint: item.scalarText.map { "quote it: \"\($0)\"" }))
         continue
       }
       guard let name, !ModelSpec.isBlank(name) else {
@@ -352,8 +394,10 @@ public struct ModelSpec: Sendable {
       }
       let location = item.pairs != nil ? (item["name"]?.location ?? item.location) : item.location
       if let first = seen[name] {
-        problems.append(SchemaProblem("'\(name)' is listed twice in '\(field)' (first at line \(first))", at: location,
-          hint: "remove the duplicate"))
+        problems.append(
+          SchemaProblem(
+            "'\(name)' is listed twice in '\(field)' (first at line \(first))", at: location,
+            hint: "remove the duplicate"))
         continue
       }
       seen[name] = location.line
@@ -370,7 +414,8 @@ public struct ModelSpec: Sendable {
     else { return false }
     var previous: UInt8 = 0
     for byte in bytes {
-      let allowed = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+      let allowed =
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         || byte == UInt8(ascii: "-")
       if !allowed || (byte == UInt8(ascii: "-") && previous == byte) { return false }
       previous = byte
@@ -394,7 +439,8 @@ public struct ModelSpec: Sendable {
   }
 
   static func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let a = Array(a)
+    let b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var previous = Array(0...b.count)
@@ -426,7 +472,10 @@ public struct SemanticVersion: Comparable, Sendable, CustomStringConvertible {
     }
     // MAJOR.MINOR.PATCH: ASCII digits, no leading zero, within Int; read as bytes.
     var numbers = (0, 0, 0)
-    var part = 0, value = 0, digits = 0, leadingZero = false
+    var part = 0
+    var value = 0
+    var digits = 0
+    var leadingZero = false
     func close() -> Bool {
       guard digits > 0, !(leadingZero && digits > 1) else { return false }
       switch part {

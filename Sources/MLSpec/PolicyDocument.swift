@@ -129,7 +129,8 @@ public struct PolicyDocument: Sendable {
 
   static func categories(_ node: Node, _ key: String) throws -> [String: [String]] {
     guard let pairs = node.pairs else {
-      throw DocumentError("'\(key)' must map a category to a list of names, found \(node.typeDescription)", at: node.location)
+      throw DocumentError(
+        "'\(key)' must map a category to a list of names, found \(node.typeDescription)", at: node.location)
     }
     var out: [String: [String]] = [:]
     for (k, v) in pairs { out[k.scalarText ?? "", default: []] += try strings(v, "\(key).\(k.scalarText ?? "")") }
@@ -138,7 +139,8 @@ public struct PolicyDocument: Sendable {
 
   static func severity(_ node: Node, rule: String) throws -> Severity {
     guard let text = node.scalarText, let severity = Severity(rawValue: text.lowercased()) else {
-      throw DocumentError("rule '\(rule)': severity must be error, warning, note or off, found '\(node.scalarText ?? node.typeDescription)'",
+      throw DocumentError(
+        "rule '\(rule)': severity must be error, warning, note or off, found '\(node.scalarText ?? node.typeDescription)'",
         at: node.location)
     }
     return severity
@@ -146,7 +148,8 @@ public struct PolicyDocument: Sendable {
 
   static func rules(_ node: Node) throws -> [String: RuleSetting] {
     guard let pairs = node.pairs else {
-      throw DocumentError("'rules' must map rule ids to a severity or settings, found \(node.typeDescription)", at: node.location)
+      throw DocumentError(
+        "'rules' must map rule ids to a severity or settings, found \(node.typeDescription)", at: node.location)
     }
     var out: [String: RuleSetting] = [:]
     for (key, value) in pairs {
@@ -165,7 +168,8 @@ public struct PolicyDocument: Sendable {
         }
         out[id] = setting
       } else {
-        throw DocumentError("rule '\(id)' must be a severity or a mapping, found \(value.typeDescription)", at: value.location)
+        throw DocumentError(
+          "rule '\(id)' must be a severity or a mapping, found \(value.typeDescription)", at: value.location)
       }
     }
     return out
@@ -177,16 +181,19 @@ public struct PolicyDocument: Sendable {
     }
     return try items.map { item in
       guard item.pairs != nil else {
-        throw DocumentError("an exception must be {model, feature, justification}, found \(item.typeDescription)", at: item.location)
+        throw DocumentError(
+          "an exception must be {model, feature, justification}, found \(item.typeDescription)", at: item.location)
       }
       func field(_ name: String) throws -> String {
         guard let text = item[name]?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-          throw DocumentError("an exception needs a non-empty '\(name)'", at: item[name]?.location ?? item.location,
+          throw DocumentError(
+            "an exception needs a non-empty '\(name)'", at: item[name]?.location ?? item.location,
             hint: name == "justification" ? "write why this feature is acceptable for this model" : nil)
         }
         return text
       }
-      return FeatureAllowance(model: try field("model"), feature: try field("feature"),
+      return FeatureAllowance(
+        model: try field("model"), feature: try field("feature"),
         justification: try field("justification"), location: item.location)
     }
   }

@@ -30,26 +30,34 @@ public struct ReadinessReference: Sendable, Equatable {
   static func read(_ node: Node?, problems: inout [SchemaProblem]) -> [ReadinessReference] {
     guard let node, !node.isNull else { return [] }
     guard let pairs = node.pairs else {
-      problems.append(SchemaProblem("'readiness' must be a mapping of test id to document path, found \(node.typeDescription)",
-        at: node.location, hint: "e.g. readiness: {model-2: docs/online-offline.md}"))
+      problems.append(
+        SchemaProblem(
+          "'readiness' must be a mapping of test id to document path, found \(node.typeDescription)",
+          at: node.location, hint: "e.g. readiness: {model-2: docs/online-offline.md}"))
       return []
     }
     var references: [ReadinessReference] = []
     for (key, value) in pairs {
       let test = key.scalarText ?? ""
       guard isTestID(test) else {
-        problems.append(SchemaProblem("readiness: unknown test '\(test)'", at: key.location,
-          hint: "test ids are data-1 … data-7, model-1 … model-7, infra-1 … infra-7, monitor-1 … monitor-7"))
+        problems.append(
+          SchemaProblem(
+            "readiness: unknown test '\(test)'", at: key.location,
+            hint: "test ids are data-1 … data-7, model-1 … model-7, infra-1 … infra-7, monitor-1 … monitor-7"))
         continue
       }
       guard let path = value.string, !path.isEmpty else {
-        problems.append(SchemaProblem("readiness: '\(test)' must be a document path, found \(value.typeDescription)",
-          at: value.location, hint: "e.g. \(test): docs/\(test).md"))
+        problems.append(
+          SchemaProblem(
+            "readiness: '\(test)' must be a document path, found \(value.typeDescription)",
+            at: value.location, hint: "e.g. \(test): docs/\(test).md"))
         continue
       }
       if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
-        problems.append(SchemaProblem("readiness: '\(test)' path '\(path)' must stay inside the repository", at: value.location,
-          hint: "give a path relative to the repository's root, e.g. docs/\(test).md"))
+        problems.append(
+          SchemaProblem(
+            "readiness: '\(test)' path '\(path)' must stay inside the repository", at: value.location,
+            hint: "give a path relative to the repository's root, e.g. docs/\(test).md"))
         continue
       }
       references.append(ReadinessReference(test: test, path: path, location: value.location))

@@ -72,7 +72,8 @@ enum ScalarResolver {
       let body = rest[(i + 2)...]
       switch rest[i + 1] {
       case UInt8(ascii: "b"):
-        return body.contains { $0 != UInt8(ascii: "_") } && body.allSatisfy { $0 == 0x30 || $0 == 0x31 || isUnderscore($0) }
+        return body.contains { $0 != UInt8(ascii: "_") }
+          && body.allSatisfy { $0 == 0x30 || $0 == 0x31 || isUnderscore($0) }
       case UInt8(ascii: "x"):
         return body.contains { $0 != UInt8(ascii: "_") } && body.allSatisfy { isHexDigit($0) || isUnderscore($0) }
       default:
@@ -199,7 +200,8 @@ public enum ScalarValue {
     let utf8 = text.utf8
     let unsigned = utf8.first == UInt8(ascii: "-") ? utf8.dropFirst() : utf8[...]
     if unsigned.count <= 18, let first = unsigned.first, first != UInt8(ascii: "0") || unsigned.count == 1,
-      unsigned.allSatisfy(ScalarResolver.isDigit), let small = Int(text) {
+      unsigned.allSatisfy(ScalarResolver.isDigit), let small = Int(text)
+    {
       return .int(small)
     }
     var digits = Array(text.utf8.filter { $0 != UInt8(ascii: "_") })[...]
@@ -248,9 +250,12 @@ public enum ScalarValue {
   /// `-.inf`, `.nan`), or nil when the text is not one.
   public static func float(_ text: String) -> Double? {
     // Most floats are plain decimals (`0.05`, `1e-5`): Double reads those as they are.
-    if text.utf8.allSatisfy({ ScalarResolver.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e")
-      || $0 == UInt8(ascii: "E") || ScalarResolver.isSign($0) }), text.utf8.contains(where: ScalarResolver.isDigit),
-      let value = Double(text) {
+    if text.utf8.allSatisfy({
+      ScalarResolver.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e")
+        || $0 == UInt8(ascii: "E") || ScalarResolver.isSign($0)
+    }), text.utf8.contains(where: ScalarResolver.isDigit),
+      let value = Double(text)
+    {
       return value
     }
     var cleaned = String(text.unicodeScalars.filter { $0 != "_" }).lowercased()
@@ -261,7 +266,8 @@ public enum ScalarValue {
     if cleaned == ".nan" { return .nan }
     if cleaned.contains(":") {
       // As PyYAML sums it: from the last part, each worth 60 times the one after.
-      var value = 0.0, base = 1.0
+      var value = 0.0
+      var base = 1.0
       for part in cleaned.split(separator: ":", omittingEmptySubsequences: false).reversed() {
         guard let number = decimal(String(part)) else { return nil }
         value += number * base
@@ -276,11 +282,18 @@ public enum ScalarValue {
   /// the float scalars reduce to (Double's own parser would also take hex and `nan`).
   private static func decimal(_ text: String) -> Double? {
     let bytes = Array(text.utf8)
-    var i = 0, mantissa = 0
-    while i < bytes.count, ScalarResolver.isDigit(bytes[i]) { i += 1; mantissa += 1 }
+    var i = 0
+    var mantissa = 0
+    while i < bytes.count, ScalarResolver.isDigit(bytes[i]) {
+      i += 1
+      mantissa += 1
+    }
     if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
       i += 1
-      while i < bytes.count, ScalarResolver.isDigit(bytes[i]) { i += 1; mantissa += 1 }
+      while i < bytes.count, ScalarResolver.isDigit(bytes[i]) {
+        i += 1
+        mantissa += 1
+      }
     }
     guard mantissa > 0 else { return nil }
     if i < bytes.count, bytes[i] == UInt8(ascii: "e") {

@@ -101,7 +101,8 @@ public struct ValidationEvidence: Sendable {
     for (key, value) in pairs {
       let metric = key.scalarText ?? ""
       guard let bounds = value.pairs else {
-        problem("metric '\(metric)' must be {min: …} and/or {max: …}, found \(value.typeDescription)", value.location,
+        problem(
+          "metric '\(metric)' must be {min: …} and/or {max: …}, found \(value.typeDescription)", value.location,
           "e.g. \(metric): {min: 0.8}")
         continue
       }
@@ -132,14 +133,19 @@ public struct ValidationEvidence: Sendable {
   /// Reads `slices`, `fairness` and `baseline` from a `validation:` mapping; `metrics` are
   /// the spec's `validation.metrics` bounds (a baseline's direction comes from them) and
   /// `model` the spec's name (a model is not its own baseline).
-  static func read(_ validation: Node, metrics: [MetricBound], model: String,
-                   problems: inout [SchemaProblem]) -> ValidationEvidence {
+  static func read(
+    _ validation: Node, metrics: [MetricBound], model: String,
+    problems: inout [SchemaProblem]
+  ) -> ValidationEvidence {
     var evidence = ValidationEvidence()
     for (key, _) in validation.pairs ?? [] {
       let text = key.scalarText ?? ""
       if !keys.contains(text) {
-        problems.append(SchemaProblem("unknown field 'validation.\(text)'", at: key.location,
-          hint: ModelSpec.closest(text, in: keys).map { "did you mean '\($0)'?" } ?? "validation takes \(keys.joined(separator: ", "))"))
+        problems.append(
+          SchemaProblem(
+            "unknown field 'validation.\(text)'", at: key.location,
+            hint: ModelSpec.closest(text, in: keys).map { "did you mean '\($0)'?" }
+              ?? "validation takes \(keys.joined(separator: ", "))"))
       }
     }
     if let node = validation["slices"], !node.isNull {
@@ -164,20 +170,25 @@ public struct ValidationEvidence: Sendable {
 
   static func readSlices(_ node: Node, problems: inout [SchemaProblem]) -> [SliceBounds] {
     guard let pairs = node.pairs else {
-      problems.append(SchemaProblem("'validation.slices' must be a mapping of slice name to metric bounds, found \(node.typeDescription)",
-        at: node.location, hint: "e.g. slices: {new_customers: {auc: {min: 0.72}}}"))
+      problems.append(
+        SchemaProblem(
+          "'validation.slices' must be a mapping of slice name to metric bounds, found \(node.typeDescription)",
+          at: node.location, hint: "e.g. slices: {new_customers: {auc: {min: 0.72}}}"))
       return []
     }
     var slices: [SliceBounds] = []
     for (key, value) in pairs {
       let name = key.scalarText ?? ""
       if let why = nameProblem(name) {
-        problems.append(SchemaProblem("slice name '\(name)' \(why)", at: key.location, hint: "e.g. new_customers, region_eu"))
+        problems.append(
+          SchemaProblem("slice name '\(name)' \(why)", at: key.location, hint: "e.g. new_customers, region_eu"))
         continue
       }
       guard value.pairs.map({ !$0.isEmpty }) ?? false else {
-        problems.append(SchemaProblem("slice '\(name)' must be a mapping of metric to bounds, found \(value.typeDescription)",
-          at: value.location, hint: "e.g. \(name): {auc: {min: 0.72}}"))
+        problems.append(
+          SchemaProblem(
+            "slice '\(name)' must be a mapping of metric to bounds, found \(value.typeDescription)",
+            at: value.location, hint: "e.g. \(name): {auc: {min: 0.72}}"))
         continue
       }
       let bounds = readBounds(value, owner: "slice '\(name)': ", problems: &problems)
@@ -189,8 +200,10 @@ public struct ValidationEvidence: Sendable {
   static func readFairness(_ node: Node, problems: inout [SchemaProblem]) -> [FairnessBound] {
     let example = "e.g. fairness: {sex: {metric: tpr, max_gap: 0.05}}"
     guard let pairs = node.pairs else {
-      problems.append(SchemaProblem("'validation.fairness' must be a mapping of sensitive attribute to {metric, max_gap}, found \(node.typeDescription)",
-        at: node.location, hint: example))
+      problems.append(
+        SchemaProblem(
+          "'validation.fairness' must be a mapping of sensitive attribute to {metric, max_gap}, found \(node.typeDescription)",
+          at: node.location, hint: example))
       return []
     }
     var bounds: [FairnessBound] = []
@@ -201,22 +214,33 @@ public struct ValidationEvidence: Sendable {
         continue
       }
       guard let fields = value.pairs else {
-        problems.append(SchemaProblem("fairness '\(attribute)' must be {metric: …, max_gap: …}, found \(value.typeDescription)",
-          at: value.location, hint: "e.g. \(attribute): {metric: tpr, max_gap: 0.05}"))
+        problems.append(
+          SchemaProblem(
+            "fairness '\(attribute)' must be {metric: …, max_gap: …}, found \(value.typeDescription)",
+            at: value.location, hint: "e.g. \(attribute): {metric: tpr, max_gap: 0.05}"))
         continue
       }
       var valid = true
       for (fieldKey, _) in fields where !["metric", "max_gap", "groups"].contains(fieldKey.scalarText ?? "") {
         let text = fieldKey.scalarText ?? ""
-        problems.append(SchemaProblem("fairness '\(attribute)': unknown field '\(text)'", at: fieldKey.location,
-          hint: ModelSpec.closest(text, in: ["metric", "max_gap", "groups"]).map { "did you mean '\($0)'?" } ?? "use metric, max_gap and groups"))
+        problems.append(
+          SchemaProblem(
+            "fairness '\(attribute)': unknown field '\(text)'", at: fieldKey.location,
+            hint: ModelSpec.closest(text, in: ["metric", "max_gap", "groups"]).map { "did you mean '\($0)'?" }
+              ?? "use metric, max_gap and groups"))
         valid = false
       }
       let metricNode = value["metric"]
       let metric = metricNode?.string ?? ""
-      if let why = metricNode == nil ? "is missing" : metricNode?.string == nil ? "must be a metric name" : nameProblem(metric) {
-        problems.append(SchemaProblem("fairness '\(attribute)': metric \(why)", at: metricNode?.location ?? key.location,
-          hint: "name the metric compared across groups, e.g. metric: tpr (equal opportunity) or metric: selection_rate (demographic parity)"))
+      if let why = metricNode == nil
+        ? "is missing" : metricNode?.string == nil ? "must be a metric name" : nameProblem(metric)
+      {
+        problems.append(
+          SchemaProblem(
+            "fairness '\(attribute)': metric \(why)", at: metricNode?.location ?? key.location,
+            hint:
+              "name the metric compared across groups, e.g. metric: tpr (equal opportunity) or metric: selection_rate (demographic parity)"
+          ))
         valid = false
       }
       let gapNode = value["max_gap"]
@@ -224,8 +248,11 @@ public struct ValidationEvidence: Sendable {
       if let gapNode, let number = gapNode.number, number.isFinite, number >= 0 {
         gap = number
       } else {
-        problems.append(SchemaProblem("fairness '\(attribute)': max_gap \(gapNode == nil ? "is missing" : "must be a finite number, 0 or more")",
-          at: gapNode?.location ?? key.location, hint: "the largest difference allowed between the best and the worst group, e.g. max_gap: 0.05"))
+        problems.append(
+          SchemaProblem(
+            "fairness '\(attribute)': max_gap \(gapNode == nil ? "is missing" : "must be a finite number, 0 or more")",
+            at: gapNode?.location ?? key.location,
+            hint: "the largest difference allowed between the best and the worst group, e.g. max_gap: 0.05"))
         valid = false
       }
       var groups: [LocatedName] = []
@@ -241,59 +268,81 @@ public struct ValidationEvidence: Sendable {
             }
           }
         } else {
-          problems.append(SchemaProblem("fairness '\(attribute)': groups must be a list of at least two group names",
-            at: groupsNode.location, hint: "e.g. groups: [female, male]"))
+          problems.append(
+            SchemaProblem(
+              "fairness '\(attribute)': groups must be a list of at least two group names",
+              at: groupsNode.location, hint: "e.g. groups: [female, male]"))
           valid = false
         }
       }
       guard valid else { continue }
-      bounds.append(FairnessBound(attribute: attribute, location: key.location, metric: metric, maxGap: gap,
-        maxGapLocation: gapNode?.location ?? key.location, groups: groups))
+      bounds.append(
+        FairnessBound(
+          attribute: attribute, location: key.location, metric: metric, maxGap: gap,
+          maxGapLocation: gapNode?.location ?? key.location, groups: groups))
     }
     return bounds
   }
 
-  static func readBaseline(_ node: Node, metrics: [MetricBound], model: String,
-                           problems: inout [SchemaProblem]) -> BaselineReference? {
+  static func readBaseline(
+    _ node: Node, metrics: [MetricBound], model: String,
+    problems: inout [SchemaProblem]
+  ) -> BaselineReference? {
     let example = "e.g. baseline: {auc: 0.70} (a simpler model's values) or baseline: {model: credit-risk-baseline}"
     if let name = node.string ?? node["model"]?.string {
       let at = node.string != nil ? node.location : (node["model"]?.location ?? node.location)
       if let pairs = node.pairs, pairs.count > 1 {
-        problems.append(SchemaProblem("'validation.baseline' names a model or gives metric values, not both", at: node.location, hint: example))
+        problems.append(
+          SchemaProblem(
+            "'validation.baseline' names a model or gives metric values, not both", at: node.location, hint: example))
         return nil
       }
       guard ModelSpec.isSlug(name) else {
-        problems.append(SchemaProblem("baseline model '\(name)' is not a model name (a lowercase slug)", at: at, hint: example))
+        problems.append(
+          SchemaProblem("baseline model '\(name)' is not a model name (a lowercase slug)", at: at, hint: example))
         return nil
       }
       guard name != model else {
-        problems.append(SchemaProblem("'\(name)' cannot be its own baseline", at: at,
-          hint: "name a simpler model of this repository, or give its metric values"))
+        problems.append(
+          SchemaProblem(
+            "'\(name)' cannot be its own baseline", at: at,
+            hint: "name a simpler model of this repository, or give its metric values"))
         return nil
       }
       if !metrics.contains(where: { $0.direction != nil }) {
-        problems.append(SchemaProblem("baseline model '\(name)': validation.metrics has no bound to compare with", at: at,
-          hint: "a min bound (higher is better) or a max bound (lower is better) in validation.metrics says which way each metric improves"))
+        problems.append(
+          SchemaProblem(
+            "baseline model '\(name)': validation.metrics has no bound to compare with", at: at,
+            hint:
+              "a min bound (higher is better) or a max bound (lower is better) in validation.metrics says which way each metric improves"
+          ))
       }
       return .model(name, location: at)
     }
     guard let pairs = node.pairs, !pairs.isEmpty else {
-      problems.append(SchemaProblem("'validation.baseline' must be a model name or a mapping of metric to value, found \(node.typeDescription)",
-        at: node.location, hint: example))
+      problems.append(
+        SchemaProblem(
+          "'validation.baseline' must be a model name or a mapping of metric to value, found \(node.typeDescription)",
+          at: node.location, hint: example))
       return nil
     }
     var values: [BaselineValue] = []
     for (key, value) in pairs {
       let metric = key.scalarText ?? ""
       guard let number = value.number, number.isFinite else {
-        problems.append(SchemaProblem("baseline '\(metric)' must be a finite number, found \(value.typeDescription)",
-          at: value.location, hint: "the simpler model's value, e.g. \(metric): 0.70"))
+        problems.append(
+          SchemaProblem(
+            "baseline '\(metric)' must be a finite number, found \(value.typeDescription)",
+            at: value.location, hint: "the simpler model's value, e.g. \(metric): 0.70"))
         continue
       }
       guard let bound = metrics.first(where: { $0.metric == metric }), bound.direction != nil else {
         let why = metrics.contains { $0.metric == metric } ? "bounds it on both sides" : "does not bound it"
-        problems.append(SchemaProblem("baseline '\(metric)': validation.metrics \(why), so which way is better is unknown",
-          at: key.location, hint: "bound it in validation.metrics with min (higher is better) or max (lower is better)"))
+        problems.append(
+          SchemaProblem(
+            "baseline '\(metric)': validation.metrics \(why), so which way is better is unknown",
+            at: key.location,
+            hint: "bound it in validation.metrics with min (higher is better) or max (lower is better)"))
         continue
       }
       values.append(BaselineValue(metric: metric, value: number, location: key.location))

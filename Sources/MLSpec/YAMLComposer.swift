@@ -49,8 +49,12 @@ enum YAMLComposer {
   /// collection's opening token, when the scanner's open indentations and flow levels reach
   /// the limit. An indentless sequence (`- x` at its key's column) opens no level.
   static func nestingLimitReached(_ parser: yaml_parser_t, _ event: yaml_event_t) -> SourceLocation? {
-    let flow = parser.state == YAML_PARSE_FLOW_SEQUENCE_FIRST_ENTRY_STATE || parser.state == YAML_PARSE_FLOW_MAPPING_FIRST_KEY_STATE
-    let block = parser.state == YAML_PARSE_BLOCK_SEQUENCE_FIRST_ENTRY_STATE || parser.state == YAML_PARSE_BLOCK_MAPPING_FIRST_KEY_STATE
+    let flow =
+      parser.state == YAML_PARSE_FLOW_SEQUENCE_FIRST_ENTRY_STATE
+      || parser.state == YAML_PARSE_FLOW_MAPPING_FIRST_KEY_STATE
+    let block =
+      parser.state == YAML_PARSE_BLOCK_SEQUENCE_FIRST_ENTRY_STATE
+      || parser.state == YAML_PARSE_BLOCK_MAPPING_FIRST_KEY_STATE
     guard flow || block, let top = parser.indents.top, let start = parser.indents.start else { return nil }
     guard top - start >= nestingLimit - Int(parser.flow_level) else { return nil }
     // A flow collection's token is its one-character `[` or `{`, which the event ends
@@ -132,26 +136,34 @@ enum YAMLComposer {
       switch event.type {
       case YAML_ALIAS_EVENT:
         let name = string(event.data.alias.anchor) ?? ""
-        guard let anchored = anchors[name] else { throw DocumentError("malformed YAML: found undefined alias", at: location) }
+        guard let anchored = anchors[name] else {
+          throw DocumentError("malformed YAML: found undefined alias", at: location)
+        }
         complete(anchored)
       case YAML_SCALAR_EVENT:
         let scalar = event.data.scalar
-        let value = scalar.length == 0 || scalar.value == nil
+        let value =
+          scalar.length == 0 || scalar.value == nil
           ? "" : String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
         // An untagged quoted or block scalar is a string; an untagged plain one is typed
         // by its text.
         let tag = scalar.quoted_implicit == 1 ? strTag : (string(scalar.tag) ?? "")
         let anchor = string(scalar.anchor)
-        let item = Item(.scalar(value, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), tag: tag, at: location, anchor: anchor)
+        let item = Item(
+          .scalar(value, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), tag: tag, at: location, anchor: anchor)
         if let anchor { anchors[anchor] = item }
         complete(item)
       case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-        if let limit = nestingLimitReached(parser.pointee, event) ?? (stack.count >= 2 * nestingLimit ? location : nil) {
+        if let limit = nestingLimitReached(parser.pointee, event) ?? (stack.count >= 2 * nestingLimit ? location : nil)
+        {
           throw DocumentError("nesting deeper than 64 levels", at: limit)
         }
         let start = event.data.sequence_start  // the same layout as mapping_start
-        stack.append(Frame(isMapping: event.type == YAML_MAPPING_START_EVENT,
-          tag: start.implicit != 0 ? "" : (string(start.tag) ?? ""), location: location, anchor: string(start.anchor)))
+        stack.append(
+          Frame(
+            isMapping: event.type == YAML_MAPPING_START_EVENT,
+            tag: start.implicit != 0 ? "" : (string(start.tag) ?? ""), location: location, anchor: string(start.anchor))
+        )
       case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
         guard let frame = stack.popLast() else { break }
         let item: Item
@@ -172,7 +184,8 @@ enum YAMLComposer {
     try next()
     defer { yaml_event_delete(&event) }
     guard event.type == YAML_STREAM_END_EVENT else {
-      throw DocumentError("malformed YAML: but found another document expected a single document in the stream",
+      throw DocumentError(
+        "malformed YAML: but found another document expected a single document in the stream",
         at: YAMLEventReader.location(event.start_mark))
     }
     return root
@@ -191,8 +204,10 @@ enum YAMLComposer {
     case YAML_READER_ERROR:
       // The offset is libyaml's in bytes; the column counts characters up to it.
       var column = 1
-      if let index = text.utf8.index(text.utf8.startIndex, offsetBy: parser.problem_offset, limitedBy: text.utf8.endIndex),
-        let position = index.samePosition(in: text) {
+      if let index = text.utf8.index(
+        text.utf8.startIndex, offsetBy: parser.problem_offset, limitedBy: text.utf8.endIndex),
+        let position = index.samePosition(in: text)
+      {
         column = text.distance(from: text.startIndex, to: position) + 1
       }
       return DocumentError("unreadable text: \(problem)", at: SourceLocation(line: 1, column: column))
@@ -236,7 +251,8 @@ enum YAMLComposer {
     let key = sorted.map { keyText($0) ?? "<uncovertable>" }.sorted()[0]
     var copy = text
     let second = copy.withUTF8 { YAMLEventReader.secondOccurrence(of: key, after: first, in: $0) }
-    throw DocumentError("duplicate key '\(key)' (first defined at line \(first.line))", at: second ?? first,
+    throw DocumentError(
+      "duplicate key '\(key)' (first defined at line \(first.line))", at: second ?? first,
       hint: "remove one of the two; YAML keeps only one of them silently")
   }
 
@@ -267,7 +283,8 @@ enum YAMLComposer {
     case .sequence(let items):
       return "q" + field(item.tag) + "\(items.count)[" + items.map(fingerprint).joined() + "]"
     case .mapping(let pairs):
-      return "m" + field(item.tag) + "\(pairs.count){" + pairs.map { fingerprint($0.key) + fingerprint($0.value) }.joined() + "}"
+      return "m" + field(item.tag) + "\(pairs.count){"
+        + pairs.map { fingerprint($0.key) + fingerprint($0.value) }.joined() + "}"
     }
   }
 
@@ -283,7 +300,8 @@ enum YAMLComposer {
     switch (a.kind, b.kind) {
     case (.scalar(let x, _), .scalar(let y, _)): return x < y
     case (.sequence(let x), .sequence(let y)): return lexicographic(x, y)
-    case (.mapping(let x), .mapping(let y)): return lexicographic(x.flatMap { [$0.key, $0.value] }, y.flatMap { [$0.key, $0.value] })
+    case (.mapping(let x), .mapping(let y)):
+      return lexicographic(x.flatMap { [$0.key, $0.value] }, y.flatMap { [$0.key, $0.value] })
     default: return false
     }
   }
@@ -306,7 +324,8 @@ enum YAMLComposer {
     // An alias is its anchored node, so aliases can only be caught at their anchor;
     // refusing anchors also stops alias bombs before they expand.
     if item.anchor != nil {
-      throw DocumentError("YAML anchors and aliases are not supported in mlgit documents", at: location,
+      throw DocumentError(
+        "YAML anchors and aliases are not supported in mlgit documents", at: location,
         hint: "write the values out in full")
     }
     switch item.kind {
@@ -325,7 +344,8 @@ enum YAMLComposer {
           throw DocumentError("mapping keys must be plain values, not lists or mappings", at: keyNode.location)
         }
         if let first = seen[keyText] {
-          throw DocumentError("duplicate key '\(keyText)' (first defined at line \(first.line))", at: keyNode.location,
+          throw DocumentError(
+            "duplicate key '\(keyText)' (first defined at line \(first.line))", at: keyNode.location,
             hint: "remove one of the two; YAML keeps only one of them silently")
         }
         seen[keyText] = keyNode.location
@@ -341,7 +361,8 @@ enum YAMLComposer {
   /// abc`, on which PyYAML fails) is an error, not a value compared as something else.
   static func scalarType(_ text: String, tag: String, plain: Bool, at location: SourceLocation) throws -> ScalarType {
     func refuse(_ what: String) -> DocumentError {
-      DocumentError("'\(text)' is tagged \(shortTag(tag)) but is not \(what)", at: location,
+      DocumentError(
+        "'\(text)' is tagged \(shortTag(tag)) but is not \(what)", at: location,
         hint: "write a value of that type, or drop the tag")
     }
     switch tag {
@@ -363,7 +384,8 @@ enum YAMLComposer {
     case "tag:yaml.org,2002:null":
       return .null  // as PyYAML: a null whatever its text
     default:
-      throw DocumentError("the tag \(shortTag(tag)) is not supported in mlgit documents", at: location,
+      throw DocumentError(
+        "the tag \(shortTag(tag)) is not supported in mlgit documents", at: location,
         hint: "use plain values, or the tags !!str, !!int, !!float, !!bool and !!null")
     }
   }
@@ -371,7 +393,8 @@ enum YAMLComposer {
   /// Collections take no tag but their own (`!!map`, `!!seq`) or `!`.
   static func checkCollectionTag(_ tag: String, _ own: String, at location: SourceLocation) throws {
     guard !["", "!", own].contains(tag) else { return }
-    throw DocumentError("the tag \(shortTag(tag)) is not supported in mlgit documents", at: location,
+    throw DocumentError(
+      "the tag \(shortTag(tag)) is not supported in mlgit documents", at: location,
       hint: "write a plain mapping or list")
   }
 

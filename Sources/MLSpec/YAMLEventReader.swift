@@ -35,7 +35,9 @@ enum YAMLEventReader {
   /// (else in any mapping): the location to report a duplicate key at. Read from libyaml's
   /// events, so a key written another way (`"n\x61me"`, `'name'`, `? name`) is found as
   /// the key it is.
-  static func secondOccurrence(of key: String, after first: SourceLocation, in bytes: UnsafeBufferPointer<UInt8>) -> SourceLocation? {
+  static func secondOccurrence(of key: String, after first: SourceLocation, in bytes: UnsafeBufferPointer<UInt8>)
+    -> SourceLocation?
+  {
     let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
     defer { parser.deallocate() }
     guard yaml_parser_initialize(parser) == 1 else { return nil }
@@ -68,9 +70,11 @@ enum YAMLEventReader {
         _ = stack.popLast()
         completed(&stack)
       case YAML_SCALAR_EVENT, YAML_ALIAS_EVENT:
-        if event.type == YAML_SCALAR_EVENT, let last = stack.indices.last, stack[last].isMapping, stack[last].expectsKey {
+        if event.type == YAML_SCALAR_EVENT, let last = stack.indices.last, stack[last].isMapping, stack[last].expectsKey
+        {
           let scalar = event.data.scalar
-          let text = scalar.length == 0 || scalar.value == nil
+          let text =
+            scalar.length == 0 || scalar.value == nil
             ? "" : String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
           if let earlier = stack[last].keys[text] {
             if text == key {
@@ -125,7 +129,8 @@ enum YAMLEventReader {
         defer { yaml_event_delete(&event) }
         let scalar = event.data.scalar
         guard scalar.anchor == nil, scalar.tag == nil else { return nil }
-        let text = scalar.length == 0 || scalar.value == nil
+        let text =
+          scalar.length == 0 || scalar.value == nil
           ? "" : String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
         // An untagged quoted or block scalar is a string; a plain one is typed by its text.
         let type: ScalarType = scalar.style == YAML_PLAIN_SCALAR_STYLE ? ScalarResolver.resolve(text) : .string

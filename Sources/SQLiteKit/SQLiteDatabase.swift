@@ -122,7 +122,9 @@ public final class SQLiteDatabase {
 
   /// Calls `body` with the statement on each row in turn: a large table is read without
   /// holding all of it.
-  public func forEachRow(_ sql: String, _ parameters: [SQLiteValue] = [], _ body: (SQLiteStatement) throws -> Void) throws {
+  public func forEachRow(_ sql: String, _ parameters: [SQLiteValue] = [], _ body: (SQLiteStatement) throws -> Void)
+    throws
+  {
     let statement = try prepare(sql, parameters)
     while try statement.step() { try body(statement) }
   }

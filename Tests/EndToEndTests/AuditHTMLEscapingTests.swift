@@ -14,7 +14,8 @@ final class AuditHTMLEscapingTests: XCTestCase {
     XCTAssertEqual(repo.mlgit("run", "record", "--spec", "models/credit.yaml", "--metrics", "metrics.json").status, 0)
     // The run's note rewritten with stock git, as anyone with push access to the notes can.
     let line = try XCTUnwrap(repo.runLines().first)
-    let forged = line.replacingOccurrences(of: "\"commit\":\"\(repo.head)\"", with: "\"commit\":\"<script>alert(1)</script>\"")
+    let forged = line.replacingOccurrences(
+      of: "\"commit\":\"\(repo.head)\"", with: "\"commit\":\"<script>alert(1)</script>\"")
     XCTAssertNotEqual(forged, line)
     XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "add", "-f", "-m", forged, "HEAD").status, 0)
 
@@ -23,7 +24,8 @@ final class AuditHTMLEscapingTests: XCTestCase {
     let html = result.stdout
     XCTAssertTrue(html.contains("<div class=\"summary\">approved \\u{202E}devorppa ton\\u{2066}</div>"), html)
     for scalar in html.unicodeScalars {
-      XCTAssertFalse((0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value),
+      XCTAssertFalse(
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value),
         "U+\(String(scalar.value, radix: 16, uppercase: true)) reached the page")
     }
     // The run is drawn at its (forged) commit, escaped in the point's title and the axis.

@@ -30,7 +30,8 @@ final class AuditTests: XCTestCase {
     let repo = TempRepository()
     let keys = repo.root + "/keys"
     XCTAssertNoThrow(try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true))
-    let made = Shell.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bob", "-f", "\(keys)/bob"], in: keys)
+    let made = Shell.run(
+      "/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bob", "-f", "\(keys)/bob"], in: keys)
     XCTAssertEqual(made.status, 0, made.output)
     let bobKey = ((try? String(contentsOfFile: "\(keys)/bob.pub", encoding: .utf8)) ?? "")
       .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -50,7 +51,8 @@ final class AuditTests: XCTestCase {
     func forge(_ path: String, reviewer: String, at: String, hyperparameters: String, signature: String? = nil) {
       let blob = repo.git("rev-parse", "HEAD:\(path)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
       let signed = signature.map { ",\"signature\":\"\($0)\"" } ?? ""
-      let line = "{\"at\":\"\(at)\",\"blob\":\"\(blob)\",\"decision\":\"approve\",\"hyperparameters\":\"\(hyperparameters)\","
+      let line =
+        "{\"at\":\"\(at)\",\"blob\":\"\(blob)\",\"decision\":\"approve\",\"hyperparameters\":\"\(hyperparameters)\","
         + "\"path\":\"\(path)\",\"reviewer\":\"\(reviewer)\",\"schema\":\"mlgit.review/1\"\(signed)}"
       XCTAssertEqual(repo.git("notes", "--ref=mlgit/reviews", "append", "-m", line, blob).status, 0)
     }
@@ -61,26 +63,36 @@ final class AuditTests: XCTestCase {
     let first = commit("credit: first model")
     run("models/credit.yaml", "{\"auc\": 0.74}")
     run("models/credit.yaml", "{\"auc\": 0.80}")
-    repo.write("models/credit.yaml", Fixtures.spec(version: "1.1.0", features: ["income", "debt_ratio", "tenure"],
-      hyperparameters: "  learning_rate: 0.1\n  max_depth: 6\n  seed: 42\n", extra: AuditTests.validation))
+    repo.write(
+      "models/credit.yaml",
+      Fixtures.spec(
+        version: "1.1.0", features: ["income", "debt_ratio", "tenure"],
+        hyperparameters: "  learning_rate: 0.1\n  max_depth: 6\n  seed: 42\n", extra: AuditTests.validation))
     let tuned = commit("credit: faster learning")
-    let approve = repo.mlgit(["review", "approve", tuned, "--sign", "--key", "\(keys)/bob", "-m", "curves look fine"],
+    let approve = repo.mlgit(
+      ["review", "approve", tuned, "--sign", "--key", "\(keys)/bob", "-m", "curves look fine"],
       environment: AuditTests.bob)
     XCTAssertEqual(approve.status, 0, approve.output)
     XCTAssertTrue(approve.stdout.contains("as bob@example.com (signed)"), approve.output)
     run("models/credit.yaml", "{\"auc\": 0.83}")
     repo.write("models/churn.yaml", Fixtures.spec(name: "churn", version: "0.1.0"))
     let churn = commit("churn: first model")
-    repo.write("models/churn.yaml", Fixtures.spec(name: "churn", version: "0.2.0", features: ["income", "applicant_race"]))
+    repo.write(
+      "models/churn.yaml", Fixtures.spec(name: "churn", version: "0.2.0", features: ["income", "applicant_race"]))
     let bypass = commit("churn: race as a feature", noVerify: true)
-    repo.write("models/credit.yaml", Fixtures.spec(version: "1.2.0", features: ["income", "debt_ratio", "tenure"],
-      hyperparameters: "  learning_rate: 0.2\n  max_depth: 6\n  seed: 42\n", extra: AuditTests.validation))
+    repo.write(
+      "models/credit.yaml",
+      Fixtures.spec(
+        version: "1.2.0", features: ["income", "debt_ratio", "tenure"],
+        hyperparameters: "  learning_rate: 0.2\n  max_depth: 6\n  seed: 42\n", extra: AuditTests.validation))
     let retuned = commit("credit: even faster")
     // The author's own approval of the exact content: does not count.
-    forge("models/credit.yaml", reviewer: "alice@example.com", at: "2026-02-01T10:00:00Z",
+    forge(
+      "models/credit.yaml", reviewer: "alice@example.com", at: "2026-02-01T10:00:00Z",
       hyperparameters: AuditTests.hash("{\"learning_rate\":0.2,\"max_depth\":6,\"seed\":42}", in: repo))
     // Another reviewer's, for other hyperparameters, with a signature no key made: does not count.
-    forge("models/credit.yaml", reviewer: "carol@example.com", at: "2026-02-01T11:00:00Z", hyperparameters: "ab",
+    forge(
+      "models/credit.yaml", reviewer: "carol@example.com", at: "2026-02-01T11:00:00Z", hyperparameters: "ab",
       signature: "U1NIU0lH")
     run("models/credit.yaml", "{\"auc\": 0.79}", exit: 1)
     repo.commitFile("README.md", "docs\n", "docs only")
@@ -98,18 +110,35 @@ final class AuditTests: XCTestCase {
     XCTAssertTrue(text.contains("\(h.tuned.prefix(8)) Alice Author <alice@example.com> 1.0.0 -> 1.1.0\n"), text)
     XCTAssertTrue(text.contains("      features: +tenure\n"), text)
     XCTAssertTrue(text.contains("      hyperparameter learning_rate: 0.05 -> 0.1\n"), text)
-    XCTAssertNotNil(text.range(of: #"\n      approved: bob@example.com at 20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ \(signed, signature verified; counted\)\n"#,
-      options: .regularExpression), text)
+    XCTAssertNotNil(
+      text.range(
+        of:
+          #"\n      approved: bob@example.com at 20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ \(signed, signature verified; counted\)\n"#,
+        options: .regularExpression), text)
     XCTAssertTrue(text.contains("      hyperparameter learning_rate: 0.1 -> 0.2\n"), text)
-    XCTAssertTrue(text.contains("      NOT APPROVED: alice@example.com at 2026-02-01T10:00:00Z (unsigned; not counted: the author); "
-      + "carol@example.com at 2026-02-01T11:00:00Z (signed, signature does not verify; not counted: approved other hyperparameters"), text)
+    XCTAssertTrue(
+      text.contains(
+        "      NOT APPROVED: alice@example.com at 2026-02-01T10:00:00Z (unsigned; not counted: the author); "
+          + "carol@example.com at 2026-02-01T11:00:00Z (signed, signature does not verify; not counted: approved other hyperparameters"
+      ), text)
     XCTAssertTrue(text.contains("on \(h.first.prefix(8)): exit 0, auc 0.74\n"), text)
     XCTAssertTrue(text.contains("on \(h.retuned.prefix(8)): exit 1, auc 0.79\n"), text)
-    XCTAssertTrue(text.contains("\(h.bypass.prefix(8)) Alice Author <alice@example.com> 0.1.0 -> 0.2.0  BYPASS [features/protected]\n"), text)
-    XCTAssertTrue(text.contains("      error: models/churn.yaml:8:5: feature 'applicant_race' is the protected attribute 'race' [features/protected]\n"), text)
-    XCTAssertTrue(text.contains("\(h.retuned.prefix(8)) Alice Author <alice@example.com> 1.1.0 -> 1.2.0  BYPASS [hyperparameters/review]\n"), text)
-    XCTAssertTrue(text.contains("      error: models/credit.yaml:11:3: hyperparameters changed (learning_rate 0.1 -> 0.2): needs 1 approval "
-      + "from anyone but alice@example.com; none yet; not counted: alice@example.com (the author), carol@example.com (approved other hyperparameters"), text)
+    XCTAssertTrue(
+      text.contains(
+        "\(h.bypass.prefix(8)) Alice Author <alice@example.com> 0.1.0 -> 0.2.0  BYPASS [features/protected]\n"), text)
+    XCTAssertTrue(
+      text.contains(
+        "      error: models/churn.yaml:8:5: feature 'applicant_race' is the protected attribute 'race' [features/protected]\n"
+      ), text)
+    XCTAssertTrue(
+      text.contains(
+        "\(h.retuned.prefix(8)) Alice Author <alice@example.com> 1.1.0 -> 1.2.0  BYPASS [hyperparameters/review]\n"),
+      text)
+    XCTAssertTrue(
+      text.contains(
+        "      error: models/credit.yaml:11:3: hyperparameters changed (learning_rate 0.1 -> 0.2): needs 1 approval "
+          + "from anyone but alice@example.com; none yet; not counted: alice@example.com (the author), carol@example.com (approved other hyperparameters"
+      ), text)
     // The bypasses: the --no-verify commit and the unapproved change (pre-push refuses it), no other.
     let bypassSection = try XCTUnwrap(text.components(separatedBy: "\nbypasses: ").last)
     let bypassLines = bypassSection.split(separator: "\n").dropFirst().prefix { $0.hasPrefix("  ") }
@@ -134,8 +163,12 @@ final class AuditTests: XCTestCase {
     XCTAssertEqual(document["schema"] as? String, "mlgit.audit/1")
     XCTAssertEqual(document["commitsScanned"] as? Int, 6)
     let summary = try XCTUnwrap(document["summary"] as? [String: Int])
-    XCTAssertEqual(summary, ["models": 2, "changes": 5, "approvals": 3, "approvalsCounted": 1, "unapproved": 1, "runs": 4,
-      "errors": 2, "warnings": 0, "bypasses": 2])
+    XCTAssertEqual(
+      summary,
+      [
+        "models": 2, "changes": 5, "approvals": 3, "approvalsCounted": 1, "unapproved": 1, "runs": 4,
+        "errors": 2, "warnings": 0, "bypasses": 2,
+      ])
     let models = try XCTUnwrap(document["models"] as? [[String: Any]])
     XCTAssertEqual(models.map { $0["name"] as? String }, ["credit-risk", "churn"])
     let credit = try XCTUnwrap(models.first)
@@ -172,7 +205,8 @@ final class AuditTests: XCTestCase {
     XCTAssertEqual(approval["blob"] as? String, tuned["blob"] as? String)
     XCTAssertEqual(approval["message"] as? String, "curves look fine")
     // mlgit review approve recorded the sha256 of the canonical hyperparameters.
-    XCTAssertEqual(approval["hyperparameters"] as? String,
+    XCTAssertEqual(
+      approval["hyperparameters"] as? String,
       AuditTests.hash("{\"learning_rate\":0.1,\"max_depth\":6,\"seed\":42}", in: h.repo))
     let tunedRuns = try XCTUnwrap(tuned["runs"] as? [[String: Any]])
     XCTAssertEqual(tunedRuns.count, 1)
@@ -243,7 +277,8 @@ final class AuditTests: XCTestCase {
     XCTAssertTrue(html.contains("<tr class=\"bypass\">"), html)
     // Approvals as the review rule counts them, signatures verified.
     XCTAssertTrue(html.contains("signed ✓</span> <span class=\"badge ok\">counted</span>"), html)
-    XCTAssertTrue(html.contains("<span class=\"badge warn\" title=\"self-approval\">not counted: the author</span>"), html)
+    XCTAssertTrue(
+      html.contains("<span class=\"badge warn\" title=\"self-approval\">not counted: the author</span>"), html)
     XCTAssertTrue(html.contains(">signature invalid</span>"), html)
     XCTAssertTrue(html.contains("<span class=\"badge warn\">not approved</span>"), html)
     XCTAssertTrue(html.hasSuffix("</html>\n"))
@@ -254,7 +289,8 @@ final class AuditTests: XCTestCase {
     XCTAssertFalse(html.contains("<link"))
     // Narrow windows (800 px): every table sits in a box that scrolls sideways, and
     // below 1100 px the cells wrap so the timeline fits without it.
-    XCTAssertEqual(html.components(separatedBy: "<table").count, html.components(separatedBy: "<div class=\"wide\"><table").count)
+    XCTAssertEqual(
+      html.components(separatedBy: "<table").count, html.components(separatedBy: "<div class=\"wide\"><table").count)
     XCTAssertTrue(html.contains(".wide{overflow-x:auto;max-width:100%}"))
     XCTAssertTrue(html.contains("@media (max-width:1100px)"))
   }

@@ -26,9 +26,11 @@ final class BranchPolicyTests: XCTestCase {
 
     """
   /// The spec the attack lands: a protected feature (line 9) and max_depth 6 -> 60 (hyperparameters from line 11).
-  static let evilSpec = Fixtures.spec(features: ["income", "debt_ratio", "applicant_race"],
+  static let evilSpec = Fixtures.spec(
+    features: ["income", "debt_ratio", "applicant_race"],
     hyperparameters: "  learning_rate: 0.05\n  max_depth: 60\n  seed: 42\n")
-  static let protectedFinding = "models/credit.yaml:9:5: error: feature 'applicant_race' is the protected attribute 'race'"
+  static let protectedFinding =
+    "models/credit.yaml:9:5: error: feature 'applicant_race' is the protected attribute 'race'"
   static let reviewFinding = "models/credit.yaml:12:3: error: hyperparameters changed (max_depth 6 -> 60)"
   static let policyFinding = ".mlgit/config.yml:1:1: error: policy file changed"
 
@@ -61,7 +63,8 @@ final class BranchPolicyTests: XCTestCase {
     repo.write(".mlgit/config.yml", BranchPolicyTests.relaxed)
     repo.stage()
     let root = repo.commitFixture("a fresh start")
-    let merge = repo.git("merge", "-q", "--no-verify", "--allow-unrelated-histories", "-s", "ours", "main", "-m", "merge main")
+    let merge = repo.git(
+      "merge", "-q", "--no-verify", "--allow-unrelated-histories", "-s", "ours", "main", "-m", "merge main")
     XCTAssertEqual(merge.status, 0, merge.output)
     repo.write("models/credit.yaml", BranchPolicyTests.evilSpec)
     repo.stage()
@@ -71,9 +74,13 @@ final class BranchPolicyTests: XCTestCase {
     return (root, repo.head)
   }
 
-  func assertAttackRefused(_ output: String, root: String, merge: String, main: String, prefix: String,
-                           file: StaticString = #filePath, line: UInt = #line) {
-    let m = String(merge.prefix(8)), r = String(root.prefix(8)), o = String(main.prefix(8))
+  func assertAttackRefused(
+    _ output: String, root: String, merge: String, main: String, prefix: String,
+    file: StaticString = #filePath, line: UInt = #line
+  ) {
+    let m = String(merge.prefix(8))
+    let r = String(root.prefix(8))
+    let o = String(main.prefix(8))
     let expected = [
       // The merge, against its second parent (the protected branch), by that branch's policy.
       "\(prefix)\(m): \(BranchPolicyTests.policyFinding)",
@@ -110,7 +117,8 @@ final class BranchPolicyTests: XCTestCase {
     XCTAssertEqual(clone.git("push", "-q", "origin", "refs/notes/mlgit/reviews").status, 0)
     let again = clone.git("push", "--no-verify", "origin", "HEAD:main")
     XCTAssertNotEqual(again.status, 0, again.output)
-    XCTAssertTrue(again.stderr.contains("remote: \(merge.prefix(8)): \(BranchPolicyTests.protectedFinding)"), again.stderr)
+    XCTAssertTrue(
+      again.stderr.contains("remote: \(merge.prefix(8)): \(BranchPolicyTests.protectedFinding)"), again.stderr)
     XCTAssertTrue(again.stderr.contains("push refused: 1 commit breaks the policy"), again.stderr)
     XCTAssertFalse(again.stderr.contains("[policy/review]"), again.stderr)
     XCTAssertFalse(again.stderr.contains("[hyperparameters/review]"), again.stderr)
@@ -154,7 +162,9 @@ final class BranchPolicyTests: XCTestCase {
     let evil = clone.commitFile("models/credit.yaml", BranchPolicyTests.evilSpec, "deeper trees, more features")
     let push = clone.git("push", "--no-verify", "--force", "origin", "HEAD:main")
     XCTAssertNotEqual(push.status, 0, push.output)
-    let r = String(root.prefix(8)), e = String(evil.prefix(8)), o = String(main.prefix(8))
+    let r = String(root.prefix(8))
+    let e = String(evil.prefix(8))
+    let o = String(main.prefix(8))
     for text in [
       "remote: \(r): \(BranchPolicyTests.policyFinding)",
       "(a root commit judged against refs/heads/main at \(o), before the push) [policy/review]",
@@ -178,14 +188,18 @@ final class BranchPolicyTests: XCTestCase {
   func testAWarningUnderTheRelaxedPolicyDoesNotHideTheBranchsError() {
     let (remote, clone, main) = makeRemote(serverHook: false)
     XCTAssertEqual(clone.git("checkout", "-q", "--orphan", "rewrite").status, 0)
-    clone.write(".mlgit/config.yml", BranchPolicyTests.relaxed.replacingOccurrences(
-      of: "features/protected: off", with: "features/protected: warning"))
+    clone.write(
+      ".mlgit/config.yml",
+      BranchPolicyTests.relaxed.replacingOccurrences(
+        of: "features/protected: off", with: "features/protected: warning"))
     clone.stage()
     clone.commitFixture("history, rewritten")
     let evil = clone.commitFile("models/credit.yaml", BranchPolicyTests.evilSpec, "more features")
     let push = clone.git("push", "--force", "origin", "HEAD:main")
     XCTAssertNotEqual(push.status, 0, push.output)
-    XCTAssertTrue(push.stderr.contains("\(evil.prefix(8)): \(BranchPolicyTests.protectedFinding) (by the policy of refs/heads/main"),
+    XCTAssertTrue(
+      push.stderr.contains(
+        "\(evil.prefix(8)): \(BranchPolicyTests.protectedFinding) (by the policy of refs/heads/main"),
       push.stderr)
     XCTAssertFalse(push.stderr.contains("models/credit.yaml:9:5: warning"), push.stderr)
     XCTAssertEqual(remote.revParse("refs/heads/main"), main)
@@ -200,7 +214,8 @@ final class BranchPolicyTests: XCTestCase {
     repo.git("branch", "-q", "-f", "main", merge)
     repo.git("checkout", "-q", "main")
     repo.git("branch", "-q", "-D", "relaxed")
-    let m = String(merge.prefix(8)), o = String(main.prefix(8))
+    let m = String(merge.prefix(8))
+    let o = String(main.prefix(8))
 
     // The branch judged for is named: by default it is the first protected branch of
     // HEAD's policy, which the history under audit controls.
@@ -249,9 +264,13 @@ final class BranchPolicyTests: XCTestCase {
     XCTAssertEqual(remote.revParse("refs/heads/main"), clone.head)
 
     // An approved policy change, and a commit relying on it, in one push.
-    let change = clone.commitFile(".mlgit/config.yml", BranchPolicyTests.policy.replacingOccurrences(
-      of: "features/protected: error", with: "features/protected: error\n  spec/version-bump: off"), "no version bumps")
-    XCTAssertEqual(clone.mlgit(["review", "approve", change], environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"]).status, 0)
+    let change = clone.commitFile(
+      ".mlgit/config.yml",
+      BranchPolicyTests.policy.replacingOccurrences(
+        of: "features/protected: error", with: "features/protected: error\n  spec/version-bump: off"),
+      "no version bumps")
+    XCTAssertEqual(
+      clone.mlgit(["review", "approve", change], environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"]).status, 0)
     XCTAssertEqual(clone.git("push", "-q", "origin", "refs/notes/mlgit/reviews").status, 0)
     clone.commitFile("models/credit.yaml", Fixtures.spec(features: ["income"]), "drop a feature")
     let second = clone.git("push", "--no-verify", "origin", "main")

@@ -25,17 +25,19 @@ final class BranchScopeTests: XCTestCase {
     clone.commitFile("models/credit.yaml", Fixtures.spec(version: "1.5.0", features: ["income"]), "drop a feature")
   }
 
-  static let noRun = "models/credit.yaml:2:1: error: no training run of 'credit-risk' is recorded on this commit [runs/required]"
+  static let noRun =
+    "models/credit.yaml:2:1: error: no training run of 'credit-risk' is recorded on this commit [runs/required]"
 
   func testReleaseGatesFireForAListThatNamesProtected() {
-    let (remote, clone) = makeRemote(config: """
-      apiVersion: mlgit/v1
-      protected_branches: [main]
-      rules:
-        runs/required: {severity: error, branches: [protected, "release/*"]}
-        metrics/threshold: {severity: error, branches: [protected, "release/*"]}
+    let (remote, clone) = makeRemote(
+      config: """
+        apiVersion: mlgit/v1
+        protected_branches: [main]
+        rules:
+          runs/required: {severity: error, branches: [protected, "release/*"]}
+          metrics/threshold: {severity: error, branches: [protected, "release/*"]}
 
-      """)
+        """)
     let change = changeSpec(clone)
     let push = clone.git("push", "origin", "main")
     XCTAssertNotEqual(push.status, 0, push.output)
@@ -50,12 +52,13 @@ final class BranchScopeTests: XCTestCase {
   }
 
   func testReleaseGatesFireForASingleBranchString() {
-    let (remote, clone) = makeRemote(config: """
-      apiVersion: mlgit/v1
-      rules:
-        runs/required: {severity: error, branches: "release/*"}
+    let (remote, clone) = makeRemote(
+      config: """
+        apiVersion: mlgit/v1
+        rules:
+          runs/required: {severity: error, branches: "release/*"}
 
-      """)
+        """)
     let change = changeSpec(clone)
     let release = clone.git("push", "origin", "main:refs/heads/release/1.5")
     XCTAssertNotEqual(release.status, 0, release.output)
@@ -82,7 +85,9 @@ extension BranchScopeTests {
   /// read it stops and says so, instead of judging as if going to `main`.
   func testRangeCheckRefusesToGuessTheTargetBranch() {
     let repo = TempRepository()
-    repo.write(".mlgit/config.yml", """
+    repo.write(
+      ".mlgit/config.yml",
+      """
       apiVersion: mlgit/v1
       protected_branches: [release]
       rules:
@@ -104,7 +109,10 @@ extension BranchScopeTests {
 
     let named = repo.mlgit("check", "--range", "\(root)..\(unbumped)", "--branch", "release")
     XCTAssertEqual(named.status, 1, named.output)
-    XCTAssertTrue(named.stdout.contains("\(unbumped.prefix(8)): models/credit.yaml:3:10: error: spec changed but its version is still 1.4.0 [spec/version-bump]"), named.stdout)
+    XCTAssertTrue(
+      named.stdout.contains(
+        "\(unbumped.prefix(8)): models/credit.yaml:3:10: error: spec changed but its version is still 1.4.0 [spec/version-bump]"
+      ), named.stdout)
     XCTAssertEqual(repo.mlgit("check", unbumped, "--branch", "topic").status, 0)
   }
 }

@@ -31,11 +31,15 @@ final class BrokenConfigTests: XCTestCase {
     XCTAssertNotEqual(commit.status, 0, commit.output)
     XCTAssertEqual(repo.head, head)
     XCTAssertTrue(commit.stderr.contains("HEAD:.mlgit/config.yml:3:1: error: "), commit.stderr)
-    XCTAssertTrue(commit.stderr.contains("""
-      mlgit: the committed .mlgit/config.yml (HEAD's) is broken: the policy in force cannot be read, so no change on top of it \
-      can be judged; it was broken by \(short) "break the config" (alice@example.com)
-      """), commit.stderr)
-    XCTAssertTrue(commit.stderr.contains("hint: fix .mlgit/config.yml, stage it (git add .mlgit/config.yml) and commit"), commit.stderr)
+    XCTAssertTrue(
+      commit.stderr.contains(
+        """
+        mlgit: the committed .mlgit/config.yml (HEAD's) is broken: the policy in force cannot be read, so no change on top of it \
+        can be judged; it was broken by \(short) "break the config" (alice@example.com)
+        """), commit.stderr)
+    XCTAssertTrue(
+      commit.stderr.contains("hint: fix .mlgit/config.yml, stage it (git add .mlgit/config.yml) and commit"),
+      commit.stderr)
     let check = repo.mlgit("check", "--staged")
     XCTAssertEqual(check.status, 2, check.output)
     XCTAssertTrue(check.stderr.contains("it was broken by \(short)"), check.stderr)
@@ -61,15 +65,20 @@ final class BrokenConfigTests: XCTestCase {
     repo.git("reset", "-q")
     let doctor = repo.mlgit("doctor")
     XCTAssertEqual(doctor.status, 1, doctor.output)
-    XCTAssertTrue(doctor.stdout.contains("policy: cannot be loaded:\n  HEAD:.mlgit/config.yml:3:1: error: "), doctor.stdout)
-    XCTAssertTrue(doctor.stdout.contains("to fix: the committed .mlgit/config.yml (HEAD's) is broken since \(short) \"break the config\": "
-      + "fix it, `git add .mlgit/config.yml` and commit"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains("policy: cannot be loaded:\n  HEAD:.mlgit/config.yml:3:1: error: "), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(
+        "to fix: the committed .mlgit/config.yml (HEAD's) is broken since \(short) \"break the config\": "
+          + "fix it, `git add .mlgit/config.yml` and commit"), doctor.stdout)
   }
 
   func testARepairIsJudgedByTheRepairedConfigAndNeverLessThanTheDefaultPack() {
     let (repo, breaker) = repository()
     // The repair tries to switch features/protected off and makes version bumps errors.
-    repo.write(".mlgit/config.yml", """
+    repo.write(
+      ".mlgit/config.yml",
+      """
       apiVersion: mlgit/v1
       protected_branches: [main]
       rules:
@@ -83,13 +92,20 @@ final class BrokenConfigTests: XCTestCase {
     let refused = repo.git("commit", "-q", "-m", "repair the config")
     XCTAssertNotEqual(refused.status, 0, refused.output)
     XCTAssertEqual(repo.head, head)
-    XCTAssertTrue(refused.stderr.contains("mlgit: note: the committed .mlgit/config.yml (HEAD's) is broken since \(breaker.prefix(8)) "
-      + "\"break the config\"; this change repairs it, so it is judged by the repaired config and, at least, the built-in default pack"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "mlgit: note: the committed .mlgit/config.yml (HEAD's) is broken since \(breaker.prefix(8)) "
+          + "\"break the config\"; this change repairs it, so it is judged by the repaired config and, at least, the built-in default pack"
+      ),
       refused.stderr)
     // The default pack's rule still runs, and the repaired config's stricter one too.
-    XCTAssertTrue(refused.stderr.contains("models/credit.yaml:8:5: error: feature 'applicant_race' is the protected attribute 'race'"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "models/credit.yaml:8:5: error: feature 'applicant_race' is the protected attribute 'race'"),
       refused.stderr)
-    XCTAssertTrue(refused.stderr.contains("models/credit.yaml:3:10: error: spec changed but its version is still 1.4.0 [spec/version-bump]"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "models/credit.yaml:3:10: error: spec changed but its version is still 1.4.0 [spec/version-bump]"),
       refused.stderr)
 
     repo.write("models/credit.yaml", Fixtures.spec(version: "1.5.0", features: ["income"]))
@@ -97,7 +113,9 @@ final class BrokenConfigTests: XCTestCase {
     let repaired = repo.git("commit", "-q", "-m", "repair the config")
     XCTAssertEqual(repaired.status, 0, repaired.output)
     // The default pack's policy/review still asks for approval before main (a warning at commit).
-    XCTAssertTrue(repaired.stderr.contains(".mlgit/config.yml:1:1: warning: policy file changed: needs 1 approval"), repaired.stderr)
+    XCTAssertTrue(
+      repaired.stderr.contains(".mlgit/config.yml:1:1: warning: policy file changed: needs 1 approval"), repaired.stderr
+    )
     XCTAssertNotEqual(repo.head, head)
     // Deleting the broken config repairs it too; after a repair, commits are judged as usual.
     repo.write("notes.txt", "after\n")
@@ -133,21 +151,27 @@ extension BrokenConfigTests {
     let breaker = clone.commitFile(".mlgit/config.yml", BrokenConfigTests.broken, "break the config")
 
     // A repair that switches features/protected off still answers to the default pack.
-    clone.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\nrules:\n  features/protected: off\n")
+    clone.write(
+      ".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\nrules:\n  features/protected: off\n")
     clone.write("models/credit.yaml", Fixtures.spec(version: "1.5.0", features: ["income", "applicant_race"]))
     clone.stage()
     let weak = clone.commitFixture("repair, and a protected feature")
     let refused = clone.git("push", "origin", "main:refs/heads/topic")
     XCTAssertNotEqual(refused.status, 0, refused.output)
-    XCTAssertTrue(refused.stderr.contains("\(weak.prefix(8)): models/credit.yaml:8:5: error: feature 'applicant_race' is the protected attribute 'race'"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "\(weak.prefix(8)): models/credit.yaml:8:5: error: feature 'applicant_race' is the protected attribute 'race'"),
       refused.stderr)
-    XCTAssertTrue(refused.stderr.contains("(by the built-in default pack: \(weak.prefix(8)) repairs the broken config of \(breaker.prefix(8)))"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "(by the built-in default pack: \(weak.prefix(8)) repairs the broken config of \(breaker.prefix(8)))"),
       refused.stderr)
     XCTAssertNil(remote.revParse("refs/heads/topic"))
 
     // A plain repair goes through pre-push and the server.
     XCTAssertEqual(clone.git("reset", "-q", "--hard", breaker).status, 0)
-    let repair = clone.commitFile(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\n", "repair the config")
+    let repair = clone.commitFile(
+      ".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\n", "repair the config")
     let pushed = clone.git("push", "origin", "main:refs/heads/topic")
     XCTAssertEqual(pushed.status, 0, pushed.output)
     XCTAssertEqual(remote.revParse("refs/heads/topic"), repair)
@@ -159,16 +183,23 @@ extension BrokenConfigTests {
     for push in [clone.git("push", "origin", "other"), clone.git("push", "--no-verify", "origin", "other")] {
       XCTAssertNotEqual(push.status, 0, push.output)
       XCTAssertTrue(push.stderr.contains("\(breaker.prefix(8)):.mlgit/config.yml:3:1: error: "), push.stderr)
-      XCTAssertTrue(push.stderr.contains("mlgit: the committed .mlgit/config.yml (in \(breaker.prefix(8))) is broken: "), push.stderr)
-      XCTAssertTrue(push.stderr.contains("it was broken by \(breaker.prefix(8)) \"break the config\" (alice@example.com); "
-        + "\(unrelated.prefix(8)) \"unrelated\" sits on it and does not repair it"), push.stderr)
-      XCTAssertTrue(push.stderr.contains("or, before pushing, fold the repair into \(breaker.prefix(8)) (git rebase -i)"), push.stderr)
+      XCTAssertTrue(
+        push.stderr.contains("mlgit: the committed .mlgit/config.yml (in \(breaker.prefix(8))) is broken: "),
+        push.stderr)
+      XCTAssertTrue(
+        push.stderr.contains(
+          "it was broken by \(breaker.prefix(8)) \"break the config\" (alice@example.com); "
+            + "\(unrelated.prefix(8)) \"unrelated\" sits on it and does not repair it"), push.stderr)
+      XCTAssertTrue(
+        push.stderr.contains("or, before pushing, fold the repair into \(breaker.prefix(8)) (git rebase -i)"),
+        push.stderr)
     }
     XCTAssertNil(remote.revParse("refs/heads/other"))
     // A push whose tip holds the broken config is refused too: the branch would be left on it.
     let tip = clone.git("push", "origin", "\(breaker):refs/heads/broken")
     XCTAssertNotEqual(tip.status, 0, tip.output)
-    XCTAssertTrue(tip.stderr.contains("mlgit: the committed .mlgit/config.yml (in \(breaker.prefix(8))) is broken: "), tip.stderr)
+    XCTAssertTrue(
+      tip.stderr.contains("mlgit: the committed .mlgit/config.yml (in \(breaker.prefix(8))) is broken: "), tip.stderr)
     XCTAssertNil(remote.revParse("refs/heads/broken"))
   }
 }

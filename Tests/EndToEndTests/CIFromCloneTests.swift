@@ -9,7 +9,8 @@ final class CIFromCloneTests: XCTestCase {
     "GIT_AUTHOR_NAME": "Bob Reviewer", "GIT_AUTHOR_EMAIL": "bob@example.com",
     "GIT_COMMITTER_NAME": "Bob Reviewer", "GIT_COMMITTER_EMAIL": "bob@example.com",
   ]
-  static let deeper = Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n")
+  static let deeper = Fixtures.spec(
+    version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n")
   private var keep: [TempRepository] = []
 
   /// A remote whose `topic` branch changes hyperparameters, approved by Bob (notes pushed),
@@ -44,7 +45,9 @@ final class CIFromCloneTests: XCTestCase {
     let clone = ciClone(remote, branch: "topic")
     let check = clone.mlgit("check", "--range", "origin/main..HEAD")
     XCTAssertEqual(check.status, 0, check.output)
-    XCTAssertTrue(check.stderr.contains("mlgit: fetched refs/notes/mlgit/reviews from origin: this clone had no approvals or runs"), check.stderr)
+    XCTAssertTrue(
+      check.stderr.contains("mlgit: fetched refs/notes/mlgit/reviews from origin: this clone had no approvals or runs"),
+      check.stderr)
     XCTAssertFalse(check.output.contains("hyperparameters/review"), check.output)
     XCTAssertNotNil(clone.revParse("refs/notes/mlgit/reviews"))
 
@@ -61,9 +64,15 @@ final class CIFromCloneTests: XCTestCase {
     clone.git("remote", "set-url", "origin", clone.root + "/gone.git")
     let check = clone.mlgit("check", "--range", "origin/main..HEAD")
     XCTAssertEqual(check.status, 1, check.output)
-    XCTAssertTrue(check.stdout.contains("models/credit.yaml:11:3: error: hyperparameters changed (max_depth 6 -> 8): needs 1 approval"), check.stdout)
-    XCTAssertTrue(check.stderr.contains("mlgit: WARNING: approvals could not be read: this clone has no refs/notes/mlgit/reviews, and origin could not be asked for it"), check.stderr)
-    XCTAssertTrue(check.stderr.contains("fetch them with `git fetch origin 'refs/notes/mlgit/*:refs/notes/mlgit/*'`"), check.stderr)
+    XCTAssertTrue(
+      check.stdout.contains(
+        "models/credit.yaml:11:3: error: hyperparameters changed (max_depth 6 -> 8): needs 1 approval"), check.stdout)
+    XCTAssertTrue(
+      check.stderr.contains(
+        "mlgit: WARNING: approvals could not be read: this clone has no refs/notes/mlgit/reviews, and origin could not be asked for it"
+      ), check.stderr)
+    XCTAssertTrue(
+      check.stderr.contains("fetch them with `git fetch origin 'refs/notes/mlgit/*:refs/notes/mlgit/*'`"), check.stderr)
   }
 
   /// The block between the markers in docs/ci.md, as the GitHub and GitLab recipes run it.
@@ -80,8 +89,11 @@ final class CIFromCloneTests: XCTestCase {
     let script = clone.root + "/mlgit-check.sh"
     try Data(try ciScript().utf8).write(to: URL(fileURLWithPath: script))
     let binDir = (Shell.mlgit as NSString).deletingLastPathComponent
-    return Shell.run("/bin/sh", [script], in: clone.path,
-      environment: ["BASE": "main", "PATH": binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
+    return Shell.run(
+      "/bin/sh", [script], in: clone.path,
+      environment: [
+        "BASE": "main", "PATH": binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+      ])
   }
 
   func testTheDocumentedCIScriptPassesAnApprovedChangeAndFailsABadOne() throws {
@@ -99,7 +111,10 @@ final class CIFromCloneTests: XCTestCase {
     let bad = ciClone(remote, branch: "bad")
     let failed = try runScript(bad)
     XCTAssertEqual(failed.status, 1, failed.output)
-    XCTAssertTrue(failed.stdout.contains("models/credit.yaml:8:5: error: feature 'race' is the protected attribute 'race' [features/protected]"), failed.stdout)
+    XCTAssertTrue(
+      failed.stdout.contains(
+        "models/credit.yaml:8:5: error: feature 'race' is the protected attribute 'race' [features/protected]"),
+      failed.stdout)
     let badSarif = try XCTUnwrap(bad.read("mlgit.sarif"))
     XCTAssertTrue(badSarif.contains("\"ruleId\" : \"features/protected\""), badSarif)
   }

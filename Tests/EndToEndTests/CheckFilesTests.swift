@@ -16,10 +16,14 @@ final class CheckFilesTests: XCTestCase {
     let before = repo.untouchableState()
     let files = repo.mlgit("check", "--files")
     XCTAssertEqual(files.status, 1, files.output)
-    XCTAssertTrue(files.stdout.contains("models/credit.yaml:8:5: error: feature 'race' is the protected attribute 'race' [features/protected]"), files.stdout)
+    XCTAssertTrue(
+      files.stdout.contains(
+        "models/credit.yaml:8:5: error: feature 'race' is the protected attribute 'race' [features/protected]"),
+      files.stdout)
     XCTAssertTrue(files.stdout.contains("mlgit: work-tree files (2 files checked): 1 error, 0 warnings"), files.stdout)
     XCTAssertEqual(repo.untouchableState(), before, "the index, work tree and refs are untouched")
-    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git").filter { $0.hasPrefix("mlgit-") }, [])
+    XCTAssertEqual(
+      try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git").filter { $0.hasPrefix("mlgit-") }, [])
   }
 
   func testUnstagedAndUntrackedFilesAreJudgedAsTheyAreOnDisk() {
@@ -54,7 +58,8 @@ final class CheckFilesTests: XCTestCase {
     XCTAssertTrue(bad.stderr.contains("mlgit: ../README.md: no such file in the work tree or the index"), bad.stderr)
     let folder = repo.mlgit(["check", "--files", "."], in: "models")
     XCTAssertEqual(folder.status, 1, folder.output)
-    XCTAssertTrue(folder.stdout.contains("models/bad.yaml:3:10: error: version must be a semantic version string"), folder.stdout)
+    XCTAssertTrue(
+      folder.stdout.contains("models/bad.yaml:3:10: error: version must be a semantic version string"), folder.stdout)
     XCTAssertTrue(folder.stdout.contains("(2 files checked)"), folder.stdout)
     let usage = repo.mlgit("check", "--files", "--range", "HEAD~1..HEAD")
     XCTAssertEqual(usage.status, 2, usage.output)

@@ -5,7 +5,8 @@ import XCTest
 final class CommitWaysTests: XCTestCase {
   static let badVersion = Fixtures.spec(version: "1.4")
   /// Where the bad version is reported in `badVersion`, and how.
-  static let badVersionMessage = "3:10: error: version must be a semantic version string, found a number '1.4' [spec/schema]"
+  static let badVersionMessage =
+    "3:10: error: version must be a semantic version string, found a number '1.4' [spec/schema]"
 
   func installed() -> TempRepository {
     let repo = TempRepository()
@@ -22,7 +23,9 @@ final class CommitWaysTests: XCTestCase {
     return repo
   }
 
-  func assertRefused(_ result: CommandResult, path: String = "models/credit.yaml", file: StaticString = #filePath, line: UInt = #line) {
+  func assertRefused(
+    _ result: CommandResult, path: String = "models/credit.yaml", file: StaticString = #filePath, line: UInt = #line
+  ) {
     XCTAssertEqual(result.status, 1, result.output, file: file, line: line)
     XCTAssertTrue(result.stderr.contains("\(path):\(Self.badVersionMessage)"), result.stderr, file: file, line: line)
     XCTAssertTrue(result.stderr.contains("mlgit: commit refused"), result.stderr, file: file, line: line)
@@ -86,13 +89,15 @@ final class CommitWaysTests: XCTestCase {
     repo.write("models/credit.yaml", Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.2\n"))
     repo.stage()
     let check = repo.mlgit("check", "--staged")
-    XCTAssertTrue(check.stdout.contains("spec changed but its version is still 1.5.0 [spec/version-bump]"), check.stdout)
+    XCTAssertTrue(
+      check.stdout.contains("spec changed but its version is still 1.5.0 [spec/version-bump]"), check.stdout)
     let amendCheck = repo.mlgit("check", "--staged", "--amend")
     XCTAssertEqual(amendCheck.status, 0, amendCheck.output)
     XCTAssertFalse(amendCheck.stdout.contains("spec/version-bump"), amendCheck.stdout)
     let result = repo.git("commit", "--amend", "-m", "tune more")
     XCTAssertEqual(result.status, 0, result.output)
-    XCTAssertFalse(result.stderr.contains("spec/version-bump"), "amend judged against HEAD instead of its parent:\n\(result.stderr)")
+    XCTAssertFalse(
+      result.stderr.contains("spec/version-bump"), "amend judged against HEAD instead of its parent:\n\(result.stderr)")
     // A bad spec is still refused when amending.
     repo.write("models/credit.yaml", Self.badVersion)
     repo.stage()
@@ -137,7 +142,9 @@ final class CommitWaysTests: XCTestCase {
     XCTAssertEqual(good.status, 0, good.output)
     // Installing from the worktree writes to the same common hooks folder.
     let again = Shell.run(Shell.mlgit, ["install"], in: worktree)
-    XCTAssertTrue(again.stdout.contains("\(repo.path)/.git/hooks/pre-commit is up to date") || again.stdout.contains("up to date"), again.stdout)
+    XCTAssertTrue(
+      again.stdout.contains("\(repo.path)/.git/hooks/pre-commit is up to date") || again.stdout.contains("up to date"),
+      again.stdout)
     XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/.git/worktrees/linked/hooks"))
   }
 
@@ -148,8 +155,10 @@ final class CommitWaysTests: XCTestCase {
     repo.write("models/credit.yaml", Self.badVersion)
     let bad = Shell.run(Shell.git, ["--git-dir=../repo/.git", "--work-tree=../repo", "add", "-A"], in: elsewhere)
     XCTAssertEqual(bad.status, 0, bad.output)
-    assertRefused(Shell.run(Shell.git, ["--git-dir=../repo/.git", "--work-tree=../repo", "commit", "-m", "x"], in: elsewhere))
-    let check = Shell.run(Shell.mlgit, ["check"], in: elsewhere, environment: ["GIT_DIR": "../repo/.git", "GIT_WORK_TREE": "../repo"])
+    assertRefused(
+      Shell.run(Shell.git, ["--git-dir=../repo/.git", "--work-tree=../repo", "commit", "-m", "x"], in: elsewhere))
+    let check = Shell.run(
+      Shell.mlgit, ["check"], in: elsewhere, environment: ["GIT_DIR": "../repo/.git", "GIT_WORK_TREE": "../repo"])
     XCTAssertEqual(check.status, 1, check.output)
     repo.write("models/credit.yaml", Fixtures.spec())
     let absolute = ["--git-dir=\(repo.path)/.git", "--work-tree=\(repo.path)"]

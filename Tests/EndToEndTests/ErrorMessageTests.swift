@@ -11,17 +11,23 @@ final class ErrorMessageTests: XCTestCase {
     var doctor = repo.mlgit("doctor")
     XCTAssertEqual(doctor.status, 1, doctor.output)
     XCTAssertTrue(doctor.stdout.contains("HEAD: cannot be read ("), doctor.stdout)
-    XCTAssertTrue(doctor.stdout.contains(
-      "to fix: HEAD is damaged: point it at a branch with `git symbolic-ref HEAD refs/heads/BRANCH`"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(
+        "to fix: HEAD is damaged: point it at a branch with `git symbolic-ref HEAD refs/heads/BRANCH`"), doctor.stdout)
     XCTAssertFalse(doctor.stdout.contains(".mlgit/config.yml"), doctor.stdout)
 
     try "ref: refs/heads/main\n".write(toFile: repo.path + "/.git/HEAD", atomically: true, encoding: .utf8)
-    try "1234567890123456789012345678901234567890\n".write(toFile: repo.path + "/.git/refs/heads/main", atomically: true, encoding: .utf8)
+    try "1234567890123456789012345678901234567890\n".write(
+      toFile: repo.path + "/.git/refs/heads/main", atomically: true, encoding: .utf8)
     doctor = repo.mlgit("doctor")
     XCTAssertEqual(doctor.status, 1, doctor.output)
-    XCTAssertTrue(doctor.stdout.contains("HEAD: refs/heads/main points at 12345678, a commit that is not in the object database"), doctor.stdout)
-    XCTAssertTrue(doctor.stdout.contains(
-      "to fix: refs/heads/main is damaged: find its last good commit with `git reflog refs/heads/main`"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains("HEAD: refs/heads/main points at 12345678, a commit that is not in the object database"),
+      doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(
+        "to fix: refs/heads/main is damaged: find its last good commit with `git reflog refs/heads/main`"),
+      doctor.stdout)
     XCTAssertFalse(doctor.stdout.contains(".mlgit/config.yml"), doctor.stdout)
   }
 
@@ -37,8 +43,10 @@ final class ErrorMessageTests: XCTestCase {
     for gitDir in [".git", worktree + "/.git"] {
       let check = linked.mlgit(["check", "--staged"], environment: ["GIT_DIR": gitDir])
       XCTAssertEqual(check.status, 1, "\(gitDir): \(check.output)")
-      XCTAssertTrue(check.stdout.contains(
-        "models/credit.yaml:8:5: error: feature 'race' is the protected attribute 'race' [features/protected]"), check.stdout)
+      XCTAssertTrue(
+        check.stdout.contains(
+          "models/credit.yaml:8:5: error: feature 'race' is the protected attribute 'race' [features/protected]"),
+        check.stdout)
     }
     linked.write(".git-not", "no gitdir line\n")
     let bad = linked.mlgit(["check", "--staged"], environment: ["GIT_DIR": ".git-not"])

@@ -6,17 +6,24 @@ import XCTest
 final class FileFaultTests: XCTestCase {
   func testAFolderWhereAHookShouldBeIsAClearError() throws {
     let repo = TempRepository()
-    try FileManager.default.createDirectory(atPath: repo.path + "/.git/hooks/pre-commit", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: repo.path + "/.git/hooks/pre-commit", withIntermediateDirectories: true)
     let install = repo.mlgit("install")
     XCTAssertEqual(install.status, 2, install.output)
-    XCTAssertTrue(install.stderr.contains("mlgit: \(repo.path)/.git/hooks/pre-commit is a folder, not a hook; move it away, then run the command again"), install.stderr)
+    XCTAssertTrue(
+      install.stderr.contains(
+        "mlgit: \(repo.path)/.git/hooks/pre-commit is a folder, not a hook; move it away, then run the command again"),
+      install.stderr)
     let uninstall = repo.mlgit("uninstall")
     XCTAssertEqual(uninstall.status, 0, uninstall.output)
     let doctor = repo.mlgit("doctor")
     XCTAssertEqual(doctor.status, 1, doctor.output)
-    XCTAssertTrue(doctor.stdout.contains(".git/hooks/pre-commit: a folder, not a hook; git cannot run it"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(".git/hooks/pre-commit: a folder, not a hook; git cannot run it"), doctor.stdout)
     var isDirectory: ObjCBool = false
-    XCTAssertTrue(FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-commit", isDirectory: &isDirectory) && isDirectory.boolValue)
+    XCTAssertTrue(
+      FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-commit", isDirectory: &isDirectory)
+        && isDirectory.boolValue)
   }
 
   /// Runs `script` in a user and mount namespace with a 8 KiB tmpfs at `mount`, so the
@@ -35,39 +42,52 @@ final class FileFaultTests: XCTestCase {
     let repo = TempRepository()
     let mount = repo.root + "/tiny"
     repo.git("config", "core.hooksPath", mount + "/hooks")
-    let result = try inTinyFilesystem(repo, mount: mount, """
+    let result = try inTinyFilesystem(
+      repo, mount: mount,
+      """
       mkdir '\(mount)/hooks'
       printf '#!/bin/sh\\necho team\\n' > '\(mount)/hooks/pre-commit'; chmod +x '\(mount)/hooks/pre-commit'
       dd if=/dev/zero of='\(mount)/fill' bs=1k count=64 2>/dev/null || true
       set +e; "$MLGIT" install; echo "status=$?"; ls -A '\(mount)/hooks'
       """)
     XCTAssertTrue(result.stdout.contains("status=3"), result.output)
-    XCTAssertTrue(result.stderr.contains("mlgit: cannot write \(mount)/hooks/pre-commit: No space left on device; nothing was changed"), result.stderr)
-    XCTAssertTrue(result.stdout.hasSuffix("status=3\npre-commit\n"), "the team's hook is back in place, no temporary file: \(result.stdout)")
+    XCTAssertTrue(
+      result.stderr.contains(
+        "mlgit: cannot write \(mount)/hooks/pre-commit: No space left on device; nothing was changed"), result.stderr)
+    XCTAssertTrue(
+      result.stdout.hasSuffix("status=3\npre-commit\n"),
+      "the team's hook is back in place, no temporary file: \(result.stdout)")
   }
 
   func testInstallInAReadOnlyHooksFolderIsAClearError() throws {
     let repo = TempRepository()
     let mount = repo.root + "/tiny"
     repo.git("config", "core.hooksPath", mount + "/hooks")
-    let result = try inTinyFilesystem(repo, mount: mount, """
+    let result = try inTinyFilesystem(
+      repo, mount: mount,
+      """
       mkdir '\(mount)/hooks'; mount -o remount,ro '\(mount)'
       set +e; "$MLGIT" install; echo "status=$?"; ls -A '\(mount)/hooks'
       """)
     XCTAssertTrue(result.stdout.hasSuffix("status=3\n"), result.output)
-    XCTAssertTrue(result.stderr.contains("mlgit: cannot write \(mount)/hooks/pre-commit: Read-only file system"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains("mlgit: cannot write \(mount)/hooks/pre-commit: Read-only file system"), result.stderr)
   }
 
   func testAuditOutputOnAFullDiskLeavesNoFile() throws {
     let repo = TempRepository()
     repo.commitFile("models/credit.yaml", Fixtures.spec(), "spec")
     let mount = repo.root + "/tiny"
-    let result = try inTinyFilesystem(repo, mount: mount, """
+    let result = try inTinyFilesystem(
+      repo, mount: mount,
+      """
       dd if=/dev/zero of='\(mount)/fill' bs=1k count=64 2>/dev/null || true
       set +e; "$MLGIT" audit --format html --output '\(mount)/audit.html'; echo "status=$?"; ls -A '\(mount)'
       """)
     XCTAssertTrue(result.stdout.hasSuffix("status=3\nfill\n"), result.output)
-    XCTAssertTrue(result.stderr.contains("mlgit: cannot write \(mount)/audit.html: No space left on device; nothing was changed"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains("mlgit: cannot write \(mount)/audit.html: No space left on device; nothing was changed"),
+      result.stderr)
   }
 
   /// A pre-push hook killed mid-way (here by its own chained hook, with SIGKILL, so no trap

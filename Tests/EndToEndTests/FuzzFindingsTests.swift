@@ -7,7 +7,8 @@ import XCTest
 final class FuzzFindingsTests: XCTestCase {
   /// The repository's fuzz/corpus/TARGET folder.
   func corpus(_ target: String) throws -> [(name: String, data: Data)] {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
     let folder = root.appendingPathComponent("fuzz/corpus/\(target)")
     let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     XCTAssertFalse(names.isEmpty, "no seeds in \(folder.path)")
@@ -22,8 +23,9 @@ final class FuzzFindingsTests: XCTestCase {
     repo.stage()
     let result = repo.mlgit("check", "--staged")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertTrue(result.stdout.contains(
-      "models/credit.yaml:8:1: error: duplicate key 'name' (first defined at line 7) [spec/schema]"), result.output)
+    XCTAssertTrue(
+      result.stdout.contains(
+        "models/credit.yaml:8:1: error: duplicate key 'name' (first defined at line 7) [spec/schema]"), result.output)
   }
 
   func testConfigWithCarriageReturnLineBreaksAndADuplicateKeyIsAConfigError() {
@@ -32,7 +34,8 @@ final class FuzzFindingsTests: XCTestCase {
     repo.commitFile("a.txt", "a\n", "next")
     let result = repo.mlgit("check", "HEAD")
     XCTAssertEqual(result.status, 2, result.output)
-    XCTAssertTrue(result.stderr.contains(".mlgit/config.yml:5:1: error: duplicate key 'reviewers' (first defined at line 4)"),
+    XCTAssertTrue(
+      result.stderr.contains(".mlgit/config.yml:5:1: error: duplicate key 'reviewers' (first defined at line 4)"),
       result.output)
   }
 
@@ -57,7 +60,9 @@ final class FuzzFindingsTests: XCTestCase {
       repo.stage()
       let result = repo.mlgit("check", "--staged")
       XCTAssertTrue([0, 1, 2].contains(result.status), "\(seed.name): exit \(result.status): \(result.stderr)")
-      if result.status == 2 { XCTAssertTrue(result.stderr.contains(".mlgit/config.yml:"), "\(seed.name): \(result.stderr)") }
+      if result.status == 2 {
+        XCTAssertTrue(result.stderr.contains(".mlgit/config.yml:"), "\(seed.name): \(result.stderr)")
+      }
     }
   }
 }

@@ -10,7 +10,8 @@ final class GitServerTests: XCTestCase {
   static let goodSpec = Fixtures.spec()
   /// Line 9, column 5: the third entry of `features`.
   static let badSpec = Fixtures.spec(version: "1.5.0", features: ["income", "debt_ratio", "applicant_race"])
-  static let badFinding = "models/credit.yaml:9:5: error: feature 'applicant_race' is the protected attribute 'race' [features/protected]"
+  static let badFinding =
+    "models/credit.yaml:9:5: error: feature 'applicant_race' is the protected attribute 'race' [features/protected]"
 
   /// A temporary folder for a server's files, removed after the test.
   func scratchFolder() throws -> String {
@@ -52,8 +53,10 @@ final class GitServerTests: XCTestCase {
     let refused = clone.git(["push", "origin", "main"], environment: environment)
     XCTAssertNotEqual(refused.status, 0, refused.output)
     XCTAssertTrue(refused.stderr.contains("remote: \(bad.prefix(8)): \(GitServerTests.badFinding)"), refused.stderr)
-    XCTAssertTrue(refused.stderr.contains("remote:   \(bad.prefix(8)): models/credit.yaml [features/protected]"), refused.stderr)
-    XCTAssertTrue(refused.stderr.contains("! [remote rejected] main -> main (pre-receive hook declined)"), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains("remote:   \(bad.prefix(8)): models/credit.yaml [features/protected]"), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains("! [remote rejected] main -> main (pre-receive hook declined)"), refused.stderr)
     XCTAssertEqual(bare.revParse("refs/heads/main"), good)
   }
 
@@ -66,19 +69,20 @@ final class GitServerTests: XCTestCase {
     bare.git("config", "http.receivepack", "true")
     let config = folder + "/lighttpd.conf"
     let server = try LoopbackServer.start(
-      "lighttpd", test: self, logPath: folder + "/lighttpd.log", environment: ["PATH": "/usr/bin:/bin"], executable: lighttpd
+      "lighttpd", test: self, logPath: folder + "/lighttpd.log", environment: ["PATH": "/usr/bin:/bin"],
+      executable: lighttpd
     ) { port in
       try """
-        server.document-root = "\(folder)"
-        server.bind = "127.0.0.1"
-        server.port = \(port)
-        server.errorlog = "\(folder)/lighttpd-error.log"
-        server.modules = ("mod_alias", "mod_cgi", "mod_setenv")
-        alias.url = ("/git" => "\(backend)")
-        cgi.assign = ("" => "")
-        setenv.set-environment = ("GIT_PROJECT_ROOT" => "\(folder)", "GIT_HTTP_EXPORT_ALL" => "1")
+      server.document-root = "\(folder)"
+      server.bind = "127.0.0.1"
+      server.port = \(port)
+      server.errorlog = "\(folder)/lighttpd-error.log"
+      server.modules = ("mod_alias", "mod_cgi", "mod_setenv")
+      alias.url = ("/git" => "\(backend)")
+      cgi.assign = ("" => "")
+      setenv.set-environment = ("GIT_PROJECT_ROOT" => "\(folder)", "GIT_HTTP_EXPORT_ALL" => "1")
 
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+      """.write(toFile: config, atomically: true, encoding: .utf8)
       return ["-D", "-f", config]
     }
     pushGoodThenBad(url: "http://127.0.0.1:\(server.port)/git/server.git", bare: bare, environment: [:], server: server)
@@ -99,40 +103,43 @@ final class GitServerTests: XCTestCase {
       .trimmingCharacters(in: .whitespacesAndNewlines)
     // The key may run git-shell only, with the command the client asked for.
     try """
-      command="\(gitShell) -c \\"$SSH_ORIGINAL_COMMAND\\"",no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty \(clientKey)
+    command="\(gitShell) -c \\"$SSH_ORIGINAL_COMMAND\\"",no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty \(clientKey)
 
-      """.write(toFile: folder + "/authorized_keys", atomically: true, encoding: .utf8)
+    """.write(toFile: folder + "/authorized_keys", atomically: true, encoding: .utf8)
     let user = NSUserName()
     if getuid() == 0 {
       // sshd run by root insists on its privilege-separation folder, which the package's
       // service start would create; the test's sshd uses nothing else of the machine's.
-      try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true,
-                                               attributes: [.posixPermissions: 0o755])
+      try? FileManager.default.createDirectory(
+        atPath: "/run/sshd", withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o755])
     }
     let config = folder + "/sshd_config"
     let server = try LoopbackServer.start(
       "sshd", test: self, logPath: folder + "/sshd.log", environment: ["PATH": "/usr/bin:/bin"], executable: sshd
     ) { port in
       try """
-        Port \(port)
-        ListenAddress 127.0.0.1
-        HostKey \(folder)/host_key
-        PidFile \(folder)/sshd.pid
-        AuthorizedKeysFile \(folder)/authorized_keys
-        PubkeyAuthentication yes
-        PasswordAuthentication no
-        KbdInteractiveAuthentication no
-        PermitRootLogin prohibit-password
-        StrictModes no
-        UsePAM no
-        AllowUsers \(user)
+      Port \(port)
+      ListenAddress 127.0.0.1
+      HostKey \(folder)/host_key
+      PidFile \(folder)/sshd.pid
+      AuthorizedKeysFile \(folder)/authorized_keys
+      PubkeyAuthentication yes
+      PasswordAuthentication no
+      KbdInteractiveAuthentication no
+      PermitRootLogin prohibit-password
+      StrictModes no
+      UsePAM no
+      AllowUsers \(user)
 
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+      """.write(toFile: config, atomically: true, encoding: .utf8)
       return ["-D", "-e", "-f", config]
     }
-    let sshCommand = "\(ssh) -i \(folder)/client_key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no"
+    let sshCommand =
+      "\(ssh) -i \(folder)/client_key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no"
       + " -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
-    pushGoodThenBad(url: "ssh://\(user)@127.0.0.1:\(server.port)\(bare.path)", bare: bare,
-                    environment: ["GIT_SSH_COMMAND": sshCommand], server: server)
+    pushGoodThenBad(
+      url: "ssh://\(user)@127.0.0.1:\(server.port)\(bare.path)", bare: bare,
+      environment: ["GIT_SSH_COMMAND": sshCommand], server: server)
   }
 }

@@ -22,7 +22,8 @@ final class HardeningTests: XCTestCase {
   /// A repository whose root commit (dated `policyAt`) turns runs/stale on for protected branches.
   func staleRepository(policyAt: Int) -> (repo: TempRepository, base: String) {
     let repo = TempRepository()
-    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nrules:\n  runs/stale: {severity: error, branches: protected}\n")
+    repo.write(
+      ".mlgit/config.yml", "apiVersion: mlgit/v1\nrules:\n  runs/stale: {severity: error, branches: protected}\n")
     repo.stage()
     let base = repo.commitFixture("policy", environment: HardeningTests.dated(policyAt))
     return (repo, base)
@@ -30,18 +31,22 @@ final class HardeningTests: XCTestCase {
 
   /// Commits the model (staleness.max_age_days 30, line 16) dated `at`, with one run finished at `runFinished`.
   func commitModel(_ repo: TempRepository, at: Int, runFinished: Int) {
-    repo.write("models/credit.yaml", Fixtures.spec(extra: "validation:\n  metrics:\n    auc: {min: 0.78}\nstaleness: {max_age_days: 30}\n"))
+    repo.write(
+      "models/credit.yaml",
+      Fixtures.spec(extra: "validation:\n  metrics:\n    auc: {min: 0.78}\nstaleness: {max_age_days: 30}\n"))
     repo.stage()
     repo.commitFixture("model", environment: HardeningTests.dated(at))
     let finished = HardeningTests.iso(runFinished)
-    let line = #"{"commit":"\#(repo.head)","command":"python3 train.py","data":{},"dirty":false,"exit":0,"finished":"\#(finished)","host":"h","id":"oldrun000001","metrics":{"auc":0.81},"model":"credit-risk","params":{},"schema":"mlgit.run/1","started":"\#(finished)","user":"u@example.com","version":"1.4.0"}"#
+    let line =
+      #"{"commit":"\#(repo.head)","command":"python3 train.py","data":{},"dirty":false,"exit":0,"finished":"\#(finished)","host":"h","id":"oldrun000001","metrics":{"auc":0.81},"model":"credit-risk","params":{},"schema":"mlgit.run/1","started":"\#(finished)","user":"u@example.com","version":"1.4.0"}"#
     XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "append", "-m", line, repo.head).status, 0)
   }
 
   // MARK: runs/stale in history checks
 
   func testHistoryChecksJudgeStalenessAsOfEachCommitsTime() {
-    let now = HardeningTests.now, day = HardeningTests.day
+    let now = HardeningTests.now
+    let day = HardeningTests.day
     let (repo, base) = staleRepository(policyAt: now - 200 * day)
     // Trained a day before the commit: fresh when it was committed, 100 days ago.
     commitModel(repo, at: now - 100 * day, runFinished: now - 101 * day)
@@ -60,12 +65,14 @@ final class HardeningTests: XCTestCase {
   }
 
   func testAForgedOldCommitterDateIsJudgedNoEarlierThanItsParent() {
-    let now = HardeningTests.now, day = HardeningTests.day
+    let now = HardeningTests.now
+    let day = HardeningTests.day
     let policyAt = now - 10 * day
     let (repo, base) = staleRepository(policyAt: policyAt)
     // Committed on top of a 10-day-old commit, yet dated 100 days ago, beside a run 101 days old.
     commitModel(repo, at: now - 100 * day, runFinished: now - 101 * day)
-    let expected = "models/credit.yaml:16:27: error: newest run oldrun000001 of 'credit-risk' 1.4.0 finished \(HardeningTests.iso(now - 101 * day)), 91 days before the commit's time \(HardeningTests.iso(policyAt)), over staleness.max_age_days 30 [runs/stale]"
+    let expected =
+      "models/credit.yaml:16:27: error: newest run oldrun000001 of 'credit-risk' 1.4.0 finished \(HardeningTests.iso(now - 101 * day)), 91 days before the commit's time \(HardeningTests.iso(policyAt)), over staleness.max_age_days 30 [runs/stale]"
     for arguments in [["check", "--range", "\(base)..HEAD"], ["check", "--all"], ["check", "HEAD"]] {
       let checked = repo.mlgit(arguments)
       XCTAssertEqual(checked.status, 1, "\(arguments): \(checked.output)")
@@ -83,9 +90,11 @@ final class HardeningTests: XCTestCase {
     repo.write("metrics.json", #"{"auc": 0.81}"#)
     let result = repo.mlgit("run", "record", "--metrics", "metrics.json", "--", "touch", "ran")
     XCTAssertEqual(result.status, 2, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "mlgit: run record records a run made elsewhere and runs nothing, so it does not take a command after --, got 'touch ran'\n"
-      + "  hint: to run it and record the run: mlgit run [--metrics FILE] -- touch ran; to name the command a recorded run ran: mlgit run record --command 'touch ran' …"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "mlgit: run record records a run made elsewhere and runs nothing, so it does not take a command after --, got 'touch ran'\n"
+          + "  hint: to run it and record the run: mlgit run [--metrics FILE] -- touch ran; to name the command a recorded run ran: mlgit run record --command 'touch ran' …"
+      ),
       result.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/ran"), "nothing ran")
     XCTAssertFalse(repo.mlgit("runs", "--format", "json").stdout.contains("\"id\""), "nothing was recorded")
@@ -94,11 +103,16 @@ final class HardeningTests: XCTestCase {
   // MARK: Processes mlgit starts
 
   /// A repository with hooks installed whose policy runs `.mlgit/checks/check.sh` (`script`) on every spec.
-  func commandCheckRepository(_ script: String, timeout: Int = 5, program: String = "sh",
-                              file: String = ".mlgit/checks/check.sh") -> TempRepository {
+  func commandCheckRepository(
+    _ script: String, timeout: Int = 5, program: String = "sh",
+    file: String = ".mlgit/checks/check.sh"
+  ) -> TempRepository {
     let repo = TempRepository()
     XCTAssertEqual(repo.mlgit("install").status, 0)
-    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nrules:\n  acme/script:\n    check: {command: [\(program), \(file)]}\n    timeout: \(timeout)\n")
+    repo.write(
+      ".mlgit/config.yml",
+      "apiVersion: mlgit/v1\nrules:\n  acme/script:\n    check: {command: [\(program), \(file)]}\n    timeout: \(timeout)\n"
+    )
     repo.write(file, script)
     repo.stage()
     repo.commitFixture("policy")
@@ -110,7 +124,8 @@ final class HardeningTests: XCTestCase {
   /// True while `pid` runs (a zombie has ended).
   static func isRunning(_ pid: pid_t) -> Bool {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.range(of: ")", options: .backwards) else { return false }
+      let close = stat.range(of: ")", options: .backwards)
+    else { return false }
     return !stat[close.upperBound...].hasPrefix(" Z")
   }
 
@@ -118,16 +133,20 @@ final class HardeningTests: XCTestCase {
     let pidFile = NSTemporaryDirectory() + "mlgit-grandchild-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: pidFile) }
     // The background sleep holds the check's standard output and error open after the check exits.
-    let repo = commandCheckRepository("""
+    let repo = commandCheckRepository(
+      """
       sleep 1000 &
       echo $! > "$GRANDCHILD_PID_FILE"
       echo '{"message": "checked", "line": 2, "severity": "warning"}'
 
       """)
-    let commit = Shell.run(Shell.git, ["commit", "-q", "-m", "credit model"], in: repo.path,
-                           environment: ["GRANDCHILD_PID_FILE": pidFile], timeout: 120)
-    let pid = try XCTUnwrap(pid_t((try? String(contentsOfFile: pidFile, encoding: .utf8))?
-      .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "the check ran: \(commit.output)")
+    let commit = Shell.run(
+      Shell.git, ["commit", "-q", "-m", "credit model"], in: repo.path,
+      environment: ["GRANDCHILD_PID_FILE": pidFile], timeout: 120)
+    let pid = try XCTUnwrap(
+      pid_t(
+        (try? String(contentsOfFile: pidFile, encoding: .utf8))?
+          .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "the check ran: \(commit.output)")
     defer { if HardeningTests.isRunning(pid) { kill(pid, SIGKILL) } }
     XCTAssertEqual(commit.status, 0, commit.output)
     XCTAssertTrue(commit.stderr.contains("models/credit.yaml:2:1: warning: checked [acme/script]"), commit.stderr)
@@ -144,20 +163,26 @@ final class HardeningTests: XCTestCase {
   func testACommandCheckThatRunsOutOfTimeIsKilledWithWhatItStarted() throws {
     let pidFile = NSTemporaryDirectory() + "mlgit-grandchild-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: pidFile) }
-    let repo = commandCheckRepository("""
+    let repo = commandCheckRepository(
+      """
       sh -c 'sleep 1000' &
       echo $! > "$GRANDCHILD_PID_FILE"
       sleep 1000
 
       """, timeout: 1)
-    let commit = Shell.run(Shell.git, ["commit", "-q", "-m", "credit model"], in: repo.path,
-                           environment: ["GRANDCHILD_PID_FILE": pidFile], timeout: 120)
-    let pid = try XCTUnwrap(pid_t((try? String(contentsOfFile: pidFile, encoding: .utf8))?
-      .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "the check ran: \(commit.output)")
+    let commit = Shell.run(
+      Shell.git, ["commit", "-q", "-m", "credit model"], in: repo.path,
+      environment: ["GRANDCHILD_PID_FILE": pidFile], timeout: 120)
+    let pid = try XCTUnwrap(
+      pid_t(
+        (try? String(contentsOfFile: pidFile, encoding: .utf8))?
+          .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "the check ran: \(commit.output)")
     defer { if HardeningTests.isRunning(pid) { kill(pid, SIGKILL) } }
     XCTAssertNotEqual(commit.status, 0, commit.output)
-    XCTAssertTrue(commit.stderr.contains(
-      "models/credit.yaml:1:1: error: command check did not finish within 1 s: sh .mlgit/checks/check.sh [acme/script]"), commit.stderr)
+    XCTAssertTrue(
+      commit.stderr.contains(
+        "models/credit.yaml:1:1: error: command check did not finish within 1 s: sh .mlgit/checks/check.sh [acme/script]"
+      ), commit.stderr)
     var waited = 0
     while HardeningTests.isRunning(pid) && waited < 100 {
       usleep(100_000)
@@ -193,9 +218,12 @@ final class HardeningTests: XCTestCase {
     repo.write(".gitignore", "metrics.json\n")
     repo.stage()
     repo.commitFixture("model")
-    let run = repo.mlgit(["run", "--metrics", "metrics.json", "--", "python3", "-c",
-                          HardeningTests.listFileDescriptors + #"open("metrics.json", "w").write('{"auc": 0.81}')"#],
-                         environment: ["FD_LIST": listFile])
+    let run = repo.mlgit(
+      [
+        "run", "--metrics", "metrics.json", "--", "python3", "-c",
+        HardeningTests.listFileDescriptors + #"open("metrics.json", "w").write('{"auc": 0.81}')"#,
+      ],
+      environment: ["FD_LIST": listFile])
     XCTAssertEqual(run.status, 0, run.output)
     let listing = try String(contentsOfFile: listFile, encoding: .utf8)
     XCTAssertEqual(HardeningTests.descriptors(listing), ["0", "1", "2"], listing)
@@ -204,7 +232,8 @@ final class HardeningTests: XCTestCase {
   func testACommandCheckInheritsOnlyItsStandardStreams() throws {
     let listFile = NSTemporaryDirectory() + "mlgit-fds-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: listFile) }
-    let repo = commandCheckRepository(HardeningTests.listFileDescriptors, program: "python3", file: ".mlgit/checks/fds.py")
+    let repo = commandCheckRepository(
+      HardeningTests.listFileDescriptors, program: "python3", file: ".mlgit/checks/fds.py")
     let commit = repo.git(["commit", "-q", "-m", "credit model"], environment: ["FD_LIST": listFile])
     XCTAssertEqual(commit.status, 0, commit.output)
     let listing = try String(contentsOfFile: listFile, encoding: .utf8)

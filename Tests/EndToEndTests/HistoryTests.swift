@@ -65,7 +65,8 @@ final class HistoryTests: XCTestCase {
     let repo = TempRepository()
     let root = repo.commitFile("models/credit.yaml", HistoryTests.badSpec, "a broken root")
     repo.git("checkout", "-q", "-b", "side")
-    let side = repo.commitFile("models/other.yaml", Fixtures.spec(name: "other", version: "2"), "broken on a side branch")
+    let side = repo.commitFile(
+      "models/other.yaml", Fixtures.spec(name: "other", version: "2"), "broken on a side branch")
     repo.git("checkout", "-q", "main")
     repo.commitFile("models/credit.yaml", Fixtures.spec(), "repair")
     let result = repo.mlgit("check", "--all")
@@ -240,7 +241,9 @@ final class HistoryTests: XCTestCase {
 
   func testRulesScopedToProtectedBranches() {
     let (remote, clone) = makeRemote(serverHook: true)
-    let config = clone.commitFile(".mlgit/config.yml", """
+    let config = clone.commitFile(
+      ".mlgit/config.yml",
+      """
       apiVersion: mlgit/v1
       protected_branches: [main, release/*]
       rules:
@@ -248,15 +251,20 @@ final class HistoryTests: XCTestCase {
 
       """, "version bumps are required on protected branches")
     // A policy change needs someone else's approval (policy/review), on the server too.
-    XCTAssertEqual(clone.mlgit(["review", "approve", config], environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"]).status, 0)
+    XCTAssertEqual(
+      clone.mlgit(["review", "approve", config], environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"]).status, 0)
     XCTAssertEqual(clone.git("push", "-q", "origin", "refs/notes/mlgit/reviews").status, 0)
     XCTAssertEqual(clone.git("push", "-q", "origin", "main").status, 0)
-    let unbumped = clone.commitFile("models/credit.yaml", Fixtures.spec(features: ["income"]), "drop a feature, same version")
+    let unbumped = clone.commitFile(
+      "models/credit.yaml", Fixtures.spec(features: ["income"]), "drop a feature, same version")
     let topic = clone.git("push", "--no-verify", "origin", "main:refs/heads/topic")
     XCTAssertEqual(topic.status, 0, topic.output)
     let main = clone.git("push", "--no-verify", "origin", "main")
     XCTAssertNotEqual(main.status, 0, main.output)
-    XCTAssertTrue(main.stderr.contains("\(unbumped.prefix(8)): models/credit.yaml:3:10: error: spec changed but its version is still 1.4.0 [spec/version-bump]"), main.stderr)
+    XCTAssertTrue(
+      main.stderr.contains(
+        "\(unbumped.prefix(8)): models/credit.yaml:3:10: error: spec changed but its version is still 1.4.0 [spec/version-bump]"
+      ), main.stderr)
     XCTAssertNotEqual(remote.revParse("refs/heads/main"), unbumped)
     // In CI, --branch names the target; without it, the first protected branch.
     XCTAssertEqual(clone.mlgit("check", "--range", "origin/main..main").status, 1)
@@ -267,10 +275,15 @@ final class HistoryTests: XCTestCase {
 
   func testBadBranchScopeIsAConfigError() {
     let repo = TempRepository()
-    repo.commitFile(".mlgit/config.yml", "apiVersion: mlgit/v1\nrules:\n  spec/schema: {severity: error, branches: {main: 1}}\n", "bad scope")
+    repo.commitFile(
+      ".mlgit/config.yml", "apiVersion: mlgit/v1\nrules:\n  spec/schema: {severity: error, branches: {main: 1}}\n",
+      "bad scope")
     repo.commitFile("a.txt", "a\n", "next")
     let result = repo.mlgit("check", "--range", "HEAD~1..HEAD")
     XCTAssertEqual(result.status, 2, result.output)
-    XCTAssertTrue(result.stderr.contains("3:44: error: rule 'spec/schema': 'branches' must be a branch glob, a list of them, or 'protected', found a mapping"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains(
+        "3:44: error: rule 'spec/schema': 'branches' must be a branch glob, a list of them, or 'protected', found a mapping"
+      ), result.stderr)
   }
 }

@@ -6,7 +6,8 @@ import XCTest
 /// writes it. Whatever order they are installed in, mlgit's check and the team's own
 /// hooks both run, or mlgit says loudly that its check does not.
 final class HookManagerTests: XCTestCase {
-  let badSpecLine = "models/credit.yaml:8:5: error: feature 'race' is the protected attribute 'race' [features/protected]"
+  let badSpecLine =
+    "models/credit.yaml:8:5: error: feature 'race' is the protected attribute 'race' [features/protected]"
 
   /// PATH with the built mlgit first: managers' configs call `mlgit` by name.
   var environment: [String: String] {
@@ -46,7 +47,9 @@ final class HookManagerTests: XCTestCase {
   }
 
   func hookFiles(_ repo: TempRepository, _ folder: String = ".git/hooks") -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: repo.path + "/" + folder)) ?? []).filter { !$0.hasSuffix(".sample") }.sorted()
+    ((try? FileManager.default.contentsOfDirectory(atPath: repo.path + "/" + folder)) ?? []).filter {
+      !$0.hasSuffix(".sample")
+    }.sorted()
   }
 
   // MARK: pre-commit (the framework)
@@ -71,7 +74,8 @@ final class HookManagerTests: XCTestCase {
     XCTAssertEqual(run(repo, preCommit, "install").status, 0)
     let install = mlgit(repo, "install")
     XCTAssertEqual(install.status, 0, install.output)
-    XCTAssertTrue(install.stdout.contains("installed pre-commit hook at \(repo.path)/.git/hooks/pre-commit.legacy"), install.stdout)
+    XCTAssertTrue(
+      install.stdout.contains("installed pre-commit hook at \(repo.path)/.git/hooks/pre-commit.legacy"), install.stdout)
     // Onboarding scripts run it again: mlgit stays in pre-commit's legacy slot.
     let again = run(repo, preCommit, "install")
     XCTAssertEqual(again.status, 0, again.output)
@@ -87,7 +91,8 @@ final class HookManagerTests: XCTestCase {
     let doctor = mlgit(repo, "doctor")
     XCTAssertEqual(doctor.status, 0, doctor.output)
     XCTAssertTrue(doctor.stdout.contains("layout: plain git hooks with pre-commit"), doctor.stdout)
-    XCTAssertTrue(doctor.stdout.contains(".git/hooks/pre-commit.legacy: mlgit's hook, which pre-commit runs first"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(".git/hooks/pre-commit.legacy: mlgit's hook, which pre-commit runs first"), doctor.stdout)
 
     let uninstall = mlgit(repo, "uninstall")
     XCTAssertEqual(uninstall.status, 0, uninstall.output)
@@ -130,10 +135,13 @@ final class HookManagerTests: XCTestCase {
     XCTAssertEqual(mlgit(repo, "install").status, 0)
     let with = mlgit(repo, "install", "--with", "pre-commit")
     XCTAssertEqual(with.status, 0, with.output)
-    XCTAssertTrue(with.stdout.contains("added mlgit's hooks (ids mlgit, mlgit-pre-push) to .pre-commit-config.yaml"), with.stdout)
-    XCTAssertTrue(repo.read(".pre-commit-config.yaml")?.contains("default_install_hook_types: [pre-commit, pre-push]") ?? false)
+    XCTAssertTrue(
+      with.stdout.contains("added mlgit's hooks (ids mlgit, mlgit-pre-push) to .pre-commit-config.yaml"), with.stdout)
+    XCTAssertTrue(
+      repo.read(".pre-commit-config.yaml")?.contains("default_install_hook_types: [pre-commit, pre-push]") ?? false)
     XCTAssertEqual(run(repo, preCommit, "install", "-f").status, 0)
-    XCTAssertFalse(hookFiles(repo).contains { $0.hasSuffix(".legacy") || $0.hasSuffix(".mlgit-chained") }, "\(hookFiles(repo))")
+    XCTAssertFalse(
+      hookFiles(repo).contains { $0.hasSuffix(".legacy") || $0.hasSuffix(".mlgit-chained") }, "\(hookFiles(repo))")
 
     repo.write("models/credit.yaml", Fixtures.spec())
     repo.stage()
@@ -186,7 +194,8 @@ final class HookManagerTests: XCTestCase {
 
     XCTAssertEqual(mlgit(repo, "uninstall").status, 0)
     XCTAssertEqual(repo.read("lefthook.yml"), lefthookConfig)
-    XCTAssertFalse(hookFiles(repo).contains { $0.hasSuffix(".old") || $0.hasSuffix(".mlgit-chained") }, "\(hookFiles(repo))")
+    XCTAssertFalse(
+      hookFiles(repo).contains { $0.hasSuffix(".old") || $0.hasSuffix(".mlgit-chained") }, "\(hookFiles(repo))")
   }
 
   /// lefthook set up after mlgit renames mlgit's hook to .old and never runs it: outside
@@ -203,12 +212,15 @@ final class HookManagerTests: XCTestCase {
 
     let next = mlgit(repo, "policy", "list")
     XCTAssertEqual(next.status, 0, next.output)
-    XCTAssertTrue(next.stderr.contains("mlgit: WARNING: mlgit's pre-commit check no longer runs in this repository"), next.stderr)
+    XCTAssertTrue(
+      next.stderr.contains("mlgit: WARNING: mlgit's pre-commit check no longer runs in this repository"), next.stderr)
     XCTAssertTrue(next.stderr.contains("run `mlgit install --with lefthook`"), next.stderr)
     let doctor = mlgit(repo, "doctor")
     XCTAssertEqual(doctor.status, 1, doctor.output)
     XCTAssertTrue(doctor.stdout.contains("pre-commit: MLGIT'S CHECK DOES NOT RUN"), doctor.stdout)
-    XCTAssertTrue(doctor.stdout.contains(".git/hooks/pre-commit.old: mlgit's hook, moved aside by `lefthook install`"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(".git/hooks/pre-commit.old: mlgit's hook, moved aside by `lefthook install`"),
+      doctor.stdout)
     // The push hook, still mlgit's, says it too.
     repo.commitFile("README", "x\n", "first")
     let push = git(repo, "push", "origin", "main")
@@ -262,7 +274,9 @@ final class HookManagerTests: XCTestCase {
     try? FileManager.default.removeItem(atPath: folder + "husky.sh")
     try Data("*".utf8).write(to: URL(fileURLWithPath: folder + ".gitignore"))
     try Data(HookManagerTests.huskyDispatcher.utf8).write(to: URL(fileURLWithPath: folder + "h"))
-    for hook in ["pre-commit", "pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-commit", "pre-push", "post-checkout"] {
+    for hook in [
+      "pre-commit", "pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-commit", "pre-push", "post-checkout",
+    ] {
       try Data("#!/usr/bin/env sh\n. \"$(dirname \"$0\")/h\"".utf8).write(to: URL(fileURLWithPath: folder + hook))
       try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder + hook)
     }
@@ -304,7 +318,8 @@ final class HookManagerTests: XCTestCase {
 
     XCTAssertEqual(mlgit(repo, "uninstall").status, 0)
     XCTAssertEqual(repo.read(".husky/pre-commit"), teamHook)
-    XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/.husky/pre-push"), "created by mlgit, so removed")
+    XCTAssertFalse(
+      FileManager.default.fileExists(atPath: repo.path + "/.husky/pre-push"), "created by mlgit, so removed")
   }
 
   /// An earlier mlgit renamed husky's shim to pre-commit.mlgit-chained, which dispatches to a
@@ -334,11 +349,15 @@ final class HookManagerTests: XCTestCase {
     try FileManager.default.removeItem(atPath: repo.path + "/.git/hooks/pre-commit")
     let check = mlgit(repo, "check", "--staged")
     XCTAssertEqual(check.status, 0, check.output)
-    XCTAssertTrue(check.stderr.contains("mlgit: WARNING: mlgit's pre-commit check no longer runs in this repository: .git/hooks/pre-commit: no hook, git runs nothing"), check.stderr)
+    XCTAssertTrue(
+      check.stderr.contains(
+        "mlgit: WARNING: mlgit's pre-commit check no longer runs in this repository: .git/hooks/pre-commit: no hook, git runs nothing"
+      ), check.stderr)
     XCTAssertTrue(check.stderr.contains("run `mlgit install` to restore it"), check.stderr)
     let doctor = mlgit(repo, "doctor")
     XCTAssertEqual(doctor.status, 1)
-    XCTAssertTrue(doctor.stdout.contains("to fix: mlgit's pre-commit check does not run: run `mlgit install`"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains("to fix: mlgit's pre-commit check does not run: run `mlgit install`"), doctor.stdout)
     XCTAssertEqual(mlgit(repo, "install").status, 0)
     XCTAssertFalse(mlgit(repo, "check", "--staged").stderr.contains("WARNING"))
   }
@@ -350,7 +369,8 @@ final class HookManagerTests: XCTestCase {
 
   func testPreCommitRunsMLGitsHooksByIDFromThisRepository() throws {
     let preCommit = try tool("pre-commit")
-    let manifest = try String(contentsOf: HookManagerTests.sourceRoot.appendingPathComponent(".pre-commit-hooks.yaml"), encoding: .utf8)
+    let manifest = try String(
+      contentsOf: HookManagerTests.sourceRoot.appendingPathComponent(".pre-commit-hooks.yaml"), encoding: .utf8)
     // pre-commit clones the hooks repository at `rev`; the source tree may hold uncommitted
     // edits or not be a git repository at all, so its manifest is committed in a repository
     // of its own, named by local path as a team would name a checkout of mlgit.
@@ -359,7 +379,9 @@ final class HookManagerTests: XCTestCase {
     let repo = TempRepository(name: "work")
     let remote = TempRepository(bare: true, name: "origin.git")
     repo.git("remote", "add", "origin", remote.path)
-    repo.write(".pre-commit-config.yaml", """
+    repo.write(
+      ".pre-commit-config.yaml",
+      """
       default_install_hook_types: [pre-commit, pre-push]
       repos:
         - repo: \(hooksRepo.path)
@@ -395,11 +417,15 @@ final class HookManagerTests: XCTestCase {
     XCTAssertTrue(files.output.contains("work-tree files (1 file checked)"), files.output)
 
     let doctor = mlgit(repo, "doctor")
-    XCTAssertTrue(doctor.stdout.contains("  pre-commit: mlgit's check runs\n    .git/hooks/pre-commit: pre-commit's script\n    .pre-commit-config.yaml: runs `mlgit hook pre-commit`"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(
+        "  pre-commit: mlgit's check runs\n    .git/hooks/pre-commit: pre-commit's script\n    .pre-commit-config.yaml: runs `mlgit hook pre-commit`"
+      ), doctor.stdout)
     XCTAssertTrue(doctor.stdout.contains("  pre-push: mlgit's check runs\n"), doctor.stdout)
 
     // Without mlgit on PATH the hook fails: never a silent pass.
-    let noMLGit = Shell.run(Shell.git, ["commit", "--allow-empty", "-m", "x"], in: repo.path,
+    let noMLGit = Shell.run(
+      Shell.git, ["commit", "--allow-empty", "-m", "x"], in: repo.path,
       environment: ["PATH": "/usr/bin:/bin"])
     XCTAssertNotEqual(noMLGit.status, 0, noMLGit.output)
     XCTAssertTrue(noMLGit.output.contains("Executable `mlgit` not found"), noMLGit.output)

@@ -14,16 +14,26 @@ final class ImportMLflowSQLiteTests: XCTestCase {
 
     let dry = repo.mlgit("import", "mlflow", db, "--dry-run")
     XCTAssertEqual(dry.status, 0, dry.output)
-    XCTAssertTrue(dry.stdout.contains("(mlflow 0ba6ec3e24bd4451aeff65ee0a9bbf4b) on \(first.prefix(8)) of credit-risk: exit 0, auc=0.86 loss=0.3 val/acc=0.9"), dry.stdout)
-    XCTAssertTrue(dry.stdout.contains("(mlflow 51dc31c815764c8f86353c656ae77847) on \(second.prefix(8)) of credit-risk: exit 1, auc=0.61"), dry.stdout)
-    XCTAssertTrue(dry.stdout.contains("skipped 7f3993a49d5b478689b99a3ba4a789ec (notebook): no mlflow.source.git.commit tag"), dry.stdout)
-    XCTAssertTrue(dry.stderr.contains("mlgit: would import 3 runs from \(db); 0 already imported, 1 skipped"), dry.stderr)
+    XCTAssertTrue(
+      dry.stdout.contains(
+        "(mlflow 0ba6ec3e24bd4451aeff65ee0a9bbf4b) on \(first.prefix(8)) of credit-risk: exit 0, auc=0.86 loss=0.3 val/acc=0.9"
+      ), dry.stdout)
+    XCTAssertTrue(
+      dry.stdout.contains(
+        "(mlflow 51dc31c815764c8f86353c656ae77847) on \(second.prefix(8)) of credit-risk: exit 1, auc=0.61"), dry.stdout
+    )
+    XCTAssertTrue(
+      dry.stdout.contains("skipped 7f3993a49d5b478689b99a3ba4a789ec (notebook): no mlflow.source.git.commit tag"),
+      dry.stdout)
+    XCTAssertTrue(
+      dry.stderr.contains("mlgit: would import 3 runs from \(db); 0 already imported, 1 skipped"), dry.stderr)
     XCTAssertEqual(repo.runLines(first), [], "a dry run records nothing")
     XCTAssertEqual(repo.runLines(second), [])
 
     let imported = repo.mlgit("import", "mlflow", db)
     XCTAssertEqual(imported.status, 0, imported.output)
-    XCTAssertTrue(imported.stderr.contains("mlgit: imported 3 runs from \(db); 0 already imported, 1 skipped"), imported.stderr)
+    XCTAssertTrue(
+      imported.stderr.contains("mlgit: imported 3 runs from \(db); 0 already imported, 1 skipped"), imported.stderr)
     let onFirst = repo.runLines(first)
     XCTAssertEqual(onFirst.count, 2, onFirst.joined(separator: "\n"))
     let good = try XCTUnwrap(onFirst.first { $0.contains(#""run_id":"0ba6ec3e24bd4451aeff65ee0a9bbf4b""#) })
@@ -31,10 +41,17 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     // the times MLflow recorded (start 2026-01-01T00:00:00Z, end 7 s later).
     XCTAssertTrue(good.contains(#""metrics":{"auc":0.86,"loss":0.3,"val/acc":0.9}"#), good)
     XCTAssertTrue(good.contains(#""steps":{"auc":5,"loss":5,"val/acc":1}"#), good)
-    XCTAssertTrue(good.contains(#""params":{"learning_rate":0.05,"max_depth":6,"optimizer":"adam","seed":42,"use_gpu":false}"#), good)
-    XCTAssertTrue(good.contains(#""started":"2026-01-01T00:00:00Z""#) && good.contains(#""finished":"2026-01-01T00:00:07Z""#), good)
-    XCTAssertTrue(good.contains(#""model":"credit-risk""#) && good.contains(#""user":"alice@example.com""#) && good.contains(#""exit":0"#), good)
-    XCTAssertTrue(good.contains(#""from":"mlflow""#) && good.contains(#""status":"FINISHED""#) && good.contains(#""experiment":"credit""#), good)
+    XCTAssertTrue(
+      good.contains(#""params":{"learning_rate":0.05,"max_depth":6,"optimizer":"adam","seed":42,"use_gpu":false}"#),
+      good)
+    XCTAssertTrue(
+      good.contains(#""started":"2026-01-01T00:00:00Z""#) && good.contains(#""finished":"2026-01-01T00:00:07Z""#), good)
+    XCTAssertTrue(
+      good.contains(#""model":"credit-risk""#) && good.contains(#""user":"alice@example.com""#)
+        && good.contains(#""exit":0"#), good)
+    XCTAssertTrue(
+      good.contains(#""from":"mlflow""#) && good.contains(#""status":"FINISHED""#)
+        && good.contains(#""experiment":"credit""#), good)
     XCTAssertTrue(good.contains(#""command":"make-stores.py""#) && good.contains(#""run_name":"good""#), good)
     // A tag names the model; deleted runs are left out.
     let ranker = try XCTUnwrap(onFirst.first { $0.contains(#""run_id":"b22e71d894474abfae647872c449c662""#) })
@@ -44,7 +61,9 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     // the largest double) and NaN gradient norm (kept as 0 with is_nan) are counted, not recorded.
     let failed = try XCTUnwrap(repo.runLines(second).first)
     XCTAssertEqual(repo.runLines(second).count, 1)
-    XCTAssertTrue(failed.contains(#""exit":1"#) && failed.contains(#""status":"FAILED""#) && failed.contains(#""user":"bob@example.com""#), failed)
+    XCTAssertTrue(
+      failed.contains(#""exit":1"#) && failed.contains(#""status":"FAILED""#)
+        && failed.contains(#""user":"bob@example.com""#), failed)
     XCTAssertTrue(failed.contains(#""metrics":{"auc":0.61}"#), failed)
     XCTAssertTrue(failed.contains(#""steps":{"auc":1,"grad_norm":1,"loss":2}"#), failed)
     XCTAssertTrue(failed.contains(#""params":{"learning_rate":0.5}"#), failed)
@@ -53,7 +72,8 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     // Again, through the tracking URI MLflow is given (sqlite:/// + an absolute path): nothing new.
     let again = repo.mlgit("import", "mlflow", "sqlite:///" + db)
     XCTAssertEqual(again.status, 0, again.output)
-    XCTAssertTrue(again.stderr.contains("mlgit: imported 0 runs from sqlite:///\(db); 3 already imported, 1 skipped"), again.stderr)
+    XCTAssertTrue(
+      again.stderr.contains("mlgit: imported 0 runs from sqlite:///\(db); 3 already imported, 1 skipped"), again.stderr)
     XCTAssertEqual(repo.runLines(first), onFirst)
     XCTAssertEqual(repo.runLines(second), [failed])
   }
@@ -78,7 +98,9 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     XCTAssertEqual(fromDatabase.stdout, fromFiles.stdout, "the same runs listed the same way")
 
     let crossed = repo.mlgit("import", "mlflow", try repo.mlflowDatabase(first: first, second: second))
-    XCTAssertTrue(crossed.stderr.contains("imported 0 runs from \(repo.root)/mlflow.db; 3 already imported, 1 skipped"), crossed.stderr)
+    XCTAssertTrue(
+      crossed.stderr.contains("imported 0 runs from \(repo.root)/mlflow.db; 3 already imported, 1 skipped"),
+      crossed.stderr)
   }
 
   func testExperimentFilter() throws {
@@ -87,18 +109,25 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     let db = try repo.mlflowDatabase(first: first, second: first)
     let ranking = repo.mlgit("import", "mlflow", db, "--experiment", "ranking", "--dry-run")
     XCTAssertEqual(ranking.status, 0, ranking.output)
-    XCTAssertTrue(ranking.stderr.contains("would import 1 run from \(db); 0 already imported, 0 skipped"), ranking.stderr)
-    XCTAssertTrue(ranking.stdout.contains("(mlflow b22e71d894474abfae647872c449c662) on \(first.prefix(8)) of ranker: exit 0, ndcg=0.71"), ranking.stdout)
+    XCTAssertTrue(
+      ranking.stderr.contains("would import 1 run from \(db); 0 already imported, 0 skipped"), ranking.stderr)
+    XCTAssertTrue(
+      ranking.stdout.contains(
+        "(mlflow b22e71d894474abfae647872c449c662) on \(first.prefix(8)) of ranker: exit 0, ndcg=0.71"), ranking.stdout)
     XCTAssertEqual(repo.runLines(first), [])
 
     let credit = repo.mlgit("import", "mlflow", db, "--experiment", "credit")
     XCTAssertEqual(credit.status, 0, credit.output)
     XCTAssertTrue(credit.stderr.contains("imported 2 runs from \(db); 0 already imported, 1 skipped"), credit.stderr)
-    XCTAssertFalse(repo.runLines(first).contains { $0.contains(#""experiment":"ranking""#) }, repo.runLines(first).joined(separator: "\n"))
+    XCTAssertFalse(
+      repo.runLines(first).contains { $0.contains(#""experiment":"ranking""#) },
+      repo.runLines(first).joined(separator: "\n"))
 
     let unknown = repo.mlgit("import", "mlflow", db, "--experiment", "nope")
     XCTAssertEqual(unknown.status, 2, unknown.output)
-    XCTAssertTrue(unknown.stderr.contains("no experiment named 'nope' in \(db) (experiments: Default, credit, ranking)"), unknown.stderr)
+    XCTAssertTrue(
+      unknown.stderr.contains("no experiment named 'nope' in \(db) (experiments: Default, credit, ranking)"),
+      unknown.stderr)
   }
 
   /// MLflow logging into the store while mlgit reads it: a writer's open transaction does not
@@ -108,7 +137,9 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     let first = repo.commitTrainableModel()
     let db = try repo.mlflowDatabase(first: first, second: first)
     let writer = try SQLiteDatabase(path: db, mode: .readWriteCreate)
-    try writer.execute("BEGIN IMMEDIATE; UPDATE metrics SET value = 0.5 WHERE key = 'ndcg'; UPDATE latest_metrics SET value = 0.5 WHERE key = 'ndcg'")
+    try writer.execute(
+      "BEGIN IMMEDIATE; UPDATE metrics SET value = 0.5 WHERE key = 'ndcg'; UPDATE latest_metrics SET value = 0.5 WHERE key = 'ndcg'"
+    )
     let result = repo.mlgit("import", "mlflow", db, "--experiment", "ranking")
     try writer.execute("ROLLBACK")
     XCTAssertEqual(result.status, 0, result.output)
@@ -127,7 +158,9 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     // MLflow batch's do.
     try writer.execute("PRAGMA cache_size = 1; BEGIN")
     for step in 0..<200 {
-      _ = try writer.rows("INSERT INTO metrics VALUES ('ndcg', 0.1, ?1, 'b22e71d894474abfae647872c449c662', ?1, 0)", [.integer(Int64(step))])
+      _ = try writer.rows(
+        "INSERT INTO metrics VALUES ('ndcg', 0.1, ?1, 'b22e71d894474abfae647872c449c662', ?1, 0)",
+        [.integer(Int64(step))])
     }
     // Copied as a crash would leave them: the file and its journal, with no process holding a lock.
     let crashed = repo.root + "/crashed.db"
@@ -137,8 +170,13 @@ final class ImportMLflowSQLiteTests: XCTestCase {
 
     let result = repo.mlgit("import", "mlflow", crashed)
     XCTAssertEqual(result.status, 2, result.output)
-    XCTAssertTrue(result.stderr.contains("mlgit: \(crashed) has an unfinished write (a hot journal beside it, crashed.db-journal) that only a writer can roll back"), result.stderr)
-    XCTAssertTrue(result.stderr.contains("hint: open it once with MLflow or sqlite3 (which roll it back), then import again"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains(
+        "mlgit: \(crashed) has an unfinished write (a hot journal beside it, crashed.db-journal) that only a writer can roll back"
+      ), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains("hint: open it once with MLflow or sqlite3 (which roll it back), then import again"),
+      result.stderr)
     XCTAssertEqual(repo.runLines(first), [])
     XCTAssertTrue(FileManager.default.fileExists(atPath: crashed + "-journal"), "mlgit never writes the store")
 
@@ -157,7 +195,10 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     repo.write("notes.db", "this is not a database\n")
     let text = repo.mlgit("import", "mlflow", "notes.db")
     XCTAssertEqual(text.status, 2, text.output)
-    XCTAssertTrue(text.stderr.contains("mlgit: notes.db is neither an MLflow SQLite database (mlflow.db) nor a file store (a folder such as mlruns/)"), text.stderr)
+    XCTAssertTrue(
+      text.stderr.contains(
+        "mlgit: notes.db is neither an MLflow SQLite database (mlflow.db) nor a file store (a folder such as mlruns/)"),
+      text.stderr)
 
     let missing = repo.mlgit("import", "mlflow", "sqlite:///nowhere.db")
     XCTAssertEqual(missing.status, 2, missing.output)
@@ -168,14 +209,21 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     try other.execute("CREATE TABLE songs (title TEXT, seconds INTEGER); INSERT INTO songs VALUES ('a', 1)")
     let foreign = repo.mlgit("import", "mlflow", repo.root + "/other.db")
     XCTAssertEqual(foreign.status, 2, foreign.output)
-    XCTAssertTrue(foreign.stderr.contains("mlgit: \(repo.root)/other.db is an SQLite database but not an MLflow tracking store: it has no table 'experiments'"), foreign.stderr)
+    XCTAssertTrue(
+      foreign.stderr.contains(
+        "mlgit: \(repo.root)/other.db is an SQLite database but not an MLflow tracking store: it has no table 'experiments'"
+      ), foreign.stderr)
 
     // Tables of the right names, a column missing.
     let partial = try SQLiteDatabase(path: repo.root + "/partial.db", mode: .readWriteCreate)
-    try partial.execute("CREATE TABLE experiments (experiment_id INTEGER, name TEXT); CREATE TABLE runs (run_uuid TEXT, experiment_id INTEGER)")
+    try partial.execute(
+      "CREATE TABLE experiments (experiment_id INTEGER, name TEXT); CREATE TABLE runs (run_uuid TEXT, experiment_id INTEGER)"
+    )
     let noColumn = repo.mlgit("import", "mlflow", repo.root + "/partial.db")
     XCTAssertEqual(noColumn.status, 2, noColumn.output)
-    XCTAssertTrue(noColumn.stderr.contains("is not an MLflow tracking store: its table 'runs' has no column 'status'"), noColumn.stderr)
+    XCTAssertTrue(
+      noColumn.stderr.contains("is not an MLflow tracking store: its table 'runs' has no column 'status'"),
+      noColumn.stderr)
 
     // MLflow's database cut short at several points: an error naming the damage, never a crash
     // and never a partial import.

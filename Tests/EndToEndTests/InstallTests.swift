@@ -3,7 +3,8 @@ import XCTest
 
 /// `mlgit install`, `uninstall` and `doctor`, beside other hooks and with core.hooksPath.
 final class InstallTests: XCTestCase {
-  let previousHook = "#!/bin/sh\n# the team's own hook\necho chained-ran >> \"$(git rev-parse --git-dir)/chained.log\"\nexit ${CHAINED_EXIT:-0}\n"
+  let previousHook =
+    "#!/bin/sh\n# the team's own hook\necho chained-ran >> \"$(git rev-parse --git-dir)/chained.log\"\nexit ${CHAINED_EXIT:-0}\n"
 
   func testInstallChainsAnExistingHookAndUninstallRestoresItExactly() throws {
     let repo = TempRepository()
@@ -14,7 +15,8 @@ final class InstallTests: XCTestCase {
     XCTAssertEqual(install.status, 0, install.output)
     XCTAssertTrue(install.stdout.contains("the existing hook runs first (pre-commit.mlgit-chained)"), install.stdout)
     XCTAssertEqual(repo.read(".git/hooks/pre-commit.mlgit-chained"), previousHook)
-    XCTAssertTrue(repo.read(".git/hooks/pre-commit")?.contains(Shell.mlgit) ?? false, "hooks call mlgit by absolute path")
+    XCTAssertTrue(
+      repo.read(".git/hooks/pre-commit")?.contains(Shell.mlgit) ?? false, "hooks call mlgit by absolute path")
     XCTAssertEqual(repo.mode(hook), 0o755)
 
     // The chained hook runs first, and its failure blocks the commit.
@@ -56,7 +58,8 @@ final class InstallTests: XCTestCase {
       .deletingLastPathComponent().appendingPathComponent("hooks/hook.sh")
     let template = try String(contentsOf: source, encoding: .utf8)
     for hook in ["pre-commit", "pre-push"] {
-      let expected = template.replacingOccurrences(of: "@HOOK@", with: hook).replacingOccurrences(of: "@MLGIT@", with: Shell.mlgit)
+      let expected = template.replacingOccurrences(of: "@HOOK@", with: hook).replacingOccurrences(
+        of: "@MLGIT@", with: Shell.mlgit)
       XCTAssertEqual(repo.read(".git/hooks/\(hook)"), expected, "run scripts/embed-resources.sh")
     }
   }
@@ -68,8 +71,13 @@ final class InstallTests: XCTestCase {
     try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: hook)
     let doctor = repo.mlgit("doctor")
     XCTAssertEqual(doctor.status, 1, doctor.output)
-    XCTAssertTrue(doctor.stdout.contains("  pre-commit: MLGIT'S CHECK DOES NOT RUN\n    .git/hooks/pre-commit: mlgit's hook, not executable, so git skips it\n"), doctor.stdout)
-    XCTAssertTrue(doctor.stdout.contains("to fix: mlgit's pre-commit check does not run: run `mlgit install --force`"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(
+        "  pre-commit: MLGIT'S CHECK DOES NOT RUN\n    .git/hooks/pre-commit: mlgit's hook, not executable, so git skips it\n"
+      ), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains("to fix: mlgit's pre-commit check does not run: run `mlgit install --force`"),
+      doctor.stdout)
     XCTAssertTrue(repo.mlgit("install").stdout.contains("rewrote pre-commit hook"))
     XCTAssertEqual(repo.mode(hook), 0o755)
   }
@@ -110,12 +118,15 @@ final class InstallTests: XCTestCase {
     XCTAssertEqual(repo.mlgit("install").status, 0)
     let hook = repo.path + "/.git/hooks/pre-commit"
     let script = try XCTUnwrap(repo.read(".git/hooks/pre-commit"))
-    try Data(script.replacingOccurrences(of: Shell.mlgit, with: "/nonexistent/mlgit").utf8).write(to: URL(fileURLWithPath: hook))
+    try Data(script.replacingOccurrences(of: Shell.mlgit, with: "/nonexistent/mlgit").utf8).write(
+      to: URL(fileURLWithPath: hook))
     repo.write("models/credit.yaml", Fixtures.spec())
     repo.stage()
     let result = repo.git("commit", "-m", "x")
     XCTAssertEqual(result.status, 1)
-    XCTAssertTrue(result.stderr.contains("mlgit: /nonexistent/mlgit is missing, so the pre-commit policy check cannot run."), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains("mlgit: /nonexistent/mlgit is missing, so the pre-commit policy check cannot run."),
+      result.stderr)
     XCTAssertTrue(result.stderr.contains("mlgit install --force"), result.stderr)
   }
 
@@ -123,16 +134,23 @@ final class InstallTests: XCTestCase {
     let repo = TempRepository()
     let before = repo.mlgit("doctor")
     XCTAssertEqual(before.status, 1)
-    XCTAssertTrue(before.stdout.contains("  pre-commit: MLGIT'S CHECK DOES NOT RUN\n    .git/hooks/pre-commit: no hook, git runs nothing\n"), before.stdout)
-    XCTAssertTrue(before.stdout.contains("to fix: mlgit's pre-commit check does not run: run `mlgit install`"), before.stdout)
+    XCTAssertTrue(
+      before.stdout.contains(
+        "  pre-commit: MLGIT'S CHECK DOES NOT RUN\n    .git/hooks/pre-commit: no hook, git runs nothing\n"),
+      before.stdout)
+    XCTAssertTrue(
+      before.stdout.contains("to fix: mlgit's pre-commit check does not run: run `mlgit install`"), before.stdout)
     XCTAssertEqual(repo.mlgit("install").status, 0)
     let after = repo.mlgit("doctor")
     XCTAssertEqual(after.status, 0, after.output)
     XCTAssertTrue(after.stdout.contains("libgit2 1.5."), after.stdout)
     XCTAssertTrue(after.stdout.contains("hooks: \(repo.path)/.git/hooks\n"), after.stdout)
     XCTAssertTrue(after.stdout.contains("layout: plain git hooks\n"), after.stdout)
-    XCTAssertTrue(after.stdout.contains("  pre-commit: mlgit's check runs\n    .git/hooks/pre-commit: mlgit's hook\n"), after.stdout)
-    XCTAssertTrue(after.stdout.contains("  pre-push: mlgit's check runs\n    .git/hooks/pre-push: mlgit's hook\n"), after.stdout)
+    XCTAssertTrue(
+      after.stdout.contains("  pre-commit: mlgit's check runs\n    .git/hooks/pre-commit: mlgit's hook\n"), after.stdout
+    )
+    XCTAssertTrue(
+      after.stdout.contains("  pre-push: mlgit's check runs\n    .git/hooks/pre-push: mlgit's hook\n"), after.stdout)
     XCTAssertTrue(after.stdout.contains("policy in force: default"), after.stdout)
     XCTAssertTrue(after.stdout.hasSuffix("all good\n"), after.stdout)
   }
@@ -142,7 +160,8 @@ final class InstallTests: XCTestCase {
     let list = repo.mlgit("policy", "list")
     XCTAssertEqual(list.status, 0, list.output)
     XCTAssertTrue(list.stdout.contains("policy in force: default (no commit yet)"), list.stdout)
-    XCTAssertNotNil(list.stdout.range(of: #"spec/schema\s+error\s+Model specs follow"#, options: .regularExpression), list.stdout)
+    XCTAssertNotNil(
+      list.stdout.range(of: #"spec/schema\s+error\s+Model specs follow"#, options: .regularExpression), list.stdout)
     XCTAssertNotNil(list.stdout.range(of: #"spec/version-bump\s+warning"#, options: .regularExpression), list.stdout)
     let explain = repo.mlgit("policy", "explain", "spec/schema")
     XCTAssertEqual(explain.status, 0)
@@ -176,7 +195,9 @@ final class InstallTests: XCTestCase {
     XCTAssertEqual(repo.git("sparse-checkout", "set", "models").status, 0)
     let doctor = repo.mlgit("doctor")
     XCTAssertEqual(doctor.status, 0, doctor.output)
-    XCTAssertTrue(doctor.stdout.contains("index: sparse index; the hooks read it through git (git diff-index --cached), which can\n"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(
+        "index: sparse index; the hooks read it through git (git diff-index --cached), which can\n"), doctor.stdout)
   }
 
   func testDoctorNamesARemoteThatDoesNotFetchTheNotes() {
@@ -190,8 +211,14 @@ final class InstallTests: XCTestCase {
     repo.git("remote", "add", "upstream", origin.path)
     let doctor = repo.mlgit("doctor")
     XCTAssertEqual(doctor.status, 1, doctor.output)
-    XCTAssertTrue(doctor.stdout.contains("notes: remote 'upstream' does not fetch mlgit's notes (remote.upstream.fetch lacks +refs/notes/mlgit/*:refs/mlgit/sync/upstream/*)"), doctor.stdout)
-    XCTAssertTrue(doctor.stdout.contains("to fix: remote 'upstream' does not fetch mlgit's notes: run `mlgit install` (it adds the refspec)"), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(
+        "notes: remote 'upstream' does not fetch mlgit's notes (remote.upstream.fetch lacks +refs/notes/mlgit/*:refs/mlgit/sync/upstream/*)"
+      ), doctor.stdout)
+    XCTAssertTrue(
+      doctor.stdout.contains(
+        "to fix: remote 'upstream' does not fetch mlgit's notes: run `mlgit install` (it adds the refspec)"),
+      doctor.stdout)
     XCTAssertEqual(repo.mlgit("install").status, 0)
     XCTAssertEqual(repo.mlgit("doctor").status, 0)
   }

@@ -16,8 +16,11 @@ final class LedgerGuardTests: XCTestCase {
     XCTAssertEqual(clone.mlgit("install").status, 0)
     clone.commitFile("models/credit.yaml", Fixtures.spec(), "add credit model")
     XCTAssertEqual(clone.git("push", "-q", "origin", "main").status, 0)
-    let change = clone.commitFile("models/credit.yaml", Fixtures.spec(version: "1.5.0",
-      hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"), "deeper trees")
+    let change = clone.commitFile(
+      "models/credit.yaml",
+      Fixtures.spec(
+        version: "1.5.0",
+        hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"), "deeper trees")
     let approve = clone.mlgit(["review", "approve", change], environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"])
     XCTAssertEqual(approve.status, 0, approve.output)
     clone.write("m.json", #"{"auc": 0.8}"#)
@@ -46,10 +49,12 @@ final class LedgerGuardTests: XCTestCase {
     let before = remote.revParse(LedgerGuardTests.reviews)
     for ref in [LedgerGuardTests.reviews, LedgerGuardTests.runs] {
       let delete = clone.git("push", "origin", ":\(ref)")
-      assertRefused(delete, [
-        "remote: \(ref):1:1: error: deleting \(ref) is refused: the ledger keeps every record [ledger/append-only]",
-        "mlgit: the ledgers (refs/notes/mlgit/*) only grow",
-      ])
+      assertRefused(
+        delete,
+        [
+          "remote: \(ref):1:1: error: deleting \(ref) is refused: the ledger keeps every record [ledger/append-only]",
+          "mlgit: the ledgers (refs/notes/mlgit/*) only grow",
+        ])
     }
     XCTAssertEqual(remote.revParse(LedgerGuardTests.reviews), before)
     XCTAssertNotNil(remote.revParse(LedgerGuardTests.runs))
@@ -61,10 +66,12 @@ final class LedgerGuardTests: XCTestCase {
     let blob = clone.git(["hash-object", "-w", "--stdin"], input: "not a ledger\n").stdout
       .trimmingCharacters(in: .whitespacesAndNewlines)
     let push = clone.git("push", "--force", "origin", "\(blob):\(LedgerGuardTests.reviews)")
-    assertRefused(push, [
-      "remote: \(short(blob)): \(LedgerGuardTests.reviews):1:1: error: \(LedgerGuardTests.reviews) must point at a notes commit; "
-        + "this push points it at a blob \(short(blob)) [ledger/append-only]",
-    ])
+    assertRefused(
+      push,
+      [
+        "remote: \(short(blob)): \(LedgerGuardTests.reviews):1:1: error: \(LedgerGuardTests.reviews) must point at a notes commit; "
+          + "this push points it at a blob \(short(blob)) [ledger/append-only]"
+      ])
     XCTAssertEqual(remote.revParse(LedgerGuardTests.reviews), before)
     // The approvals still count on the server: an approved change goes through.
     let next = clone.commitFile("notes.txt", "more\n", "docs")
@@ -82,10 +89,12 @@ final class LedgerGuardTests: XCTestCase {
     let fresh = clone.git("commit-tree", emptyTree, "-m", "Notes added by 'git notes add'").stdout
       .trimmingCharacters(in: .whitespacesAndNewlines)
     let push = clone.git("push", "--force", "origin", "\(fresh):\(LedgerGuardTests.reviews)")
-    assertRefused(push, [
-      "remote: \(short(fresh)): \(LedgerGuardTests.reviews):1:1: error: \(LedgerGuardTests.reviews) may only move forward: "
-        + "\(short(fresh)) does not descend from the server's \(short(before)) [ledger/append-only]",
-    ])
+    assertRefused(
+      push,
+      [
+        "remote: \(short(fresh)): \(LedgerGuardTests.reviews):1:1: error: \(LedgerGuardTests.reviews) may only move forward: "
+          + "\(short(fresh)) does not descend from the server's \(short(before)) [ledger/append-only]"
+      ])
     XCTAssertEqual(remote.revParse(LedgerGuardTests.reviews), before)
   }
 
@@ -99,11 +108,13 @@ final class LedgerGuardTests: XCTestCase {
     XCTAssertEqual(clone.git("notes", "--ref=mlgit/reviews", "remove", blob).status, 0)
     let dropped = clone.revParse(LedgerGuardTests.reviews)
     let push = clone.git("push", "origin", LedgerGuardTests.reviews)
-    assertRefused(push, [
-      "remote: \(short(dropped)): \(LedgerGuardTests.reviews):1:1: error: record 1 of the note on \(blob) was removed "
-        + "(approve by bob@example.com of models/credit.yaml at ",
-      "[ledger/append-only]",
-    ])
+    assertRefused(
+      push,
+      [
+        "remote: \(short(dropped)): \(LedgerGuardTests.reviews):1:1: error: record 1 of the note on \(blob) was removed "
+          + "(approve by bob@example.com of models/credit.yaml at ",
+        "[ledger/append-only]",
+      ])
     XCTAssertEqual(remote.revParse(LedgerGuardTests.reviews), before)
 
     // Edited: Bob's approval rewritten as Carol's.
@@ -111,7 +122,11 @@ final class LedgerGuardTests: XCTestCase {
     let forged = approval.replacingOccurrences(of: "bob@example.com", with: "carol@example.com")
     XCTAssertEqual(clone.git("notes", "--ref=mlgit/reviews", "add", "-f", "-m", forged, blob).status, 0)
     let edit = clone.git("push", "origin", LedgerGuardTests.reviews)
-    assertRefused(edit, ["\(LedgerGuardTests.reviews):1:1: error: record 1 of the note on \(blob) was removed (approve by bob@example.com"])
+    assertRefused(
+      edit,
+      [
+        "\(LedgerGuardTests.reviews):1:1: error: record 1 of the note on \(blob) was removed (approve by bob@example.com"
+      ])
     XCTAssertEqual(remote.revParse(LedgerGuardTests.reviews), before)
   }
 
@@ -120,21 +135,28 @@ final class LedgerGuardTests: XCTestCase {
     let runsBefore = remote.revParse(LedgerGuardTests.runs)
     XCTAssertEqual(clone.git("notes", "--ref=mlgit/runs", "append", "-m", "trained it, trust me", "HEAD").status, 0)
     let runs = clone.git("push", "origin", LedgerGuardTests.runs)
-    assertRefused(runs, [
-      "\(LedgerGuardTests.runs):2:1: error: record 2 of the note on \(clone.head) is not an mlgit.run/1 record (not JSON): "
-        + "trained it, trust me [ledger/record-schema]",
-    ])
+    assertRefused(
+      runs,
+      [
+        "\(LedgerGuardTests.runs):2:1: error: record 2 of the note on \(clone.head) is not an mlgit.run/1 record (not JSON): "
+          + "trained it, trust me [ledger/record-schema]"
+      ])
     XCTAssertEqual(remote.revParse(LedgerGuardTests.runs), runsBefore)
 
     let reviewsBefore = remote.revParse(LedgerGuardTests.reviews)
-    XCTAssertEqual(clone.git("notes", "--ref=mlgit/reviews", "append", "-m",
-      #"{"decision":"approve","reviewer":"mallory@example.com","schema":"mlgit.review/1"}"#, blob).status, 0)
+    XCTAssertEqual(
+      clone.git(
+        "notes", "--ref=mlgit/reviews", "append", "-m",
+        #"{"decision":"approve","reviewer":"mallory@example.com","schema":"mlgit.review/1"}"#, blob
+      ).status, 0)
     let reviews = clone.git("push", "origin", LedgerGuardTests.reviews)
-    assertRefused(reviews, [
-      "\(LedgerGuardTests.reviews):2:1: error: record 2 of the note on \(blob) is not an mlgit.review/1 record "
-        + "(needs schema, path, blob, reviewer and decision)",
-      "[ledger/record-schema]",
-    ])
+    assertRefused(
+      reviews,
+      [
+        "\(LedgerGuardTests.reviews):2:1: error: record 2 of the note on \(blob) is not an mlgit.review/1 record "
+          + "(needs schema, path, blob, reviewer and decision)",
+        "[ledger/record-schema]",
+      ])
     XCTAssertEqual(remote.revParse(LedgerGuardTests.reviews), reviewsBefore)
   }
 
@@ -143,10 +165,14 @@ final class LedgerGuardTests: XCTestCase {
   func testABrokenLedgerOnTheServerIsNamedAndCanBeRepaired() {
     let (remote, clone, _) = makeRemote()
     let good = remote.revParse(LedgerGuardTests.reviews) ?? ""
-    let blob = remote.git(["hash-object", "-w", "--stdin"], input: "broken\n").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let blob = remote.git(["hash-object", "-w", "--stdin"], input: "broken\n").stdout.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     XCTAssertEqual(remote.git("update-ref", LedgerGuardTests.reviews, blob).status, 0)
-    clone.commitFile("models/credit.yaml", Fixtures.spec(version: "1.6.0",
-      hyperparameters: "  learning_rate: 0.05\n  max_depth: 9\n  seed: 42\n"), "deeper still")
+    clone.commitFile(
+      "models/credit.yaml",
+      Fixtures.spec(
+        version: "1.6.0",
+        hyperparameters: "  learning_rate: 0.05\n  max_depth: 9\n  seed: 42\n"), "deeper still")
     let spec = clone.git("push", "--no-verify", "origin", "main")
     XCTAssertNotEqual(spec.status, 0, spec.output)
     XCTAssertTrue(spec.stderr.contains("\(LedgerGuardTests.reviews) points at a blob"), spec.stderr)
@@ -188,9 +214,11 @@ final class LedgerGuardTests: XCTestCase {
       return "100644 blob \(parts[0])\t\(parts[1])"
     }
     XCTAssertTrue(listing.contains(blob), listing)
-    let flat = alice.git(["mktree"], input: entries.joined(separator: "\n") + "\n").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let flat = alice.git(["mktree"], input: entries.joined(separator: "\n") + "\n").stdout.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     let parent = alice.revParse(LedgerGuardTests.reviews) ?? ""
-    let moved = alice.git("commit-tree", flat, "-p", parent, "-m", "flat notes").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let moved = alice.git("commit-tree", flat, "-p", parent, "-m", "flat notes").stdout.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     let layout = alice.git("push", "origin", "\(moved):\(LedgerGuardTests.reviews)")
     XCTAssertEqual(layout.status, 0, layout.output)
     XCTAssertEqual(remote.revParse(LedgerGuardTests.reviews), moved)
@@ -201,7 +229,8 @@ final class LedgerGuardTests: XCTestCase {
     let repo = TempRepository()
     let explain = repo.mlgit("policy", "explain", "ledger/append-only")
     XCTAssertEqual(explain.status, 0, explain.output)
-    XCTAssertTrue(explain.stdout.hasPrefix("ledger/append-only: a ledger (refs/notes/mlgit/*) only grows"), explain.stdout)
+    XCTAssertTrue(
+      explain.stdout.hasPrefix("ledger/append-only: a ledger (refs/notes/mlgit/*) only grows"), explain.stdout)
     let schema = repo.mlgit("policy", "explain", "ledger/record-schema")
     XCTAssertEqual(schema.status, 0, schema.output)
     XCTAssertTrue(schema.stdout.contains("mlgit.review/1"), schema.stdout)

@@ -20,8 +20,13 @@ final class LedgerRepairTests: XCTestCase {
     let result = repo.mlgit("run", "--", "./train.sh")
     XCTAssertLessThan(Date().timeIntervalSince(started), 5, "a stale lock is detected without 10 s of retries")
     XCTAssertEqual(result.status, 3, result.output)
-    XCTAssertTrue(result.stderr.contains("cannot update refs/notes/mlgit/runs: its lock file \(lock) has been there since 60 minutes ago"), result.stderr)
-    XCTAssertTrue(result.stderr.contains("When no git or mlgit process is running in this repository, remove it (rm '\(lock)')"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains(
+        "cannot update refs/notes/mlgit/runs: its lock file \(lock) has been there since 60 minutes ago"), result.stderr
+    )
+    XCTAssertTrue(
+      result.stderr.contains("When no git or mlgit process is running in this repository, remove it (rm '\(lock)')"),
+      result.stderr)
     XCTAssertFalse(result.stderr.contains("other writers kept moving it"), result.stderr)
     try FileManager.default.removeItem(atPath: lock)
     XCTAssertEqual(repo.mlgit("run", "--", "./train.sh").status, 0)
@@ -33,7 +38,9 @@ final class LedgerRepairTests: XCTestCase {
     let repo = trainable()
     XCTAssertEqual(repo.mlgit("run", "--", "./train.sh").status, 0)
     let lock = repo.path + "/.git/refs/notes/mlgit/runs.lock"
-    let result = Shell.run("/bin/sh", ["-c", ": > '\(lock)'; (sleep 1; rm -f '\(lock)') & exec '\(Shell.mlgit)' run -- ./train.sh"], in: repo.path)
+    let result = Shell.run(
+      "/bin/sh", ["-c", ": > '\(lock)'; (sleep 1; rm -f '\(lock)') & exec '\(Shell.mlgit)' run -- ./train.sh"],
+      in: repo.path)
     XCTAssertEqual(result.status, 0, result.output)
     XCTAssertEqual(repo.runLines().count, 2)
   }
@@ -42,13 +49,17 @@ final class LedgerRepairTests: XCTestCase {
     let repo = trainable()
     XCTAssertEqual(repo.mlgit("run", "--", "./train.sh").status, 0)
     let good = try! XCTUnwrap(repo.revParse("refs/notes/mlgit/runs"))
-    let blob = repo.git("hash-object", "-w", "--stdin", input: "not a notes commit\n").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let blob = repo.git("hash-object", "-w", "--stdin", input: "not a notes commit\n").stdout.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     XCTAssertEqual(repo.git("update-ref", "refs/notes/mlgit/runs", blob).status, 0)
     for command in [["runs"], ["run", "--", "./train.sh"]] {
       let result = repo.mlgit(command)
       XCTAssertEqual(result.status, 3, "\(command): \(result.output)")
-      XCTAssertTrue(result.stderr.contains("refs/notes/mlgit/runs points at a blob (\(blob.prefix(8))), not a notes commit"), result.stderr)
-      XCTAssertTrue(result.stderr.contains("restore it with: git update-ref refs/notes/mlgit/runs \(good)"), result.stderr)
+      XCTAssertTrue(
+        result.stderr.contains("refs/notes/mlgit/runs points at a blob (\(blob.prefix(8))), not a notes commit"),
+        result.stderr)
+      XCTAssertTrue(
+        result.stderr.contains("restore it with: git update-ref refs/notes/mlgit/runs \(good)"), result.stderr)
     }
     XCTAssertEqual(repo.git("update-ref", "refs/notes/mlgit/runs", good).status, 0)
     let runs = repo.mlgit("runs")
@@ -69,9 +80,13 @@ final class LedgerRepairTests: XCTestCase {
 
     let result = repo.mlgit("run", "--", "./train.sh")
     XCTAssertEqual(result.status, 3, result.output)
-    XCTAssertTrue(result.stderr.contains("refs/notes/mlgit/runs is damaged: its notes commit \(second.prefix(8)) refers to objects that are missing"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains(
+        "refs/notes/mlgit/runs is damaged: its notes commit \(second.prefix(8)) refers to objects that are missing"),
+      result.stderr)
     XCTAssertTrue(result.stderr.contains("git gc --prune=now"), result.stderr)
-    XCTAssertTrue(result.stderr.contains("restore it with: git update-ref refs/notes/mlgit/runs \(first)"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains("restore it with: git update-ref refs/notes/mlgit/runs \(first)"), result.stderr)
     XCTAssertEqual(repo.mlgit("runs").status, 3)
 
     XCTAssertEqual(repo.git("update-ref", "refs/notes/mlgit/runs", first).status, 0)
@@ -84,12 +99,15 @@ final class LedgerRepairTests: XCTestCase {
     let clone = remote.cloneOf(remote, name: "alice")
     clone.commitTrainableModel()
     XCTAssertEqual(clone.git("push", "-q", "origin", "main").status, 0)
-    let blob = remote.git("hash-object", "-w", "--stdin", input: "junk\n").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let blob = remote.git("hash-object", "-w", "--stdin", input: "junk\n").stdout.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     XCTAssertEqual(remote.git("update-ref", "refs/notes/mlgit/runs", blob).status, 0)
     let result = clone.mlgit("sync")
     XCTAssertEqual(result.status, 3, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "mlgit: cannot sync refs/notes/mlgit/runs with origin: origin's refs/notes/mlgit/runs points at a blob (\(blob.prefix(8))), not a notes commit"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "mlgit: cannot sync refs/notes/mlgit/runs with origin: origin's refs/notes/mlgit/runs points at a blob (\(blob.prefix(8))), not a notes commit"
+      ),
       result.stderr)
     XCTAssertFalse(result.stderr.contains("object is no commit object"), result.stderr)
   }

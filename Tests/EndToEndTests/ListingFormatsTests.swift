@@ -8,7 +8,8 @@ final class ListingFormatsTests: XCTestCase {
   static let escape = "\u{1B}["
 
   func object(_ result: CommandResult, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-    try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.output,
+    try XCTUnwrap(
+      JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.output,
       file: file, line: line)
   }
 
@@ -44,7 +45,8 @@ final class ListingFormatsTests: XCTestCase {
     repo.commitFile("models/credit.yaml", Fixtures.spec(hyperparameters: hyperparameters), "first model")
     repo.write("m.json", #"{"auc": 0.8, "loss": 0.5}"#)
     XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", "train").status, 0)
-    let changed = hyperparameters.replacingOccurrences(of: "0.1\n", with: "0.25\n").replacingOccurrences(of: "max_depth: 6", with: "max_depth: 8")
+    let changed = hyperparameters.replacingOccurrences(of: "0.1\n", with: "0.25\n").replacingOccurrences(
+      of: "max_depth: 6", with: "max_depth: 8")
     repo.commitFile("models/credit.yaml", Fixtures.spec(version: "1.5.0", hyperparameters: changed), "deeper")
     repo.write("m.json", #"{"auc": 0.85}"#)
     XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", "train").status, 0)
@@ -66,7 +68,8 @@ final class ListingFormatsTests: XCTestCase {
     XCTAssertEqual(kind(recorded["optimizer"]), "object")
 
     let params = try XCTUnwrap(document["params"] as? [[String: Any]])
-    XCTAssertEqual(params.map { $0["key"] as? String },
+    XCTAssertEqual(
+      params.map { $0["key"] as? String },
       ["early_stop", "learning_rate", "max_depth", "momentum", "optimizer.beta", "optimizer.name"])
     func param(_ key: String) throws -> [String: Any] { try XCTUnwrap(params.first { $0["key"] as? String == key }) }
     // 0.1 stays a float, 6 an integer, true a boolean, 1.0 a float (not the integer 1), adam a string.
@@ -99,19 +102,21 @@ final class ListingFormatsTests: XCTestCase {
     // The text is as it was.
     let text = repo.mlgit("runs", "compare", first, second)
     XCTAssertEqual(text.status, 0, text.output)
-    XCTAssertTrue(text.stdout.contains("""
-      params
-        early_stop      true          true
-        learning_rate   0.1           0.25          differs
-        max_depth       6             8             differs
-        momentum        1.0           1.0
-        optimizer.beta  0.9           0.9
-        optimizer.name  "adam"        "adam"
-      metrics
-        auc             0.8           0.85          +0.05
-        loss            0.5           -
+    XCTAssertTrue(
+      text.stdout.contains(
+        """
+        params
+          early_stop      true          true
+          learning_rate   0.1           0.25          differs
+          max_depth       6             8             differs
+          momentum        1.0           1.0
+          optimizer.beta  0.9           0.9
+          optimizer.name  "adam"        "adam"
+        metrics
+          auc             0.8           0.85          +0.05
+          loss            0.5           -
 
-      """), text.stdout)
+        """), text.stdout)
   }
 
   func testRunsCompareWithParamsNamedLikeNestedOnesDoesNotCrash() throws {
@@ -134,7 +139,9 @@ final class ListingFormatsTests: XCTestCase {
 
   func testPolicyListAndShowJSON() throws {
     let repo = TempRepository()
-    repo.write(".mlgit/config.yml", """
+    repo.write(
+      ".mlgit/config.yml",
+      """
       apiVersion: mlgit/v1
       extends: [default]
       reviewers: [bob@example.com]
@@ -185,8 +192,10 @@ final class ListingFormatsTests: XCTestCase {
   func testReviewStatusJSON() throws {
     let repo = TempRepository()
     repo.commitFile("models/credit.yaml", Fixtures.spec(), "add credit model")
-    let change = repo.commitFile("models/credit.yaml",
-      Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"), "deeper trees")
+    let change = repo.commitFile(
+      "models/credit.yaml",
+      Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"),
+      "deeper trees")
     let waiting = repo.mlgit("review", "status", "HEAD~1..HEAD", "--format", "json")
     XCTAssertEqual(waiting.status, 0, waiting.output)
     let document = try object(waiting)
@@ -221,10 +230,15 @@ final class ListingFormatsTests: XCTestCase {
 
   func testReviewDiffJSONKeepsTheTypesThatMakeAChange() throws {
     let repo = TempRepository()
-    repo.commitFile("models/credit.yaml",
-      Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 6.0\n  seed: 42\n  beta: 0.9\n"), "add credit model")
-    let change = repo.commitFile("models/credit.yaml", Fixtures.spec(version: "1.5.0",
-      hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  beta: .nan\n  early_stop: true\n"), "integer depth")
+    repo.commitFile(
+      "models/credit.yaml",
+      Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 6.0\n  seed: 42\n  beta: 0.9\n"),
+      "add credit model")
+    let change = repo.commitFile(
+      "models/credit.yaml",
+      Fixtures.spec(
+        version: "1.5.0",
+        hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  beta: .nan\n  early_stop: true\n"), "integer depth")
     let result = repo.mlgit("review", "diff", "HEAD", "--format", "json")
     XCTAssertEqual(result.status, 0, result.output)
     let document = try object(result)
@@ -234,7 +248,9 @@ final class ListingFormatsTests: XCTestCase {
     XCTAssertEqual(item["path"] as? String, "models/credit.yaml")
     XCTAssertEqual((item["blob"] as? String)?.count, 40)
     let keys = try XCTUnwrap(item["hyperparameters"] as? [[String: Any]])
-    func key(_ name: String) throws -> [String: Any] { try XCTUnwrap(keys.first { $0["key"] as? String == name }, name) }
+    func key(_ name: String) throws -> [String: Any] {
+      try XCTUnwrap(keys.first { $0["key"] as? String == name }, name)
+    }
     // 6.0 -> 6 is a change of type: the float stays a float, the integer an integer.
     let depth = try key("max_depth")
     XCTAssertEqual([kind(depth["old"]), kind(depth["new"])], ["double", "int"])
@@ -316,8 +332,10 @@ final class ListingFormatsTests: XCTestCase {
   func testColourOnEveryStyledCommand() {
     let repo = TempRepository()
     repo.commitFile("models/credit.yaml", Fixtures.spec(), "add credit model")
-    repo.commitFile("models/credit.yaml",
-      Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"), "deeper trees")
+    repo.commitFile(
+      "models/credit.yaml",
+      Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"),
+      "deeper trees")
     let commands: [[String]] = [["policy", "list"], ["review", "status", "HEAD~1..HEAD"], ["doctor"]]
     for command in commands {
       // The tests run with NO_COLOR=1: auto and never are plain, always wins over NO_COLOR.
@@ -328,21 +346,28 @@ final class ListingFormatsTests: XCTestCase {
       // Without NO_COLOR, auto is still plain when standard output is not a terminal.
       let piped = repo.mlgit(command, environment: ["NO_COLOR": ""])
       XCTAssertFalse(piped.stdout.contains(ListingFormatsTests.escape), "\(command): \(piped.stdout)")
-      XCTAssertEqual(repo.mlgit(command + ["--color", "always"]).stdout.replacingOccurrences(
-        of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression), piped.stdout, "\(command)")
+      XCTAssertEqual(
+        repo.mlgit(command + ["--color", "always"]).stdout.replacingOccurrences(
+          of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression), piped.stdout, "\(command)")
     }
-    XCTAssertTrue(repo.mlgit("policy", "list", "--color", "always").stdout.contains(
-      "features/protected      \u{1B}[1;31merror\u{1B}[0m    No protected attribute"))
-    XCTAssertTrue(repo.mlgit("policy", "list", "--color", "always").stdout.contains(
-      "features/proxy          \u{1B}[1;33mwarning\u{1B}[0m  "))
+    XCTAssertTrue(
+      repo.mlgit("policy", "list", "--color", "always").stdout.contains(
+        "features/protected      \u{1B}[1;31merror\u{1B}[0m    No protected attribute"))
+    XCTAssertTrue(
+      repo.mlgit("policy", "list", "--color", "always").stdout.contains(
+        "features/proxy          \u{1B}[1;33mwarning\u{1B}[0m  "))
     let status = repo.mlgit("review", "status", "HEAD~1..HEAD", "--color", "always").stdout
-    XCTAssertTrue(status.contains("    \u{1B}[1;31mneeds 1 more approval from anyone but alice@example.com\u{1B}[0m\n"), status)
-    XCTAssertTrue(repo.mlgit("doctor", "--color", "always").stdout.contains(
-      "  pre-commit: \u{1B}[1;31mMLGIT'S CHECK DOES NOT RUN\u{1B}[0m\n"))
+    XCTAssertTrue(
+      status.contains("    \u{1B}[1;31mneeds 1 more approval from anyone but alice@example.com\u{1B}[0m\n"), status)
+    XCTAssertTrue(
+      repo.mlgit("doctor", "--color", "always").stdout.contains(
+        "  pre-commit: \u{1B}[1;31mMLGIT'S CHECK DOES NOT RUN\u{1B}[0m\n"))
 
     // auto colours on a terminal (`script` gives mlgit one), unless NO_COLOR is set (or TERM=dumb).
     func onTerminal(_ environment: String) -> CommandResult {
-      Shell.run("/usr/bin/script", ["-qec", "env TERM=xterm \(environment) '\(Shell.mlgit)' policy list", "/dev/null"], in: repo.path)
+      Shell.run(
+        "/usr/bin/script", ["-qec", "env TERM=xterm \(environment) '\(Shell.mlgit)' policy list", "/dev/null"],
+        in: repo.path)
     }
     XCTAssertTrue(onTerminal("NO_COLOR=").stdout.contains("\u{1B}[1;31merror\u{1B}[0m"), onTerminal("NO_COLOR=").stdout)
     XCTAssertFalse(onTerminal("NO_COLOR=1").stdout.contains(ListingFormatsTests.escape))
@@ -352,8 +377,10 @@ final class ListingFormatsTests: XCTestCase {
   func testColourNeverLetsTextFromTheRepositoryThrough() {
     let repo = TempRepository()
     repo.commitFile("models/credit.yaml", Fixtures.spec(), "add credit model")
-    repo.commitFile("models/credit.yaml",
-      Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"), "deeper\u{1B}[2K trees")
+    repo.commitFile(
+      "models/credit.yaml",
+      Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"),
+      "deeper\u{1B}[2K trees")
     let status = repo.mlgit("review", "status", "HEAD~1..HEAD", "--color", "always").stdout
     XCTAssertTrue(status.contains(" deeper\\u{1B}[2K trees (alice@example.com)\n"), status)
     // Every escape sequence left is one of mlgit's own colours.
@@ -372,14 +399,18 @@ final class ListingFormatsTests: XCTestCase {
     for command in commands {
       let result = repo.mlgit(command + ["--format", "yaml"])
       XCTAssertEqual(result.status, 2, "\(command): \(result.output)")
-      XCTAssertTrue(result.stderr.contains("The value 'yaml' is invalid for '--format <format>'. Please provide one of 'text' and 'json'."),
+      XCTAssertTrue(
+        result.stderr.contains(
+          "The value 'yaml' is invalid for '--format <format>'. Please provide one of 'text' and 'json'."),
         "\(command): \(result.stderr)")
       XCTAssertEqual(result.stdout, "", "\(command)")
     }
     for command in [["policy", "list"], ["review", "status"], ["doctor"], ["check"]] {
       let result = repo.mlgit(command + ["--color", "sometimes"])
       XCTAssertEqual(result.status, 2, "\(command): \(result.output)")
-      XCTAssertTrue(result.stderr.contains("The value 'sometimes' is invalid for '--color <color>'"), "\(command): \(result.stderr)")
+      XCTAssertTrue(
+        result.stderr.contains("The value 'sometimes' is invalid for '--color <color>'"), "\(command): \(result.stderr)"
+      )
     }
   }
 }

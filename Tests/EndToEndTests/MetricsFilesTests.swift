@@ -19,25 +19,34 @@ final class MetricsFilesTests: XCTestCase {
     clone.commitFixture("model and policy")
     XCTAssertEqual(clone.git("push", "-q", "origin", "main").status, 0)
     // One feature fewer: no hyperparameter review needed; test.auc's bound is at line 15.
-    let change = clone.commitFile("models/credit.yaml",
+    let change = clone.commitFile(
+      "models/credit.yaml",
       Fixtures.spec(version: "1.5.0", features: ["income"], extra: MetricsFilesTests.validation), "drop a feature")
 
     func train(auc: String) -> (status: Int32, stderr: String) {
-      let script = #"mkdir -p eval && printf '{"test": {"auc": \#(auc), "confusion": [[5, 1], [2, 7]]}, "train": {"loss": 0.25}, "model": "xgb"}' > eval/metrics.json"#
+      let script =
+        #"mkdir -p eval && printf '{"test": {"auc": \#(auc), "confusion": [[5, 1], [2, 7]]}, "train": {"loss": 0.25}, "model": "xgb"}' > eval/metrics.json"#
       let run = clone.mlgit("run", "--", "sh", "-c", script)
       return (run.status, run.stderr)
     }
     let weak = train(auc: "0.71")
     XCTAssertEqual(weak.status, 0, weak.stderr)
-    XCTAssertTrue(weak.stderr.contains("mlgit: note: eval/metrics.json: 'model' is the string \"xgb\", not a number; skipped"), weak.stderr)
-    XCTAssertTrue(weak.stderr.contains("mlgit: note: eval/metrics.json: 'test.confusion' is a list, not a number; skipped"), weak.stderr)
+    XCTAssertTrue(
+      weak.stderr.contains("mlgit: note: eval/metrics.json: 'model' is the string \"xgb\", not a number; skipped"),
+      weak.stderr)
+    XCTAssertTrue(
+      weak.stderr.contains("mlgit: note: eval/metrics.json: 'test.confusion' is a list, not a number; skipped"),
+      weak.stderr)
     let line = try XCTUnwrap(clone.runLines().first)
     XCTAssertTrue(line.contains(#""metrics":{"test.auc":0.71,"train.loss":0.25}"#), line)
 
     let refused = clone.git("push", "origin", "main")
     XCTAssertNotEqual(refused.status, 0, refused.output)
-    XCTAssertTrue(refused.stderr.contains("\(change.prefix(8)): models/credit.yaml:15:5: error: best run "), refused.stderr)
-    XCTAssertTrue(refused.stderr.contains("of 'credit-risk' misses the bar: test.auc 0.71 < min 0.8 [metrics/threshold]"), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains("\(change.prefix(8)): models/credit.yaml:15:5: error: best run "), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains("of 'credit-risk' misses the bar: test.auc 0.71 < min 0.8 [metrics/threshold]"),
+      refused.stderr)
     XCTAssertNotEqual(remote.revParse("refs/heads/main"), change)
 
     XCTAssertEqual(train(auc: "0.86").status, 0)
@@ -53,17 +62,33 @@ final class MetricsFilesTests: XCTestCase {
     repo.write("train.json", #"{"train": {"loss": 0.1}}"#)
     let recorded = repo.mlgit("run", "record", "--metrics", "eval.yaml", "--metrics", "train.json")
     XCTAssertEqual(recorded.status, 0, recorded.output)
-    XCTAssertTrue(recorded.stderr.contains("mlgit: note: eval.yaml: 'test.classes' (line 3) is a list, not a number; skipped"), recorded.stderr)
-    XCTAssertTrue(recorded.stderr.contains("mlgit: note: eval.yaml: 'note' (line 4) is the string \"fine\", not a number; skipped"), recorded.stderr)
-    XCTAssertTrue(repo.runLines().first?.contains(#""metrics":{"test.auc":0.9,"train.loss":0.1}"#) ?? false, repo.runLines().joined())
+    XCTAssertTrue(
+      recorded.stderr.contains("mlgit: note: eval.yaml: 'test.classes' (line 3) is a list, not a number; skipped"),
+      recorded.stderr)
+    XCTAssertTrue(
+      recorded.stderr.contains("mlgit: note: eval.yaml: 'note' (line 4) is the string \"fine\", not a number; skipped"),
+      recorded.stderr)
+    XCTAssertTrue(
+      repo.runLines().first?.contains(#""metrics":{"test.auc":0.9,"train.loss":0.1}"#) ?? false,
+      repo.runLines().joined())
 
     let refused: [([String], String, String, String)] = [
-      (["eval.yaml", "again.json"], "again.json", #"{"test": {"auc": 0.5}}"#,
-       "mlgit: error: metric 'test.auc' is in both eval.yaml and again.json; each metric must come from one file"),
-      (["words.json"], "words.json", #"{"model": "xgb", "classes": [1, 2]}"#,
-       "mlgit: error: words.json: no metric is a number ('classes' is a list, and 1 more); metrics must be numbers"),
-      (["nan.yaml"], "nan.yaml", "test:\n  auc: .nan\n", "mlgit: error: nan.yaml:2:8: metric 'test.auc' is NaN; metrics must be finite numbers"),
-      (["nan.json"], "nan.json", "{\n  \"test\": {\"auc\": NaN}\n}", "mlgit: error: nan.json: metric 'auc' is NaN; metrics must be finite numbers (line 2)"),
+      (
+        ["eval.yaml", "again.json"], "again.json", #"{"test": {"auc": 0.5}}"#,
+        "mlgit: error: metric 'test.auc' is in both eval.yaml and again.json; each metric must come from one file"
+      ),
+      (
+        ["words.json"], "words.json", #"{"model": "xgb", "classes": [1, 2]}"#,
+        "mlgit: error: words.json: no metric is a number ('classes' is a list, and 1 more); metrics must be numbers"
+      ),
+      (
+        ["nan.yaml"], "nan.yaml", "test:\n  auc: .nan\n",
+        "mlgit: error: nan.yaml:2:8: metric 'test.auc' is NaN; metrics must be finite numbers"
+      ),
+      (
+        ["nan.json"], "nan.json", "{\n  \"test\": {\"auc\": NaN}\n}",
+        "mlgit: error: nan.json: metric 'auc' is NaN; metrics must be finite numbers (line 2)"
+      ),
       (["bad.yaml"], "bad.yaml", "test:\n  auc: 0.9\n bad: [\n", "mlgit: error: bad.yaml: not a YAML document: "),
     ]
     for (files, name, text, message) in refused {
@@ -80,7 +105,9 @@ final class MetricsFilesTests: XCTestCase {
   func testDVCYamlMetricsArePickedUpWhenNothingElseNamesMetrics() throws {
     let repo = TempRepository()
     repo.commitTrainableModel()
-    repo.write("dvc.yaml", """
+    repo.write(
+      "dvc.yaml",
+      """
       metrics:
         - summary.yaml
       stages:
@@ -103,27 +130,39 @@ final class MetricsFilesTests: XCTestCase {
     let run = repo.mlgit("run", "--", "sh", "-c", script)
     XCTAssertEqual(run.status, 0, run.output)
     // summary.yaml was not written: a note, and the files the run wrote are recorded.
-    XCTAssertTrue(run.stderr.contains("mlgit: note: metrics file summary.yaml (named by dvc.yaml) does not exist; its metrics are not recorded"), run.stderr)
-    XCTAssertTrue(repo.runLines().first?.contains(#""metrics":{"auc":0.81,"loss":0.25,"test.f1":0.7}"#) ?? false, repo.runLines().joined())
+    XCTAssertTrue(
+      run.stderr.contains(
+        "mlgit: note: metrics file summary.yaml (named by dvc.yaml) does not exist; its metrics are not recorded"),
+      run.stderr)
+    XCTAssertTrue(
+      repo.runLines().first?.contains(#""metrics":{"auc":0.81,"loss":0.25,"test.f1":0.7}"#) ?? false,
+      repo.runLines().joined())
 
     // A run that writes none of them, and exits 0, is refused as a run with --metrics is.
     let none = repo.mlgit("run", "--", "true")
     XCTAssertEqual(none.status, 2, none.output)
-    XCTAssertTrue(none.stderr.contains("mlgit: metrics file summary.yaml (named by dvc.yaml) does not exist; the command exited 0 but the run is not recorded"), none.stderr)
+    XCTAssertTrue(
+      none.stderr.contains(
+        "mlgit: metrics file summary.yaml (named by dvc.yaml) does not exist; the command exited 0 but the run is not recorded"
+      ), none.stderr)
 
     // run record without --metrics reads them too; --metrics overrides dvc.yaml.
     repo.write("summary.yaml", "epochs: 3\n")
     let recorded = repo.mlgit("run", "record")
     XCTAssertEqual(recorded.status, 0, recorded.output)
-    XCTAssertTrue(repo.runLines().contains { $0.contains(#""metrics":{"auc":0.81,"epochs":3.0,"loss":0.25,"test.f1":0.7}"#) }, repo.runLines().joined(separator: "\n"))
+    XCTAssertTrue(
+      repo.runLines().contains { $0.contains(#""metrics":{"auc":0.81,"epochs":3.0,"loss":0.25,"test.f1":0.7}"#) },
+      repo.runLines().joined(separator: "\n"))
     let flagged = repo.mlgit("run", "record", "--metrics", "summary.yaml")
     XCTAssertEqual(flagged.status, 0, flagged.output)
-    XCTAssertTrue(repo.runLines().contains { $0.contains(#""metrics":{"epochs":3.0}"#) }, repo.runLines().joined(separator: "\n"))
+    XCTAssertTrue(
+      repo.runLines().contains { $0.contains(#""metrics":{"epochs":3.0}"#) }, repo.runLines().joined(separator: "\n"))
 
     repo.write("dvc.yaml", "metrics: summary.yaml\n")
     let bad = repo.mlgit("run", "record")
     XCTAssertEqual(bad.status, 2, bad.output)
-    XCTAssertTrue(bad.stderr.contains("dvc.yaml:1:10: error: 'metrics' must be a list of paths, found a string"), bad.stderr)
+    XCTAssertTrue(
+      bad.stderr.contains("dvc.yaml:1:10: error: 'metrics' must be a list of paths, found a string"), bad.stderr)
   }
 
   func testASpecsMetricsFilesMustBePaths() {
@@ -132,6 +171,9 @@ final class MetricsFilesTests: XCTestCase {
     repo.stage()
     let check = repo.mlgit("check")
     XCTAssertEqual(check.status, 1, check.output)
-    XCTAssertTrue(check.output.contains("models/credit.yaml:14:19: error: 'validation.metrics_files' must be a path or a list of paths, found a mapping [spec/schema]"), check.output)
+    XCTAssertTrue(
+      check.output.contains(
+        "models/credit.yaml:14:19: error: 'validation.metrics_files' must be a path or a list of paths, found a mapping [spec/schema]"
+      ), check.output)
   }
 }

@@ -7,7 +7,9 @@ final class ModelCardTests: XCTestCase {
   func repository() -> TempRepository {
     let repo = TempRepository()
     XCTAssertEqual(repo.mlgit("install").status, 0)
-    repo.commitFile(".mlgit/config.yml", """
+    repo.commitFile(
+      ".mlgit/config.yml",
+      """
       apiVersion: mlgit/v1
       specs: ["models/**/*.yaml", "models/**/README.md"]
 
@@ -56,8 +58,10 @@ final class ModelCardTests: XCTestCase {
     repo.stage("models/credit/README.md")
     let refused = repo.git("commit", "-q", "-m", "credit card")
     XCTAssertNotEqual(refused.status, 0, refused.output)
-    XCTAssertTrue(refused.stderr.contains(
-      "models/credit/README.md:13:5: error: feature 'applicant_race' is the protected attribute 'race' [features/protected]"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "models/credit/README.md:13:5: error: feature 'applicant_race' is the protected attribute 'race' [features/protected]"
+      ),
       refused.stderr)
     repo.write("models/credit/README.md", ModelCardTests.card())
     repo.stage("models/credit/README.md")
@@ -65,18 +69,25 @@ final class ModelCardTests: XCTestCase {
     XCTAssertEqual(accepted.status, 0, accepted.output)
     XCTAssertFalse(accepted.stderr.contains("unknown field"), accepted.stderr)
     // A field that is neither the spec's nor the Hub's is still unknown, at its card line.
-    repo.write("models/credit/README.md", ModelCardTests.card().replacingOccurrences(of: "library_name: sklearn", with: "libary: sklearn"))
+    repo.write(
+      "models/credit/README.md",
+      ModelCardTests.card().replacingOccurrences(of: "library_name: sklearn", with: "libary: sklearn"))
     repo.stage("models/credit/README.md")
     let check = repo.mlgit("check", "--staged")
     XCTAssertEqual(check.status, 1, check.output)
-    XCTAssertTrue(check.stdout.contains("models/credit/README.md:5:1: error: unknown field 'libary' [spec/schema]")
-      || check.stderr.contains("models/credit/README.md:5:1: error: unknown field 'libary' [spec/schema]"), check.output)
+    XCTAssertTrue(
+      check.stdout.contains("models/credit/README.md:5:1: error: unknown field 'libary' [spec/schema]")
+        || check.stderr.contains("models/credit/README.md:5:1: error: unknown field 'libary' [spec/schema]"),
+      check.output)
   }
 
   func testACardWithoutFrontMatterOrWithAListIsAnErrorAtLineOne() {
     let cases: [(content: String, message: String)] = [
       ("# credit-risk\n\nNo metadata.\n", "a Markdown spec needs YAML front matter between '---' lines at the top"),
-      ("---\n- income\n- debt_ratio\n---\n# credit-risk\n", "the front matter must be a mapping of the spec's fields, found a list"),
+      (
+        "---\n- income\n- debt_ratio\n---\n# credit-risk\n",
+        "the front matter must be a mapping of the spec's fields, found a list"
+      ),
       ("---\nname: credit-risk\n# never closed\n", "the front matter is not closed by a '---' line"),
     ]
     for c in cases {
@@ -85,7 +96,8 @@ final class ModelCardTests: XCTestCase {
       repo.stage("models/credit/README.md")
       let commit = repo.git("commit", "-q", "-m", "credit card")
       XCTAssertNotEqual(commit.status, 0, commit.output)
-      XCTAssertTrue(commit.stderr.contains("models/credit/README.md:1:1: error: \(c.message) [spec/schema]"), commit.stderr)
+      XCTAssertTrue(
+        commit.stderr.contains("models/credit/README.md:1:1: error: \(c.message) [spec/schema]"), commit.stderr)
     }
   }
 }

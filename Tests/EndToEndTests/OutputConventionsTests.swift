@@ -6,7 +6,8 @@ final class OutputConventionsTests: XCTestCase {
   /// A staged spec whose line 8 lists a protected attribute.
   func stagedProtectedFeature(extraLinesAbove: Int = 0) -> TempRepository {
     let repo = TempRepository()
-    let spec = String(repeating: "# note\n", count: extraLinesAbove) + Fixtures.spec(features: ["income", "applicant_race"])
+    let spec =
+      String(repeating: "# note\n", count: extraLinesAbove) + Fixtures.spec(features: ["income", "applicant_race"])
     repo.write("models/credit.yaml", spec)
     repo.stage()
     return repo
@@ -16,7 +17,9 @@ final class OutputConventionsTests: XCTestCase {
     let repo = stagedProtectedFeature()
     let result = repo.mlgit("check", "--staged", "--format", "github")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertEqual(result.stdout, """
+    XCTAssertEqual(
+      result.stdout,
+      """
       ::error file=models/credit.yaml,line=8,col=5,title=features/protected::feature 'applicant_race' is the protected attribute 'race'%0Ahint: remove it from features; for fairness slices list it under sensitive_attributes
       mlgit: staged change: 1 error, 0 warnings
 
@@ -29,7 +32,9 @@ final class OutputConventionsTests: XCTestCase {
     repo.stage()
     let result = repo.mlgit("check", "--staged", "--format", "github")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertTrue(result.stdout.hasPrefix("::error file=models/a%2Cb%3Ac.yaml,line=8,col=5,title=features/protected::"), result.stdout)
+    XCTAssertTrue(
+      result.stdout.hasPrefix("::error file=models/a%2Cb%3Ac.yaml,line=8,col=5,title=features/protected::"),
+      result.stdout)
     XCTAssertEqual(result.stdout.split(separator: "\n").filter { $0.hasPrefix("::") }.count, 1, result.stdout)
   }
 
@@ -46,7 +51,9 @@ final class OutputConventionsTests: XCTestCase {
       let result = try XCTUnwrap((run["results"] as? [[String: Any]])?.first)
       XCTAssertEqual(result["ruleId"] as? String, "features/protected")
       let fingerprint = try XCTUnwrap((result["partialFingerprints"] as? [String: String])?["mlgitFinding/v1"])
-      let region = (((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"]) as? [String: Any]
+      let region =
+        (((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"])
+        as? [String: Any]
       return (fingerprint, try XCTUnwrap(region?["startLine"] as? Int))
     }
     let (a, lineA) = try fingerprintAndLine(first)
@@ -55,7 +62,8 @@ final class OutputConventionsTests: XCTestCase {
     XCTAssertEqual(a, b)
     XCTAssertEqual(a.count, 64)
 
-    let rules = try XCTUnwrap(((first["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+    let rules = try XCTUnwrap(
+      ((first["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
     let rule = try XCTUnwrap(rules.first { $0["id"] as? String == "features/protected" })
     let help = try XCTUnwrap((rule["help"] as? [String: String])?["text"])
     let summary = try XCTUnwrap((rule["shortDescription"] as? [String: String])?["text"])
@@ -72,7 +80,10 @@ final class OutputConventionsTests: XCTestCase {
     XCTAssertTrue(repo.mlgit("check", "--staged", "--color", "never").stdout.hasPrefix(plain))
     let always = repo.mlgit("check", "--staged", "--color", "always")
     XCTAssertEqual(always.status, 1, always.output)
-    XCTAssertTrue(always.stdout.hasPrefix("\u{1B}[1mmodels/credit.yaml:8:5\u{1B}[0m: \u{1B}[1;31merror\u{1B}[0m: feature 'applicant_race'"), always.stdout)
+    XCTAssertTrue(
+      always.stdout.hasPrefix(
+        "\u{1B}[1mmodels/credit.yaml:8:5\u{1B}[0m: \u{1B}[1;31merror\u{1B}[0m: feature 'applicant_race'"), always.stdout
+    )
     let bad = repo.mlgit("check", "--staged", "--color", "sometimes")
     XCTAssertEqual(bad.status, 2, bad.output)
   }

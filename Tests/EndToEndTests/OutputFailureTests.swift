@@ -9,14 +9,17 @@ final class OutputFailureTests: XCTestCase {
     let repo = TempRepository()
     repo.commitTrainableModel()
     XCTAssertEqual(repo.mlgit("run", "--", "./train.sh").status, 0)
-    repo.write("models/credit.yaml", repo.read("models/credit.yaml")!.replacingOccurrences(of: "max_depth: 6", with: "max_depth: 7"))
+    repo.write(
+      "models/credit.yaml",
+      repo.read("models/credit.yaml")!.replacingOccurrences(of: "max_depth: 6", with: "max_depth: 7"))
     repo.stage()
     repo.commitFixture("deeper trees")
     return repo
   }
 
   static let commands: [[String]] = [
-    ["audit"], ["audit", "--format", "json"], ["runs"], ["check", "--all"], ["policy", "explain", "features/protected"],
+    ["audit"], ["audit", "--format", "json"], ["runs"], ["check", "--all"],
+    ["policy", "explain", "features/protected"],
     ["policy", "list"], ["review", "status", "HEAD~1..HEAD"], ["doctor"],
   ]
 
@@ -50,7 +53,8 @@ final class OutputFailureTests: XCTestCase {
       process.arguments = command
       process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
       process.environment = Shell.baseEnvironment
-      let output = Pipe(), errors = Pipe()
+      let output = Pipe()
+      let errors = Pipe()
       try output.fileHandleForReading.close()
       process.standardOutput = output.fileHandleForWriting
       process.standardError = errors
@@ -62,7 +66,9 @@ final class OutputFailureTests: XCTestCase {
       XCTAssertEqual(process.terminationStatus, SIGPIPE, "\(command)")
       XCTAssertEqual(String(decoding: stderr, as: UTF8.self), "", "\(command)")
     }
-    let head = Shell.run("/bin/bash", ["-c", "set -o pipefail; \(Shell.mlgit) audit | head -1; echo \"status ${PIPESTATUS[0]}\""], in: repo.path)
+    let head = Shell.run(
+      "/bin/bash", ["-c", "set -o pipefail; \(Shell.mlgit) audit | head -1; echo \"status ${PIPESTATUS[0]}\""],
+      in: repo.path)
     XCTAssertTrue(head.stdout.hasPrefix("mlgit audit"), head.output)
     XCTAssertNotNil(head.stdout.range(of: #"status (0|141)\n$"#, options: .regularExpression), head.output)
     XCTAssertEqual(head.stderr, "")

@@ -41,7 +41,9 @@ final class PackagingTests: XCTestCase {
     var found: [(path: [String], arguments: [[String: Any]])] = []
     func visit(_ command: [String: Any], _ path: [String]) {
       for child in command["subcommands"] as? [[String: Any]] ?? [] {
-        guard let name = child["commandName"] as? String, name != "help", child["shouldDisplay"] as? Bool ?? true else { continue }
+        guard let name = child["commandName"] as? String, name != "help", child["shouldDisplay"] as? Bool ?? true else {
+          continue
+        }
         found.append((path + [name], child["arguments"] as? [[String: Any]] ?? []))
         visit(child, path + [name])
       }
@@ -88,13 +90,20 @@ final class PackagingTests: XCTestCase {
     XCTAssertGreaterThan(commands.count, 20)
     for command in commands {
       let heading = ".SS \"mlgit \(command.path.joined(separator: " "))\"".replacingOccurrences(of: "-", with: "\\-")
-      XCTAssertTrue(page.contains(heading + "\n"), "the manual page has no section for mlgit \(command.path.joined(separator: " "))")
+      XCTAssertTrue(
+        page.contains(heading + "\n"), "the manual page has no section for mlgit \(command.path.joined(separator: " "))"
+      )
     }
-    XCTAssertFalse(page.contains("generate\\-manual\"") || page.contains(".SS \"mlgit help\""), "hidden commands stay out of the page")
-    let lint = Shell.run("/usr/bin/groff", ["-man", "-Tutf8", "-ww", "-z", prefix + "/share/man/man1/mlgit.1"], in: prefix)
+    XCTAssertFalse(
+      page.contains("generate\\-manual\"") || page.contains(".SS \"mlgit help\""),
+      "hidden commands stay out of the page")
+    let lint = Shell.run(
+      "/usr/bin/groff", ["-man", "-Tutf8", "-ww", "-z", prefix + "/share/man/man1/mlgit.1"], in: prefix)
     XCTAssertEqual(lint.status, 0, lint.stderr)
     XCTAssertEqual(lint.stderr, "", "groff warns about the page")
-    let rendered = Shell.run("/usr/bin/man", ["-l", prefix + "/share/man/man1/mlgit.1"], in: prefix, environment: ["MANWIDTH": "100", "MANPAGER": "cat", "PAGER": "cat"])
+    let rendered = Shell.run(
+      "/usr/bin/man", ["-l", prefix + "/share/man/man1/mlgit.1"], in: prefix,
+      environment: ["MANWIDTH": "100", "MANPAGER": "cat", "PAGER": "cat"])
     XCTAssertEqual(rendered.status, 0, rendered.stderr)
     // man renders for a terminal with overstriking when piped to cat; strip it.
     let plain = rendered.stdout.replacingOccurrences(of: "\u{8}.", with: "", options: .regularExpression)
@@ -104,18 +113,22 @@ final class PackagingTests: XCTestCase {
     let uninstall = installScript(["--uninstall"], environment: ["PREFIX": prefix])
     XCTAssertEqual(uninstall.status, 0, uninstall.output)
     for file in Self.installedFiles {
-      XCTAssertFalse(FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file) is still there after --uninstall")
+      XCTAssertFalse(
+        FileManager.default.fileExists(atPath: prefix + "/" + file), "\(file) is still there after --uninstall")
     }
   }
 
   func testDebianPackageHoldsTheBinaryManualPageAndCompletionsAndDependsOnItsSharedLibraries() throws {
     let folder = try temporaryFolder()
     // No compression: the package's layout is under test, not xz's speed.
-    let build = installScript(["--deb", "--binary", Shell.mlgit, "--output", folder + "/out"],
+    let build = installScript(
+      ["--deb", "--binary", Shell.mlgit, "--output", folder + "/out"],
       environment: ["DPKG_DEB_COMPRESSOR_TYPE": "none"])
     XCTAssertEqual(build.status, 0, build.output)
-    let package = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: folder + "/out").first { $0.hasSuffix(".deb") })
-    let arch = Shell.run("/usr/bin/dpkg", ["--print-architecture"], in: folder).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let package = try XCTUnwrap(
+      try FileManager.default.contentsOfDirectory(atPath: folder + "/out").first { $0.hasSuffix(".deb") })
+    let arch = Shell.run("/usr/bin/dpkg", ["--print-architecture"], in: folder).stdout.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     XCTAssertEqual(package, "mlgit_0.1.0_\(arch).deb")
     let path = folder + "/out/" + package
     XCTAssertTrue(build.stdout.contains("built \(path)"), build.stdout)
@@ -135,14 +148,16 @@ final class PackagingTests: XCTestCase {
 
     let contents = Shell.run("/usr/bin/dpkg-deb", ["--contents", path], in: folder)
     XCTAssertEqual(contents.status, 0, contents.stderr)
-    let entries = Set(contents.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
+    let entries = Set(
+      contents.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
     for file in [
       "./usr/bin/mlgit", "./usr/share/man/man1/mlgit.1.gz", "./usr/share/bash-completion/completions/mlgit",
       "./usr/share/zsh/vendor-completions/_mlgit", "./usr/share/fish/vendor_completions.d/mlgit.fish",
     ] {
       XCTAssertTrue(entries.contains(file), "the package lacks \(file):\n\(contents.stdout)")
     }
-    XCTAssertTrue(contents.stdout.contains("-rwxr-xr-x root/root"), "the binary is root's and executable:\n\(contents.stdout)")
+    XCTAssertTrue(
+      contents.stdout.contains("-rwxr-xr-x root/root"), "the binary is root's and executable:\n\(contents.stdout)")
 
     let extracted = folder + "/extracted"
     let extract = Shell.run("/usr/bin/dpkg-deb", ["-x", path, extracted], in: folder)
@@ -150,7 +165,8 @@ final class PackagingTests: XCTestCase {
     let version = Shell.run(extracted + "/usr/bin/mlgit", ["--version"], in: folder)
     XCTAssertEqual(version.status, 0, version.stderr)
     XCTAssertEqual(version.stdout, "0.1.0\n")
-    let page = Shell.run("/bin/sh", ["-c", "gzip -dc \"$1\"", "sh", extracted + "/usr/share/man/man1/mlgit.1.gz"], in: folder)
+    let page = Shell.run(
+      "/bin/sh", ["-c", "gzip -dc \"$1\"", "sh", extracted + "/usr/share/man/man1/mlgit.1.gz"], in: folder)
     XCTAssertTrue(page.stdout.contains(".SS \"mlgit review approve\"\n"), String(page.stdout.prefix(200)))
   }
 
@@ -160,7 +176,8 @@ final class PackagingTests: XCTestCase {
     let repo = TempRepository()
     for help in [repo.mlgit("run", "--help"), repo.mlgit("help", "run")] {
       XCTAssertEqual(help.status, 0, help.stderr)
-      XCTAssertTrue(help.stdout.contains("USAGE: mlgit run [--metrics <file> ...] [--spec <file>] -- <command> ..."), help.stdout)
+      XCTAssertTrue(
+        help.stdout.contains("USAGE: mlgit run [--metrics <file> ...] [--spec <file>] -- <command> ..."), help.stdout)
       XCTAssertTrue(help.stdout.contains("\n  --metrics <file>        A metrics file the run wrote"), help.stdout)
       XCTAssertTrue(help.stdout.contains("\n  --spec <file>           The model's spec"), help.stdout)
       XCTAssertTrue(help.stdout.contains("\n  record                  Record a run made elsewhere"), help.stdout)
@@ -168,7 +185,9 @@ final class PackagingTests: XCTestCase {
     }
     let wrong = repo.mlgit("run", "--no-such-option")
     XCTAssertEqual(wrong.status, 2)
-    XCTAssertTrue(wrong.stderr.contains("Error: Unknown option '--no-such-option'\nUsage: mlgit run [--metrics <file> ...]"), wrong.stderr)
+    XCTAssertTrue(
+      wrong.stderr.contains("Error: Unknown option '--no-such-option'\nUsage: mlgit run [--metrics <file> ...]"),
+      wrong.stderr)
     XCTAssertTrue(wrong.stderr.contains("See 'mlgit run --help' for more information."), wrong.stderr)
     XCTAssertFalse(wrong.stderr.contains("exec"), wrong.stderr)
   }
@@ -180,14 +199,19 @@ final class PackagingTests: XCTestCase {
     repo.commitTrainableModel()
     let run = repo.mlgit("run", "--metrics", "metrics.json", "--spec", "models/credit.yaml", "--", "./train.sh")
     XCTAssertEqual(run.status, 0, run.output)
-    XCTAssertTrue(repo.runLines().last?.contains("\"metrics\":{\"auc\":0.81,\"loss\":0.25}") ?? false, repo.runLines().joined(separator: "\n"))
+    XCTAssertTrue(
+      repo.runLines().last?.contains("\"metrics\":{\"auc\":0.81,\"loss\":0.25}") ?? false,
+      repo.runLines().joined(separator: "\n"))
 
     repo.write("elsewhere.json", "{\"auc\": 0.9}\n")
-    for arguments in [["run", "record", "--metrics", "elsewhere.json", "--spec", "models/credit.yaml"],
-                      ["run", "--metrics", "elsewhere.json", "record", "--spec", "models/credit.yaml"]] {
+    for arguments in [
+      ["run", "record", "--metrics", "elsewhere.json", "--spec", "models/credit.yaml"],
+      ["run", "--metrics", "elsewhere.json", "record", "--spec", "models/credit.yaml"],
+    ] {
       let record = repo.mlgit(arguments)
       XCTAssertEqual(record.status, 0, record.output)
-      XCTAssertTrue(repo.runLines().last?.contains("\"metrics\":{\"auc\":0.9}") ?? false, repo.runLines().joined(separator: "\n"))
+      XCTAssertTrue(
+        repo.runLines().last?.contains("\"metrics\":{\"auc\":0.9}") ?? false, repo.runLines().joined(separator: "\n"))
       XCTAssertTrue(repo.runLines().last?.contains("\"model\":\"credit-risk\"") ?? false)
     }
     let missing = repo.mlgit("run", "record", "--spec", "models/none.yaml", "--metrics", "elsewhere.json")
@@ -204,13 +228,20 @@ final class PackagingTests: XCTestCase {
       let help = repo.mlgit(command.path + ["--help"])
       XCTAssertEqual(help.status, 0, "mlgit \(command.path.joined(separator: " ")) --help: \(help.stderr)")
       for argument in command.arguments {
-        let name = (argument["preferredName"] as? [String: Any])?["name"] as? String ?? argument["valueName"] as? String ?? "?"
-        XCTAssertEqual(argument["shouldDisplay"] as? Bool, true, "mlgit \(command.path.joined(separator: " ")) hides \(name)")
-        let shown = (argument["kind"] as? String) == "positional" ? "<\(name)>" : ((name.count == 1 ? "-" : "--") + name)
-        XCTAssertTrue(help.stdout.contains(shown), "mlgit \(command.path.joined(separator: " ")) --help does not show \(shown):\n\(help.stdout)")
+        let name =
+          (argument["preferredName"] as? [String: Any])?["name"] as? String ?? argument["valueName"] as? String ?? "?"
+        XCTAssertEqual(
+          argument["shouldDisplay"] as? Bool, true, "mlgit \(command.path.joined(separator: " ")) hides \(name)")
+        let shown =
+          (argument["kind"] as? String) == "positional" ? "<\(name)>" : ((name.count == 1 ? "-" : "--") + name)
+        XCTAssertTrue(
+          help.stdout.contains(shown),
+          "mlgit \(command.path.joined(separator: " ")) --help does not show \(shown):\n\(help.stdout)")
       }
     }
     let runs = repo.mlgit("runs", "--help")
-    XCTAssertTrue(runs.stdout.contains("USAGE: mlgit runs [list] [<revisions> ...] [--all] [--model <model>] [--format <format>]"), runs.stdout)
+    XCTAssertTrue(
+      runs.stdout.contains("USAGE: mlgit runs [list] [<revisions> ...] [--all] [--model <model>] [--format <format>]"),
+      runs.stdout)
   }
 }

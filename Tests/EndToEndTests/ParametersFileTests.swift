@@ -25,18 +25,24 @@ final class ParametersFileTests: XCTestCase {
     repo.stage("params.yaml")
     let result = repo.git("commit", "-q", "-m", "deeper trees, in params.yaml only")
     XCTAssertEqual(result.status, 0, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "warning: hyperparameters changed (max_depth 6 -> 8, in params.yaml:3:3): needs 1 approval from anyone but alice@example.com; none yet [hyperparameters/review]"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "warning: hyperparameters changed (max_depth 6 -> 8, in params.yaml:3:3): needs 1 approval from anyone but alice@example.com; none yet [hyperparameters/review]"
+      ),
       result.stderr)
     XCTAssertTrue(result.stderr.contains("models/credit.yaml:"), result.stderr)
 
     // With `enforce: commit`, the commit is refused, as an inline edit is.
-    let strict = installed(config: "apiVersion: mlgit/v1\nrules:\n  hyperparameters/review: {severity: error, enforce: commit}\n")
+    let strict = installed(
+      config: "apiVersion: mlgit/v1\nrules:\n  hyperparameters/review: {severity: error, enforce: commit}\n")
     strict.write("params.yaml", ParametersFileTests.deeper)
     strict.stage("params.yaml")
     let refused = strict.git("commit", "-q", "-m", "deeper trees, in params.yaml only")
     XCTAssertEqual(refused.status, 1, refused.output)
-    XCTAssertTrue(refused.stderr.contains("models/credit.yaml:10:9: error: hyperparameters changed (max_depth 6 -> 8, in params.yaml:3:3)"), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "models/credit.yaml:10:9: error: hyperparameters changed (max_depth 6 -> 8, in params.yaml:3:3)"),
+      refused.stderr)
     XCTAssertEqual(strict.git("rev-list", "--count", "HEAD").stdout, "1\n", "no commit may be made")
 
     // An edit that changes no value under the key (a comment, another key) is no change.
@@ -56,7 +62,8 @@ final class ParametersFileTests: XCTestCase {
     repo.write("params.yaml", big)
     repo.stage("params.yaml")
     let size = big.utf8.count
-    let expected = "models/credit.yaml:10:9: error: hyperparameters cannot be read: parameters file 'params.yaml' is \(size) bytes, over mlgit's 1048576-byte limit for parameters files [spec/schema]"
+    let expected =
+      "models/credit.yaml:10:9: error: hyperparameters cannot be read: parameters file 'params.yaml' is \(size) bytes, over mlgit's 1048576-byte limit for parameters files [spec/schema]"
     let staged = repo.mlgit("check", "--staged")
     XCTAssertEqual(staged.status, 1, staged.output)
     XCTAssertTrue(staged.stdout.contains(expected), staged.stdout)
@@ -70,21 +77,37 @@ final class ParametersFileTests: XCTestCase {
   func testReviewFindingsPointAtTheChangedKey() {
     // Inline: the changed key's line and column, not the first hyperparameter's.
     let repo = TempRepository()
-    repo.commitFile("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  optimizer:\n    name: adam\n    lr: 0.1\n"),
+    repo.commitFile(
+      "models/credit.yaml",
+      Fixtures.spec(
+        hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  optimizer:\n    name: adam\n    lr: 0.1\n"),
       "inline hyperparameters")
-    repo.write("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  optimizer:\n    name: adam\n    lr: 0.1\n"))
+    repo.write(
+      "models/credit.yaml",
+      Fixtures.spec(
+        hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  optimizer:\n    name: adam\n    lr: 0.1\n"))
     repo.stage()
     let top = repo.mlgit("check", "--staged")
-    XCTAssertTrue(top.stdout.contains("models/credit.yaml:11:3: warning: hyperparameters changed (max_depth 6 -> 8): needs"), top.stdout)
-    repo.write("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  optimizer:\n    name: adam\n    lr: 0.2\n"))
+    XCTAssertTrue(
+      top.stdout.contains("models/credit.yaml:11:3: warning: hyperparameters changed (max_depth 6 -> 8): needs"),
+      top.stdout)
+    repo.write(
+      "models/credit.yaml",
+      Fixtures.spec(
+        hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  optimizer:\n    name: adam\n    lr: 0.2\n"))
     repo.stage()
     let nested = repo.mlgit("check", "--staged")
-    XCTAssertTrue(nested.stdout.contains("models/credit.yaml:14:5: warning: hyperparameters changed (optimizer.lr 0.1 -> 0.2): needs"),
+    XCTAssertTrue(
+      nested.stdout.contains(
+        "models/credit.yaml:14:5: warning: hyperparameters changed (optimizer.lr 0.1 -> 0.2): needs"),
       nested.stdout)
-    repo.write("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  optimizer:\n    name: adam\n"))
+    repo.write(
+      "models/credit.yaml",
+      Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  optimizer:\n    name: adam\n"))
     repo.stage()
     let removed = repo.mlgit("check", "--staged")
-    XCTAssertTrue(removed.stdout.contains("models/credit.yaml:12:3: warning: hyperparameters changed (-optimizer.lr 0.1): needs"),
+    XCTAssertTrue(
+      removed.stdout.contains("models/credit.yaml:12:3: warning: hyperparameters changed (-optimizer.lr 0.1): needs"),
       removed.stdout)
 
     // A parameters file: the spec's `from:` value, and the key's place in the file.
@@ -92,14 +115,17 @@ final class ParametersFileTests: XCTestCase {
     let base = params.head
     params.commitFile("params.yaml", "train:\n  learning_rate: 0.05\n  max_depth: 6\n  seed: 7\n", "another seed")
     let range = params.mlgit("check", "--range", "\(base)..HEAD")
-    XCTAssertTrue(range.stdout.contains(
-      "models/credit.yaml:10:9: error: hyperparameters changed (seed 42 -> 7, in params.yaml:4:3): needs 1 approval"), range.stdout)
+    XCTAssertTrue(
+      range.stdout.contains(
+        "models/credit.yaml:10:9: error: hyperparameters changed (seed 42 -> 7, in params.yaml:4:3): needs 1 approval"),
+      range.stdout)
   }
 
   func testAuditListsOnlyTheModelWhoseKeyChangedInASharedParametersFile() throws {
     let repo = TempRepository()
     repo.write("models/credit.yaml", Fixtures.spec(hyperparameters: "  from: params.yaml\n  key: credit\n"))
-    repo.write("models/churn.yaml", Fixtures.spec(name: "churn", hyperparameters: "  from: params.yaml\n  key: churn\n"))
+    repo.write(
+      "models/churn.yaml", Fixtures.spec(name: "churn", hyperparameters: "  from: params.yaml\n  key: churn\n"))
     repo.write("params.yaml", "credit:\n  max_depth: 6\nchurn:\n  max_depth: 4\n")
     repo.stage()
     let first = repo.commitFixture("two models, one parameters file")
@@ -118,7 +144,9 @@ final class ParametersFileTests: XCTestCase {
 
     // The check judges only the model whose values changed.
     let range = repo.mlgit("check", "--range", "\(first)..HEAD")
-    XCTAssertTrue(range.stdout.contains("models/churn.yaml:10:9: error: hyperparameters changed (max_depth 4 -> 5, in params.yaml:4:3)"),
+    XCTAssertTrue(
+      range.stdout.contains(
+        "models/churn.yaml:10:9: error: hyperparameters changed (max_depth 4 -> 5, in params.yaml:4:3)"),
       range.stdout)
     XCTAssertFalse(range.stdout.contains("models/credit.yaml"), range.stdout)
     let html = repo.mlgit("audit", "--format", "html")

@@ -9,8 +9,10 @@ final class PolicyLinkTests: XCTestCase {
   static let strict = "apiVersion: mlgit/v1\nextends: [strict]\nprotected_branches: [main]\n"
   /// What the link leads to: the default pack, with unbumped spec changes as errors
   /// (the default pack only warns), so the tests can tell which policy judged.
-  static let linked = "apiVersion: mlgit/v1\nextends: [default]\nprotected_branches: [main]\nrules:\n  spec/version-bump: error\n"
-  static let unbumped = "models/credit.yaml:3:10: error: spec changed but its version is still 1.4.0 [spec/version-bump]"
+  static let linked =
+    "apiVersion: mlgit/v1\nextends: [default]\nprotected_branches: [main]\nrules:\n  spec/version-bump: error\n"
+  static let unbumped =
+    "models/credit.yaml:3:10: error: spec changed but its version is still 1.4.0 [spec/version-bump]"
 
   /// Makes `path` a symlink to `target` in the work tree.
   func link(_ repo: TempRepository, _ path: String, to target: String) {
@@ -40,7 +42,8 @@ final class PolicyLinkTests: XCTestCase {
     // policy/review is enforced at push: at commit the policy change is a warning.
     let moved = repo.git("commit", "-q", "-m", "the config moves behind a symlink")
     XCTAssertEqual(moved.status, 0, moved.output)
-    XCTAssertTrue(moved.stderr.contains(".mlgit/config.yml:1:1: warning: policy file changed: needs 1 approval"), moved.stderr)
+    XCTAssertTrue(
+      moved.stderr.contains(".mlgit/config.yml:1:1: warning: policy file changed: needs 1 approval"), moved.stderr)
     XCTAssertEqual(repo.git("cat-file", "-p", "HEAD^{tree}:.mlgit").stdout.contains("120000 blob"), true)
 
     repo.write("models/credit.yaml", Fixtures.spec(features: ["income"]))
@@ -63,8 +66,11 @@ final class PolicyLinkTests: XCTestCase {
       ("config.yml", "symlink '.mlgit/config.yml' follows more than 8 symlinks (a loop?)"),
       ("policies", "symlink '.mlgit/config.yml' leads to the folder '.mlgit/policies', not a file"),
       // A file elsewhere could be edited without policy/review's approval.
-      ("../docs/weak.yml", "symlink '.mlgit/config.yml' leads to 'docs/weak.yml', outside .mlgit/: a policy file's link must stay "
-        + "under .mlgit/, where changes need policy/review's approval"),
+      (
+        "../docs/weak.yml",
+        "symlink '.mlgit/config.yml' leads to 'docs/weak.yml', outside .mlgit/: a policy file's link must stay "
+          + "under .mlgit/, where changes need policy/review's approval"
+      ),
     ]
     for (target, message) in cases {
       let repo = TempRepository()
@@ -79,10 +85,12 @@ final class PolicyLinkTests: XCTestCase {
       XCTAssertNotEqual(next.status, 0, "\(target): \(next.output)")
       XCTAssertEqual(repo.head, breaker, target)
       XCTAssertTrue(next.stderr.contains("HEAD:.mlgit/config.yml:1:1: error: \(message)"), "\(target): \(next.stderr)")
-      XCTAssertTrue(next.stderr.contains("""
-        mlgit: the committed .mlgit/config.yml (HEAD's) is broken: the policy in force cannot be read, so no change on top of it \
-        can be judged; it was broken by \(breaker.prefix(8)) "link the config" (alice@example.com)
-        """), "\(target): \(next.stderr)")
+      XCTAssertTrue(
+        next.stderr.contains(
+          """
+          mlgit: the committed .mlgit/config.yml (HEAD's) is broken: the policy in force cannot be read, so no change on top of it \
+          can be judged; it was broken by \(breaker.prefix(8)) "link the config" (alice@example.com)
+          """), "\(target): \(next.stderr)")
       let show = repo.mlgit("policy", "show")
       XCTAssertEqual(show.status, 2, "\(target): \(show.output)")
       XCTAssertTrue(show.stderr.contains("HEAD:.mlgit/config.yml:1:1: error: \(message)"), "\(target): \(show.stderr)")
@@ -109,8 +117,10 @@ final class PolicyLinkTests: XCTestCase {
     repo.commitFixture("the pack file leaves the repository")
     let broken = repo.mlgit("policy", "show")
     XCTAssertEqual(broken.status, 2, broken.output)
-    XCTAssertTrue(broken.stderr.contains("HEAD:.mlgit/config.yml:2:11: error: extends 'team.yml': .mlgit/team.yml cannot be read: "
-      + "symlink '.mlgit/team.yml' points to '/etc/passwd', outside the repository"), broken.stderr)
+    XCTAssertTrue(
+      broken.stderr.contains(
+        "HEAD:.mlgit/config.yml:2:11: error: extends 'team.yml': .mlgit/team.yml cannot be read: "
+          + "symlink '.mlgit/team.yml' points to '/etc/passwd', outside the repository"), broken.stderr)
   }
 
   func testTheServerJudgesByTheLinkedConfigAndRefusesABrokenLink() {
@@ -127,14 +137,18 @@ final class PolicyLinkTests: XCTestCase {
     // A policy change reaches main only approved by someone else (policy/review).
     let unapproved = clone.git("push", "origin", "main")
     XCTAssertNotEqual(unapproved.status, 0, unapproved.output)
-    XCTAssertTrue(unapproved.stderr.contains("\(linker.prefix(8)): .mlgit/config.yml:1:1: error: policy file changed: needs 1 approval"),
+    XCTAssertTrue(
+      unapproved.stderr.contains(
+        "\(linker.prefix(8)): .mlgit/config.yml:1:1: error: policy file changed: needs 1 approval"),
       unapproved.stderr)
-    XCTAssertEqual(clone.mlgit(["review", "approve", linker], environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"]).status, 0)
+    XCTAssertEqual(
+      clone.mlgit(["review", "approve", linker], environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"]).status, 0)
     XCTAssertEqual(clone.git("push", "-q", "origin", "refs/notes/mlgit/reviews").status, 0)
     let approved = clone.git("push", "origin", "main")
     XCTAssertEqual(approved.status, 0, approved.output)
 
-    let unbumped = clone.commitFile("models/credit.yaml", Fixtures.spec(features: ["income"]), "drop a feature, same version")
+    let unbumped = clone.commitFile(
+      "models/credit.yaml", Fixtures.spec(features: ["income"]), "drop a feature, same version")
     let push = clone.git("push", "origin", "main")
     XCTAssertNotEqual(push.status, 0, push.output)
     XCTAssertTrue(push.stderr.contains("\(unbumped.prefix(8)): \(PolicyLinkTests.unbumped)"), push.stderr)
@@ -147,9 +161,13 @@ final class PolicyLinkTests: XCTestCase {
     let dangler = clone.commitFixture("the link dangles")
     let topic = clone.git("push", "origin", "main:refs/heads/topic")
     XCTAssertNotEqual(topic.status, 0, topic.output)
-    XCTAssertTrue(topic.stderr.contains("\(dangler.prefix(8)):.mlgit/config.yml:1:1: error: "
-      + "symlink '.mlgit/config.yml' leads to 'docs/none.yml', which does not exist here"), topic.stderr)
-    XCTAssertTrue(topic.stderr.contains("mlgit: the committed .mlgit/config.yml (in \(dangler.prefix(8))) is broken: "), topic.stderr)
+    XCTAssertTrue(
+      topic.stderr.contains(
+        "\(dangler.prefix(8)):.mlgit/config.yml:1:1: error: "
+          + "symlink '.mlgit/config.yml' leads to 'docs/none.yml', which does not exist here"), topic.stderr)
+    XCTAssertTrue(
+      topic.stderr.contains("mlgit: the committed .mlgit/config.yml (in \(dangler.prefix(8))) is broken: "),
+      topic.stderr)
     XCTAssertNil(remote.revParse("refs/heads/topic"))
     // A commit on it that keeps the link is refused, a repair after it too; a repair on it goes through.
     func replaceLink(_ message: String) -> String {
@@ -160,8 +178,10 @@ final class PolicyLinkTests: XCTestCase {
     _ = replaceLink("repair after it")
     let kept = clone.git("push", "origin", "main:refs/heads/topic")
     XCTAssertNotEqual(kept.status, 0, kept.output)
-    XCTAssertTrue(kept.stderr.contains("it was broken by \(dangler.prefix(8)) \"the link dangles\" (alice@example.com); "
-      + "\(unrelated.prefix(8)) \"unrelated\" sits on it and does not repair it"), kept.stderr)
+    XCTAssertTrue(
+      kept.stderr.contains(
+        "it was broken by \(dangler.prefix(8)) \"the link dangles\" (alice@example.com); "
+          + "\(unrelated.prefix(8)) \"unrelated\" sits on it and does not repair it"), kept.stderr)
     XCTAssertNil(remote.revParse("refs/heads/topic"))
     XCTAssertEqual(clone.git("reset", "-q", "--hard", dangler).status, 0)
     let repair = replaceLink("the config is a file again")
@@ -174,9 +194,11 @@ final class PolicyLinkTests: XCTestCase {
     let keys = NSTemporaryDirectory() + "mlgit-keys-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: keys) }
-    let made = Shell.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bob", "-f", "\(keys)/bob"], in: keys)
+    let made = Shell.run(
+      "/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bob", "-f", "\(keys)/bob"], in: keys)
     XCTAssertEqual(made.status, 0, made.output)
-    let bobKey = try String(contentsOfFile: "\(keys)/bob.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    let bobKey = try String(contentsOfFile: "\(keys)/bob.pub", encoding: .utf8).trimmingCharacters(
+      in: .whitespacesAndNewlines)
     let repo = TempRepository()
     repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [main]\nrequire_signed_reviews: true\n")
     repo.write(".mlgit/signers/team", "bob@example.com namespaces=\"mlgit-review\" \(bobKey)\n")
@@ -185,9 +207,11 @@ final class PolicyLinkTests: XCTestCase {
     repo.write("models/credit.yaml", Fixtures.spec())
     repo.stage()
     let root = repo.commitFixture("signers behind a symlink")
-    let change = repo.commitFile("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"),
+    let change = repo.commitFile(
+      "models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"),
       "deeper trees")
-    let approve = repo.mlgit(["review", "approve", change, "--sign", "--key", "\(keys)/bob"],
+    let approve = repo.mlgit(
+      ["review", "approve", change, "--sign", "--key", "\(keys)/bob"],
       environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"])
     XCTAssertEqual(approve.status, 0, approve.output)
     let check = repo.mlgit("check", "--range", "\(root)..HEAD")
@@ -201,14 +225,19 @@ final class PolicyLinkTests: XCTestCase {
     let outsideRoot = repo.head
     XCTAssertEqual(repo.git("cherry-pick", change).status, 0)
     let outsideChange = repo.head
-    let signed = repo.mlgit(["review", "approve", outsideChange, "--sign", "--key", "\(keys)/bob"],
+    let signed = repo.mlgit(
+      ["review", "approve", outsideChange, "--sign", "--key", "\(keys)/bob"],
       environment: ["GIT_COMMITTER_EMAIL": "bob@example.com"])
     XCTAssertEqual(signed.status, 0, signed.output)
     let refused = repo.mlgit("check", "--range", "\(outsideRoot)..HEAD")
     XCTAssertEqual(refused.status, 1, refused.output)
-    XCTAssertTrue(refused.stdout.contains("\(outsideChange.prefix(8)): models/credit.yaml:11:3: error: hyperparameters changed (max_depth 6 -> 8)"),
+    XCTAssertTrue(
+      refused.stdout.contains(
+        "\(outsideChange.prefix(8)): models/credit.yaml:11:3: error: hyperparameters changed (max_depth 6 -> 8)"),
       refused.stdout)
-    XCTAssertTrue(refused.stdout.contains("not counted: bob@example.com (signature does not verify against .mlgit/allowed_signers)"),
+    XCTAssertTrue(
+      refused.stdout.contains(
+        "not counted: bob@example.com (signature does not verify against .mlgit/allowed_signers)"),
       refused.stdout)
   }
 }

@@ -8,7 +8,9 @@ final class PreCommitTests: XCTestCase {
     repo.stage()
     let result = repo.git("commit", "-m", "add credit model")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertTrue(result.stderr.contains("models/credit.yaml:3:10: error: version must be a semantic version string"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains("models/credit.yaml:3:10: error: version must be a semantic version string"), result.stderr
+    )
     XCTAssertTrue(result.stderr.contains("[spec/schema]"), result.stderr)
     XCTAssertEqual(repo.git("rev-parse", "--verify", "-q", "HEAD").status, 1, "no commit may be made")
   }

@@ -20,11 +20,14 @@ final class ProtectedAttributesTests: XCTestCase {
     repo.stage()
     let result = repo.git("commit", "-m", "add credit model")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "models/credit.yaml:8:5: error: feature 'applicant_race' is the protected attribute 'race' [features/protected]"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "models/credit.yaml:8:5: error: feature 'applicant_race' is the protected attribute 'race' [features/protected]"
+      ),
       result.stderr)
-    XCTAssertTrue(result.stderr.contains(
-      "hint: remove it from features; for fairness slices list it under sensitive_attributes"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains(
+        "hint: remove it from features; for fairness slices list it under sensitive_attributes"), result.stderr)
     XCTAssertEqual(repo.git("rev-parse", "--verify", "-q", "HEAD").status, 1, "no commit may be made")
   }
 
@@ -34,26 +37,32 @@ final class ProtectedAttributesTests: XCTestCase {
     repo.stage()
     let result = repo.git("commit", "-m", "add credit model")
     XCTAssertEqual(result.status, 0, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "models/credit.yaml:8:5: warning: feature 'zipCode' is a known proxy for 'race' (matches 'zip code') [features/proxy]"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "models/credit.yaml:8:5: warning: feature 'zipCode' is a known proxy for 'race' (matches 'zip code') [features/proxy]"
+      ),
       result.stderr)
     XCTAssertEqual(repo.git("rev-parse", "--verify", "-q", "HEAD").status, 0)
   }
 
   func testNameInFeaturesAndSensitiveAttributesIsRefused() {
     let repo = repository()
-    repo.write("models/credit.yaml", Fixtures.spec(features: ["income", "gender"], extra: "sensitive_attributes:\n  - gender\n"))
+    repo.write(
+      "models/credit.yaml", Fixtures.spec(features: ["income", "gender"], extra: "sensitive_attributes:\n  - gender\n"))
     repo.stage()
     let result = repo.git("commit", "-m", "add credit model")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "models/credit.yaml:8:5: error: feature 'gender' is also listed in sensitive_attributes (line 14) [features/protected]"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "models/credit.yaml:8:5: error: feature 'gender' is also listed in sensitive_attributes (line 14) [features/protected]"
+      ),
       result.stderr)
   }
 
   func testSensitiveAttributesAloneAreAccepted() {
     let repo = repository()
-    repo.write("models/credit.yaml", Fixtures.spec(features: ["income"], extra: "sensitive_attributes:\n  - gender\n  - age\n"))
+    repo.write(
+      "models/credit.yaml", Fixtures.spec(features: ["income"], extra: "sensitive_attributes:\n  - gender\n  - age\n"))
     repo.stage()
     let result = repo.git("commit", "-m", "add credit model")
     XCTAssertEqual(result.status, 0, result.output)
@@ -73,7 +82,8 @@ final class ProtectedAttributesTests: XCTestCase {
     let repo = repository(config: ProtectedAttributesTests.exceptionConfig)
     repo.write("models/credit.yaml", Fixtures.spec(features: ["income", "applicant_age"]))
     repo.stage()
-    let expected = "models/credit.yaml:8:5: note: feature 'applicant_age' is the protected attribute 'age', allowed for model 'credit-risk' by an exception: age-based pricing required by the state insurance regulator (filing 2024-17) [features/protected]"
+    let expected =
+      "models/credit.yaml:8:5: note: feature 'applicant_age' is the protected attribute 'age', allowed for model 'credit-risk' by an exception: age-based pricing required by the state insurance regulator (filing 2024-17) [features/protected]"
     let check = repo.mlgit("check", "--staged")
     XCTAssertEqual(check.status, 0, check.output)
     XCTAssertTrue(check.stdout.contains(expected), check.stdout)
@@ -92,8 +102,9 @@ final class ProtectedAttributesTests: XCTestCase {
     repo.stage()
     let result = repo.git("commit", "-m", "add credit model and its exception")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "models/credit.yaml:8:5: error: feature 'applicant_age' is the protected attribute 'age' [features/protected]"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "models/credit.yaml:8:5: error: feature 'applicant_age' is the protected attribute 'age' [features/protected]"),
       result.stderr)
   }
 
@@ -108,8 +119,10 @@ final class ProtectedAttributesTests: XCTestCase {
     repo.stage()
     let result = repo.git("commit", "-m", "add training data")
     XCTAssertEqual(result.status, 0, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "data/train.csv:1:8: warning: column 'gender' is the protected attribute 'sex' (matches 'gender') [data/protected-columns]"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "data/train.csv:1:8: warning: column 'gender' is the protected attribute 'sex' (matches 'gender') [data/protected-columns]"
+      ),
       result.stderr)
     XCTAssertFalse(result.stderr.contains("data/other.csv"), result.stderr)
   }
@@ -118,7 +131,8 @@ final class ProtectedAttributesTests: XCTestCase {
     let repo = repository(config: "apiVersion: mlgit/v1\nextends: [eu-gdpr-art9]\n")
     let explain = repo.mlgit("policy", "explain", "features/protected")
     XCTAssertEqual(explain.status, 0, explain.output)
-    XCTAssertTrue(explain.stdout.contains("in force: error (default + eu-gdpr-art9 + .mlgit/config.yml (from HEAD))"),
+    XCTAssertTrue(
+      explain.stdout.contains("in force: error (default + eu-gdpr-art9 + .mlgit/config.yml (from HEAD))"),
       explain.stdout)
     XCTAssertTrue(explain.stdout.contains("eu-gdpr-art9: GDPR, Regulation (EU) 2016/679, Art. 9(1)"), explain.stdout)
     XCTAssertTrue(explain.stdout.contains("sexual_orientation: sexual orientation, sexuality"), explain.stdout)
@@ -126,29 +140,36 @@ final class ProtectedAttributesTests: XCTestCase {
     repo.stage()
     let result = repo.git("commit", "-m", "add credit model")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "models/credit.yaml:8:5: error: feature 'sexLifeScore' is the protected attribute 'sexual_orientation' (matches 'sex life') [features/protected]"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "models/credit.yaml:8:5: error: feature 'sexLifeScore' is the protected attribute 'sexual_orientation' (matches 'sex life') [features/protected]"
+      ),
       result.stderr)
   }
 
   func testConfigCategoryOfItsOwnIsHonoured() {
-    let repo = repository(config: """
-      apiVersion: mlgit/v1
-      protected_attributes:
-        caste: [caste, jati]
-      proxies:
-        caste: [village name]
+    let repo = repository(
+      config: """
+        apiVersion: mlgit/v1
+        protected_attributes:
+          caste: [caste, jati]
+        proxies:
+          caste: [village name]
 
-      """)
+        """)
     repo.write("models/credit.yaml", Fixtures.spec(features: ["income", "applicant_jati", "village_name"]))
     repo.stage()
     let result = repo.git("commit", "-m", "add credit model")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "models/credit.yaml:8:5: error: feature 'applicant_jati' is the protected attribute 'caste' (matches 'jati') [features/protected]"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "models/credit.yaml:8:5: error: feature 'applicant_jati' is the protected attribute 'caste' (matches 'jati') [features/protected]"
+      ),
       result.stderr)
-    XCTAssertTrue(result.stderr.contains(
-      "models/credit.yaml:9:5: warning: feature 'village_name' is a known proxy for 'caste' (matches 'village name') [features/proxy]"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "models/credit.yaml:9:5: warning: feature 'village_name' is a known proxy for 'caste' (matches 'village name') [features/proxy]"
+      ),
       result.stderr)
   }
 }

@@ -25,15 +25,23 @@ final class ResourceLimitTests: XCTestCase {
     repo.stage("data/loose.csv", "models/huge.yaml")
     XCTAssertEqual(repo.git("-c", "core.bigFileThreshold=1m", "add", "data/packed.csv").status, 0)
     let packed = repo.git("rev-parse", ":data/packed.csv").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    XCTAssertFalse(FileManager.default.fileExists(
-      atPath: "\(repo.path)/.git/objects/\(packed.prefix(2))/\(packed.dropFirst(2))"), "expected a packed blob")
+    XCTAssertFalse(
+      FileManager.default.fileExists(
+        atPath: "\(repo.path)/.git/objects/\(packed.prefix(2))/\(packed.dropFirst(2))"), "expected a packed blob")
 
     let commit = Shell.run("/bin/sh", ["-c", "ulimit -d 40000 && exec git commit -q -m 'big data'"], in: repo.path)
     XCTAssertEqual(commit.status, 1, commit.output)
     let out = commit.output
-    XCTAssertTrue(out.contains("data/loose.csv:1:8: warning: column 'race' is the protected attribute 'race' [data/protected-columns]"), out)
-    XCTAssertTrue(out.contains("data/packed.csv:1:8: warning: column 'race' is the protected attribute 'race' [data/protected-columns]"), out)
-    XCTAssertTrue(out.contains("models/huge.yaml:1:1: error: file is 48000000 bytes, over mlgit's 1048576-byte limit for specs [spec/schema]"), out)
+    XCTAssertTrue(
+      out.contains(
+        "data/loose.csv:1:8: warning: column 'race' is the protected attribute 'race' [data/protected-columns]"), out)
+    XCTAssertTrue(
+      out.contains(
+        "data/packed.csv:1:8: warning: column 'race' is the protected attribute 'race' [data/protected-columns]"), out)
+    XCTAssertTrue(
+      out.contains(
+        "models/huge.yaml:1:1: error: file is 48000000 bytes, over mlgit's 1048576-byte limit for specs [spec/schema]"),
+      out)
     XCTAssertTrue(out.contains("mlgit: pre-commit: 1 error, 2 warnings"), out)
   }
 }

@@ -18,7 +18,9 @@ final class RunEvidenceTests: XCTestCase {
 
   /// A spec with the given extra blocks, its data and a training script that allocates.
   func writeModel(_ repo: TempRepository, version: String = "1.4.0", extra: String = "") {
-    repo.write("models/credit.yaml", Fixtures.spec(version: version, extra: "validation:\n  metrics:\n    auc: {min: 0.78}\n" + extra))
+    repo.write(
+      "models/credit.yaml",
+      Fixtures.spec(version: version, extra: "validation:\n  metrics:\n    auc: {min: 0.78}\n" + extra))
     repo.write("train.py", RunEvidenceTests.trainScript)
     repo.write(".gitignore", "metrics.json\n")
   }
@@ -51,7 +53,8 @@ final class RunEvidenceTests: XCTestCase {
 
   /// A run line written by hand into the ledger (a run recorded elsewhere, or forged).
   func forgeRun(_ repo: TempRepository, id: String, finished: String, version: String = "1.4.0") {
-    let line = #"{"commit":"\#(repo.head)","command":"python3 train.py","data":{},"dirty":false,"exit":0,"finished":"\#(finished)","host":"h","id":"\#(id)","metrics":{"auc":0.81},"model":"credit-risk","params":{},"schema":"mlgit.run/1","started":"\#(finished)","user":"mallory@example.com","version":"\#(version)"}"#
+    let line =
+      #"{"commit":"\#(repo.head)","command":"python3 train.py","data":{},"dirty":false,"exit":0,"finished":"\#(finished)","host":"h","id":"\#(id)","metrics":{"auc":0.81},"model":"credit-risk","params":{},"schema":"mlgit.run/1","started":"\#(finished)","user":"mallory@example.com","version":"\#(version)"}"#
     XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "append", "-m", line, repo.head).status, 0)
   }
 
@@ -78,7 +81,8 @@ final class RunEvidenceTests: XCTestCase {
     let record = try XCTUnwrap((document["runs"] as? [[String: Any]])?.first)
     XCTAssertEqual(record["version"] as? String, "1.4.0")
     let resources = try XCTUnwrap(record["resources"] as? [String: Double], "\(record)")
-    let wall = try XCTUnwrap(resources["wall_seconds"]), cpu = try XCTUnwrap(resources["cpu_seconds"])
+    let wall = try XCTUnwrap(resources["wall_seconds"])
+    let cpu = try XCTUnwrap(resources["cpu_seconds"])
     let peak = try XCTUnwrap(resources["peak_rss_bytes"])
     XCTAssertGreaterThanOrEqual(wall, 1.0, "the command slept 1 s")
     XCTAssertLessThan(cpu, wall, "it slept most of the time")
@@ -100,7 +104,8 @@ final class RunEvidenceTests: XCTestCase {
     writeModel(repo)
     repo.stage()
     repo.commitFixture("model")
-    let old = #"{"command":"train","commit":"\#(repo.head)","data":{},"dirty":false,"exit":0,"finished":"2026-01-01T00:00:01Z","host":"h","id":"oldrecord001","metrics":{"auc":0.8},"model":"credit-risk","params":{},"schema":"mlgit.run/1","started":"2026-01-01T00:00:00Z","user":"u"}"#
+    let old =
+      #"{"command":"train","commit":"\#(repo.head)","data":{},"dirty":false,"exit":0,"finished":"2026-01-01T00:00:01Z","host":"h","id":"oldrecord001","metrics":{"auc":0.8},"model":"credit-risk","params":{},"schema":"mlgit.run/1","started":"2026-01-01T00:00:00Z","user":"u"}"#
     XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "add", "-m", old, repo.head).status, 0)
     let shown = repo.mlgit("runs", "show", "oldrecord001")
     XCTAssertEqual(shown.status, 0, shown.output)
@@ -113,7 +118,11 @@ final class RunEvidenceTests: XCTestCase {
 
   func testBudgetAndStalenessAreCheckedAtTheirLines() {
     let repo = TempRepository()
-    writeModel(repo, extra: "budget:\n  train_seconds: 0\n  peak_memory: 2048\n  max_increase_percent: -5\nstaleness: {max_age_days: soon}\n")
+    writeModel(
+      repo,
+      extra:
+        "budget:\n  train_seconds: 0\n  peak_memory: 2048\n  max_increase_percent: -5\nstaleness: {max_age_days: soon}\n"
+    )
     let check = repo.mlgit("check", "--files", "models/credit.yaml")
     XCTAssertEqual(check.status, 1, check.output)
     for expected in [
@@ -124,7 +133,11 @@ final class RunEvidenceTests: XCTestCase {
     ] {
       XCTAssertTrue(check.stdout.contains(expected), "missing \(expected) in\n\(check.stdout)")
     }
-    writeModel(repo, extra: "budget: {train_seconds: 3600, peak_memory_mb: 512.5, max_increase_percent: 0}\nstaleness: {max_age_days: 0.5}\n")
+    writeModel(
+      repo,
+      extra:
+        "budget: {train_seconds: 3600, peak_memory_mb: 512.5, max_increase_percent: 0}\nstaleness: {max_age_days: 0.5}\n"
+    )
     let good = repo.mlgit("check", "--files", "models/credit.yaml")
     XCTAssertEqual(good.status, 0, good.output)
   }
@@ -141,7 +154,9 @@ final class RunEvidenceTests: XCTestCase {
     let refused = pushRunsThenMain(clone)
     XCTAssertNotEqual(refused.status, 0, refused.output)
     // Line 17, column 19: the value of peak_memory_mb.
-    XCTAssertTrue(refused.stderr.contains("remote: \(clone.head.prefix(8)): models/credit.yaml:18:19: error: best run "), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains("remote: \(clone.head.prefix(8)): models/credit.yaml:18:19: error: best run "),
+      refused.stderr)
     XCTAssertTrue(refused.stderr.contains("over budget.peak_memory_mb 50 [runs/budget]"), refused.stderr)
     XCTAssertFalse(refused.stderr.contains("train_seconds 600 [runs/budget]"), refused.stderr)
 
@@ -162,7 +177,8 @@ final class RunEvidenceTests: XCTestCase {
     clone.stage()
     clone.commitFixture("1.4.0")
     // 1.4.0 trained in a few hundred milliseconds with little memory.
-    XCTAssertEqual(clone.mlgit("run", "--", "python3", "-c", "open('metrics.json','w').write('{\"auc\": 0.8}')").status, 0)
+    XCTAssertEqual(
+      clone.mlgit("run", "--", "python3", "-c", "open('metrics.json','w').write('{\"auc\": 0.8}')").status, 0)
     XCTAssertEqual(pushRunsThenMain(clone).status, 0)
     // 1.5.0 takes over a second and 100 MiB more.
     writeModel(clone, version: "1.5.0", extra: "budget: {max_increase_percent: 10}\n")
@@ -171,7 +187,9 @@ final class RunEvidenceTests: XCTestCase {
     XCTAssertEqual(clone.mlgit("run", "--metrics", "metrics.json", "--", "python3", "train.py").status, 0)
     let refused = pushRunsThenMain(clone)
     XCTAssertNotEqual(refused.status, 0, refused.output)
-    XCTAssertTrue(refused.stderr.contains("remote: \(clone.head.prefix(8)): models/credit.yaml:16:32: error: best run "), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains("remote: \(clone.head.prefix(8)): models/credit.yaml:16:32: error: best run "),
+      refused.stderr)
     XCTAssertTrue(refused.stderr.contains("above 1.4.0's best run"), refused.stderr)
     XCTAssertTrue(refused.stderr.contains("budget.max_increase_percent is 10 [runs/budget]"), refused.stderr)
   }
@@ -187,8 +205,10 @@ final class RunEvidenceTests: XCTestCase {
     forgeRun(clone, id: "oldrun000001", finished: old)
     let refused = pushRunsThenMain(clone)
     XCTAssertNotEqual(refused.status, 0, refused.output)
-    XCTAssertTrue(refused.stderr.contains(
-      "remote: \(clone.head.prefix(8)): models/credit.yaml:16:27: error: newest run oldrun000001 of 'credit-risk' 1.4.0 finished \(old), 45 days ago, over staleness.max_age_days 30 [runs/stale]"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "remote: \(clone.head.prefix(8)): models/credit.yaml:16:27: error: newest run oldrun000001 of 'credit-risk' 1.4.0 finished \(old), 45 days ago, over staleness.max_age_days 30 [runs/stale]"
+      ),
       refused.stderr)
 
     XCTAssertEqual(clone.mlgit("run", "--metrics", "metrics.json", "--", "python3", "train.py").status, 0)
@@ -205,8 +225,10 @@ final class RunEvidenceTests: XCTestCase {
     forgeRun(clone, id: "future000001", finished: "2099-01-01T00:00:00Z")
     let refused = pushRunsThenMain(clone)
     XCTAssertNotEqual(refused.status, 0, refused.output)
-    XCTAssertTrue(refused.stderr.contains(
-      "remote: \(clone.head.prefix(8)): models/credit.yaml:16:27: error: run future000001 of 'credit-risk' 1.4.0 is dated 2099-01-01T00:00:00Z, after the check's clock"),
+    XCTAssertTrue(
+      refused.stderr.contains(
+        "remote: \(clone.head.prefix(8)): models/credit.yaml:16:27: error: run future000001 of 'credit-risk' 1.4.0 is dated 2099-01-01T00:00:00Z, after the check's clock"
+      ),
       refused.stderr)
     XCTAssertNotEqual(remote.revParse("main"), clone.head)
   }
@@ -215,7 +237,8 @@ final class RunEvidenceTests: XCTestCase {
     let remote = TempRepository(bare: true, name: "remote.git")
     let clone = TempRepository.clone(remote.path)
     XCTAssertEqual(clone.mlgit("install").status, 0)
-    clone.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nrules:\n  runs/stale: {severity: error, branches: protected}\n")
+    clone.write(
+      ".mlgit/config.yml", "apiVersion: mlgit/v1\nrules:\n  runs/stale: {severity: error, branches: protected}\n")
     clone.stage()
     clone.commitFixture("policy")
     XCTAssertEqual(clone.git("push", "-q", "origin", "main").status, 0)
@@ -227,7 +250,8 @@ final class RunEvidenceTests: XCTestCase {
     let later = RunEvidenceTests.iso(Date().addingTimeInterval(40 * 86_400))
     let refused = clone.git(["push", "origin", "main"], environment: ["MLGIT_NOW": later])
     XCTAssertNotEqual(refused.status, 0, refused.output)
-    XCTAssertTrue(refused.stderr.contains("\(clone.head.prefix(8)): models/credit.yaml:16:27: error: newest run "), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains("\(clone.head.prefix(8)): models/credit.yaml:16:27: error: newest run "), refused.stderr)
     XCTAssertTrue(refused.stderr.contains("40 days ago, over staleness.max_age_days 30 [runs/stale]"), refused.stderr)
     let accepted = clone.git("push", "origin", "main")
     XCTAssertEqual(accepted.status, 0, accepted.output)
@@ -249,8 +273,10 @@ final class RunEvidenceTests: XCTestCase {
 
     let none = pushRunsThenMain(clone)
     XCTAssertNotEqual(none.status, 0, none.output)
-    XCTAssertTrue(none.stderr.contains(
-      "remote: \(clone.head.prefix(8)): models/credit.yaml:2:1: error: no run of 'credit-risk' 1.4.0 was reproduced (1 recorded run, no reproduction) [runs/reproduced]"),
+    XCTAssertTrue(
+      none.stderr.contains(
+        "remote: \(clone.head.prefix(8)): models/credit.yaml:2:1: error: no run of 'credit-risk' 1.4.0 was reproduced (1 recorded run, no reproduction) [runs/reproduced]"
+      ),
       none.stderr)
 
     let failed = clone.mlgit("reproduce", claimed, "--yes", "--tolerance", "0.001")
@@ -258,9 +284,14 @@ final class RunEvidenceTests: XCTestCase {
     XCTAssertTrue(failed.stderr.contains("(not reproduced)"), failed.stderr)
     let stillRefused = pushRunsThenMain(clone)
     XCTAssertNotEqual(stillRefused.status, 0, stillRefused.output)
-    XCTAssertTrue(stillRefused.stderr.contains("remote: \(clone.head.prefix(8)): models/credit.yaml:2:1: error: no run of 'credit-risk' 1.4.0 was reproduced: the latest attempt, "),
+    XCTAssertTrue(
+      stillRefused.stderr.contains(
+        "remote: \(clone.head.prefix(8)): models/credit.yaml:2:1: error: no run of 'credit-risk' 1.4.0 was reproduced: the latest attempt, "
+      ),
       stillRefused.stderr)
-    XCTAssertTrue(stillRefused.stderr.contains("of run \(claimed), did not reproduce (metrics beyond tolerance 0.001) [runs/reproduced]"), stillRefused.stderr)
+    XCTAssertTrue(
+      stillRefused.stderr.contains(
+        "of run \(claimed), did not reproduce (metrics beyond tolerance 0.001) [runs/reproduced]"), stillRefused.stderr)
 
     XCTAssertEqual(clone.mlgit("run", "--metrics", "metrics.json", "--", "sh", "train.sh").status, 0)
     let honest = try XCTUnwrap(runIDs(clone).first { $0 != claimed })
@@ -271,10 +302,14 @@ final class RunEvidenceTests: XCTestCase {
     XCTAssertEqual(remote.revParse("main"), clone.head)
 
     // The listings show the verdicts: the ledger holds both, beside the runs.
-    let tsv = clone.mlgit("runs").stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+    let tsv = clone.mlgit("runs").stdout.split(separator: "\n").map {
+      $0.split(separator: "\t", omittingEmptySubsequences: false)
+    }
     XCTAssertEqual(tsv.first { $0.first.map(String.init) == honest }?[6], "yes", "\(tsv)")
     XCTAssertEqual(tsv.first { $0.first.map(String.init) == claimed }?[6], "no", "\(tsv)")
-    let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(clone.mlgit("runs", "--format", "json").stdout.utf8)) as? [String: Any])
+    let json = try XCTUnwrap(
+      try JSONSerialization.jsonObject(with: Data(clone.mlgit("runs", "--format", "json").stdout.utf8))
+        as? [String: Any])
     let verdicts = try XCTUnwrap(json["reproductions"] as? [[String: Any]])
     XCTAssertEqual(verdicts.map { $0["schema"] as? String }, ["mlgit.reproduction/1", "mlgit.reproduction/1"])
     let good = try XCTUnwrap(verdicts.first { $0["run"] as? String == honest })
@@ -306,12 +341,15 @@ final class RunEvidenceTests: XCTestCase {
     clone.stage()
     let second = clone.commitFixture("readme")
     // A verdict about a run on `first`, attached to `second`.
-    let line = #"{"at":"2026-01-02T00:00:00Z","commit":"\#(first)","exit":0,"host":"h","id":"repr00000001","metrics":{},"model":"credit-risk","reproduced":true,"run":"0123456789ab","schema":"mlgit.reproduction/1","tolerance":0,"user":"mallory@example.com"}"#
+    let line =
+      #"{"at":"2026-01-02T00:00:00Z","commit":"\#(first)","exit":0,"host":"h","id":"repr00000001","metrics":{},"model":"credit-risk","reproduced":true,"run":"0123456789ab","schema":"mlgit.reproduction/1","tolerance":0,"user":"mallory@example.com"}"#
     XCTAssertEqual(clone.git("notes", "--ref=mlgit/runs", "add", "-m", line, second).status, 0)
     let push = clone.git("push", "origin", "refs/notes/mlgit/runs")
     XCTAssertNotEqual(push.status, 0, push.output)
-    XCTAssertTrue(push.stderr.contains(
-      ": refs/notes/mlgit/runs:1:1: error: record 1 of the note on \(second) is not an mlgit.run/1 record (a reproduction of a run on \(first.prefix(12)) must be in that commit's note)"),
+    XCTAssertTrue(
+      push.stderr.contains(
+        ": refs/notes/mlgit/runs:1:1: error: record 1 of the note on \(second) is not an mlgit.run/1 record (a reproduction of a run on \(first.prefix(12)) must be in that commit's note)"
+      ),
       push.stderr)
     XCTAssertTrue(push.stderr.contains("[ledger/record-schema]"), push.stderr)
   }
@@ -332,7 +370,9 @@ final class RunEvidenceTests: XCTestCase {
       let model = (document?["models"] as? [[String: Any]])?.first ?? [:]
       let all = ((model["sections"] as? [[String: Any]]) ?? []).flatMap { ($0["tests"] as? [[String: Any]]) ?? [] }
       var found: [String: Double] = [:]
-      for test in all { if let id = test["id"] as? String, tests.contains(id) { found[id] = test["points"] as? Double } }
+      for test in all {
+        if let id = test["id"] as? String, tests.contains(id) { found[id] = test["points"] as? Double }
+      }
       return found
     }
     XCTAssertEqual(points(), ["infra-1": 0, "monitor-4": 0, "monitor-6": 0])
@@ -352,7 +392,9 @@ final class RunEvidenceTests: XCTestCase {
     let later = RunEvidenceTests.iso(Date().addingTimeInterval(40 * 86_400))
     XCTAssertEqual(points(["MLGIT_NOW": later]), ["infra-1": 1, "monitor-4": 0, "monitor-6": 1])
     let text = repo.mlgit(["score"], environment: ["MLGIT_NOW": later]).stdout
-    XCTAssertTrue(text.contains("'credit-risk' 1.4.0 is stale now (newest run \(id), 40 days old, over staleness.max_age_days 30)"), text)
+    XCTAssertTrue(
+      text.contains("'credit-risk' 1.4.0 is stale now (newest run \(id), 40 days old, over staleness.max_age_days 30)"),
+      text)
   }
 
   func testAnEnforcedBudgetRuleWithoutABudgetEarnsHalf() throws {
@@ -367,6 +409,7 @@ final class RunEvidenceTests: XCTestCase {
     let all = ((model["sections"] as? [[String: Any]]) ?? []).flatMap { ($0["tests"] as? [[String: Any]]) ?? [] }
     let budget = try XCTUnwrap(all.first { $0["id"] as? String == "monitor-6" })
     XCTAssertEqual(budget["points"] as? Double, 0.5)
-    XCTAssertTrue((budget["hint"] as? String ?? "").contains("declare the budget in models/credit.yaml: `budget: {"), "\(budget)")
+    XCTAssertTrue(
+      (budget["hint"] as? String ?? "").contains("declare the budget in models/credit.yaml: `budget: {"), "\(budget)")
   }
 }

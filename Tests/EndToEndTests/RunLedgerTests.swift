@@ -8,7 +8,8 @@ final class RunLedgerTests: XCTestCase {
     let head = repo.commitTrainableModel()
     let result = repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh")
     XCTAssertEqual(result.status, 0, result.output)
-    XCTAssertTrue(result.stdout.contains("training on 3 rows"), "the command's output streams through: \(result.output)")
+    XCTAssertTrue(
+      result.stdout.contains("training on 3 rows"), "the command's output streams through: \(result.output)")
     let lines = repo.runLines()
     XCTAssertEqual(lines.count, 1, lines.joined(separator: "\n"))
     let record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
@@ -47,7 +48,9 @@ final class RunLedgerTests: XCTestCase {
     let repo = TempRepository()
     let first = repo.commitFile("a.txt", "a\n", "first")
     let second = repo.commitFile("b.txt", "b\n", "second")
-    func run(_ id: String, _ commit: String, _ started: String, _ metrics: String, model: String = "m", exit: String = "0") -> String {
+    func run(
+      _ id: String, _ commit: String, _ started: String, _ metrics: String, model: String = "m", exit: String = "0"
+    ) -> String {
       #"{"schema":"mlgit.run/1","id":"\#(id)","commit":"\#(commit)","model":"\#(model)","started":"\#(started)","exit":\#(exit),"dirty":false,"metrics":\#(metrics)}"#
     }
     // Notes written by stock git (flat layout), with a line that is not a run and numbers
@@ -58,22 +61,33 @@ final class RunLedgerTests: XCTestCase {
       run("r2", first, "2026-01-01T00:00:01Z", #"{"zeta":1e-3,"alpha":2}"#, exit: "2.9"),
     ]
     XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "add", "-m", onFirst.joined(separator: "\n"), first).status, 0)
-    XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "add", "-m",
-                            run("r3", second, "2026-01-02T00:00:00Z", "{}", model: "other"), second).status, 0)
+    XCTAssertEqual(
+      repo.git(
+        "notes", "--ref=mlgit/runs", "add", "-m",
+        run("r3", second, "2026-01-02T00:00:00Z", "{}", model: "other"), second
+      ).status, 0)
     let listed = repo.mlgit("runs", "--all")
     XCTAssertEqual(listed.status, 0, listed.output)
-    XCTAssertEqual(listed.stdout, """
+    XCTAssertEqual(
+      listed.stdout,
+      """
       r3\t\(second.prefix(8))\tother\t2026-01-02T00:00:00Z\t0\tno\t-\t
       r2\t\(first.prefix(8))\tm\t2026-01-01T00:00:01Z\t2\tno\t-\talpha=2 zeta=0.001
       r1\t\(first.prefix(8))\tm\t2026-01-01T00:00:01Z\t0\tno\t-\tauc=0.8 loss=0.5
 
       """)
-    XCTAssertEqual(repo.mlgit("runs", "--all", "--model", "m").stdout.split(separator: "\n").map { $0.prefix(2) }, ["r2", "r1"])
+    XCTAssertEqual(
+      repo.mlgit("runs", "--all", "--model", "m").stdout.split(separator: "\n").map { $0.prefix(2) }, ["r2", "r1"])
     XCTAssertEqual(repo.mlgit("runs", second).stdout.split(separator: "\n").map { $0.prefix(2) }, ["r3"])
-    XCTAssertEqual(repo.mlgit("runs").stdout.split(separator: "\n").map { $0.prefix(2) }, ["r3", "r2", "r1"], "HEAD's history")
+    XCTAssertEqual(
+      repo.mlgit("runs").stdout.split(separator: "\n").map { $0.prefix(2) }, ["r3", "r2", "r1"], "HEAD's history")
     // JSON output: the ledger lines as written, newest first.
     let json = repo.mlgit("runs", "--all", "--format", "json").stdout
-    XCTAssertEqual(json, #"{"runs":["# + [run("r3", second, "2026-01-02T00:00:00Z", "{}", model: "other"), onFirst[2], onFirst[0]].joined(separator: ",") + "]}\n")
+    XCTAssertEqual(
+      json,
+      #"{"runs":["#
+        + [run("r3", second, "2026-01-02T00:00:00Z", "{}", model: "other"), onFirst[2], onFirst[0]].joined(
+          separator: ",") + "]}\n")
     let parsed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     XCTAssertEqual((parsed["runs"] as? [Any])?.count, 3)
   }
@@ -123,7 +137,8 @@ final class RunLedgerTests: XCTestCase {
     strict.write("train.sh", (strict.read("train.sh") ?? "") + "# tweak\n")
     let refused = strict.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh")
     XCTAssertEqual(refused.status, 1, refused.output)
-    XCTAssertTrue(refused.stderr.contains("uncommitted changes; commit or stash them first [runs/clean-tree]"), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains("uncommitted changes; commit or stash them first [runs/clean-tree]"), refused.stderr)
     XCTAssertFalse(refused.stdout.contains("training"), "the command must not run")
     XCTAssertEqual(strict.runLines(), [])
     strict.git("checkout", "train.sh")
@@ -139,9 +154,18 @@ final class RunLedgerTests: XCTestCase {
       (#"{"auc": 0.8, "loss": Infinity}"#, "metric 'loss' is infinite; metrics must be finite numbers"),
       (#"{"auc": "high"}"#, "m.json: no metric is a number ('auc' is the string \"high\"); metrics must be numbers"),
       (#"{"auc": [0.8], "n": null}"#, "m.json: no metric is a number ('auc' is a list, and 1 more)"),
-      ("not json", "m.json: not a JSON document: invalid JSON at byte 0: unexpected character (line 1, column 1); metrics must be a JSON object of name -> number"),
-      ("{\n  \"auc\": 0.8,\n}", "m.json: not a JSON document: invalid JSON at byte 16: expected a key (line 3, column 1)"),
-      ("auc: 0.8\nloss: 0.2\n", "m.json: not a JSON document: invalid JSON at byte 0: expected a value (line 1, column 1); metrics must be a JSON object"),
+      (
+        "not json",
+        "m.json: not a JSON document: invalid JSON at byte 0: unexpected character (line 1, column 1); metrics must be a JSON object of name -> number"
+      ),
+      (
+        "{\n  \"auc\": 0.8,\n}",
+        "m.json: not a JSON document: invalid JSON at byte 16: expected a key (line 3, column 1)"
+      ),
+      (
+        "auc: 0.8\nloss: 0.2\n",
+        "m.json: not a JSON document: invalid JSON at byte 0: expected a value (line 1, column 1); metrics must be a JSON object"
+      ),
       (#"{"a\qb": 1}"#, "m.json: not a JSON document: invalid JSON at byte 3: bad escape '\\q' (line 1, column 4)"),
       ("[1]", "m.json: metrics must be a JSON object of name -> number"),
     ]
@@ -182,10 +206,13 @@ final class RunLedgerTests: XCTestCase {
     XCTAssertEqual(repo.runLines().count, 1)
 
     // The same content written again by the run is the run's own.
-    let same = repo.mlgit("run", "--metrics", "metrics.json", "--", "sh", "-c", #"printf '{"auc": 0.98}' > metrics.json"#)
+    let same = repo.mlgit(
+      "run", "--metrics", "metrics.json", "--", "sh", "-c", #"printf '{"auc": 0.98}' > metrics.json"#)
     XCTAssertEqual(same.status, 0, same.output)
     XCTAssertEqual(repo.runLines().count, 2)
-    XCTAssertEqual(repo.runLines().filter { $0.contains(#""metrics":{"auc":0.98}"#) }.count, 1, repo.runLines().joined(separator: "\n"))
+    XCTAssertEqual(
+      repo.runLines().filter { $0.contains(#""metrics":{"auc":0.98}"#) }.count, 1,
+      repo.runLines().joined(separator: "\n"))
   }
 
   func testRecordElsewhereOnAnotherCommitWithParams() {
@@ -194,7 +221,9 @@ final class RunLedgerTests: XCTestCase {
     repo.commitFixture("later")
     repo.write("m.json", #"{"auc": 0.9}"#)
     repo.write("p.yaml", "learning_rate: 0.1\n")
-    let result = repo.mlgit("run", "record", "--metrics", "m.json", "--params", "p.yaml", "--commit", "HEAD~1", "--command", "python train.py")
+    let result = repo.mlgit(
+      "run", "record", "--metrics", "m.json", "--params", "p.yaml", "--commit", "HEAD~1", "--command", "python train.py"
+    )
     XCTAssertEqual(result.status, 0, result.output)
     let lines = repo.runLines(first)
     XCTAssertEqual(lines.count, 1)
@@ -207,7 +236,8 @@ final class RunLedgerTests: XCTestCase {
     let repo = TempRepository()
     repo.commitTrainableModel()
     repo.write("m.json", #"{"auc": 0.8}"#)
-    let script = "for i in $(seq 1 25); do '\(Shell.mlgit)' run record --metrics m.json --command \"writer $W record $i\" >/dev/null || exit 1; done"
+    let script =
+      "for i in $(seq 1 25); do '\(Shell.mlgit)' run record --metrics m.json --command \"writer $W record $i\" >/dev/null || exit 1; done"
     var processes: [Process] = []
     for writer in 1...8 {
       let process = Process()
@@ -225,7 +255,8 @@ final class RunLedgerTests: XCTestCase {
     }
     let lines = repo.runLines()
     XCTAssertEqual(lines.count, 200)
-    XCTAssertEqual(Set(lines.map { $0.components(separatedBy: #""command":""#)[1].prefix(while: { $0 != "\"" }) }).count, 200)
+    XCTAssertEqual(
+      Set(lines.map { $0.components(separatedBy: #""command":""#)[1].prefix(while: { $0 != "\"" }) }).count, 200)
     XCTAssertEqual(repo.git("notes", "--ref=mlgit/runs", "list").stdout.split(separator: "\n").count, 1)
   }
 
@@ -269,7 +300,9 @@ final class RunLedgerTests: XCTestCase {
     XCTAssertEqual(merge.status, 0, merge.output)
     XCTAssertEqual(repo.runLines(head), [#"{"id":"base"}"#, #"{"id":"ours"}"#, #"{"id":"theirs"}"#])
     XCTAssertEqual(repo.mlgit("uninstall").status, 0)
-    XCTAssertEqual(repo.git("config", "--get-regexp", "^(notes|mlgit)\\.").stdout, "", "uninstall removes exactly what install added")
+    XCTAssertEqual(
+      repo.git("config", "--get-regexp", "^(notes|mlgit)\\.").stdout, "", "uninstall removes exactly what install added"
+    )
   }
 
   func testUninstallKeepsTheUsersOwnNotesSettings() {
@@ -277,11 +310,13 @@ final class RunLedgerTests: XCTestCase {
     repo.git("config", "notes.rewriteMode", "concatenate")
     repo.git("config", "--add", "notes.rewriteRef", "refs/notes/commits")
     XCTAssertEqual(repo.mlgit("install").status, 0)
-    XCTAssertEqual(repo.git("config", "--get-all", "notes.rewriteRef").stdout, "refs/notes/commits\nrefs/notes/mlgit/*\n")
+    XCTAssertEqual(
+      repo.git("config", "--get-all", "notes.rewriteRef").stdout, "refs/notes/commits\nrefs/notes/mlgit/*\n")
     XCTAssertEqual(repo.git("config", "notes.rewriteMode").stdout, "concatenate\n")
     XCTAssertEqual(repo.mlgit("uninstall").status, 0)
-    XCTAssertEqual(repo.git("config", "--get-regexp", "^(notes|mlgit)\\.").stdout,
-                   "notes.rewritemode concatenate\nnotes.rewriteref refs/notes/commits\n")
+    XCTAssertEqual(
+      repo.git("config", "--get-regexp", "^(notes|mlgit)\\.").stdout,
+      "notes.rewritemode concatenate\nnotes.rewriteref refs/notes/commits\n")
   }
 
   func testTwoClonesSyncEveryRecordThroughABareRemote() {
@@ -293,8 +328,9 @@ final class RunLedgerTests: XCTestCase {
     let alice = seed.cloneOf(remote, name: "alice")
     let bob = seed.cloneOf(remote, name: "bob")
     XCTAssertEqual(alice.mlgit("install").status, 0)
-    XCTAssertEqual(alice.git("config", "--get-all", "remote.origin.fetch").stdout,
-                   "+refs/heads/*:refs/remotes/origin/*\n+refs/notes/mlgit/*:refs/mlgit/sync/origin/*\n")
+    XCTAssertEqual(
+      alice.git("config", "--get-all", "remote.origin.fetch").stdout,
+      "+refs/heads/*:refs/remotes/origin/*\n+refs/notes/mlgit/*:refs/mlgit/sync/origin/*\n")
 
     // Both record on the same commit, and each on a commit of their own.
     for (clone, who) in [(alice, "alice"), (bob, "bob")] {
@@ -318,15 +354,19 @@ final class RunLedgerTests: XCTestCase {
     let expected = ["alice on base", "bob on base", "alice on own", "bob on own"]
     for clone in [alice, bob] {
       let all = clone.mlgit("runs", "--all", "--format", "json").stdout
-      for command in expected { XCTAssertTrue(all.contains(#""command":"\#(command)""#), "\(command) missing in \(clone.path)") }
+      for command in expected {
+        XCTAssertTrue(all.contains(#""command":"\#(command)""#), "\(command) missing in \(clone.path)")
+      }
       XCTAssertEqual(clone.runLines(base).count, 2, clone.runLines(base).joined(separator: "\n"))
       XCTAssertEqual(clone.runLines("origin/alice").count, 1)
       XCTAssertEqual(clone.runLines("origin/bob").count, 1)
     }
     let remoteNotes = remote.git("notes", "--ref=mlgit/runs", "list").stdout.split(separator: "\n").count
     XCTAssertEqual(remoteNotes, 3)
-    XCTAssertEqual(alice.git("rev-parse", "refs/notes/mlgit/runs").stdout, remote.git("rev-parse", "refs/notes/mlgit/runs").stdout)
-    XCTAssertEqual(bob.git("rev-parse", "refs/notes/mlgit/runs").stdout, remote.git("rev-parse", "refs/notes/mlgit/runs").stdout)
+    XCTAssertEqual(
+      alice.git("rev-parse", "refs/notes/mlgit/runs").stdout, remote.git("rev-parse", "refs/notes/mlgit/runs").stdout)
+    XCTAssertEqual(
+      bob.git("rev-parse", "refs/notes/mlgit/runs").stdout, remote.git("rev-parse", "refs/notes/mlgit/runs").stdout)
 
     // A second sync changes nothing.
     let tip = remote.git("rev-parse", "refs/notes/mlgit/runs").stdout
@@ -347,7 +387,8 @@ final class RunLedgerTests: XCTestCase {
     let push = repo.git("push", "-q", "origin", "main")
     XCTAssertEqual(push.status, 0, push.output)
     XCTAssertEqual(remote.git("notes", "--ref=mlgit/runs", "list").stdout.split(separator: "\n").count, 1, push.output)
-    XCTAssertEqual(push.stderr.components(separatedBy: "mlgit: pushed runs").count, 2, "one sync, no recursion: \(push.stderr)")
+    XCTAssertEqual(
+      push.stderr.components(separatedBy: "mlgit: pushed runs").count, 2, "one sync, no recursion: \(push.stderr)")
 
     let optOut = TempRepository()
     optOut.commitTrainableModel()
@@ -373,7 +414,8 @@ final class RunLedgerTests: XCTestCase {
     // A run recorded elsewhere with other numbers does not reproduce, except within tolerance.
     repo.write("m.json", #"{"auc": 0.8, "loss": 0.25}"#)
     XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", "./train.sh").status, 0)
-    let other = try XCTUnwrap(repo.mlgit("runs").stdout.split(separator: "\n").first?.split(separator: "\t").first.map(String.init))
+    let other = try XCTUnwrap(
+      repo.mlgit("runs").stdout.split(separator: "\n").first?.split(separator: "\t").first.map(String.init))
     let differs = repo.mlgit("reproduce", other, "--yes")
     XCTAssertEqual(differs.status, 1, differs.output)
     XCTAssertTrue(differs.stdout.contains("DIFFERS"), differs.stdout)
@@ -383,11 +425,14 @@ final class RunLedgerTests: XCTestCase {
     // A failing command still leaves no worktree behind.
     repo.write("m.json", #"{"auc": 0.8}"#)
     XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", "exit 4").status, 0)
-    let broken = try XCTUnwrap(repo.mlgit("runs").stdout.split(separator: "\n").first?.split(separator: "\t").first.map(String.init))
+    let broken = try XCTUnwrap(
+      repo.mlgit("runs").stdout.split(separator: "\n").first?.split(separator: "\t").first.map(String.init))
     XCTAssertEqual(repo.mlgit("reproduce", broken, "--yes").status, 1)
-    XCTAssertEqual(repo.git("worktree", "list").stdout.split(separator: "\n").count, 1, repo.git("worktree", "list").stdout)
-    XCTAssertTrue(((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? [])
-      .filter { $0.hasPrefix("mlgit-reproduce-\(broken)") }.isEmpty)
+    XCTAssertEqual(
+      repo.git("worktree", "list").stdout.split(separator: "\n").count, 1, repo.git("worktree", "list").stdout)
+    XCTAssertTrue(
+      ((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? [])
+        .filter { $0.hasPrefix("mlgit-reproduce-\(broken)") }.isEmpty)
   }
 
   /// The id of the newest run listed.
@@ -409,14 +454,17 @@ final class RunLedgerTests: XCTestCase {
     XCTAssertEqual(refused.status, 2, refused.output)
     XCTAssertTrue(refused.stderr.contains("mlgit: run \(id) was recorded by alice@example.com on "), refused.stderr)
     XCTAssertTrue(refused.stderr.contains("\n    \(command)\n"), refused.stderr)
-    XCTAssertTrue(refused.stderr.contains("mlgit: not run: the command comes from refs/notes/mlgit/runs"), refused.stderr)
-    XCTAssertTrue(refused.stderr.contains("hint: read it (`mlgit runs show \(id)`), then pass --yes to run it"), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains("mlgit: not run: the command comes from refs/notes/mlgit/runs"), refused.stderr)
+    XCTAssertTrue(
+      refused.stderr.contains("hint: read it (`mlgit runs show \(id)`), then pass --yes to run it"), refused.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: marker), "the command must not run")
     XCTAssertEqual(repo.git("worktree", "list").stdout.split(separator: "\n").count, 1)
 
     // On a terminal: asked; anything but yes declines.
     func onTerminal(_ answer: String) -> CommandResult {
-      Shell.run("/usr/bin/script", ["-qec", "'\(Shell.mlgit)' reproduce \(id)", "/dev/null"], in: repo.path, input: answer)
+      Shell.run(
+        "/usr/bin/script", ["-qec", "'\(Shell.mlgit)' reproduce \(id)", "/dev/null"], in: repo.path, input: answer)
     }
     let declined = onTerminal("n\n")
     XCTAssertEqual(declined.status, 1, declined.output)
@@ -447,12 +495,17 @@ final class RunLedgerTests: XCTestCase {
     XCTAssertTrue(repo.runLines().first?.contains(#""metrics":{}"#) ?? false, repo.runLines().joined())
     let plain = repo.mlgit("reproduce", id, "--yes")
     XCTAssertEqual(plain.status, 1, plain.output)
-    XCTAssertTrue(plain.stdout.contains("mlgit: run \(id) recorded no metrics: nothing was compared (the exit status, 0, matches)"), plain.stdout)
-    XCTAssertTrue(plain.stdout.contains("hint: pass --allow-no-metrics to accept a matching exit status alone"), plain.stdout)
+    XCTAssertTrue(
+      plain.stdout.contains("mlgit: run \(id) recorded no metrics: nothing was compared (the exit status, 0, matches)"),
+      plain.stdout)
+    XCTAssertTrue(
+      plain.stdout.contains("hint: pass --allow-no-metrics to accept a matching exit status alone"), plain.stdout)
     XCTAssertFalse(plain.stdout.contains("reproduces ("), plain.stdout)
     let allowed = repo.mlgit("reproduce", id, "--yes", "--allow-no-metrics")
     XCTAssertEqual(allowed.status, 0, allowed.output)
-    XCTAssertTrue(allowed.stdout.contains("mlgit: run \(id) recorded no metrics: only its exit status (0) was compared, and it matches"), allowed.stdout)
+    XCTAssertTrue(
+      allowed.stdout.contains(
+        "mlgit: run \(id) recorded no metrics: only its exit status (0) was compared, and it matches"), allowed.stdout)
 
     // A metrics file the commit already holds is not the command's output.
     repo.write("metrics.json", #"{"auc": 0.5}"#)
@@ -462,6 +515,7 @@ final class RunLedgerTests: XCTestCase {
     XCTAssertEqual(repo.mlgit("run", "record", "--metrics", "m.json", "--command", "true").status, 0)
     let stale = repo.mlgit("reproduce", try newestRun(repo), "--yes")
     XCTAssertEqual(stale.status, 1, stale.output)
-    XCTAssertTrue(stale.stdout.contains("the command did not write metrics.json (it is as the commit holds it)"), stale.stdout)
+    XCTAssertTrue(
+      stale.stdout.contains("the command did not write metrics.json (it is as the commit holds it)"), stale.stdout)
   }
 }

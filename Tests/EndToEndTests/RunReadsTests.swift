@@ -21,8 +21,10 @@ final class RunReadsTests: XCTestCase {
       repo.commitFixture("params behind a link to \(target)")
       let run = mlgitWithin(60, repo, "run", "--", "true")
       XCTAssertEqual(run.status, 2, run.output)
-      XCTAssertTrue(run.stderr.contains(
-        "models/credit.yaml:10:9: error: parameters file conf/params.yaml resolves to \(secret), outside the work tree"), run.stderr)
+      XCTAssertTrue(
+        run.stderr.contains(
+          "models/credit.yaml:10:9: error: parameters file conf/params.yaml resolves to \(secret), outside the work tree"
+        ), run.stderr)
       XCTAssertTrue(run.stderr.contains("hint: mlgit run reads only regular files inside the work tree"), run.stderr)
       XCTAssertFalse(run.output.contains("hunter2"))
       XCTAssertEqual(repo.runLines(), [])
@@ -31,7 +33,10 @@ final class RunReadsTests: XCTestCase {
       repo.write("m.json", #"{"auc": 0.8}"#)
       let record = repo.mlgit("run", "record", "--metrics", "m.json")
       XCTAssertEqual(record.status, 2, record.output)
-      XCTAssertTrue(record.stderr.contains("models/credit.yaml:10:9: error: parameters file conf/params.yaml is a symbolic link in commit "), record.stderr)
+      XCTAssertTrue(
+        record.stderr.contains(
+          "models/credit.yaml:10:9: error: parameters file conf/params.yaml is a symbolic link in commit "),
+        record.stderr)
       XCTAssertEqual(repo.runLines(), [])
       XCTAssertFalse(repo.git("log", "--all", "-p", "--notes=mlgit/runs").stdout.contains("hunter2"))
     }
@@ -43,11 +48,14 @@ final class RunReadsTests: XCTestCase {
     try "income\n1\n".write(toFile: repo.root + "/outside.csv", atomically: true, encoding: .utf8)
     XCTAssertEqual(Shell.run("/usr/bin/mkfifo", ["data/fifo.csv"], in: repo.path).status, 0)
     try FileManager.default.createSymbolicLink(atPath: repo.path + "/data/zero.csv", withDestinationPath: "/dev/zero")
-    try FileManager.default.createSymbolicLink(atPath: repo.path + "/data/out.csv", withDestinationPath: "../../outside.csv")
+    try FileManager.default.createSymbolicLink(
+      atPath: repo.path + "/data/out.csv", withDestinationPath: "../../outside.csv")
     let cases: [(String, String)] = [
       ("../outside.csv", "../outside.csv is outside the work tree \(repo.path)"),
       ("data/../../outside.csv", "data/../../outside.csv is outside the work tree \(repo.path)"),
-      ("../../../../../../../../etc/shadow", "../../../../../../../../etc/shadow is outside the work tree \(repo.path)"),
+      (
+        "../../../../../../../../etc/shadow", "../../../../../../../../etc/shadow is outside the work tree \(repo.path)"
+      ),
       ("/etc/passwd", "/etc/passwd is outside the work tree \(repo.path)"),
       ("/dev/zero", "/dev/zero is outside the work tree \(repo.path)"),
       ("data/zero.csv", "data/zero.csv resolves to /dev/zero, outside the work tree \(repo.path)"),
@@ -60,19 +68,22 @@ final class RunReadsTests: XCTestCase {
       repo.write("models/credit.yaml", Fixtures.spec(extra: "data:\n  train: {path: \(path)}\n"))
       let run = mlgitWithin(60, repo, "run", "--", "sh", "-c", "echo ran > ran.txt")
       XCTAssertEqual(run.status, 2, "\(path): \(run.output)")
-      XCTAssertTrue(run.stderr.contains("models/credit.yaml:14:10: error: data 'train' \(message)"), "\(path): \(run.stderr)")
+      XCTAssertTrue(
+        run.stderr.contains("models/credit.yaml:14:10: error: data 'train' \(message)"), "\(path): \(run.stderr)")
       XCTAssertNil(repo.read("ran.txt"), "\(path): the command must not run")
       XCTAssertEqual(repo.runLines(), [])
     }
 
     // A link that stays inside the work tree is followed, and recorded under its own name.
     repo.write("raw/train.csv", "income\n2\n")
-    try FileManager.default.createSymbolicLink(atPath: repo.path + "/data/linked.csv", withDestinationPath: "../raw/train.csv")
+    try FileManager.default.createSymbolicLink(
+      atPath: repo.path + "/data/linked.csv", withDestinationPath: "../raw/train.csv")
     repo.write("models/credit.yaml", Fixtures.spec(extra: "data:\n  train: {path: data/linked.csv}\n"))
     let run = mlgitWithin(60, repo, "run", "--", "true")
     XCTAssertEqual(run.status, 0, run.output)
     let sha = String(Shell.run("/usr/bin/sha256sum", ["raw/train.csv"], in: repo.path).stdout.prefix(64))
-    XCTAssertTrue(repo.runLines().first?.contains(#""data":{"data/linked.csv":"\#(sha)"}"#) ?? false, repo.runLines().joined())
+    XCTAssertTrue(
+      repo.runLines().first?.contains(#""data":{"data/linked.csv":"\#(sha)"}"#) ?? false, repo.runLines().joined())
   }
 
   func testSpecNamedOnTheCommandLineMustBeInsideTheWorkTree() throws {

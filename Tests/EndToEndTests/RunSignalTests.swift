@@ -22,7 +22,9 @@ final class RunSignalTests: XCTestCase {
   }
 
   func pid(in file: String) -> Int32? {
-    (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    (try? String(contentsOfFile: file, encoding: .utf8)).flatMap {
+      Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
   }
 
   /// Starts `mlgit run -- sh -c SCRIPT` in the background, sends `signal` once the script
@@ -40,7 +42,8 @@ final class RunSignalTests: XCTestCase {
     process.standardOutput = FileHandle.nullDevice
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    XCTAssertTrue(waitFor(30) { FileManager.default.fileExists(atPath: repo.path + "/" + ready) }, "the command started")
+    XCTAssertTrue(
+      waitFor(30) { FileManager.default.fileExists(atPath: repo.path + "/" + ready) }, "the command started")
     usleep(100_000)
     kill(process.processIdentifier, signal)
     let ended = waitFor(30) { !process.isRunning }
@@ -56,8 +59,9 @@ final class RunSignalTests: XCTestCase {
     let repo = TempRepository()
     repo.commitTrainableModel()
     // sleep runs in the background of the shell: a grandchild of mlgit.
-    let (status, stderr) = try interruptedRun(repo, script: "sleep 30 & echo $! > sleep.pid; echo $$ > sh.pid; wait",
-                                              signal: SIGTERM, ready: "sh.pid")
+    let (status, stderr) = try interruptedRun(
+      repo, script: "sleep 30 & echo $! > sleep.pid; echo $$ > sh.pid; wait",
+      signal: SIGTERM, ready: "sh.pid")
     XCTAssertEqual(status, 143, stderr)
     let sleeper = try XCTUnwrap(pid(in: repo.path + "/sleep.pid"))
     let shell = try XCTUnwrap(pid(in: repo.path + "/sh.pid"))
@@ -74,7 +78,8 @@ final class RunSignalTests: XCTestCase {
   func testSIGINTEndsTheCommandAndTheRunIsRecordedAsInterrupted() throws {
     let repo = TempRepository()
     repo.commitTrainableModel()
-    let (status, stderr) = try interruptedRun(repo, script: "echo $$ > sh.pid; sleep 30", signal: SIGINT, ready: "sh.pid")
+    let (status, stderr) = try interruptedRun(
+      repo, script: "echo $$ > sh.pid; sleep 30", signal: SIGINT, ready: "sh.pid")
     XCTAssertEqual(status, 130, stderr)
     let shell = try XCTUnwrap(pid(in: repo.path + "/sh.pid"))
     XCTAssertTrue(waitFor(5) { gone(shell) })

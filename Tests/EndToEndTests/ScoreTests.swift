@@ -90,7 +90,9 @@ final class ScoreTests: XCTestCase {
 
     let text = repo.mlgit("score")
     XCTAssertEqual(text.status, 0, text.output)
-    XCTAssertTrue(text.stdout.contains("credit-risk 1.4.0 (models/credit.yaml): score 0, weakest section: infrastructure"), text.stdout)
+    XCTAssertTrue(
+      text.stdout.contains("credit-risk 1.4.0 (models/credit.yaml): score 0, weakest section: infrastructure"),
+      text.stdout)
     XCTAssertTrue(text.stdout.contains("1   data-4 Features adhere to meta-level requirements"), text.stdout)
   }
 
@@ -103,7 +105,9 @@ final class ScoreTests: XCTestCase {
 
     let run = repo.mlgit("run", "--metrics", "metrics.json", "--", "./train.sh")
     XCTAssertEqual(run.status, 0, run.output)
-    let runID = ((try? JSONSerialization.jsonObject(with: Data((repo.runLines().first ?? "").utf8))) as? [String: Any])?["id"] as? String
+    let runID =
+      ((try? JSONSerialization.jsonObject(with: Data((repo.runLines().first ?? "").utf8))) as? [String: Any])?["id"]
+      as? String
     XCTAssertNotNil(runID)
     let withRun = model(scoreJSON(repo))
     let integration = test(withRun, "infra-3")
@@ -111,7 +115,8 @@ final class ScoreTests: XCTestCase {
     XCTAssertEqual(evidence(integration).first?["kind"] as? String, "runs")
     XCTAssertEqual(evidence(integration).first?["runs"] as? [String], runID.map { [$0] })
     XCTAssertEqual(evidence(integration).first?["commits"] as? [String], [trained])
-    XCTAssertTrue((integration["hint"] as? String ?? "").contains("`runs/required: {severity: error, branches: protected}`"))
+    XCTAssertTrue(
+      (integration["hint"] as? String ?? "").contains("`runs/required: {severity: error, branches: protected}`"))
     let validated = test(withRun, "infra-4")
     XCTAssertEqual(validated["points"] as? Double, 0.5)
     XCTAssertEqual(evidence(validated).first?["kind"] as? String, "validated-run")
@@ -137,15 +142,20 @@ final class ScoreTests: XCTestCase {
 
   func testARuleScopedAwayFromTheProtectedBranchEarnsHalf() {
     let repo = TempRepository()
-    repo.commitTrainableModel(config: "apiVersion: mlgit/v1\nrules:\n  runs/required: {severity: error, branches: [release/*]}\n")
+    repo.commitTrainableModel(
+      config: "apiVersion: mlgit/v1\nrules:\n  runs/required: {severity: error, branches: [release/*]}\n")
     let scoped = test(model(scoreJSON(repo)), "infra-3")
     XCTAssertEqual(scoped["points"] as? Double, 0.5)
-    XCTAssertTrue((evidence(scoped).first?["text"] as? String ?? "").contains("do not cover every protected branch (main)"), "\(scoped)")
+    XCTAssertTrue(
+      (evidence(scoped).first?["text"] as? String ?? "").contains("do not cover every protected branch (main)"),
+      "\(scoped)")
   }
 
   func testAReadinessDocumentCountsOnlyWhenTheCommitHasIt() {
     let repo = TempRepository()
-    repo.write("models/credit.yaml", Fixtures.spec(extra: "readiness:\n  model-2: docs/online-offline.md\n  data-2: docs/ablation.md\n"))
+    repo.write(
+      "models/credit.yaml",
+      Fixtures.spec(extra: "readiness:\n  model-2: docs/online-offline.md\n  data-2: docs/ablation.md\n"))
     repo.write("docs/online-offline.md", "# Offline AUC against online approval rate\n")
     repo.stage()
     let commit = repo.commitFixture("readiness")
@@ -158,8 +168,10 @@ final class ScoreTests: XCTestCase {
     let missing = test(credit, "data-2")
     XCTAssertEqual(missing["points"] as? Double, 0)
     XCTAssertEqual(evidence(missing).first?["points"] as? Double, 0)
-    XCTAssertTrue((evidence(missing).first?["text"] as? String ?? "").contains("docs/ablation.md is not a file in"), "\(missing)")
-    XCTAssertTrue((missing["hint"] as? String ?? "").contains("commit docs/ablation.md, which models/credit.yaml:"), "\(missing)")
+    XCTAssertTrue(
+      (evidence(missing).first?["text"] as? String ?? "").contains("docs/ablation.md is not a file in"), "\(missing)")
+    XCTAssertTrue(
+      (missing["hint"] as? String ?? "").contains("commit docs/ablation.md, which models/credit.yaml:"), "\(missing)")
     // Another test is not raised by it.
     XCTAssertEqual(test(credit, "data-3")["points"] as? Double, 0)
   }
@@ -169,7 +181,9 @@ final class ScoreTests: XCTestCase {
     repo.write("models/credit.yaml", Fixtures.spec(extra: "readiness:\n  model-9: docs/x.md\n"))
     let result = repo.mlgit("check", "--files", "models/credit.yaml")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertTrue(result.output.contains("models/credit.yaml:14:3: error: readiness: unknown test 'model-9' [spec/schema]"), result.output)
+    XCTAssertTrue(
+      result.output.contains("models/credit.yaml:14:3: error: readiness: unknown test 'model-9' [spec/schema]"),
+      result.output)
   }
 
   func testMinScoreExitStatus() {
@@ -204,12 +218,15 @@ final class ScoreTests: XCTestCase {
     repo.write("models/credit.yaml", Fixtures.spec())
     repo.stage()
     repo.commitFixture("a model whose reviews nothing enforces")
-    repo.write("models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"))
+    repo.write(
+      "models/credit.yaml", Fixtures.spec(hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"))
     repo.stage()
     repo.commitFixture("deeper trees")
     XCTAssertEqual(test(model(scoreJSON(repo)), "model-1")["points"] as? Double, 0)
-    let bob = ["GIT_AUTHOR_NAME": "Bob Reviewer", "GIT_AUTHOR_EMAIL": "bob@example.com",
-               "GIT_COMMITTER_NAME": "Bob Reviewer", "GIT_COMMITTER_EMAIL": "bob@example.com"]
+    let bob = [
+      "GIT_AUTHOR_NAME": "Bob Reviewer", "GIT_AUTHOR_EMAIL": "bob@example.com",
+      "GIT_COMMITTER_NAME": "Bob Reviewer", "GIT_COMMITTER_EMAIL": "bob@example.com",
+    ]
     let approve = repo.mlgit(["review", "approve", "HEAD"], environment: bob)
     XCTAssertEqual(approve.status, 0, approve.output)
     let reviewed = test(model(scoreJSON(repo)), "model-1")
@@ -224,6 +241,7 @@ final class ScoreTests: XCTestCase {
     let repo = bareRepository()
     let audit = repo.mlgit("audit", "--format", "html")
     XCTAssertEqual(audit.status, 0, audit.output)
-    XCTAssertTrue(audit.stdout.contains("ML Test Score at HEAD <b class=\"score\">0</b> (weakest: infrastructure;"), audit.stdout)
+    XCTAssertTrue(
+      audit.stdout.contains("ML Test Score at HEAD <b class=\"score\">0</b> (weakest: infrastructure;"), audit.stdout)
   }
 }

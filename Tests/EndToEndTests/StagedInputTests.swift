@@ -20,7 +20,8 @@ final class StagedInputTests: XCTestCase {
     let before = repo.untouchableState()
     let check = repo.mlgit("check")
     XCTAssertEqual(check.status, 1, check.output)
-    XCTAssertTrue(check.stdout.contains("models/credit.yaml:3:10: error: version must be a semantic version string"), check.stdout)
+    XCTAssertTrue(
+      check.stdout.contains("models/credit.yaml:3:10: error: version must be a semantic version string"), check.stdout)
     XCTAssertEqual(repo.untouchableState(), before, "the check must not write the index")
     let refused = repo.git("commit", "-m", "x")
     XCTAssertEqual(refused.status, 1, refused.output)
@@ -28,7 +29,9 @@ final class StagedInputTests: XCTestCase {
     repo.write("models/credit.yaml", Fixtures.spec())
     repo.stage()
     XCTAssertEqual(repo.git("commit", "-m", "x").status, 0)
-    XCTAssertTrue(repo.mlgit("doctor").stdout.contains("split index; the hooks read it through git (git diff-index --cached), which can"))
+    XCTAssertTrue(
+      repo.mlgit("doctor").stdout.contains(
+        "split index; the hooks read it through git (git diff-index --cached), which can"))
   }
 
   func testCoreSplitIndexWithCommitAllAndCommitPaths() {
@@ -39,7 +42,9 @@ final class StagedInputTests: XCTestCase {
     repo.write("models/other.yaml", Fixtures.spec(name: "other"))
     repo.stage()
     repo.commitFixture()
-    XCTAssertTrue(repo.mlgit("doctor").stdout.contains("split index; the hooks read it through git (git diff-index --cached), which can"), "the index should be split")
+    XCTAssertTrue(
+      repo.mlgit("doctor").stdout.contains(
+        "split index; the hooks read it through git (git diff-index --cached), which can"), "the index should be split")
     // `git commit -a`: the temporary index git hands the hook is split too.
     repo.write("models/credit.yaml", Fixtures.spec(version: "1.4"))
     let all = repo.git("commit", "-a", "-m", "x")
@@ -78,17 +83,21 @@ final class StagedInputTests: XCTestCase {
     repo.stage()
     let first = repo.commitFixture()
     try FileManager.default.createDirectory(atPath: repo.path + "/models", withIntermediateDirectories: true)
-    try FileManager.default.createSymbolicLink(atPath: repo.path + "/models/link.yaml", withDestinationPath: "../README.md")
-    try FileManager.default.createSymbolicLink(atPath: repo.path + "/models/dangling.yaml", withDestinationPath: "nowhere")
+    try FileManager.default.createSymbolicLink(
+      atPath: repo.path + "/models/link.yaml", withDestinationPath: "../README.md")
+    try FileManager.default.createSymbolicLink(
+      atPath: repo.path + "/models/dangling.yaml", withDestinationPath: "nowhere")
     repo.stage()
     XCTAssertEqual(repo.git("update-index", "--add", "--cacheinfo", "160000,\(first),models/sub.yaml").status, 0)
     let check = repo.mlgit("check")
     XCTAssertEqual(check.status, 1, check.output)
-    XCTAssertEqual(check.stdout.split(separator: "\n").filter { !$0.hasPrefix("  hint:") }, [
-      "models/dangling.yaml:1:1: error: spec cannot be read: symlink 'models/dangling.yaml' leads to 'models/nowhere', which does not exist here [spec/schema]",
-      "models/link.yaml:1:1: error: a spec must be a mapping, found a string [spec/schema]",
-      "mlgit: staged change: 2 errors, 0 warnings",
-    ])
+    XCTAssertEqual(
+      check.stdout.split(separator: "\n").filter { !$0.hasPrefix("  hint:") },
+      [
+        "models/dangling.yaml:1:1: error: spec cannot be read: symlink 'models/dangling.yaml' leads to 'models/nowhere', which does not exist here [spec/schema]",
+        "models/link.yaml:1:1: error: a spec must be a mapping, found a string [spec/schema]",
+        "mlgit: staged change: 2 errors, 0 warnings",
+      ])
     // The submodule alone is no spec.
     XCTAssertEqual(repo.git("rm", "-q", "--cached", "models/link.yaml", "models/dangling.yaml").status, 0)
     let result = repo.git("commit", "-m", "a submodule")
@@ -124,11 +133,19 @@ final class StagedInputTests: XCTestCase {
     let check = repo.mlgit("check")
     XCTAssertEqual(check.status, 1, check.output)
     let out = check.stdout
-    XCTAssertTrue(out.contains("models/binary.yaml:2:8: error: binary content (a NUL byte) where a text document was expected [spec/schema]"), out)
+    XCTAssertTrue(
+      out.contains(
+        "models/binary.yaml:2:8: error: binary content (a NUL byte) where a text document was expected [spec/schema]"),
+      out)
     XCTAssertTrue(out.contains("models/latin1.yaml:2:11: error: content is not valid UTF-8 [spec/schema]"), out)
-    XCTAssertTrue(out.contains("models/huge.yaml:1:1: error: file is 1100000 bytes, over mlgit's 1048576-byte limit for specs [spec/schema]"), out)
-    XCTAssertTrue(out.contains("models/dup.yaml:13:1: error: duplicate key 'version' (first defined at line 3) [spec/schema]"), out)
-    XCTAssertNotNil(out.range(of: #"models/broken\.json:3:\d+: error: malformed YAML"#, options: .regularExpression), out)
+    XCTAssertTrue(
+      out.contains(
+        "models/huge.yaml:1:1: error: file is 1100000 bytes, over mlgit's 1048576-byte limit for specs [spec/schema]"),
+      out)
+    XCTAssertTrue(
+      out.contains("models/dup.yaml:13:1: error: duplicate key 'version' (first defined at line 3) [spec/schema]"), out)
+    XCTAssertNotNil(
+      out.range(of: #"models/broken\.json:3:\d+: error: malformed YAML"#, options: .regularExpression), out)
     XCTAssertTrue(out.contains("models/empty.yaml:1:1: error: the document is empty [spec/schema]"), out)
     XCTAssertTrue(out.contains("mlgit: staged change: 6 errors, 0 warnings"), out)
   }
@@ -138,7 +155,8 @@ final class StagedInputTests: XCTestCase {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     for command in [["check"], ["install"], ["hook", "pre-commit"], ["doctor"]] {
-      let result = Shell.run(Shell.mlgit, command, in: dir, environment: ["GIT_CEILING_DIRECTORIES": NSTemporaryDirectory()])
+      let result = Shell.run(
+        Shell.mlgit, command, in: dir, environment: ["GIT_CEILING_DIRECTORIES": NSTemporaryDirectory()])
       XCTAssertEqual(result.status, 2, "\(command): \(result.output)")
       XCTAssertTrue(result.stderr.contains("mlgit: not a git repository"), result.stderr)
     }
@@ -159,7 +177,10 @@ final class StagedInputTests: XCTestCase {
     repo.stage()
     let check = repo.mlgit("check")
     XCTAssertEqual(check.status, 2, check.output)
-    XCTAssertTrue(check.stderr.contains(".mlgit/config.yml:3:16: error: rule 'spec/schema': severity must be error, warning, note or off, found 'fatal'"), check.stderr)
+    XCTAssertTrue(
+      check.stderr.contains(
+        ".mlgit/config.yml:3:16: error: rule 'spec/schema': severity must be error, warning, note or off, found 'fatal'"
+      ), check.stderr)
     let commit = repo.git("commit", "-m", "x")
     XCTAssertEqual(commit.status, 1, "git reports any hook failure as 1")
     XCTAssertTrue(commit.stderr.contains(".mlgit/config.yml:3:16"), commit.stderr)
@@ -169,7 +190,9 @@ final class StagedInputTests: XCTestCase {
     unknown.commitFixture()
     let result = unknown.mlgit("check")
     XCTAssertEqual(result.status, 2)
-    XCTAssertTrue(result.stderr.contains(".mlgit/config.yml:3:3: error: unknown rule 'spec/shema'\n  hint: did you mean 'spec/schema'?"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains(
+        ".mlgit/config.yml:3:3: error: unknown rule 'spec/shema'\n  hint: did you mean 'spec/schema'?"), result.stderr)
   }
 
   func testConfigIsReadFromHEADNotFromTheStagedChange() {
@@ -208,7 +231,8 @@ final class StagedInputTests: XCTestCase {
     XCTAssertEqual(repo.untouchableState(), before)
     // Through git too: a refused commit leaves everything as it was (git's own refresh aside).
     _ = repo.git("commit", "-m", "x")
-    XCTAssertEqual(repo.git(["status", "--porcelain"], environment: ["GIT_OPTIONAL_LOCKS": "0"]).stdout,
+    XCTAssertEqual(
+      repo.git(["status", "--porcelain"], environment: ["GIT_OPTIONAL_LOCKS": "0"]).stdout,
       "M  models/credit.yaml\n?? models/new.yaml\n?? notes.txt\n")
   }
 
@@ -242,7 +266,8 @@ final class StagedInputTests: XCTestCase {
     XCTAssertEqual(result["level"] as? String, "error")
     let ruleIndex = try XCTUnwrap(result["ruleIndex"] as? Int)
     XCTAssertEqual(rules[ruleIndex]["id"] as? String, "spec/schema")
-    let location = try XCTUnwrap((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+    let location = try XCTUnwrap(
+      (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
     XCTAssertEqual((location["artifactLocation"] as? [String: Any])?["uri"] as? String, "models/credit.yaml")
     XCTAssertEqual((location["region"] as? [String: Any])?["startLine"] as? Int, 3)
     XCTAssertEqual((location["region"] as? [String: Any])?["startColumn"] as? Int, 10)
@@ -256,9 +281,11 @@ final class StagedInputTests: XCTestCase {
     XCTAssertFalse(plain.output.contains("\u{1B}["), "no escape codes when not on a terminal")
     // `script` gives mlgit a terminal.
     let command = "'\(Shell.mlgit)' check"
-    let tty = Shell.run("/usr/bin/script", ["-qec", command, "/dev/null"], in: repo.path, environment: ["NO_COLOR": "", "TERM": "xterm"])
+    let tty = Shell.run(
+      "/usr/bin/script", ["-qec", command, "/dev/null"], in: repo.path, environment: ["NO_COLOR": "", "TERM": "xterm"])
     XCTAssertTrue(tty.stdout.contains("\u{1B}[1;31merror\u{1B}[0m"), tty.stdout)
-    let noColor = Shell.run("/usr/bin/script", ["-qec", command, "/dev/null"], in: repo.path, environment: ["NO_COLOR": "1", "TERM": "xterm"])
+    let noColor = Shell.run(
+      "/usr/bin/script", ["-qec", command, "/dev/null"], in: repo.path, environment: ["NO_COLOR": "1", "TERM": "xterm"])
     XCTAssertTrue(noColor.stdout.contains("error: version must be"), noColor.stdout)
     XCTAssertFalse(noColor.stdout.contains("\u{1B}["), noColor.stdout)
   }

@@ -4,7 +4,8 @@ import XCTest
 /// Specs, parameters files and data behind symlinks: judged by what they lead to inside
 /// the commit (or the index), or refused; never skipped.
 final class SymlinkTests: XCTestCase {
-  static let racy = Fixtures.spec(features: ["income", "debt_ratio", "applicant_race"],
+  static let racy = Fixtures.spec(
+    features: ["income", "debt_ratio", "applicant_race"],
     hyperparameters: "  learning_rate: 0.05\n  max_depth: 60\n  seed: 42\n")
   /// `features/protected` on the third feature of `Fixtures.spec`, line 9.
   static let raceFinding = "models/credit.yaml:9:5: error: feature 'applicant_race' is the protected attribute 'race'"
@@ -60,8 +61,14 @@ final class SymlinkTests: XCTestCase {
     XCTAssertEqual(repo.mlgit("install").status, 0)
     let cases: [(String, String, String)] = [
       ("models/abs.yaml", "/etc/passwd", "symlink 'models/abs.yaml' points to '/etc/passwd', outside the repository"),
-      ("models/up.yaml", "../../outside.yaml", "symlink 'models/up.yaml' points to '../../outside.yaml', outside the repository"),
-      ("models/gone.yaml", "../docs/none.yaml", "symlink 'models/gone.yaml' leads to 'docs/none.yaml', which does not exist here"),
+      (
+        "models/up.yaml", "../../outside.yaml",
+        "symlink 'models/up.yaml' points to '../../outside.yaml', outside the repository"
+      ),
+      (
+        "models/gone.yaml", "../docs/none.yaml",
+        "symlink 'models/gone.yaml' leads to 'docs/none.yaml', which does not exist here"
+      ),
       ("models/loop.yaml", "loop.yaml", "symlink 'models/loop.yaml' follows more than 8 symlinks (a loop?)"),
       ("models/dir.yaml", "../docs", "symlink 'models/dir.yaml' leads to the folder 'docs', not a file"),
     ]
@@ -71,7 +78,8 @@ final class SymlinkTests: XCTestCase {
     let result = repo.git("commit", "-m", "links mlgit cannot follow")
     XCTAssertEqual(result.status, 1, result.output)
     for (path, _, message) in cases {
-      XCTAssertTrue(result.stderr.contains("\(path):1:1: error: spec cannot be read: \(message) [spec/schema]"),
+      XCTAssertTrue(
+        result.stderr.contains("\(path):1:1: error: spec cannot be read: \(message) [spec/schema]"),
         "\(message)\n\(result.stderr)")
     }
   }
@@ -84,8 +92,10 @@ final class SymlinkTests: XCTestCase {
     repo.stage()
     let result = repo.git("commit", "-m", "specs behind a symlinked folder")
     XCTAssertEqual(result.status, 1, result.output)
-    XCTAssertTrue(result.stderr.contains(
-      "models/shared:1:1: error: symlink under the spec folders cannot be judged: symlink 'models/shared' leads to the folder 'shared', not a file [spec/schema]"),
+    XCTAssertTrue(
+      result.stderr.contains(
+        "models/shared:1:1: error: symlink under the spec folders cannot be judged: symlink 'models/shared' leads to the folder 'shared', not a file [spec/schema]"
+      ),
       result.stderr)
   }
 
@@ -100,15 +110,20 @@ final class SymlinkTests: XCTestCase {
     repo.commitFile("conf/params.yaml", "train:\n  max_depth: 60\n", "deeper, in the target only")
     let range = repo.mlgit("check", "--range", "\(base)..HEAD")
     XCTAssertEqual(range.status, 1, range.output)
-    XCTAssertTrue(range.stdout.contains("models/credit.yaml:10:9: error: hyperparameters changed (max_depth 6 -> 60, in params.yaml:2:3)"), range.stdout)
+    XCTAssertTrue(
+      range.stdout.contains(
+        "models/credit.yaml:10:9: error: hyperparameters changed (max_depth 6 -> 60, in params.yaml:2:3)"), range.stdout
+    )
     XCTAssertTrue(range.stdout.contains("[hyperparameters/review]"), range.stdout)
 
     link(repo, "params.yaml", to: "/etc/passwd")
     repo.stage()
     let outside = repo.mlgit("check", "--staged")
     XCTAssertEqual(outside.status, 1, outside.output)
-    XCTAssertTrue(outside.stdout.contains(
-      "hyperparameters cannot be read: parameters file symlink 'params.yaml' points to '/etc/passwd', outside the repository"),
+    XCTAssertTrue(
+      outside.stdout.contains(
+        "hyperparameters cannot be read: parameters file symlink 'params.yaml' points to '/etc/passwd', outside the repository"
+      ),
       outside.stdout)
   }
 
@@ -121,8 +136,10 @@ final class SymlinkTests: XCTestCase {
     repo.stage()
     let result = repo.mlgit("check", "--staged")
     XCTAssertTrue(result.stdout.contains("data/train.csv:1:8: warning: column 'applicant_race'"), result.stdout)
-    XCTAssertTrue(result.stdout.contains(
-      "data/secret.csv:1:1: warning: cannot read the data file's header: symlink 'data/secret.csv' points to '/etc/shadow', outside the repository [data/protected-columns]"),
+    XCTAssertTrue(
+      result.stdout.contains(
+        "data/secret.csv:1:1: warning: cannot read the data file's header: symlink 'data/secret.csv' points to '/etc/shadow', outside the repository [data/protected-columns]"
+      ),
       result.stdout)
   }
 
@@ -169,8 +186,10 @@ final class SymlinkTests: XCTestCase {
     clone.git("commit", "-q", "--amend", "--no-verify", "-m", "the spec leaves the repository")
     let outside = clone.git("push", "--no-verify", "origin", "main")
     XCTAssertNotEqual(outside.status, 0, outside.output)
-    XCTAssertTrue(outside.stderr.contains(
-      "models/credit.yaml:1:1: error: spec cannot be read: symlink 'models/credit.yaml' points to '/etc/passwd', outside the repository [spec/schema]"),
+    XCTAssertTrue(
+      outside.stderr.contains(
+        "models/credit.yaml:1:1: error: spec cannot be read: symlink 'models/credit.yaml' points to '/etc/passwd', outside the repository [spec/schema]"
+      ),
       outside.stderr)
   }
 }

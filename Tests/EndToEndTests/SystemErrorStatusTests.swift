@@ -12,7 +12,8 @@ final class SystemErrorStatusTests: XCTestCase {
     // A `key::` signing key goes to a temporary file for ssh-keygen: TMPDIR has no such folder.
     repo.git("config", "user.signingKey", "key::ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOCWm0xgZ0Pj4I9T1gJ5d1lQ bob")
     let missing = repo.root + "/no-such-folder/"
-    let approve = repo.mlgit("review", "approve", "HEAD", "--sign", environment: ["TMPDIR": missing, "GIT_COMMITTER_EMAIL": "bob@example.com"])
+    let approve = repo.mlgit(
+      "review", "approve", "HEAD", "--sign", environment: ["TMPDIR": missing, "GIT_COMMITTER_EMAIL": "bob@example.com"])
     XCTAssertEqual(approve.status, 3, approve.output)
     XCTAssertTrue(approve.stderr.hasPrefix("mlgit: error: \(missing)mlgit-signing-key-"), approve.stderr)
     XCTAssertTrue(approve.stderr.hasSuffix(".pub: No such file or directory\n"), approve.stderr)

@@ -30,7 +30,8 @@ final class TeamRulePolicyFilesTests: XCTestCase {
   }
 
   func testWeakeningAnExtendedPackFileOutsideMlgitNeedsApproval() {
-    let (remote, clone) = setUp(config: "extends: [default, ../policies/acme.yaml]\n",
+    let (remote, clone) = setUp(
+      config: "extends: [default, ../policies/acme.yaml]\n",
       files: ["policies/acme.yaml": TeamRulePolicyFilesTests.pack])
     // The team rule is in force: a spec owned by `risk-team` is refused.
     clone.write("models/credit.yaml", Fixtures.spec())
@@ -45,7 +46,8 @@ final class TeamRulePolicyFilesTests: XCTestCase {
     clone.stage("policies/acme.yaml")
     let committed = clone.git("commit", "-q", "-m", "relax owners")
     XCTAssertEqual(committed.status, 0, committed.output)
-    let expected = "policies/acme.yaml:1:1: warning: file read by the policy (extends '../policies/acme.yaml' in .mlgit/config.yml)"
+    let expected =
+      "policies/acme.yaml:1:1: warning: file read by the policy (extends '../policies/acme.yaml' in .mlgit/config.yml)"
       + " changed: needs 1 approval from anyone but alice@example.com; none yet [policy/review]"
     XCTAssertTrue(committed.stderr.contains(expected), committed.stderr)
     // A spec the weakened rule lets through, on top.
@@ -68,7 +70,8 @@ final class TeamRulePolicyFilesTests: XCTestCase {
   }
 
   func testChangingACommandChecksScriptOutsideMlgitNeedsApproval() {
-    let (remote, clone) = setUp(config: "rules:\n  acme/depth:\n    check: {command: [python3, policies/no_deep.py]}\n",
+    let (remote, clone) = setUp(
+      config: "rules:\n  acme/depth:\n    check: {command: [python3, policies/no_deep.py]}\n",
       files: ["policies/no_deep.py": TeamRuleTests.depthScript, "policies/other.txt": "not read by the policy\n"])
     _ = remote
     // A file next to the script that the policy does not read is no policy change.
@@ -82,13 +85,18 @@ final class TeamRulePolicyFilesTests: XCTestCase {
     clone.stage("policies/no_deep.py")
     let committed = clone.git("commit", "-q", "-m", "disable the depth check")
     XCTAssertEqual(committed.status, 0, committed.output)
-    XCTAssertTrue(committed.stderr.contains(
-      "policies/no_deep.py:1:1: warning: file read by the policy (the command check of acme/depth) changed: needs 1 approval"),
+    XCTAssertTrue(
+      committed.stderr.contains(
+        "policies/no_deep.py:1:1: warning: file read by the policy (the command check of acme/depth) changed: needs 1 approval"
+      ),
       committed.stderr)
     XCTAssertTrue(committed.stderr.contains("[policy/review]"), committed.stderr)
     let check = clone.mlgit("check", "--range", "origin/main..HEAD")
     XCTAssertEqual(check.status, 1, check.output)
-    XCTAssertTrue(check.stdout.contains("policies/no_deep.py:1:1: error: file read by the policy (the command check of acme/depth)")
-      || check.stderr.contains("policies/no_deep.py:1:1: error: file read by the policy (the command check of acme/depth)"), check.output)
+    XCTAssertTrue(
+      check.stdout.contains("policies/no_deep.py:1:1: error: file read by the policy (the command check of acme/depth)")
+        || check.stderr.contains(
+          "policies/no_deep.py:1:1: error: file read by the policy (the command check of acme/depth)"),
+      check.output)
   }
 }

@@ -13,7 +13,8 @@ final class TemporaryFilesTests: XCTestCase {
       try FileManager.default.createDirectory(atPath: "\(scratch)/\(folder)", withIntermediateDirectories: true)
     }
     for name in ["alice", "bob"] {
-      let made = Shell.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", "\(scratch)/keys/\(name)"],
+      let made = Shell.run(
+        "/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", "\(scratch)/keys/\(name)"],
         in: scratch)
       XCTAssertEqual(made.status, 0, made.output)
     }
@@ -26,24 +27,32 @@ final class TemporaryFilesTests: XCTestCase {
   var leftovers: [String] { (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? ["(cannot list)"] }
 
   func publicKey(_ name: String) throws -> String {
-    try String(contentsOfFile: "\(scratch)/keys/\(name).pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    try String(contentsOfFile: "\(scratch)/keys/\(name).pub", encoding: .utf8).trimmingCharacters(
+      in: .whitespacesAndNewlines)
   }
 
   /// A regulated repository whose spec change is signed by Alice and approved (signed) by Bob.
   func signedHistory() throws -> (repo: TempRepository, change: String) {
     let repo = TempRepository()
     repo.write("models/credit.yaml", Fixtures.spec())
-    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nextends: [regulated]\nrules:\n  runs/required: off\n  metrics/threshold: off\n")
-    repo.write(".mlgit/allowed_signers", """
+    repo.write(
+      ".mlgit/config.yml",
+      "apiVersion: mlgit/v1\nextends: [regulated]\nrules:\n  runs/required: off\n  metrics/threshold: off\n")
+    repo.write(
+      ".mlgit/allowed_signers",
+      """
       alice@example.com namespaces="git,mlgit-review" \(try publicKey("alice"))
       bob@example.com namespaces="git,mlgit-review" \(try publicKey("bob"))
 
       """)
     repo.stage()
     repo.commitFixture("regulated credit model")
-    repo.write("models/credit.yaml", Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"))
+    repo.write(
+      "models/credit.yaml",
+      Fixtures.spec(version: "1.5.0", hyperparameters: "  learning_rate: 0.05\n  max_depth: 8\n  seed: 42\n"))
     repo.stage()
-    let commit = repo.git("-c", "gpg.format=ssh", "-c", "user.signingkey=\(scratch)/keys/alice", "commit", "-q", "--no-verify", "-S",
+    let commit = repo.git(
+      "-c", "gpg.format=ssh", "-c", "user.signingkey=\(scratch)/keys/alice", "commit", "-q", "--no-verify", "-S",
       "-m", "deeper trees")
     XCTAssertEqual(commit.status, 0, commit.output)
     return (repo, repo.head)
@@ -51,7 +60,8 @@ final class TemporaryFilesTests: XCTestCase {
 
   func testAuditOverSignedApprovalsLeavesNoTemporaryFiles() throws {
     let (repo, change) = try signedHistory()
-    let approve = repo.mlgit(["review", "approve", change, "--key", "\(scratch)/keys/bob"],
+    let approve = repo.mlgit(
+      ["review", "approve", change, "--key", "\(scratch)/keys/bob"],
       environment: TemporaryFilesTests.bob.merging(["TMPDIR": tmp]) { $1 })
     XCTAssertEqual(approve.status, 0, approve.output)
     XCTAssertTrue(approve.stdout.contains("as bob@example.com (signed)"), approve.stdout)
@@ -82,11 +92,13 @@ final class TemporaryFilesTests: XCTestCase {
       agent.waitUntilExit()
     }
     for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(50_000) }
-    let add = Shell.run("/usr/bin/env", ["ssh-add", "-q", "\(scratch)/keys/bob"], in: scratch, environment: ["SSH_AUTH_SOCK": socket])
+    let add = Shell.run(
+      "/usr/bin/env", ["ssh-add", "-q", "\(scratch)/keys/bob"], in: scratch, environment: ["SSH_AUTH_SOCK": socket])
     XCTAssertEqual(add.status, 0, add.output)
     repo.git("config", "user.signingKey", "key::\(try publicKey("bob"))")
 
-    let approve = repo.mlgit(["review", "approve", change],
+    let approve = repo.mlgit(
+      ["review", "approve", change],
       environment: TemporaryFilesTests.bob.merging(["TMPDIR": tmp, "SSH_AUTH_SOCK": socket]) { $1 })
     XCTAssertEqual(approve.status, 0, approve.output)
     XCTAssertTrue(approve.stdout.contains("as bob@example.com (signed)"), approve.stdout)

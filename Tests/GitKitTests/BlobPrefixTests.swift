@@ -13,7 +13,8 @@ final class BlobPrefixTests: XCTestCase {
 
   func testPrefixesOfLoosePackedAndDeltifiedBlobs() throws {
     let s = try Scratch()
-    let first = BlobPrefixTests.content(1), second = BlobPrefixTests.content(1) + "tail\n"
+    let first = BlobPrefixTests.content(1)
+    let second = BlobPrefixTests.content(1) + "tail\n"
     XCTAssertGreaterThan(first.utf8.count, Repository.prefixReadWhole)
     try s.write("data/a.csv", first)
     let c1 = try s.commit()
@@ -36,12 +37,17 @@ final class BlobPrefixTests: XCTestCase {
     try check("loose", repo)
     // One pack, one of the two blobs stored as a delta of the other.
     try s.run("repack", "-adq", "-f", "--window=10")
-    let verify = try s.run("verify-pack", "-v", try XCTUnwrap(
-      try FileManager.default.contentsOfDirectory(atPath: s.root + "/.git/objects/pack").first { $0.hasSuffix(".idx") }
+    let verify = try s.run(
+      "verify-pack", "-v",
+      try XCTUnwrap(
+        try FileManager.default.contentsOfDirectory(atPath: s.root + "/.git/objects/pack").first {
+          $0.hasSuffix(".idx")
+        }
         .map { s.root + "/.git/objects/pack/" + $0 }))
     let lines = verify.split(separator: "\n").filter { $0.hasPrefix(id1.hex) || $0.hasPrefix(id2.hex) }
     XCTAssertEqual(lines.count, 2, verify)
-    XCTAssertEqual(lines.filter { $0.split(separator: " ", omittingEmptySubsequences: true).count > 5 }.count, 1,
+    XCTAssertEqual(
+      lines.filter { $0.split(separator: " ", omittingEmptySubsequences: true).count > 5 }.count, 1,
       "one blob should be a delta: \(lines)")
     try check("packed", try Repository.discover(at: s.root))
   }

@@ -26,9 +26,12 @@ final class IndexFileTests: XCTestCase {
     try s.write("x", "x\n")
     try s.run("add", "-A")
     try s.run("update-index", "--chmod=+x", "x")
-    let blob = try s.git.checked(["hash-object", "-w", "--stdin"], input: Data("long\n".utf8), environment: Scratch.environment)
-      .text.trimmingCharacters(in: .whitespacesAndNewlines)
-    let long = (0..<21).map { String(repeating: Character(UnicodeScalar(UInt8(97 + $0))), count: 199) }.joined(separator: "/")
+    let blob = try s.git.checked(
+      ["hash-object", "-w", "--stdin"], input: Data("long\n".utf8), environment: Scratch.environment
+    )
+    .text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let long = (0..<21).map { String(repeating: Character(UnicodeScalar(UInt8(97 + $0))), count: 199) }.joined(
+      separator: "/")
     try s.run("update-index", "--add", "--cacheinfo", "100644,\(blob),models/\(long)")
     try s.run("update-index", "--add", "--cacheinfo", "120000,\(blob),models/link")
     _ = try s.run("commit", "-q", "-m", "c")
@@ -59,7 +62,8 @@ final class IndexFileTests: XCTestCase {
       let flags = try XCTUnwrap(UInt32(flagsText.prefix { $0.isHexDigit }, radix: 16))
       let intentToAdd: UInt32 = 1 << 29  // CE_INTENT_TO_ADD in git's in-memory flags
       guard fields.count == 3, fields[2] == "0", flags & intentToAdd == 0 else { continue }
-      result[String(record[record.index(after: tab)...])] = Entry(mode: try XCTUnwrap(UInt32(fields[0], radix: 8)), id: String(fields[1]))
+      result[String(record[record.index(after: tab)...])] = Entry(
+        mode: try XCTUnwrap(UInt32(fields[0], radix: 8)), id: String(fields[1]))
     }
     return result
   }
@@ -81,11 +85,14 @@ final class IndexFileTests: XCTestCase {
   }
 
   /// Each cached tree the scanner reports is the tree git would write for that folder.
-  func assertCachedTreesCorrect(_ s: Scratch, index path: String, expectAtLeast folders: [String],
-                                file: StaticString = #filePath, line: UInt = #line) throws {
+  func assertCachedTreesCorrect(
+    _ s: Scratch, index path: String, expectAtLeast folders: [String],
+    file: StaticString = #filePath, line: UInt = #line
+  ) throws {
     var environment = Scratch.environment
     environment["GIT_INDEX_FILE"] = path
-    let root = try s.git.checked(["write-tree"], environment: environment).text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let root = try s.git.checked(["write-tree"], environment: environment).text.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     let trees = try IndexFile(path: path, prefixes: [""]).cachedTrees
     for folder in folders { XCTAssertNotNil(trees[folder], "no cached tree for '\(folder)'", file: file, line: line) }
     for (folder, id) in trees {
@@ -193,8 +200,11 @@ final class IndexFileTests: XCTestCase {
       for length in 0..<whole.count {
         // Scanned in memory (as `IndexFile` scans the mapped file): thousands of lengths.
         let cut = Data(whole.prefix(length))
-        guard let index = try? cut.withUnsafeBytes({ try IndexFile.parse($0, path: "cut", prefixes: [""]) }) else { continue }
-        XCTAssertEqual(index.entries.mapValues { Entry(mode: $0.mode, id: $0.id.hex) }, reference,
+        guard let index = try? cut.withUnsafeBytes({ try IndexFile.parse($0, path: "cut", prefixes: [""]) }) else {
+          continue
+        }
+        XCTAssertEqual(
+          index.entries.mapValues { Entry(mode: $0.mode, id: $0.id.hex) }, reference,
           "version \(version), \(length) of \(whole.count) bytes")
         for (folder, id) in index.trees {
           XCTAssertEqual(id, trees[folder], "version \(version), \(length) bytes: cached tree of '\(folder)'")
@@ -223,7 +233,9 @@ final class IndexFileTests: XCTestCase {
         try Data(bytes).write(to: URL(fileURLWithPath: flipped))
         let git = try gitEntries(s, index: flipped)
         guard let index = try? IndexFile(path: flipped, prefixes: [""]) else { continue }
-        XCTAssertEqual(scanned(index), git, "version \(version): byte \(position) changed, git \(git == nil ? "refuses the file" : "reads it")")
+        XCTAssertEqual(
+          scanned(index), git,
+          "version \(version): byte \(position) changed, git \(git == nil ? "refuses the file" : "reads it")")
       }
     }
   }
@@ -261,7 +273,9 @@ enum SHA1 {
     let bitLength = UInt64(data.count) * 8
     data.append(0x80)
     while data.count % 64 != 56 { data.append(0) }
-    for shift in stride(from: 56, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+    for shift in stride(from: 56, through: 0, by: -8) {
+      data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+    }
     func rotate(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
     for chunk in stride(from: 0, to: data.count, by: 64) {
       var w = [UInt32](repeating: 0, count: 80)

@@ -14,7 +14,8 @@ final class LibGit2OwnershipTests: XCTestCase {
     var files: [(String, String)] = []
     while let url = enumerator?.nextObject() as? URL {
       guard url.pathExtension == "swift" else { continue }
-      files.append((url.path.replacingOccurrences(of: sources.path + "/", with: ""), try String(contentsOf: url, encoding: .utf8)))
+      files.append(
+        (url.path.replacingOccurrences(of: sources.path + "/", with: ""), try String(contentsOf: url, encoding: .utf8)))
     }
     XCTAssertGreaterThan(files.count, 20, "the sources are at \(sources.path)")
     return files
@@ -27,7 +28,9 @@ final class LibGit2OwnershipTests: XCTestCase {
       for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
         let line = String(line)
         guard free.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil else { continue }
-        if !line.trimmingCharacters(in: .whitespaces).hasPrefix("deinit {") { misplaced.append("\(path):\(number + 1): \(line)") }
+        if !line.trimmingCharacters(in: .whitespaces).hasPrefix("deinit {") {
+          misplaced.append("\(path):\(number + 1): \(line)")
+        }
       }
     }
     XCTAssertEqual(misplaced, [], "free libgit2 objects through an owner type's deinit")

@@ -50,7 +50,8 @@ private final class LedgerScratch {
     env["GIT_CONFIG_NOSYSTEM"] = "1"
     env["HOME"] = path
     process.environment = env
-    let output = Pipe(), input = Pipe()
+    let output = Pipe()
+    let input = Pipe()
     process.standardOutput = output
     process.standardInput = input
     try? process.run()
@@ -75,7 +76,8 @@ final class NotesLedgerTests: XCTestCase {
     let hex = first.hex
     let tree = scratch.git("ls-tree", "-r", "--name-only", "refs/notes/mlgit/runs").out
     XCTAssertEqual(tree, "\(hex.prefix(2))/\(hex.dropFirst(2))\n", "notes are written in git's fanout layout")
-    XCTAssertEqual(scratch.git("rev-list", "--count", "refs/notes/mlgit/runs").out, "2\n", "each append is a commit on the last")
+    XCTAssertEqual(
+      scratch.git("rev-list", "--count", "refs/notes/mlgit/runs").out, "2\n", "each append is a commit on the last")
   }
 
   /// One object with notes in two places (flat and fanout), the first without a final
@@ -115,8 +117,12 @@ final class NotesLedgerTests: XCTestCase {
     try ledger.append(["{\"more\":3}"], to: first)
     XCTAssertEqual(try ledger.allLines(), [first: ["{\"flat\":1}", "{\"more\":3}"], second: ["{\"fan\":2}"]])
     let paths = scratch.git("ls-tree", "-r", "--name-only", "refs/notes/mlgit/runs").out.split(separator: "\n")
-    XCTAssertEqual(Set(paths), [Substring(first.hex.prefix(2) + "/" + first.hex.dropFirst(2)),
-                                Substring(second.hex.prefix(2) + "/" + second.hex.dropFirst(2))])
+    XCTAssertEqual(
+      Set(paths),
+      [
+        Substring(first.hex.prefix(2) + "/" + first.hex.dropFirst(2)),
+        Substring(second.hex.prefix(2) + "/" + second.hex.dropFirst(2)),
+      ])
     // git writes on top of the fanout tree, and both readers still agree.
     scratch.git("notes", "--ref=mlgit/runs", "append", "-m", "{\"git\":4}", second.hex)
     XCTAssertEqual(try ledger.lines(for: second), ["{\"fan\":2}", "{\"git\":4}"])
@@ -181,10 +187,12 @@ final class NotesLedgerTests: XCTestCase {
     XCTAssertEqual(seen.map(\.1), expected.map(\.1))
     struct Stop: Error {}
     var visited = 0
-    XCTAssertThrowsError(try ledger.forEachNoteReadingAhead { _, _ in
-      visited += 1
-      if visited == 300 { throw Stop() }
-    }) { XCTAssertTrue($0 is Stop) }
+    XCTAssertThrowsError(
+      try ledger.forEachNoteReadingAhead { _, _ in
+        visited += 1
+        if visited == 300 { throw Stop() }
+      }
+    ) { XCTAssertTrue($0 is Stop) }
     XCTAssertEqual(visited, 300, "no note is handed over after the error")
     // The repository is usable at once: the reader has stopped.
     XCTAssertEqual(try ledger.allNotes().count, 700)
@@ -220,7 +228,9 @@ final class NotesLedgerTests: XCTestCase {
       guard let repo = try? Repository.discover(at: path) else { return }
       let ledger = NotesLedger(repository: repo, ref: "mlgit/runs")
       for record in 0..<10 {
-        do { try ledger.append(["{\"w\":\(writer),\"r\":\(record)}"], to: target) } catch { XCTFail("writer \(writer): \(error)") }
+        do { try ledger.append(["{\"w\":\(writer),\"r\":\(record)}"], to: target) } catch {
+          XCTFail("writer \(writer): \(error)")
+        }
       }
     }
     let ledger = NotesLedger(repository: try scratch.repository(), ref: "mlgit/runs")

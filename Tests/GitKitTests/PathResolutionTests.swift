@@ -25,7 +25,8 @@ final class PathResolutionTests: XCTestCase {
     let repo = try Repository.discover(at: s.root)
     let tree = TreeLookup(repository: repo, tree: try repo.treeOf(commit: commit))
     let index = IndexLookup(repository: repo, indexPath: s.root + "/.git/index")
-    let viaGit = IndexLookup(repository: repo, indexPath: s.root + "/.git/index", git: GitCommandLine(directory: s.root))
+    let viaGit = IndexLookup(
+      repository: repo, indexPath: s.root + "/.git/index", git: GitCommandLine(directory: s.root))
     let expected: [String: String] = [
       "models/a.yaml": "docs/real/spec.yaml",
       "models/b.yaml": "docs/real/spec.yaml",
@@ -34,7 +35,8 @@ final class PathResolutionTests: XCTestCase {
       "models/abs.yaml": "symlink 'models/abs.yaml' points to '/etc/passwd', outside the repository",
       "models/dir.yaml": "symlink 'models/dir.yaml' leads to the folder 'docs', not a file",
       "models/self.yaml": "symlink 'models/self.yaml' follows more than 8 symlinks (a loop?)",
-      "models/through.yaml": "symlink 'models/through.yaml' goes through 'docs/real/spec.yaml', which is a file, not a folder",
+      "models/through.yaml":
+        "symlink 'models/through.yaml' goes through 'docs/real/spec.yaml', which is a file, not a folder",
       "models/none.yaml": "'models/none.yaml' leads to 'models/none.yaml', which does not exist here",
     ]
     for lookup in [tree, index, viaGit] as [any PathLookup] {

@@ -8,20 +8,23 @@ final class ReadAheadBoundTests: XCTestCase {
     for (capacity, batch) in [(1, 1), (4, 16), (8, 3), (32, 32)] {
       let counts = Counts()
       var consumed = 0
-      try ReadAhead.run(batch: batch, capacity: capacity, produce: { yield in
-        for item in 0..<2_000 {
-          try yield(item)
-          counts.produced()
-        }
-      }, consume: { item in
-        XCTAssertEqual(item, consumed)
-        if item == 0 {
-          // Nothing is consumed yet: the producer can only get as far as the capacity.
-          counts.waitUntilProduced(capacity)
-        }
-        consumed += 1
-        counts.consumed(consumed)
-      })
+      try ReadAhead.run(
+        batch: batch, capacity: capacity,
+        produce: { yield in
+          for item in 0..<2_000 {
+            try yield(item)
+            counts.produced()
+          }
+        },
+        consume: { item in
+          XCTAssertEqual(item, consumed)
+          if item == 0 {
+            // Nothing is consumed yet: the producer can only get as far as the capacity.
+            counts.waitUntilProduced(capacity)
+          }
+          consumed += 1
+          counts.consumed(consumed)
+        })
       XCTAssertEqual(consumed, 2_000)
       // Counted after each `yield` returned: at most `capacity` ahead of the consumer,
       // and it did get that far (the consumer waited for it to at the first item).

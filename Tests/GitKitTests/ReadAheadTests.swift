@@ -8,11 +8,14 @@ final class ReadAheadTests: XCTestCase {
   func testItemsArriveInOrderAndMeanwhileRunsFirst() throws {
     var seen: [Int] = []
     var meanwhileSawItems: Int?
-    try ReadAhead.run(batch: 7, produce: { yield in
-      for item in 0..<1_000 { try yield(item) }
-    }, meanwhile: {
-      meanwhileSawItems = seen.count
-    }, consume: { seen.append($0) })
+    try ReadAhead.run(
+      batch: 7,
+      produce: { yield in
+        for item in 0..<1_000 { try yield(item) }
+      },
+      meanwhile: {
+        meanwhileSawItems = seen.count
+      }, consume: { seen.append($0) })
     XCTAssertEqual(seen, Array(0..<1_000))
     XCTAssertEqual(meanwhileSawItems, 0, "meanwhile runs before anything is consumed")
   }
@@ -25,23 +28,31 @@ final class ReadAheadTests: XCTestCase {
 
   func testAProducersErrorComesAfterTheItemsBeforeIt() {
     var seen: [Int] = []
-    XCTAssertThrowsError(try ReadAhead.run(produce: { yield in
-      for item in 0..<50 { try yield(item) }
-      throw Fault(at: 50)
-    }, consume: { seen.append($0) })) { XCTAssertEqual($0 as? Fault, Fault(at: 50)) }
+    XCTAssertThrowsError(
+      try ReadAhead.run(
+        produce: { yield in
+          for item in 0..<50 { try yield(item) }
+          throw Fault(at: 50)
+        }, consume: { seen.append($0) })
+    ) { XCTAssertEqual($0 as? Fault, Fault(at: 50)) }
     XCTAssertEqual(seen, Array(0..<50))
   }
 
   func testAConsumersErrorStopsTheProducerBeforeRunReturns() {
     let produced = Counter()
-    XCTAssertThrowsError(try ReadAhead.run(batch: 1, produce: { yield in
-      for item in 0..<100_000 {
-        try yield(item)
-        produced.add()
-      }
-    }, consume: { item in
-      if item == 10 { throw Fault(at: item) }
-    })) { XCTAssertEqual($0 as? Fault, Fault(at: 10)) }
+    XCTAssertThrowsError(
+      try ReadAhead.run(
+        batch: 1,
+        produce: { yield in
+          for item in 0..<100_000 {
+            try yield(item)
+            produced.add()
+          }
+        },
+        consume: { item in
+          if item == 10 { throw Fault(at: item) }
+        })
+    ) { XCTAssertEqual($0 as? Fault, Fault(at: 10)) }
     let stoppedAt = produced.value
     XCTAssertLessThan(stoppedAt, 100_000, "the producer was told to stop")
     Thread.sleep(forTimeInterval: 0.05)
@@ -50,16 +61,27 @@ final class ReadAheadTests: XCTestCase {
 
   func testAMeanwhileErrorStopsTheProducer() {
     var consumed = 0
-    XCTAssertThrowsError(try ReadAhead.run(produce: { yield in
-      for item in 0..<10 { try yield(item) }
-    }, meanwhile: { throw Fault(at: -1) }, consume: { _ in consumed += 1 })) { XCTAssertEqual($0 as? Fault, Fault(at: -1)) }
+    XCTAssertThrowsError(
+      try ReadAhead.run(
+        produce: { yield in
+          for item in 0..<10 { try yield(item) }
+        }, meanwhile: { throw Fault(at: -1) }, consume: { _ in consumed += 1 })
+    ) { XCTAssertEqual($0 as? Fault, Fault(at: -1)) }
     XCTAssertEqual(consumed, 0)
   }
 
   private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func add() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add() {
+      lock.lock()
+      count += 1
+      lock.unlock()
+    }
+    var value: Int {
+      lock.lock()
+      defer { lock.unlock() }
+      return count
+    }
   }
 }

@@ -53,7 +53,8 @@ final class RepositoryTests: XCTestCase {
     XCTAssertTrue(repo.gitDirectory.hasSuffix("/.git/"), repo.gitDirectory)
     XCTAssertEqual(repo.commonDirectory, repo.gitDirectory)
     XCTAssertFalse(repo.isBare)
-    XCTAssertEqual(try repo.hooksDirectory(), URL(fileURLWithPath: repo.gitDirectory).appendingPathComponent("hooks").path)
+    XCTAssertEqual(
+      try repo.hooksDirectory(), URL(fileURLWithPath: repo.gitDirectory).appendingPathComponent("hooks").path)
   }
 
   func testDiscoverOutsideARepositoryIsNotFound() throws {
@@ -124,11 +125,14 @@ final class RepositoryTests: XCTestCase {
     let elsewhere = NSTemporaryDirectory()
     let repo = try Repository.fromEnvironment(
       currentDirectory: elsewhere, environment: ["GIT_DIR": s.root + "/.git", "GIT_WORK_TREE": s.root])
-    XCTAssertEqual(repo.workingDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+    XCTAssertEqual(
+      repo.workingDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
       URL(fileURLWithPath: s.root).standardizedFileURL.path)
     // Relative paths are relative to the current directory, as git passes them to hooks.
-    let relative = try Repository.fromEnvironment(currentDirectory: s.root, environment: ["GIT_DIR": ".git", "GIT_WORK_TREE": "."])
-    XCTAssertEqual(relative.workingDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+    let relative = try Repository.fromEnvironment(
+      currentDirectory: s.root, environment: ["GIT_DIR": ".git", "GIT_WORK_TREE": "."])
+    XCTAssertEqual(
+      relative.workingDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
       URL(fileURLWithPath: s.root).standardizedFileURL.path)
   }
 
@@ -143,10 +147,12 @@ final class RepositoryTests: XCTestCase {
     _ = try s.run("hash-object", "-w", "only-there.txt")
     let loose = s.root + "/.git/objects/" + id.prefix(2)
     try FileManager.default.createDirectory(atPath: extra + "/" + id.prefix(2), withIntermediateDirectories: true)
-    try FileManager.default.moveItem(atPath: loose + "/" + id.dropFirst(2), toPath: extra + "/" + id.prefix(2) + "/" + id.dropFirst(2))
+    try FileManager.default.moveItem(
+      atPath: loose + "/" + id.dropFirst(2), toPath: extra + "/" + id.prefix(2) + "/" + id.dropFirst(2))
     let elsewhere = NSTemporaryDirectory()
     let repo = try Repository.fromEnvironment(
-      currentDirectory: elsewhere, environment: ["GIT_DIR": s.root + "/.git", "GIT_WORK_TREE": s.root, "GIT_QUARANTINE_PATH": extra])
+      currentDirectory: elsewhere,
+      environment: ["GIT_DIR": s.root + "/.git", "GIT_WORK_TREE": s.root, "GIT_QUARANTINE_PATH": extra])
     let blob = try XCTUnwrap(OID(hex: id))
     XCTAssertTrue(repo.contains(blob))
     let again = try repo.reopen()
@@ -164,8 +170,11 @@ final class RepositoryTests: XCTestCase {
     defer { try? FileManager.default.removeItem(atPath: other) }
     try s.run("worktree", "add", "-q", other)
     // What git hands a hook in a linked worktree: GIT_DIR set, GIT_WORK_TREE not.
-    let repo = try Repository.fromEnvironment(currentDirectory: other, environment: ["GIT_DIR": s.root + "/.git/worktrees/" + URL(fileURLWithPath: other).lastPathComponent])
-    XCTAssertEqual(repo.workingDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+    let repo = try Repository.fromEnvironment(
+      currentDirectory: other,
+      environment: ["GIT_DIR": s.root + "/.git/worktrees/" + URL(fileURLWithPath: other).lastPathComponent])
+    XCTAssertEqual(
+      repo.workingDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
       URL(fileURLWithPath: other).standardizedFileURL.path)
     XCTAssertTrue(repo.commonDirectory.hasSuffix("/.git/"), repo.commonDirectory)
   }
@@ -212,7 +221,8 @@ final class IndexAndDiffTests: XCTestCase {
     try s.write("models/a.yaml", "a: 2\n")
     let second = try s.commit()
     let repo = try Repository.discover(at: s.root)
-    let deltas = try repo.diff(from: try repo.treeOf(commit: first), to: try repo.treeOf(commit: second), prefixes: ["models"])
+    let deltas = try repo.diff(
+      from: try repo.treeOf(commit: first), to: try repo.treeOf(commit: second), prefixes: ["models"])
     XCTAssertEqual(deltas.map(\.path), ["models/a.yaml"])
     XCTAssertNotNil(deltas.first?.oldID)
   }
@@ -245,7 +255,8 @@ final class IndexAndDiffTests: XCTestCase {
     let a = "0000000000000000000000000000000000000000"
     let b = "1111111111111111111111111111111111111111"
     let c = "2222222222222222222222222222222222222222"
-    let raw = ":000000 100644 \(a) \(b) A\0models/new é.yaml\0"
+    let raw =
+      ":000000 100644 \(a) \(b) A\0models/new é.yaml\0"
       + ":100644 100644 \(b) \(c) M\0models/a.yaml\0"
       + ":100644 000000 \(c) \(a) D\0models/gone.yaml\0"
       + ":100644 120000 \(b) \(c) T\0models/link.yaml\0"

@@ -20,11 +20,13 @@ final class RevWalkTests: XCTestCase {
   @discardableResult
   func run(_ arguments: String...) throws -> String {
     clock += 60
-    let output = try git.checked(arguments, environment: [
-      "HOME": folder, "GIT_CONFIG_NOSYSTEM": "1",
-      "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com", "GIT_AUTHOR_DATE": "\(clock) +0000",
-      "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com", "GIT_COMMITTER_DATE": "\(clock) +0000",
-    ])
+    let output = try git.checked(
+      arguments,
+      environment: [
+        "HOME": folder, "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com", "GIT_AUTHOR_DATE": "\(clock) +0000",
+        "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com", "GIT_COMMITTER_DATE": "\(clock) +0000",
+      ])
     return output.text.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
@@ -36,7 +38,8 @@ final class RevWalkTests: XCTestCase {
   /// a - b - c ------ m
   ///      \- d -----/
   func testListsWhatTheTipAddsParentsFirst() throws {
-    let a = try commit("a"), b = try commit("b")
+    let a = try commit("a")
+    let b = try commit("b")
     try run("checkout", "-q", "-b", "side")
     let d = try commit("d")
     try run("checkout", "-q", "main")

@@ -20,15 +20,18 @@ final class TreeDiffTests: XCTestCase {
         let digit = Int(file.content.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF } % 15) + 1
         id = String(repeating: String(digit, radix: 16), count: 40)
       } else {
-        id = try s.git.checked(["hash-object", "-w", "--stdin"], input: Data(file.content.utf8), environment: Scratch.environment)
-          .text.trimmingCharacters(in: .whitespacesAndNewlines)
+        id = try s.git.checked(
+          ["hash-object", "-w", "--stdin"], input: Data(file.content.utf8), environment: Scratch.environment
+        )
+        .text.trimmingCharacters(in: .whitespacesAndNewlines)
       }
       lines += "\(file.mode) \(id)\t\(path)\n"
     }
     var environment = Scratch.environment
     environment["GIT_INDEX_FILE"] = index
     try s.git.checked(["update-index", "--add", "--index-info"], input: Data(lines.utf8), environment: environment)
-    let hex = try s.git.checked(["write-tree"], environment: environment).text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let hex = try s.git.checked(["write-tree"], environment: environment).text.trimmingCharacters(
+      in: .whitespacesAndNewlines)
     return try XCTUnwrap(OID(hex: hex))
   }
 
@@ -37,7 +40,9 @@ final class TreeDiffTests: XCTestCase {
     ["y", "models2"], ["nothing/here"],
   ]
 
-  func assertSameDiff(_ a: OID?, _ b: OID?, _ repo: Repository, file: StaticString = #filePath, line: UInt = #line) throws {
+  func assertSameDiff(_ a: OID?, _ b: OID?, _ repo: Repository, file: StaticString = #filePath, line: UInt = #line)
+    throws
+  {
     for prefixes in TreeDiffTests.prefixSets {
       let walked = try repo.diff(from: a, to: b, prefixes: prefixes)
       let reference = try repo.libgit2Diff(from: a, to: b, prefixes: prefixes)
@@ -58,23 +63,23 @@ final class TreeDiffTests: XCTestCase {
     ]
     var new = old
     new["models/a.yaml"] = ("100644", "a: 2\n")
-    new["models/b.yaml"] = ("100644", "b: 1\n")           // mode only
-    new["models/link"] = ("100644", "a.yaml")             // symlink -> file
-    new["models/sub"] = ("160000", "4")                   // submodule moved: ignored
+    new["models/b.yaml"] = ("100644", "b: 1\n")  // mode only
+    new["models/link"] = ("100644", "a.yaml")  // symlink -> file
+    new["models/sub"] = ("160000", "4")  // submodule moved: ignored
     new["models/x"] = nil
-    new["models/x/inner.yaml"] = ("100644", "i\n")        // file -> folder
+    new["models/x/inner.yaml"] = ("100644", "i\n")  // file -> folder
     new["models/deep/c.yaml"] = nil
-    new["models/deep/d/e.yaml"] = nil                     // a folder deleted
+    new["models/deep/d/e.yaml"] = nil  // a folder deleted
     new["models/new.yaml"] = ("100644", "n\n")
-    new["models/e"] = ("160000", "5")                     // file -> submodule
+    new["models/e"] = ("160000", "5")  // file -> submodule
     new["models/gone-sub"] = nil
     new["models/new-sub"] = ("160000", "6")
     new["models2/z.yaml"] = ("100644", "z2\n")
-    new["data/t.csv"] = ("120000", "elsewhere.csv")       // file -> symlink
+    new["data/t.csv"] = ("120000", "elsewhere.csv")  // file -> symlink
     new["x"] = nil
-    new["x/q"] = ("100644", "q\n")                        // file -> folder at the root
+    new["x/q"] = ("100644", "q\n")  // file -> folder at the root
     new["y/inner"] = nil
-    new["y"] = ("100755", "y\n")                          // folder -> file
+    new["y"] = ("100755", "y\n")  // folder -> file
     new[".mlgit/config.yml"] = ("100644", "apiVersion: mlgit/v1\nextends: [strict]\n")
     let a = try tree(old, in: s)
     let b = try tree(new, in: s)

@@ -14,28 +14,39 @@ final class ExitStatusMappingTests: XCTestCase {
   private func ending(_ error: Error) -> MLGitMain.Ending { MLGitMain.ending(for: error) }
 
   func testGitAndSystemFailuresExit3() {
-    XCTAssertEqual(ending(GitError(message: "cannot read tree abc1234")),
-                   MLGitMain.Ending(status: 3, message: "mlgit: cannot read tree abc1234"))
-    XCTAssertEqual(ending(IndexUnreadable(path: ".git/index", reason: "bad signature")),
-                   MLGitMain.Ending(status: 3, message: "mlgit: libgit2 cannot read the index .git/index: bad signature"))
-    XCTAssertEqual(ending(CommandFailure.system("mlgit: cannot write x")), MLGitMain.Ending(status: 3, message: "mlgit: cannot write x"))
+    XCTAssertEqual(
+      ending(GitError(message: "cannot read tree abc1234")),
+      MLGitMain.Ending(status: 3, message: "mlgit: cannot read tree abc1234"))
+    XCTAssertEqual(
+      ending(IndexUnreadable(path: ".git/index", reason: "bad signature")),
+      MLGitMain.Ending(status: 3, message: "mlgit: libgit2 cannot read the index .git/index: bad signature"))
+    XCTAssertEqual(
+      ending(CommandFailure.system("mlgit: cannot write x")),
+      MLGitMain.Ending(status: 3, message: "mlgit: cannot write x"))
   }
 
   func testBadInputAndConfigExit2() throws {
     let location = SourceLocation(line: 3, column: 5)
-    XCTAssertEqual(ending(DocumentError("expected a mapping", at: location)), MLGitMain.Ending(status: 2, message: "error: expected a mapping"))
-    XCTAssertEqual(ending(PolicyLoadError(path: ".mlgit/config.yml", error: DocumentError("unknown key 'x'", at: location, hint: "remove it"))),
-                   MLGitMain.Ending(status: 2, message: ".mlgit/config.yml:3:5: error: unknown key 'x'\n  hint: remove it"))
-    XCTAssertEqual(ending(RunRecordError("metrics.json: metric 'auc' is NaN")),
-                   MLGitMain.Ending(status: 2, message: "mlgit: error: metrics.json: metric 'auc' is NaN"))
+    XCTAssertEqual(
+      ending(DocumentError("expected a mapping", at: location)),
+      MLGitMain.Ending(status: 2, message: "error: expected a mapping"))
+    XCTAssertEqual(
+      ending(
+        PolicyLoadError(
+          path: ".mlgit/config.yml", error: DocumentError("unknown key 'x'", at: location, hint: "remove it"))),
+      MLGitMain.Ending(status: 2, message: ".mlgit/config.yml:3:5: error: unknown key 'x'\n  hint: remove it"))
+    XCTAssertEqual(
+      ending(RunRecordError("metrics.json: metric 'auc' is NaN")),
+      MLGitMain.Ending(status: 2, message: "mlgit: error: metrics.json: metric 'auc' is NaN"))
     XCTAssertThrowsError(try JSONValue.parse("{\"a\": }")) { error in
       let ended = self.ending(error)
       XCTAssertEqual(ended.status, 2)
       XCTAssertTrue(ended.message.hasPrefix("mlgit: error: invalid JSON at byte 6"), ended.message)
     }
     let blob = try XCTUnwrap(OID(hex: "0123456789abcdef0123456789abcdef01234567"))
-    XCTAssertEqual(ending(BlobTooLarge(id: blob, size: 20, limit: 10)),
-                   MLGitMain.Ending(status: 2, message: "mlgit: error: object 01234567 is 20 bytes, over the 10-byte limit"))
+    XCTAssertEqual(
+      ending(BlobTooLarge(id: blob, size: 20, limit: 10)),
+      MLGitMain.Ending(status: 2, message: "mlgit: error: object 01234567 is 20 bytes, over the 10-byte limit"))
     XCTAssertEqual(ending(UnresolvablePath(path: "a.yaml", reason: .missing("a.yaml"), links: [])).status, 2)
     XCTAssertEqual(ending(PolicyLinkOutside(path: ".mlgit/config.yml", target: "docs/c.yml")).status, 2)
     XCTAssertEqual(ending(CommandFailure.usage("mlgit: bad")), MLGitMain.Ending(status: 2, message: "mlgit: bad"))
@@ -43,8 +54,9 @@ final class ExitStatusMappingTests: XCTestCase {
   }
 
   func testPolicyErrorsAndReportedStatusesKeepTheirStatus() {
-    XCTAssertEqual(ending(CommandFailure(status: .findings, message: "mlgit: you authored it")),
-                   MLGitMain.Ending(status: 1, message: "mlgit: you authored it"))
+    XCTAssertEqual(
+      ending(CommandFailure(status: .findings, message: "mlgit: you authored it")),
+      MLGitMain.Ending(status: 1, message: "mlgit: you authored it"))
     // A status already reported (findings printed, a training run's own exit status).
     XCTAssertEqual(ending(ExitCode(1)), MLGitMain.Ending(status: 1, message: ""))
     XCTAssertEqual(ending(ExitCode(137)), MLGitMain.Ending(status: 137, message: ""))
@@ -52,11 +64,15 @@ final class ExitStatusMappingTests: XCTestCase {
 
   /// Foundation's and the system's errors: exit 3, with the path and the system's reason.
   func testErrorsMLGitDidNotDefineExit3Readably() {
-    XCTAssertThrowsError(try Data("x".utf8).write(to: URL(fileURLWithPath: "/nonexistent-mlgit-folder/key.pub"))) { error in
-      XCTAssertEqual(self.ending(error),
-                     MLGitMain.Ending(status: 3, message: "mlgit: error: /nonexistent-mlgit-folder/key.pub: No such file or directory"))
+    XCTAssertThrowsError(try Data("x".utf8).write(to: URL(fileURLWithPath: "/nonexistent-mlgit-folder/key.pub"))) {
+      error in
+      XCTAssertEqual(
+        self.ending(error),
+        MLGitMain.Ending(
+          status: 3, message: "mlgit: error: /nonexistent-mlgit-folder/key.pub: No such file or directory"))
     }
-    XCTAssertEqual(ending(POSIXError(.ENOSPC)), MLGitMain.Ending(status: 3, message: "mlgit: error: No space left on device"))
+    XCTAssertEqual(
+      ending(POSIXError(.ENOSPC)), MLGitMain.Ending(status: 3, message: "mlgit: error: No space left on device"))
     struct Unknown: Error, CustomStringConvertible { var description: String { "something broke" } }
     XCTAssertEqual(ending(Unknown()), MLGitMain.Ending(status: 3, message: "mlgit: error: something broke"))
   }

@@ -8,25 +8,33 @@ import XCTest
 /// The audit's model: what counts as a bypass, an unapproved change, a model's latest
 /// version, and the summary the JSON document and the text header give of it.
 final class AuditBookkeepingTests: XCTestCase {
-  static func change(_ commit: String, status: AuditChange.Status = .modified, version: (String?, String?) = ("1", "2"),
-                     owner: String = "team-a") -> AuditChange {
-    AuditChange(commit: commit, author: "Alice", email: "alice@example.com", time: 1_767_225_600, summary: "change \(commit)",
+  static func change(
+    _ commit: String, status: AuditChange.Status = .modified, version: (String?, String?) = ("1", "2"),
+    owner: String = "team-a"
+  ) -> AuditChange {
+    AuditChange(
+      commit: commit, author: "Alice", email: "alice@example.com", time: 1_767_225_600, summary: "change \(commit)",
       path: "models/a.yaml", status: status, blob: status == .deleted ? nil : "b-\(commit)", owner: owner,
       version: (old: version.0, new: version.1))
   }
 
-  static func finding(_ rule: String, _ severity: Severity, path: String = "models/a.yaml", commit: String? = nil) -> Finding {
+  static func finding(_ rule: String, _ severity: Severity, path: String = "models/a.yaml", commit: String? = nil)
+    -> Finding
+  {
     Finding(rule: rule, severity: severity, message: "\(rule) says no", path: path, commit: commit)
   }
 
   static func run(_ id: String, model: String = "a") -> RunRecord {
-    RunRecord(id: id, commit: String(repeating: "c", count: 40), model: model, started: "2026-01-01T00:00:00Z",
+    RunRecord(
+      id: id, commit: String(repeating: "c", count: 40), model: model, started: "2026-01-01T00:00:00Z",
       finished: "2026-01-01T00:01:00Z", user: "alice", host: "h", command: "train", exit: 0, metrics: ["auc": 0.9])
   }
 
   static func approval(_ reviewer: String, rejection: ApprovalRejection? = nil) -> AuditApproval {
-    AuditApproval(record: ReviewRecord(path: "models/a.yaml", blob: "b", hyperparameters: nil, reviewer: reviewer,
-      at: "2026-01-02T00:00:00Z"), signed: false, valid: nil, rejection: rejection)
+    AuditApproval(
+      record: ReviewRecord(
+        path: "models/a.yaml", blob: "b", hyperparameters: nil, reviewer: reviewer,
+        at: "2026-01-02T00:00:00Z"), signed: false, valid: nil, rejection: rejection)
   }
 
   /// Two models: `a` with a bypass, an unapproved change, approvals (one not counted) and
@@ -39,8 +47,10 @@ final class AuditBookkeepingTests: XCTestCase {
     var first = change("1111111111", status: .added, version: (nil, "1"))
     first.runs = [run("r1"), run("r2")]
     var second = change("2222222222")
-    second.findings = [finding("features/protected", .error), finding("features/protected", .error),
-      finding("spec/owner", .error), finding("metrics/threshold", .warning)]
+    second.findings = [
+      finding("features/protected", .error), finding("features/protected", .error),
+      finding("spec/owner", .error), finding("metrics/threshold", .warning),
+    ]
     second.reviewNeeded = true
     second.approvals = [approval("bob"), approval("alice", rejection: .selfApproval)]
     second.runs = [run("r3")]
@@ -51,13 +61,18 @@ final class AuditBookkeepingTests: XCTestCase {
     a.changes = [first, second, third]
     var b = AuditModel(name: "b")
     b.paths = ["models/b.yaml"]
-    b.changes = [change("4444444444", status: .added, version: (nil, "7"), owner: "team-b"),
-      change("5555555555", status: .deleted, version: ("7", nil), owner: "")]
+    b.changes = [
+      change("4444444444", status: .added, version: (nil, "7"), owner: "team-b"),
+      change("5555555555", status: .deleted, version: ("7", nil), owner: ""),
+    ]
     b.deleted = true
     report.models = [a, b]
     report.otherFindings = [finding("policy/review", .error, path: ".mlgit/config.yml", commit: "6666666666")]
-    report.bypasses = [AuditBypass(commit: "2222222222", author: "Alice", email: "alice@example.com", time: 0, summary: "s",
-      rules: ["features/protected", "spec/owner"], paths: ["models/a.yaml"], models: ["a"])]
+    report.bypasses = [
+      AuditBypass(
+        commit: "2222222222", author: "Alice", email: "alice@example.com", time: 0, summary: "s",
+        rules: ["features/protected", "spec/owner"], paths: ["models/a.yaml"], models: ["a"])
+    ]
     report.unattributedRuns = [run("r9", model: "gone")]
     return report
   }
@@ -88,10 +103,12 @@ final class AuditBookkeepingTests: XCTestCase {
   func testJSONSummaryCountsEveryChangeApprovalRunAndFinding() throws {
     let bytes = AuditJSON.render(Self.report())
     let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
-    XCTAssertEqual(document["summary"] as? [String: Int], [
-      "approvals": 3, "approvalsCounted": 2, "bypasses": 1, "changes": 5, "errors": 4, "models": 2, "runs": 3,
-      "unapproved": 1, "warnings": 1,
-    ])
+    XCTAssertEqual(
+      document["summary"] as? [String: Int],
+      [
+        "approvals": 3, "approvalsCounted": 2, "bypasses": 1, "changes": 5, "errors": 4, "models": 2, "runs": 3,
+        "unapproved": 1, "warnings": 1,
+      ])
     XCTAssertEqual(document["schema"] as? String, "mlgit.audit/1")
     XCTAssertEqual(document["commitsScanned"] as? Int, 7)
     XCTAssertEqual((document["models"] as? [[String: Any]])?.map { $0["name"] as? String }, ["a", "b"])
@@ -102,8 +119,10 @@ final class AuditBookkeepingTests: XCTestCase {
     let text = AuditText.render(Self.report())
     XCTAssertTrue(text.hasPrefix("mlgit audit: 2 models, 5 changes, 3 runs, 1 bypass (7 commits scanned)\n"), text)
     XCTAssertTrue(text.contains("\nruns no listed spec change accounts for: 1\n"), text)
-    XCTAssertTrue(text.contains("      NOT APPROVED: bob at 2026-01-02T00:00:00Z (unsigned; counted); "
-      + "alice at 2026-01-02T00:00:00Z (unsigned; not counted: the author)\n"), text)
+    XCTAssertTrue(
+      text.contains(
+        "      NOT APPROVED: bob at 2026-01-02T00:00:00Z (unsigned; counted); "
+          + "alice at 2026-01-02T00:00:00Z (unsigned; not counted: the author)\n"), text)
   }
 
   /// The audit writes its keys by hand, in sorted order: a field added out of order would
@@ -116,8 +135,11 @@ final class AuditBookkeepingTests: XCTestCase {
       model.name = "m\(index)"
       report.models.append(model)
     }
-    report.models[0].changes[1].hyperparameters = [HyperparameterChange(key: "lr", old: .double(0.1),
-      new: .object(["z": .int(1), "a": .int(2)]))]
+    report.models[0].changes[1].hyperparameters = [
+      HyperparameterChange(
+        key: "lr", old: .double(0.1),
+        new: .object(["z": .int(1), "a": .int(2)]))
+    ]
     let text = String(decoding: AuditJSON.render(report), as: UTF8.self)
     // Keys at each depth, per open object: a line `"key": ` at one indentation more than the `{`.
     var stack: [[String]] = []
@@ -125,7 +147,8 @@ final class AuditBookkeepingTests: XCTestCase {
     for line in text.split(separator: "\n") {
       let trimmed = line.drop { $0 == " " }
       if trimmed.hasPrefix("\""), let end = trimmed.dropFirst().firstIndex(of: "\""),
-        trimmed[trimmed.index(after: end)...].hasPrefix(": ") {
+        trimmed[trimmed.index(after: end)...].hasPrefix(": ")
+      {
         stack[stack.count - 1].append(String(trimmed[trimmed.index(after: trimmed.startIndex)..<end]))
       }
       if trimmed.hasSuffix("{") {
@@ -140,7 +163,8 @@ final class AuditBookkeepingTests: XCTestCase {
     XCTAssertGreaterThan(objects, 50)
     XCTAssertTrue(stack.isEmpty)
     let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    XCTAssertEqual((parsed["models"] as? [[String: Any]])?.compactMap { $0["name"] as? String },
+    XCTAssertEqual(
+      (parsed["models"] as? [[String: Any]])?.compactMap { $0["name"] as? String },
       ["a", "b"] + (0..<9).map { "m\($0)" })
   }
 
@@ -159,7 +183,8 @@ final class AuditBookkeepingTests: XCTestCase {
     XCTAssertEqual(judged.map(\.signed), [true, true, false])
     XCTAssertEqual(judged.map(\.valid), [true, false, nil])
     // Without allowed signers, a signature cannot verify.
-    XCTAssertEqual(AuditApproval.judge(records, for: nil, ruleVerifier: nil, signatures: nil).map(\.valid), [false, false, nil])
+    XCTAssertEqual(
+      AuditApproval.judge(records, for: nil, ruleVerifier: nil, signatures: nil).map(\.valid), [false, false, nil])
   }
 
   func testTimestampsAreUTC() {

@@ -36,7 +36,8 @@ final class HTMLTextTests: XCTestCase {
     report.bypasses[0].summary = "x\u{2066}y"
     let html = AuditHTML.render(report)
     for scalar in html.unicodeScalars {
-      XCTAssertFalse((0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value),
+      XCTAssertFalse(
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value),
         "U+\(String(scalar.value, radix: 16))")
     }
     XCTAssertTrue(html.contains("<div class=\"summary\">approved \\u{202E}devorppa ton</div>"), html)
@@ -47,7 +48,9 @@ final class HTMLTextTests: XCTestCase {
   /// A run's `commit` comes from the notes, unchecked: it is text like any other.
   func testARunsRecordedCommitIsEscapedInTheCharts() throws {
     var report = AuditBookkeepingTests.report()
-    let spec = ModelSpec.read(try Document.parse(Data("apiVersion: mlgit/v1\nname: a\nvalidation:\n  metrics:\n    auc: {min: 0.5}\n".utf8))).spec
+    let spec = ModelSpec.read(
+      try Document.parse(Data("apiVersion: mlgit/v1\nname: a\nvalidation:\n  metrics:\n    auc: {min: 0.5}\n".utf8))
+    ).spec
     report.models[0].changes[0].bounds = try XCTUnwrap(spec?.metrics)
     XCTAssertEqual(report.models[0].changes[0].bounds.map(\.metric), ["auc"])
     report.models[0].changes[0].runs[0].commit = "<script>alert(1)</script>"
@@ -58,9 +61,12 @@ final class HTMLTextTests: XCTestCase {
   }
 
   func testScorePageEscapesTheModelAndPath() throws {
-    var report = ScoreReport(generated: "now", repository: "/r/<x>", revision: "HEAD\u{202E}", commit: "abc", policySources: ["default"])
+    var report = ScoreReport(
+      generated: "now", repository: "/r/<x>", revision: "HEAD\u{202E}", commit: "abc", policySources: ["default"])
     let policy = try EffectivePolicy.load(config: nil)
-    report.models = [ScoreGrader.grade(ScoreFacts(model: "<m>", specPath: "models/\"q\".yaml", commit: "abc", policy: policy))]
+    report.models = [
+      ScoreGrader.grade(ScoreFacts(model: "<m>", specPath: "models/\"q\".yaml", commit: "abc", policy: policy))
+    ]
     let html = ScoreHTML.render(report)
     XCTAssertTrue(html.contains("<title>mlgit score: &lt;x&gt;</title>"), html)
     XCTAssertTrue(html.contains("<p class=\"meta\">HEAD\\u{202E} · "), html)

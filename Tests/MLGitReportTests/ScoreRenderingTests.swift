@@ -10,9 +10,11 @@ import XCTest
 final class ScoreRenderingTests: XCTestCase {
   func report() throws -> ScoreReport {
     let policy = try EffectivePolicy.load(config: Data("apiVersion: mlgit/v1\nextends: [strict]\n".utf8))
-    var facts = ScoreFacts(model: "churn", specPath: "models/churn.yaml", commit: String(repeating: "a", count: 40), policy: policy)
+    var facts = ScoreFacts(
+      model: "churn", specPath: "models/churn.yaml", commit: String(repeating: "a", count: 40), policy: policy)
     facts.packsEnforcing = ScoreGrader.packsEnforcing()
-    var report = ScoreReport(generated: "2026-02-01T00:00:00Z", repository: "/work/repo", revision: "HEAD",
+    var report = ScoreReport(
+      generated: "2026-02-01T00:00:00Z", repository: "/work/repo", revision: "HEAD",
       commit: String(repeating: "a", count: 40), policySources: policy.sources)
     report.models = [ScoreGrader.grade(facts, version: "1.2.0")]
     return report
@@ -28,9 +30,14 @@ final class ScoreRenderingTests: XCTestCase {
     XCTAssertEqual(model.sections.first { $0.section == weakest }?.score, sums.min())
 
     let text = ScoreText.render(report)
-    XCTAssertTrue(text.contains("churn 1.2.0 (models/churn.yaml): score \(formatScore(model.score)), weakest section: \(weakest.rawValue)\n"), text)
+    XCTAssertTrue(
+      text.contains(
+        "churn 1.2.0 (models/churn.yaml): score \(formatScore(model.score)), weakest section: \(weakest.rawValue)\n"),
+      text)
     for section in model.sections {
-      XCTAssertTrue(text.contains("\(section.section.title) (\(section.section.rawValue)): \(formatScore(section.score)) of 7\n"), text)
+      XCTAssertTrue(
+        text.contains("\(section.section.title) (\(section.section.rawValue)): \(formatScore(section.score)) of 7\n"),
+        text)
     }
 
     let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try ScoreJSON.render(report))) as? [String: Any])
@@ -40,7 +47,8 @@ final class ScoreRenderingTests: XCTestCase {
     XCTAssertEqual((jsonModel["sections"] as? [[String: Any]])?.compactMap { $0["score"] as? Double }, sums)
 
     let html = ScoreHTML.render(report)
-    XCTAssertTrue(html.contains("<span class=\"weakest\">\(weakest.title) <b>\(formatScore(model.score))</b></span>"), html)
+    XCTAssertTrue(
+      html.contains("<span class=\"weakest\">\(weakest.title) <b>\(formatScore(model.score))</b></span>"), html)
     XCTAssertEqual(html.components(separatedBy: "class=\"weakest\"").count, 2, "one weakest section")
   }
 
@@ -55,7 +63,8 @@ final class ScoreRenderingTests: XCTestCase {
     var report = try report()
     report.models = []
     report.unreadable = [(path: "models/x.yaml", reason: "no model name")]
-    XCTAssertTrue(ScoreText.render(report).contains("models/x.yaml: not scored: no model name\nno model spec at this revision\n"))
+    XCTAssertTrue(
+      ScoreText.render(report).contains("models/x.yaml: not scored: no model name\nno model spec at this revision\n"))
     XCTAssertTrue(ScoreHTML.render(report).contains("<p>No model spec at this revision.</p>"))
   }
 }

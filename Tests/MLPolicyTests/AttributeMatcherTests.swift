@@ -35,7 +35,9 @@ final class AttributeMatcherTests: XCTestCase {
     for name in ["applicant_race", "raceCode", "religiousAffiliation", "is_female", "date_of_birth"] {
       XCTAssertFalse(m.protectedMatches(name).isEmpty, "\(name) should be protected")
     }
-    for name in ["page_views", "average_balance", "trace_id", "screen_orientation", "credit_union_account", "order_status"] {
+    for name in [
+      "page_views", "average_balance", "trace_id", "screen_orientation", "credit_union_account", "order_status",
+    ] {
       XCTAssertEqual(m.matches(name), [], "\(name) should be benign")
     }
     XCTAssertEqual(m.protectedMatches("applicant_race").map(\.category), ["race"])
@@ -69,7 +71,8 @@ final class AttributeMatcherTests: XCTestCase {
     let protectedRecall = 1 - Double(protectedMissed.count) / Double(AttributeCorpus.protected.count)
     let proxyRecall = 1 - Double(proxyMissed.count) / Double(AttributeCorpus.proxies.count)
     let falsePositiveRate = Double(benignFlagged.count) / Double(AttributeCorpus.benign.count)
-    print("""
+    print(
+      """
       attribute corpus: \(total) names (\(AttributeCorpus.protected.count) protected, \
       \(AttributeCorpus.proxies.count) proxy, \(AttributeCorpus.benign.count) benign)
         protected recall \(String(format: "%.3f", protectedRecall)), missed: \(protectedMissed)
@@ -80,7 +83,8 @@ final class AttributeMatcherTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(protectedRecall, 0.95)
     XCTAssertGreaterThanOrEqual(proxyRecall, 0.90)
     XCTAssertLessThanOrEqual(falsePositiveRate, 0.03)
-    XCTAssertEqual(Set(AttributeCorpus.protected + AttributeCorpus.proxies + AttributeCorpus.benign).count, total,
+    XCTAssertEqual(
+      Set(AttributeCorpus.protected + AttributeCorpus.proxies + AttributeCorpus.benign).count, total,
       "a name is labelled twice")
   }
 }
@@ -88,12 +92,16 @@ final class AttributeMatcherTests: XCTestCase {
 extension AttributeMatcherTests {
   /// The byte-wise splitter for ASCII names gives what the scalar-wise one gives.
   func testASCIISplitterMatchesTheScalarSplitter() {
-    var names = ["applicantRaceCode2", "HTTPStatusCodes", "date-of-birth", "RACE_ETHNICITY", "f12_3", "a", "A", "1", "",
+    var names = [
+      "applicantRaceCode2", "HTTPStatusCodes", "date-of-birth", "RACE_ETHNICITY", "f12_3", "a", "A", "1", "",
       "__x__", "xYz", "ABCdef", "abcDEF", "a1b2C3", "zip.code", "Women", "children_count", "statuses", "ages", "IDs",
-      "userID2Name", "x-Y-z", "HTML5Parser", "v2", "9lives", "  spaced  out ", "tab\tsep", "MiXeD_case-Names.v10"]
+      "userID2Name", "x-Y-z", "HTML5Parser", "v2", "9lives", "  spaced  out ", "tab\tsep", "MiXeD_case-Names.v10",
+    ]
     var rng = SeededGenerator(seed: 0x6e61_6d65_73)
     let alphabet = Array("aZ9_-. bQx0sS")
-    for _ in 0..<500 { names.append(String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })) }
+    for _ in 0..<500 {
+      names.append(String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }))
+    }
     for name in names {
       var copy = name
       XCTAssertEqual(copy.withUTF8(NameTokenizer.splitASCII), NameTokenizer.splitScalars(name), name.debugDescription)

@@ -5,13 +5,20 @@ import XCTest
 
 /// History checks reuse findings by blob; only where the rule depends on nothing else.
 final class FindingCacheTests: XCTestCase {
-  let broken = "apiVersion: mlgit/v1\nname: credit-risk\nversion: 1.4\nowner: risk\nfeatures: [income]\nhyperparameters: {d: 1}\n"
+  let broken =
+    "apiVersion: mlgit/v1\nname: credit-risk\nversion: 1.4\nowner: risk\nfeatures: [income]\nhyperparameters: {d: 1}\n"
 
-  func change(_ commit: String, old: String?, new: String?, oldBlob: String = "b0", newBlob: String = "b1") -> ChangeSet {
+  func change(_ commit: String, old: String?, new: String?, oldBlob: String = "b0", newBlob: String = "b1") -> ChangeSet
+  {
     let path = "models/credit.yaml"
-    return ChangeSet(origin: ChangeOrigin(commit: commit), specs: [ModelChange(path: path,
-      old: old.map { SpecSnapshot(path: path, blob: oldBlob, data: Data($0.utf8)) },
-      new: new.map { SpecSnapshot(path: path, blob: newBlob, data: Data($0.utf8)) })])
+    return ChangeSet(
+      origin: ChangeOrigin(commit: commit),
+      specs: [
+        ModelChange(
+          path: path,
+          old: old.map { SpecSnapshot(path: path, blob: oldBlob, data: Data($0.utf8)) },
+          new: new.map { SpecSnapshot(path: path, blob: newBlob, data: Data($0.utf8)) })
+      ])
   }
 
   func testSameBlobIsJudgedOnceAndFindingsCarryEachCommit() throws {
@@ -45,18 +52,23 @@ final class FindingCacheTests: XCTestCase {
   }
 
   func testBranchScopedRuleRunsOnlyForItsBranches() throws {
-    var policy = try EffectivePolicy.load(config: Data("""
-      apiVersion: mlgit/v1
-      protected_branches: [main, release/*]
-      rules:
-        spec/schema: {severity: error, branches: protected}
-      """.utf8))
+    var policy = try EffectivePolicy.load(
+      config: Data(
+        """
+        apiVersion: mlgit/v1
+        protected_branches: [main, release/*]
+        rules:
+          spec/schema: {severity: error, branches: protected}
+        """.utf8))
     XCTAssertEqual(policy.branchScope(of: "spec/schema"), ["main", "release/*"])
     let engine = PolicyEngine(rules: [SpecSchemaRule()])
     let set = change("c1", old: nil, new: broken)
-    XCTAssertEqual(engine.evaluate(set, in: PolicyContext(policy: policy, stage: .push, branch: "refs/heads/main")).count, 1)
-    XCTAssertEqual(engine.evaluate(set, in: PolicyContext(policy: policy, stage: .push, branch: "refs/heads/release/2")).count, 1)
-    XCTAssertEqual(engine.evaluate(set, in: PolicyContext(policy: policy, stage: .push, branch: "refs/heads/topic")).count, 0)
+    XCTAssertEqual(
+      engine.evaluate(set, in: PolicyContext(policy: policy, stage: .push, branch: "refs/heads/main")).count, 1)
+    XCTAssertEqual(
+      engine.evaluate(set, in: PolicyContext(policy: policy, stage: .push, branch: "refs/heads/release/2")).count, 1)
+    XCTAssertEqual(
+      engine.evaluate(set, in: PolicyContext(policy: policy, stage: .push, branch: "refs/heads/topic")).count, 0)
     XCTAssertEqual(engine.evaluate(set, in: PolicyContext(policy: policy, stage: .range)).count, 0)
     policy.settings["spec/schema"]?.options = [:]
     XCTAssertEqual(engine.evaluate(set, in: PolicyContext(policy: policy, stage: .range)).count, 1)

@@ -26,8 +26,9 @@ final class LookAlikeNameTests: XCTestCase {
     let cyrillic = m.protectedMatches("r\u{0430}ce")
     XCTAssertEqual(cyrillic.map(\.category), ["race"])
     XCTAssertEqual(cyrillic.first?.lookAlike, "Cyrillic '\u{0430}' (U+0430) for 'a'")
-    XCTAssertEqual(m.protectedMatches("applicant_r\u{0430}c\u{0435}").first?.lookAlike,
-                   "Cyrillic '\u{0430}' (U+0430) for 'a', Cyrillic '\u{0435}' (U+0435) for 'e'")
+    XCTAssertEqual(
+      m.protectedMatches("applicant_r\u{0430}c\u{0435}").first?.lookAlike,
+      "Cyrillic '\u{0430}' (U+0430) for 'a', Cyrillic '\u{0435}' (U+0435) for 'e'")
     XCTAssertEqual(m.protectedMatches("R\u{0410}CE").map(\.category), ["race"], "capital Cyrillic A")
     XCTAssertEqual(m.protectedMatches("\u{03B1}ge").first?.lookAlike, "Greek '\u{03B1}' (U+03B1) for 'a'")
     XCTAssertEqual(m.protectedMatches("r\u{03BF}mani_r\u{0435}ligi\u{043E}n").map(\.category), ["religion"])
@@ -37,7 +38,10 @@ final class LookAlikeNameTests: XCTestCase {
   func testLookAlikesOfBenignNamesStayBenign() throws {
     let m = try matcher()
     // Russian for "race" reads as "paca" in Latin look-alikes; "trace" is not "race".
-    for name in ["\u{0440}\u{0430}\u{0441}\u{0430}", "tr\u{0430}ce_id", "\u{043C}\u{043E}\u{0434}\u{0435}\u{043B}\u{044C}", "доход", "ηλικία_πελάτη"] {
+    for name in [
+      "\u{0440}\u{0430}\u{0441}\u{0430}", "tr\u{0430}ce_id", "\u{043C}\u{043E}\u{0434}\u{0435}\u{043B}\u{044C}",
+      "доход", "ηλικία_πελάτη",
+    ] {
       XCTAssertEqual(m.matches(name), [], name)
     }
   }

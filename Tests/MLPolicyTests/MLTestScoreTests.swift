@@ -9,12 +9,14 @@ final class MLTestScoreTests: XCTestCase {
   static let commit = String(repeating: "a", count: 40)
 
   func facts(config: String? = nil) throws -> ScoreFacts {
-    ScoreFacts(model: "m", specPath: "models/m.yaml", commit: Self.commit,
+    ScoreFacts(
+      model: "m", specPath: "models/m.yaml", commit: Self.commit,
       policy: try EffectivePolicy.load(config: config.map { Data($0.utf8) }))
   }
 
   func run(_ id: String, params: [String: JSONValue] = [:], metrics: [String: Double] = [:]) -> RunRecord {
-    RunRecord(id: id, commit: Self.commit, model: "m", started: "s", finished: "f", user: "u", host: "h", command: "c",
+    RunRecord(
+      id: id, commit: Self.commit, model: "m", started: "s", finished: "f", user: "u", host: "h", command: "c",
       exit: 0, params: .object(params), metrics: metrics)
   }
 
@@ -44,7 +46,8 @@ final class MLTestScoreTests: XCTestCase {
     XCTAssertEqual(MLTestScore.tests.first { $0.id == "monitor-1" }?.title, "Dependency changes result in notification")
     // What a repository cannot observe has no rule and no automatic evidence: half a point at most.
     for test in MLTestScore.tests where test.unobservable != nil { XCTAssertEqual(test.sources, [], test.id) }
-    XCTAssertEqual(Set(MLTestScore.tests.filter { $0.unobservable != nil }.map(\.id)),
+    XCTAssertEqual(
+      Set(MLTestScore.tests.filter { $0.unobservable != nil }.map(\.id)),
       ["model-2", "infra-6", "infra-7", "monitor-2", "monitor-3"])
   }
 
@@ -59,7 +62,9 @@ final class MLTestScoreTests: XCTestCase {
   func testEveryGradeIsZeroHalfOrOneAndAddsUp() throws {
     for config in [nil, "apiVersion: mlgit/v1\nextends: [strict]\n", "apiVersion: mlgit/v1\nextends: [regulated]\n"] {
       var facts = try facts(config: config)
-      facts.runs = [run("r1", params: ["lr": .double(0.1)], metrics: ["auc": 0.9]), run("r2", params: ["lr": .double(0.2)])]
+      facts.runs = [
+        run("r1", params: ["lr": .double(0.1)], metrics: ["auc": 0.9]), run("r2", params: ["lr": .double(0.2)]),
+      ]
       facts.bounds = try aucBound()
       let score = ScoreGrader.grade(facts)
       XCTAssertEqual(score.sections.map(\.section), MLTestScore.Section.allCases)
@@ -91,12 +96,15 @@ final class MLTestScoreTests: XCTestCase {
     facts.runs.append(run("r3", metrics: ["auc": 0.85]))
     XCTAssertEqual(points(ScoreGrader.grade(facts), "infra-4"), .half)
 
-    facts.policy = try EffectivePolicy.load(config: Data("apiVersion: mlgit/v1\nrules:\n  runs/required: {severity: error, branches: protected}\n".utf8))
+    facts.policy = try EffectivePolicy.load(
+      config: Data("apiVersion: mlgit/v1\nrules:\n  runs/required: {severity: error, branches: protected}\n".utf8))
     XCTAssertEqual(points(ScoreGrader.grade(facts), "infra-3"), .full)
-    facts.policy = try EffectivePolicy.load(config: Data("apiVersion: mlgit/v1\nrules:\n  runs/required: warning\n".utf8))
+    facts.policy = try EffectivePolicy.load(
+      config: Data("apiVersion: mlgit/v1\nrules:\n  runs/required: warning\n".utf8))
     XCTAssertEqual(points(ScoreGrader.grade(facts), "infra-3"), .half)
     // No protected branch: nothing guards a release, whatever the severity.
-    facts.policy = try EffectivePolicy.load(config: Data("apiVersion: mlgit/v1\nprotected_branches: []\nrules:\n  runs/required: error\n".utf8))
+    facts.policy = try EffectivePolicy.load(
+      config: Data("apiVersion: mlgit/v1\nprotected_branches: []\nrules:\n  runs/required: error\n".utf8))
     XCTAssertEqual(points(ScoreGrader.grade(facts), "infra-3"), .half)
   }
 

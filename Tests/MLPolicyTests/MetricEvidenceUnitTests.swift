@@ -10,12 +10,14 @@ final class MetricEvidenceUnitTests: XCTestCase {
   static let commit = String(repeating: "a", count: 40)
 
   func spec(_ validation: String) throws -> ModelSpec {
-    let text = "name: m\nversion: 1.0.0\nvalidation:\n  metrics:\n    auc: {min: 0.7}\n    logloss: {max: 0.5}\n" + validation
+    let text =
+      "name: m\nversion: 1.0.0\nvalidation:\n  metrics:\n    auc: {min: 0.7}\n    logloss: {max: 0.5}\n" + validation
     return try XCTUnwrap(ModelSpec.read(try Document.parse(Data(text.utf8))).spec)
   }
 
   func run(_ id: String, _ metrics: [String: Double], finished: String = "2026-01-01T00:00:00Z") -> RunRecord {
-    RunRecord(id: id, commit: Self.commit, model: "m", started: finished, finished: finished, user: "u", host: "h",
+    RunRecord(
+      id: id, commit: Self.commit, model: "m", started: finished, finished: finished, user: "u", host: "h",
       command: "c", exit: 0, metrics: metrics)
   }
 
@@ -26,17 +28,20 @@ final class MetricEvidenceUnitTests: XCTestCase {
     XCTAssertEqual(slashed.first?.check.bound.metric, "slice/eu/auc")
     let dotted = MetricEvidence.sliceChecks(run("r2", ["slice.eu.auc": 0.69]), slices: slices)
     XCTAssertEqual(dotted.first?.check.explanation, "slice.eu.auc 0.69 < min 0.7")
-    XCTAssertEqual(MetricEvidence.sliceChecks(run("r3", ["auc": 0.9]), slices: slices).first?.check.explanation,
+    XCTAssertEqual(
+      MetricEvidence.sliceChecks(run("r3", ["auc": 0.9]), slices: slices).first?.check.explanation,
       "slice/eu/auc was not reported")
   }
 
   func testFairnessGapsFromGroupsOrRecordedAndBinaryNoiseIsNotAGap() throws {
-    let bound = try XCTUnwrap(try spec("  fairness:\n    sex: {metric: tpr, max_gap: 0.05}\n").validationEvidence.fairness.first)
+    let bound = try XCTUnwrap(
+      try spec("  fairness:\n    sex: {metric: tpr, max_gap: 0.05}\n").validationEvidence.fairness.first)
     // 0.85 - 0.8 is 0.05000000000000004 in binary: within max_gap 0.05.
     let edge = MetricEvidence.fairness(run("r1", ["fairness/sex/f/tpr": 0.8, "fairness/sex/m/tpr": 0.85]), bound)
     XCTAssertTrue(edge.passed, edge.explanation)
     XCTAssertEqual(edge.explanation, "sex: tpr gap 0.05 <= max_gap 0.05 (f 0.8, m 0.85)")
-    let dotted = MetricEvidence.fairness(run("r2", ["fairness.sex.f.tpr": 0.7, "fairness.sex.m.tpr": 0.8, "fairness.sex.x.y.tpr": 0.75]), bound)
+    let dotted = MetricEvidence.fairness(
+      run("r2", ["fairness.sex.f.tpr": 0.7, "fairness.sex.m.tpr": 0.8, "fairness.sex.x.y.tpr": 0.75]), bound)
     XCTAssertEqual(dotted.groups.map(\.name), ["f", "m", "x.y"])
     XCTAssertFalse(dotted.passed)
     let recorded = MetricEvidence.fairness(run("r3", ["fairness/sex/tpr": -0.04]), bound)
@@ -51,7 +56,8 @@ final class MetricEvidenceUnitTests: XCTestCase {
   func testComparisonsTakeTheirDirectionFromTheBound() throws {
     let bounds = try spec("").metrics
     let previous = run("p", ["auc": 0.8, "logloss": 0.4])
-    let comparisons = MetricEvidence.regressionComparisons(new: run("n", ["auc": 0.795, "logloss": 0.41]), previous: previous, bounds: bounds)
+    let comparisons = MetricEvidence.regressionComparisons(
+      new: run("n", ["auc": 0.795, "logloss": 0.41]), previous: previous, bounds: bounds)
     XCTAssertEqual(comparisons.map(\.direction), [.higherIsBetter, .lowerIsBetter])
     // auc 0.795 is 0.005 below 0.8 (1% is 0.008); logloss 0.41 is 0.01 above 0.4 (1% is 0.004).
     XCTAssertEqual(comparisons.map { MetricEvidence.holds($0, tolerance: 0.01) }, [true, false])
@@ -70,9 +76,12 @@ final class MetricEvidenceUnitTests: XCTestCase {
     }
     XCTAssertEqual(graded("model-6")?.points, .half)
     XCTAssertTrue(graded("model-6")?.evidence.first?.text.contains("declares no validation.slices") ?? false)
-    XCTAssertTrue(graded("model-6")?.hint?.contains("declare the slices that matter in models/m.yaml") ?? false, graded("model-6")?.hint ?? "")
+    XCTAssertTrue(
+      graded("model-6")?.hint?.contains("declare the slices that matter in models/m.yaml") ?? false,
+      graded("model-6")?.hint ?? "")
     XCTAssertEqual(graded("monitor-7")?.points, .half)
-    let declared = try spec("  slices: {eu: {auc: {min: 0.7}}}\n  fairness: {sex: {metric: tpr, max_gap: 0.1}}\n  baseline: {auc: 0.6}\n")
+    let declared = try spec(
+      "  slices: {eu: {auc: {min: 0.7}}}\n  fairness: {sex: {metric: tpr, max_gap: 0.1}}\n  baseline: {auc: 0.6}\n")
     facts.validation = declared.validationEvidence
     facts.bounds = declared.metrics
     for id in ["model-5", "model-6", "model-7", "monitor-7"] { XCTAssertEqual(graded(id)?.points, .full, id) }

@@ -14,7 +14,8 @@ final class ProtectedAttributeRulesTests: XCTestCase {
   func check(_ specText: String, config: String? = nil, files: [FileChange] = []) throws -> [Finding] {
     let policy = try EffectivePolicy.load(config: config.map { Data($0.utf8) })
     let snapshot = SpecSnapshot(path: "models/credit.yaml", blob: nil, data: Data(specText.utf8))
-    let changes = ChangeSet(origin: ChangeOrigin(commit: nil),
+    let changes = ChangeSet(
+      origin: ChangeOrigin(commit: nil),
       specs: [ModelChange(path: "models/credit.yaml", old: nil, new: snapshot)], files: files)
     return PolicyEngine().evaluate(changes, in: PolicyContext(policy: policy, stage: .commit, branch: "main"))
   }
@@ -48,7 +49,8 @@ final class ProtectedAttributeRulesTests: XCTestCase {
     XCTAssertEqual(findings.map(\.rule), ["features/protected"])
     XCTAssertEqual(findings.first?.message, "feature 'Gender' is also listed in sensitive_attributes (line 9)")
     // Any name, protected or not, cannot be both.
-    XCTAssertEqual(try check(spec(features: ["income", "region"], sensitive: ["region"])).map(\.rule), ["features/protected"])
+    XCTAssertEqual(
+      try check(spec(features: ["income", "region"], sensitive: ["region"])).map(\.rule), ["features/protected"])
   }
 
   func testExceptionIsPrintedAsAllowedNotDropped() throws {
@@ -62,8 +64,10 @@ final class ProtectedAttributeRulesTests: XCTestCase {
       """
     let findings = try check(spec(features: ["applicant_age", "zip_code", "gender"]), config: config)
     XCTAssertEqual(findings.map(\.severity), [.note, .note, .error], "\(findings)")
-    XCTAssertEqual(findings[0].message,
-      "feature 'applicant_age' is the protected attribute 'age', allowed for model 'credit-risk' by an exception: actuarial pricing permitted under state law X")
+    XCTAssertEqual(
+      findings[0].message,
+      "feature 'applicant_age' is the protected attribute 'age', allowed for model 'credit-risk' by an exception: actuarial pricing permitted under state law X"
+    )
     XCTAssertEqual(findings[1].rule, "features/proxy")
     XCTAssertTrue(findings[1].message.hasSuffix("allowed for model 'credit-risk' by an exception: flood risk"))
     XCTAssertEqual(findings[2].message, "feature 'gender' is the protected attribute 'sex' (matches 'gender')")
@@ -91,20 +95,25 @@ final class ProtectedAttributeRulesTests: XCTestCase {
         caste: [village name]
 
       """
-    let findings = try check(spec(features: ["applicant_caste", "faith_score", "villageName", "income"]), config: config)
-    XCTAssertEqual(findings.map(\.message), [
-      "feature 'applicant_caste' is the protected attribute 'caste'",
-      "feature 'faith_score' is the protected attribute 'religion' (matches 'faith')",
-      "feature 'villageName' is a known proxy for 'caste' (matches 'village name')",
-    ])
+    let findings = try check(
+      spec(features: ["applicant_caste", "faith_score", "villageName", "income"]), config: config)
+    XCTAssertEqual(
+      findings.map(\.message),
+      [
+        "feature 'applicant_caste' is the protected attribute 'caste'",
+        "feature 'faith_score' is the protected attribute 'religion' (matches 'faith')",
+        "feature 'villageName' is a known proxy for 'caste' (matches 'village name')",
+      ])
     // The shipped lists stay in force.
     XCTAssertEqual(try check(spec(features: ["race"]), config: config).map(\.rule), ["features/protected"])
   }
 
   func testRegimePacksExtendDefaultAndNameTheirSources() throws {
-    for (pack, name, category) in [("us-ecoa", "receives_public_assistance", "public_assistance"),
-                                   ("us-eeoc", "is_over_40", "age"),
-                                   ("eu-gdpr-art9", "sex_life_score", "sexual_orientation")] {
+    for (pack, name, category) in [
+      ("us-ecoa", "receives_public_assistance", "public_assistance"),
+      ("us-eeoc", "is_over_40", "age"),
+      ("eu-gdpr-art9", "sex_life_score", "sexual_orientation"),
+    ] {
       let config = "apiVersion: mlgit/v1\nextends: [\(pack)]\n"
       let policy = try EffectivePolicy.load(config: Data(config.utf8))
       XCTAssertEqual(policy.sources, ["default", pack, ".mlgit/config.yml"])
@@ -129,16 +138,20 @@ final class ProtectedAttributeRulesTests: XCTestCase {
   }
 
   func testDataHeaderColumnsAreChecked() throws {
-    let csv = FileChange(path: "data/train.csv", oldBlob: nil, newBlob: "b1",
+    let csv = FileChange(
+      path: "data/train.csv", oldBlob: nil, newBlob: "b1",
       newPrefix: Data("\u{FEFF}income,\"Applicant Gender\",zip_code\r\n1,f,02139\n".utf8))
-    let tsv = FileChange(path: "data/train.tsv", oldBlob: nil, newBlob: "b2", newPrefix: Data("income\tage\n1\t30\n".utf8))
+    let tsv = FileChange(
+      path: "data/train.tsv", oldBlob: nil, newBlob: "b2", newPrefix: Data("income\tage\n1\t30\n".utf8))
     let elsewhere = FileChange(path: "exports/train.csv", oldBlob: nil, newBlob: "b3", newPrefix: Data("gender\n".utf8))
     let deleted = FileChange(path: "data/old.csv", oldBlob: "b4", newBlob: nil, newPrefix: nil)
     let findings = try check(spec(features: ["income"]), files: [csv, tsv, elsewhere, deleted])
-    XCTAssertEqual(findings.map { "\($0.path):\($0.line):\($0.column) \($0.rule) \($0.message)" }, [
-      "data/train.csv:1:8 data/protected-columns column 'Applicant Gender' is the protected attribute 'sex' (matches 'gender')",
-      "data/train.tsv:1:8 data/protected-columns column 'age' is the protected attribute 'age'",
-    ])
+    XCTAssertEqual(
+      findings.map { "\($0.path):\($0.line):\($0.column) \($0.rule) \($0.message)" },
+      [
+        "data/train.csv:1:8 data/protected-columns column 'Applicant Gender' is the protected attribute 'sex' (matches 'gender')",
+        "data/train.tsv:1:8 data/protected-columns column 'age' is the protected attribute 'age'",
+      ])
     XCTAssertEqual(findings.first?.severity, .warning)
   }
 
@@ -163,16 +176,19 @@ final class ProtectedAttributeRulesTests: XCTestCase {
       """
     let policy = try EffectivePolicy.load(config: Data(config.utf8))
     let text = try XCTUnwrap(RuleRegistry.rule(id: "features/protected")?.details(for: policy))
-    for expected in ["  race: race, racial", "  caste: caste", "  age: age, date of birth", "    not: account age",
-                     "proxies in force", "  race: zip, zipcode", "  eu-gdpr-art9: GDPR", "  default: Common protected",
-                     "model 'credit-risk', feature 'zip_code': flood risk", "sex life"] {
+    for expected in [
+      "  race: race, racial", "  caste: caste", "  age: age, date of birth", "    not: account age",
+      "proxies in force", "  race: zip, zipcode", "  eu-gdpr-art9: GDPR", "  default: Common protected",
+      "model 'credit-risk', feature 'zip_code': flood risk", "sex life",
+    ] {
       XCTAssertTrue(text.contains(expected), "explain lacks '\(expected)':\n\(text)")
     }
   }
 
   func testEveryOneOfAThousandFeaturesIsJudged() throws {
     // Not a timed assertion (bench/features-bench.sh measures); checks every name is judged.
-    let names = (0..<1000).map { i in ["income_\(i)", "applicant_race_\(i)", "zip_code_\(i)", "page_views_\(i)"][i % 4] }
+    let names = (0..<1000).map { i in ["income_\(i)", "applicant_race_\(i)", "zip_code_\(i)", "page_views_\(i)"][i % 4]
+    }
     let findings = try check(spec(features: names))
     XCTAssertEqual(findings.filter { $0.rule == "features/protected" }.count, 250)
     XCTAssertEqual(findings.filter { $0.rule == "features/proxy" }.count, 250)

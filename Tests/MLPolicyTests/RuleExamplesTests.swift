@@ -23,7 +23,8 @@ final class RuleExamplesTests: XCTestCase {
       for (i, example) in type(of: rule).description.examples.enumerated() {
         let findings = try RuleExampleRunner.run(example, rule: rule)
         let own = findings.filter { $0.rule == rule.id }
-        XCTAssertEqual(!own.isEmpty, example.triggers,
+        XCTAssertEqual(
+          !own.isEmpty, example.triggers,
           "\(rule.id) example \(i + 1) should \(example.triggers ? "" : "not ")report; got \(own.map(\.message))")
       }
     }

@@ -28,19 +28,27 @@ final class RuleOptionTests: XCTestCase {
   func samples(_ kind: RuleOption.Kind) -> (valid: [String], invalid: [String]) {
     switch kind {
     case .integer(let range):
-      return (["\(range.lowerBound)", "\(range.upperBound)"],
-        ["\(range.lowerBound - 1)", "\(range.upperBound + 1)", "1e300", ".inf", "-.inf", ".nan", "2.5", "2.0",
-         "99999999999999999999999", "two", "'2'", "[1]", "{a: 1}", "true", "~"])
+      return (
+        ["\(range.lowerBound)", "\(range.upperBound)"],
+        [
+          "\(range.lowerBound - 1)", "\(range.upperBound + 1)", "1e300", ".inf", "-.inf", ".nan", "2.5", "2.0",
+          "99999999999999999999999", "two", "'2'", "[1]", "{a: 1}", "true", "~",
+        ]
+      )
     case .choice(let words):
       return (words, ["sometimes", words[0].uppercased(), "1", "[\(words[0])]", "true", "~"])
     case .boolean:
       return (["true", "false"], ["sometimes", "'true'", "1", "[true]", "~"])
     case .branches:
-      return (["main", "protected", "[main, \"release/*\"]", "[protected, \"release/*\"]"],
-        ["[]", "1", "{main: 1}", "[main, 2]", "[[main]]", "~", "true"])
+      return (
+        ["main", "protected", "[main, \"release/*\"]", "[protected, \"release/*\"]"],
+        ["[]", "1", "{main: 1}", "[main, 2]", "[[main]]", "~", "true"]
+      )
     case .check:
-      return (["{field: license, required: true}", "{features_forbidden: [zip]}", "{command: [true]}"],
-        ["{field: license, requird: true}", "{field: license}", "[license]", "{command: []}", "~"])
+      return (
+        ["{field: license, required: true}", "{features_forbidden: [zip]}", "{command: [true]}"],
+        ["{field: license, requird: true}", "{field: license}", "[license]", "{command: []}", "~"]
+      )
     case .text:
       return (["hello"], ["[a]", "{a: 1}", "~"])
     case .seconds:
@@ -57,14 +65,17 @@ final class RuleOptionTests: XCTestCase {
       for option in type(of: rule).description.allOptions {
         let (valid, invalid) = samples(option.kind)
         for value in valid {
-          XCTAssertNoThrow(try EffectivePolicy.load(config: Data(config(id, option.name, value).utf8)), "\(id) \(option.name): \(value)")
+          XCTAssertNoThrow(
+            try EffectivePolicy.load(config: Data(config(id, option.name, value).utf8)),
+            "\(id) \(option.name): \(value)")
         }
         for value in invalid {
           guard let error = loadError(config(id, option.name, value)) else { continue }
           XCTAssertEqual(error.path, ".mlgit/config.yml")
           XCTAssertEqual(error.error.location.line, 4, "\(id) \(option.name): \(value)")
           XCTAssertEqual(error.error.location.column, 7 + option.name.count, "\(id) \(option.name): \(value)")
-          XCTAssertTrue(error.error.message.hasPrefix("rule '\(id)': '\(option.name)' must be \(option.expected), found "),
+          XCTAssertTrue(
+            error.error.message.hasPrefix("rule '\(id)': '\(option.name)' must be \(option.expected), found "),
             error.error.message)
           checked += 1
         }
@@ -76,12 +87,15 @@ final class RuleOptionTests: XCTestCase {
   func testNumbersOutOfRangeNameTheirValue() throws {
     for value in ["1e300", ".inf", ".nan", "-1", "101"] {
       let error = try XCTUnwrap(loadError(config("hyperparameters/review", "approvals", value)))
-      XCTAssertEqual(error.description, """
+      XCTAssertEqual(
+        error.description,
+        """
         .mlgit/config.yml:4:16: error: rule 'hyperparameters/review': 'approvals' must be a whole number from 0 to 100, found \(value)
         """)
     }
     let word = try XCTUnwrap(loadError(config("policy/review", "approvals", "two")))
-    XCTAssertEqual(word.error.message, "rule 'policy/review': 'approvals' must be a whole number from 0 to 100, found 'two'")
+    XCTAssertEqual(
+      word.error.message, "rule 'policy/review': 'approvals' must be a whole number from 0 to 100, found 'two'")
   }
 
   func testMisspeltOptionsAreRefusedAtTheirNameWithTheClosestOne() throws {
@@ -104,34 +118,40 @@ final class RuleOptionTests: XCTestCase {
 
   func testChoicesSuggestTheClosestWord() throws {
     let error = try XCTUnwrap(loadError(config("hyperparameters/review", "enforce", "pushh")))
-    XCTAssertEqual(error.error.message, "rule 'hyperparameters/review': 'enforce' must be 'commit' or 'push', found 'pushh'")
+    XCTAssertEqual(
+      error.error.message, "rule 'hyperparameters/review': 'enforce' must be 'commit' or 'push', found 'pushh'")
     XCTAssertEqual(error.error.hint, "did you mean 'push'?")
-    let flow = try XCTUnwrap(loadError("apiVersion: mlgit/v1\nrules:\n  hyperparameters/review: {severity: error, enforce: sometimes}\n"))
+    let flow = try XCTUnwrap(
+      loadError("apiVersion: mlgit/v1\nrules:\n  hyperparameters/review: {severity: error, enforce: sometimes}\n"))
     XCTAssertEqual(flow.error.location.line, 3)
     XCTAssertEqual(flow.error.location.column, 54)
   }
 
   func testTheFirstProblemInTheFileIsReported() throws {
-    let error = try XCTUnwrap(loadError("""
-      apiVersion: mlgit/v1
-      rules:
-        spec/schema: {severity: error}
-        policy/review: {approvals: 1, enforce: sometimes, aprovals: 2}
-        hyperparameters/review: {approvals: -1}
+    let error = try XCTUnwrap(
+      loadError(
+        """
+        apiVersion: mlgit/v1
+        rules:
+          spec/schema: {severity: error}
+          policy/review: {approvals: 1, enforce: sometimes, aprovals: 2}
+          hyperparameters/review: {approvals: -1}
 
-      """))
+        """))
     XCTAssertEqual(error.error.location.line, 4)
     XCTAssertEqual(error.error.location.column, 42)
   }
 
   func testValidatedValuesAreWhatTheRulesRead() throws {
-    let policy = try EffectivePolicy.load(config: Data("""
-      apiVersion: mlgit/v1
-      rules:
-        hyperparameters/review: {approvals: 3, enforce: commit, new_specs: true}
-        policy/review: {approvals: 0}
+    let policy = try EffectivePolicy.load(
+      config: Data(
+        """
+        apiVersion: mlgit/v1
+        rules:
+          hyperparameters/review: {approvals: 3, enforce: commit, new_specs: true}
+          policy/review: {approvals: 0}
 
-      """.utf8))
+        """.utf8))
     XCTAssertEqual(policy.approvals("hyperparameters/review"), 3)
     XCTAssertEqual(policy.enforcement("hyperparameters/review"), "commit")
     XCTAssertEqual(policy.approvals("policy/review"), 0)

@@ -7,12 +7,14 @@ import XCTest
 /// The records and judgements behind runs/budget, runs/stale and runs/reproduced.
 final class RunEvidenceRecordTests: XCTestCase {
   func run(_ id: String, finished: String) -> RunRecord {
-    RunRecord(id: id, commit: String(repeating: "a", count: 40), model: "m", started: finished, finished: finished,
+    RunRecord(
+      id: id, commit: String(repeating: "a", count: 40), model: "m", started: finished, finished: finished,
       user: "u", host: "h", command: "c", exit: 0)
   }
 
   func testResourcesRoundTripAndOldOrMalformedOnesReadAsAbsent() throws {
-    let measured = RunResources(wallSeconds: 1.2345678, userSeconds: 0.5, systemSeconds: 0.25, peakRSSBytes: 123_456_789)
+    let measured = RunResources(
+      wallSeconds: 1.2345678, userSeconds: 0.5, systemSeconds: 0.25, peakRSSBytes: 123_456_789)
     var record = run("r1", finished: "2026-01-01T00:00:00Z")
     record.resources = measured
     record.version = "1.4.0"
@@ -31,15 +33,18 @@ final class RunEvidenceRecordTests: XCTestCase {
 
   func testStalenessCountsTheNewestRunNotDatedInTheFuture() throws {
     let now = try XCTUnwrap(EvidenceClock.parse("2026-03-01T00:00:00Z"))
-    let old = run("old", finished: "2026-01-01T00:00:00Z"), recent = run("recent", finished: "2026-02-20T00:00:00Z")
+    let old = run("old", finished: "2026-01-01T00:00:00Z")
+    let recent = run("recent", finished: "2026-02-20T00:00:00Z")
     XCTAssertEqual(RunsStaleRule.judge([old, recent], maxAgeDays: 30, now: now), .fresh(recent, days: 9))
     XCTAssertEqual(RunsStaleRule.judge([old], maxAgeDays: 30, now: now), .stale(old, days: 59))
     // A date just ahead of the clock (another machine's clock) counts; one far ahead does not.
-    let skewed = run("skewed", finished: "2026-03-01T00:04:00Z"), future = run("future", finished: "2099-01-01T00:00:00Z")
+    let skewed = run("skewed", finished: "2026-03-01T00:04:00Z")
+    let future = run("future", finished: "2099-01-01T00:00:00Z")
     XCTAssertEqual(RunsStaleRule.judge([old, skewed], maxAgeDays: 30, now: now), .fresh(skewed, days: 0))
     XCTAssertEqual(RunsStaleRule.judge([old, future], maxAgeDays: 30, now: now), .stale(old, days: 59))
     XCTAssertEqual(RunsStaleRule.judge([future], maxAgeDays: 30, now: now), .onlyFuture(future))
-    XCTAssertEqual(RunsStaleRule.judge([run("undated", finished: "yesterday")], maxAgeDays: 30, now: now),
+    XCTAssertEqual(
+      RunsStaleRule.judge([run("undated", finished: "yesterday")], maxAgeDays: 30, now: now),
       .onlyFuture(run("undated", finished: "yesterday")))
     XCTAssertNil(RunsStaleRule.judge([], maxAgeDays: 30, now: now))
   }
@@ -53,7 +58,8 @@ final class RunEvidenceRecordTests: XCTestCase {
   }
 
   func testReproductionRecordsParseAndRefuseWhatTheRulesCannotRead() throws {
-    let verdict = ReproductionRecord(id: "v1", run: "r1", commit: String(repeating: "b", count: 40), model: "m",
+    let verdict = ReproductionRecord(
+      id: "v1", run: "r1", commit: String(repeating: "b", count: 40), model: "m",
       reproduced: true, tolerance: 0.01, user: "bob@example.com", host: "ci", at: "2026-01-02T00:00:00Z", exit: 0,
       metrics: ["auc": .init(recorded: 0.8, reproduced: 0.805), "new": .init(recorded: nil, reproduced: 1)])
     XCTAssertTrue(ReproductionRecord.claims(verdict.line))

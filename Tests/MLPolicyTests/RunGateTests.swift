@@ -21,15 +21,18 @@ final class RunGateTests: XCTestCase {
   static let commit = String(repeating: "ab", count: 20)
 
   func run(_ metrics: [String: Double], id: String, dirty: Bool = false) -> RunRecord {
-    RunRecord(id: id, commit: Self.commit, model: "credit-risk", started: "2026-01-01T10:00:00Z",
+    RunRecord(
+      id: id, commit: Self.commit, model: "credit-risk", started: "2026-01-01T10:00:00Z",
       finished: "2026-01-01T11:00:00Z", user: "u", host: "h", command: "train", exit: 0, metrics: metrics, dirty: dirty)
   }
 
-  func findings(pack: String, branch: String = "main", stage: CheckStage = .push, runs: [RunRecord]) throws -> [Finding] {
+  func findings(pack: String, branch: String = "main", stage: CheckStage = .push, runs: [RunRecord]) throws -> [Finding]
+  {
     let policy = try EffectivePolicy.load(config: Data("apiVersion: mlgit/v1\nextends: [\(pack)]\n".utf8))
     var context = PolicyContext(policy: policy, stage: stage, branch: branch)
     context.runs[Self.commit] = runs
-    let change = ModelChange(path: "models/credit.yaml", old: nil,
+    let change = ModelChange(
+      path: "models/credit.yaml", old: nil,
       new: SpecSnapshot(path: "models/credit.yaml", blob: nil, data: Data(Self.spec.utf8)))
     return PolicyEngine().evaluate(ChangeSet(origin: ChangeOrigin(commit: Self.commit), specs: [change]), in: context)
   }
@@ -41,11 +44,16 @@ final class RunGateTests: XCTestCase {
     XCTAssertEqual(none.first { $0.rule == "runs/seed" }?.severity, .warning)
     XCTAssertEqual(none.first { $0.rule == "runs/seed" }?.line, 6)
 
-    let weak = try findings(pack: "strict", runs: [run(["auc": 0.7, "logloss": 0.5], id: "aaaaaaaaaaaa"),
-                                                    run(["auc": 0.8, "logloss": 0.5], id: "bbbbbbbbbbbb")])
+    let weak = try findings(
+      pack: "strict",
+      runs: [
+        run(["auc": 0.7, "logloss": 0.5], id: "aaaaaaaaaaaa"),
+        run(["auc": 0.8, "logloss": 0.5], id: "bbbbbbbbbbbb"),
+      ])
     let threshold = weak.filter { $0.rule == "metrics/threshold" }
     XCTAssertEqual(threshold.count, 1)
-    XCTAssertEqual(threshold.first?.message, "best run bbbbbbbbbbbb of 'credit-risk' misses the bar: logloss 0.5 > max 0.45")
+    XCTAssertEqual(
+      threshold.first?.message, "best run bbbbbbbbbbbb of 'credit-risk' misses the bar: logloss 0.5 > max 0.45")
     XCTAssertEqual(threshold.first?.line, 11)
     XCTAssertEqual(threshold.first?.commit, Self.commit)
 
@@ -55,19 +63,24 @@ final class RunGateTests: XCTestCase {
   }
 
   func testGatesAreOffInDefaultOffBranchAndAtCommit() throws {
-    XCTAssertEqual(try findings(pack: "default", runs: []).filter { $0.rule.hasPrefix("runs/") || $0.rule.hasPrefix("metrics/") }, [])
+    XCTAssertEqual(
+      try findings(pack: "default", runs: []).filter { $0.rule.hasPrefix("runs/") || $0.rule.hasPrefix("metrics/") }, []
+    )
     XCTAssertEqual(try findings(pack: "strict", branch: "feature/x", runs: []).filter { $0.severity == .error }, [])
     XCTAssertEqual(try findings(pack: "strict", stage: .commit, runs: []).filter { $0.severity == .error }, [])
   }
 
   func testDirtyRunIsReported() throws {
-    let found = try findings(pack: "strict", runs: [run(["auc": 0.9, "logloss": 0.1], id: "dddddddddddd", dirty: true)])
-    XCTAssertEqual(found.filter { $0.rule == "runs/clean-tree" }.map(\.message),
-                   ["run dddddddddddd of 'credit-risk' was made from a dirty working tree"])
+    let found = try findings(
+      pack: "strict", runs: [run(["auc": 0.9, "logloss": 0.1], id: "dddddddddddd", dirty: true)])
+    XCTAssertEqual(
+      found.filter { $0.rule == "runs/clean-tree" }.map(\.message),
+      ["run dddddddddddd of 'credit-risk' was made from a dirty working tree"])
   }
 
   func testRecordLineRoundTrips() throws {
-    let record = RunRecord(id: "0123456789ab", commit: Self.commit, model: "m", started: "s", finished: "f", user: "u",
+    let record = RunRecord(
+      id: "0123456789ab", commit: Self.commit, model: "m", started: "s", finished: "f", user: "u",
       host: "h", command: "python train.py", exit: 0, params: .object(["lr": .double(0.05), "seed": .int(1)]),
       metrics: ["auc": 0.81, "n": 5], data: ["data/a.csv": String(repeating: "0", count: 64)], dirty: true)
     XCTAssertTrue(record.line.hasPrefix(#"{"command":"python train.py","commit":""#), record.line)
@@ -77,12 +90,19 @@ final class RunGateTests: XCTestCase {
   }
 
   func testMetricsFilesAreValidated() throws {
-    XCTAssertEqual(try RunRecord.metrics(fromJSON: Data(#"{"auc": 0.8, "n": 3}"#.utf8), file: "m.json"), ["auc": 0.8, "n": 3])
+    XCTAssertEqual(
+      try RunRecord.metrics(fromJSON: Data(#"{"auc": 0.8, "n": 3}"#.utf8), file: "m.json"), ["auc": 0.8, "n": 3])
     let cases: [(String, String)] = [
       (#"{"auc": NaN}"#, "m.json: metric 'auc' is NaN; metrics must be finite numbers (line 1)"),
       (#"{"loss": -Infinity}"#, "m.json: metric 'loss' is infinite; metrics must be finite numbers (line 1)"),
-      (#"{"auc": "0.8"}"#, "m.json: no metric is a number ('auc' is the string \"0.8\"); metrics must be numbers, e.g. {\"auc\": 0.81} or {\"test\": {\"auc\": 0.81}}"),
-      (#"{"auc": true}"#, "m.json: no metric is a number ('auc' is a boolean); metrics must be numbers, e.g. {\"auc\": 0.81} or {\"test\": {\"auc\": 0.81}}"),
+      (
+        #"{"auc": "0.8"}"#,
+        "m.json: no metric is a number ('auc' is the string \"0.8\"); metrics must be numbers, e.g. {\"auc\": 0.81} or {\"test\": {\"auc\": 0.81}}"
+      ),
+      (
+        #"{"auc": true}"#,
+        "m.json: no metric is a number ('auc' is a boolean); metrics must be numbers, e.g. {\"auc\": 0.81} or {\"test\": {\"auc\": 0.81}}"
+      ),
       (#"[0.8]"#, "m.json: metrics must be a JSON object of name -> number, e.g. {\"auc\": 0.81}"),
     ]
     for (text, message) in cases {
@@ -94,7 +114,9 @@ final class RunGateTests: XCTestCase {
   }
 
   func testNestedMetricsFlattenToDottedNamesAsDVCShowsThem() throws {
-    let json = try MetricsFile.read(Data(#"{"test": {"auc": 0.88, "cm": [[1, 2]]}, "train": {"loss": 0.1, "deep": {"n": 3}}, "model": "xgb"}"#.utf8), file: "m.json")
+    let json = try MetricsFile.read(
+      Data(#"{"test": {"auc": 0.88, "cm": [[1, 2]]}, "train": {"loss": 0.1, "deep": {"n": 3}}, "model": "xgb"}"#.utf8),
+      file: "m.json")
     XCTAssertEqual(json.metrics, ["test.auc": 0.88, "train.loss": 0.1, "train.deep.n": 3])
     XCTAssertEqual(json.skipped, ["'model' is the string \"xgb\"", "'test.cm' is a list"])
     let yaml = try MetricsFile.read(Data("test:\n  auc: 0.88\n  tags: [a]\nepochs: 3\n".utf8), file: "m.yaml")
@@ -116,13 +138,17 @@ final class RunGateTests: XCTestCase {
       }
     }
     XCTAssertThrowsError(try MetricsFile.merge([("a.json", ["auc": 1]), ("b.yaml", ["auc": 2])])) { error in
-      XCTAssertEqual((error as? RunRecordError)?.message, "metric 'auc' is in both a.json and b.yaml; each metric must come from one file")
+      XCTAssertEqual(
+        (error as? RunRecordError)?.message,
+        "metric 'auc' is in both a.json and b.yaml; each metric must come from one file")
     }
   }
 
   func testExitStatusOutsideIntRangeReadsAsUnknownNotACrash() throws {
     for exit in ["-12345678901234567890", "1e300", "12345678901234567890"] {
-      let line = #"{"commit":"c","exit":"# + exit + #","id":"abc","metrics":{"auc":0.5},"model":"m","schema":"mlgit.run/1","started":"s"}"#
+      let line =
+        #"{"commit":"c","exit":"# + exit
+        + #","id":"abc","metrics":{"auc":0.5},"model":"m","schema":"mlgit.run/1","started":"s"}"#
       XCTAssertEqual(try RunRecord.parse(line).exit, -1, exit)
       XCTAssertEqual(try RunListing.parse(line).exit, -1, exit)
     }

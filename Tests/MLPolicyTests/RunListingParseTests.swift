@@ -7,7 +7,8 @@ import XCTest
 /// `RunListing.parse` and `RunRecord.parse` decode fields as they read them; they must
 /// agree with reading the line as a whole JSON value, well-formed or not.
 final class RunListingParseTests: XCTestCase {
-  static let good = #"{"command":"python train.py","commit":"0123456789abcdef0123456789abcdef01234567","data":{},"dirty":false,"exit":0,"finished":"2026-01-01T00:00:02Z","host":"h","id":"000000000001","metrics":{"auc":0.81,"loss":1},"model":"credit-risk","params":{"max_depth":6,"seed":42},"schema":"mlgit.run/1","started":"2026-01-01T00:00:01Z","user":"u"}"#
+  static let good =
+    #"{"command":"python train.py","commit":"0123456789abcdef0123456789abcdef01234567","data":{},"dirty":false,"exit":0,"finished":"2026-01-01T00:00:02Z","host":"h","id":"000000000001","metrics":{"auc":0.81,"loss":1},"model":"credit-risk","params":{"max_depth":6,"seed":42},"schema":"mlgit.run/1","started":"2026-01-01T00:00:01Z","user":"u"}"#
 
   static let lines: [String] = [
     good,
@@ -26,10 +27,12 @@ final class RunListingParseTests: XCTestCase {
     good.replacingOccurrences(of: #""id":"000000000001""#, with: #""id":"""#),
     good.replacingOccurrences(of: #""id":"000000000001""#, with: #""id":1"#),
     good.replacingOccurrences(of: #""schema":"mlgit.run/1""#, with: #""schema":"mlgit.run/2""#),
-    good.replacingOccurrences(of: #""metrics":{"auc":0.81,"loss":1}"#, with: #""metrics":{"auc":1e400,"x":"s","y":-0.5e-3}"#),
+    good.replacingOccurrences(
+      of: #""metrics":{"auc":0.81,"loss":1}"#, with: #""metrics":{"auc":1e400,"x":"s","y":-0.5e-3}"#),
     good.replacingOccurrences(of: #""metrics":{"auc":0.81,"loss":1}"#, with: #""metrics":[1,2]"#),
     good.replacingOccurrences(of: #""model":"credit-risk""#, with: #""model":"caf\u00e9 \"q\" \\ \n""#),
-    good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":{"deep":[1,{"a":[true,null]}]}"#),
+    good.replacingOccurrences(
+      of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":{"deep":[1,{"a":[true,null]}]}"#),
     good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":{"bad":01}"#),
     good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":NaN"#),
     // Escapes in fields a listing skips: a bad one fails both readers, a good one neither.
@@ -61,8 +64,9 @@ final class RunListingParseTests: XCTestCase {
   /// The listing of a line read as a whole JSON value (the reference).
   static func reference(_ line: String) -> RunListing? {
     guard let run = try? RunRecord.parseViaValue(line) else { return nil }
-    return RunListing(id: run.id, commit: run.commit, model: run.model, started: run.started, exit: run.exit,
-                      dirty: run.dirty, metrics: run.metrics, line: line)
+    return RunListing(
+      id: run.id, commit: run.commit, model: run.model, started: run.started, exit: run.exit,
+      dirty: run.dirty, metrics: run.metrics, line: line)
   }
 
   func testFieldByFieldAgreesWithParsedValues() {
@@ -82,13 +86,16 @@ final class RunListingParseTests: XCTestCase {
 
   func testRecordsReadFieldByFieldAgreeWithParsedValues() {
     let more = [
-      RunListingParseTests.good.replacingOccurrences(of: #""data":{}"#, with: #""data":{"train":"ab12","bad":1,"train":"cd34"}"#),
+      RunListingParseTests.good.replacingOccurrences(
+        of: #""data":{}"#, with: #""data":{"train":"ab12","bad":1,"train":"cd34"}"#),
       RunListingParseTests.good.replacingOccurrences(of: #""data":{}"#, with: #""data":[]"#),
       RunListingParseTests.good.replacingOccurrences(of: #""id":"#, with: #""interrupted":"SIGTERM","id":"#),
       RunListingParseTests.good.replacingOccurrences(of: #""id":"#, with: #""interrupted":15,"id":"#),
       RunListingParseTests.good.replacingOccurrences(of: #""host":"h""#, with: #""host":"h","host":false"#),
-      RunListingParseTests.good.replacingOccurrences(of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":[1,"x"]"#),
-      RunListingParseTests.good.replacingOccurrences(of: #""metrics":{"auc":0.81,"loss":1}"#, with: #""metrics":{"auc":0.81,"auc":"n"}"#),
+      RunListingParseTests.good.replacingOccurrences(
+        of: #""params":{"max_depth":6,"seed":42}"#, with: #""params":[1,"x"]"#),
+      RunListingParseTests.good.replacingOccurrences(
+        of: #""metrics":{"auc":0.81,"loss":1}"#, with: #""metrics":{"auc":0.81,"auc":"n"}"#),
     ]
     for line in RunListingParseTests.lines + more {
       let fast = Result { try RunRecord.parse(line) }
@@ -100,8 +107,10 @@ final class RunListingParseTests: XCTestCase {
     }
     XCTAssertEqual(try? RunRecord.parse(more[0]).data, ["train": "cd34"])
     XCTAssertEqual(try? RunRecord.parse(more[2]).interrupted, "SIGTERM")
-    XCTAssertTrue((try? RunRecord.parse(more[2]))?.line.contains(#""id":"000000000001","interrupted":"SIGTERM","metrics""#) ?? false,
-                  "written in its sorted place")
+    XCTAssertTrue(
+      (try? RunRecord.parse(more[2]))?.line.contains(#""id":"000000000001","interrupted":"SIGTERM","metrics""#)
+        ?? false,
+      "written in its sorted place")
     XCTAssertNil(try? RunRecord.parse(RunListingParseTests.good).interrupted)
     XCTAssertFalse((try? RunRecord.parse(RunListingParseTests.good))?.line.contains("interrupted") ?? true)
   }
@@ -126,7 +135,9 @@ final class RunListingParseTests: XCTestCase {
     }
     XCTAssertEqual(kept, [true, false, true, true, true, false])
     XCTAssertEqual((0..<table.count).map { table.listing($0).line }, [lines[0], lines[2], lines[3], lines[4]])
-    XCTAssertEqual((0..<table.count).map { table.listing($0) }, [lines[0], lines[2], lines[3], lines[4]].map(RunListingParseTests.reference))
+    XCTAssertEqual(
+      (0..<table.count).map { table.listing($0) },
+      [lines[0], lines[2], lines[3], lines[4]].map(RunListingParseTests.reference))
     // Newest first; equal start times by id, descending.
     XCTAssertEqual(table.newestFirst(Array(0..<table.count)).map { table.listing($0).id }, ["r2", "r3", "r1", "r0"])
     var names: [String] = []
@@ -140,7 +151,9 @@ final class RunListingParseTests: XCTestCase {
   func testNumbersCopiedAsWrittenAreWhatSwiftPrints() {
     func copied(_ text: String) -> Bool {
       var text = text
-      return text.withUTF8 { RunListings.isDescription(UnsafeRawBufferPointer($0), of: Double(String(decoding: $0, as: UTF8.self))!) }
+      return text.withUTF8 {
+        RunListings.isDescription(UnsafeRawBufferPointer($0), of: Double(String(decoding: $0, as: UTF8.self))!)
+      }
     }
     for text in ["0.81", "-0.5", "0.0001", "12345678901234.5", "12.25", "0.000123"] {
       XCTAssertTrue(copied(text), text)
@@ -153,7 +166,9 @@ final class RunListingParseTests: XCTestCase {
     var generator = SeededGenerator(seed: 0x7275_6e73)
     var checked = 0
     for _ in 0..<20_000 {
-      let digits = (0..<Int.random(in: 1...16, using: &generator)).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+      let digits = (0..<Int.random(in: 1...16, using: &generator)).map { _ in
+        String(Int.random(in: 0...9, using: &generator))
+      }.joined()
       let point = Int.random(in: 0...digits.count, using: &generator)
       var text = (point == 0 ? "0" : String(Int(digits.prefix(point)) ?? 0)) + "." + digits.dropFirst(point)
       if text.hasSuffix(".") { text += "5" }

@@ -12,9 +12,11 @@ final class TerminalTextTests: XCTestCase {
     XCTAssertEqual(TerminalText.escape("a\u{1B}[2K\rb"), #"a\u{1B}[2K\rb"#)
     XCTAssertEqual(TerminalText.escape("\0\u{7}\u{8}\t\n\u{7F}"), #"\u{0}\u{7}\u{8}\t\n\u{7F}"#)
     XCTAssertEqual(TerminalText.escape("c1 \u{85}\u{9B}"), #"c1 \u{85}\u{9B}"#)
-    XCTAssertEqual(TerminalText.escape("abc\u{202E}fed\u{202C}\u{2066}\u{2069}\u{200E}\u{61C}"),
-                   #"abc\u{202E}fed\u{202C}\u{2066}\u{2069}\u{200E}\u{61C}"#)
-    XCTAssertEqual(TerminalText.escape("max\u{200B}depth\u{FEFF}\u{2028}\u{2029}"), #"max\u{200B}depth\u{FEFF}\u{2028}\u{2029}"#)
+    XCTAssertEqual(
+      TerminalText.escape("abc\u{202E}fed\u{202C}\u{2066}\u{2069}\u{200E}\u{61C}"),
+      #"abc\u{202E}fed\u{202C}\u{2066}\u{2069}\u{200E}\u{61C}"#)
+    XCTAssertEqual(
+      TerminalText.escape("max\u{200B}depth\u{FEFF}\u{2028}\u{2029}"), #"max\u{200B}depth\u{FEFF}\u{2028}\u{2029}"#)
   }
 
   func testNewlinesKeptOnlyWhenAsked() {
@@ -38,7 +40,9 @@ final class TerminalTextTests: XCTestCase {
     for value in Array(0..<0x20) + Array(0x7F...0x9F) {
       guard let scalar = Unicode.Scalar(value) else { continue }
       let escaped = TerminalText.escape(String(Character(scalar)))
-      XCTAssertTrue(escaped.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }, "\(value): \(escaped.debugDescription)")
+      XCTAssertTrue(
+        escaped.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F },
+        "\(value): \(escaped.debugDescription)")
     }
   }
 }

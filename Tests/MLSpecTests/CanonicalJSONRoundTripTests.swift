@@ -13,11 +13,17 @@ final class CanonicalJSONRoundTripTests: XCTestCase {
 
 final class JSONParserTests: XCTestCase {
   func testParsesJSONAndRejectsWhatIsNot() throws {
-    XCTAssertEqual(try JSONValue.parse(#" {"a": [1, -2.5e3, true, false, null, "x\"\\\/\n\u00e9\ud83d\ude00"], "b": {}} "#),
-      .object(["a": .array([.int(1), .double(-2500), .bool(true), .bool(false), .null, .string("x\"\\/\né😀")]), "b": .object([:])]))
+    XCTAssertEqual(
+      try JSONValue.parse(#" {"a": [1, -2.5e3, true, false, null, "x\"\\\/\n\u00e9\ud83d\ude00"], "b": {}} "#),
+      .object([
+        "a": .array([.int(1), .double(-2500), .bool(true), .bool(false), .null, .string("x\"\\/\né😀")]),
+        "b": .object([:]),
+      ]))
     XCTAssertEqual(try JSONValue.parse("0.81"), .double(0.81))
     XCTAssertEqual(try JSONValue.parse(#""é""#), .string("é"))
-    for bad in ["", "{", "{\"a\":1,}", "[1 2]", "01", "1.", "NaN", "{\"a\":NaN}", "\"\\x\"", "nul", "{} x", "\"a\nb\"", "-"] {
+    for bad in [
+      "", "{", "{\"a\":1,}", "[1 2]", "01", "1.", "NaN", "{\"a\":NaN}", "\"\\x\"", "nul", "{} x", "\"a\nb\"", "-",
+    ] {
       XCTAssertThrowsError(try JSONValue.parse(bad), bad)
     }
   }

@@ -131,7 +131,9 @@ final class DocumentTests: XCTestCase {
   func testOversizeDocumentIsRefusedBeforeParsing() {
     let data = Data(repeating: UInt8(ascii: "a"), count: Document.sizeLimit + 1)
     let e = error(data)
-    XCTAssertEqual(e?.message, "file is \(Document.sizeLimit + 1) bytes, over mlgit's \(Document.sizeLimit)-byte limit for specs and configs")
+    XCTAssertEqual(
+      e?.message,
+      "file is \(Document.sizeLimit + 1) bytes, over mlgit's \(Document.sizeLimit)-byte limit for specs and configs")
   }
 
   func testEmptyAndBlankDocumentsAreRefused() {

@@ -12,9 +12,12 @@ final class GlobAdversarialTests: XCTestCase {
     8 * (pattern.unicodeScalars.count + 2) * (path.unicodeScalars.count + 2)
   }
 
-  func assertMatch(_ pattern: String, _ path: String, _ expected: Bool, file: StaticString = #filePath, line: UInt = #line) {
+  func assertMatch(
+    _ pattern: String, _ path: String, _ expected: Bool, file: StaticString = #filePath, line: UInt = #line
+  ) {
     var steps = 0
-    XCTAssertEqual(Glob(pattern).matches(path, steps: &steps), expected, "\(pattern) on \(path)", file: file, line: line)
+    XCTAssertEqual(
+      Glob(pattern).matches(path, steps: &steps), expected, "\(pattern) on \(path)", file: file, line: line)
     XCTAssertLessThanOrEqual(steps, bound(pattern, path), "\(pattern) on \(path)", file: file, line: line)
   }
 
@@ -36,17 +39,23 @@ final class GlobAdversarialTests: XCTestCase {
     let pattern = String(repeating: "*a", count: 20) + "*b"
     assertMatch(pattern, String(repeating: "a", count: 200), false)
     assertMatch(pattern, String(repeating: "a", count: 200) + "b", true)
-    assertMatch("models/" + String(repeating: "*[a-z]", count: 15) + "*.yaml", "models/" + String(repeating: "x", count: 300) + ".yml", false)
+    assertMatch(
+      "models/" + String(repeating: "*[a-z]", count: 15) + "*.yaml",
+      "models/" + String(repeating: "x", count: 300) + ".yml", false)
   }
 
   func testAgreesWithARecursiveMatcherOnGeneratedCases() {
     var random = SeededGenerator(seed: 0x6d6c_6769_7400)
-    let segmentPieces = ["**", "**", "a", "b", "ab", "*", "a*", "*b", "*a*", "?", "a?", "[ab]", "[!a]*", "[a-b]?", "é", "*é"]
+    let segmentPieces = [
+      "**", "**", "a", "b", "ab", "*", "a*", "*b", "*a*", "?", "a?", "[ab]", "[!a]*", "[a-b]?", "é", "*é",
+    ]
     let pathSegments = ["a", "b", "ab", "ba", "aab", "abb", "c", "é", "aé", "x.yaml"]
     var agreed = 0
     for _ in 0..<20_000 {
-      let pattern = (0..<random.below(6)).map { _ in segmentPieces[random.below(segmentPieces.count)] }.joined(separator: "/")
-      let path = (0..<random.below(7)).map { _ in pathSegments[random.below(pathSegments.count)] }.joined(separator: "/")
+      let pattern = (0..<random.below(6)).map { _ in segmentPieces[random.below(segmentPieces.count)] }.joined(
+        separator: "/")
+      let path = (0..<random.below(7)).map { _ in pathSegments[random.below(pathSegments.count)] }.joined(
+        separator: "/")
       let expected = ReferenceGlob.matches(pattern, path)
       var steps = 0
       XCTAssertEqual(Glob(pattern).matches(path, steps: &steps), expected, "\(pattern) on \(path)")
@@ -69,8 +78,9 @@ final class GlobAdversarialTests: XCTestCase {
 /// `[set]` one scalar of the set.
 enum ReferenceGlob {
   static func matches(_ pattern: String, _ path: String) -> Bool {
-    segments(pattern.split(separator: "/").map { Array($0.unicodeScalars) }[...],
-             path.split(separator: "/").map { Array($0.unicodeScalars) }[...])
+    segments(
+      pattern.split(separator: "/").map { Array($0.unicodeScalars) }[...],
+      path.split(separator: "/").map { Array($0.unicodeScalars) }[...])
   }
 
   static func segments(_ pattern: ArraySlice<[Unicode.Scalar]>, _ path: ArraySlice<[Unicode.Scalar]>) -> Bool {

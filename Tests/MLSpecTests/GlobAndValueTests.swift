@@ -127,7 +127,9 @@ final class JSONValueTests: XCTestCase {
   }
 
   func testTaggedTextThatIsNotItsTypeIsAnError() {
-    for text in ["n: !!int abc", "n: !!float abc", "n: !!bool maybe", "n: !!binary aGk=", "n: !custom 1", "n: !!set {a: 1}"] {
+    for text in [
+      "n: !!int abc", "n: !!float abc", "n: !!bool maybe", "n: !!binary aGk=", "n: !custom 1", "n: !!set {a: 1}",
+    ] {
       XCTAssertThrowsError(try value(text), text)
     }
   }
@@ -164,22 +166,24 @@ final class PolicyDocumentTests: XCTestCase {
   }
 
   func testFullDocumentParses() throws {
-    let doc = try PolicyDocument.parse(Data("""
-      apiVersion: mlgit/v1
-      extends: [default]
-      specs: ["ml/**/*.yaml"]
-      protected_branches: [main, "release/*"]
-      reviewers: [alice@example.com]
-      rules:
-        spec/schema: error
-        spec/version-bump: {severity: off, note: x}
-      protected_attributes:
-        religion: [faith, church]
-      exceptions:
-        - {model: credit-risk, feature: age, justification: required by law}
-      require_signed_reviews: yes
+    let doc = try PolicyDocument.parse(
+      Data(
+        """
+        apiVersion: mlgit/v1
+        extends: [default]
+        specs: ["ml/**/*.yaml"]
+        protected_branches: [main, "release/*"]
+        reviewers: [alice@example.com]
+        rules:
+          spec/schema: error
+          spec/version-bump: {severity: off, note: x}
+        protected_attributes:
+          religion: [faith, church]
+        exceptions:
+          - {model: credit-risk, feature: age, justification: required by law}
+        require_signed_reviews: yes
 
-      """.utf8))
+        """.utf8))
     XCTAssertEqual(doc.extends, ["default"])
     XCTAssertEqual(doc.specs, ["ml/**/*.yaml"])
     XCTAssertEqual(doc.protectedBranches, ["main", "release/*"])
@@ -208,7 +212,9 @@ final class PolicyDocumentTests: XCTestCase {
     let item = error("reviewers:\n  - alice\n  - {name: bob}\n")
     XCTAssertEqual(item?.message, "an entry of 'reviewers' must be a string, found a mapping")
     XCTAssertEqual(item?.location, SourceLocation(line: 3, column: 5))
-    XCTAssertEqual(error("require_signed_reviews: maybe\n")?.message, "'require_signed_reviews' must be true or false, found a string")
+    XCTAssertEqual(
+      error("require_signed_reviews: maybe\n")?.message,
+      "'require_signed_reviews' must be true or false, found a string")
     XCTAssertEqual(error("- a\n")?.message, "a policy must be a mapping, found a list")
   }
 

@@ -52,10 +52,12 @@ final class ModelSpecTests: XCTestCase {
     XCTAssertEqual(s.data.map(\.name), ["train", "test"])
     XCTAssertEqual(s.data[0].sha256?.count, 64)
     XCTAssertEqual(s.data[1].path, "data/test.csv")
-    XCTAssertEqual(s.metrics, [
-      MetricBound(metric: "auc", min: 0.78, max: nil, location: SourceLocation(line: 21, column: 5)),
-      MetricBound(metric: "logloss", min: nil, max: 0.45, location: SourceLocation(line: 22, column: 5)),
-    ])
+    XCTAssertEqual(
+      s.metrics,
+      [
+        MetricBound(metric: "auc", min: 0.78, max: nil, location: SourceLocation(line: 21, column: 5)),
+        MetricBound(metric: "logloss", min: nil, max: 0.45, location: SourceLocation(line: 22, column: 5)),
+      ])
     guard case .inline(let node)? = s.hyperparameters else { return XCTFail("inline hyperparameters expected") }
     XCTAssertEqual(node["max_depth"]?.scalarType, .int)
   }
@@ -79,14 +81,16 @@ final class ModelSpecTests: XCTestCase {
   }
 
   func testEveryMissingRequiredFieldIsReported() throws {
-    XCTAssertEqual(try problems("task: regression\n"), [
-      "1:1: missing required field 'apiVersion'",
-      "1:1: missing required field 'name'",
-      "1:1: missing required field 'version'",
-      "1:1: missing required field 'owner'",
-      "1:1: missing required field 'features'",
-      "1:1: missing required field 'hyperparameters'",
-    ])
+    XCTAssertEqual(
+      try problems("task: regression\n"),
+      [
+        "1:1: missing required field 'apiVersion'",
+        "1:1: missing required field 'name'",
+        "1:1: missing required field 'version'",
+        "1:1: missing required field 'owner'",
+        "1:1: missing required field 'features'",
+        "1:1: missing required field 'hyperparameters'",
+      ])
   }
 
   func testNullRequiredFieldIsReportedAtItsValue() throws {
@@ -100,11 +104,13 @@ final class ModelSpecTests: XCTestCase {
       .replacingOccurrences(of: "task: binary-classification", with: "task: [a]")
       .replacingOccurrences(of: "  learning_rate: 0.05\n  max_depth: 6\n", with: "")
       .replacingOccurrences(of: "hyperparameters:\n", with: "hyperparameters: fast\n")
-    XCTAssertEqual(try problems(text), [
-      "4:8: 'owner' must be a non-empty string, found an integer",
-      "5:7: 'task' must be a string, found a list",
-      "13:18: 'hyperparameters' must be a mapping, found a string",
-    ])
+    XCTAssertEqual(
+      try problems(text),
+      [
+        "4:8: 'owner' must be a non-empty string, found an integer",
+        "5:7: 'task' must be a string, found a list",
+        "13:18: 'hyperparameters' must be a mapping, found a string",
+      ])
   }
 
   func testUnknownFieldSuggestsTheClosest() throws {
@@ -122,12 +128,14 @@ final class ModelSpecTests: XCTestCase {
     let text = Self.valid.replacingOccurrences(
       of: "  - income\n  - debt_ratio\n  - {name: tenure_months, cost: low}\n",
       with: "  - income\n  - 12\n  - income\n  - {cost: low}\n  - \"\"\n")
-    XCTAssertEqual(try problems(text), [
-      "9:5: an entry of 'features' must be a name string, found an integer",
-      "10:5: 'income' is listed twice in 'features' (first at line 8)",
-      "11:5: an entry of 'features' needs a 'name' string",
-      "12:5: an entry of 'features' is empty",
-    ])
+    XCTAssertEqual(
+      try problems(text),
+      [
+        "9:5: an entry of 'features' must be a name string, found an integer",
+        "10:5: 'income' is listed twice in 'features' (first at line 8)",
+        "11:5: an entry of 'features' needs a 'name' string",
+        "12:5: an entry of 'features' is empty",
+      ])
   }
 
   func testEmptyFeaturesAndScalarFeatures() throws {
@@ -141,44 +149,56 @@ final class ModelSpecTests: XCTestCase {
 
   func testSensitiveAttributesRejectMappings() throws {
     let text = Self.valid.replacingOccurrences(of: "  - gender\n", with: "  - {name: gender}\n")
-    XCTAssertEqual(try problems(text), ["12:5: an entry of 'sensitive_attributes' must be a name string, found a mapping"])
+    XCTAssertEqual(
+      try problems(text), ["12:5: an entry of 'sensitive_attributes' must be a name string, found a mapping"])
   }
 
   func testDataProblems() throws {
     let text = Self.valid
-      .replacingOccurrences(of: "sha256: 9f2c000000000000000000000000000000000000000000000000000000000000", with: "sha256: abc")
+      .replacingOccurrences(
+        of: "sha256: 9f2c000000000000000000000000000000000000000000000000000000000000", with: "sha256: abc"
+      )
       .replacingOccurrences(of: "test: data/test.csv", with: "test: {sha256: null}\n  other: 3")
-    XCTAssertEqual(try problems(text), [
-      "17:41: data 'train': sha256 must be 64 hexadecimal characters",
-      "18:9: data 'test' needs a 'path' string",
-      "19:10: data 'other' must be a path or {path: …, sha256: …}, found an integer",
-    ])
+    XCTAssertEqual(
+      try problems(text),
+      [
+        "17:41: data 'train': sha256 must be 64 hexadecimal characters",
+        "18:9: data 'test' needs a 'path' string",
+        "19:10: data 'other' must be a path or {path: …, sha256: …}, found an integer",
+      ])
   }
 
   func testMetricBoundProblems() throws {
     let text = Self.valid
       .replacingOccurrences(of: "auc: {min: 0.78}", with: "auc: {min: 0.9, max: 0.8}")
-      .replacingOccurrences(of: "logloss: {max: 0.45}", with: "logloss: {max: low, best: 1}\n    f1: 0.5\n    recall: {}")
-    XCTAssertEqual(try problems(text), [
-      "21:10: metric 'auc': min 0.9 is above max 0.8",
-      "22:20: metric 'logloss': max must be a finite number, found a string",
-      "22:25: metric 'logloss': unknown bound 'best'",
-      "23:9: metric 'f1' must be {min: …} and/or {max: …}, found a number",
-      "24:13: metric 'recall' has no bound",
-    ])
+      .replacingOccurrences(
+        of: "logloss: {max: 0.45}", with: "logloss: {max: low, best: 1}\n    f1: 0.5\n    recall: {}")
+    XCTAssertEqual(
+      try problems(text),
+      [
+        "21:10: metric 'auc': min 0.9 is above max 0.8",
+        "22:20: metric 'logloss': max must be a finite number, found a string",
+        "22:25: metric 'logloss': unknown bound 'best'",
+        "23:9: metric 'f1' must be {min: …} and/or {max: …}, found a number",
+        "24:13: metric 'recall' has no bound",
+      ])
   }
 
   func testHyperparametersFromAFile() throws {
     let text = Self.valid.replacingOccurrences(
-      of: "hyperparameters:\n  learning_rate: 0.05\n  max_depth: 6\n", with: "hyperparameters: {from: params.yaml, key: train}\n")
+      of: "hyperparameters:\n  learning_rate: 0.05\n  max_depth: 6\n",
+      with: "hyperparameters: {from: params.yaml, key: train}\n")
     let (spec, found) = try read(text)
     XCTAssertEqual(found.map(\.message), [])
-    guard case .file(let path, let key, let location)? = spec?.hyperparameters else { return XCTFail("file source expected") }
+    guard case .file(let path, let key, let location)? = spec?.hyperparameters else {
+      return XCTFail("file source expected")
+    }
     XCTAssertEqual(path, "params.yaml")
     XCTAssertEqual(key, "train")
     XCTAssertEqual(location, SourceLocation(line: 13, column: 25))
     let extra = Self.valid.replacingOccurrences(
-      of: "hyperparameters:\n  learning_rate: 0.05\n  max_depth: 6\n", with: "hyperparameters: {from: params.yaml, keys: x}\n")
+      of: "hyperparameters:\n  learning_rate: 0.05\n  max_depth: 6\n",
+      with: "hyperparameters: {from: params.yaml, keys: x}\n")
     XCTAssertEqual(try problems(extra), ["13:38: unknown field 'keys' beside 'from'"])
   }
 
@@ -193,7 +213,8 @@ final class ModelSpecTests: XCTestCase {
   }
 
   func testJSONSpecReportsJSONLocations() throws {
-    let text = "{\n  \"apiVersion\": \"mlgit/v1\",\n  \"name\": \"churn\",\n  \"version\": 2,\n  \"owner\": \"growth\",\n"
+    let text =
+      "{\n  \"apiVersion\": \"mlgit/v1\",\n  \"name\": \"churn\",\n  \"version\": 2,\n  \"owner\": \"growth\",\n"
       + "  \"features\": [\"tenure\"],\n  \"hyperparameters\": {\"depth\": 4}\n}\n"
     XCTAssertEqual(try problems(text), ["4:14: version must be a semantic version string, found an integer '2'"])
   }
@@ -208,7 +229,8 @@ final class SemanticVersionTests: XCTestCase {
   }
 
   func testRefusesWhatIsNotSemver() {
-    for text in ["1.4", "1", "1.4.0.0", "v1.4.0", "01.4.0", "1.04.0", "1.4.-1", "1.4.0-", "", "1..0", "1.4.x", "١.٢.٣"] {
+    for text in ["1.4", "1", "1.4.0.0", "v1.4.0", "01.4.0", "1.04.0", "1.4.-1", "1.4.0-", "", "1..0", "1.4.x", "١.٢.٣"]
+    {
       XCTAssertNil(SemanticVersion(text), text)
     }
     for text in ["1.4.0 ", "1.4.99999999999999999999", "a.b.c", "1.4.0.", ".1.4", "1.4.0-+x"] {
@@ -222,7 +244,9 @@ final class SemanticVersionTests: XCTestCase {
   }
 
   func testSlugs() {
-    for name in ["credit-risk", "a", "m2", "x-1-y", String(repeating: "a", count: 63)] { XCTAssertTrue(ModelSpec.isSlug(name), name) }
+    for name in ["credit-risk", "a", "m2", "x-1-y", String(repeating: "a", count: 63)] {
+      XCTAssertTrue(ModelSpec.isSlug(name), name)
+    }
     for name in ["", "-a", "a-", "a--b", "Credit", "a_b", "a b", "café", String(repeating: "a", count: 64)] {
       XCTAssertFalse(ModelSpec.isSlug(name), name)
     }

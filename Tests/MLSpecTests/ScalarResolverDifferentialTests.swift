@@ -44,7 +44,9 @@ final class ScalarResolverDifferentialTests: XCTestCase {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-c", ScalarResolverDifferentialTests.python]
-    let input = Pipe(), output = Pipe(), errors = Pipe()
+    let input = Pipe()
+    let output = Pipe()
+    let errors = Pipe()
     process.standardInput = input
     process.standardOutput = output
     process.standardError = errors
@@ -60,17 +62,20 @@ final class ScalarResolverDifferentialTests: XCTestCase {
     let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     guard process.terminationStatus == 0, let rows = try JSONSerialization.jsonObject(with: data) as? [[String]] else {
-      throw Unavailable(message: """
-        python3 with PyYAML is needed on PATH for the differential test \
-        (export PATH=$PWD/.build-venv/bin:$PATH after ./install.sh --test): \(problem)
-        """)
+      throw Unavailable(
+        message: """
+          python3 with PyYAML is needed on PATH for the differential test \
+          (export PATH=$PWD/.build-venv/bin:$PATH after ./install.sh --test): \(problem)
+          """)
     }
     return rows.map { Typed(type: $0[0], value: $0.count > 1 ? $0[1] : "") }
   }
 
   /// mlgit's answer for one document.
   static func mlgit(_ document: String) -> Typed {
-    guard let root = try? Document.parse(Data(document.utf8)), let node = root["v"] else { return Typed(type: "error", value: "") }
+    guard let root = try? Document.parse(Data(document.utf8)), let node = root["v"] else {
+      return Typed(type: "error", value: "")
+    }
     guard case .scalar = node.value else { return Typed(type: "other", value: node.typeDescription) }
     switch JSONValue(node) {
     case .null: return Typed(type: "null", value: "")
@@ -102,7 +107,9 @@ final class ScalarResolverDifferentialTests: XCTestCase {
   /// exponents, radix prefixes, base-60 groups, keywords in odd cases, and noise.
   static func corpus(seed: UInt64, count: Int) -> [String] {
     var g = Generator(state: seed)
-    let keywords = ["yes", "no", "true", "false", "on", "off", "null", "~", "y", "n", ".inf", ".nan", "inf", "nan", "0", "-0"]
+    let keywords = [
+      "yes", "no", "true", "false", "on", "off", "null", "~", "y", "n", ".inf", ".nan", "inf", "nan", "0", "-0",
+    ]
     var out: [String] = [
       // The cases a change of value hid behind.
       "10", "010", "8", "12345678901234567890", "12345678901234567891", "-98765432109876543210987",
@@ -117,7 +124,9 @@ final class ScalarResolverDifferentialTests: XCTestCase {
       case 1:
         text = sign + g.string("0123456789", 1, 25)
         if g.chance(50) { text += "." + g.string("0123456789_", 0, 6) }
-        if g.chance(40) { text += String(g.pick("eE")) + (g.chance(60) ? String(g.pick("+-")) : "") + g.string("0123456789", 1, 3) }
+        if g.chance(40) {
+          text += String(g.pick("eE")) + (g.chance(60) ? String(g.pick("+-")) : "") + g.string("0123456789", 1, 3)
+        }
       case 2:
         let prefix = ["0x", "0b", "0o", "0", "0X", "0B"][g.below(6)]
         text = sign + prefix + g.string(prefix.lowercased() == "0x" ? "0123456789abcdefABCDEFg_" : "0123456789_", 0, 22)
@@ -133,7 +142,8 @@ final class ScalarResolverDifferentialTests: XCTestCase {
         }
         text = (g.chance(20) ? sign : "") + String(word)
       case 5:
-        text = sign + (g.chance(50) ? "." : "") + g.string("0123456789_", 1, 6) + (g.chance(50) ? "." : "")
+        text =
+          sign + (g.chance(50) ? "." : "") + g.string("0123456789_", 1, 6) + (g.chance(50) ? "." : "")
           + (g.chance(50) ? g.string("0123456789_", 0, 4) : "")
       default:
         text = g.string("0123456789abcxyz_.", 1, 10)
@@ -148,7 +158,10 @@ final class ScalarResolverDifferentialTests: XCTestCase {
     let corpus = ScalarResolverDifferentialTests.corpus(seed: 0x6D6C_6769_7431, count: 6000)
     let documents = corpus.map { "v: \($0)\n" }
     let expected = try pyyaml(documents)
-    var compared = 0, extension_ = 0, timestamps = 0, mismatches: [String] = []
+    var compared = 0
+    var extension_ = 0
+    var timestamps = 0
+    var mismatches: [String] = []
     for (index, text) in corpus.enumerated() {
       let ours = ScalarResolverDifferentialTests.mlgit(documents[index])
       let theirs = expected[index]
@@ -165,30 +178,41 @@ final class ScalarResolverDifferentialTests: XCTestCase {
         }
       }
       // Documented: dates and timestamps stay strings; `0b_` and `0x_` (PyYAML fails) are strings.
-      if theirs.type == "timestamp", ours == Typed(type: "str", value: text) { timestamps += 1; continue }
+      if theirs.type == "timestamp", ours == Typed(type: "str", value: text) {
+        timestamps += 1
+        continue
+      }
       if theirs.type == "error", ours == Typed(type: "str", value: text),
-        text.range(of: #"^[-+]?0[bx]_+$"#, options: .regularExpression) != nil {
+        text.range(of: #"^[-+]?0[bx]_+$"#, options: .regularExpression) != nil
+      {
         continue
       }
       mismatches.append("\(text.debugDescription): PyYAML \(theirs), mlgit \(ours)")
     }
-    XCTAssertTrue(mismatches.isEmpty, "\(mismatches.count) differences:\n" + mismatches.prefix(40).joined(separator: "\n"))
+    XCTAssertTrue(
+      mismatches.isEmpty, "\(mismatches.count) differences:\n" + mismatches.prefix(40).joined(separator: "\n"))
     // The corpus exercises every type, not only strings.
     XCTAssertGreaterThan(compared, 5000)
     XCTAssertGreaterThan(extension_, 50)
     for type in ["int", "float", "bool", "null", "str"] {
       XCTAssertGreaterThan(expected.filter { $0.type == type }.count, 50, type)
     }
-    print("differential: \(corpus.count) scalars, \(compared) equal, \(extension_) exponent floats, \(timestamps) timestamps")
+    print(
+      "differential: \(corpus.count) scalars, \(compared) equal, \(extension_) exponent floats, \(timestamps) timestamps"
+    )
   }
 
   func testTaggedScalarsAreReadAsPyYAMLConstructsThemOrRefused() throws {
     let words = ScalarResolverDifferentialTests.corpus(seed: 0x7461_6773, count: 1500)
     let tags = ["!!int", "!!float", "!!bool", "!!null", "!!str"]
-    var documents: [String] = ["v: !!int abc\n", "v: !!int xyz\n", "v: !!int \"010\"\n", "v: !!float 1\n", "v: !!str 010\n"]
+    var documents: [String] = [
+      "v: !!int abc\n", "v: !!int xyz\n", "v: !!int \"010\"\n", "v: !!float 1\n", "v: !!str 010\n",
+    ]
     for (index, word) in words.enumerated() { documents.append("v: \(tags[index % tags.count]) \(word)\n") }
     let expected = try pyyaml(documents)
-    var agreed = 0, refused = 0, mismatches: [String] = []
+    var agreed = 0
+    var refused = 0
+    var mismatches: [String] = []
     for (index, document) in documents.enumerated() {
       let ours = ScalarResolverDifferentialTests.mlgit(document)
       let theirs = expected[index]
@@ -202,11 +226,11 @@ final class ScalarResolverDifferentialTests: XCTestCase {
         mismatches.append("\(document.debugDescription): PyYAML \(theirs), mlgit \(ours)")
       }
     }
-    XCTAssertTrue(mismatches.isEmpty, "\(mismatches.count) differences:\n" + mismatches.prefix(40).joined(separator: "\n"))
+    XCTAssertTrue(
+      mismatches.isEmpty, "\(mismatches.count) differences:\n" + mismatches.prefix(40).joined(separator: "\n"))
     XCTAssertEqual(ScalarResolverDifferentialTests.mlgit(documents[0]).type, "error")
     XCTAssertEqual(ScalarResolverDifferentialTests.mlgit(documents[2]), Typed(type: "int", value: "8"))
     XCTAssertLessThan(refused, documents.count / 20, "mlgit refuses more tagged values than it should")
     print("tagged: \(documents.count) documents, \(agreed) equal, \(refused) refused by mlgit only")
   }
 }
-

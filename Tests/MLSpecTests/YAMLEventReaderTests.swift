@@ -10,13 +10,17 @@ final class YAMLEventReaderTests: XCTestCase {
   func compare(_ text: String, expectFast: Bool? = nil, file: StaticString = #filePath, line: UInt = #line) {
     var copy = text
     let fast = copy.withUTF8 { YAMLEventReader.read($0) }
-    if let expectFast { XCTAssertEqual(fast != nil, expectFast, "fast path for \(text.debugDescription)", file: file, line: line) }
+    if let expectFast {
+      XCTAssertEqual(fast != nil, expectFast, "fast path for \(text.debugDescription)", file: file, line: line)
+    }
     guard let fast else { return }
     do {
       let slow = try YAMLComposer.parse(text)
       XCTAssertEqual(describe(fast), describe(slow), text.debugDescription, file: file, line: line)
     } catch {
-      XCTFail("the fast reader accepted what the composer refuses (\(error)): \(text.debugDescription)", file: file, line: line)
+      XCTFail(
+        "the fast reader accepted what the composer refuses (\(error)): \(text.debugDescription)", file: file,
+        line: line)
     }
   }
 
@@ -26,12 +30,14 @@ final class YAMLEventReaderTests: XCTestCase {
     switch node.value {
     case .scalar(let text, let type): return "\(type)(\(text.debugDescription))\(at)"
     case .sequence(let items): return "[" + items.map(describe).joined(separator: ", ") + "]\(at)"
-    case .mapping(let pairs): return "{" + pairs.map { describe($0.key) + ": " + describe($0.value) }.joined(separator: ", ") + "}\(at)"
+    case .mapping(let pairs):
+      return "{" + pairs.map { describe($0.key) + ": " + describe($0.value) }.joined(separator: ", ") + "}\(at)"
     }
   }
 
   func testPlainSpecsTakeTheFastPathWithTheSameNodes() {
-    compare("""
+    compare(
+      """
       apiVersion: mlgit/v1
       name: credit-risk
       version: 1.0.0
@@ -64,7 +70,8 @@ final class YAMLEventReaderTests: XCTestCase {
         a folded
         text
       """, expectFast: true)
-    compare(#"{"apiVersion": "mlgit/v1", "features": ["a", "b"], "n": 1.5, "t": true, "z": null, "e": ""}"#, expectFast: true)
+    compare(
+      #"{"apiVersion": "mlgit/v1", "features": ["a", "b"], "n": 1.5, "t": true, "z": null, "e": ""}"#, expectFast: true)
     compare("- a\n- - nested\n  - list\n- k: v\n", expectFast: true)
     compare("just a scalar", expectFast: true)
     compare("'quoted root'", expectFast: true)
@@ -101,19 +108,19 @@ final class YAMLEventReaderTests: XCTestCase {
   }
 
   func testEverythingElseGoesToTheComposer() {
-    compare("a: &x 1\nb: *x\n", expectFast: false)            // anchors and aliases
-    compare("a: !!str 1\n", expectFast: false)                // explicit tags
+    compare("a: &x 1\nb: *x\n", expectFast: false)  // anchors and aliases
+    compare("a: !!str 1\n", expectFast: false)  // explicit tags
     compare("a: !custom x\n", expectFast: false)
-    compare("a: 1\na: 2\n", expectFast: false)                // duplicate keys
+    compare("a: 1\na: 2\n", expectFast: false)  // duplicate keys
     let many = (0..<20).map { "k\($0): \($0)\n" }.joined()
-    compare(many, expectFast: true)                             // a large mapping (keys kept in a set)
-    compare(many + "k3: again\n", expectFast: false)           // and a duplicate in it
-    compare("a: 1\n'a': 2\n", expectFast: false)              // same text, another style
-    compare("[a]: 1\n", expectFast: false)                    // a list as a key
-    compare("a: [1, 2\n", expectFast: false)                  // malformed
-    compare("a: 1\n---\nb: 2\n", expectFast: false)           // two documents
-    compare("", expectFast: false)                            // no document
-    compare("a:\tb\n\tc: d\n", expectFast: false)             // tab indentation
+    compare(many, expectFast: true)  // a large mapping (keys kept in a set)
+    compare(many + "k3: again\n", expectFast: false)  // and a duplicate in it
+    compare("a: 1\n'a': 2\n", expectFast: false)  // same text, another style
+    compare("[a]: 1\n", expectFast: false)  // a list as a key
+    compare("a: [1, 2\n", expectFast: false)  // malformed
+    compare("a: 1\n---\nb: 2\n", expectFast: false)  // two documents
+    compare("", expectFast: false)  // no document
+    compare("a:\tb\n\tc: d\n", expectFast: false)  // tab indentation
     compare(String(repeating: "[", count: 70) + String(repeating: "]", count: 70), expectFast: false)  // too deep
     compare(String(repeating: "[", count: 64) + String(repeating: "]", count: 64), expectFast: true)
   }
@@ -145,12 +152,15 @@ extension YAMLEventReaderTests {
   func testScalarResolverMatchesTheKeywordTable() {
     let cases: [String: ScalarType] = [
       "": .null, "~": .null, "null": .null, "Null": .null, "NULL": .null, "nULL": .string, "nothing": .string,
-      "true": .bool, "True": .bool, "TRUE": .bool, "tRue": .string, "yes": .bool, "No": .bool, "on": .bool, "OFF": .bool,
+      "true": .bool, "True": .bool, "TRUE": .bool, "tRue": .string, "yes": .bool, "No": .bool, "on": .bool,
+      "OFF": .bool,
       "offset": .string, "yess": .string, "y": .string, "n": .string, "o": .string, "f": .string,
       ".inf": .float, "-.Inf": .float, "+.INF": .float, ".NaN": .float, ".nan": .float, ".": .string, "-": .string,
-      "1": .int, "-1": .int, "+12_000": .int, "0x1F": .int, "0o17": .string, "010": .int, "08": .string, "0_": .int, "0b_": .string, "0b101": .int, "0x": .string, "0b2": .string,
+      "1": .int, "-1": .int, "+12_000": .int, "0x1F": .int, "0o17": .string, "010": .int, "08": .string, "0_": .int,
+      "0b_": .string, "0b101": .int, "0x": .string, "0b2": .string,
       "1.5": .float, "1.": .float, ".5": .float, "1e-5": .float, "1E+3": .float, "1_000.5": .float, "1e": .string,
-      "12:30": .int, "1:30.5": .float, "0:30": .string, "-.5": .string, ".5e3": .float, "1e5": .float, "1.5e3": .float, "0.": .float, "2026-01-01": .string, "1.0.0": .string, "mlgit/v1": .string, "apiVersion": .string,
+      "12:30": .int, "1:30.5": .float, "0:30": .string, "-.5": .string, ".5e3": .float, "1e5": .float, "1.5e3": .float,
+      "0.": .float, "2026-01-01": .string, "1.0.0": .string, "mlgit/v1": .string, "apiVersion": .string,
       "features": .string, "name": .string, "tenure": .string, "0.05": .float, "42": .int, "-0": .int,
     ]
     for (text, type) in cases { XCTAssertEqual(ScalarResolver.resolve(text), type, text) }
@@ -163,12 +173,15 @@ extension YAMLEventReaderTests {
     let texts = [
       "a: 1\nb: [1, 2]\n", "b: [1, 2]\na: 1\n", "a: 1.0\nb: [1, 2]\n", "a: 0x1\nb: [1, 2]\n", "a: 1\nb: [2, 1]\n",
       "a: yes\n", "a: true\n", "a: 'true'\n", "a: ~\n", "a: null\n", "a:\n", "a: .nan\n", "a: .inf\n", "a: 1_000\n",
-      "a: 1000\n", "a: {x: 1}\n", "a: {x: 1, y: 2}\n", "a: [x]\n", "a: x\n", "[1, 2]\n", "[1, 2, 3]\n", "x\n", "a: 1\nc: 1\n",
+      "a: 1000\n", "a: {x: 1}\n", "a: {x: 1, y: 2}\n", "a: [x]\n", "a: x\n", "[1, 2]\n", "[1, 2, 3]\n", "x\n",
+      "a: 1\nc: 1\n",
     ]
     let nodes = try texts.map { try Document.parse(Data($0.utf8)) }
     for (i, a) in nodes.enumerated() {
       for (j, b) in nodes.enumerated() {
-        XCTAssertEqual(JSONValue.sameValue(a, b), JSONValue(a) == JSONValue(b), "\(texts[i].debugDescription) vs \(texts[j].debugDescription)")
+        XCTAssertEqual(
+          JSONValue.sameValue(a, b), JSONValue(a) == JSONValue(b),
+          "\(texts[i].debugDescription) vs \(texts[j].debugDescription)")
       }
     }
   }
@@ -177,9 +190,11 @@ extension YAMLEventReaderTests {
 extension YAMLEventReaderTests {
   /// The exact-decimal fast path gives what Double(text) gives, or declines.
   func testExactDecimalMatchesDoubleParsing() {
-    var texts = ["0.5", "-0.0", "0.0", "1.5e3", "1E-5", "0.8123", "123456789012345.6", "1234567890123456.7", "0.1", "0.2",
+    var texts = [
+      "0.5", "-0.0", "0.0", "1.5e3", "1E-5", "0.8123", "123456789012345.6", "1234567890123456.7", "0.1", "0.2",
       "0.30000000000000004", "1e22", "1e23", "9007199254740993.0", "-12.5e-10", "0.000000000000000000001", "5e-324",
-      "1.7976931348623157e308", "2.2250738585072014e-308", "1e0", "0e10", "0.00000e400", "3.14159265358979"]
+      "1.7976931348623157e308", "2.2250738585072014e-308", "1e0", "0e10", "0.00000e400", "3.14159265358979",
+    ]
     var rng = SeededGenerator(seed: 0x6465_6369_6d61_6c73)
     for _ in 0..<5000 {
       let digits = String(UInt64.random(in: 0...999_999_999_999_999_9, using: &rng))

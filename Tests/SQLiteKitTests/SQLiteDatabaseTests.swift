@@ -31,8 +31,10 @@ final class SQLiteDatabaseTests: XCTestCase {
     let db = try SQLiteDatabase(path: path, mode: .readOnly)
     XCTAssertEqual(try db.tableNames(), ["t"], "views are not tables")
     XCTAssertEqual(try db.columnNames(of: "t"), ["k", "v"])
-    let rows = try db.rows("SELECT k, v, 42, 0.5, NULL, x'00ff', 'a' || char(0) || 'b' FROM t WHERE k = ?1", [.text("a")])
-    XCTAssertEqual(rows, [[.text("a"), .text("1"), .integer(42), .real(0.5), .null, .blob(Data([0, 255])), .text("a\u{0}b")]])
+    let rows = try db.rows(
+      "SELECT k, v, 42, 0.5, NULL, x'00ff', 'a' || char(0) || 'b' FROM t WHERE k = ?1", [.text("a")])
+    XCTAssertEqual(
+      rows, [[.text("a"), .text("1"), .integer(42), .real(0.5), .null, .blob(Data([0, 255])), .text("a\u{0}b")]])
     XCTAssertEqual(rows[0][1].integer, 1)
     XCTAssertEqual(rows[0][3].integer, nil, "0.5 is no integer")
     XCTAssertEqual(rows[0][2].real, 42)
@@ -48,12 +50,17 @@ final class SQLiteDatabaseTests: XCTestCase {
     let whole = try Data(contentsOf: URL(fileURLWithPath: path))
     let truncated = folder + "/truncated.db"
     try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: truncated))
-    XCTAssertThrowsError(try SQLiteDatabase(path: truncated, mode: .readOnly).rows("SELECT count(*), max(length(v)) FROM t")) { error in
+    XCTAssertThrowsError(
+      try SQLiteDatabase(path: truncated, mode: .readOnly).rows("SELECT count(*), max(length(v)) FROM t")
+    ) { error in
       XCTAssertTrue((error as? SQLiteError)?.isMalformedDatabase ?? false, "\(error)")
     }
     let text = folder + "/text.db"
-    try Data("not a database at all, but long enough to have a header's worth of bytes in it".utf8 + Array(repeating: 0x20, count: 200))
-      .write(to: URL(fileURLWithPath: text))
+    try Data(
+      "not a database at all, but long enough to have a header's worth of bytes in it".utf8
+        + Array(repeating: 0x20, count: 200)
+    )
+    .write(to: URL(fileURLWithPath: text))
     XCTAssertFalse(SQLiteDatabase.hasHeader(try Data(contentsOf: URL(fileURLWithPath: text))))
     XCTAssertThrowsError(try SQLiteDatabase(path: text, mode: .readOnly).tableNames()) { error in
       XCTAssertTrue((error as? SQLiteError)?.isMalformedDatabase ?? false, "\(error)")

@@ -11,7 +11,8 @@ public func fuzzRunLine(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   var table = RunListings()
   let listed = table.append(line: bytes, keepingLine: true)
   if listed != (record != nil) {
-    fatalError("listing \(listed ? "accepts" : "refuses") a line the record reader \(record != nil ? "accepts" : "refuses")")
+    fatalError(
+      "listing \(listed ? "accepts" : "refuses") a line the record reader \(record != nil ? "accepts" : "refuses")")
   }
   if let record, listed {
     let listing = table.listing(0)
@@ -22,7 +23,9 @@ public func fuzzRunLine(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   if let line = String(validating: UnsafeBufferPointer(start: start, count: count), as: UTF8.self) {
     let reference = try? RunRecord.parseViaValue(line)
     if (reference != nil) != (record != nil) {
-      fatalError("value reader \(reference != nil ? "accepts" : "refuses") a line the record reader \(record != nil ? "accepts" : "refuses")")
+      fatalError(
+        "value reader \(reference != nil ? "accepts" : "refuses") a line the record reader \(record != nil ? "accepts" : "refuses")"
+      )
     }
   }
   return 0

@@ -32,8 +32,10 @@ public struct ReviewRecord: Sendable, Equatable {
   /// Fields this version does not know, kept so that the signed payload stays exact.
   public var extra: [String: JSONValue] = [:]
 
-  public init(path: String, blob: String, hyperparameters: String?, reviewer: String, at: String,
-              decision: String = "approve", message: String? = nil, signature: String? = nil) {
+  public init(
+    path: String, blob: String, hyperparameters: String?, reviewer: String, at: String,
+    decision: String = "approve", message: String? = nil, signature: String? = nil
+  ) {
     self.path = path
     self.blob = blob
     self.hyperparameters = hyperparameters
@@ -74,7 +76,8 @@ public struct ReviewRecord: Sendable, Equatable {
       let path = fields["path"]?.stringValue, let blob = fields["blob"]?.stringValue,
       let reviewer = fields["reviewer"]?.stringValue, let decision = fields["decision"]?.stringValue
     else { return nil }
-    var record = ReviewRecord(path: path, blob: blob, hyperparameters: fields["hyperparameters"]?.stringValue,
+    var record = ReviewRecord(
+      path: path, blob: blob, hyperparameters: fields["hyperparameters"]?.stringValue,
       reviewer: reviewer, at: fields["at"]?.stringValue ?? "", decision: decision,
       message: fields["message"]?.stringValue, signature: fields["signature"]?.stringValue)
     for key in ["schema", "path", "blob", "hyperparameters", "reviewer", "at", "decision", "message", "signature"] {

@@ -51,7 +51,8 @@ public struct ReviewItem: Sendable {
   /// `anyone but alice@example.com`, `one of bob@example.com, carol@example.com (not alice@example.com)`.
   public var whoMayApprove: String {
     var excluded: [String] = author.isEmpty ? [] : [author]
-    for principal in signer?.principals ?? [] where !excluded.contains(where: { $0.lowercased() == principal.lowercased() }) {
+    for principal in signer?.principals ?? []
+    where !excluded.contains(where: { $0.lowercased() == principal.lowercased() }) {
       excluded.append(principal)
     }
     let notAuthor = excluded.isEmpty ? "the author" : excluded.joined(separator: ", ")
@@ -75,7 +76,9 @@ public enum ReviewRequirement {
   ///
   /// `only` limits the answer to one kind of item (each review rule reads one kind; the
   /// other kind's items, hashes and diffs were built and thrown away on every commit).
-  public static func items(in changeSet: ChangeSet, context: PolicyContext, only: ReviewItem.Kind? = nil) -> [ReviewItem] {
+  public static func items(in changeSet: ChangeSet, context: PolicyContext, only: ReviewItem.Kind? = nil)
+    -> [ReviewItem]
+  {
     var items: [ReviewItem] = []
     let author = changeSet.origin.authorEmail
     for change in changeSet.specs where only == nil || only == .hyperparameters {
@@ -124,15 +127,19 @@ public enum ReviewRequirement {
     return items.map { count($0, in: context) }
   }
 
-  private static func makeItem(_ kind: ReviewItem.Kind, rule: String, path: String, context: PolicyContext,
-                               author: String) -> ReviewItem {
+  private static func makeItem(
+    _ kind: ReviewItem.Kind, rule: String, path: String, context: PolicyContext,
+    author: String
+  ) -> ReviewItem {
     let policy = context.policy
     let approvals = policy.approvals(rule)
     let enforce = policy.enforcement(rule)
     let isRequired = context.severity(of: rule) != .off && context.applies(rule) && approvals > 0
-    return ReviewItem(kind: kind, rule: rule, path: path, object: nil, approvedBlob: nil, hash: nil, changes: [],
+    return ReviewItem(
+      kind: kind, rule: rule, path: path, object: nil, approvedBlob: nil, hash: nil, changes: [],
       summary: "", location: .start, isRequired: isRequired, required: approvals, reviewers: policy.reviewers,
-      requireSigned: policy.requireSignedReviews, enforce: enforce, author: author, signer: context.reviews.commitSigner,
+      requireSigned: policy.requireSignedReviews, enforce: enforce, author: author,
+      signer: context.reviews.commitSigner,
       approvals: [], ignored: [])
   }
 
@@ -151,7 +158,10 @@ public enum ReviewRequirement {
       if counted.contains(who) { continue }
       if let rejection {
         let reason = rejection.description
-        if ignored[who] == nil { ignored[who] = reason; item.ignored.append((record.reviewer, reason)) }
+        if ignored[who] == nil {
+          ignored[who] = reason
+          item.ignored.append((record.reviewer, reason))
+        }
       } else {
         counted.insert(who)
         item.approvals.append(record.reviewer)
@@ -165,8 +175,10 @@ public enum ReviewRequirement {
   /// it counts (before duplicates: a reviewer counts once however many records they
   /// wrote). `verifier` checks signatures when `item.requireSigned`; the rules pass the
   /// one in `PolicyContext.reviews`, so this is the whole of their judgement of a record.
-  public static func rejection(of record: ReviewRecord, for item: ReviewItem,
-                               verifier: (any ReviewSignatureVerifier)?) -> ApprovalRejection? {
+  public static func rejection(
+    of record: ReviewRecord, for item: ReviewItem,
+    verifier: (any ReviewSignatureVerifier)?
+  ) -> ApprovalRejection? {
     guard let approvedBlob = item.approvedBlob else { return .otherContent }
     let who = record.reviewer.lowercased()
     if !record.isApproval { return .notAnApproval }
@@ -193,11 +205,13 @@ public enum ReviewRequirement {
     guard item.isRequired, !item.isSatisfied else { return nil }
     var severity = context.severity(of: item.rule)
     if item.enforce != "commit" && !context.stage.isPushLike && severity == .error { severity = .warning }
-    let what = item.kind == .hyperparameters
+    let what =
+      item.kind == .hyperparameters
       ? "hyperparameters changed (\(item.summary)\(item.parametersSite.map { ", in \($0)" } ?? ""))"
       : item.readBy.map { "file read by the policy (\($0)) \(item.summary)" } ?? "policy file \(item.summary)"
     let have = item.approvals.isEmpty ? "none yet" : "approved by \(item.approvals.joined(separator: ", "))"
-    var message = "\(what): needs \(item.required) approval\(item.required == 1 ? "" : "s")"
+    var message =
+      "\(what): needs \(item.required) approval\(item.required == 1 ? "" : "s")"
       + "\(item.requireSigned ? " (signed)" : "") from \(item.whoMayApprove); \(have)"
     if !item.ignored.isEmpty {
       message += "; not counted: " + item.ignored.map { "\($0.reviewer) (\($0.reason))" }.joined(separator: ", ")
@@ -205,13 +219,16 @@ public enum ReviewRequirement {
     let hint: String
     if let commit = origin.commit {
       let short = String(commit.prefix(8))
-      hint = "a reviewer runs `mlgit review approve \(short)\(item.requireSigned ? " --sign" : "")` and pushes "
+      hint =
+        "a reviewer runs `mlgit review approve \(short)\(item.requireSigned ? " --sign" : "")` and pushes "
         + "refs/notes/mlgit/reviews (git push origin refs/notes/mlgit/reviews); `mlgit review diff \(short)` shows the change"
     } else {
-      hint = "after committing, a reviewer runs `mlgit review approve <commit>\(item.requireSigned ? " --sign" : "")`; "
+      hint =
+        "after committing, a reviewer runs `mlgit review approve <commit>\(item.requireSigned ? " --sign" : "")`; "
         + "the push is refused until then"
     }
-    return Finding(rule: item.rule, severity: severity, message: message, path: item.path, location: item.location,
+    return Finding(
+      rule: item.rule, severity: severity, message: message, path: item.path, location: item.location,
       commit: origin.commit, hint: hint)
   }
 }

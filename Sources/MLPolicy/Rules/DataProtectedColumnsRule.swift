@@ -26,8 +26,10 @@ public struct DataProtectedColumnsRule: PolicyRule {
     for file in changeSet.files where file.newBlob != nil && context.policy.dataGlobs.matches(file.path) {
       if let problem = file.newProblem {
         // A header mlgit cannot read is not a header without protected columns.
-        findings.append(finding("cannot read the data file's header: \(problem)", path: file.path, at: .start, in: context,
-          hint: "commit the data file itself, or a symlink to a file inside the repository"))
+        findings.append(
+          finding(
+            "cannot read the data file's header: \(problem)", path: file.path, at: .start, in: context,
+            hint: "commit the data file itself, or a symlink to a file inside the repository"))
         continue
       }
       guard let prefix = file.newPrefix else { continue }
@@ -35,10 +37,13 @@ public struct DataProtectedColumnsRule: PolicyRule {
       for column in HeaderRow.columns(prefix, separator: separator) {
         let matches = matcher.protectedMatches(column.name)
         guard !matches.isEmpty else { continue }
-        findings.append(finding(
-          "column '\(column.name)' is \(AttributeWording.describe(matches, kind: .protected))",
-          path: file.path, at: SourceLocation(line: 1, column: column.column), in: context,
-          hint: "keep protected attributes out of training data; store fairness slices apart, outside \(context.policy.dataGlobs.globs.map(\.pattern).joined(separator: ", "))"))
+        findings.append(
+          finding(
+            "column '\(column.name)' is \(AttributeWording.describe(matches, kind: .protected))",
+            path: file.path, at: SourceLocation(line: 1, column: column.column), in: context,
+            hint:
+              "keep protected attributes out of training data; store fairness slices apart, outside \(context.policy.dataGlobs.globs.map(\.pattern).joined(separator: ", "))"
+          ))
       }
     }
     return findings
@@ -83,7 +88,8 @@ enum HeaderRow {
       columns.append(Column(name: String(decoding: field, as: UTF8.self), column: before + 1))
     }
     if !header.terminated && data.count >= 64 * 1024 { columns.removeLast() }
-    return columns
+    return
+      columns
       .map { Column(name: $0.name.trimmingCharacters(in: .whitespaces), column: $0.column) }
       .filter { !$0.name.isEmpty }
   }

@@ -4,7 +4,8 @@ import MLSpec
 public struct FeaturesProtectedRule: PolicyRule {
   public static let description = RuleDescription(
     id: "features/protected",
-    summary: "No protected attribute (race, religion, sex, age, …) among a spec's features, nor a feature also listed in sensitive_attributes or validation.fairness",
+    summary:
+      "No protected attribute (race, religion, sex, age, …) among a spec's features, nor a feature also listed in sensitive_attributes or validation.fairness",
     rationale: """
       Variables comply with predefined policies: information such as race, religion or sexual orientation is not \
       used as a model input. Protected attributes may be listed under sensitive_attributes to slice fairness \
@@ -19,21 +20,28 @@ public struct FeaturesProtectedRule: PolicyRule {
       // Fullwidth letters (NFKC), and a Cyrillic 'а' (U+0430) standing for the Latin 'a'.
       RuleExample(Examples.spec(features: ["income", "ｒａｃｅ"]), triggers: true),
       RuleExample(Examples.spec(features: ["income", "r\u{0430}ce"]), triggers: true),
-      RuleExample(Examples.spec(features: ["page_views", "trace_id", "average_balance", "credit_union_account"]),
+      RuleExample(
+        Examples.spec(features: ["page_views", "trace_id", "average_balance", "credit_union_account"]),
         triggers: false),
       RuleExample(Examples.spec(features: ["income"], sensitive: ["gender"]), triggers: false),
       RuleExample(Examples.spec(features: ["income", "region"], sensitive: ["region"]), triggers: true),
       // Fairness is evaluated across protected attributes: naming them there is what the rule asks for.
-      RuleExample(Examples.spec(features: ["income"]) + "validation:\n  fairness:\n    sex: {metric: tpr, max_gap: 0.05}\n    race: {metric: selection_rate, max_gap: 0.1}\n",
+      RuleExample(
+        Examples.spec(features: ["income"])
+          + "validation:\n  fairness:\n    sex: {metric: tpr, max_gap: 0.05}\n    race: {metric: selection_rate, max_gap: 0.1}\n",
         triggers: false),
-      RuleExample(Examples.spec(features: ["income", "region"]) + "validation:\n  fairness:\n    region: {metric: tpr, max_gap: 0.05}\n",
+      RuleExample(
+        Examples.spec(features: ["income", "region"])
+          + "validation:\n  fairness:\n    region: {metric: tpr, max_gap: 0.05}\n",
         triggers: true),
-      RuleExample(Examples.spec(features: ["income", "faith_group"]), config: """
-        apiVersion: mlgit/v1
-        protected_attributes:
-          religion: [faith]
+      RuleExample(
+        Examples.spec(features: ["income", "faith_group"]),
+        config: """
+          apiVersion: mlgit/v1
+          protected_attributes:
+            religion: [faith]
 
-        """, triggers: true),
+          """, triggers: true),
     ],
     // Reads the new spec and the policy only: a history check judges each blob once.
     dependsOn: .newSpec)
@@ -48,18 +56,21 @@ public struct FeaturesProtectedRule: PolicyRule {
     for feature in spec.features {
       let allowance = context.policy.allowance(model: spec.name, feature: feature.name)
       if allowance == nil, let slice = slices[NameTokenizer.words(feature.name)] {
-        findings.append(finding(
-          "feature '\(feature.name)' is also listed in \(AttributeWording.listing(of: slice, in: spec)) (line \(slice.location.line))",
-          path: change.path, at: feature.location, in: context,
-          hint: "sensitive attributes slice fairness evaluations and are never inputs; remove it from features"))
+        findings.append(
+          finding(
+            "feature '\(feature.name)' is also listed in \(AttributeWording.listing(of: slice, in: spec)) (line \(slice.location.line))",
+            path: change.path, at: feature.location, in: context,
+            hint: "sensitive attributes slice fairness evaluations and are never inputs; remove it from features"))
         continue
       }
       let matches = matcher.protectedMatches(feature.name)
       guard !matches.isEmpty else { continue }
       let message = "feature '\(feature.name)' is \(AttributeWording.describe(matches, kind: .protected))"
-      findings.append(featureFinding(message, allowance: allowance, model: spec.name, path: change.path,
-        at: feature.location, in: context,
-        hint: "remove it from features; for fairness slices list it under sensitive_attributes"))
+      findings.append(
+        featureFinding(
+          message, allowance: allowance, model: spec.name, path: change.path,
+          at: feature.location, in: context,
+          hint: "remove it from features; for fairness slices list it under sensitive_attributes"))
     }
     return findings
   }
@@ -79,7 +90,8 @@ enum AttributeWording {
   /// The names a spec evaluates fairness across, never inputs: `sensitive_attributes`, then
   /// the attributes of `validation.fairness` (which need not be listed twice).
   static func sensitiveNames(_ spec: ModelSpec) -> [LocatedName] {
-    spec.sensitiveAttributes + spec.validationEvidence.fairness.map { LocatedName(name: $0.attribute, location: $0.location) }
+    spec.sensitiveAttributes
+      + spec.validationEvidence.fairness.map { LocatedName(name: $0.attribute, location: $0.location) }
   }
 
   /// Where a sensitive name is listed, for messages.
@@ -97,7 +109,8 @@ enum AttributeWording {
     // A name that matches only when its look-alike letters are read as Latin says which letters.
     let disguise = matches.compactMap(\.lookAlike).first.map { " spelt with look-alike letters: \($0)" } ?? ""
     switch kind {
-    case .protected: return (parts.count == 1 ? "the protected attribute \(list)" : "the protected attributes \(list)") + disguise
+    case .protected:
+      return (parts.count == 1 ? "the protected attribute \(list)" : "the protected attributes \(list)") + disguise
     case .proxy: return "a known proxy for \(list)" + disguise
     }
   }
@@ -107,15 +120,17 @@ enum AttributeWording {
   /// The lists, exclusions, sources and exceptions in force, for `mlgit policy explain`.
   static func details(_ policy: EffectivePolicy, kinds: [AttributeKind]) -> String {
     var lines: [String] = []
-    lines.append("Names are split into words (snake_case, camelCase, kebab-case, digits), lower-cased and singularised,")
+    lines.append(
+      "Names are split into words (snake_case, camelCase, kebab-case, digits), lower-cased and singularised,")
     lines.append("then matched as whole words and phrases: 'race' matches applicant_race and raceCode, not trace_id.")
     lines.append("An entry written '!words' is an exclusion: the words it covers are not matched for that category.")
     for kind in kinds {
       let lists = kind == .protected ? policy.protectedAttributes : policy.proxies
       lines.append("")
-      lines.append(kind == .protected
-        ? "protected attributes in force (\(lists.count) categories, protected_attributes):"
-        : "proxies in force (\(lists.count) categories, proxies; by the category they can reveal):")
+      lines.append(
+        kind == .protected
+          ? "protected attributes in force (\(lists.count) categories, protected_attributes):"
+          : "proxies in force (\(lists.count) categories, proxies; by the category they can reveal):")
       for category in lists.keys.sorted() {
         let entries = lists[category] ?? []
         let matched = entries.filter { !$0.hasPrefix("!") }
@@ -165,10 +180,13 @@ extension Examples {
 extension PolicyRule {
   /// A feature's finding at the rule's severity, or, when a written exception allows the
   /// feature for this model, a note that says so (never silently dropped).
-  func featureFinding(_ message: String, allowance: FeatureAllowance?, model: String, path: String,
-                      at location: SourceLocation, in context: PolicyContext, hint: String) -> Finding {
+  func featureFinding(
+    _ message: String, allowance: FeatureAllowance?, model: String, path: String,
+    at location: SourceLocation, in context: PolicyContext, hint: String
+  ) -> Finding {
     guard let allowance else { return finding(message, path: path, at: location, in: context, hint: hint) }
-    return Finding(rule: id, severity: .note,
+    return Finding(
+      rule: id, severity: .note,
       message: "\(message), allowed for model '\(model)' by an exception: \(allowance.justification)",
       path: path, location: location,
       hint: "the exception is in .mlgit/config.yml (line \(allowance.location.line)); changing it is a policy change")

@@ -7,8 +7,10 @@ public struct HyperparametersReviewRule: PolicyRule {
 
   public static let description = RuleDescription(
     id: ReviewRequirement.hyperparametersRule,
-    summary: "A change of hyperparameters needs `approvals` approvals from `reviewers` (empty: anyone but the author); options: approvals, enforce (commit|push), new_specs",
-    rationale: "Specs are reviewed before they are used, and the review is bound to the exact values approved: an approval is a git note on the spec's blob (refs/notes/mlgit/reviews), so it follows rebases, amends and cherry-picks, and any edit needs a new one.",
+    summary:
+      "A change of hyperparameters needs `approvals` approvals from `reviewers` (empty: anyone but the author); options: approvals, enforce (commit|push), new_specs",
+    rationale:
+      "Specs are reviewed before they are used, and the review is bound to the exact values approved: an approval is a git note on the spec's blob (refs/notes/mlgit/reviews), so it follows rebases, amends and cherry-picks, and any edit needs a new one.",
     defaultSeverity: .error,
     options: [.approvals, .enforce, .newSpecs],
     examples: [
@@ -16,18 +18,24 @@ public struct HyperparametersReviewRule: PolicyRule {
       RuleExample(changed, parent: Examples.validSpec, approvedBy: ["reviewer@example.com"], triggers: false),
       RuleExample(changed, parent: Examples.validSpec, approvedBy: ["author@example.com"], triggers: true),
       // Formatting, key order, comments and 0.05 vs 0.050 are not changes.
-      RuleExample(Examples.validSpec
-          .replacingOccurrences(of: "  learning_rate: 0.05\n  max_depth: 6\n", with: "  max_depth: 6   # deeper overfits\n  learning_rate: 0.050\n"),
+      RuleExample(
+        Examples.validSpec
+          .replacingOccurrences(
+            of: "  learning_rate: 0.05\n  max_depth: 6\n",
+            with: "  max_depth: 6   # deeper overfits\n  learning_rate: 0.050\n"),
         parent: Examples.validSpec, triggers: false),
       // Types are: 6 and "6" differ.
-      RuleExample(Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: \"6\""),
+      RuleExample(
+        Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: \"6\""),
         parent: Examples.validSpec, triggers: true),
-      RuleExample(changed, parent: Examples.validSpec, config: "apiVersion: mlgit/v1\nreviewers: [carol@example.com]\n",
+      RuleExample(
+        changed, parent: Examples.validSpec, config: "apiVersion: mlgit/v1\nreviewers: [carol@example.com]\n",
         approvedBy: ["reviewer@example.com"], triggers: true),
       // New specs need review only where `new_specs: true` (the strict pack).
       RuleExample(Examples.validSpec, triggers: false),
       RuleExample(Examples.validSpec, config: "apiVersion: mlgit/v1\nextends: [strict]\n", triggers: true),
-      RuleExample(changed, parent: Examples.validSpec, config: "apiVersion: mlgit/v1\nextends: [regulated]\n",
+      RuleExample(
+        changed, parent: Examples.validSpec, config: "apiVersion: mlgit/v1\nextends: [regulated]\n",
         approvedBy: ["reviewer@example.com"], triggers: true),
     ],
     dependsOn: .wholeChange)
@@ -57,15 +65,19 @@ public struct PolicyReviewRule: PolicyRule {
 
   public static let description = RuleDescription(
     id: ReviewRequirement.policyRule,
-    summary: "A change under .mlgit/ (policy, reviewers, allowed signers, exceptions) needs approval like a hyperparameter change; options: approvals, enforce (commit|push)",
-    rationale: "The policy is judged by the policy before it: otherwise one commit could turn the reviews off and slip its own change through. A repository's root commit establishes the policy and needs no approval.",
+    summary:
+      "A change under .mlgit/ (policy, reviewers, allowed signers, exceptions) needs approval like a hyperparameter change; options: approvals, enforce (commit|push)",
+    rationale:
+      "The policy is judged by the policy before it: otherwise one commit could turn the reviews off and slip its own change through. A repository's root commit establishes the policy and needs no approval.",
     defaultSeverity: .error,
     options: [.approvals, .enforce],
     examples: [
       RuleExample(path: ".mlgit/config.yml", config, parent: "apiVersion: mlgit/v1\n", triggers: true),
-      RuleExample(path: ".mlgit/config.yml", config, parent: "apiVersion: mlgit/v1\n", approvedBy: ["reviewer@example.com"],
+      RuleExample(
+        path: ".mlgit/config.yml", config, parent: "apiVersion: mlgit/v1\n", approvedBy: ["reviewer@example.com"],
         triggers: false),
-      RuleExample(path: ".mlgit/config.yml", config, parent: "apiVersion: mlgit/v1\n", approvedBy: ["author@example.com"],
+      RuleExample(
+        path: ".mlgit/config.yml", config, parent: "apiVersion: mlgit/v1\n", approvedBy: ["author@example.com"],
         triggers: true),
       RuleExample(path: ".mlgit/allowed_signers", nil, parent: "bob@example.com ssh-ed25519 AAAA\n", triggers: true),
       RuleExample(path: "docs/readme.md", "notes\n", parent: "old notes\n", triggers: false),

@@ -6,7 +6,8 @@ import MLSpec
 public struct MetricsBaselineRule: PolicyRule {
   public static let description = RuleDescription(
     id: "metrics/baseline",
-    summary: "The best recorded run of a changed model beats validation.baseline: a simpler model's values, or a baseline model's best run",
+    summary:
+      "The best recorded run of a changed model beats validation.baseline: a simpler model's values, or a baseline model's best run",
     rationale: """
       A complex model that a simpler one matches costs more to run, explain and keep for nothing. The ML Test \
       Score asks that a simpler model be shown not to be better: the spec gives the simpler model's values \
@@ -18,20 +19,25 @@ public struct MetricsBaselineRule: PolicyRule {
     defaultSeverity: .off,
     options: [.releaseBranches],
     examples: [
-      RuleExample(Examples.baselineSpec("{auc: 0.84}"), runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.83])],
+      RuleExample(
+        Examples.baselineSpec("{auc: 0.84}"), runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.83])],
         triggers: true),
-      RuleExample(Examples.baselineSpec("{auc: 0.70}"), runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.83])],
+      RuleExample(
+        Examples.baselineSpec("{auc: 0.70}"), runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.83])],
         triggers: false),
-      RuleExample(Examples.baselineSpec("credit-risk-baseline"),
+      RuleExample(
+        Examples.baselineSpec("credit-risk-baseline"),
         runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.83])],
         earlierRuns: [Examples.runLine(model: "credit-risk-baseline", metrics: ["auc": 0.85], id: "0000000000b1")],
         triggers: true),
-      RuleExample(Examples.baselineSpec("credit-risk-baseline"),
+      RuleExample(
+        Examples.baselineSpec("credit-risk-baseline"),
         runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.83])],
         earlierRuns: [Examples.runLine(model: "credit-risk-baseline", metrics: ["auc": 0.74], id: "0000000000b1")],
         triggers: false),
       // A baseline model that was never trained is no bar at all: said, not passed.
-      RuleExample(Examples.baselineSpec("credit-risk-baseline"),
+      RuleExample(
+        Examples.baselineSpec("credit-risk-baseline"),
         runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.83])], triggers: true),
     ])
 
@@ -50,30 +56,41 @@ public struct MetricsBaselineRule: PolicyRule {
           baselineRuns = history.runs(of: name, reachableFrom: commit)
         }
         if baselineRuns.isEmpty {
-          findings.append(finding(
-            "baseline model '\(name)' has no successful recorded run on this commit or before it, so '\(spec.name)' cannot be shown to beat it",
-            path: change.path, at: location, in: context,
-            hint: "train the baseline and record its run (`mlgit run -- …` from its spec's commit), or give its values: baseline: {auc: 0.70}"))
+          findings.append(
+            finding(
+              "baseline model '\(name)' has no successful recorded run on this commit or before it, so '\(spec.name)' cannot be shown to beat it",
+              path: change.path, at: location, in: context,
+              hint:
+                "train the baseline and record its run (`mlgit run -- …` from its spec's commit), or give its values: baseline: {auc: 0.70}"
+            ))
           continue
         }
       }
-      let references = MetricEvidence.baselineValues(bounds: spec.metrics, baseline: baseline, baselineRuns: baselineRuns)
+      let references = MetricEvidence.baselineValues(
+        bounds: spec.metrics, baseline: baseline, baselineRuns: baselineRuns)
       if case .model(let name, let location) = baseline, references.isEmpty {
-        findings.append(finding(
-          "baseline '\(name)' reports none of the metrics validation.metrics bounds one way (\(spec.metrics.map(\.metric).joined(separator: ", ")))",
-          path: change.path, at: location, in: context, hint: "record the same metrics for the baseline model"))
+        findings.append(
+          finding(
+            "baseline '\(name)' reports none of the metrics validation.metrics bounds one way (\(spec.metrics.map(\.metric).joined(separator: ", ")))",
+            path: change.path, at: location, in: context, hint: "record the same metrics for the baseline model"))
         continue
       }
       for var comparison in references {
         comparison.value = best.metrics[comparison.metric]
         guard !MetricEvidence.beats(comparison) else { continue }
-        let what = comparison.referenceRun.map { "baseline '\(spec.validationEvidence.baselineName ?? "")' (run \($0))" } ?? "the baseline"
+        let what =
+          comparison.referenceRun.map { "baseline '\(spec.validationEvidence.baselineName ?? "")' (run \($0))" }
+          ?? "the baseline"
         let reference = MetricEvidence.format(comparison.reference)
-        let message = comparison.value.map {
-          "best run \(best.id) of '\(spec.name)' does not beat \(what): \(comparison.metric) \(MetricEvidence.format($0)) against \(reference) (\(comparison.direction.rawValue))"
-        } ?? "best run \(best.id) of '\(spec.name)' does not report \(comparison.metric), so it cannot beat \(what) (\(reference))"
-        findings.append(finding(message, path: change.path, at: comparison.location, in: context,
-          hint: "a simpler model does as well: improve this one, or ship the simpler one"))
+        let message =
+          comparison.value.map {
+            "best run \(best.id) of '\(spec.name)' does not beat \(what): \(comparison.metric) \(MetricEvidence.format($0)) against \(reference) (\(comparison.direction.rawValue))"
+          }
+          ?? "best run \(best.id) of '\(spec.name)' does not report \(comparison.metric), so it cannot beat \(what) (\(reference))"
+        findings.append(
+          finding(
+            message, path: change.path, at: comparison.location, in: context,
+            hint: "a simpler model does as well: improve this one, or ship the simpler one"))
       }
     }
     return findings

@@ -17,48 +17,67 @@ public struct MetricsRegressionRule: PolicyRule {
       and a drop larger than the tolerance (a share of the previous value) does not reach a protected branch.
       """,
     defaultSeverity: .off,
-    options: [.releaseBranches,
-              RuleOption("tolerance", .fraction,
-                "how much worse than the previous version's best run a metric may be, as a share of its value (0.01: 1%)",
-                whenUnset: "0.01")],
+    options: [
+      .releaseBranches,
+      RuleOption(
+        "tolerance", .fraction,
+        "how much worse than the previous version's best run a metric may be, as a share of its value (0.01: 1%)",
+        whenUnset: "0.01"),
+    ],
     examples: [
-      RuleExample(Examples.validSpec, parent: Examples.previousVersion,
+      RuleExample(
+        Examples.validSpec, parent: Examples.previousVersion,
         runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.80])],
-        earlierRuns: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.84], id: "0000000000a0")], triggers: true),
-      RuleExample(Examples.validSpec, parent: Examples.previousVersion,
+        earlierRuns: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.84], id: "0000000000a0")],
+        triggers: true),
+      RuleExample(
+        Examples.validSpec, parent: Examples.previousVersion,
         runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.835])],
-        earlierRuns: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.84], id: "0000000000a0")], triggers: false),
-      RuleExample(Examples.validSpec, parent: Examples.previousVersion, config: """
-        apiVersion: mlgit/v1
-        rules:
-          metrics/regression: {severity: error, tolerance: 0.05}
+        earlierRuns: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.84], id: "0000000000a0")],
+        triggers: false),
+      RuleExample(
+        Examples.validSpec, parent: Examples.previousVersion,
+        config: """
+          apiVersion: mlgit/v1
+          rules:
+            metrics/regression: {severity: error, tolerance: 0.05}
 
-        """,
+          """,
         runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.80])],
-        earlierRuns: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.84], id: "0000000000a0")], triggers: false),
+        earlierRuns: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.84], id: "0000000000a0")],
+        triggers: false),
       // The first version has nothing to regress from.
-      RuleExample(Examples.validSpec, runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.80])], triggers: false),
+      RuleExample(
+        Examples.validSpec, runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.80])], triggers: false),
     ])
 
   public init() {}
 
   public func evaluate(changeSet: ChangeSet, in context: PolicyContext) -> [Finding] {
-    guard context.releaseGateApplies(id), let commit = changeSet.origin.commit, let history = context.history else { return [] }
+    guard context.releaseGateApplies(id), let commit = changeSet.origin.commit, let history = context.history else {
+      return []
+    }
     let runs = context.runs(for: changeSet.origin).filter(\.succeeded)
     let tolerance = context.policy.option(id, "tolerance")?.number ?? Self.defaultTolerance
     var findings: [Finding] = []
     for change in changeSet.specs {
-      guard let spec = change.new?.spec, let version = spec.version, spec.metrics.contains(where: { $0.direction != nil }) else { continue }
+      guard let spec = change.new?.spec, let version = spec.version,
+        spec.metrics.contains(where: { $0.direction != nil })
+      else { continue }
       guard let best = MetricEvidence.bestRun(runs.filter { $0.model == spec.name }, spec: spec),
         let previous = history.previousVersion(of: change.path, model: spec.name, version: version, before: commit),
-        let previousBest = previous.bestRun else { continue }
+        let previousBest = previous.bestRun
+      else { continue }
       for comparison in MetricEvidence.regressionComparisons(new: best, previous: previousBest, bounds: spec.metrics)
       where !MetricEvidence.holds(comparison, tolerance: tolerance) {
         let value = comparison.value.map(MetricEvidence.format) ?? "?"
-        findings.append(finding(
-          "best run \(best.id) of '\(spec.name)' \(version) regresses from \(previous.version) (run \(previousBest.id)): \(comparison.metric) \(value) against \(MetricEvidence.format(comparison.reference)), \(comparison.direction.rawValue), tolerance \(MetricEvidence.format(tolerance * 100))%",
-          path: change.path, at: comparison.location, in: context,
-          hint: "improve the model and record a new run; a drop that is intended needs a policy change (`tolerance:` under metrics/regression) with review"))
+        findings.append(
+          finding(
+            "best run \(best.id) of '\(spec.name)' \(version) regresses from \(previous.version) (run \(previousBest.id)): \(comparison.metric) \(value) against \(MetricEvidence.format(comparison.reference)), \(comparison.direction.rawValue), tolerance \(MetricEvidence.format(tolerance * 100))%",
+            path: change.path, at: comparison.location, in: context,
+            hint:
+              "improve the model and record a new run; a drop that is intended needs a policy change (`tolerance:` under metrics/regression) with review"
+          ))
       }
     }
     return findings

@@ -5,7 +5,8 @@ import MLSpec
 public struct MetricsSlicesRule: PolicyRule {
   public static let description = RuleDescription(
     id: "metrics/slices",
-    summary: "The best recorded run of a changed model meets every slice's bounds in validation.slices (metrics slice/<slice>/<metric>)",
+    summary:
+      "The best recorded run of a changed model meets every slice's bounds in validation.slices (metrics slice/<slice>/<metric>)",
     rationale: """
       A model can meet its overall bar while failing a part of the data that matters (new customers, one region, \
       rare classes). The ML Test Score asks that model quality be sufficient on all important data slices: the spec \
@@ -15,16 +16,36 @@ public struct MetricsSlicesRule: PolicyRule {
     defaultSeverity: .off,
     options: [.releaseBranches],
     examples: [
-      RuleExample(Examples.slicedSpec, runs: [Examples.runLine(model: "credit-risk",
-        metrics: ["auc": 0.83, "slice/new_customers/auc": 0.69, "slice/region_eu/auc": 0.80])], triggers: true),
-      RuleExample(Examples.slicedSpec, runs: [Examples.runLine(model: "credit-risk",
-        metrics: ["auc": 0.83, "slice/new_customers/auc": 0.74, "slice/region_eu/auc": 0.80])], triggers: false),
+      RuleExample(
+        Examples.slicedSpec,
+        runs: [
+          Examples.runLine(
+            model: "credit-risk",
+            metrics: ["auc": 0.83, "slice/new_customers/auc": 0.69, "slice/region_eu/auc": 0.80])
+        ], triggers: true),
+      RuleExample(
+        Examples.slicedSpec,
+        runs: [
+          Examples.runLine(
+            model: "credit-risk",
+            metrics: ["auc": 0.83, "slice/new_customers/auc": 0.74, "slice/region_eu/auc": 0.80])
+        ], triggers: false),
       // A nested metrics file ({"slice": {"new_customers": {"auc": 0.74}}}) records dotted names.
-      RuleExample(Examples.slicedSpec, runs: [Examples.runLine(model: "credit-risk",
-        metrics: ["auc": 0.83, "slice.new_customers.auc": 0.74, "slice.region_eu.auc": 0.80])], triggers: false),
+      RuleExample(
+        Examples.slicedSpec,
+        runs: [
+          Examples.runLine(
+            model: "credit-risk",
+            metrics: ["auc": 0.83, "slice.new_customers.auc": 0.74, "slice.region_eu.auc": 0.80])
+        ], triggers: false),
       // A slice the run did not measure is missed, not passed.
-      RuleExample(Examples.slicedSpec, runs: [Examples.runLine(model: "credit-risk",
-        metrics: ["auc": 0.83, "slice/new_customers/auc": 0.74])], triggers: true),
+      RuleExample(
+        Examples.slicedSpec,
+        runs: [
+          Examples.runLine(
+            model: "credit-risk",
+            metrics: ["auc": 0.83, "slice/new_customers/auc": 0.74])
+        ], triggers: true),
       // No run at all is runs/required's business, not this rule's.
       RuleExample(Examples.slicedSpec, triggers: false),
     ])
@@ -38,13 +59,15 @@ public struct MetricsSlicesRule: PolicyRule {
     for change in changeSet.specs {
       guard let spec = change.new?.spec, !spec.validationEvidence.slices.isEmpty else { continue }
       guard let best = MetricEvidence.bestRun(runs.filter { $0.model == spec.name }, spec: spec) else { continue }
-      for (slice, check) in MetricEvidence.sliceChecks(best, slices: spec.validationEvidence.slices) where !check.passed {
-        findings.append(finding(
-          "best run \(best.id) of '\(spec.name)' misses the bar on slice '\(slice)': \(check.explanation)",
-          path: change.path, at: check.bound.location, in: context,
-          hint: check.value == nil
-            ? "evaluate the slice and record it: write \(check.bound.metric) (or nested {\"slice\": {\"\(slice)\": {…}}}) to the run's metrics file"
-            : "improve the model on this slice and record a new run, or change the bound with review"))
+      for (slice, check) in MetricEvidence.sliceChecks(best, slices: spec.validationEvidence.slices) where !check.passed
+      {
+        findings.append(
+          finding(
+            "best run \(best.id) of '\(spec.name)' misses the bar on slice '\(slice)': \(check.explanation)",
+            path: change.path, at: check.bound.location, in: context,
+            hint: check.value == nil
+              ? "evaluate the slice and record it: write \(check.bound.metric) (or nested {\"slice\": {\"\(slice)\": {…}}}) to the run's metrics file"
+              : "improve the model on this slice and record a new run, or change the bound with review"))
       }
     }
     return findings
@@ -53,12 +76,13 @@ public struct MetricsSlicesRule: PolicyRule {
 
 extension Examples {
   /// The valid spec with two slices.
-  static let slicedSpec = validSpec + """
-      slices:
-        new_customers:
-          auc: {min: 0.72}
-        region_eu:
-          auc: {min: 0.75}
+  static let slicedSpec =
+    validSpec + """
+        slices:
+          new_customers:
+            auc: {min: 0.72}
+          region_eu:
+            auc: {min: 0.75}
 
-    """
+      """
 }

@@ -7,11 +7,15 @@ public struct RunsCleanTreeRule: PolicyRule {
   public static let description = RuleDescription(
     id: "runs/clean-tree",
     summary: "Training runs are made from a clean working tree",
-    rationale: "A run made with uncommitted changes is recorded against a commit that does not contain the code that produced it, so it cannot be reproduced.",
+    rationale:
+      "A run made with uncommitted changes is recorded against a commit that does not contain the code that produced it, so it cannot be reproduced.",
     defaultSeverity: .off,
     examples: [
-      RuleExample(Examples.validSpec, runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.81], dirty: true)], triggers: true),
-      RuleExample(Examples.validSpec, runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.81])], triggers: false),
+      RuleExample(
+        Examples.validSpec, runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.81], dirty: true)],
+        triggers: true),
+      RuleExample(
+        Examples.validSpec, runs: [Examples.runLine(model: "credit-risk", metrics: ["auc": 0.81])], triggers: false),
     ])
 
   public init() {}
@@ -23,9 +27,11 @@ public struct RunsCleanTreeRule: PolicyRule {
     for change in changeSet.specs {
       guard let spec = change.new?.spec else { continue }
       for run in dirty where run.model == spec.name {
-        findings.append(finding("run \(run.id) of '\(spec.name)' was made from a dirty working tree", path: change.path,
-          at: spec.root.keyNode("name")?.location ?? .start, in: context,
-          hint: "commit your changes, train again with `mlgit run -- CMD…`, and sync"))
+        findings.append(
+          finding(
+            "run \(run.id) of '\(spec.name)' was made from a dirty working tree", path: change.path,
+            at: spec.root.keyNode("name")?.location ?? .start, in: context,
+            hint: "commit your changes, train again with `mlgit run -- CMD…`, and sync"))
       }
     }
     return findings

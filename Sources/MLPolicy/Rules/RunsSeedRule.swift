@@ -5,17 +5,22 @@ public struct RunsSeedRule: PolicyRule {
   public static let description = RuleDescription(
     id: "runs/seed",
     summary: "A spec's hyperparameters declare a random seed",
-    rationale: "Without a fixed seed `mlgit reproduce` cannot expect the same metrics twice (The ML Test Score: training is reproducible).",
+    rationale:
+      "Without a fixed seed `mlgit reproduce` cannot expect the same metrics twice (The ML Test Score: training is reproducible).",
     defaultSeverity: .off,
     examples: [
       RuleExample(Examples.validSpec.replacingOccurrences(of: "  seed: 42\n", with: ""), triggers: true),
       RuleExample(Examples.validSpec, triggers: false),
-      RuleExample(Examples.validSpec.replacingOccurrences(of: "  seed: 42", with: "  random_state: 7"), triggers: false),
-      RuleExample(Examples.validSpec.replacingOccurrences(of: "  seed: 42", with: "  trainer: {rng_seed: 1}"), triggers: false),
+      RuleExample(
+        Examples.validSpec.replacingOccurrences(of: "  seed: 42", with: "  random_state: 7"), triggers: false),
+      RuleExample(
+        Examples.validSpec.replacingOccurrences(of: "  seed: 42", with: "  trainer: {rng_seed: 1}"), triggers: false),
     ])
 
   /// Keys that hold a seed, after lowercasing and dropping `-` and `_`.
-  static let seedKeys: Set<String> = ["seed", "randomseed", "randomstate", "rngseed", "globalseed", "torchseed", "npseed", "numpyseed"]
+  static let seedKeys: Set<String> = [
+    "seed", "randomseed", "randomstate", "rngseed", "globalseed", "torchseed", "npseed", "numpyseed",
+  ]
 
   public init() {}
 
@@ -24,9 +29,12 @@ public struct RunsSeedRule: PolicyRule {
     // Only when the hyperparameters are new or changed, so an old spec warns once.
     if let old = change.old?.hyperparameters, old == hyperparameters { return [] }
     if RunsSeedRule.declaresSeed(hyperparameters) { return [] }
-    return [finding("hyperparameters of '\(spec.name)' declare no random seed", path: change.path,
-      at: spec.root.keyNode("hyperparameters")?.location ?? spec.hyperparametersLocation, in: context,
-      hint: "add e.g. `seed: 42` under hyperparameters and pass it to every random generator the training uses")]
+    return [
+      finding(
+        "hyperparameters of '\(spec.name)' declare no random seed", path: change.path,
+        at: spec.root.keyNode("hyperparameters")?.location ?? spec.hyperparametersLocation, in: context,
+        hint: "add e.g. `seed: 42` under hyperparameters and pass it to every random generator the training uses")
+    ]
   }
 
   static func declaresSeed(_ value: JSONValue) -> Bool {

@@ -5,12 +5,15 @@ public struct SpecVersionBumpRule: PolicyRule {
   public static let description = RuleDescription(
     id: "spec/version-bump",
     summary: "A spec whose content changed also changes its version",
-    rationale: "Runs, approvals and audits refer to a model by name and version; two different models under one version cannot be told apart.",
+    rationale:
+      "Runs, approvals and audits refer to a model by name and version; two different models under one version cannot be told apart.",
     defaultSeverity: .warning,
     examples: [
-      RuleExample(Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: 8"),
+      RuleExample(
+        Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: 8"),
         parent: Examples.validSpec, triggers: true),
-      RuleExample(Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: 8")
+      RuleExample(
+        Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: 8")
           .replacingOccurrences(of: "version: 1.4.0", with: "version: 1.5.0"),
         parent: Examples.validSpec, triggers: false),
       RuleExample(Examples.validSpec + "# a comment only\n", parent: Examples.validSpec, triggers: false),
@@ -27,13 +30,23 @@ public struct SpecVersionBumpRule: PolicyRule {
     // Formatting and comments are not changes: compare the documents as values.
     guard !JSONValue.sameValue(oldDoc, newDoc) else { return [] }
     if newVersion == oldVersion {
-      return [finding("spec changed but its version is still \(newVersion)", path: change.path,
-        at: new.versionLocation, in: context,
-        hint: "bump the version (e.g. \(newVersion.major).\(newVersion.minor).\(newVersion.patch + 1)) so runs and reviews can tell the two apart")]
+      return [
+        finding(
+          "spec changed but its version is still \(newVersion)", path: change.path,
+          at: new.versionLocation, in: context,
+          hint:
+            "bump the version (e.g. \(newVersion.major).\(newVersion.minor).\(newVersion.patch + 1)) so runs and reviews can tell the two apart"
+        )
+      ]
     }
     if newVersion < oldVersion {
-      return [finding("version went down from \(oldVersion) to \(newVersion)", path: change.path,
-        at: new.versionLocation, in: context, hint: "versions only move forward; use \(oldVersion.major).\(oldVersion.minor).\(oldVersion.patch + 1) or higher")]
+      return [
+        finding(
+          "version went down from \(oldVersion) to \(newVersion)", path: change.path,
+          at: new.versionLocation, in: context,
+          hint:
+            "versions only move forward; use \(oldVersion.major).\(oldVersion.minor).\(oldVersion.patch + 1) or higher")
+      ]
     }
     return []
   }

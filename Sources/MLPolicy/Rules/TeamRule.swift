@@ -44,36 +44,43 @@ public enum TeamCheck: Sendable {
   /// Reads and checks a `check:` mapping; any problem is an error at its line.
   public static func parse(_ node: Node, rule: String) throws -> TeamCheck {
     guard let pairs = node.pairs else {
-      throw DocumentError("rule '\(rule)': 'check' must be a mapping, found \(node.typeDescription)", at: node.location,
+      throw DocumentError(
+        "rule '\(rule)': 'check' must be a mapping, found \(node.typeDescription)", at: node.location,
         hint: "e.g. check: {field: license, required: true}")
     }
     for (key, _) in pairs {
       let name = key.scalarText ?? ""
       guard keys.contains(name) else {
-        throw DocumentError("rule '\(rule)': a check has no key '\(name)'", at: key.location,
-          hint: ModelSpec.closest(name, in: keys).map { "did you mean '\($0)'?" } ?? "a check takes: \(keys.joined(separator: ", "))")
+        throw DocumentError(
+          "rule '\(rule)': a check has no key '\(name)'", at: key.location,
+          hint: ModelSpec.closest(name, in: keys).map { "did you mean '\($0)'?" }
+            ?? "a check takes: \(keys.joined(separator: ", "))")
       }
     }
     let kinds = ["field", "features_forbidden", "command"].filter { node[$0] != nil }
     guard kinds.count == 1 else {
-      throw DocumentError("rule '\(rule)': a check needs exactly one of 'field', 'features_forbidden' or 'command'"
-        + (kinds.isEmpty ? "" : ", found \(kinds.joined(separator: " and "))"), at: node.location)
+      throw DocumentError(
+        "rule '\(rule)': a check needs exactly one of 'field', 'features_forbidden' or 'command'"
+          + (kinds.isEmpty ? "" : ", found \(kinds.joined(separator: " and "))"), at: node.location)
     }
     func names(_ key: String) throws -> [String] {
       guard let value = node[key] else { return [] }
       guard let items = value.items, !items.isEmpty else {
-        throw DocumentError("rule '\(rule)': '\(key)' must be a non-empty list, found \(value.typeDescription)", at: value.location)
+        throw DocumentError(
+          "rule '\(rule)': '\(key)' must be a non-empty list, found \(value.typeDescription)", at: value.location)
       }
       return try items.map { item in
         guard let text = item.scalarText, item.pairs == nil, item.items == nil, !item.isNull else {
-          throw DocumentError("rule '\(rule)': an entry of '\(key)' must be a string, found \(item.typeDescription)", at: item.location)
+          throw DocumentError(
+            "rule '\(rule)': an entry of '\(key)' must be a string, found \(item.typeDescription)", at: item.location)
         }
         return text
       }
     }
     func only(_ kind: String) throws {
       if let other = pairs.first(where: { ($0.key.scalarText ?? "") != kind }) {
-        throw DocumentError("rule '\(rule)': '\(other.key.scalarText ?? "")' does not go with '\(kind)'", at: other.key.location)
+        throw DocumentError(
+          "rule '\(rule)': '\(other.key.scalarText ?? "")' does not go with '\(kind)'", at: other.key.location)
       }
     }
     if node["command"] != nil {
@@ -87,23 +94,28 @@ public enum TeamCheck: Sendable {
     guard let field = node["field"], let path = field.string, !path.isEmpty,
       !path.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty)
     else {
-      throw DocumentError("rule '\(rule)': 'field' must be a dotted path such as hyperparameters.max_depth", at: node["field"]?.location ?? node.location)
+      throw DocumentError(
+        "rule '\(rule)': 'field' must be a dotted path such as hyperparameters.max_depth",
+        at: node["field"]?.location ?? node.location)
     }
     var test = FieldTest()
     if let value = node["required"] {
       guard let flag = value.bool else {
-        throw DocumentError("rule '\(rule)': 'required' must be true or false, found \(value.typeDescription)", at: value.location)
+        throw DocumentError(
+          "rule '\(rule)': 'required' must be true or false, found \(value.typeDescription)", at: value.location)
       }
       test.required = flag
     }
     if let value = node["matches"] {
       guard let pattern = value.string else {
-        throw DocumentError("rule '\(rule)': 'matches' must be a regular expression, found \(value.typeDescription)", at: value.location)
+        throw DocumentError(
+          "rule '\(rule)': 'matches' must be a regular expression, found \(value.typeDescription)", at: value.location)
       }
       do {
         _ = try NSRegularExpression(pattern: pattern)
       } catch {
-        throw DocumentError("rule '\(rule)': 'matches' is not a valid regular expression: \(pattern)", at: value.location)
+        throw DocumentError(
+          "rule '\(rule)': 'matches' is not a valid regular expression: \(pattern)", at: value.location)
       }
       test.matches = pattern
     }
@@ -111,16 +123,19 @@ public enum TeamCheck: Sendable {
     for key in ["min", "max"] {
       guard let value = node[key] else { continue }
       guard value.scalarType == .int || value.scalarType == .float, let number = value.number, number.isFinite else {
-        throw DocumentError("rule '\(rule)': '\(key)' must be a number, found \(value.scalarText.map { "'\($0)'" } ?? value.typeDescription)",
+        throw DocumentError(
+          "rule '\(rule)': '\(key)' must be a number, found \(value.scalarText.map { "'\($0)'" } ?? value.typeDescription)",
           at: value.location)
       }
       if key == "min" { test.min = number } else { test.max = number }
     }
     if let min = test.min, let max = test.max, min > max {
-      throw DocumentError("rule '\(rule)': 'min' (\(min)) is above 'max' (\(max))", at: node["min"]?.location ?? node.location)
+      throw DocumentError(
+        "rule '\(rule)': 'min' (\(min)) is above 'max' (\(max))", at: node["min"]?.location ?? node.location)
     }
     guard test.required || test.matches != nil || test.oneOf != nil || test.min != nil || test.max != nil else {
-      throw DocumentError("rule '\(rule)': a field check needs 'required', 'matches', 'one_of', 'min' or 'max'", at: node.location)
+      throw DocumentError(
+        "rule '\(rule)': a field check needs 'required', 'matches', 'one_of', 'min' or 'max'", at: node.location)
     }
     return .field(path: path.split(separator: ".").map(String.init), test: test)
   }
@@ -200,8 +215,11 @@ public struct TeamRule: Sendable {
     let policy = context.policy
     let message = policy.option(id, "message")?.string
     let severity = context.severity(of: id)
-    func finding(_ detail: String, _ location: SourceLocation, severity: Severity? = nil, hint: String? = nil) -> Finding {
-      Finding(rule: id, severity: severity ?? context.severity(of: id), message: message.map { "\($0): \(detail)" } ?? detail,
+    func finding(_ detail: String, _ location: SourceLocation, severity: Severity? = nil, hint: String? = nil)
+      -> Finding
+    {
+      Finding(
+        rule: id, severity: severity ?? context.severity(of: id), message: message.map { "\($0): \(detail)" } ?? detail,
         path: change.path, location: location, hint: hint)
     }
     switch check {
@@ -212,7 +230,8 @@ public struct TeamRule: Sendable {
       let matcher = AttributeMatcher.cache.matcher(protectedAttributes: ["forbidden": names], proxies: [:])
       return spec.features.compactMap { feature in
         guard let match = matcher.protectedMatches(feature.name).first else { return nil }
-        return finding("feature '\(feature.name)' is forbidden (matches '\(match.entry)')", feature.location,
+        return finding(
+          "feature '\(feature.name)' is forbidden (matches '\(match.entry)')", feature.location,
           hint: "remove the feature, or change the rule in the policy")
       }
     case .command(let argv):
@@ -225,16 +244,26 @@ public struct TeamRule: Sendable {
       let input = Data(JSONValue(root).canonical.utf8)
       switch runner.run(argv, files: files, input: input, specPath: change.path, timeout: timeout) {
       case .failed(let why):
-        return [finding("command check could not run: \(why)", first, severity: .error,
-          hint: "the program must exist where mlgit runs (see docs/team-rules.md)")]
+        return [
+          finding(
+            "command check could not run: \(why)", first, severity: .error,
+            hint: "the program must exist where mlgit runs (see docs/team-rules.md)")
+        ]
       case .timedOut:
-        return [finding("command check did not finish within \(TeamRule.number(timeout)) s: \(shown)", first, severity: .error,
-          hint: "make it faster, or raise the rule's 'timeout' option")]
+        return [
+          finding(
+            "command check did not finish within \(TeamRule.number(timeout)) s: \(shown)", first, severity: .error,
+            hint: "make it faster, or raise the rule's 'timeout' option")
+        ]
       case .finished(let status, let stdout, let stderr):
         guard status == 0 else {
           let said = stderr.split(separator: "\n").suffix(3).joined(separator: " | ")
-          return [finding("command check failed (exit \(status)): \(shown)\(said.isEmpty ? "" : ": \(said)")", first, severity: .error,
-            hint: "a command check reports findings on standard output and exits 0")]
+          return [
+            finding(
+              "command check failed (exit \(status)): \(shown)\(said.isEmpty ? "" : ": \(said)")", first,
+              severity: .error,
+              hint: "a command check reports findings on standard output and exits 0")
+          ]
         }
         var findings: [Finding] = []
         for (index, line) in String(decoding: stdout, as: UTF8.self).split(separator: "\n").enumerated() {
@@ -242,8 +271,12 @@ public struct TeamRule: Sendable {
           if text.isEmpty { continue }
           guard let reported = TeamRule.reported(text) else {
             let shownLine = text.count > 80 ? String(text.prefix(80)) + "…" : text
-            return [finding("command check wrote output line \(index + 1) that is not a finding: \(shownLine)", first, severity: .error,
-              hint: #"write one JSON object a line: {"message": "…", "line": 3, "severity": "warning"}"#)]
+            return [
+              finding(
+                "command check wrote output line \(index + 1) that is not a finding: \(shownLine)", first,
+                severity: .error,
+                hint: #"write one JSON object a line: {"message": "…", "line": 3, "severity": "warning"}"#)
+            ]
           }
           let location = reported.line.map { SourceLocation(line: $0, column: 1) } ?? first
           findings.append(finding(reported.message, location, severity: reported.severity ?? severity))
@@ -253,8 +286,10 @@ public struct TeamRule: Sendable {
     }
   }
 
-  private func evaluateField(_ path: [String], _ test: TeamCheck.FieldTest, root: Node,
-                             finding: (String, SourceLocation) -> Finding) -> [Finding] {
+  private func evaluateField(
+    _ path: [String], _ test: TeamCheck.FieldTest, root: Node,
+    finding: (String, SourceLocation) -> Finding
+  ) -> [Finding] {
     let name = path.joined(separator: ".")
     var node: Node? = root
     var parent = root
@@ -263,7 +298,9 @@ public struct TeamRule: Sendable {
       parent = current
       node = current.pairs == nil ? nil : current[key]
     }
-    guard let value = node, !value.isNull, value.string != "", value.items?.isEmpty != true, value.pairs?.isEmpty != true else {
+    guard let value = node, !value.isNull, value.string != "", value.items?.isEmpty != true,
+      value.pairs?.isEmpty != true
+    else {
       return test.required ? [finding("'\(name)' is required", parent.location)] : []
     }
     var findings: [Finding] = []
@@ -276,7 +313,8 @@ public struct TeamRule: Sendable {
           continue
         }
         if let pattern = test.matches, let regex = try? NSRegularExpression(pattern: pattern),
-          regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+          regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
+        {
           findings.append(finding("'\(name)' is '\(text)', which does not match \(pattern)", item.location))
         }
         if let names = test.oneOf, !names.contains(text) {
@@ -285,14 +323,23 @@ public struct TeamRule: Sendable {
       }
       if test.min != nil || test.max != nil {
         guard item.scalarType == .int || item.scalarType == .float, let number = item.number, number.isFinite else {
-          findings.append(finding("'\(name)' must be a number, found \(item.scalarText.map { "'\($0)'" } ?? item.typeDescription)", item.location))
+          findings.append(
+            finding(
+              "'\(name)' must be a number, found \(item.scalarText.map { "'\($0)'" } ?? item.typeDescription)",
+              item.location))
           continue
         }
         if let min = test.min, number < min {
-          findings.append(finding("'\(name)' is \(item.scalarText ?? TeamRule.number(number)), below the minimum \(TeamRule.number(min))", item.location))
+          findings.append(
+            finding(
+              "'\(name)' is \(item.scalarText ?? TeamRule.number(number)), below the minimum \(TeamRule.number(min))",
+              item.location))
         }
         if let max = test.max, number > max {
-          findings.append(finding("'\(name)' is \(item.scalarText ?? TeamRule.number(number)), above the maximum \(TeamRule.number(max))", item.location))
+          findings.append(
+            finding(
+              "'\(name)' is \(item.scalarText ?? TeamRule.number(number)), above the maximum \(TeamRule.number(max))",
+              item.location))
         }
       }
     }
@@ -306,7 +353,9 @@ public struct TeamRule: Sendable {
       var line: Int?
       var severity: String?
     }
-    guard let object = try? JSONDecoder().decode(Reported.self, from: Data(line.utf8)), !object.message.isEmpty else { return nil }
+    guard let object = try? JSONDecoder().decode(Reported.self, from: Data(line.utf8)), !object.message.isEmpty else {
+      return nil
+    }
     if let line = object.line, line < 1 { return nil }
     var severity: Severity? = nil
     if let text = object.severity {

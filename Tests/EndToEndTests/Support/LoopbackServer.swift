@@ -29,7 +29,9 @@ final class LoopbackServer {
   /// Started with posix_spawn, not Foundation's Process: while a Process child runs for the
   /// whole test, Foundation's wait for it held up noticing that the test's short git
   /// commands had exited (they stayed zombies and the test hung).
-  static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], logPath: String) throws -> pid_t {
+  static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], logPath: String) throws
+    -> pid_t
+  {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -97,15 +99,19 @@ final class LoopbackServer {
     address.sin_port = port.bigEndian
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     return withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
     } == 0
   }
 
   /// Starts `arguments(port)` and waits until the port accepts connections. Another process
   /// may take the port between the choice and the bind: then a new port is tried (3 tries).
   /// A server that does not come up fails the test with its log, never passes it.
-  static func start(_ name: String, test: XCTestCase, logPath: String, environment: [String: String],
-                    executable: String, arguments: (UInt16) throws -> [String]) throws -> LoopbackServer {
+  static func start(
+    _ name: String, test: XCTestCase, logPath: String, environment: [String: String],
+    executable: String, arguments: (UInt16) throws -> [String]
+  ) throws -> LoopbackServer {
     var lastLog = ""
     for _ in 0..<3 {
       guard let port = freePort() else { break }
@@ -133,7 +139,10 @@ final class LoopbackServer {
     let deadline = Date(timeIntervalSinceNow: 10)
     while Date() < deadline {
       let result = waitpid(pid, &status, WNOHANG)
-      if result == pid || result < 0 { reaped = true; return }
+      if result == pid || result < 0 {
+        reaped = true
+        return
+      }
       usleep(20_000)
     }
     kill(pid, SIGKILL)

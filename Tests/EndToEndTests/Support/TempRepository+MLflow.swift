@@ -11,7 +11,8 @@ extension TempRepository {
   /// A copy of the file store beside the work tree, its runs' commits `first` and `second`.
   func mlflowFileStore(first: String, second: String) throws -> String {
     let copy = root + "/mlruns"
-    try FileManager.default.copyItem(atPath: TempRepository.mlflowFixtures.appendingPathComponent("mlruns").path, toPath: copy)
+    try FileManager.default.copyItem(
+      atPath: TempRepository.mlflowFixtures.appendingPathComponent("mlruns").path, toPath: copy)
     let files = FileManager.default.enumerator(atPath: copy)
     while let relative = files?.nextObject() as? String {
       guard relative.hasSuffix("tags/mlflow.source.git.commit") else { continue }
@@ -27,7 +28,8 @@ extension TempRepository {
   /// A copy of the SQLite store beside the work tree, its runs' commits `first` and `second`.
   func mlflowDatabase(first: String, second: String, name: String = "mlflow.db") throws -> String {
     let copy = root + "/" + name
-    try FileManager.default.copyItem(atPath: TempRepository.mlflowFixtures.appendingPathComponent("mlflow.db").path, toPath: copy)
+    try FileManager.default.copyItem(
+      atPath: TempRepository.mlflowFixtures.appendingPathComponent("mlflow.db").path, toPath: copy)
     let db = try SQLiteDatabase(path: copy, mode: .readWriteCreate)
     for (placeholder, commit) in [("1", first), ("2", second)] {
       _ = try db.rows(

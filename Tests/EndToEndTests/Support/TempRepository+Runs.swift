@@ -22,10 +22,16 @@ extension TempRepository {
   func commitTrainableModel(auc: String = "0.81", extraHyperparameters: String = "", config: String? = nil) -> String {
     write("data/train.csv", "income,debt_ratio,defaulted\n1,0.2,0\n2,0.4,1\n")
     let sha = Shell.run("/usr/bin/sha256sum", ["data/train.csv"], in: path).stdout.prefix(64)
-    write("models/credit.yaml", Fixtures.spec(
-      hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  seed: 42\n\(extraHyperparameters)",
-      extra: "data:\n  train: {path: data/train.csv, sha256: \(sha)}\nvalidation:\n  metrics:\n    auc: {min: 0.78}\n"))
-    write("train.sh", "#!/bin/sh\necho \"training on $(wc -l < data/train.csv) rows\"\nprintf '{\"auc\": \(auc), \"loss\": 0.25}\\n' > metrics.json\n")
+    write(
+      "models/credit.yaml",
+      Fixtures.spec(
+        hyperparameters: "  learning_rate: 0.05\n  max_depth: 6\n  seed: 42\n\(extraHyperparameters)",
+        extra: "data:\n  train: {path: data/train.csv, sha256: \(sha)}\nvalidation:\n  metrics:\n    auc: {min: 0.78}\n"
+      ))
+    write(
+      "train.sh",
+      "#!/bin/sh\necho \"training on $(wc -l < data/train.csv) rows\"\nprintf '{\"auc\": \(auc), \"loss\": 0.25}\\n' > metrics.json\n"
+    )
     _ = Shell.run("/bin/chmod", ["+x", "train.sh"], in: path)
     write(".gitignore", "metrics.json\n")
     if let config { write(".mlgit/config.yml", config) }

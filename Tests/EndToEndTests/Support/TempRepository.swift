@@ -39,8 +39,10 @@ enum Shell {
   /// `timeout` is a safety net for tests of inputs that once made mlgit hang: past it
   /// the process is terminated and the result says so, instead of the suite hanging.
   @discardableResult
-  static func run(_ executable: String, _ arguments: [String], in directory: String,
-                  environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval? = nil) -> CommandResult {
+  static func run(
+    _ executable: String, _ arguments: [String], in directory: String,
+    environment: [String: String] = [:], input: String? = nil, timeout: TimeInterval? = nil
+  ) -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -54,7 +56,8 @@ enum Shell {
       try? FileManager.default.removeItem(at: outURL)
       try? FileManager.default.removeItem(at: errURL)
     }
-    guard let outHandle = try? FileHandle(forWritingTo: outURL), let errHandle = try? FileHandle(forWritingTo: errURL) else {
+    guard let outHandle = try? FileHandle(forWritingTo: outURL), let errHandle = try? FileHandle(forWritingTo: errURL)
+    else {
       return CommandResult(status: -1, stdout: "", stderr: "cannot create output files")
     }
     process.standardOutput = outHandle
@@ -82,7 +85,9 @@ enum Shell {
     try? errHandle.close()
     let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
     let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-    if timedOut { return CommandResult(status: -2, stdout: out, stderr: err + "\n(terminated after \(Int(timeout ?? 0)) s)") }
+    if timedOut {
+      return CommandResult(status: -2, stdout: out, stderr: err + "\n(terminated after \(Int(timeout ?? 0)) s)")
+    }
     return CommandResult(status: process.terminationStatus, stdout: out, stderr: err)
   }
 
@@ -99,7 +104,8 @@ enum Shell {
     return fromSource
   }()
 
-  static let git: String = ["/usr/bin/git", "/usr/local/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/git"
+  static let git: String =
+    ["/usr/bin/git", "/usr/local/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/git"
 }
 
 /// A temporary git repository on disk (branch `main`, a repo-local identity),
@@ -149,8 +155,11 @@ final class TempRepository {
   }
 
   @discardableResult
-  func git(_ arguments: [String], in subfolder: String? = nil, environment: [String: String] = [:], input: String? = nil) -> CommandResult {
-    Shell.run(Shell.git, arguments, in: subfolder.map { path + "/" + $0 } ?? path, environment: environment, input: input)
+  func git(
+    _ arguments: [String], in subfolder: String? = nil, environment: [String: String] = [:], input: String? = nil
+  ) -> CommandResult {
+    Shell.run(
+      Shell.git, arguments, in: subfolder.map { path + "/" + $0 } ?? path, environment: environment, input: input)
   }
 
   /// Runs the built mlgit binary in the repository.
@@ -160,8 +169,11 @@ final class TempRepository {
   }
 
   @discardableResult
-  func mlgit(_ arguments: [String], in subfolder: String? = nil, environment: [String: String] = [:], input: String? = nil) -> CommandResult {
-    Shell.run(Shell.mlgit, arguments, in: subfolder.map { path + "/" + $0 } ?? path, environment: environment, input: input)
+  func mlgit(
+    _ arguments: [String], in subfolder: String? = nil, environment: [String: String] = [:], input: String? = nil
+  ) -> CommandResult {
+    Shell.run(
+      Shell.mlgit, arguments, in: subfolder.map { path + "/" + $0 } ?? path, environment: environment, input: input)
   }
 
   /// Writes a file (creating folders), as text or raw bytes.
@@ -211,7 +223,8 @@ final class TempRepository {
 
   /// The files of a commit's tree (`git ls-tree -r --name-only`).
   func files(at revision: String = "HEAD") -> [String] {
-    git("-c", "core.quotepath=off", "ls-tree", "-r", "--name-only", revision).stdout.split(separator: "\n").map(String.init)
+    git("-c", "core.quotepath=off", "ls-tree", "-r", "--name-only", revision).stdout.split(separator: "\n").map(
+      String.init)
   }
 
   /// The permission bits of a file (0o755, say).
@@ -232,8 +245,10 @@ final class TempRepository {
 
 /// Spec texts for tests.
 enum Fixtures {
-  static func spec(name: String = "credit-risk", version: String = "1.4.0", features: [String] = ["income", "debt_ratio"],
-                   hyperparameters: String = "  learning_rate: 0.05\n  max_depth: 6\n  seed: 42\n", extra: String = "") -> String {
+  static func spec(
+    name: String = "credit-risk", version: String = "1.4.0", features: [String] = ["income", "debt_ratio"],
+    hyperparameters: String = "  learning_rate: 0.05\n  max_depth: 6\n  seed: 42\n", extra: String = ""
+  ) -> String {
     """
     apiVersion: mlgit/v1
     name: \(name)
