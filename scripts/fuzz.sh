@@ -52,8 +52,18 @@ build() {
   local sanitize=(-sanitize=fuzzer,address)
   # As SwiftPM builds them: MLSpec imports libyaml through the CLibYAML module map, which
   # links the system's libyaml (not instrumented: the fuzzing is of mlgit's own code).
+  # MLSpec hashes with swift-crypto: its module and objects come from SwiftPM's debug build
+  # (`swift build` first; not instrumented either).
+  local spm=.build/debug checkouts=.build/checkouts/swift-crypto/Sources
+  [ -e "$spm/Modules/Crypto.swiftmodule" ] || swift build --product mlgit >&2
+  local crypto_objects
+  crypto_objects=$(find "$spm/Crypto.build" "$spm/CryptoBoringWrapper.build" "$spm/CCryptoBoringSSL.build" \
+    "$spm/CCryptoBoringSSLShims.build" "$spm/CXKCP.build" "$spm/CXKCPShims.build" -name '*.o' | sort)
   local swiftflags=(-swift-version 5 -O -g -parse-as-library -enable-testing "${sanitize[@]}"
-    -I "$out/obj" -I Sources/CLibYAML $(pkg-config --cflags-only-I yaml-0.1 | sed 's/-I/-Xcc -I/g'))
+    -I "$out/obj" -I Sources/CLibYAML $(pkg-config --cflags-only-I yaml-0.1 | sed 's/-I/-Xcc -I/g')
+    -I "$spm/Modules" -Xcc -I -Xcc "$checkouts/CCryptoBoringSSL/include" -Xcc -I -Xcc "$checkouts/CCryptoBoringSSLShims/include"
+    -Xcc -fmodule-map-file="$checkouts/CCryptoBoringSSL/include/module.modulemap"
+    -Xcc -fmodule-map-file="$checkouts/CCryptoBoringSSLShims/include/module.modulemap")
   # module NAME SOURCES...: one object and one .swiftmodule per module, in dependency order.
   module() {
     local name=$1
@@ -65,13 +75,14 @@ build() {
       touch "$out/obj/$name.o"
     fi
   }
+  module MLGitErrors Sources/MLGitErrors/*.swift
   module MLSpec Sources/MLSpec/*.swift
   module MLPolicy $(find Sources/MLPolicy -name '*.swift' | sort)
   for target in spec config metrics runline csvheader csvschema; do
     if stale "$out/fuzz-$target" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o"; then
       echo "fuzz.sh: building fuzz-$target" >&2
       quietly "$swiftc" "${swiftflags[@]}" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o" \
-        $(pkg-config --libs yaml-0.1) -o "$out/fuzz-$target"
+        "$out/obj/MLGitErrors.o" $crypto_objects $(pkg-config --libs yaml-0.1) -lstdc++ -o "$out/fuzz-$target"
     fi
   done
   if stale "$out/fuzz-index" fuzz/targets/index.c Sources/CMLGitSupport; then
