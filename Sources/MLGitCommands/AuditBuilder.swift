@@ -198,7 +198,7 @@ final class AuditBuilder {
     change.featuresAdded = newFeatures.filter { !oldSet.contains($0) }
     change.featuresRemoved = oldFeatures.filter { !newSet.contains($0) }
     if status != .deleted {
-      change.hyperparameters = AuditBuilder.diff(old?.hyperparameters, new?.hyperparameters)
+      change.hyperparameters = HyperparameterChange.diff(old?.hyperparameters, new?.hyperparameters, by: .leaf)
       change.hyperparametersError = new?.hyperparametersError
     }
     change.data = AuditBuilder.dataChanges(old?.spec?.data ?? [], new?.spec?.data ?? [])
@@ -208,30 +208,6 @@ final class AuditBuilder {
 
   static func version(of snapshot: SpecSnapshot) -> String? {
     snapshot.spec?.version?.text ?? snapshot.document?["version"]?.scalarText
-  }
-
-  /// Leaf-by-leaf differences between two hyperparameter values. Mappings are followed
-  /// (`optimizer.lr`); lists and scalars compare whole. Unlike `HyperparameterChange.diff`
-  /// (what a review approves), a mapping that becomes a scalar lists each leaf, and an
-  /// empty mapping is a leaf, as `mlgit.audit/1` has always listed them.
-  static func diff(_ old: JSONValue?, _ new: JSONValue?) -> [HyperparameterChange] {
-    var oldLeaves: [String: JSONValue] = [:]
-    var newLeaves: [String: JSONValue] = [:]
-    if let old { flatten(old, prefix: "", into: &oldLeaves) }
-    if let new { flatten(new, prefix: "", into: &newLeaves) }
-    var changes: [HyperparameterChange] = []
-    for key in Set(oldLeaves.keys).union(newLeaves.keys).sorted() where oldLeaves[key] != newLeaves[key] {
-      changes.append(HyperparameterChange(key: key, old: oldLeaves[key], new: newLeaves[key]))
-    }
-    return changes
-  }
-
-  private static func flatten(_ value: JSONValue, prefix: String, into leaves: inout [String: JSONValue]) {
-    if case .object(let members) = value, !members.isEmpty {
-      for (key, member) in members { flatten(member, prefix: prefix.isEmpty ? key : prefix + "." + key, into: &leaves) }
-    } else {
-      leaves[prefix.isEmpty ? "(value)" : prefix] = value
-    }
   }
 
   static func dataChanges(_ old: [DataReference], _ new: [DataReference]) -> [DataChange] {

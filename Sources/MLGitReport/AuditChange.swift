@@ -21,7 +21,7 @@ public struct AuditChange {
   public var renamedFrom: String?
   public var featuresAdded: [String] = []
   public var featuresRemoved: [String] = []
-  /// Leaf by leaf (`optimizer.lr`), as the audit diffs hyperparameters.
+  /// Leaf by leaf (`optimizer.lr`): `HyperparameterChange.diff(_:_:by: .leaf)`.
   public var hyperparameters: [HyperparameterChange] = []
   /// Why the hyperparameters could not be read (a `from:` file missing, say).
   public var hyperparametersError: String?
