@@ -207,6 +207,25 @@ public enum MetricEvidence {
   public static func bestRun(_ runs: [RunRecord], spec: ModelSpec) -> RunRecord? {
     MetricCheck.best(of: runs, against: spec.metrics)?.run
   }
+
+  /// Where the metric-evidence rules (`metrics/slices`, `metrics/fairness`,
+  /// `metrics/baseline`, `metrics/regression`) look: nothing unless `rule`'s release gate
+  /// applies here; else each changed spec for which `declaring` finds what the rule checks
+  /// (its slices, its baseline, …; nil when the spec declares none), with the best of its
+  /// model's succeeded runs on the change's commit. A spec whose model has no such run is
+  /// left out: `runs/required` reports that.
+  public static func bestRuns<Block>(
+    for rule: String, in changeSet: ChangeSet, context: PolicyContext, declaring: (ModelSpec) -> Block?
+  ) -> [(change: ModelChange, spec: ModelSpec, block: Block, best: RunRecord)] {
+    guard context.releaseGateApplies(rule) else { return [] }
+    let runs = context.runs(for: changeSet.origin).filter(\.succeeded)
+    return changeSet.specs.compactMap { change in
+      guard let spec = change.new?.spec, let block = declaring(spec),
+        let best = bestRun(runs.filter { $0.model == spec.name }, spec: spec)
+      else { return nil }
+      return (change, spec, block, best)
+    }
+  }
 }
 
 extension Double {

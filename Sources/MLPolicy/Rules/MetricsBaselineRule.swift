@@ -44,12 +44,11 @@ public struct MetricsBaselineRule: PolicyRule {
   public init() {}
 
   public func evaluate(changeSet: ChangeSet, in context: PolicyContext) -> [Finding] {
-    guard context.releaseGateApplies(id) else { return [] }
-    let runs = context.runs(for: changeSet.origin).filter(\.succeeded)
     var findings: [Finding] = []
-    for change in changeSet.specs {
-      guard let spec = change.new?.spec, let baseline = spec.validationEvidence.baseline else { continue }
-      guard let best = MetricEvidence.bestRun(runs.filter { $0.model == spec.name }, spec: spec) else { continue }
+    let declared = MetricEvidence.bestRuns(for: id, in: changeSet, context: context) { spec in
+      spec.validationEvidence.baseline
+    }
+    for (change, spec, baseline, best) in declared {
       var baselineRuns: [RunRecord] = []
       if case .model(let name, let location) = baseline {
         if let commit = changeSet.origin.commit, let history = context.history {

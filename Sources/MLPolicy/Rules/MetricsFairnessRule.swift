@@ -56,13 +56,12 @@ public struct MetricsFairnessRule: PolicyRule {
   public init() {}
 
   public func evaluate(changeSet: ChangeSet, in context: PolicyContext) -> [Finding] {
-    guard context.releaseGateApplies(id) else { return [] }
-    let runs = context.runs(for: changeSet.origin).filter(\.succeeded)
     var findings: [Finding] = []
-    for change in changeSet.specs {
-      guard let spec = change.new?.spec, !spec.validationEvidence.fairness.isEmpty else { continue }
-      guard let best = MetricEvidence.bestRun(runs.filter { $0.model == spec.name }, spec: spec) else { continue }
-      for bound in spec.validationEvidence.fairness {
+    let declared = MetricEvidence.bestRuns(for: id, in: changeSet, context: context) { spec in
+      spec.validationEvidence.fairness.isEmpty ? nil : spec.validationEvidence.fairness
+    }
+    for (change, spec, fairness, best) in declared {
+      for bound in fairness {
         let measure = MetricEvidence.fairness(best, bound)
         guard !measure.passed else { continue }
         let measured = measure.gap != nil && measure.missingGroups.isEmpty

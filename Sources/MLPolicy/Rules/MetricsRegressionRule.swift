@@ -54,18 +54,15 @@ public struct MetricsRegressionRule: PolicyRule {
   public init() {}
 
   public func evaluate(changeSet: ChangeSet, in context: PolicyContext) -> [Finding] {
-    guard context.releaseGateApplies(id), let commit = changeSet.origin.commit, let history = context.history else {
-      return []
-    }
-    let runs = context.runs(for: changeSet.origin).filter(\.succeeded)
+    guard let commit = changeSet.origin.commit, let history = context.history else { return [] }
     let tolerance = context.policy.option(id, "tolerance")?.number ?? Self.defaultTolerance
     var findings: [Finding] = []
-    for change in changeSet.specs {
-      guard let spec = change.new?.spec, let version = spec.version,
-        spec.metrics.contains(where: { $0.direction != nil })
-      else { continue }
-      guard let best = MetricEvidence.bestRun(runs.filter { $0.model == spec.name }, spec: spec),
-        let previous = history.previousVersion(of: change.path, model: spec.name, version: version, before: commit),
+    // A version, and a bound with a direction to regress in.
+    let declared = MetricEvidence.bestRuns(for: id, in: changeSet, context: context) { spec in
+      spec.metrics.contains(where: { $0.direction != nil }) ? spec.version : nil
+    }
+    for (change, spec, version, best) in declared {
+      guard let previous = history.previousVersion(of: change.path, model: spec.name, version: version, before: commit),
         let previousBest = previous.bestRun
       else { continue }
       for comparison in MetricEvidence.regressionComparisons(new: best, previous: previousBest, bounds: spec.metrics)

@@ -53,14 +53,12 @@ public struct MetricsSlicesRule: PolicyRule {
   public init() {}
 
   public func evaluate(changeSet: ChangeSet, in context: PolicyContext) -> [Finding] {
-    guard context.releaseGateApplies(id) else { return [] }
-    let runs = context.runs(for: changeSet.origin).filter(\.succeeded)
     var findings: [Finding] = []
-    for change in changeSet.specs {
-      guard let spec = change.new?.spec, !spec.validationEvidence.slices.isEmpty else { continue }
-      guard let best = MetricEvidence.bestRun(runs.filter { $0.model == spec.name }, spec: spec) else { continue }
-      for (slice, check) in MetricEvidence.sliceChecks(best, slices: spec.validationEvidence.slices) where !check.passed
-      {
+    let declared = MetricEvidence.bestRuns(for: id, in: changeSet, context: context) { spec in
+      spec.validationEvidence.slices.isEmpty ? nil : spec.validationEvidence.slices
+    }
+    for (change, spec, slices, best) in declared {
+      for (slice, check) in MetricEvidence.sliceChecks(best, slices: slices) where !check.passed {
         findings.append(
           finding(
             "best run \(best.id) of '\(spec.name)' misses the bar on slice '\(slice)': \(check.explanation)",
