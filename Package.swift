@@ -7,7 +7,7 @@ let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
   name: "mlgit",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "mlgit", targets: ["mlgit"])
   ],
@@ -69,7 +69,8 @@ let package = Package(
       dependencies: [
         "GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport", "CMLGitSupport", "SQLiteKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      swiftSettings: swift6
     ),
     .executableTarget(name: "mlgit", dependencies: ["MLGitCommands"]),
     .testTarget(name: "MLSpecTests", dependencies: ["MLSpec", "TestSupport"], swiftSettings: swift6),

@@ -2,6 +2,7 @@ import Foundation
 import GitKit
 import MLPolicy
 import MLSpec
+import Synchronization
 
 /// Turns git's view of a change (staged index or commit) into the policy engine's
 /// `ChangeSet`: the GitKit -> policy adapter.
@@ -329,30 +330,37 @@ struct ChangeReader {
 /// same blob as the new side of one commit and the old side of the next. Holds the
 /// `limit` most recently added, so that memory stays flat over long histories (findings
 /// are remembered separately, by `FindingCache`).
-final class SnapshotCache {
+final class SnapshotCache: Sendable {
   private struct Key: Hashable {
     var path: String
     var blob: OID
   }
-  private var entries: [Key: SpecSnapshot] = [:]
-  private var order: [Key] = []
-  private var oldest = 0
+  private struct Entries {
+    var byKey: [Key: SpecSnapshot] = [:]
+    var order: [Key] = []
+    var oldest = 0
+  }
+  private let entries = Mutex(Entries())
   let limit: Int
 
   init(limit: Int = 2048) { self.limit = max(1, limit) }
 
   func snapshot(path: String, blob: OID, read: () throws -> SpecSnapshot) rethrows -> SpecSnapshot {
     let key = Key(path: path, blob: blob)
-    if let known = entries[key] { return known }
+    if let known = entries.withLock({ $0.byKey[key] }) { return known }
+    // Read without the lock: parsing a spec is the slow part.
     let snapshot = try read()
-    if order.count < limit {
-      order.append(key)
-    } else {
-      entries[order[oldest]] = nil
-      order[oldest] = key
-      oldest = (oldest + 1) % limit
+    entries.withLock { entries in
+      if entries.byKey[key] != nil { return }
+      if entries.order.count < limit {
+        entries.order.append(key)
+      } else {
+        entries.byKey[entries.order[entries.oldest]] = nil
+        entries.order[entries.oldest] = key
+        entries.oldest = (entries.oldest + 1) % limit
+      }
+      entries.byKey[key] = snapshot
     }
-    entries[key] = snapshot
     return snapshot
   }
 }
@@ -368,16 +376,24 @@ struct SpecDependents {
 /// `SpecDependents` of trees, remembered by the ids of the spec folders. A commit's
 /// answer is its parent's, updated with the entries the commit changed; only a tree
 /// whose parent was not seen lists its specs.
-final class ParameterFileIndex {
-  private var entries: [String: SpecDependents] = [:]
+final class ParameterFileIndex: Sendable {
+  private struct State {
+    var entries: [String: SpecDependents] = [:]
+    var keys: [OID: String] = [:]
+    var globPatterns: [String]?
+    var globHeader = ""
+    var globPrefixes: [String] = []
+  }
+  private let state = Mutex(State())
 
   func dependents(in tree: OID, parent: OID?, deltas: [FileDelta], changes: [ModelChange], reader: ChangeReader) throws
     -> SpecDependents
   {
     let treeKey = try key(tree, reader)
-    if let known = entries[treeKey] { return known }
+    if let known = state.withLock({ $0.entries[treeKey] }) { return known }
     var found: SpecDependents
-    if let parent, let base = entries[try key(parent, reader)] {
+    let parentKey = try parent.map { try key($0, reader) }
+    if let parentKey, let base = state.withLock({ $0.entries[parentKey] }) {
       let touched = Set(deltas.map(\.path))
       found = SpecDependents(
         parameterFiles: base.parameterFiles.mapValues { $0.filter { !touched.contains($0) } }.filter {
@@ -399,7 +415,7 @@ final class ParameterFileIndex {
     } else {
       found = try ParameterFileIndex.list(in: tree, reader: reader)
     }
-    entries[treeKey] = found
+    state.withLock { [found] in $0.entries[treeKey] = found }
     return found
   }
 
@@ -443,35 +459,32 @@ final class ParameterFileIndex {
 
   /// The spec globs and the ids of the folders they can match in (the whole tree for "").
   private func key(_ tree: OID, _ reader: ChangeReader) throws -> String {
-    // The globs' part is the same for every commit under one policy: build it once per
-    // glob list (it was an eighth of `check --range` when built for every commit).
-    let patterns = reader.policy.specGlobs.globs.map(\.pattern)
-    if patterns != globPatterns {
-      globPatterns = patterns
-      globHeader = patterns.joined(separator: ",") + "\n"
-      globPrefixes = Set(reader.policy.specGlobs.prefixes).sorted()
-      keys.removeAll()
-    }
-    // A commit's tree is the next commit's parent tree: each key is asked for twice.
-    if let known = keys[tree] { return known }
-    if keys.count >= 4096 { keys.removeAll(keepingCapacity: true) }
-    var key = globHeader
-    for (index, prefix) in globPrefixes.enumerated() {
-      if index > 0 { key += "\n" }
-      if prefix.isEmpty {
-        key += tree.hex
-      } else {
-        key += prefix
-        key += "="
-        key += try reader.repository.entry(at: prefix, inTree: tree)?.id.hex ?? "-"
+    try state.withLock { state in
+      // The globs' part is the same for every commit under one policy: build it once per
+      // glob list (it was an eighth of `check --range` when built for every commit).
+      let patterns = reader.policy.specGlobs.globs.map(\.pattern)
+      if patterns != state.globPatterns {
+        state.globPatterns = patterns
+        state.globHeader = patterns.joined(separator: ",") + "\n"
+        state.globPrefixes = Set(reader.policy.specGlobs.prefixes).sorted()
+        state.keys.removeAll()
       }
+      // A commit's tree is the next commit's parent tree: each key is asked for twice.
+      if let known = state.keys[tree] { return known }
+      if state.keys.count >= 4096 { state.keys.removeAll(keepingCapacity: true) }
+      var key = state.globHeader
+      for (index, prefix) in state.globPrefixes.enumerated() {
+        if index > 0 { key += "\n" }
+        if prefix.isEmpty {
+          key += tree.hex
+        } else {
+          key += prefix
+          key += "="
+          key += try reader.repository.entry(at: prefix, inTree: tree)?.id.hex ?? "-"
+        }
+      }
+      state.keys[tree] = key
+      return key
     }
-    keys[tree] = key
-    return key
   }
-
-  private var keys: [OID: String] = [:]
-  private var globPatterns: [String]?
-  private var globHeader = ""
-  private var globPrefixes: [String] = []
 }

@@ -3,6 +3,7 @@ import GitKit
 import MLGitErrors
 import MLPolicy
 import MLSpec
+import Synchronization
 
 /// What a history check found.
 struct HistoryReport {
@@ -163,15 +164,16 @@ final class HistoryChecker {
   /// commit by commit), reading through the repository handle it is given.
   private func judge(
     stage: CheckStage, branch: String?, base: BranchBase? = nil,
-    list: @escaping (Repository) throws -> ([OID], Set<OID>?)
+    list: @escaping @Sendable (Repository) throws -> ([OID], Set<OID>?)
   ) throws -> HistoryReport {
     var report = HistoryReport()
     let reading = try repository.reopen()
     let preparer = self.preparer
-    let reviews = ReviewSources(repository: reading, sharing: self.reviews)
+    let shared = self.reviews.shared
     let include = self.include
     try ReadAhead.run(
       produce: { (yield: (CommitPreparer.Step) throws -> Void) in
+        let reviews = ReviewSources(repository: reading, sharing: shared)
         let (commits, known) = try list(reading)
         let shallow = known == nil ? reading.shallowCommits() : []
         var lineage = base.map { BranchLineage(base: $0, walked: Set(commits)) }
@@ -288,8 +290,10 @@ final class HistoryChecker {
 
 /// The reading half of a history check: a commit's change against its first parent and
 /// what the rules need besides (the policy in force, the approvals). Keeps what is read
-/// once per check: policies by config blob, parsed specs, parameter files.
-final class CommitPreparer: @unchecked Sendable {
+/// once per check: policies by config blob, parsed specs, parameter files. The reading
+/// thread prepares while the calling thread may ask for a commit's policy
+/// (`HistoryChecker.policy(in:)`): every cache is behind a `Mutex` of its own.
+final class CommitPreparer: Sendable {
   /// A commit read for judging, or one on the boundary of a shallow clone.
   enum Step {
     case boundary(OID)
@@ -316,8 +320,8 @@ final class CommitPreparer: @unchecked Sendable {
 
   let snapshots = SnapshotCache()
   let parameterFiles = ParameterFileIndex()
-  private var policies: [String: EffectivePolicy] = [:]
-  private var prefixCache: [String: [String]] = [:]
+  private let policies = Mutex<[String: EffectivePolicy]>([:])
+  private let prefixCache = Mutex<[String: [String]]>([:])
 
   /// Reads `commit`'s change through `repository`. `boundary`: the commits whose parent
   /// is known to be missing (nil: a parent is missing when `shallow` lists the commit or
@@ -425,9 +429,9 @@ final class CommitPreparer: @unchecked Sendable {
 
   /// The folders a policy looks at, computed once per policy.
   private func prefixes(of policy: EffectivePolicy, key: String, in repository: Repository) -> [String] {
-    if let known = prefixCache[key] { return known }
+    if let known = prefixCache.withLock({ $0[key] }) { return known }
     let found = ChangeReader(repository: repository, policy: policy).prefixes
-    prefixCache[key] = found
+    prefixCache.withLock { $0[key] = found }
     return found
   }
 
@@ -439,7 +443,7 @@ final class CommitPreparer: @unchecked Sendable {
     }
     var key = entry.id.hex
     // A policy that extends pack files or runs scripts of its commit is reused only where those are unchanged.
-    if let known = policies[key], !known.referencedFiles.isEmpty {
+    if let known = policies.withLock({ $0[key] }), !known.referencedFiles.isEmpty {
       let files = repository.policyFiles(in: tree)
       let same = known.referencedFiles.allSatisfy { path, blob in ((try? files(path)) ?? nil)?.blob == blob }
       if !same { key += "@\(tree.hex)" }
@@ -457,9 +461,10 @@ final class CommitPreparer: @unchecked Sendable {
   }
 
   private func cachedPolicy(key: String, _ load: () throws -> EffectivePolicy) throws -> EffectivePolicy {
-    if let known = policies[key] { return known }
+    if let known = policies.withLock({ $0[key] }) { return known }
+    // Loaded without the lock: a policy loads files and may run for a while.
     let policy = try load()
-    policies[key] = policy
+    policies.withLock { $0[key] = policy }
     return policy
   }
 }

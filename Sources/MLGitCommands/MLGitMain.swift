@@ -26,7 +26,7 @@ public struct MLGit: ParsableCommand {
 /// The process entry point: runs the command and maps every error to PRODUCT.md's exit statuses.
 public enum MLGitMain {
   public static func main(_ arguments: [String]? = nil) -> Never {
-    setvbuf(stdout, nil, _IOFBF, 1 << 16)
+    setvbuf(StandardOutput.stream, nil, _IOFBF, 1 << 16)
     // Writing to a pipe whose reader has gone (a child process that exited early, or
     // `mlgit … | head`) must be an error to handle, not a signal that kills mlgit.
     signal(SIGPIPE, SIG_IGN)
@@ -134,13 +134,10 @@ public enum MLGitMain {
 /// Values left for the process's exit to free, as git's UNLEAK does: a history's worth
 /// of reports and caches would otherwise be freed object by object after the work is done.
 enum KeptUntilExit {
-  private static let lock = NSLock()
-  private static var values: [Any] = []
-
+  /// Takes one reference that is never given back: nothing is stored, so nothing is
+  /// shared between threads.
   static func keep(_ value: Any) {
-    lock.lock()
-    values.append(value)
-    lock.unlock()
+    _ = Unmanaged.passRetained(value as AnyObject)
   }
 }
 

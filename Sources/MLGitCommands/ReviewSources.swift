@@ -15,9 +15,17 @@ final class ReviewSources {
 
   init(repository: Repository) { self.repository = repository }
 
-  /// Sources reading through `repository` that start with what `other` has read already
-  /// (for another thread, with its own repository handle).
-  init(repository: Repository, sharing other: ReviewSources) {
+  /// What these sources have read, to hand to sources on another thread.
+  struct Shared: Sendable {
+    fileprivate var records: [String: [ReviewRecord]]?
+    fileprivate var verifiers: [OID: SSHReviewVerifier]
+  }
+
+  var shared: Shared { Shared(records: records, verifiers: verifiers) }
+
+  /// Sources reading through `repository` that start with what other sources have read
+  /// already (for another thread, with its own repository handle).
+  init(repository: Repository, sharing other: Shared) {
     self.repository = repository
     records = other.records
     verifiers = other.verifiers  // thread-safe: each verifier locks its results

@@ -1,3 +1,4 @@
+import CMLGitSupport
 import Foundation
 import MLGitErrors
 
@@ -10,6 +11,7 @@ import MLGitErrors
 ///   standard error and status 3, never a success whose output was lost.
 enum StandardOutput {
   /// Set by `prepareDescriptors` when mlgit started with descriptor 1 closed.
+  /// nonisolated(unsafe): written once, on the main thread, before any other thread starts.
   nonisolated(unsafe) private static var closedAtStart = false
 
   /// Fills closed descriptors 0-2 with /dev/null, as git does, so that no file mlgit
@@ -38,13 +40,16 @@ enum StandardOutput {
   private static func write(_ buffer: UnsafeRawBufferPointer) {
     if closedAtStart { fail(EBADF) }
     guard buffer.count > 0, let base = buffer.baseAddress else { return }
-    if fwrite(base, 1, buffer.count, stdout) < buffer.count { fail(errno) }
+    if fwrite(base, 1, buffer.count, stream) < buffer.count { fail(errno) }
   }
 
   /// Flushes what is buffered; called before every exit.
   static func flush() {
-    if fflush(stdout) != 0 || ferror(stdout) != 0 { fail(errno) }
+    if fflush(stream) != 0 || ferror(stream) != 0 { fail(errno) }
   }
+
+  /// The C library's standard output stream, which mlgit's output is buffered in.
+  static var stream: UnsafeMutablePointer<FILE> { mlgit_standard_output() }
 
   private static func fail(_ code: Int32) -> Never {
     if code == EPIPE {

@@ -29,7 +29,7 @@ enum TrainingProcess {
   }
 
   static func run(_ command: [String], in directory: String) throws -> Outcome {
-    fflush(stdout)
+    fflush(StandardOutput.stream)
     // /usr/bin/env finds the command on PATH (or runs ./train.sh from `directory`).
     let arguments = ["/usr/bin/env"] + command
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]

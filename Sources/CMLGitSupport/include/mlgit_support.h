@@ -100,3 +100,9 @@ int mlgit_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const
  * standard streams, whatever mlgit or libgit2 opened without close-on-exec. ENOSYS where
  * the C library lacks it. */
 int mlgit_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
+
+/* The C library's standard output stream. Swift 6 refuses to read the C global `stdout`
+ * (a mutable global) outside an actor; mlgit never assigns it, and stdio locks the
+ * stream on every call. */
+#include <stdio.h>
+static inline FILE *mlgit_standard_output(void) { return stdout; }
