@@ -45,14 +45,15 @@ let package = Package(
       ],
       // On Linux, libgit2 and the libraries it needs are linked statically (Debian's -dev
       // packages ship the archives): loading Debian's shared libgit2 bound thousands of
-      // symbols across 18 libraries at every start (docs/performance.md). GSSAPI has no
-      // archive and stays shared, as does zlib (CMLGitSupport links it). --wrap sends
-      // libgit2's CA-bundle loads to CMLGitSupport (mlgit_support.h).
+      // symbols across 18 libraries at every start (docs/performance.md). zlib stays
+      // shared (CMLGitSupport links it); CMLGitSupport defines the few GSSAPI functions
+      // libgit2 names, for HTTP Negotiate only (gssapi_none.c), so no Kerberos library is
+      // loaded. --wrap sends libgit2's CA-bundle loads to CMLGitSupport (mlgit_support.h).
       linkerSettings: [
         .unsafeFlags(
           ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "crypto", "pcre2-8"]
             .flatMap { ["-Xlinker", "-l:lib\($0).a"] }
-            + ["-Xlinker", "-l:libgssapi_krb5.so.2", "-Xlinker", "--wrap=mbedtls_x509_crt_parse_file"],
+            + ["-Xlinker", "--wrap=mbedtls_x509_crt_parse_file"],
           .when(platforms: [.linux])),
         .unsafeFlags(["-L/opt/homebrew/lib", "-L/usr/local/lib"], .when(platforms: [.macOS])),
         .linkedLibrary("git2", .when(platforms: [.macOS])),
