@@ -1,5 +1,11 @@
 import CSQLite
-import Foundation
+import MLGitErrors
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// An error from SQLite: its (extended) result code and message.
 public struct SQLiteError: Error, CustomStringConvertible, Sendable {
@@ -139,11 +145,25 @@ public final class SQLiteDatabase {
     Set(try rows("SELECT name FROM pragma_table_info(?1)", [.text(table)]).compactMap { $0.first?.text })
   }
 
+  /// `path` for a `file:` URI: every UTF-8 byte outside the characters a URL's path
+  /// allows, and `?`, `#` and `%`, as `%XX` (upper-case hex), as Foundation's
+  /// `addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)` writes them.
   static func percentEncoded(_ path: String) -> String {
-    var allowed = CharacterSet.urlPathAllowed
-    allowed.remove(charactersIn: "?#%")
-    return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = []
+    for byte in path.utf8 {
+      if uriPathAllowed.contains(byte) {
+        out.append(byte)
+      } else {
+        out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
   }
+
+  /// `CharacterSet.urlPathAllowed` (ASCII letters, digits and `!$&'()*+,-./:=@_~`).
+  private static let uriPathAllowed = Set(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!$&'()*+,-./:=@_~".utf8)
 }
 
 /// A prepared statement (`sqlite3_stmt *`), finalized on deinit. Keeps its database open.
@@ -206,7 +226,7 @@ extension SQLiteValue {
     case .integer(let number): return number
     case .real(let number):
       return number.isFinite && number == number.rounded() && abs(number) < 9.2e18 ? Int64(number) : nil
-    case .text(let text): return Int64(text.trimmingCharacters(in: .whitespaces))
+    case .text(let text): return Int64(text.trimmingWhitespace())
     default: return nil
     }
   }
@@ -216,7 +236,7 @@ extension SQLiteValue {
     switch self {
     case .integer(let number): return Double(number)
     case .real(let number): return number
-    case .text(let text): return Double(text.trimmingCharacters(in: .whitespaces))
+    case .text(let text): return Double(text.trimmingWhitespace())
     default: return nil
     }
   }

@@ -32,7 +32,8 @@ final class HyperparameterDiffTests: XCTestCase {
       let old = generator.below(8) == 0 ? nil : Self.value(&generator, depth: 0)
       let new = generator.below(3) == 0 ? old.map { Self.mutated($0, &generator) } : Self.value(&generator, depth: 0)
       XCTAssertEqual(
-        HyperparameterChange.diff(old, new), Self.referenceValueDiff(old, new), "round \(round): \(old as Any) -> \(new as Any)")
+        HyperparameterChange.diff(old, new), Self.referenceValueDiff(old, new),
+        "round \(round): \(old as Any) -> \(new as Any)")
       XCTAssertEqual(
         HyperparameterChange.diff(old, new, by: .leaf), Self.referenceLeafDiff(old, new),
         "round \(round): \(old as Any) -> \(new as Any)")

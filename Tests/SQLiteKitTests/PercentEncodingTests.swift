@@ -1,0 +1,25 @@
+import Foundation
+import XCTest
+
+@testable import SQLiteKit
+
+/// The `file:` URI SQLiteKit opens a database through encodes a path as Foundation's
+/// `addingPercentEncoding(withAllowedCharacters:)` did with `.urlPathAllowed` minus `?#%`.
+final class PercentEncodingTests: XCTestCase {
+  func testEveryScalarIsEncodedAsFoundationEncodedIt() {
+    var allowed = CharacterSet.urlPathAllowed
+    allowed.remove(charactersIn: "?#%")
+    for value in UInt32(0)...0x1_0000 {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      let path = "/db\(scalar)x/\(scalar)"
+      XCTAssertEqual(
+        SQLiteDatabase.percentEncoded(path), path.addingPercentEncoding(withAllowedCharacters: allowed), "U+\(value)")
+    }
+  }
+
+  func testPathsWithReservedCharacters() {
+    XCTAssertEqual(SQLiteDatabase.percentEncoded("/tmp/a b?c#d%e/é.db"), "/tmp/a%20b%3Fc%23d%25e/%C3%A9.db")
+    XCTAssertEqual(SQLiteDatabase.percentEncoded("/x/mlflow.db"), "/x/mlflow.db")
+    XCTAssertEqual(SQLiteDatabase.percentEncoded(""), "")
+  }
+}
