@@ -77,8 +77,8 @@ extension StringProtocol {
   }
 }
 
-/// Numbers as C's `printf` writes them, which is what `String(format:)` printed.
-public enum NumberText {
+/// Numbers as C's `printf` formats them (`%.1f`, `%06x`), which is what `String(format:)` printed.
+public enum CFormat {
   /// `value` with `digits` digits after the point, rounded as `%.<digits>f` rounds (the
   /// exact binary value, ties to even): `0.05` with one digit is `0.1`, `0.25` is `0.2`;
   /// `nan`, `inf`, `-inf`. The C library does the rounding: it is what `String(format:)`

@@ -71,32 +71,32 @@ final class PlainTextTests: XCTestCase {
     for value in values {
       for digits in [0, 1, 2, 3, 6] {
         XCTAssertEqual(
-          NumberText.fixed(value, digits: digits), String(format: "%.\(digits)f", value), "\(value) \(digits)")
+          CFormat.fixed(value, digits: digits), String(format: "%.\(digits)f", value), "\(value) \(digits)")
       }
     }
   }
 
   /// The two uses of `%.1f` and `%.3f` with a unit, pinned: these strings are in mlgit's output.
   func testFixedPinnedDigits() {
-    XCTAssertEqual(NumberText.fixed(0.05, digits: 1), "0.1")
-    XCTAssertEqual(NumberText.fixed(0.25, digits: 1), "0.2")
-    XCTAssertEqual(NumberText.fixed(2.5, digits: 0), "2")
-    XCTAssertEqual(NumberText.fixed(1.0005, digits: 3), "1.000")
-    XCTAssertEqual(NumberText.fixed(12.3456, digits: 3), "12.346")
-    XCTAssertEqual(NumberText.fixed(-0.04, digits: 1), "-0.0")
-    XCTAssertEqual(NumberText.fixed(.nan, digits: 1), "nan")
-    XCTAssertEqual(NumberText.fixed(-.infinity, digits: 3), "-inf")
-    XCTAssertEqual(NumberText.fixed(1e300, digits: 1).count, 303)
+    XCTAssertEqual(CFormat.fixed(0.05, digits: 1), "0.1")
+    XCTAssertEqual(CFormat.fixed(0.25, digits: 1), "0.2")
+    XCTAssertEqual(CFormat.fixed(2.5, digits: 0), "2")
+    XCTAssertEqual(CFormat.fixed(1.0005, digits: 3), "1.000")
+    XCTAssertEqual(CFormat.fixed(12.3456, digits: 3), "12.346")
+    XCTAssertEqual(CFormat.fixed(-0.04, digits: 1), "-0.0")
+    XCTAssertEqual(CFormat.fixed(.nan, digits: 1), "nan")
+    XCTAssertEqual(CFormat.fixed(-.infinity, digits: 3), "-inf")
+    XCTAssertEqual(CFormat.fixed(1e300, digits: 1).count, 303)
   }
 
   func testHexMatchesStringFormat() {
     let values: [UInt64] = [0, 1, 9, 10, 15, 16, 255, 0xFFF, 0x1000, 0xFFFF, 0x10000, 0xFF_FFFF, 0x100_0000, .max]
     for value in values {
-      XCTAssertEqual(NumberText.hex(value, width: 6), String(format: "%06llx", value), "\(value)")
-      XCTAssertEqual(NumberText.hex(value, width: 0), String(format: "%llx", value), "\(value)")
+      XCTAssertEqual(CFormat.hex(value, width: 6), String(format: "%06llx", value), "\(value)")
+      XCTAssertEqual(CFormat.hex(value, width: 0), String(format: "%llx", value), "\(value)")
     }
     for value in [UInt32(0), 0x1F, 0x7F, 0xFFFF, 0x10FFFF] {
-      XCTAssertEqual(NumberText.hex(value, width: 4), String(format: "%04x", value), "\(value)")
+      XCTAssertEqual(CFormat.hex(value, width: 4), String(format: "%04x", value), "\(value)")
     }
   }
 }
