@@ -258,12 +258,6 @@ final class AuditBuilder {
   /// Reads `--since`: `YYYY-MM-DD` (midnight UTC), an ISO-8601 time, or `@SECONDS`.
   static func parseDate(_ text: String) -> Int64? {
     if text.hasPrefix("@") { return Int64(text.dropFirst()) }
-    let formatter = ISO8601DateFormatter()
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.formatOptions = [.withFullDate]
-    if text.count == 10, let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970) }
-    formatter.formatOptions = [.withInternetDateTime]
-    if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970) }
-    return nil
+    return (UTCTimestamp.date(day: text) ?? UTCTimestamp.date(text)).map(UTCTimestamp.seconds)
   }
 }

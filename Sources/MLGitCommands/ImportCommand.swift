@@ -151,7 +151,7 @@ enum MLflowImport {
     default: exit = 1
     }
     func time(_ millis: Int64?) -> String {
-      millis.map { RunRecord.timestamp(Date(timeIntervalSince1970: Double($0) / 1000)) } ?? ""
+      millis.map { UTCTimestamp.string(Date(timeIntervalSince1970: Double($0) / 1000)) } ?? ""
     }
     return RunRecord(
       id: String(SHA256Digest.hex("mlflow:" + run.runID).prefix(12)), commit: commit.hex, model: model,

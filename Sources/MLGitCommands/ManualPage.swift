@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLPolicy
 
 /// mlgit's manual page, `mlgit.1`: one page in man(7) roff that names every command with
 /// its synopsis, description and options, then exit status, environment, files and
@@ -71,11 +72,7 @@ struct ManualPage {
   /// SOURCE_DATE_EPOCH when set (reproducible packages), else today, in UTC.
   static func pageDate(_ environment: [String: String]) -> String {
     let seconds = environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init) ?? Date().timeIntervalSince1970
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyy-MM-dd"
-    return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    return UTCTimestamp.day(UTCTimestamp.seconds(Date(timeIntervalSince1970: seconds)))
   }
 
   /// The page, in man(7) roff.

@@ -179,7 +179,7 @@ struct PolicyCommand: ParsableCommand {
           }
         }
         if !example.runs.isEmpty || !example.earlierRuns.isEmpty {
-          print("  judged at a push to main, clock \(RunRecord.timestamp(RuleExample.exampleNow))")
+          print("  judged at a push to main, clock \(UTCTimestamp.string(RuleExample.exampleNow))")
         }
         if !example.runs.isEmpty || !example.earlierRuns.isEmpty,
           let findings = try? RuleExampleRunner.run(example, rule: found)

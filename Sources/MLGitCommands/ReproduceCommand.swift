@@ -122,7 +122,7 @@ struct ReproduceCommand: ParsableCommand {
     // The verdict is evidence (rule runs/reproduced, `mlgit score`): kept in the ledger, beside the run.
     var verdict = report.record(
       id: RunRecord.newID(), user: RunSpec.user(repo), host: ProcessInfo.processInfo.hostName,
-      at: RunRecord.timestamp(Date()), resources: outcome.resources)
+      at: UTCTimestamp.string(Date()), resources: outcome.resources)
     verdict.commit = commit.hex
     try RunLedger(repository: repo).record(verdict, on: commit)
     printError(

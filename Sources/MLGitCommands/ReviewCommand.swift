@@ -219,7 +219,7 @@ struct ReviewCommand: ParsableCommand {
       let signingFile = signing ? try signingKey(repo) : nil
       defer { if let temporary = signingFile?.temporary { try? FileManager.default.removeItem(atPath: temporary) } }
       let keyPath = signingFile?.path
-      let at = ReviewRecord.timestamp()
+      let at = UTCTimestamp.now()
       var batch: [OID: [String]] = [:]
       var done: [String] = []
       var notListed = Set<String>()

@@ -144,7 +144,7 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
       "-Y", "verify", "-f", folder + "/allowed_signers", "-I", principal, "-n", namespace,
       "-s", signaturePath,
     ]
-    if let time { arguments += ["-Overify-time=\(SSHReviewVerifier.verifyTime(time))"] }
+    if let time { arguments += ["-Overify-time=\(UTCTimestamp.compact(time))"] }
     let result = try ExternalProcess.run(ReviewSignatures.sshKeygen, arguments, input: payload)
     guard result.status == 0 else { return nil }
     return SSHReviewVerifier.fingerprint(in: result) ?? "unknown key"
@@ -156,16 +156,6 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
     guard let range = text.range(of: " key ") else { return nil }
     let rest = text[range.upperBound...].prefix { !$0.isWhitespace }
     return rest.isEmpty ? nil : String(rest)
-  }
-
-  /// A time as ssh-keygen's `verify-time` reads it: `YYYYMMDDHHMMSSZ` (UTC).
-  static func verifyTime(_ time: Int64) -> String {
-    var seconds = time_t(time)
-    var parts = tm()
-    gmtime_r(&seconds, &parts)
-    return String(
-      format: "%04d%02d%02d%02d%02d%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
   }
 
   /// Runs `body` with a fresh folder holding `allowed_signers` and the signature (ssh-keygen

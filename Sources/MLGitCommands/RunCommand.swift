@@ -112,7 +112,7 @@ struct RunCommand: ParsableCommand {
     let values = try metricsFiles.readAfterRun(before: metricsBefore, status: status, interrupted: interrupted)
     let record = RunRecord(
       id: RunRecord.newID(now: started), commit: head.hex, model: model?.name ?? "",
-      started: RunRecord.timestamp(started), finished: RunRecord.timestamp(finished),
+      started: UTCTimestamp.string(started), finished: UTCTimestamp.string(finished),
       user: RunSpec.user(repo), host: ProcessInfo.processInfo.hostName,
       command: TrainingProcess.display(command), exit: Int(status), params: model?.params ?? .object([:]),
       metrics: values, data: data, dirty: dirty, interrupted: interrupted, resources: outcome.resources,
@@ -192,7 +192,7 @@ struct RunRecordCommand: ParsableCommand {
     let now = Date()
     let record = RunRecord(
       id: RunRecord.newID(now: now), commit: target.hex, model: model?.name ?? "",
-      started: RunRecord.timestamp(now), finished: RunRecord.timestamp(now), user: RunSpec.user(repo),
+      started: UTCTimestamp.string(now), finished: UTCTimestamp.string(now), user: RunSpec.user(repo),
       host: ProcessInfo.processInfo.hostName, command: command, exit: exit, params: paramsValue, metrics: values,
       version: model?.version)
     try RunLedger(repository: repo).record(record, on: target)

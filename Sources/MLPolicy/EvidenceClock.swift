@@ -23,15 +23,6 @@ public enum EvidenceClock {
   public static func parse(_ text: String) -> Date? {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     if let seconds = Int64(trimmed) { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
-    return timestamp(trimmed)
-  }
-
-  /// A record's ISO-8601 time (`started`, `finished`, `at`); nil when it is not one.
-  public static func timestamp(_ text: String) -> Date? {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    if let date = formatter.date(from: text) { return date }
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.date(from: text)
+    return UTCTimestamp.date(trimmed)
   }
 }

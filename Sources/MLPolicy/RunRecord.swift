@@ -211,14 +211,6 @@ public struct RunRecord: Sendable, Equatable {
     let random = UInt64.random(in: 0..<(1 << 24))
     return String(format: "%06llx%06llx", millis, random)
   }
-
-  /// An ISO-8601 UTC timestamp, to the second.
-  public static func timestamp(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: date)
-  }
 }
 
 /// A run record or metrics file that cannot be used (exit 2).

@@ -86,14 +86,6 @@ public struct ReviewRecord: Sendable, Equatable {
     record.extra = fields
     return record
   }
-
-  /// The current time as the record's `at`.
-  public static func timestamp(_ date: Date = Date()) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    return formatter.string(from: date)
-  }
 }
 
 /// Checks review signatures (the commands layer runs `ssh-keygen -Y verify` against

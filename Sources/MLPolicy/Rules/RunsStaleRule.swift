@@ -66,9 +66,9 @@ public struct RunsStaleRule: PolicyRule {
       }
       let label = "'\(spec.name)'\(spec.version.map { " \($0)" } ?? "")"
       // A history check judges each commit as of its own time (CommitClock): say so.
-      let ago = context.clockIsCommitTime ? "before the commit's time \(RunsStaleRule.iso(context.now))" : "ago"
+      let ago = context.clockIsCommitTime ? "before the commit's time \(UTCTimestamp.string(context.now))" : "ago"
       let clock =
-        context.clockIsCommitTime ? "the commit's time \(RunsStaleRule.iso(context.now))" : "the check's clock"
+        context.clockIsCommitTime ? "the commit's time \(UTCTimestamp.string(context.now))" : "the check's clock"
       switch verdict {
       case .fresh:
         continue
@@ -118,7 +118,7 @@ public struct RunsStaleRule: PolicyRule {
 
   /// The newest run dated no later than the clock (plus `allowedSkew`), and its age; nil without runs.
   public static func judge(_ runs: [RunRecord], maxAgeDays: Double, now: Date) -> Verdict? {
-    let dated = runs.compactMap { run in EvidenceClock.timestamp(run.finished).map { (run, $0) } }
+    let dated = runs.compactMap { run in UTCTimestamp.date(run.finished).map { (run, $0) } }
     let counted = dated.filter { $0.1.timeIntervalSince(now) <= allowedSkew }
     guard let (newest, finished) = counted.max(by: { $0.1 < $1.1 }) else {
       return (dated.max(by: { $0.1 < $1.1 })?.0 ?? runs.first).map(Verdict.onlyFuture)
@@ -129,13 +129,6 @@ public struct RunsStaleRule: PolicyRule {
 }
 
 extension RunsStaleRule {
-  /// `2026-01-15T00:00:00Z`.
-  static func iso(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: date)
-  }
-
   /// Days to one decimal, whole numbers without a fraction: `45.2`, `30`.
   public static func daysText(_ days: Double) -> String { Examples.number((days * 10).rounded() / 10) }
 }
