@@ -23,11 +23,9 @@ public struct GitCommandLine: Sendable {
 
   /// Hooks run with a reduced PATH; git puts its exec-path first, so look there too.
   static func locate(environment: [String: String]) -> String {
-    var candidates: [String] = []
-    if let execPath = environment["GIT_EXEC_PATH"] { candidates.append(execPath + "/git") }
-    for dir in (environment["PATH"] ?? "").split(separator: ":") { candidates.append("\(dir)/git") }
-    candidates += ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/git"
+    ProgramLookup.find(
+      "git", before: environment["GIT_EXEC_PATH"].map { [$0] } ?? [], after: ["/usr/bin", "/usr/local/bin", "/bin"],
+      environment: environment) ?? "/usr/bin/git"
   }
 
   /// Runs git with `arguments`; never throws for a non-zero exit (see `Output.status`).

@@ -74,13 +74,13 @@ public final class Repository {
   ) throws -> Repository {
     let repo: Repository
     if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty {
-      repo = try open(gitDir: try followingGitFile(absolute(gitDir, relativeTo: currentDirectory)))
+      repo = try open(gitDir: try followingGitFile(absolutePath(gitDir, relativeTo: currentDirectory)))
     } else {
       repo = try discover(at: currentDirectory)
     }
     if let workTree = environment["GIT_WORK_TREE"], !workTree.isEmpty {
       try check(
-        git_repository_set_workdir(repo.pointer, absolute(workTree, relativeTo: currentDirectory), 0),
+        git_repository_set_workdir(repo.pointer, absolutePath(workTree, relativeTo: currentDirectory), 0),
         "cannot use work tree \(workTree)")
     } else if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty, !repo.isBare,
       (try? repo.config().string("core.worktree")) ?? nil == nil
@@ -88,7 +88,7 @@ public final class Repository {
       // git(1): with GIT_DIR set and no GIT_WORK_TREE or core.worktree, the current
       // directory is the top of the work tree (hooks run there).
       try check(
-        git_repository_set_workdir(repo.pointer, absolute(".", relativeTo: currentDirectory), 0),
+        git_repository_set_workdir(repo.pointer, absolutePath(".", relativeTo: currentDirectory), 0),
         "cannot use work tree \(currentDirectory)")
     }
     var extraObjectDirs: [String] = []
@@ -101,7 +101,7 @@ public final class Repository {
     if let quarantine = environment["GIT_QUARANTINE_PATH"], !quarantine.isEmpty {
       extraObjectDirs.append(quarantine)
     }
-    try repo.addObjectDirectories(extraObjectDirs.map { absolute($0, relativeTo: currentDirectory) })
+    try repo.addObjectDirectories(extraObjectDirs.map { absolutePath($0, relativeTo: currentDirectory) })
     return repo
   }
 
@@ -116,12 +116,7 @@ public final class Repository {
     let target = text.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespacesAndNewlines)
     guard !target.isEmpty else { throw GitError(message: "not a git repository: \(path) has an empty `gitdir:` line") }
     // git(1): a relative gitdir is relative to the folder holding the file.
-    return absolute(target, relativeTo: (path as NSString).deletingLastPathComponent)
-  }
-
-  static func absolute(_ path: String, relativeTo base: String) -> String {
-    if path.hasPrefix("/") { return path }
-    return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+    return absolutePath(target, relativeTo: (path as NSString).deletingLastPathComponent)
   }
 
   /// The `.git` folder (for a linked worktree: its private folder under the common dir).
@@ -418,7 +413,7 @@ public final class Repository {
       result.append(folder)
       guard let text = try? String(contentsOfFile: folder + "/info/alternates", encoding: .utf8) else { return }
       for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
-        add(Repository.absolute(String(line), relativeTo: folder), depth: depth + 1)
+        add(absolutePath(String(line), relativeTo: folder), depth: depth + 1)
       }
     }
     add(URL(fileURLWithPath: commonDirectory).appendingPathComponent("objects").path, depth: 0)
@@ -494,7 +489,7 @@ public final class Repository {
         path = (ProcessInfo.processInfo.environment["HOME"] ?? "") + path.dropFirst(1)
       }
       let base = workingDirectory ?? gitDirectory
-      return Repository.absolute(path, relativeTo: base)
+      return absolutePath(path, relativeTo: base)
     }
     return URL(fileURLWithPath: commonDirectory).appendingPathComponent("hooks").path
   }

@@ -267,10 +267,7 @@ struct HookIntegration {
 
   /// The manager's command on PATH; `--with` runs it so its scripts are in place.
   func locate(_ tool: String, install: String) throws -> String {
-    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-      let candidate = "\(dir)/\(tool)"
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
+    if let found = ProgramLookup.find(tool) { return found }
     throw CommandFailure.usage(
       "mlgit: \(tool) is not on PATH; install it (\(install)), then run `mlgit install --with \(tool)` again")
   }

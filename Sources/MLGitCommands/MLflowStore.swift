@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 import SQLiteKit
 
 /// Where an MLflow tracking store is, and which kind it is: both kinds give the same

@@ -25,12 +25,8 @@ enum ReviewSignatures {
   }
 
   /// `ssh-keygen` on PATH, else the usual places.
-  static let sshKeygen: String = {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    let candidates =
-      path.split(separator: ":").map { "\($0)/ssh-keygen" } + ["/usr/bin/ssh-keygen", "/usr/local/bin/ssh-keygen"]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/ssh-keygen"
-  }()
+  static let sshKeygen =
+    ProgramLookup.find("ssh-keygen", after: ["/usr/bin", "/usr/local/bin"]) ?? "/usr/bin/ssh-keygen"
 }
 
 /// Checks signatures against one `.mlgit/allowed_signers` (a base commit's): review

@@ -106,9 +106,3 @@ struct RunLedger {
       "mlgit: run id '\(id)' is ambiguous: \(matches.map(\.id).sorted().joined(separator: ", "))")
   }
 }
-
-/// `path` made absolute against `base` (unchanged when already absolute).
-func absolutePath(_ path: String, relativeTo base: String) -> String {
-  if path.hasPrefix("/") { return path }
-  return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
-}

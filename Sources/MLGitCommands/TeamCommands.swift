@@ -63,9 +63,9 @@ struct ProcessTeamCommandRunner: TeamCommandRunner {
         return .failed("\(program) is not an executable file of the policy's commit")
       }
     } else {
-      let found = (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(program)" }
-        .first { manager.isExecutableFile(atPath: $0) }
-      guard let found else { return .failed("\(program) is not on PATH") }
+      guard let found = ProgramLookup.find(program, environment: environment) else {
+        return .failed("\(program) is not on PATH")
+      }
       executable = found
     }
     do {

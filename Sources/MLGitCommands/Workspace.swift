@@ -78,9 +78,7 @@ struct Workspace {
   /// The path of the index git hands a hook (`GIT_INDEX_FILE`), else the repository's own.
   var indexPath: String {
     if let path = environment["GIT_INDEX_FILE"], !path.isEmpty {
-      if path.hasPrefix("/") { return path }
-      return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path)
-        .standardizedFileURL.path
+      return absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
     }
     return URL(fileURLWithPath: repository.gitDirectory).appendingPathComponent("index").path
   }
