@@ -4,19 +4,28 @@ import Foundation
   import Glibc
 #endif
 
-/// Starts a program with `posix_spawn` and collects its output (`GitCommandLine.runProgram`).
+/// mlgit's one way to start another program: `posix_spawn`, in two forms.
 ///
-/// - The child inherits only its standard streams: every other descriptor is closed at
-///   spawn (`posix_spawn_file_actions_addclosefrom_np`), so libgit2's pack files, the
-///   repository's files and lock files mlgit holds never reach git, ssh-keygen or a
-///   team's command check, whichever of them was opened without close-on-exec.
-/// - The signals mlgit ignores for itself (SIGPIPE) are back to their defaults in the child.
-/// - Output is read until the program itself exits, not until its pipes close: a
-///   process it started in the background keeps them open as long as it likes, and
-///   mlgit does not wait for it. What the program wrote before it exited is all read.
-/// - With a time limit, the program runs in a process group of its own; when it exits or
+/// - `run` (`GitCommandLine.runProgram`: git, ssh-keygen, a team's command check) collects
+///   the program's output. It is read until the program itself exits, not until its pipes
+///   close: a process it started in the background keeps them open as long as it likes,
+///   and mlgit does not wait for it. What the program wrote before it exited is all read.
+///   With a time limit, the program runs in a process group of its own; when it exits or
 ///   runs out of time, the whole group is killed, so nothing it started outlives the check.
-enum ChildProcess {
+/// - `runOnTerminal` (`mlgit run`, `mlgit reproduce`) gives a training command the
+///   terminal's streams and a process group of its own, forwards the signals mlgit
+///   receives to that group, and returns what the command and its reaped descendants used.
+///
+/// Both: the child inherits only its standard streams (every other descriptor is closed at
+/// spawn, `posix_spawn_file_actions_addclosefrom_np`), so libgit2's pack files, the
+/// repository's files and lock files mlgit holds never reach the program, whichever of
+/// them was opened without close-on-exec; no signal is blocked in the child, and the
+/// signals mlgit ignores for itself (SIGPIPE) are back to their defaults.
+///
+/// swift-subprocess was considered and not taken (docs/development.md): it reaps the child
+/// itself, so the usage `wait4` reports for the child and its descendants is lost, it has
+/// no job control for a command on the terminal, and it is async only.
+public enum ChildProcess {
   static func run(
     _ executable: String, _ arguments: [String], input: Data?, environment: [String: String]?,
     directory: String?, timeout: Double?
@@ -41,53 +50,25 @@ enum ChildProcess {
       }
     }
 
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    if input != nil {
-      posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-    } else {
-      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    }
-    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-    posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-    if let directory { mlgit_spawn_file_actions_addchdir(&actions, directory) }
-    _ = mlgit_spawn_file_actions_addclosefrom(&actions, 3)
-
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var none = sigset_t()
-    sigemptyset(&none)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    var defaults = sigset_t()
-    sigemptyset(&defaults)
-    sigaddset(&defaults, SIGPIPE)
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+    // Only with a time limit a group of its own: a git command without one stays in
+    // mlgit's group, where the terminal's Ctrl-C reaches it.
     let ownGroup = timeout != nil
-    if ownGroup {
-      // Only with a time limit: a git command without one stays in mlgit's group, where
-      // the terminal's Ctrl-C reaches it.
-      posix_spawnattr_setpgroup(&attributes, 0)
-      flags |= POSIX_SPAWN_SETPGROUP
+    let spawned = spawn(
+      executable, arguments, environment: environment, directory: directory, ownGroup: ownGroup,
+      defaultSignals: [SIGPIPE]
+    ) { actions in
+      if input != nil {
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+      } else {
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+      }
+      posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+      posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
     }
-    posix_spawnattr_setflags(&attributes, Int16(flags))
-
-    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { for pointer in argv { free(pointer) } }
-    let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
-    defer { for pointer in envp ?? [] { free(pointer) } }
-
-    var pid: pid_t = 0
-    let spawned: Int32
-    if let envp {
-      spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-    } else {
-      spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-    }
-    guard spawned == 0 else {
-      throw GitError(message: "cannot run \(executable): \(String(cString: strerror(spawned)))")
+    let pid: pid_t
+    switch spawned {
+    case .success(let child): pid = child
+    case .failure(let error): throw GitError(message: "cannot run \(executable): \(error.reason)")
     }
     // The child's ends are its own now; the collector owns the parent's.
     for fd in [outPipe[1], errPipe[1], inPipe[0]] where fd >= 0 { close(fd) }
@@ -136,17 +117,90 @@ enum ChildProcess {
     return info.si_signo == SIGCHLD
   }
 
-  /// Waits for `pid` and returns its exit status, or 128 + the signal that ended it.
+  /// Waits for `pid` and returns its exit status, or 128 + the signal that ended it (-1
+  /// when it cannot be waited for).
   private static func reap(_ pid: pid_t) -> Int32 {
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 {
-      if errno != EINTR { return -1 }
+    var usage = rusage()
+    guard let status = wait(for: pid, options: 0, usage: &usage) else { return -1 }
+    return exitCode(status)
+  }
+
+  // MARK: Shared by both forms
+
+  /// Starts `executable` with `arguments` (`argv[0]` is `executable`), the environment given
+  /// (nil: mlgit's own), in `directory`, in a process group of its own when `ownGroup`,
+  /// descriptors from 3 up closed, no signal blocked, `defaultSignals` at their defaults;
+  /// `fileActions` adds the standard streams' redirections. Returns the process id, or the
+  /// error `posix_spawn` gave.
+  static func spawn(
+    _ executable: String, _ arguments: [String], environment: [String: String]?, directory: String?,
+    ownGroup: Bool, defaultSignals: [Int32], fileActions: (inout posix_spawn_file_actions_t) -> Void
+  ) -> Result<pid_t, SpawnError> {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    fileActions(&actions)
+    if let directory { mlgit_spawn_file_actions_addchdir(&actions, directory) }
+    _ = mlgit_spawn_file_actions_addclosefrom(&actions, 3)
+
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in defaultSignals { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+    if ownGroup {
+      // pgid = the child's pid.
+      posix_spawnattr_setpgroup(&attributes, 0)
+      flags |= POSIX_SPAWN_SETPGROUP
     }
+    posix_spawnattr_setflags(&attributes, Int16(flags))
+
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+    defer { for pointer in envp ?? [] { free(pointer) } }
+
+    var pid: pid_t = 0
+    let spawned: Int32
+    if let envp {
+      spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    } else {
+      spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+    }
+    return spawned == 0 ? .success(pid) : .failure(SpawnError(rawValue: spawned))
+  }
+
+  /// An `errno` value from `posix_spawn`.
+  struct SpawnError: Error {
+    let rawValue: Int32
+    /// The system's text for it.
+    var reason: String { String(cString: strerror(rawValue)) }
+  }
+
+  /// `wait4`: the raw wait status of `pid`, with what it and the descendants it waited for
+  /// used in `usage`; nil when `pid` cannot be waited for.
+  static func wait(for pid: pid_t, options: Int32, usage: inout rusage) -> Int32? {
+    var status: Int32 = 0
+    while wait4(pid, &status, options, &usage) == -1 {
+      if errno != EINTR { return nil }
+    }
+    return status
+  }
+
+  /// The exit status in a raw wait status, or 128 + the signal that ended the process.
+  static func exitCode(_ status: Int32) -> Int32 {
     let signal = status & 0x7f
     return signal == 0 ? (status >> 8) & 0xff : 128 + signal
   }
 
-  private static func monotonicSeconds() -> Double {
+  /// A monotonic clock in seconds: wall time that a change of the system clock does not bend.
+  static func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9

@@ -97,17 +97,10 @@ struct GitInvocation {
       return GitInvocation(arguments: arguments)
     }
     // No /proc (macOS): ps gives the command line joined by spaces, enough to spot a flag.
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/ps")
-    process.arguments = ["-o", "args=", "-p", String(pid)]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return nil }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
-    return GitInvocation(arguments: String(decoding: data, as: UTF8.self).split(separator: " ").map(String.init))
+    guard let output = try? GitCommandLine.runProgram("/bin/ps", ["-o", "args=", "-p", String(pid)]),
+      output.status == 0
+    else { return nil }
+    return GitInvocation(arguments: output.text.split(separator: " ").map(String.init))
   }
 
   /// `git commit -S` / `--gpg-sign[=KEY]` (true) or `--no-gpg-sign` (false), the last one
