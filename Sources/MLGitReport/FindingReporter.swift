@@ -89,78 +89,62 @@ public struct FindingReporter {
   }
 
   func json(_ findings: [Finding], checked: String) -> String {
-    let items: [[String: Any]] = findings.map { f in
-      [
-        "rule": f.rule, "severity": f.severity.rawValue, "path": f.path, "line": f.line, "column": f.column,
-        "message": f.message, "commit": f.commit as Any? ?? NSNull(), "hint": f.hint as Any? ?? NSNull(),
-      ]
-    }
-    let document: [String: Any] = [
-      "checked": checked,
-      "errors": findings.filter { $0.severity == .error }.count,
-      "warnings": findings.filter { $0.severity == .warning }.count,
-      "findings": items,
-    ]
-    return FindingReporter.serialize(document)
+    FindingReporter.serialize(
+      FindingDocuments.Findings(
+        checked: checked,
+        errors: findings.filter { $0.severity == .error }.count,
+        warnings: findings.filter { $0.severity == .warning }.count,
+        findings: findings.map { f in
+          FindingDocuments.Item(
+            rule: f.rule, severity: f.severity.rawValue, path: f.path, line: f.line, column: f.column,
+            message: f.message, commit: f.commit, hint: f.hint)
+        }))
   }
 
   func sarif(_ findings: [Finding]) -> String {
+    typealias SARIF = FindingDocuments
     let rules = RuleRegistry.builtInRules.map { type(of: $0).description }
-    var ruleObjects: [[String: Any]] = rules.map { d in
-      [
-        "id": d.id, "name": d.id,
-        "shortDescription": ["text": d.summary], "fullDescription": ["text": d.rationale],
-        "help": [
-          "text": "\(d.summary)\n\n\(d.rationale)\n\nOptions and examples: mlgit policy explain \(d.id)",
-          "markdown": "**\(d.summary)**\n\n\(d.rationale)\n\nOptions and examples: `mlgit policy explain \(d.id)`",
-        ],
-        "defaultConfiguration": ["level": FindingReporter.sarifLevel(d.defaultSeverity)],
-      ]
+    var ruleObjects: [SARIF.Rule] = rules.map { d in
+      SARIF.Rule(
+        id: d.id, name: d.id, shortDescription: SARIF.Text(text: d.summary),
+        fullDescription: SARIF.Text(text: d.rationale),
+        help: SARIF.Help(
+          text: "\(d.summary)\n\n\(d.rationale)\n\nOptions and examples: mlgit policy explain \(d.id)",
+          markdown: "**\(d.summary)**\n\n\(d.rationale)\n\nOptions and examples: `mlgit policy explain \(d.id)`"),
+        defaultConfiguration: SARIF.Configuration(level: FindingReporter.sarifLevel(d.defaultSeverity)))
     }
     var ids = rules.map(\.id)
     // A team's own rules, declared in the repository's policy, are described by the findings that name them.
     for id in Set(findings.map(\.rule)).subtracting(ids).sorted() where TeamRule.prefix(of: id) != nil {
       ids.append(id)
-      ruleObjects.append([
-        "id": id, "name": id,
-        "shortDescription": ["text": "team rule \(id), declared in the repository's policy"],
-        "help": ["text": "mlgit policy explain \(id)"],
-        "defaultConfiguration": ["level": FindingReporter.sarifLevel(.error)],
-      ])
+      ruleObjects.append(
+        SARIF.Rule(
+          id: id, name: id, shortDescription: SARIF.Text(text: "team rule \(id), declared in the repository's policy"),
+          help: SARIF.Help(text: "mlgit policy explain \(id)"),
+          defaultConfiguration: SARIF.Configuration(level: FindingReporter.sarifLevel(.error))))
     }
     let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-    let results: [[String: Any]] = findings.map { f in
-      var result: [String: Any] = [
-        "ruleId": f.rule,
-        "partialFingerprints": ["mlgitFinding/v1": FindingReporter.fingerprint(f)],
-        "level": FindingReporter.sarifLevel(f.severity),
-        "message": ["text": f.hint.map { "\(f.message). Hint: \($0)" } ?? f.message],
-        "locations": [
-          [
-            "physicalLocation": [
-              "artifactLocation": [
-                "uri": f.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? f.path
-              ],
-              "region": ["startLine": max(1, f.line), "startColumn": max(1, f.column)],
-            ]
-          ]
+    let results: [SARIF.Result] = findings.map { f in
+      SARIF.Result(
+        ruleId: f.rule, ruleIndex: index[f.rule],
+        partialFingerprints: ["mlgitFinding/v1": FindingReporter.fingerprint(f)],
+        level: FindingReporter.sarifLevel(f.severity),
+        message: SARIF.Text(text: f.hint.map { "\(f.message). Hint: \($0)" } ?? f.message),
+        locations: [
+          SARIF.Location(
+            physicalLocation: SARIF.PhysicalLocation(
+              artifactLocation: SARIF.ArtifactLocation(
+                uri: f.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? f.path),
+              region: SARIF.Region(startLine: max(1, f.line), startColumn: max(1, f.column))))
         ],
-      ]
-      if let i = index[f.rule] { result["ruleIndex"] = i }
-      if let commit = f.commit { result["properties"] = ["commit": commit] }
-      return result
+        properties: f.commit.map { SARIF.Properties(commit: $0) })
     }
-    let document: [String: Any] = [
-      "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-      "version": "2.1.0",
-      "runs": [
-        [
-          "tool": ["driver": ["name": "mlgit", "version": toolVersion, "rules": ruleObjects]],
-          "results": results,
+    return FindingReporter.serialize(
+      SARIF.SARIF(
+        runs: [
+          SARIF.Run(tool: SARIF.Tool(driver: SARIF.Driver(version: toolVersion, rules: ruleObjects)), results: results)
         ]
-      ],
-    ]
-    return FindingReporter.serialize(document)
+      ))
   }
 
   static func sarifLevel(_ severity: Severity) -> String {
@@ -171,11 +155,10 @@ public struct FindingReporter {
     }
   }
 
-  static func serialize(_ object: Any) -> String {
-    guard
-      let data = try? JSONSerialization.data(
-        withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    else { return "{}\n" }
-    return String(decoding: data, as: UTF8.self) + "\n"
+  /// Written by `SortedJSON` (JSONEncoder, keys sorted); `{}` should encoding fail, which
+  /// it does only for a number JSON cannot hold, and these documents have none.
+  static func serialize<Document: Encodable>(_ document: Document) -> String {
+    guard let bytes = try? SortedJSON.encode(document) else { return "{}\n" }
+    return String(decoding: bytes, as: UTF8.self)
   }
 }
