@@ -68,6 +68,8 @@ private final class HandedOver<Value>: @unchecked Sendable {
 
 /// The items between the two threads of a `ReadAhead`.
 /// @unchecked Sendable: every stored `var` is read and written only with `condition` held.
+/// An `NSCondition`, not the `Mutex` mlgit's other locks are: both sides wait on it (the
+/// producer for room, the consumer for items), and `Mutex` has no wait.
 private final class Handoff<Item: Sendable>: @unchecked Sendable {
   private let condition = NSCondition()
   private var items: [Item] = []

@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import MLPolicy
+import Synchronization
 
 /// SSH signatures of review records, made and checked the way git's own SSH signing
 /// does: `ssh-keygen -Y sign` / `-Y verify`, namespace `mlgit-review`, keys listed in
@@ -33,41 +34,40 @@ enum ReviewSignatures {
 /// records (namespace `mlgit-review`, principal: the record's reviewer) and commits
 /// (namespace `git`, as git's own SSH signing makes them). Each distinct record and
 /// commit is checked once; results are remembered.
-final class SSHReviewVerifier: ReviewSignatureVerifier, @unchecked Sendable {
+final class SSHReviewVerifier: ReviewSignatureVerifier, Sendable {
   /// The namespace git signs commits in (`git commit -S` with `gpg.format=ssh`).
   static let commitNamespace = "git"
 
   private let allowedSigners: Data
-  /// Guards `results` and `commits`: history checks verify from two threads.
-  private let lock = NSLock()
-  private var results: [String: String?] = [:]
-  private var commits: [String: CommitSigner] = [:]
+  /// Results by record line and signers by commit. History checks verify from two
+  /// threads; the lock is held while ssh-keygen runs, so each is checked once.
+  private let checked = Mutex<(results: [String: String?], commits: [String: CommitSigner])>(([:], [:]))
 
   init(allowedSigners: Data) { self.allowedSigners = allowedSigners }
 
   func verifiedKey(_ record: ReviewRecord) -> String? {
     guard let signature = record.signature else { return nil }
-    lock.lock()
-    defer { lock.unlock() }
-    let key = record.line
-    if let known = results[key] { return known }
-    let verified = check(
-      payload: Data(record.payload.utf8), signature: signature, principal: record.reviewer,
-      namespace: ReviewRecord.signatureNamespace)
-    results[key] = .some(verified)
-    return verified
+    return checked.withLock { checked in
+      let key = record.line
+      if let known = checked.results[key] { return known }
+      let verified = check(
+        payload: Data(record.payload.utf8), signature: signature, principal: record.reviewer,
+        namespace: ReviewRecord.signatureNamespace)
+      checked.results[key] = .some(verified)
+      return verified
+    }
   }
 
   /// Who signed commit `id`: `signature` is its armored SSH signature over `signedData`,
   /// checked as git checks it (`ssh-keygen -Y find-principals`, then `-Y verify -n git`
   /// for each principal found, at the commit's time so `valid-after`/`valid-before` hold).
   func commitSigner(id: String, signature: String, signedData: Data, time: Int64) -> CommitSigner {
-    lock.lock()
-    defer { lock.unlock() }
-    if let known = commits[id] { return known }
-    let found = findSigner(signature: signature, signedData: signedData, time: time)
-    commits[id] = found
-    return found
+    checked.withLock { checked in
+      if let known = checked.commits[id] { return known }
+      let found = findSigner(signature: signature, signedData: signedData, time: time)
+      checked.commits[id] = found
+      return found
+    }
   }
 
   private func findSigner(signature: String, signedData: Data, time: Int64) -> CommitSigner {

@@ -1,5 +1,6 @@
 import Foundation
 import MLSpec
+import Synchronization
 
 /// Indented JSON (two spaces a level, `[]` and `{}` when empty) written as it goes,
 /// into bytes: the caller gives each object's keys in sorted order.
@@ -155,15 +156,15 @@ struct PrettyJSON {
 
 /// Bytes written on a thread of its own while the caller writes others. The thread has
 /// 8 MiB of stack, as the main thread has: values nest as deep as their documents.
-/// `@unchecked Sendable`: `written` is set once, before `done` is signalled, and read
-/// only after waiting for it.
-private final class WrittenElsewhere: @unchecked Sendable {
+private final class WrittenElsewhere: Sendable {
   private let done = DispatchSemaphore(value: 0)
-  private var written: [UInt8] = []
+  /// Set once by the thread, before `done` is signalled; taken after waiting for it.
+  private let written = Mutex<[UInt8]>([])
 
   init(_ write: @escaping @Sendable () -> [UInt8]) {
     let thread = Thread { [self] in
-      written = write()
+      let bytes = write()
+      written.withLock { $0 = bytes }
       done.signal()
     }
     thread.stackSize = 8 << 20
@@ -173,6 +174,6 @@ private final class WrittenElsewhere: @unchecked Sendable {
   /// What the thread wrote, once it has finished.
   func bytes() -> [UInt8] {
     done.wait()
-    return written
+    return written.withLock { $0 }
   }
 }

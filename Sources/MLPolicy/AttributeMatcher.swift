@@ -1,5 +1,6 @@
 import Foundation
 import MLSpec
+import Synchronization
 
 /// Splits names into normalised words: `applicantRaceCode2` -> `applicant race code 2`.
 ///
@@ -37,23 +38,17 @@ public enum NameTokenizer {
   }
 
   /// Names already split, bounded so that memory stays flat over long histories.
-  /// @unchecked Sendable: `known` is read and written only with `lock` held.
-  final class Memo: @unchecked Sendable {
-    private let lock = NSLock()
-    private var known: [String: [String]] = [:]
+  final class Memo: Sendable {
+    private let known = Mutex<[String: [String]]>([:])
     let limit = 16_384
 
-    func words(_ name: String) -> [String]? {
-      lock.lock()
-      defer { lock.unlock() }
-      return known[name]
-    }
+    func words(_ name: String) -> [String]? { known.withLock { $0[name] } }
 
     func remember(_ name: String, _ words: [String]) {
-      lock.lock()
-      defer { lock.unlock() }
-      if known.count >= limit { known.removeAll(keepingCapacity: true) }
-      known[name] = words
+      known.withLock { known in
+        if known.count >= limit { known.removeAll(keepingCapacity: true) }
+        known[name] = words
+      }
     }
   }
 
@@ -309,34 +304,35 @@ public struct AttributeMatcher: Sendable {
 extension AttributeMatcher {
   /// Matchers built so far, by the lists they were built from: a check builds the
   /// index once per policy, however many specs and rules use it.
-  /// @unchecked Sendable: `matchers` and `last` are read and written only with `lock` held.
-  final class Cache: @unchecked Sendable {
+  final class Cache: Sendable {
     struct Key: Hashable {
       var protectedAttributes: [String: [String]]
       var proxies: [String: [String]]
     }
-    let lock = NSLock()
-    var matchers: [Key: AttributeMatcher] = [:]
-    var last: (key: Key, matcher: AttributeMatcher)?
+    private struct Built {
+      var matchers: [Key: AttributeMatcher] = [:]
+      var last: (key: Key, matcher: AttributeMatcher)?
+    }
+    private let built = Mutex(Built())
 
     func matcher(protectedAttributes: [String: [String]], proxies: [String: [String]]) -> AttributeMatcher {
       let key = Key(protectedAttributes: protectedAttributes, proxies: proxies)
-      lock.lock()
-      defer { lock.unlock() }
-      // A history check asks once per rule per commit, with copies of one policy: equal
-      // dictionaries sharing storage compare in constant time, where hashing the key
-      // walked every attribute name (a fifth of `check --range`'s work).
-      if let last, last.key == key { return last.matcher }
-      if let matcher = matchers[key] {
-        last = (key, matcher)
+      return built.withLock { built in
+        // A history check asks once per rule per commit, with copies of one policy: equal
+        // dictionaries sharing storage compare in constant time, where hashing the key
+        // walked every attribute name (a fifth of `check --range`'s work).
+        if let last = built.last, last.key == key { return last.matcher }
+        if let matcher = built.matchers[key] {
+          built.last = (key, matcher)
+          return matcher
+        }
+        // A process judges a handful of policies at most (one per commit in a range).
+        if built.matchers.count >= 32 { built.matchers.removeAll() }
+        let matcher = AttributeMatcher(protectedAttributes: protectedAttributes, proxies: proxies)
+        built.matchers[key] = matcher
+        built.last = (key, matcher)
         return matcher
       }
-      // A process judges a handful of policies at most (one per commit in a range).
-      if matchers.count >= 32 { matchers.removeAll() }
-      let matcher = AttributeMatcher(protectedAttributes: protectedAttributes, proxies: proxies)
-      matchers[key] = matcher
-      last = (key, matcher)
-      return matcher
     }
   }
 
@@ -344,18 +340,16 @@ extension AttributeMatcher {
 }
 
 /// Holds the matcher a policy value built, so it is looked up (and its lists hashed) once.
-/// @unchecked Sendable: `built` is read and written only with `lock` held.
-final class MatcherBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var built: AttributeMatcher?
+final class MatcherBox: Sendable {
+  private let built = Mutex<AttributeMatcher?>(nil)
 
   func matcher(_ make: () -> AttributeMatcher) -> AttributeMatcher {
-    lock.lock()
-    defer { lock.unlock() }
-    if let built { return built }
-    let matcher = make()
-    built = matcher
-    return matcher
+    built.withLock { built in
+      if let built { return built }
+      let matcher = make()
+      built = matcher
+      return matcher
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MLSpec
+import Synchronization
 
 /// One version of a spec file, parsed once and shared by every rule.
 public struct SpecSnapshot: Sendable {
@@ -265,15 +266,13 @@ public struct PolicyContext: Sendable {
 
 /// Branch-glob answers, remembered: every rule of every commit of a history check asks
 /// the same few (pattern, branch) questions, and each answer compiled and ran a Glob.
-/// @unchecked Sendable: `answers` is read and written only with `lock` held.
-final class BranchGlobMemo: @unchecked Sendable {
+final class BranchGlobMemo: Sendable {
   static let shared = BranchGlobMemo()
   private struct Key: Hashable {
     var pattern: String
     var branch: String
   }
-  private let lock = NSLock()
-  private var answers: [Key: Bool] = [:]
+  private let answers = Mutex<[Key: Bool]>([:])
 
   func matches(_ pattern: String, _ branch: String) -> Bool {
     // Keys compare as Strings (canonical equivalence) while globs compare scalars: only
@@ -282,17 +281,12 @@ final class BranchGlobMemo: @unchecked Sendable {
       return Glob(pattern).matches(branch)
     }
     let key = Key(pattern: pattern, branch: branch)
-    lock.lock()
-    if let known = answers[key] {
-      lock.unlock()
-      return known
-    }
-    lock.unlock()
+    if let known = answers.withLock({ $0[key] }) { return known }
     let answer = Glob(pattern).matches(branch)
-    lock.lock()
-    if answers.count >= 4096 { answers.removeAll() }
-    answers[key] = answer
-    lock.unlock()
+    answers.withLock { answers in
+      if answers.count >= 4096 { answers.removeAll() }
+      answers[key] = answer
+    }
     return answer
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Synchronization
 
 /// Hyperparameter and policy reviews end to end: two people, a bare remote on disk,
 /// approvals as notes in refs/notes/mlgit/reviews.
@@ -426,18 +427,9 @@ final class ReviewTests: XCTestCase {
 }
 
 /// Results written by concurrent workers, one slot each.
-private final class ResultSlots: @unchecked Sendable {
-  private var slots: [CommandResult?]
-  private let lock = NSLock()
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-  func set(_ i: Int, _ value: CommandResult) {
-    lock.lock()
-    slots[i] = value
-    lock.unlock()
-  }
-  var values: [CommandResult?] {
-    lock.lock()
-    defer { lock.unlock() }
-    return slots
-  }
+private final class ResultSlots: Sendable {
+  private let slots: Mutex<[CommandResult?]>
+  init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+  func set(_ i: Int, _ value: CommandResult) { slots.withLock { $0[i] = value } }
+  var values: [CommandResult?] { slots.withLock { $0 } }
 }

@@ -32,8 +32,9 @@ final class ReadAheadBoundTests: XCTestCase {
     }
   }
 
-  /// The producer's and consumer's counts. @unchecked Sendable: every `var` is read and
-  /// written with `condition` held.
+  /// The producer's and consumer's counts (an `NSCondition`: the test waits on it, which a
+  /// `Mutex` cannot). @unchecked Sendable: every `var` is read and written with
+  /// `condition` held.
   private final class Counts: @unchecked Sendable {
     private let condition = NSCondition()
     private var producedCount = 0

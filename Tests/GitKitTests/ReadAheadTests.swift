@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import XCTest
+import Synchronization
 
 final class ReadAheadTests: XCTestCase {
   private struct Fault: Error, Equatable { var at: Int }
@@ -70,18 +71,9 @@ final class ReadAheadTests: XCTestCase {
     XCTAssertEqual(consumed, 0)
   }
 
-  private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func add() {
-      lock.lock()
-      count += 1
-      lock.unlock()
-    }
-    var value: Int {
-      lock.lock()
-      defer { lock.unlock() }
-      return count
-    }
+  private final class Counter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
   }
 }

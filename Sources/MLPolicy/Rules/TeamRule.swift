@@ -1,5 +1,6 @@
 import Foundation
 import MLSpec
+import Synchronization
 
 /// A file of the policy's commit that a command check runs (its script, its program).
 public struct PolicyFile: Sendable, Equatable {
@@ -370,18 +371,8 @@ public struct TeamRule: Sendable {
   }
 }
 
-/// @unchecked Sendable: `runner` is read and written only with `lock` held.
-private final class RunnerBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var runner: (any TeamCommandRunner)?
-  func get() -> (any TeamCommandRunner)? {
-    lock.lock()
-    defer { lock.unlock() }
-    return runner
-  }
-  func set(_ new: (any TeamCommandRunner)?) {
-    lock.lock()
-    defer { lock.unlock() }
-    runner = new
-  }
+private final class RunnerBox: Sendable {
+  private let runner = Mutex<(any TeamCommandRunner)?>(nil)
+  func get() -> (any TeamCommandRunner)? { runner.withLock { $0 } }
+  func set(_ new: (any TeamCommandRunner)?) { runner.withLock { $0 = new } }
 }
