@@ -20,8 +20,10 @@ static int wanted(const char *path, size_t length, const char *const *prefixes, 
   return 0;
 }
 
-/* True when `path` is a prefix, lies under one, or (for reading the cache tree) is above one. */
+/* True when `path` is a prefix, lies under one, or (for reading the cache tree) is above one.
+   The root is above every prefix, and is kept even with none (the tree the index would commit). */
 static int related(const char *path, size_t length, const char *const *prefixes, const size_t *lengths, size_t count) {
+  if (length == 0) return 1;
   for (size_t i = 0; i < count; i++) {
     size_t n = lengths[i];
     if (n == 0 || length == 0) return 1;

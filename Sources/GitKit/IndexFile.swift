@@ -30,6 +30,14 @@ public struct IndexFile {
     cachedTrees = collector.trees
   }
 
+  /// The tree a commit of the index at `path` would record, as its cache-tree extension
+  /// holds it (what `git write-tree` reuses); nil when the cache does not hold the root
+  /// (an entry changed since the cache was written) or this reader cannot read the index.
+  /// Reads no entry: no prefixes.
+  public static func cachedRootTree(path: String) -> OID? {
+    (try? IndexFile(path: path, prefixes: []))?.cachedTrees[""]
+  }
+
   static func parse(_ raw: UnsafeRawBufferPointer, path: String, prefixes: [String]) throws -> EntryCollector {
     guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
       throw IndexUnreadable(path: path, reason: "empty file")

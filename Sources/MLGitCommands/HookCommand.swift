@@ -21,8 +21,10 @@ struct HookCommand: ParsableCommand {
       let workspace = try Workspace.open()
       let invocation = GitInvocation.parent(environment: workspace.environment)
       InstallHealth.warn(repository: workspace.repository, except: name)
+      let amend = invocation?.isAmend ?? false
+      if !amend, try workspace.stagesNothingOnHead() { return }
       let findings = try CheckRunner(workspace: workspace).checkStaged(
-        stage: .commit, amend: invocation?.isAmend ?? false,
+        stage: .commit, amend: amend,
         invocation: invocation)
       // Hook output goes to stderr, where git shows it; quiet when all is well.
       if !findings.isEmpty {

@@ -133,6 +133,22 @@ final class IndexFileTests: XCTestCase {
     XCTAssertEqual(try IndexFile(path: bare, prefixes: [""]).cachedTrees, [:])
   }
 
+  /// The tree the index would commit, read from its cache tree with no entry kept: HEAD's
+  /// after a commit (every index version), nil once an entry changes or without a cache.
+  func testCachedRootTreeIsTheTreeGitWouldWrite() throws {
+    let s = try repository()
+    for version in ["2", "3", "4"] {
+      try s.run("update-index", "--index-version", version)
+      try s.run("read-tree", "HEAD")
+      XCTAssertEqual(IndexFile.cachedRootTree(path: indexPath(s))?.hex, try s.run("rev-parse", "HEAD^{tree}"), version)
+      XCTAssertEqual(try IndexFile(path: indexPath(s), prefixes: []).entries.count, 0)
+    }
+    try s.write("x", "changed\n")
+    try s.run("add", "x")
+    XCTAssertNil(IndexFile.cachedRootTree(path: indexPath(s)))
+    XCTAssertNil(IndexFile.cachedRootTree(path: s.root + "/.git/no-such-index"))
+  }
+
   func testVersion3IntentToAddAndSkipWorktree() throws {
     let s = try repository()
     try s.write("models/new.yaml", "n: 1\n")
