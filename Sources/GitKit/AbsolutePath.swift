@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `path` made absolute against the folder `base`, `.` and `..` resolved (unchanged when
 /// already absolute): mlgit's one reading of a relative path, for a `gitdir:` line, an

@@ -1,5 +1,12 @@
 import CLibGit2
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// How a file changed between two snapshots.
 public enum DeltaStatus: String, Sendable {

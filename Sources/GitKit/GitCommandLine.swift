@@ -1,4 +1,10 @@
-import Foundation
+import MLGitErrors
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Runs the `git` command line, for what libgit2 1.5 cannot do (split and sparse
 /// indexes, notes merges, fetch and push with the user's credentials).
@@ -63,7 +69,7 @@ public struct GitCommandLine: Sendable {
   public func checked(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) throws -> Output {
     let output = try run(arguments, input: input, environment: environment)
     guard output.status == 0 else {
-      let message = output.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+      let message = output.stderr.trimmingWhitespaceAndNewlines()
       throw GitError(message: "git \(arguments.first ?? "") failed: \(message)")
     }
     return output

@@ -1,6 +1,10 @@
 import CLibGit2
 import CMLGitSupport
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// An error reported by libgit2 (or by GitKit itself), with the return code and message.
 public struct GitError: Error, CustomStringConvertible, Sendable {

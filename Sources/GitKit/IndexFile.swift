@@ -1,6 +1,13 @@
 import CLibGit2
 import CMLGitSupport
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A fast, read-only reader of git's index file (versions 2, 3 and 4) that keeps
 /// only the entries under given folder prefixes.

@@ -1,6 +1,10 @@
 import CLibGit2
 import CMLGitSupport
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 // Owner types for the libgit2 objects GitKit uses, as git2-rs wraps each in a type whose
 // `Drop` frees it: a `final class` per kind whose `deinit` calls the matching

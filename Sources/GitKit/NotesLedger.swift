@@ -1,5 +1,14 @@
 import CLibGit2
-import Foundation
+import MLGitErrors
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A notes ref whose notes are JSON Lines ledgers (`refs/notes/mlgit/runs`,
 /// `refs/notes/mlgit/reviews`): read in one pass over the notes tree, appended to
@@ -669,7 +678,7 @@ extension NotesLedger {
     let newTree = try repository.treeOf(commit: new)
     var objects = Set<OID>()
     for delta in try repository.diff(from: oldTree, to: newTree, prefixes: []) {
-      let hex = delta.path.replacingOccurrences(of: "/", with: "")
+      let hex = delta.path.replacingEvery("/", with: "")
       guard hex.utf8.count == 40, hex.utf8.allSatisfy(NotesLedger.isHexDigit), let object = OID(hex: hex) else {
         continue
       }

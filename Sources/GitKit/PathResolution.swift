@@ -1,5 +1,9 @@
 import CLibGit2
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// What one side of a change (a commit's tree, or the index) holds at a path.
 public enum PathItem: Equatable, Sendable {

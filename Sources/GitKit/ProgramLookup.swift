@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Finds a program by name as a shell finds a command: the first folder holding an
 /// executable file of that name. mlgit's one lookup, for git, ssh-keygen, a hook

@@ -1,4 +1,4 @@
-import Foundation
+import MLGitErrors
 
 /// A two-stage pipeline: `produce` runs on a second thread (reading objects, typically)
 /// while the calling thread `consume`s what it made, in order. mlgit's long reads (ten
@@ -36,16 +36,17 @@ public enum ReadAhead {
     let capacity = max(1, capacity)
     let queue = Handoff<Item>(batch: min(max(1, batch), capacity), capacity: capacity)
     let handed = HandedOver(produce)
-    let producer = Thread {
-      do {
-        try handed.value { item in try queue.send(item) }
-        queue.finish(throwing: nil)
-      } catch {
-        queue.finish(throwing: error)
-      }
-    }
-    producer.stackSize = 8 << 20  // history reads recurse through trees and YAML
-    producer.start()
+    // 8 MiB of stack: history reads recurse through trees and YAML.
+    guard
+      let producer = JoinableThread({
+        do {
+          try handed.value { item in try queue.send(item) }
+          queue.finish(throwing: nil)
+        } catch {
+          queue.finish(throwing: error)
+        }
+      })
+    else { throw GitError(message: "cannot start a thread to read with: the system refused one") }
     do {
       try meanwhile()
       while let items = try queue.receive() {
@@ -53,8 +54,10 @@ public enum ReadAhead {
       }
     } catch {
       queue.stop()  // and wait: the producer must be done before this returns
+      producer.join()
       throw error
     }
+    producer.join()
   }
 }
 
@@ -68,10 +71,10 @@ private final class HandedOver<Value>: @unchecked Sendable {
 
 /// The items between the two threads of a `ReadAhead`.
 /// @unchecked Sendable: every stored `var` is read and written only with `condition` held.
-/// An `NSCondition`, not the `Mutex` mlgit's other locks are: both sides wait on it (the
+/// A `Condition`, not the `Mutex` mlgit's other locks are: both sides wait on it (the
 /// producer for room, the consumer for items), and `Mutex` has no wait.
 private final class Handoff<Item: Sendable>: @unchecked Sendable {
-  private let condition = NSCondition()
+  private let condition = Condition()
   private var items: [Item] = []
   private var finished = false
   private var failure: Error?

@@ -1,6 +1,15 @@
 import CLibGit2
 import CMLGitSupport
-import Foundation
+import MLGitErrors
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// An open git repository. Every other GitKit handle keeps one alive.
 public final class Repository {
@@ -108,15 +117,16 @@ public final class Repository {
   /// The folder a `gitdir:` file points at (a linked worktree's or a submodule's `.git`),
   /// or `path` itself when it is a folder: git accepts either as GIT_DIR.
   static func followingGitFile(_ path: String) throws -> String {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return path }
+    // stat, as `fileExists(atPath:isDirectory:)` did: a symbolic link is what it points at.
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { return path }
     guard let data = FileManager.default.contents(atPath: path), data.count < 65536,
       let text = String(data: data, encoding: .utf8), text.hasPrefix("gitdir:")
     else { throw GitError(message: "not a git repository: \(path) is a file without a `gitdir:` line") }
-    let target = text.dropFirst("gitdir:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+    let target = text.dropFirst("gitdir:".count).trimmingWhitespaceAndNewlines()
     guard !target.isEmpty else { throw GitError(message: "not a git repository: \(path) has an empty `gitdir:` line") }
     // git(1): a relative gitdir is relative to the folder holding the file.
-    return absolutePath(target, relativeTo: (path as NSString).deletingLastPathComponent)
+    return absolutePath(target, relativeTo: URL(fileURLWithPath: path).deletingLastPathComponent().path)
   }
 
   /// The `.git` folder (for a linked worktree: its private folder under the common dir).

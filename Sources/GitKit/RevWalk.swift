@@ -1,5 +1,11 @@
 import CLibGit2
-import Foundation
+import MLGitErrors
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Lists the commits reachable from some tips and not from others (`git rev-list
 /// TIPS --not HIDDEN`), parents before children.
@@ -239,6 +245,6 @@ extension Repository {
     let path = URL(fileURLWithPath: commonDirectory).appendingPathComponent("shallow").path
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
     return Set(
-      text.split(whereSeparator: \.isNewline).compactMap { OID(hex: String($0).trimmingCharacters(in: .whitespaces)) })
+      text.split(whereSeparator: \.isNewline).compactMap { OID(hex: $0.trimmingWhitespace()) })
   }
 }
