@@ -65,10 +65,17 @@ let package = Package(
     // What mlgit shows: the audit and score models and their text, JSON, HTML, SARIF and
     // github renderers. Knows nothing of git or of the command line.
     .target(name: "MLGitReport", dependencies: ["MLPolicy", "MLSpec"]),
+    // What mlgit does with a repository: the staged, history and push checks, the review
+    // lookup, the run ledger and sync, installation, the audit and score builders. No
+    // command line (no ArgumentParser): the commands above parse and call it.
+    .target(
+      name: "MLGitEngine",
+      dependencies: ["GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport", "CMLGitSupport", "SQLiteKit"]
+    ),
     .target(
       name: "MLGitCommands",
       dependencies: [
-        "GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport", "CMLGitSupport", "SQLiteKit",
+        "MLGitEngine", "GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swift6
