@@ -91,7 +91,8 @@ let package = Package(
     // SQLiteKit: tests write MLflow databases of their own (a store's commits, a broken store).
     .testTarget(name: "EndToEndTests", dependencies: ["mlgit", "SQLiteKit"]),
     .testTarget(
-      name: "MLGitErrorsTests", dependencies: ["MLGitErrors", "MLGitCommands", "GitKit", "MLSpec", "MLPolicy"]),
+      name: "MLGitErrorsTests",
+      dependencies: ["MLGitErrors", "MLGitCommands", "MLGitEngine", "GitKit", "MLSpec", "MLPolicy"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -28,5 +28,5 @@ embed() { # enum-name output-file files...   (KEEP_EXTENSION=1: keys keep the ex
 }
 
 embed ShippedPacks Sources/MLPolicy/ShippedPacks.swift policies/*.yaml
-embed HookScripts Sources/MLGitCommands/HookScripts.swift hooks/*.sh
+embed HookScripts Sources/MLGitEngine/HookScripts.swift hooks/*.sh
 KEEP_EXTENSION=1 embed ReportTemplates Sources/MLGitReport/ReportTemplates.swift templates/*

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitKit
+import MLGitEngine
 import MLGitReport
 
 /// `mlgit audit`: every model's history from git, its approvals, runs and violations.

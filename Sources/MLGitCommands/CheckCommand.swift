@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitKit
+import MLGitEngine
 import MLGitReport
 import MLPolicy
 
@@ -57,7 +58,7 @@ struct CheckCommand: ParsableCommand {
     if modes > 1 {
       throw ValidationError("choose one of --staged, --files [PATH…], --range A..B, --all or commits to check")
     }
-    if let range, CheckCommand.split(range) == nil {
+    if let range, RevisionRange.split(range) == nil {
       throw ValidationError("--range takes A..B (two revisions), got '\(range)'")
     }
   }
@@ -75,7 +76,7 @@ struct CheckCommand: ParsableCommand {
       (findings, checked) = (
         result.findings, "work-tree files (\(result.checked) file\(result.checked == 1 ? "" : "s") checked)"
       )
-    } else if let range, let (base, tip) = CheckCommand.split(range) {
+    } else if let range, let (base, tip) = RevisionRange.split(range) {
       ClonedNotes.ensure(repo)
       let checker = HistoryChecker(repository: repo)
       KeptUntilExit.keep(checker)  // its caches hold every spec read
@@ -108,15 +109,6 @@ struct CheckCommand: ParsableCommand {
     }
     let status = FindingOutput(format: format, colour: colour.choice).report(findings, checked: checked)
     if status != .ok { throw ExitCode(status.rawValue) }
-  }
-
-  /// Splits `A..B`; an empty side means HEAD, as in git.
-  static func split(_ range: String) -> (String, String)? {
-    guard let dots = range.range(of: ".."), !range.contains("...") else { return nil }
-    let base = String(range[..<dots.lowerBound])
-    let tip = String(range[dots.upperBound...])
-    if base.isEmpty && tip.isEmpty { return nil }
-    return (base.isEmpty ? "HEAD" : base, tip.isEmpty ? "HEAD" : tip)
   }
 
   func resolve(_ revision: String, in repo: Repository) throws -> OID {

@@ -1,4 +1,5 @@
 import Foundation
+import MLGitEngine
 import MLGitReport
 
 /// What `mlgit doctor` finds, said as it goes (text) or gathered into the `mlgit.doctor/1`

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MLGitEngine
 import MLGitReport
 
 /// `--format text|json` of the commands that list things (runs, policy, reviews,

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import GitKit
+import MLGitEngine
 import MLGitErrors
 import MLPolicy
 import MLSpec
 
 /// The root `mlgit` command.
 public struct MLGit: ParsableCommand {
-  public static let version = "0.1.0"
+  public static let version = MLGitVersion.current
 
   public static let configuration = CommandConfiguration(
     commandName: "mlgit",
@@ -129,19 +130,4 @@ public enum MLGitMain {
     InstallHealth.warn(repository: workspace.repository)
   }
 
-}
-
-/// Values left for the process's exit to free, as git's UNLEAK does: a history's worth
-/// of reports and caches would otherwise be freed object by object after the work is done.
-enum KeptUntilExit {
-  /// Takes one reference that is never given back: nothing is stored, so nothing is
-  /// shared between threads.
-  static func keep(_ value: Any) {
-    _ = Unmanaged.passRetained(value as AnyObject)
-  }
-}
-
-/// Writes a line to standard error.
-func printError(_ text: String) {
-  StandardError.write(TerminalText.escape(text, keepingNewlines: true) + "\n")
 }

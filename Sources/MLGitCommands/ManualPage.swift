@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLGitEngine
 import MLPolicy
 
 /// mlgit's manual page, `mlgit.1`: one page in man(7) roff that names every command with

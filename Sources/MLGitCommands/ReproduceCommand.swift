@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitKit
+import MLGitEngine
 import MLGitErrors
 import MLPolicy
 import MLSpec

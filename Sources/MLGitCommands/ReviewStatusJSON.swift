@@ -1,4 +1,5 @@
 import Foundation
+import MLGitEngine
 import MLPolicy
 import MLSpec
 

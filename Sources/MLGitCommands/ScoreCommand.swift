@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLGitEngine
 import MLGitErrors
 import MLGitReport
 

@@ -6,13 +6,13 @@ import MLSpec
 
 /// Builds an `AuditReport` in one walk: the history checker judges each commit (reusing
 /// its caches) and hands over the change it read, so nothing is diffed or parsed twice.
-final class AuditBuilder {
+public final class AuditBuilder {
   let repository: Repository
-  var modelFilter: String?
+  public var modelFilter: String?
   /// Only commits with a committer date at or after this time (seconds since 1970).
-  var since: Int64?
-  var sinceText: String?
-  var branch: String?
+  public var since: Int64?
+  public var sinceText: String?
+  public var branch: String?
 
   private var models: [AuditModel] = []
   private var modelIndex: [String: Int] = [:]
@@ -26,11 +26,11 @@ final class AuditBuilder {
   /// The history checker's approvals and signature verifiers (set by `build`).
   private var reviewSources: ReviewSources?
 
-  init(repository: Repository) {
+  public init(repository: Repository) {
     self.repository = repository
   }
 
-  func build() throws -> AuditReport {
+  public func build() throws -> AuditReport {
     let checker = HistoryChecker(repository: repository)
     KeptUntilExit.keep(checker)  // its caches hold every spec read
     reviewSources = checker.reviews
@@ -256,7 +256,7 @@ final class AuditBuilder {
   // MARK: Dates
 
   /// Reads `--since`: `YYYY-MM-DD` (midnight UTC), an ISO-8601 time, or `@SECONDS`.
-  static func parseDate(_ text: String) -> Int64? {
+  public static func parseDate(_ text: String) -> Int64? {
     if text.hasPrefix("@") { return Int64(text.dropFirst()) }
     return (UTCTimestamp.date(day: text) ?? UTCTimestamp.date(text)).map(UTCTimestamp.seconds)
   }

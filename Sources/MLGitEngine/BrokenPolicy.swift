@@ -9,13 +9,13 @@ import MLSpec
 /// is: the committed version, in a named commit, broken since a named commit, with the
 /// way out. A change that repairs it is judged by the repaired config, never by less
 /// than the built-in `default` pack (`PolicyRepair`).
-struct BrokenPolicy: MLGitError {
+public struct BrokenPolicy: MLGitError {
   /// `HEAD`, or the short id of the commit whose tree holds the broken config.
   var holder: String
   var error: PolicyLoadError
   /// The first commit of the run of first parents whose config is broken; nil when it
   /// could not be told (`brokenByProblem` says why).
-  var brokenBy: CommitInfo?
+  public var brokenBy: CommitInfo?
   var brokenByProblem: String?
   /// The change's own version of the config, when it has one and it is broken too.
   var repairError: PolicyLoadError?
@@ -25,9 +25,9 @@ struct BrokenPolicy: MLGitError {
   var judged: CommitInfo?
 
   /// A broken config.
-  var exitStatus: ExitStatus { .usage }
+  public var exitStatus: ExitStatus { .usage }
 
-  var description: String {
+  public var description: String {
     var lines = [PolicyRepair.render(error.error, path: "\(holder):\(PolicyRepair.configPath)")]
     if let repairError {
       lines.append(
@@ -57,8 +57,8 @@ struct BrokenPolicy: MLGitError {
 
 /// What a change is judged by when the config it sits on is broken but the change's own
 /// config loads: that config, with the built-in `default` pack as a floor (`atLeast`).
-struct PolicyRepair {
-  static let configPath = ".mlgit/config.yml"
+public struct PolicyRepair {
+  public static let configPath = ".mlgit/config.yml"
 
   var policy: EffectivePolicy
   var floor: EffectivePolicy

@@ -6,14 +6,16 @@ import MLPolicy
 import MLSpec
 
 /// Runs the policy on the staged change or on commits, and reports.
-struct CheckRunner {
+public struct CheckRunner {
   let workspace: Workspace
   let engine = PolicyEngine()
+  public init(workspace: Workspace) { self.workspace = workspace }
 
   /// Findings for what the next commit will contain, judged by the policy of the commit
   /// it will sit on: HEAD, or HEAD's first parent when amending (HEAD is being replaced).
   /// `invocation`: the `git commit` that runs the hook, when known (whether it signs).
-  func checkStaged(stage: CheckStage, amend: Bool = false, invocation: GitInvocation? = nil) throws -> [Finding] {
+  public func checkStaged(stage: CheckStage, amend: Bool = false, invocation: GitInvocation? = nil) throws -> [Finding]
+  {
     let repo = workspace.repository
     var head = try repo.headCommit()
     if amend, let current = head {
@@ -66,15 +68,19 @@ struct CheckRunner {
 }
 
 /// Options shared by commands that print findings.
-struct FindingOutput {
+public struct FindingOutput {
   var format: OutputFormat
   var colour: ColourChoice = .auto
+  public init(format: OutputFormat, colour: ColourChoice = .auto) {
+    self.format = format
+    self.colour = colour
+  }
 
   /// Prints the findings and returns the exit status they call for.
-  func report(_ findings: [Finding], checked: String, toStandardError: Bool = false) -> ExitStatus {
+  public func report(_ findings: [Finding], checked: String, toStandardError: Bool = false) -> ExitStatus {
     let fd = toStandardError ? STDERR_FILENO : STDOUT_FILENO
     let reporter = FindingReporter(
-      format: format, colour: format == .text && colour.wanted(fd: fd), toolVersion: MLGit.version)
+      format: format, colour: format == .text && colour.wanted(fd: fd), toolVersion: MLGitVersion.current)
     let text = reporter.render(findings, checked: checked)
     if toStandardError {
       StandardError.write(text)

@@ -4,9 +4,9 @@ import Foundation
 /// are flushed to disk (fsync), and only then renamed over the target. A full disk, a
 /// read-only folder or a kill leaves either the old file or the new one, never a
 /// truncated one, and the temporary file is removed on every failure.
-enum FileReplacement {
+public enum FileReplacement {
   /// The mode a file written by a plain `open` would get: the old file's, else 0666 less the umask.
-  static func newFileMode(replacing path: String) -> mode_t {
+  public static func newFileMode(replacing path: String) -> mode_t {
     if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber {
       return mode_t(mode.intValue)
     }
@@ -15,7 +15,7 @@ enum FileReplacement {
     return 0o666 & ~mask
   }
 
-  static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
+  public static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
       throw CommandFailure.usage(

@@ -6,12 +6,12 @@ import MLSpec
 import Synchronization
 
 /// What a history check found.
-struct HistoryReport {
-  var findings: [Finding] = []
+public struct HistoryReport {
+  public var findings: [Finding] = []
   /// Commits judged.
-  var checked = 0
+  public var checked = 0
   /// Commits not judged because their parent is not in this (shallow) clone.
-  var boundary: [OID] = []
+  public var boundary: [OID] = []
 
   mutating func merge(_ other: HistoryReport) {
     var seen = Set(findings.map(FindingIdentity.init))
@@ -44,11 +44,16 @@ private struct FindingPlace: Hashable {
 
 /// The branch a history check's commits go to, at its value before them: what the
 /// branch has in force, which no commit may weaken by where it comes from.
-struct BranchBase {
+public struct BranchBase {
   /// The branch (`refs/heads/main`), or a revision for `check --range`.
   var name: String
   /// Its value before the push (the range's base).
   var commit: OID
+
+  public init(name: String, commit: OID) {
+    self.name = name
+    self.commit = commit
+  }
 }
 
 /// Which commits of a walk descend from the branch's old value. Their parents' policies
@@ -116,7 +121,7 @@ private struct FindingIdentity: Hashable {
 /// Two stages run side by side (`ReadAhead`): a second thread walks the history and
 /// reads each commit's change through its own repository handle (`CommitPreparer`),
 /// while the calling thread runs the rules and `onJudged`, in order.
-final class HistoryChecker {
+public final class HistoryChecker {
   let repository: Repository
   let engine = PolicyEngine()
   let findingCache = FindingCache()
@@ -136,12 +141,12 @@ final class HistoryChecker {
   /// any commit is judged (an audit reads the runs ledger there).
   var whileReading: (() throws -> Void)?
 
-  init(repository: Repository) {
+  public init(repository: Repository) {
     self.repository = repository
   }
 
   /// Judges each commit in `commits` (in that order) for a change going to `branch`.
-  func judge(_ commits: [OID], stage: CheckStage, branch: String?, boundary known: Set<OID>? = nil) throws
+  public func judge(_ commits: [OID], stage: CheckStage, branch: String?, boundary known: Set<OID>? = nil) throws
     -> HistoryReport
   {
     try judge(stage: stage, branch: branch) { _ in (commits, known) }
@@ -149,7 +154,7 @@ final class HistoryChecker {
 
   /// Judges the commits reachable from `tips` and not from `hidden`, oldest first.
   /// `base`: the branch the commits go to, at its value before them.
-  func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?, base: BranchBase? = nil) throws
+  public func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?, base: BranchBase? = nil) throws
     -> HistoryReport
   {
     try judge(stage: stage, branch: branch, base: base) { repository in
@@ -471,7 +476,7 @@ final class CommitPreparer: Sendable {
 
 /// One line of a pre-push or pre-receive hook's input: a ref moving from `old` to `new`
 /// (all zeros: created, or deleted).
-struct RefUpdate: Equatable {
+public struct RefUpdate: Equatable {
   var ref: String
   var old: OID
   var new: OID
@@ -480,14 +485,14 @@ struct RefUpdate: Equatable {
   var isCreation: Bool { old.isZero }
 
   /// pre-push: `<local ref> <local sha> <remote ref> <remote sha>` lines; the remote ref is the target.
-  static func prePush(_ text: String) throws -> [RefUpdate] {
+  public static func prePush(_ text: String) throws -> [RefUpdate] {
     try lines(text, fields: 4) { f in
       RefUpdate(ref: String(f[2]), old: try oid(f[3]), new: try oid(f[1]))
     }
   }
 
   /// pre-receive: `<old> <new> <ref>` lines.
-  static func preReceive(_ text: String) throws -> [RefUpdate] {
+  public static func preReceive(_ text: String) throws -> [RefUpdate] {
     try lines(text, fields: 3) { f in
       RefUpdate(ref: String(f[2]), old: try oid(f[0]), new: try oid(f[1]))
     }
@@ -518,17 +523,17 @@ struct RefUpdate: Equatable {
 }
 
 /// A ref the other side already has, and the branch it stands for (nil for a tag).
-struct KnownRef {
+public struct KnownRef {
   var branch: String?
-  var commit: OID
+  public var commit: OID
 }
 
 /// The checks of pushes: a client's pre-push and a server's pre-receive.
-struct PushCheck {
+public struct PushCheck {
   let repository: Repository
   let checker: HistoryChecker
 
-  init(repository: Repository) {
+  public init(repository: Repository) {
     self.repository = repository
     self.checker = HistoryChecker(repository: repository)
   }
@@ -541,7 +546,7 @@ struct PushCheck {
   /// ref (and, with `hideKnownForUpdates`, any ref) also hides the known refs, except
   /// that a protected branch only counts commits already on protected branches as
   /// checked: rules scoped to protected branches never ran on the others.
-  func check(_ updates: [RefUpdate], stage: CheckStage, known: [KnownRef], hideKnownForUpdates: Bool) throws
+  public func check(_ updates: [RefUpdate], stage: CheckStage, known: [KnownRef], hideKnownForUpdates: Bool) throws
     -> HistoryReport
   {
     var report = HistoryReport()
@@ -591,13 +596,13 @@ struct PushCheck {
   }
 
   /// pre-receive: this repository's branches and tags.
-  func localRefs() throws -> [KnownRef] {
+  public func localRefs() throws -> [KnownRef] {
     try knownRefs(matching: "refs/heads/*") { $0 } + knownRefs(matching: "refs/tags/*") { _ in nil }
   }
 
   /// pre-push: what the remote already has. For a named remote, its tracking refs; for a
   /// push to a URL (git passes the URL as the name), nothing is known.
-  func remoteRefs(remote: String) throws -> [KnownRef] {
+  public func remoteRefs(remote: String) throws -> [KnownRef] {
     guard !remote.isEmpty, !remote.contains("/"), !remote.contains(":"),
       let url = try? repository.config().string("remote.\(remote).url"), !url.isEmpty
     else { return [] }
@@ -610,7 +615,7 @@ struct PushCheck {
 
   /// Prints the findings of a push check to standard error (where git shows hook output,
   /// on the pushing side prefixed `remote:` for pre-receive) and returns the exit status.
-  static func report(_ report: HistoryReport, hook: String) -> ExitStatus {
+  public static func report(_ report: HistoryReport, hook: String) -> ExitStatus {
     if !report.boundary.isEmpty {
       let list = report.boundary.map(\.short).joined(separator: ", ")
       printError(

@@ -3,32 +3,36 @@ import GitKit
 
 /// Writes and removes mlgit's hook scripts in the folder git really runs hooks from,
 /// chaining (and later restoring, byte for byte) any hook already there.
-struct HookInstaller {
-  let hooksDirectory: String
+public struct HookInstaller {
+  public let hooksDirectory: String
   let executable: String
   let fileManager = FileManager.default
+  public init(hooksDirectory: String, executable: String) {
+    self.hooksDirectory = hooksDirectory
+    self.executable = executable
+  }
 
-  static let chainSuffix = ".mlgit-chained"
-  static let clientHooks = ["pre-commit", "pre-push"]
-  static let serverHooks = ["pre-receive"]
-  static let allHooks = clientHooks + serverHooks
+  public static let chainSuffix = ".mlgit-chained"
+  public static let clientHooks = ["pre-commit", "pre-push"]
+  public static let serverHooks = ["pre-receive"]
+  public static let allHooks = clientHooks + serverHooks
 
   /// What `install` did to one hook.
-  enum Outcome: Equatable {
+  public enum Outcome: Equatable {
     case written, upToDate, repaired, chained
   }
 
   /// The script for a hook, with mlgit's absolute path (hooks run with a reduced PATH).
-  func script(for hook: String) -> String {
+  public func script(for hook: String) -> String {
     let template = HookScripts.files["hook"] ?? ""
     return template.replacingOccurrences(of: "@HOOK@", with: hook)
       .replacingOccurrences(of: "@MLGIT@", with: executable.replacingOccurrences(of: "'", with: "'\\''"))
   }
 
-  func path(_ hook: String) -> String { (hooksDirectory as NSString).appendingPathComponent(hook) }
+  public func path(_ hook: String) -> String { (hooksDirectory as NSString).appendingPathComponent(hook) }
 
   /// True when the file at `path` is a hook mlgit wrote.
-  static func isMLGitHook(atPath path: String) -> Bool {
+  public static func isMLGitHook(atPath path: String) -> Bool {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
       let handle = FileHandle(forReadingAtPath: path)
@@ -41,12 +45,12 @@ struct HookInstaller {
   /// Where mlgit's script goes for `hook`: the hook itself, or, when pre-commit's script
   /// holds it, pre-commit's legacy slot, which pre-commit runs first and keeps when it is
   /// installed again.
-  func slot(for hook: String) -> String {
+  public func slot(for hook: String) -> String {
     let target = path(hook)
     return HookFileKind.of(target) == .preCommit ? target + ".legacy" : target
   }
 
-  func install(_ hook: String, force: Bool) throws -> Outcome {
+  public func install(_ hook: String, force: Bool) throws -> Outcome {
     try createHooksDirectory()
     let target = path(hook)
     let chained = target + HookInstaller.chainSuffix
@@ -103,7 +107,7 @@ struct HookInstaller {
 
   /// Removes mlgit's hook wherever a manager moved it, and puts back the chained one.
   /// Returns what it did, or nil.
-  func uninstall(_ hook: String) throws -> String? {
+  public func uninstall(_ hook: String) throws -> String? {
     let target = path(hook)
     let chained = target + HookInstaller.chainSuffix
     var removedFrom: String?
@@ -171,7 +175,7 @@ struct HookInstaller {
   }
 
   /// The absolute path of the running mlgit binary.
-  static func currentExecutable() -> String {
+  public static func currentExecutable() -> String {
     if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return link }
     let arg0 = CommandLine.arguments.first ?? "mlgit"
     return URL(fileURLWithPath: arg0).standardizedFileURL.resolvingSymlinksInPath().path

@@ -10,7 +10,7 @@ import MLSpec
 /// - husky 9 sets `core.hooksPath=.husky/_`, rewrites every file there on each install,
 ///   and its shims run `.husky/NAME` by the name they are called with.
 /// - dvc writes `exec dvc git-hook NAME` hooks and refuses to overwrite a hook.
-enum HookManager: String, CaseIterable {
+public enum HookManager: String, CaseIterable {
   case preCommit = "pre-commit"
   case lefthook
   case husky
@@ -18,7 +18,7 @@ enum HookManager: String, CaseIterable {
 }
 
 /// What a file in the hooks folder is.
-enum HookFileKind: Equatable {
+public enum HookFileKind: Equatable {
   case missing, mlgit, preCommit, lefthook, huskyShim, dvc, other
 
   var name: String {
@@ -34,7 +34,7 @@ enum HookFileKind: Equatable {
   }
 
   /// Reads the first 4 KiB of a hook, enough for every manager's marker.
-  static func of(_ path: String) -> HookFileKind {
+  public static func of(_ path: String) -> HookFileKind {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
     if isDirectory.boolValue { return .other }
@@ -52,23 +52,23 @@ enum HookFileKind: Equatable {
 }
 
 /// Where one hook's check runs from, found by following the chain git starts.
-struct HookTrace {
+public struct HookTrace {
   /// True when `git commit` / `git push` reaches `mlgit hook NAME`.
-  var runs: Bool
+  public var runs: Bool
   /// How git gets there (or where the chain stops), one step a line.
-  var steps: [String]
+  public var steps: [String]
   /// What to run when it does not.
-  var fix: String?
+  public var fix: String?
 }
 
 /// The hook layout of one repository: which manager owns which hook, and where.
-struct HookLayout {
+public struct HookLayout {
   let repository: Repository
-  let hooksDirectory: String
+  public let hooksDirectory: String
   let workTree: String?
   let fileManager = FileManager.default
 
-  init(repository: Repository) throws {
+  public init(repository: Repository) throws {
     self.repository = repository
     hooksDirectory = try repository.hooksDirectory()
     workTree = repository.workingDirectory.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
@@ -84,7 +84,7 @@ struct HookLayout {
 
   /// husky 9: core.hooksPath is `<dir>/_` holding husky's dispatcher `h`; the team's
   /// scripts are in `<dir>`.
-  var huskyDirectory: String? {
+  public var huskyDirectory: String? {
     guard (hooksDirectory as NSString).lastPathComponent == "_" else { return nil }
     let dispatcher = (hooksDirectory as NSString).appendingPathComponent("h")
     guard let text = try? String(contentsOfFile: dispatcher, encoding: .utf8), text.contains("husky") else {
@@ -104,7 +104,7 @@ struct HookLayout {
   ]
 
   /// lefthook's main config file (the first it would load), if any.
-  var lefthookConfig: String? {
+  public var lefthookConfig: String? {
     for name in HookLayout.lefthookConfigNames {
       if let path = inWorkTree(name), fileManager.fileExists(atPath: path) { return path }
     }
@@ -119,7 +119,7 @@ struct HookLayout {
   }
 
   /// The managers this repository shows signs of, strongest sign first.
-  var managers: [HookManager] {
+  public var managers: [HookManager] {
     var found: [HookManager] = []
     let kinds = HookInstaller.clientHooks.map { HookFileKind.of(hookPath($0)) }
     if huskyDirectory != nil || (inWorkTree(".husky").map { fileManager.fileExists(atPath: $0) } ?? false) {
@@ -132,7 +132,7 @@ struct HookLayout {
   }
 
   /// A one-line name of the layout, for `mlgit doctor`.
-  var description: String {
+  public var description: String {
     if let husky = huskyDirectory {
       return "husky 9 (core.hooksPath runs \(relative(husky))/<hook> through \(relative(hooksDirectory))/h)"
     }
@@ -140,7 +140,7 @@ struct HookLayout {
     return names.isEmpty ? "plain git hooks" : "plain git hooks with \(names.joined(separator: ", "))"
   }
 
-  func relative(_ path: String) -> String {
+  public func relative(_ path: String) -> String {
     guard let workTree, path.hasPrefix(workTree + "/") else { return path }
     return String(path.dropFirst(workTree.count + 1))
   }
@@ -148,7 +148,7 @@ struct HookLayout {
   // MARK: following the chain
 
   /// Follows what git runs for `hook` until it reaches `mlgit hook NAME` or stops.
-  func trace(_ hook: String) -> HookTrace {
+  public func trace(_ hook: String) -> HookTrace {
     let path = hookPath(hook)
     let kind = HookFileKind.of(path)
     var steps: [String] = []
@@ -360,10 +360,10 @@ enum ManagedBlock {
 
 /// After `mlgit install`, every mlgit command checks that git still reaches mlgit's
 /// check, and says so loudly when a hook manager, a person or a tool took it away.
-enum InstallHealth {
+public enum InstallHealth {
   /// One warning per client hook (but `except`) whose check no longer runs.
   static func warnings(repository: Repository, except: String? = nil) -> [String] {
-    guard !repository.isBare, let integration = try? repository.config().string(InstallCommand.integrationKey),
+    guard !repository.isBare, let integration = try? repository.config().string(RepositorySettings.integrationKey),
       integration != "server", let layout = try? HookLayout(repository: repository)
     else { return [] }
     return HookInstaller.clientHooks.filter { $0 != except }.compactMap { hook in
@@ -376,7 +376,7 @@ enum InstallHealth {
     }
   }
 
-  static func warn(repository: Repository, except: String? = nil) {
+  public static func warn(repository: Repository, except: String? = nil) {
     for warning in warnings(repository: repository, except: except) { printError(warning) }
   }
 }

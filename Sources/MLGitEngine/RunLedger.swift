@@ -5,29 +5,29 @@ import MLSpec
 
 /// The training-run ledger (`refs/notes/mlgit/runs`): run records on commits, as
 /// the policy engine and the commands see them.
-struct RunLedger {
+public struct RunLedger {
   let repository: Repository
-  let notes: NotesLedger
+  public let notes: NotesLedger
 
-  init(repository: Repository) {
+  public init(repository: Repository) {
     self.repository = repository
     notes = NotesLedger(repository: repository, ref: NotesLedger.runsRef)
   }
 
   /// Appends a run to its commit's note.
-  func record(_ run: RunRecord, on commit: OID) throws {
+  public func record(_ run: RunRecord, on commit: OID) throws {
     try notes.append([run.line], to: commit, message: "Notes added by 'mlgit run'")
   }
 
   /// Appends a reproduction's verdict to the note of the commit the reproduced run ran from.
-  func record(_ reproduction: ReproductionRecord, on commit: OID) throws {
+  public func record(_ reproduction: ReproductionRecord, on commit: OID) throws {
     try notes.append([reproduction.line], to: commit, message: "Notes added by 'mlgit reproduce'")
   }
 
   /// Every recorded reproduction, keyed by the commit hex of the run it reproduced (the note
   /// it is in), read in one pass over the notes tree. A record that names another commit
   /// than its note's is left out: it would vouch for a commit it is not attached to.
-  static func loadReproductions(_ repository: Repository) throws -> [String: [ReproductionRecord]] {
+  public static func loadReproductions(_ repository: Repository) throws -> [String: [ReproductionRecord]] {
     var byCommit: [String: [ReproductionRecord]] = [:]
     let marker = Array(ReproductionRecord.schema.utf8)
     try RunLedger(repository: repository).notes.forEachNoteReadingAhead { commit, bytes in
@@ -44,7 +44,7 @@ struct RunLedger {
   }
 
   /// Every recorded run by commit, read in one pass over the notes tree.
-  func allRuns() throws -> [OID: [RunRecord]] {
+  public func allRuns() throws -> [OID: [RunRecord]] {
     var byCommit: [OID: [RunRecord]] = [:]
     try notes.forEachNoteReadingAhead { commit, bytes in
       NotesLedger.forEachLineBytes(bytes) { line in
@@ -58,7 +58,7 @@ struct RunLedger {
   /// the commit each is attached to (`commits[row]`). `keepingLines: false` leaves the
   /// lines' text out (text output never shows it). Also the reproductions' verdicts, by
   /// the id of the run they reproduced (only those in the note of that run's commit).
-  func listings(keepingLines: Bool) throws -> (
+  public func listings(keepingLines: Bool) throws -> (
     table: RunListings, commits: [OID], reproductions: [String: [ReproductionRecord]]
   ) {
     var table = RunListings()
@@ -94,7 +94,7 @@ struct RunLedger {
   }
 
   /// The run with this id (or unique id prefix), with the commit it is attached to.
-  func find(id: String) throws -> RunRecord {
+  public func find(id: String) throws -> RunRecord {
     let all = try allRuns().values.flatMap { $0 }
     if let exact = all.first(where: { $0.id == id }) { return exact }
     let matches = all.filter { $0.id.hasPrefix(id) }

@@ -7,20 +7,24 @@ import MLSpec
 /// Collects, from git, the facts `ScoreGrader` judges: the specs in the revision's tree,
 /// the policy in force there, the model's runs reachable from it, the approvals on each
 /// spec's blob and the documents its `readiness:` block names.
-struct ScoreBuilder {
+public struct ScoreBuilder {
   let workspace: Workspace
   var modelFilter: String?
+  public init(workspace: Workspace, modelFilter: String? = nil) {
+    self.workspace = workspace
+    self.modelFilter = modelFilter
+  }
 
   /// Every model's score at HEAD by name, for the audit page; empty when HEAD has no
   /// commit or cannot be scored (a broken config), which the audit reports in its own way.
-  static func scoresAtHead(_ workspace: Workspace) -> [String: ModelScore] {
+  public static func scoresAtHead(_ workspace: Workspace) -> [String: ModelScore] {
     guard (try? workspace.repository.headCommit()) != nil,
       let report = try? ScoreBuilder(workspace: workspace).build(revision: "HEAD")
     else { return [:] }
     return Dictionary(report.models.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
   }
 
-  func build(revision: String) throws -> ScoreReport {
+  public func build(revision: String) throws -> ScoreReport {
     let repository = workspace.repository
     let commit: OID
     do {

@@ -1,6 +1,7 @@
 import CMLGitSupport
 import Foundation
 import MLGitErrors
+import MLPolicy
 
 /// The one writer of mlgit's standard output, used by every command (through `print`
 /// below and `write(bytes:)`). A write that fails ends mlgit at once, as git does:
@@ -9,7 +10,7 @@ import MLGitErrors
 ///   what it sees for `git log | head -1`;
 /// - anything else (a full disk, a closed or unwritable descriptor): a message on
 ///   standard error and status 3, never a success whose output was lost.
-enum StandardOutput {
+public enum StandardOutput {
   /// Set by `prepareDescriptors` when mlgit started with descriptor 1 closed.
   /// nonisolated(unsafe): written once, on the main thread, before any other thread starts.
   nonisolated(unsafe) private static var closedAtStart = false
@@ -17,7 +18,7 @@ enum StandardOutput {
   /// Fills closed descriptors 0-2 with /dev/null, as git does, so that no file mlgit
   /// opens (a lock file, a report) becomes its standard output by accident. A closed
   /// standard output is still reported at the first write.
-  static func prepareDescriptors() {
+  public static func prepareDescriptors() {
     for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
       let null = open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY)
       if null >= 0, null != fd {
@@ -33,7 +34,7 @@ enum StandardOutput {
     text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
   }
 
-  static func write(bytes: [UInt8]) {
+  public static func write(bytes: [UInt8]) {
     bytes.withUnsafeBytes { write($0) }
   }
 
@@ -44,7 +45,7 @@ enum StandardOutput {
   }
 
   /// Flushes what is buffered; called before every exit.
-  static func flush() {
+  public static func flush() {
     if fflush(stream) != 0 || ferror(stream) != 0 { fail(errno) }
   }
 
@@ -66,8 +67,8 @@ enum StandardOutput {
 
 /// Standard error: where a failure is reported, so a failure to write there has nowhere
 /// to go and is ignored (the exit status still says what happened).
-enum StandardError {
-  static func write(_ text: String) {
+public enum StandardError {
+  public static func write(_ text: String) {
     var text = text
     text.withUTF8 { buffer in
       var offset = 0
@@ -81,8 +82,13 @@ enum StandardError {
   }
 }
 
+/// Writes a line to standard error.
+public func printError(_ text: String) {
+  StandardError.write(TerminalText.escape(text, keepingNewlines: true) + "\n")
+}
+
 /// `print` for every command of this module: the same text as the standard library's,
 /// through `StandardOutput`, so that no command can ignore a failed write.
-func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+public func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
   StandardOutput.write(items.map { "\($0)" }.joined(separator: separator) + terminator)
 }

@@ -4,9 +4,9 @@ import MLGitErrors
 /// Readable text for an error mlgit did not make itself (Foundation's, the system's):
 /// the file and the operating system's reason, never Foundation's
 /// `Error Domain=NSCocoaErrorDomain Code=4 … UserInfo={…}`.
-enum SystemErrorText {
+public enum SystemErrorText {
   /// `PATH: REASON` when the error names a file, else the reason.
-  static func describe(_ error: Error) -> String {
+  public static func describe(_ error: Error) -> String {
     if let error = error as? MLGitError { return error.description }
     let info = (error as NSError).userInfo
     let path = info[NSFilePathErrorKey] as? String ?? (info[NSURLErrorKey] as? URL)?.path

@@ -10,14 +10,14 @@ import MLPolicy
 /// the terminal, was interrupted: the caller records the run so.
 enum TrainingProcess {
   /// How a training command ended.
-  struct Outcome {
+  public struct Outcome {
     /// The exit status, or 128 + the signal that ended the command.
     var status: Int32
     /// The signal that interrupted the command; nil when none did.
     var interruption: Int32?
     /// What the command and its reaped descendants used, from the kernel (`RunResources`
     /// says exactly what each number counts).
-    var resources: RunResources
+    public var resources: RunResources
   }
 
   static func run(_ command: [String], in directory: String) throws -> Outcome {
@@ -40,7 +40,7 @@ enum TrainingProcess {
   }
 
   /// "SIGTERM", "SIGINT", "SIGHUP", or "signal N".
-  static func name(ofSignal signal: Int32) -> String {
+  public static func name(ofSignal signal: Int32) -> String {
     switch signal {
     case SIGINT: return "SIGINT"
     case SIGTERM: return "SIGTERM"
@@ -51,7 +51,7 @@ enum TrainingProcess {
   }
 
   /// The command as a shell would read it back.
-  static func display(_ command: [String]) -> String {
+  public static func display(_ command: [String]) -> String {
     command.map { arg in
       if !arg.isEmpty, arg.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }) { return arg }
       return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"

@@ -10,13 +10,14 @@ import MLPolicy
 /// of it, with the work tree's versions added as `git add` would: blobs are written to the
 /// object database, as `git add` writes them); the real index, the work tree and the refs
 /// are never touched, and the temporary index is removed on every exit path.
-struct WorkTreeCheck {
+public struct WorkTreeCheck {
   let workspace: Workspace
   let engine = PolicyEngine()
+  public init(workspace: Workspace) { self.workspace = workspace }
 
   /// `paths`: as given on the command line, relative to the current folder; empty: every
   /// file the policy covers.
-  func findings(paths: [String]) throws -> (findings: [Finding], checked: Int) {
+  public func findings(paths: [String]) throws -> (findings: [Finding], checked: Int) {
     let repo = workspace.repository
     guard let workTree = repo.workingDirectory else {
       throw CommandFailure.usage("mlgit: --files checks a work tree; \(repo.gitDirectory) is a bare repository")

@@ -8,7 +8,7 @@ import MLSpec
 /// inside the work tree and outside its `.git` are read. Anything else is refused with a
 /// reason: a link to a secret elsewhere would be copied into a run record that
 /// `mlgit sync` pushes, and a FIFO or a device would block the read for ever.
-struct WorkTreeFiles {
+public struct WorkTreeFiles {
   /// The work tree as given, ending in "/".
   let root: String
   /// `root` with every link resolved, ending in "/".
@@ -18,7 +18,7 @@ struct WorkTreeFiles {
 
   /// `root`: the work tree; `gitDirectory`: the repository's git folder (for a linked
   /// worktree, its own folder under the main one's `.git/worktrees`).
-  init(root: String, gitDirectory: String? = nil) throws {
+  public init(root: String, gitDirectory: String? = nil) throws {
     self.root = root.hasSuffix("/") ? root : root + "/"
     guard let resolved = WorkTreeFiles.resolve(self.root) else {
       throw CommandFailure.system("mlgit: cannot resolve the work tree \(root): \(String(cString: strerror(errno)))")
@@ -32,7 +32,7 @@ struct WorkTreeFiles {
   }
 
   /// What opening a path gave.
-  enum Opened {
+  public enum Opened {
     /// A regular file, open for reading (the handle closes the descriptor).
     case file(FileHandle, size: Int)
     /// Nothing at the path.
@@ -43,7 +43,7 @@ struct WorkTreeFiles {
 
   /// Opens `path` (relative to the work tree, or absolute) when it resolves to a regular
   /// file inside the work tree.
-  func open(_ path: String) -> Opened {
+  public func open(_ path: String) -> Opened {
     // A path that leaves the tree by its own text is refused before the file system is
     // asked anything (whether a file exists elsewhere is not for a spec to learn).
     if path.hasPrefix("/") {
@@ -78,7 +78,7 @@ struct WorkTreeFiles {
   /// Opens `path` (absolute) when it is a regular file, wherever it is: for files named on
   /// the command line (`--metrics`, `--params`), which the user chose. Never blocks: a
   /// FIFO is opened without waiting for a writer, then refused.
-  static func openRegular(_ path: String) -> Opened {
+  public static func openRegular(_ path: String) -> Opened {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
     let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard descriptor >= 0 else {
@@ -157,7 +157,7 @@ struct WorkTreeFiles {
 /// change times to the nanosecond, and its content's sha256. Two snapshots differ when
 /// the file was replaced, rewritten or changed in between, even within one second (file
 /// times only move by the kernel's clock tick; the hash covers a rewrite within one tick).
-struct FileSnapshot: Equatable {
+public struct FileSnapshot: Equatable {
   var device: UInt64
   var inode: UInt64
   var size: Int64
@@ -167,7 +167,7 @@ struct FileSnapshot: Equatable {
   var sha256: String?
 
   /// The file at `path` (links followed), or nil when there is none.
-  static func take(_ path: String) -> FileSnapshot? {
+  public static func take(_ path: String) -> FileSnapshot? {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     var snapshot = FileSnapshot(
@@ -179,7 +179,7 @@ struct FileSnapshot: Equatable {
     return snapshot
   }
 
-  static func == (a: FileSnapshot, b: FileSnapshot) -> Bool {
+  public static func == (a: FileSnapshot, b: FileSnapshot) -> Bool {
     a.device == b.device && a.inode == b.inode && a.size == b.size && a.sha256 == b.sha256
       && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
       && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec

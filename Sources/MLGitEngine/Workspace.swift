@@ -4,12 +4,12 @@ import MLPolicy
 import MLSpec
 
 /// The repository a command works on, opened the way git's own commands see it.
-struct Workspace {
-  let repository: Repository
-  let environment: [String: String]
+public struct Workspace {
+  public let repository: Repository
+  public let environment: [String: String]
 
   /// Opens the repository around the current directory (honouring GIT_DIR, GIT_WORK_TREE).
-  static func open(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
+  public static func open(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
     do {
       return Workspace(repository: try Repository.fromEnvironment(environment: environment), environment: environment)
     } catch let error as GitError where error.isNotFound {
@@ -28,7 +28,7 @@ struct Workspace {
   /// cannot be loaded throws `BrokenPolicy`: the committed version, named with its
   /// commit (`HEAD:.mlgit/config.yml:3:1`) and the commit that broke it, since the work
   /// tree's copy may already look right.
-  func policy(before commit: OID?) throws -> EffectivePolicy {
+  public func policy(before commit: OID?) throws -> EffectivePolicy {
     guard let commit else { return try EffectivePolicy.builtIn() }
     let tree = try repository.treeOf(commit: commit)
     let configPath = ".mlgit/config.yml"
@@ -55,7 +55,7 @@ struct Workspace {
   /// rules run, so it never guesses: a HEAD or a config that cannot be read is an error
   /// that says to pass `--branch`. With no protected branch at all there is no target
   /// (nil), and branch-scoped rules run only with `--branch`.
-  func targetBranch(_ given: String?) throws -> String? {
+  public func targetBranch(_ given: String?) throws -> String? {
     if let given, !given.isEmpty { return given.hasPrefix("refs/") ? given : "refs/heads/\(given)" }
     let policy: EffectivePolicy
     do {
@@ -76,7 +76,7 @@ struct Workspace {
   }
 
   /// The path of the index git hands a hook (`GIT_INDEX_FILE`), else the repository's own.
-  var indexPath: String {
+  public var indexPath: String {
     if let path = environment["GIT_INDEX_FILE"], !path.isEmpty {
       return absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
     }

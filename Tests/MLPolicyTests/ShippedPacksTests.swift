@@ -21,7 +21,7 @@ final class ShippedPacksTests: XCTestCase {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent()
     for (file, folder) in [
-      ("Sources/MLPolicy/ShippedPacks.swift", "policies"), ("Sources/MLGitCommands/HookScripts.swift", "hooks"),
+      ("Sources/MLPolicy/ShippedPacks.swift", "policies"), ("Sources/MLGitEngine/HookScripts.swift", "hooks"),
     ] {
       let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
       XCTAssertEqual(

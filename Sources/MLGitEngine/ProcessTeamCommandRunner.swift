@@ -3,38 +3,26 @@ import GitKit
 import MLPolicy
 import MLSpec
 
-extension Repository {
-  /// Reads files of `tree` for a policy: pack files it extends, command checks' scripts.
-  /// A symlink is followed inside the tree (one that leads nowhere usable cannot be read);
-  /// a folder is no file here; each is capped like a spec.
-  func policyFiles(in tree: OID) -> PolicyFileReader {
-    { path in
-      guard let entry = try self.policyEntry(at: path, inTree: tree) else { return nil }
-      let data = try self.blob(entry.id, limit: Document.sizeLimit)
-      return PolicyFile(path: path, data: data, executable: entry.mode == 0o100755, blob: entry.id.hex)
-    }
-  }
-}
-
 /// Runs a team's command checks. The files the command names are written from the
 /// policy's commit into a new temporary folder, which is the program's working folder:
 /// the program never sees the change being judged, only the spec on its standard input
 /// (as JSON) and the spec's path in MLGIT_SPEC_PATH.
-struct ProcessTeamCommandRunner: TeamCommandRunner {
+public struct ProcessTeamCommandRunner: TeamCommandRunner {
   /// Why no command runs here (a server whose administrator has not allowed them): each
   /// command check is then an error finding saying so, never a pass.
   var refusal: String? = nil
+  public init(refusal: String? = nil) { self.refusal = refusal }
 
   /// The server hook's runner: command checks run pushed code, so only where the
   /// administrator allows it (`git config mlgit.commandChecks true` in the receiving repository).
-  static func forServer(_ repository: Repository) -> ProcessTeamCommandRunner {
+  public static func forServer(_ repository: Repository) -> ProcessTeamCommandRunner {
     if ((try? repository.config().bool("mlgit.commandChecks")) ?? nil) == true { return ProcessTeamCommandRunner() }
     return ProcessTeamCommandRunner(
       refusal: "command checks do not run in this server's hook unless its administrator allows them"
         + " (git config mlgit.commandChecks true)")
   }
 
-  func run(_ argv: [String], files: [PolicyFile], input: Data, specPath: String, timeout: Double) -> TeamCommandOutcome
+  public func run(_ argv: [String], files: [PolicyFile], input: Data, specPath: String, timeout: Double) -> TeamCommandOutcome
   {
     if let refusal { return .failed(refusal) }
     guard let program = argv.first else { return .failed("the command is empty") }

@@ -1,0 +1,135 @@
+import Foundation
+import GitKit
+import MLPolicy
+
+/// The `git` command that ran the hook. git does not tell a pre-commit hook that it is
+/// amending, yet an amended commit sits on HEAD's parent, so the hook script passes
+/// git's process id (`MLGIT_GIT_PID`) and mlgit reads its arguments.
+public struct GitInvocation {
+  let arguments: [String]
+
+  public static func parent(environment: [String: String]) -> GitInvocation? {
+    // The hook script passes its parent; a hook manager (pre-commit, lefthook, husky)
+    // puts processes of its own between git and mlgit, so walk up to the git process.
+    let start = environment["MLGIT_GIT_PID"].flatMap { Int32($0) } ?? getppid()
+    let pid = gitAncestor(of: start) ?? start
+    guard pid > 1 else { return nil }
+    if let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty {
+      let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+      return GitInvocation(arguments: arguments)
+    }
+    // No /proc (macOS): ps gives the command line joined by spaces, enough to spot a flag.
+    guard let output = try? GitCommandLine.runProgram("/bin/ps", ["-o", "args=", "-p", String(pid)]),
+      output.status == 0
+    else { return nil }
+    return GitInvocation(arguments: output.text.split(separator: " ").map(String.init))
+  }
+
+  /// `git commit -S` / `--gpg-sign[=KEY]` (true) or `--no-gpg-sign` (false), the last one
+  /// winning; nil when the command line says neither (git's config decides).
+  var signFlag: Bool? {
+    let start = arguments.firstIndex(of: "commit").map { $0 + 1 } ?? 1
+    guard start <= arguments.count else { return nil }
+    var sign: Bool?
+    var index = start
+    while index < arguments.count {
+      let argument = arguments[index]
+      index += 1
+      if argument == "--" { break }
+      if argument == "--gpg-sign" || argument.hasPrefix("--gpg-sign=") {
+        sign = true
+        continue
+      }
+      if argument == "--no-gpg-sign" {
+        sign = false
+        continue
+      }
+      if argument.hasPrefix("--") || !argument.hasPrefix("-") || argument == "-" { continue }
+      // A cluster of short options: the ones that take a value end it (`-mS` is a message).
+      for letter in argument.dropFirst() {
+        if letter == "S" {
+          sign = true
+          break
+        }
+        if "mFcCt".contains(letter) {
+          if argument.last == letter { index += 1 }  // the value is the next argument
+          break
+        }
+      }
+    }
+    return sign
+  }
+
+  /// The `git -c key=value` settings git hands its hooks in `GIT_CONFIG_PARAMETERS`:
+  /// `'key'='value'` pairs (git 2.31 and later) or `'key=value'`, single-quoted with
+  /// `'\''` for a quote. Keys are lower-cased as git compares them.
+  static func configParameters(_ text: String) -> [String: String] {
+    var words: [String] = []
+    var current: String?
+    var joined = false  // the word continues after a closing quote (`'key'='value'`)
+    var scalars = Array(text.unicodeScalars)[...]
+    while let scalar = scalars.popFirst() {
+      if scalar == "'" {
+        var word = ""
+        while let next = scalars.popFirst(), next != "'" { word.unicodeScalars.append(next) }
+        current = (joined ? (current ?? "") : "") + word
+        joined = true
+      } else if scalar == "\\", current != nil, let next = scalars.popFirst() {
+        current = (current ?? "") + String(next)
+      } else if scalar == " " {
+        if let word = current { words.append(word) }
+        current = nil
+        joined = false
+      } else {
+        current = (current ?? "") + String(scalar)
+        joined = true
+      }
+    }
+    if let word = current { words.append(word) }
+    var settings: [String: String] = [:]
+    for word in words {
+      guard let equals = word.firstIndex(of: "=") else {
+        settings[word.lowercased()] = ""
+        continue
+      }
+      settings[String(word[..<equals]).lowercased()] = String(word[word.index(after: equals)...])
+    }
+    return settings
+  }
+
+  /// The nearest process named `git` among `pid` and its ancestors (Linux's /proc).
+  static func gitAncestor(of pid: Int32) -> Int32? {
+    var current = pid
+    for _ in 0..<12 where current > 1 {
+      if let comm = FileManager.default.contents(atPath: "/proc/\(current)/comm"),
+        String(decoding: comm, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "git"
+      {
+        return current
+      }
+      // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ')'.
+      guard let stat = FileManager.default.contents(atPath: "/proc/\(current)/stat"),
+        let close = String(decoding: stat, as: UTF8.self).range(of: ")", options: .backwards)
+      else { return nil }
+      let fields = String(decoding: stat, as: UTF8.self)[close.upperBound...].split(separator: " ")
+      guard fields.count > 1, let parent = Int32(fields[1]) else { return nil }
+      current = parent
+    }
+    return nil
+  }
+
+  /// True for `git commit --amend` (or an unambiguous abbreviation, `--am`, as git accepts);
+  /// the last of `--amend` / `--no-amend` wins, and nothing after `--` counts.
+  public var isAmend: Bool {
+    // After `commit` when it is there; an alias (`git ci --amend`) has no `commit` word.
+    let start = arguments.firstIndex(of: "commit").map { $0 + 1 } ?? 1
+    guard start <= arguments.count else { return false }
+    var amend = false
+    for argument in arguments[start...] {
+      if argument == "--" { break }
+      if argument.count >= 4, "--amend".hasPrefix(argument) { amend = true }
+      if argument.count >= 7, "--no-amend".hasPrefix(argument) { amend = false }
+    }
+    return amend
+  }
+}
+
