@@ -88,6 +88,8 @@ let package = Package(
     .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"], swiftSettings: swift6),
     .testTarget(name: "MLGitReportTests", dependencies: ["MLGitReport", "MLPolicy", "MLSpec"]),
     .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: swift6),
+    .testTarget(
+      name: "MLGitEngineTests", dependencies: ["MLGitEngine", "GitKit", "MLGitReport", "MLPolicy", "MLSpec"]),
     // SQLiteKit: tests write MLflow databases of their own (a store's commits, a broken store).
     .testTarget(name: "EndToEndTests", dependencies: ["mlgit", "SQLiteKit"]),
     .testTarget(

@@ -22,7 +22,8 @@ public struct ProcessTeamCommandRunner: TeamCommandRunner {
         + " (git config mlgit.commandChecks true)")
   }
 
-  public func run(_ argv: [String], files: [PolicyFile], input: Data, specPath: String, timeout: Double) -> TeamCommandOutcome
+  public func run(_ argv: [String], files: [PolicyFile], input: Data, specPath: String, timeout: Double)
+    -> TeamCommandOutcome
   {
     if let refusal { return .failed(refusal) }
     guard let program = argv.first else { return .failed("the command is empty") }

@@ -65,7 +65,9 @@ public struct RepositorySettings {
 
   public func remove() throws {
     let config = try Config.file(URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent("config").path)
-    if try config.string(RepositorySettings.integrationKey) != nil { try config.unset(RepositorySettings.integrationKey) }
+    if try config.string(RepositorySettings.integrationKey) != nil {
+      try config.unset(RepositorySettings.integrationKey)
+    }
     for marker in try config.strings(RepositorySettings.ledgerKey) {
       guard let equals = marker.firstIndex(of: "=") else { continue }
       let key = String(marker[..<equals])

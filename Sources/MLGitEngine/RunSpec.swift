@@ -25,7 +25,8 @@ public struct RunSpec {
   /// The spec at `path`, or the only spec the repository has (nil: none at all).
   /// From the work tree, only regular files inside it are read (`WorkTreeFiles`); from a
   /// commit, only regular files (a symbolic link there is refused, not followed).
-  public static func find(_ path: String?, policy: EffectivePolicy, repository: Repository, source: Source) throws -> RunSpec?
+  public static func find(_ path: String?, policy: EffectivePolicy, repository: Repository, source: Source) throws
+    -> RunSpec?
   {
     var files: WorkTreeFiles?
     if case .workingTree(let root) = source {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 @testable import GitKit
 @testable import MLGitCommands
-import MLGitEngine
+@testable import MLGitEngine
 import MLGitErrors
 import MLPolicy
 import MLSpec
