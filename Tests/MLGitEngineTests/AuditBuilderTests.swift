@@ -33,7 +33,8 @@ final class AuditBuilderTests: XCTestCase {
       "models/credit.yaml",
       ScratchRepository.spec(version: "1.1.0", features: ["income", "debt_ratio", "tenure"], maxDepth: 8))
     let tuned = repo.commit("credit: deeper trees", date: "2026-01-02T10:00:00Z")
-    repo.write("models/churn.yaml", ScratchRepository.spec(name: "churn", version: "0.1.0", features: ["applicant_race"]))
+    repo.write(
+      "models/churn.yaml", ScratchRepository.spec(name: "churn", version: "0.1.0", features: ["applicant_race"]))
     let bypass = repo.commit("churn: first model", date: "2026-01-03T10:00:00Z")
     repo.write("README.md", "models\n")
     let readme = repo.commit("readme", date: "2026-01-04T10:00:00Z")
@@ -68,7 +69,8 @@ final class AuditBuilderTests: XCTestCase {
     XCTAssertEqual(credit.changes.map(\.owner), ["risk-team", "risk-team", "risk-team"])
     XCTAssertEqual(credit.changes[1].featuresAdded, ["tenure"])
     XCTAssertEqual(credit.changes[1].featuresRemoved, [])
-    XCTAssertEqual(credit.changes[1].hyperparameters, [HyperparameterChange(key: "max_depth", old: .int(6), new: .int(8))])
+    XCTAssertEqual(
+      credit.changes[1].hyperparameters, [HyperparameterChange(key: "max_depth", old: .int(6), new: .int(8))])
     // A deleted spec lists no hyperparameter changes; the latest version is the last one not deleted.
     XCTAssertEqual(credit.changes[2].hyperparameters, [])
     XCTAssertEqual(credit.latestVersion, "1.1.0")
