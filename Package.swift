@@ -70,7 +70,8 @@ let package = Package(
     // command line (no ArgumentParser): the commands above parse and call it.
     .target(
       name: "MLGitEngine",
-      dependencies: ["GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport", "CMLGitSupport", "SQLiteKit"]
+      dependencies: ["GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport", "CMLGitSupport", "SQLiteKit"],
+      swiftSettings: swift6
     ),
     .target(
       name: "MLGitCommands",
@@ -89,7 +90,8 @@ let package = Package(
     .testTarget(name: "MLGitReportTests", dependencies: ["MLGitReport", "MLPolicy", "MLSpec"]),
     .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: swift6),
     .testTarget(
-      name: "MLGitEngineTests", dependencies: ["MLGitEngine", "GitKit", "MLGitReport", "MLPolicy", "MLSpec"]),
+      name: "MLGitEngineTests", dependencies: ["MLGitEngine", "GitKit", "MLGitReport", "MLPolicy", "MLSpec"],
+      swiftSettings: swift6),
     // SQLiteKit: tests write MLflow databases of their own (a store's commits, a broken store).
     .testTarget(name: "EndToEndTests", dependencies: ["mlgit", "SQLiteKit"]),
     .testTarget(

@@ -44,7 +44,7 @@ private struct FindingPlace: Hashable {
 
 /// The branch a history check's commits go to, at its value before them: what the
 /// branch has in force, which no commit may weaken by where it comes from.
-public struct BranchBase {
+public struct BranchBase: Sendable {
   /// The branch (`refs/heads/main`), or a revision for `check --range`.
   var name: String
   /// Its value before the push (the range's base).

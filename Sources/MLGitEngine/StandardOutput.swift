@@ -50,7 +50,7 @@ public enum StandardOutput {
   }
 
   /// The C library's standard output stream, which mlgit's output is buffered in.
-  static var stream: UnsafeMutablePointer<FILE> { mlgit_standard_output() }
+  public static var stream: UnsafeMutablePointer<FILE> { mlgit_standard_output() }
 
   private static func fail(_ code: Int32) -> Never {
     if code == EPIPE {
