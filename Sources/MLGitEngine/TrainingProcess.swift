@@ -8,19 +8,19 @@ import MLPolicy
 /// and what it used read back as the run's `RunResources`. A command ended by a signal
 /// mlgit forwarded, or by the terminal's Ctrl-C (SIGINT) or Ctrl-\ (SIGQUIT) while it had
 /// the terminal, was interrupted: the caller records the run so.
-enum TrainingProcess {
+public enum TrainingProcess {
   /// How a training command ended.
   public struct Outcome {
     /// The exit status, or 128 + the signal that ended the command.
-    var status: Int32
+    public var status: Int32
     /// The signal that interrupted the command; nil when none did.
-    var interruption: Int32?
+    public var interruption: Int32?
     /// What the command and its reaped descendants used, from the kernel (`RunResources`
     /// says exactly what each number counts).
     public var resources: RunResources
   }
 
-  static func run(_ command: [String], in directory: String) throws -> Outcome {
+  public static func run(_ command: [String], in directory: String) throws -> Outcome {
     let ended: ChildProcess.TerminalOutcome
     do {
       ended = try ChildProcess.runOnTerminal(command, in: directory)
