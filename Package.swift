@@ -1,10 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Swift 6 language mode (complete concurrency checking) for the targets that are clean
-// in it; the rest are still Swift 5 (swiftLanguageModes below). docs/development.md.
-let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
-
 let package = Package(
   name: "mlgit",
   platforms: [.macOS(.v15)],
@@ -33,13 +29,13 @@ let package = Package(
       pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]
     ),
-    .target(name: "SQLiteKit", dependencies: ["CSQLite", "MLGitErrors"], swiftSettings: swift6),
+    .target(name: "SQLiteKit", dependencies: ["CSQLite", "MLGitErrors"]),
     .target(name: "CMLGitSupport", linkerSettings: [.linkedLibrary("z")]),
     // ExitStatus and the MLGitError protocol every error type conforms to: below every module.
-    .target(name: "MLGitErrors", swiftSettings: swift6),
+    .target(name: "MLGitErrors"),
     .target(
       name: "GitKit", dependencies: ["CLibGit2", "CMLGitSupport", "MLGitErrors"],
-      swiftSettings: swift6 + [
+      swiftSettings: [
         // Homebrew's libgit2 headers (pkg-config's cflags there).
         .unsafeFlags(["-Xcc", "-I/opt/homebrew/include", "-Xcc", "-I/usr/local/include"], .when(platforms: [.macOS]))
       ],
@@ -59,9 +55,8 @@ let package = Package(
         .linkedLibrary("git2", .when(platforms: [.macOS])),
       ]),
     .target(
-      name: "MLSpec", dependencies: ["CLibYAML", "MLGitErrors", .product(name: "Crypto", package: "swift-crypto")],
-      swiftSettings: swift6),
-    .target(name: "MLPolicy", dependencies: ["MLSpec", "MLGitErrors"], swiftSettings: swift6),
+      name: "MLSpec", dependencies: ["CLibYAML", "MLGitErrors", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "MLPolicy", dependencies: ["MLSpec", "MLGitErrors"]),
     // What mlgit shows: the audit and score models and their text, JSON, HTML, SARIF and
     // github renderers. Knows nothing of git or of the command line.
     .target(name: "MLGitReport", dependencies: ["MLPolicy", "MLSpec"]),
@@ -70,33 +65,29 @@ let package = Package(
     // command line (no ArgumentParser): the commands above parse and call it.
     .target(
       name: "MLGitEngine",
-      dependencies: ["GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport", "CMLGitSupport", "SQLiteKit"],
-      swiftSettings: swift6
+      dependencies: ["GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport", "CMLGitSupport", "SQLiteKit"]
     ),
     .target(
       name: "MLGitCommands",
       dependencies: [
         "MLGitEngine", "GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      swiftSettings: swift6
+      ]
     ),
     .executableTarget(name: "mlgit", dependencies: ["MLGitCommands"]),
-    .testTarget(name: "MLSpecTests", dependencies: ["MLSpec", "TestSupport"], swiftSettings: swift6),
-    .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec", "TestSupport"], swiftSettings: swift6),
+    .testTarget(name: "MLSpecTests", dependencies: ["MLSpec", "TestSupport"]),
+    .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec", "TestSupport"]),
     // Shared by the test targets: the seeded generator every generated test uses.
-    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
-    .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"], swiftSettings: swift6),
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
     .testTarget(name: "MLGitReportTests", dependencies: ["MLGitReport", "MLPolicy", "MLSpec"]),
-    .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"], swiftSettings: swift6),
+    .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
     .testTarget(
-      name: "MLGitEngineTests", dependencies: ["MLGitEngine", "GitKit", "MLGitReport", "MLPolicy", "MLSpec"],
-      swiftSettings: swift6),
+      name: "MLGitEngineTests", dependencies: ["MLGitEngine", "GitKit", "MLGitReport", "MLPolicy", "MLSpec"]),
     // SQLiteKit: tests write MLflow databases of their own (a store's commits, a broken store).
     .testTarget(name: "EndToEndTests", dependencies: ["mlgit", "SQLiteKit"]),
     .testTarget(
       name: "MLGitErrorsTests",
       dependencies: ["MLGitErrors", "MLGitCommands", "MLGitEngine", "GitKit", "MLSpec", "MLPolicy"]),
-  ],
-  swiftLanguageModes: [.v5]
+  ]
 )

@@ -42,9 +42,11 @@ public struct OID: Hashable, Comparable, CustomStringConvertible, Sendable {
   /// The 40-character lowercase hex form.
   public var hex: String {
     var oid = raw
-    var buffer = [CChar](repeating: 0, count: 41)
-    git_oid_fmt(&buffer, &oid)
-    return String(cString: buffer)
+    // git_oid_fmt writes the 40 digits and no terminator.
+    return String(unsafeUninitializedCapacity: 40) { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { _ = git_oid_fmt($0.baseAddress, &oid) }
+      return 40
+    }
   }
 
   public var short: String { String(hex.prefix(8)) }

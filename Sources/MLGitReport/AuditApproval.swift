@@ -5,7 +5,7 @@ import MLPolicy
 /// judges it for that change: whether it counts and, when it does not, why; and, for a
 /// signed record, whether the signature verifies against the base commit's
 /// `.mlgit/allowed_signers`.
-public struct AuditApproval: Equatable {
+public struct AuditApproval: Equatable, Sendable {
   public var record: ReviewRecord
   /// The record carries a signature.
   public var signed: Bool

@@ -1,5 +1,5 @@
 /// A commit the hooks would have refused.
-public struct AuditBypass {
+public struct AuditBypass: Sendable {
   public var commit: String
   public var author: String
   public var email: String

@@ -2,8 +2,8 @@ import MLPolicy
 import MLSpec
 
 /// One commit's change to one spec file.
-public struct AuditChange {
-  public enum Status: String { case added, modified, deleted }
+public struct AuditChange: Sendable {
+  public enum Status: String, Sendable { case added, modified, deleted }
 
   public var commit: String
   public var author: String

@@ -2,7 +2,7 @@ import MLPolicy
 
 /// One model: every change of its spec, oldest first. A model is its spec's `name`:
 /// moving the spec file keeps the model; changing `name:` starts another.
-public struct AuditModel {
+public struct AuditModel: Sendable {
   public var name: String
   /// Every path its spec had, in order of appearance.
   public var paths: [String] = []

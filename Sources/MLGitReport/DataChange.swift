@@ -1,5 +1,5 @@
 /// A declared data file whose name, path or hash changed.
-public struct DataChange: Equatable {
+public struct DataChange: Equatable, Sendable {
   public var name: String
   public var path: String
   /// The hash before the change (nil: the file was not declared).

@@ -36,7 +36,7 @@ final class RunSignalTests: XCTestCase {
     process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
     process.environment = Shell.baseEnvironment
     let errFile = repo.root + "/mlgit-stderr"
-    FileManager.default.createFile(atPath: errFile, contents: nil)
+    _ = FileManager.default.createFile(atPath: errFile, contents: nil)
     let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errFile))
     process.standardError = errHandle
     process.standardOutput = FileHandle.nullDevice

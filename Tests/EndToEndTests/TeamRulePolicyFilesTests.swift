@@ -67,6 +67,8 @@ final class TeamRulePolicyFilesTests: XCTestCase {
     XCTAssertEqual(clone.git("push", "-q", "origin", "refs/notes/mlgit/reviews").status, 0)
     let accepted = clone.git("push", "origin", "main")
     XCTAssertEqual(accepted.status, 0, accepted.output)
+    // The clone pushes to the remote's folder, which goes when the remote is freed.
+    withExtendedLifetime(remote) {}
   }
 
   func testChangingACommandChecksScriptOutsideMlgitNeedsApproval() {

@@ -13,7 +13,7 @@ final class ProgramLookupTests: XCTestCase {
       try FileManager.default.createDirectory(atPath: "\(root)/\(folder)", withIntermediateDirectories: true)
     }
     func program(_ folder: String, executable: Bool = true) {
-      FileManager.default.createFile(
+      _ = FileManager.default.createFile(
         atPath: "\(root)/\(folder)/tool", contents: Data("#!/bin/sh\n".utf8),
         attributes: [.posixPermissions: executable ? 0o755 : 0o644])
     }

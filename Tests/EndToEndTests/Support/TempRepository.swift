@@ -50,8 +50,8 @@ enum Shell {
     process.environment = baseEnvironment.merging(environment) { $1 }
     let outURL = URL(fileURLWithPath: NSTemporaryDirectory() + "mlgit-out-\(UUID().uuidString)")
     let errURL = URL(fileURLWithPath: NSTemporaryDirectory() + "mlgit-err-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     defer {
       try? FileManager.default.removeItem(at: outURL)
       try? FileManager.default.removeItem(at: errURL)
@@ -110,7 +110,7 @@ enum Shell {
 
 /// A temporary git repository on disk (branch `main`, a repo-local identity),
 /// removed when the value is released.
-final class TempRepository {
+final class TempRepository: Sendable {
   let root: String
   /// Where git commands run (the work tree, or the bare repository).
   let path: String
