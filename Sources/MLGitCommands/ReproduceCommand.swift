@@ -114,7 +114,7 @@ struct ReproduceCommand: ParsableCommand {
       case .refused(let reason):
         report.dataNotes.append("\(path): not read: it \(reason)")
       case .file(let handle, _):
-        if (try? SHA256Digest.hex(of: handle)) != recorded {
+        if (try? SHA256Digest.hex(ofDescriptor: handle.fileDescriptor)) != recorded {
           report.dataNotes.append("\(path): content differs from the run's (sha256 \(recorded.prefix(12))…)")
         }
       }

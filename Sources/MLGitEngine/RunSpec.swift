@@ -140,7 +140,7 @@ public struct RunSpec {
         )
       case .file(let handle, _):
         do {
-          digest = try SHA256Digest.hex(of: handle) { validator?.feed($0) }
+          digest = try SHA256Digest.hex(ofDescriptor: handle.fileDescriptor) { validator?.feed($0) }
         } catch {
           throw CommandFailure.system("\(at) \(reference.path) cannot be read: \(error.localizedDescription)")
         }

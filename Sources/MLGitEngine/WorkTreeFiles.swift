@@ -174,7 +174,7 @@ public struct FileSnapshot: Equatable {
       device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
       modified: info.st_mtim, changed: info.st_ctim, sha256: nil)
     if case .file(let handle, _) = WorkTreeFiles.openRegular(path) {
-      snapshot.sha256 = try? SHA256Digest.hex(of: handle)
+      snapshot.sha256 = try? SHA256Digest.hex(ofDescriptor: handle.fileDescriptor)
     }
     return snapshot
   }

@@ -1,4 +1,10 @@
-import Foundation
+import MLGitErrors
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A JSON value with a canonical text form: sorted keys, no spaces, integers
 /// without a fraction, so equal values print identically (for notes and hashes).
@@ -128,7 +134,7 @@ public indirect enum JSONValue: Hashable, Sendable {
       case "\r": out += "\\r"
       case "\t": out += "\\t"
       case _ where scalar.value < 0x20:
-        out += String(format: "\\u%04x", scalar.value)
+        out += "\\u" + CFormat.hex(scalar.value, width: 4)
       default: out.unicodeScalars.append(scalar)
       }
     }
@@ -164,21 +170,6 @@ public indirect enum JSONValue: Hashable, Sendable {
     try JSONByteParser.parse(text)
   }
 
-  static func from(_ any: Any) -> JSONValue {
-    switch any {
-    case is NSNull: return .null
-    case let n as NSNumber:
-      if CFGetTypeIDIfAvailable(n) { return .bool(n.boolValue) }
-      let d = n.doubleValue
-      if n.stringValue.contains(".") || n.stringValue.contains("e") || n.stringValue.contains("E") { return .double(d) }
-      return .int(n.intValue)
-    case let s as String: return .string(s)
-    case let a as [Any]: return .array(a.map(from))
-    case let o as [String: Any]: return .object(o.mapValues(from))
-    default: return .null
-    }
-  }
-
   public subscript(key: String) -> JSONValue? {
     if case .object(let dict) = self { return dict[key] }
     return nil
@@ -202,12 +193,6 @@ public indirect enum JSONValue: Hashable, Sendable {
     if case .object(let o) = self { return o }
     return nil
   }
-}
-
-/// NSNumber booleans on Linux are distinguished by their objCType.
-private func CFGetTypeIDIfAvailable(_ number: NSNumber) -> Bool {
-  let type = String(cString: number.objCType)
-  return type == "c" || type == "B"
 }
 
 extension JSONValue {

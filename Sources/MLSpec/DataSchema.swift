@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `data.<name>.schema`: the columns a data file must have, and optionally each column's
 /// type, range and allowed values. Written as a list of column names, or as a mapping of

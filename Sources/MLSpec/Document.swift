@@ -1,4 +1,13 @@
-import Foundation
+import MLGitErrors
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A problem in an input file that stops it from being read or judged.
 public struct DocumentError: Error, Sendable, CustomStringConvertible {
@@ -53,7 +62,7 @@ public enum Document {
     // often indented with. Outside strings a tab is only whitespace, and JSON strings
     // cannot hold a raw tab, so a space in its place keeps values and columns.
     if let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[" {
-      text = text.replacingOccurrences(of: "\t", with: " ")
+      text = text.replacingEvery("\t", with: " ")
     }
     // Most documents are plain: read them from libyaml's events directly.
     if let node = text.withUTF8({ YAMLEventReader.read($0) }) { return node }
@@ -81,12 +90,12 @@ public enum Document {
       line.hasSuffix("\r") ? line.dropLast() : line
     }
     let hint = "a model card starts with its metadata between '---' lines: ---, apiVersion: mlgit/v1, name: …, ---"
-    guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else {
+    guard let first = lines.first, first.trimmingWhitespace() == "---" else {
       throw DocumentError("a Markdown spec needs YAML front matter between '---' lines at the top", hint: hint)
     }
     guard
       let close = lines.indices.dropFirst().first(where: {
-        let line = lines[$0].trimmingCharacters(in: .whitespaces)
+        let line = lines[$0].trimmingWhitespace()
         return line == "---" || line == "..."
       })
     else {

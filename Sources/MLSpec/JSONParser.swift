@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A strict JSON reader over UTF-8 bytes, for ledger lines: one record a line,
 /// tens of thousands at a time, where Foundation's bridging JSONSerialization is

@@ -1,4 +1,10 @@
-import Foundation
+import MLGitErrors
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A problem found while reading a spec or a policy document against its schema.
 public struct SchemaProblem: Sendable, Equatable {
@@ -428,7 +434,10 @@ public struct ModelSpec: Sendable {
     for ch in name.lowercased() {
       if ch.isASCII && (ch.isLetter || ch.isNumber) { out.append(ch) } else if !out.hasSuffix("-") { out.append("-") }
     }
-    return out.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+    // One dash at most at each end: dashes are never doubled above.
+    if out.hasPrefix("-") { out.removeFirst() }
+    if out.hasSuffix("-") { out.removeLast() }
+    return out
   }
 
   /// The candidate nearest to `word` by edit distance, when it is close enough to be a typo.
@@ -541,10 +550,10 @@ public struct SemanticVersion: Comparable, Sendable, CustomStringConvertible {
 
 extension ModelSpec {
   /// True when `text` is empty or only whitespace (`CharacterSet.whitespaces`). A name
-  /// that starts with a visible ASCII character is answered without Foundation, which
+  /// that starts with a visible ASCII character is answered without trimming, which
   /// showed in history-check profiles (every feature name of every spec).
   static func isBlank(_ text: String) -> Bool {
     if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
-    return text.trimmingCharacters(in: .whitespaces).isEmpty
+    return text.trimmingWhitespace().isEmpty
   }
 }

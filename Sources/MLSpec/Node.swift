@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A place in a source file, 1-based.
 public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,10 @@
-import Foundation
+import MLGitErrors
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// How seriously a rule's findings are taken.
 public enum Severity: String, Sendable, Comparable, CaseIterable {
@@ -185,7 +191,7 @@ public struct PolicyDocument: Sendable {
           "an exception must be {model, feature, justification}, found \(item.typeDescription)", at: item.location)
       }
       func field(_ name: String) throws -> String {
-        guard let text = item[name]?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let text = item[name]?.string, !text.trimmingWhitespace().isEmpty else {
           throw DocumentError(
             "an exception needs a non-empty '\(name)'", at: item[name]?.location ?? item.location,
             hint: name == "justification" ? "write why this feature is acceptable for this model" : nil)

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// One entry of a spec's `readiness:` block: an ML Test Score test (`data-1` … `monitor-7`)
 /// and the document in the repository that records it being done by hand.

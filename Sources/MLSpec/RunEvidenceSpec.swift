@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A spec's `budget:` block: the computing resources a training run may use (rule
 /// `runs/budget`). Every limit is optional; at least one is given.

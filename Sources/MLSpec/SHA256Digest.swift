@@ -1,5 +1,12 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// SHA-256 digests as 64 lowercase hex digits: of small values (review records bind
 /// approvals to the exact hyperparameters approved, SARIF fingerprints, imported run ids)
@@ -20,15 +27,17 @@ public enum SHA256Digest {
     return hexDigits(hasher.finalize())
   }
 
-  /// The digest of what is left to read from `handle`, streamed in 1 MiB chunks through
-  /// one reused buffer, so files of any size hash in constant memory. `observe` sees each
-  /// chunk as it is hashed (`mlgit run` checks a data file's schema in the same pass).
-  public static func hex(of handle: FileHandle, observe: (UnsafeRawBufferPointer) -> Void = { _ in }) throws -> String {
+  /// The digest of what is left to read from the open file `descriptor`, streamed in
+  /// 1 MiB chunks through one reused buffer, so files of any size hash in constant memory.
+  /// `observe` sees each chunk as it is hashed (`mlgit run` checks a data file's schema in
+  /// the same pass). The descriptor stays open.
+  public static func hex(ofDescriptor descriptor: Int32, observe: (UnsafeRawBufferPointer) -> Void = { _ in }) throws
+    -> String
+  {
     var hasher = Crypto.SHA256()
     let chunk = 1 << 20
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
     defer { buffer.deallocate() }
-    let descriptor = handle.fileDescriptor
     while true {
       let count = read(descriptor, buffer.baseAddress, chunk)
       if count == 0 { break }
@@ -45,11 +54,10 @@ public enum SHA256Digest {
 
   /// The digest of the file at `path` (links followed).
   public static func hex(ofFile path: String) throws -> String {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
-    }
-    defer { try? handle.close() }
-    return try hex(of: handle)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    defer { close(descriptor) }
+    return try hex(ofDescriptor: descriptor)
   }
 
   /// Lower-case hex of bytes, two digits each (what `String(format: "%02x")` per byte

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Which way a metric improves, read from its bound: a `min` bound says higher is better
 /// (`auc: {min: 0.78}`), a `max` bound lower is better (`logloss: {max: 0.45}`). A metric

@@ -62,7 +62,7 @@ final class SHA256DigestTests: XCTestCase {
       try? pipe.fileHandleForWriting.close()
     }
     writer.start()
-    XCTAssertEqual(try SHA256Digest.hex(of: pipe.fileHandleForReading), pinned)
+    XCTAssertEqual(try SHA256Digest.hex(ofDescriptor: pipe.fileHandleForReading.fileDescriptor), pinned)
   }
 
   func testAMissingFileIsAnError() {
