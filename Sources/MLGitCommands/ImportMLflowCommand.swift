@@ -85,7 +85,7 @@ struct ImportMLflowCommand: ParsableCommand {
     }
 
     for (record, commit) in recorded where format == .text {
-      let metrics = record.metrics.keys.sorted().map { "\($0)=\(MLflowImport.format(record.metrics[$0] ?? 0))" }
+      let metrics = record.metrics.keys.sorted().map { "\($0)=\(NumberText.string(record.metrics[$0] ?? 0))" }
       print(
         TerminalText.escape(
           "\(dryRun ? "would record" : "recorded") run \(record.id) (mlflow \(record.imported?["run_id"]?.stringValue ?? "")) on \(commit.short)\(record.model.isEmpty ? "" : " of \(record.model)"): exit \(record.exit), \(metrics.isEmpty ? "no metrics" : metrics.joined(separator: " "))"

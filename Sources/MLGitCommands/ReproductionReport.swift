@@ -51,10 +51,10 @@ struct ReproductionReport {
     for metric in Set(run.metrics.keys).union(reproduced.keys).sorted() {
       let old = run.metrics[metric]
       let new = reproduced[metric]
-      let diff = (old != nil && new != nil) ? RunsCommand.number(abs((new ?? 0) - (old ?? 0))) : "-"
+      let diff = (old != nil && new != nil) ? NumberText.string(abs((new ?? 0) - (old ?? 0))) : "-"
       let verdict = old == nil ? "new" : (matches(metric) ? "ok" : "DIFFERS")
       rows.append([
-        TerminalText.escape(metric), old.map(RunsCommand.number) ?? "-", new.map(RunsCommand.number) ?? "-", diff,
+        TerminalText.escape(metric), old.map(NumberText.string) ?? "-", new.map(NumberText.string) ?? "-", diff,
         verdict,
       ])
     }
@@ -68,7 +68,7 @@ struct ReproductionReport {
     if exit != run.exit { out += "exit status \(exit), recorded \(run.exit)\n" }
     if let problem { out += "\(TerminalText.escape(problem))\n" }
     for note in dataNotes { out += "warning: data \(TerminalText.escape(note))\n" }
-    let within = tolerance == 0 ? "exactly" : "within \(RunsCommand.number(tolerance))"
+    let within = tolerance == 0 ? "exactly" : "within \(NumberText.string(tolerance))"
     if nothingCompared && problem == nil && exit == run.exit {
       let id = TerminalText.escape(run.id)
       out +=

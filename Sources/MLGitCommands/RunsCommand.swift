@@ -23,11 +23,4 @@ struct RunsCommand: ParsableCommand {
       """,
     subcommands: [RunsListCommand.self, RunsShowCommand.self, RunsCompareCommand.self],
     defaultSubcommand: RunsListCommand.self)
-
-  /// A metric as listings show it: whole numbers without a fraction.
-  static func number(_ value: Double) -> String {
-    var text: [UInt8] = []
-    RunsListCommand.appendNumber(value, to: &text)
-    return String(decoding: text, as: UTF8.self)
-  }
 }

@@ -46,8 +46,8 @@ struct RunsCompareCommand: ParsableCommand {
     for key in Set(a.metrics.keys).union(b.metrics.keys).sorted() {
       let (x, y) = (a.metrics[key], b.metrics[key])
       var delta = ""
-      if let x, let y, x != y { delta = (y - x >= 0 ? "+" : "") + RunsCommand.number(RunsCompareCommand.delta(x, y)) }
-      rows.append(["  " + key, x.map(RunsCommand.number) ?? "-", y.map(RunsCommand.number) ?? "-", delta])
+      if let x, let y, x != y { delta = (y - x >= 0 ? "+" : "") + NumberText.string(RunsCompareCommand.delta(x, y)) }
+      rows.append(["  " + key, x.map(NumberText.string) ?? "-", y.map(NumberText.string) ?? "-", delta])
     }
     var widths = [0, 0, 0, 0]
     rows = rows.map { $0.map { TerminalText.escape($0) } }

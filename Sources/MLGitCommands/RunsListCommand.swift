@@ -105,21 +105,12 @@ struct RunsListCommand: ParsableCommand {
           first = false
           field(metric.name)
           out.append(UInt8(ascii: "="))
-          if let written = metric.written { field(written) } else { appendNumber(metric.value, to: &out) }
+          if let written = metric.written { field(written) } else { NumberText.append(metric.value, to: &out) }
         }
         out.append(10)
       }
     }
     return out
-  }
-
-  /// A metric's text (whole numbers without a fraction), appended; integers without making a String.
-  static func appendNumber(_ value: Double, to out: inout [UInt8]) {
-    if value == value.rounded() && abs(value) < 1e15 {
-      out.appendDecimal(Int(value))
-    } else {
-      out.append(contentsOf: value.description.utf8)
-    }
   }
 
   /// `--format json`: the ledger lines are canonical JSON already, written out as they are.
@@ -170,6 +161,6 @@ struct RunsListCommand: ParsableCommand {
   }
 
   static func metricsText(_ metrics: [String: Double]) -> String {
-    metrics.keys.sorted().map { "\($0)=\(RunsCommand.number(metrics[$0] ?? 0))" }.joined(separator: " ")
+    metrics.keys.sorted().map { "\($0)=\(NumberText.string(metrics[$0] ?? 0))" }.joined(separator: " ")
   }
 }

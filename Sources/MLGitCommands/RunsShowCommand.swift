@@ -56,7 +56,7 @@ struct RunsShowCommand: ParsableCommand {
     out += "params\n"
     for (key, value) in RunsCompareCommand.flatten(run.params) { out += "  \(shown(key)) = \(shown(value))\n" }
     out += "metrics\n"
-    for key in run.metrics.keys.sorted() { out += "  \(shown(key)) = \(RunsCommand.number(run.metrics[key] ?? 0))\n" }
+    for key in run.metrics.keys.sorted() { out += "  \(shown(key)) = \(NumberText.string(run.metrics[key] ?? 0))\n" }
     if !run.data.isEmpty {
       out += "data\n"
       for key in run.data.keys.sorted() { out += "  \(shown(key)) sha256:\(shown(run.data[key] ?? ""))\n" }
@@ -66,11 +66,11 @@ struct RunsShowCommand: ParsableCommand {
       out += "reproductions\n"
       for verdict in verdicts.sorted(by: { ($0.at, $0.id) < ($1.at, $1.id) }) {
         let differences = verdict.metrics.keys.sorted().map { name in
-          "\(shown(name)) \(verdict.metrics[name]?.difference.map(RunsCommand.number) ?? "missing")"
+          "\(shown(name)) \(verdict.metrics[name]?.difference.map(NumberText.string) ?? "missing")"
         }.joined(separator: ", ")
         out +=
           "  \(shown(verdict.id)) \(verdict.reproduced ? "reproduced" : "not reproduced") by \(shown(verdict.user)) at \(shown(verdict.at))"
-          + " (tolerance \(RunsCommand.number(verdict.tolerance))\(differences.isEmpty ? "" : "; differences: \(differences)")"
+          + " (tolerance \(NumberText.string(verdict.tolerance))\(differences.isEmpty ? "" : "; differences: \(differences)")"
           + "\(verdict.problem.map { "; \(shown($0))" } ?? ""))\n"
       }
     }

@@ -57,8 +57,4 @@ public enum MLflowImport {
     default: return .string(text)
     }
   }
-
-  public static func format(_ number: Double) -> String {
-    number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
-  }
 }

@@ -149,7 +149,7 @@ public enum AuditHTML {
       change.runs.isEmpty
       ? "<span class=\"muted\">—</span>"
       : change.runs.map { run in
-        let metrics = run.metrics.keys.sorted().map { "\(escape($0)) \(AuditText.number(run.metrics[$0] ?? 0))" }
+        let metrics = run.metrics.keys.sorted().map { "\(escape($0)) \(NumberText.string(run.metrics[$0] ?? 0))" }
           .joined(separator: ", ")
         let status = run.exit == 0 ? "" : " <span class=\"badge bad\">exit \(run.exit)</span>"
         return "<div class=\"run\"><code>\(escape(String(run.id.prefix(8))))</code> \(metrics)\(status)</div>"
@@ -223,7 +223,7 @@ public enum AuditHTML {
     let higherIsBetter = columns.contains { $0.min != nil } || !columns.contains { $0.max != nil }
     let boundText =
       model.changes.last(where: { !$0.bounds.isEmpty })?.bounds.first { $0.metric == metric }.map { bound in
-        [bound.min.map { "min \(AuditText.number($0))" }, bound.max.map { "max \(AuditText.number($0))" }]
+        [bound.min.map { "min \(NumberText.string($0))" }, bound.max.map { "max \(NumberText.string($0))" }]
           .compactMap { $0 }.joined(separator: ", ")
       } ?? ""
     let failed = model.runs.filter { $0.exit != 0 }.count
@@ -263,7 +263,7 @@ public enum AuditHTML {
       svg +=
         "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\"/>"
       svg +=
-        "<text class=\"axis\" x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(AuditText.number((value * 1e6).rounded() / 1e6))</text>"
+        "<text class=\"axis\" x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(NumberText.string((value * 1e6).rounded() / 1e6))</text>"
     }
     // Bounds in force at each commit, as steps: a bound holds from one change to the next.
     for (kind, pick) in [("min", { (c: Column) in c.min }), ("max", { (c: Column) in c.max })] {
@@ -284,7 +284,7 @@ public enum AuditHTML {
       svg += "<path class=\"threshold\" d=\"\(path)\"/>"
       if let value = columns.last.flatMap(pick) {
         svg +=
-          "<text class=\"threshold-label\" x=\"\(f(width - right + 6))\" y=\"\(f(y(value) + 4))\">\(kind) \(AuditText.number(value))</text>"
+          "<text class=\"threshold-label\" x=\"\(f(width - right + 6))\" y=\"\(f(y(value) + 4))\">\(kind) \(NumberText.string(value))</text>"
       }
     }
     // The best run per commit, joined.
@@ -297,7 +297,7 @@ public enum AuditHTML {
       for value in column.values {
         let passes = (column.min.map { value >= $0 } ?? true) && (column.max.map { value <= $0 } ?? true)
         svg +=
-          "<circle class=\"\(passes ? "pass" : "fail")\" cx=\"\(f(x(i)))\" cy=\"\(f(y(value)))\" r=\"4\"><title>\(escape(column.label)) (\(escape(String(column.commit.prefix(8))))): \(escape(metric)) \(AuditText.number(value))</title></circle>"
+          "<circle class=\"\(passes ? "pass" : "fail")\" cx=\"\(f(x(i)))\" cy=\"\(f(y(value)))\" r=\"4\"><title>\(escape(column.label)) (\(escape(String(column.commit.prefix(8))))): \(escape(metric)) \(NumberText.string(value))</title></circle>"
       }
     }
     // X labels: every column when few, else about ten.

@@ -81,7 +81,8 @@ public enum AuditText {
       out += shown("      \(state): \(approvals.isEmpty ? "none" : approvals.joined(separator: "; "))")
     }
     for run in change.runs {
-      let metrics = run.metrics.keys.sorted().map { "\($0) \(number(run.metrics[$0] ?? 0))" }.joined(separator: ", ")
+      let metrics = run.metrics.keys.sorted().map { "\($0) \(NumberText.string(run.metrics[$0] ?? 0))" }.joined(
+        separator: ", ")
       out += shown(
         "      run \(run.id) on \(run.commit.prefix(8)): exit \(run.exit)\(metrics.isEmpty ? "" : ", \(metrics)")")
     }
@@ -112,10 +113,6 @@ public enum AuditText {
 
   static func value(_ value: JSONValue?) -> String { value?.canonical ?? "(absent)" }
   static func hash(_ hash: String?) -> String { hash.map { String($0.prefix(12)) } ?? "(none)" }
-
-  static func number(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-  }
 
   static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
     "\(n) \(n == 1 ? singular : (plural ?? singular + "s"))"

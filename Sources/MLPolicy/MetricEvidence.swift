@@ -6,11 +6,6 @@ import MLSpec
 /// rules (`metrics/slices`, `metrics/fairness`, `metrics/baseline`, `metrics/regression`)
 /// and by `mlgit score`, so a run counts the same way in both.
 public enum MetricEvidence {
-  /// A number as messages print it: whole numbers without a fraction, others as recorded.
-  static func format(_ number: Double) -> String {
-    number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
-  }
-
   /// Gaps and comparisons are differences of recorded values: a gap of 0.85 - 0.80 is
   /// 0.05000000000000004 in binary, which must not fail `max_gap: 0.05`.
   static func slack(_ limit: Double) -> Double { 1e-9 * max(1, abs(limit)) }
@@ -90,10 +85,10 @@ public enum MetricEvidence {
       let source =
         groups.isEmpty
         ? "recorded as \(recordedGap?.name ?? "")"
-        : groups.map { "\($0.name) \(format($0.value))" }.joined(separator: ", ")
+        : groups.map { "\($0.name) \(NumberText.string($0.value))" }.joined(separator: ", ")
       let verdict = passed ? "<=" : ">"
       return
-        "\(attribute): \(metric) gap \(format(gap.rounded(toPlaces: 12))) \(verdict) max_gap \(format(bound.maxGap)) (\(source))"
+        "\(attribute): \(metric) gap \(NumberText.string(gap.rounded(toPlaces: 12))) \(verdict) max_gap \(NumberText.string(bound.maxGap)) (\(source))"
     }
   }
 

@@ -235,13 +235,13 @@ public struct MetricCheck: Sendable, Equatable {
   /// `auc 0.71 < min 0.78`, `logloss missing`.
   public var explanation: String {
     guard let value else { return "\(bound.metric) was not reported" }
-    if let min = bound.min, value < min { return "\(bound.metric) \(format(value)) < min \(format(min))" }
-    if let max = bound.max, value > max { return "\(bound.metric) \(format(value)) > max \(format(max))" }
-    return "\(bound.metric) \(format(value)) ok"
-  }
-
-  func format(_ number: Double) -> String {
-    number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+    if let min = bound.min, value < min {
+      return "\(bound.metric) \(NumberText.string(value)) < min \(NumberText.string(min))"
+    }
+    if let max = bound.max, value > max {
+      return "\(bound.metric) \(NumberText.string(value)) > max \(NumberText.string(max))"
+    }
+    return "\(bound.metric) \(NumberText.string(value)) ok"
   }
 
   /// Each bound checked against one run.

@@ -92,7 +92,7 @@ extension ScoreGrader {
       let passing = facts.runs.filter { run in bounds.allSatisfy { MetricEvidence.fairness(run, $0).passed } }
       guard !passing.isEmpty else {
         return .wanted(
-          "record a run whose gaps between groups are within validation.fairness (\(bounds.map { "\($0.attribute): \($0.metric) max_gap \(MetricEvidence.format($0.maxGap))" }.joined(separator: ", ")))"
+          "record a run whose gaps between groups are within validation.fairness (\(bounds.map { "\($0.attribute): \($0.metric) max_gap \(NumberText.string($0.maxGap))" }.joined(separator: ", ")))"
         )
       }
       return item(

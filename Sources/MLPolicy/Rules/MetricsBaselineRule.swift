@@ -80,10 +80,10 @@ public struct MetricsBaselineRule: PolicyRule {
         let what =
           comparison.referenceRun.map { "baseline '\(spec.validationEvidence.baselineName ?? "")' (run \($0))" }
           ?? "the baseline"
-        let reference = MetricEvidence.format(comparison.reference)
+        let reference = NumberText.string(comparison.reference)
         let message =
           comparison.value.map {
-            "best run \(best.id) of '\(spec.name)' does not beat \(what): \(comparison.metric) \(MetricEvidence.format($0)) against \(reference) (\(comparison.direction.rawValue))"
+            "best run \(best.id) of '\(spec.name)' does not beat \(what): \(comparison.metric) \(NumberText.string($0)) against \(reference) (\(comparison.direction.rawValue))"
           }
           ?? "best run \(best.id) of '\(spec.name)' does not report \(comparison.metric), so it cannot beat \(what) (\(reference))"
         findings.append(

@@ -67,10 +67,10 @@ public struct MetricsRegressionRule: PolicyRule {
       else { continue }
       for comparison in MetricEvidence.regressionComparisons(new: best, previous: previousBest, bounds: spec.metrics)
       where !MetricEvidence.holds(comparison, tolerance: tolerance) {
-        let value = comparison.value.map(MetricEvidence.format) ?? "?"
+        let value = comparison.value.map(NumberText.string) ?? "?"
         findings.append(
           finding(
-            "best run \(best.id) of '\(spec.name)' \(version) regresses from \(previous.version) (run \(previousBest.id)): \(comparison.metric) \(value) against \(MetricEvidence.format(comparison.reference)), \(comparison.direction.rawValue), tolerance \(MetricEvidence.format(tolerance * 100))%",
+            "best run \(best.id) of '\(spec.name)' \(version) regresses from \(previous.version) (run \(previousBest.id)): \(comparison.metric) \(value) against \(NumberText.string(comparison.reference)), \(comparison.direction.rawValue), tolerance \(NumberText.string(tolerance * 100))%",
             path: change.path, at: comparison.location, in: context,
             hint:
               "improve the model and record a new run; a drop that is intended needs a policy change (`tolerance:` under metrics/regression) with review"

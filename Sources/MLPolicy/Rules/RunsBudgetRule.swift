@@ -124,7 +124,6 @@ extension Examples {
 
   /// A number as findings show it: whole numbers without a fraction, others to 3 decimals.
   static func number(_ value: Double) -> String {
-    if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
-    return String((value * 1000).rounded() / 1000)
+    NumberText.string(value, places: 3)
   }
 }

@@ -149,8 +149,8 @@ public enum TeamCheck: Sendable {
       if test.required { parts.append("is required") }
       if let pattern = test.matches { parts.append("matches \(pattern)") }
       if let names = test.oneOf { parts.append("is one of \(names.joined(separator: ", "))") }
-      if let min = test.min { parts.append("is at least \(TeamRule.number(min))") }
-      if let max = test.max { parts.append("is at most \(TeamRule.number(max))") }
+      if let min = test.min { parts.append("is at least \(NumberText.string(min))") }
+      if let max = test.max { parts.append("is at most \(NumberText.string(max))") }
       return "'\(path.joined(separator: "."))' " + parts.joined(separator: " and ")
     case .featuresForbidden(let names): return "no feature named like \(names.joined(separator: ", "))"
     case .command(let argv): return "command: \(argv.joined(separator: " "))"
@@ -253,7 +253,7 @@ public struct TeamRule: Sendable {
       case .timedOut:
         return [
           finding(
-            "command check did not finish within \(TeamRule.number(timeout)) s: \(shown)", first, severity: .error,
+            "command check did not finish within \(NumberText.string(timeout)) s: \(shown)", first, severity: .error,
             hint: "make it faster, or raise the rule's 'timeout' option")
         ]
       case .finished(let status, let stdout, let stderr):
@@ -333,13 +333,13 @@ public struct TeamRule: Sendable {
         if let min = test.min, number < min {
           findings.append(
             finding(
-              "'\(name)' is \(item.scalarText ?? TeamRule.number(number)), below the minimum \(TeamRule.number(min))",
+              "'\(name)' is \(item.scalarText ?? NumberText.string(number)), below the minimum \(NumberText.string(min))",
               item.location))
         }
         if let max = test.max, number > max {
           findings.append(
             finding(
-              "'\(name)' is \(item.scalarText ?? TeamRule.number(number)), above the maximum \(TeamRule.number(max))",
+              "'\(name)' is \(item.scalarText ?? NumberText.string(number)), above the maximum \(NumberText.string(max))",
               item.location))
         }
       }
@@ -366,9 +366,6 @@ public struct TeamRule: Sendable {
     return (object.message, object.line, severity)
   }
 
-  static func number(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-  }
 }
 
 private final class RunnerBox: Sendable {
