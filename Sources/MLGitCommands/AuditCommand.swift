@@ -20,10 +20,6 @@ struct AuditCommand: ParsableCommand {
       Exit status: 0 the report was written (whatever it reports), 2 bad usage, 3 git failure.
       """)
 
-  enum Format: String, ExpressibleByArgument, CaseIterable {
-    case text, json, html
-  }
-
   @Option(name: .long, help: "Only this model (its spec's name).")
   var model: String?
 
@@ -31,7 +27,7 @@ struct AuditCommand: ParsableCommand {
   var since: String?
 
   @Option(name: .long, help: "Output format: text, json or html.")
-  var format: Format = .text
+  var format: ReportFormat = .text
 
   @Option(name: .long, help: "Write the report to FILE instead of standard output.")
   var output: String?

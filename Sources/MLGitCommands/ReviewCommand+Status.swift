@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GitKit
 import MLGitEngine
+import MLGitReport
 import MLPolicy
 import MLSpec
 

@@ -22,10 +22,6 @@ struct ScoreCommand: ParsableCommand {
       2 bad usage or an unknown model; 3 git failure.
       """)
 
-  enum Format: String, ExpressibleByArgument, CaseIterable {
-    case text, json, html
-  }
-
   @Argument(help: "The revision to score.")
   var revision: String = "HEAD"
 
@@ -36,7 +32,7 @@ struct ScoreCommand: ParsableCommand {
   var minScore: Double?
 
   @Option(name: .long, help: "Output format: text, json or html.")
-  var format: Format = .text
+  var format: ReportFormat = .text
 
   func validate() throws {
     if let minScore, !(minScore.isFinite && minScore >= 0 && minScore <= 7) {
