@@ -115,24 +115,18 @@ struct RunsListCommand: ParsableCommand {
 
   /// `--format json`: the ledger lines are canonical JSON already, written out as they are.
   static func json(_ table: RunListings, _ rows: [Int], reproductions: [ReproductionRecord] = []) -> [UInt8] {
-    // `reproductions` (the listed runs' verdicts) only when there are some: keys stay sorted.
-    var out: [UInt8] = Array("{".utf8)
-    if !reproductions.isEmpty {
-      out.append(contentsOf: #""reproductions":["#.utf8)
-      for (position, record) in reproductions.enumerated() {
-        if position > 0 { out.append(UInt8(ascii: ",")) }
-        out.append(contentsOf: record.line.utf8)
+    var out = JSONWriter(style: .compact, reservingCapacity: rows.reduce(16) { $0 + table.rows[$1].line.count + 1 })
+    out.object { out in
+      // `reproductions` (the listed runs' verdicts) only when there are some.
+      if !reproductions.isEmpty {
+        out.key("reproductions")
+        out.array(reproductions) { $0.json($1.line) }
       }
-      out.append(contentsOf: "],".utf8)
+      out.key("runs")
+      out.array(rows) { $0.json(table.text[table.rows[$1].line]) }
     }
-    out.append(contentsOf: #""runs":["#.utf8)
-    out.reserveCapacity(rows.reduce(16) { $0 + table.rows[$1].line.count + 1 })
-    for (position, index) in rows.enumerated() {
-      if position > 0 { out.append(UInt8(ascii: ",")) }
-      out.append(contentsOf: table.text[table.rows[index].line])
-    }
-    out.append(contentsOf: "]}\n".utf8)
-    return out
+    out.endLine()
+    return out.bytes
   }
 
   private static let dirtyYes = Array("\tyes\t".utf8), dirtyNo = Array("\tno\t".utf8)

@@ -8,7 +8,7 @@ public enum AuditJSON {
   public static let schema = "mlgit.audit/1"
 
   public static func render(_ report: AuditReport) -> [UInt8] {
-    var out = PrettyJSON()
+    var out = JSONWriter()
     document(report, into: &out)
     return out.bytes + [10]
   }
@@ -16,7 +16,7 @@ public enum AuditJSON {
   // Each object's keys are written in sorted order (as Swift sorts Strings), by hand:
   // the document is streamed from the report, never built as a JSON value.
 
-  static func document(_ report: AuditReport, into out: inout PrettyJSON) {
+  static func document(_ report: AuditReport, into out: inout JSONWriter) {
     let changes = report.changes
     out.object { out in
       out.key("boundary")
@@ -55,7 +55,7 @@ public enum AuditJSON {
     }
   }
 
-  static func model(_ model: AuditModel, into out: inout PrettyJSON) {
+  static func model(_ model: AuditModel, into out: inout JSONWriter) {
     out.object { out in
       out.key("changes")
       out.array(model.changes) { change($1, into: &$0) }
@@ -68,7 +68,7 @@ public enum AuditJSON {
     }
   }
 
-  static func change(_ change: AuditChange, into out: inout PrettyJSON) {
+  static func change(_ change: AuditChange, into out: inout JSONWriter) {
     out.object { out in
       out.key("approvals")
       out.array(change.approvals) { approval($1, into: &$0) }
@@ -131,7 +131,7 @@ public enum AuditJSON {
     }
   }
 
-  static func approval(_ approval: AuditApproval, into out: inout PrettyJSON) {
+  static func approval(_ approval: AuditApproval, into out: inout JSONWriter) {
     let record = approval.record
     out.object { out in
       out.field("at", record.at)
@@ -150,7 +150,7 @@ public enum AuditJSON {
     }
   }
 
-  static func run(_ run: RunRecord, model: Bool, into out: inout PrettyJSON) {
+  static func run(_ run: RunRecord, model: Bool, into out: inout JSONWriter) {
     out.object { out in
       out.field("commit", run.commit)
       out.field("dirty", run.dirty)
@@ -170,7 +170,7 @@ public enum AuditJSON {
     }
   }
 
-  static func finding(_ finding: Finding, commit: Bool, into out: inout PrettyJSON) {
+  static func finding(_ finding: Finding, commit: Bool, into out: inout JSONWriter) {
     out.object { out in
       out.field("column", finding.column)
       if commit { out.field("commit", finding.commit) }
@@ -183,7 +183,7 @@ public enum AuditJSON {
     }
   }
 
-  static func bypass(_ bypass: AuditBypass, into out: inout PrettyJSON) {
+  static func bypass(_ bypass: AuditBypass, into out: inout JSONWriter) {
     out.object { out in
       out.field("author", bypass.author)
       out.field("commit", bypass.commit)
