@@ -1,32 +1,6 @@
 import Foundation
 import MLSpec
 
-/// One run as an MLflow tracking store holds it.
-public struct MLflowRun {
-  public var runID: String
-  public var name: String
-  var experiment: String
-  /// MLflow's status name: FINISHED, FAILED, KILLED, RUNNING, SCHEDULED.
-  public var status: String
-  /// Milliseconds since 1970; nil when not recorded (a run still going has no end).
-  var startTime: Int64?
-  var endTime: Int64?
-  var user: String
-  public var params: [String: String]
-  public var tags: [String: String]
-  /// Every logged value of each metric, in the order the store lists them.
-  var metrics: [String: [MLflowMetricValue]]
-  /// Each metric's latest value as the store itself recorded it (the SQLite store's
-  /// `latest_metrics`); empty where the store keeps none (the file store).
-  var latest: [String: MLflowMetricValue] = [:]
-}
-
-struct MLflowMetricValue {
-  var timestamp: Int64
-  var value: Double
-  var step: Int64
-}
-
 /// Reads MLflow's file store (`mlruns/`, written with `MLFLOW_ALLOW_FILE_STORE=true` or by
 /// MLflow before 3): `<experiment id>/meta.yaml`, and per run `<run id>/meta.yaml`,
 /// `params/<name>`, `tags/<name>` (the value as text) and `metrics/<name>` (lines of

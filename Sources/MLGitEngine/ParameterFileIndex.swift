@@ -1,0 +1,129 @@
+import Foundation
+import GitKit
+import MLPolicy
+import MLSpec
+import Synchronization
+
+/// What the specs of a tree read besides their own entries, which only the spec
+/// folders decide: the parameters files named by `from:` (file -> the specs that read
+/// it) and the symlinks under the spec folders that stand for specs or may hide them.
+struct SpecDependents {
+  var parameterFiles: [String: [String]] = [:]
+  var links: [String] = []
+}
+
+/// `SpecDependents` of trees, remembered by the ids of the spec folders. A commit's
+/// answer is its parent's, updated with the entries the commit changed; only a tree
+/// whose parent was not seen lists its specs.
+final class ParameterFileIndex: Sendable {
+  private struct State {
+    var entries: [String: SpecDependents] = [:]
+    var keys: [OID: String] = [:]
+    var globPatterns: [String]?
+    var globHeader = ""
+    var globPrefixes: [String] = []
+  }
+  private let state = Mutex(State())
+
+  func dependents(in tree: OID, parent: OID?, deltas: [FileDelta], changes: [ModelChange], reader: ChangeReader) throws
+    -> SpecDependents
+  {
+    let treeKey = try key(tree, reader)
+    if let known = state.withLock({ $0.entries[treeKey] }) { return known }
+    var found: SpecDependents
+    let parentKey = try parent.map { try key($0, reader) }
+    if let parentKey, let base = state.withLock({ $0.entries[parentKey] }) {
+      let touched = Set(deltas.map(\.path))
+      found = SpecDependents(
+        parameterFiles: base.parameterFiles.mapValues { $0.filter { !touched.contains($0) } }.filter {
+          !$0.value.isEmpty
+        },
+        links: base.links.filter { !touched.contains($0) })
+      let changed = Dictionary(changes.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+      for delta in deltas where delta.newID != nil && ParameterFileIndex.underSpecFolders(delta.path, reader) {
+        if delta.newMode == TreeEntry.symlinkMode {
+          if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) {
+            found.links.append(delta.path)
+          }
+        } else if delta.newIsRegularFile, reader.policy.specGlobs.matches(delta.path),
+          case .file(let file, _, _)? = changed[delta.path]?.new?.spec?.hyperparameters
+        {
+          found.parameterFiles[reader.relative(file, to: delta.path), default: []].append(delta.path)
+        }
+      }
+    } else {
+      found = try ParameterFileIndex.list(in: tree, reader: reader)
+    }
+    state.withLock { [found] in $0.entries[treeKey] = found }
+    return found
+  }
+
+  /// Lists the dependents of every spec in `tree`. Without a snapshot cache (a hook), a
+  /// spec whose bytes hold neither `from` nor a backslash (an escape could spell it)
+  /// cannot name a parameters file and is not parsed.
+  static func list(in tree: OID, reader: ChangeReader) throws -> SpecDependents {
+    var found = SpecDependents()
+    for delta in try reader.repository.diff(from: nil, to: tree, prefixes: reader.policy.specGlobs.prefixes) {
+      guard let id = delta.newID else { continue }
+      if delta.newMode == TreeEntry.symlinkMode {
+        if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) {
+          found.links.append(delta.path)
+        }
+        continue
+      }
+      guard delta.newIsRegularFile, reader.policy.specGlobs.matches(delta.path) else { continue }
+      let spec: SpecSnapshot
+      if reader.snapshots == nil {
+        let data: Data
+        do {
+          data = try reader.repository.blob(id, limit: Document.sizeLimit)
+        } catch is BlobTooLarge {
+          continue  // refused as a spec where it changes; it names no file mlgit reads
+        }
+        guard data.range(of: Data("from".utf8)) != nil || data.contains(UInt8(ascii: "\\")) else { continue }
+        spec = SpecSnapshot(path: delta.path, blob: id.hex, data: data)
+      } else {
+        spec = try reader.cachedSnapshot(path: delta.path, blob: id)
+      }
+      guard case .file(let file, _, _)? = spec.spec?.hyperparameters else { continue }
+      found.parameterFiles[reader.relative(file, to: delta.path), default: []].append(delta.path)
+    }
+    return found
+  }
+
+  /// True when `path` lies in a folder the spec globs look into.
+  static func underSpecFolders(_ path: String, _ reader: ChangeReader) -> Bool {
+    reader.policy.specGlobs.prefixes.contains { $0.isEmpty || path == $0 || path.hasPrefix($0 + "/") }
+  }
+
+  /// The spec globs and the ids of the folders they can match in (the whole tree for "").
+  private func key(_ tree: OID, _ reader: ChangeReader) throws -> String {
+    try state.withLock { state in
+      // The globs' part is the same for every commit under one policy: build it once per
+      // glob list (it was an eighth of `check --range` when built for every commit).
+      let patterns = reader.policy.specGlobs.globs.map(\.pattern)
+      if patterns != state.globPatterns {
+        state.globPatterns = patterns
+        state.globHeader = patterns.joined(separator: ",") + "\n"
+        state.globPrefixes = Set(reader.policy.specGlobs.prefixes).sorted()
+        state.keys.removeAll()
+      }
+      // A commit's tree is the next commit's parent tree: each key is asked for twice.
+      if let known = state.keys[tree] { return known }
+      if state.keys.count >= 4096 { state.keys.removeAll(keepingCapacity: true) }
+      var key = state.globHeader
+      for (index, prefix) in state.globPrefixes.enumerated() {
+        if index > 0 { key += "\n" }
+        if prefix.isEmpty {
+          key += tree.hex
+        } else {
+          key += prefix
+          key += "="
+          key += try reader.repository.entry(at: prefix, inTree: tree)?.id.hex ?? "-"
+        }
+      }
+      state.keys[tree] = key
+      return key
+    }
+  }
+}
