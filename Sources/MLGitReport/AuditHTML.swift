@@ -1,4 +1,12 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+import MLGitErrors
+#if canImport(Glibc)
+  import Glibc
+#endif
 import MLPolicy
 import MLSpec
 
@@ -48,7 +56,23 @@ public enum AuditHTML {
   }
 
   static func anchor(_ name: String) -> String {
-    "model-" + String(name.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" })
+    "model-" + String(name.unicodeScalars.map { isAlphanumeric($0) ? Character($0) : "-" })
+  }
+
+  /// Letters, marks and numbers (general categories L*, M* and N*) as Foundation's
+  /// `CharacterSet.alphanumerics` holds them, which anchors were made with before: as of
+  /// Unicode 15.0, and without the Tangut ideographs (U+17000-U+187FF, U+18D00-U+18D08),
+  /// which its tables lack (`PlainTextOutputTests` compares every scalar).
+  static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+    guard let age = scalar.properties.age, age.major < 15 || (age.major == 15 && age.minor == 0),
+      !(0x17000...0x187FF).contains(scalar.value), !(0x18D00...0x18D08).contains(scalar.value)
+    else { return false }
+    switch scalar.properties.generalCategory {
+    case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .nonspacingMark,
+      .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
+      return true
+    default: return false
+    }
   }
 
   static func navItem(_ model: AuditModel) -> String {
@@ -167,7 +191,7 @@ public enum AuditHTML {
       "commit": escape(change.commit),
       "shortCommit": escape(String(change.commit.prefix(8))),
       "author": escape(change.author),
-      "version": escape(AuditText.versionText(change).replacingOccurrences(of: " -> ", with: " → ")),
+      "version": escape(AuditText.versionText(change).replacingEvery(" -> ", with: " → ")),
       "summary": escape(change.summary),
       "what": what.joined(separator: "<br>"),
       "approvals": approvals,
@@ -254,7 +278,7 @@ public enum AuditHTML {
       columns.count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(i) / Double(columns.count - 1)
     }
     func y(_ v: Double) -> Double { top + plotHeight * (1 - (v - low) / (high - low)) }
-    func f(_ v: Double) -> String { String(format: "%.1f", v) }
+    func f(_ v: Double) -> String { CFormat.fixed(v, digits: 1) }
 
     var svg =
       "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(escape(metric)) across commits\">"

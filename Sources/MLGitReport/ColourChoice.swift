@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// `--color auto|always|never`: an explicit choice beats NO_COLOR and TERM=dumb.
 public enum ColourChoice: String, CaseIterable, Sendable {

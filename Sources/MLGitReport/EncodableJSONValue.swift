@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 import MLSpec
 
 /// A JSON value (a rule option, a config value) inside a JSONEncoder document. JSONEncoder

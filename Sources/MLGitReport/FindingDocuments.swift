@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 import MLPolicy
 
 /// The JSON documents of `mlgit check --format json` and `--format sarif`, written by

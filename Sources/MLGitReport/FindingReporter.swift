@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+import MLGitErrors
 import MLPolicy
 import MLSpec
 
@@ -56,11 +61,11 @@ public struct FindingReporter {
   /// start a command of its own.
   func github(_ findings: [Finding], checked: String) -> String {
     func data(_ text: String) -> String {
-      TerminalText.escape(text).replacingOccurrences(of: "%", with: "%25")
-        .replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+      TerminalText.escape(text).replacingEvery("%", with: "%25")
+        .replacingEvery("\r", with: "%0D").replacingEvery("\n", with: "%0A")
     }
     func property(_ text: String) -> String {
-      data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+      data(text).replacingEvery(":", with: "%3A").replacingEvery(",", with: "%2C")
     }
     var out = ""
     for f in findings {

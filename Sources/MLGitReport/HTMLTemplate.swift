@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A page from `templates/` (carried in the binary as `ReportTemplates`): named blocks of
 /// HTML with `{{slot}}`s, parsed once. A block runs from the line after its
@@ -24,7 +28,7 @@ struct HTMLTemplate {
     init(_ text: Substring) {
       var parts: [Part] = []
       var rest = text
-      while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+      while let open = rest.firstRange(of: "{{"), let close = rest[open.upperBound...].firstRange(of: "}}") {
         if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
         parts.append(.slot(String(rest[open.upperBound..<close.lowerBound])))
         rest = rest[close.upperBound...]

@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+import MLGitErrors
 import MLSpec
 import Synchronization
 
@@ -51,7 +56,7 @@ public struct JSONWriter: Sendable {
     open(UInt8(ascii: "["))
     var second = JSONWriter(style: style)
     (second.depth, second.empty) = (depth, false)  // as if after the first half
-    let written = WrittenElsewhere { [second] in
+    let write: @Sendable () -> [UInt8] = { [second] in
       var part = second
       for item in items[half...] {
         part.member()
@@ -59,11 +64,21 @@ public struct JSONWriter: Sendable {
       }
       return part.bytes
     }
+    // 8 MiB of stack (JoinableThread's), as the main thread has: values nest as deep as
+    // their documents. Where no thread can start, the second half is written after the first.
+    let written = WrittenElsewhere()
+    let thread = JoinableThread { written.keep(write()) }
     for item in items[..<half] {
       member()
       body(&self, item)
     }
-    bytes.append(contentsOf: written.bytes())
+    switch consume thread {
+    case .some(let thread):
+      thread.join()
+      bytes.append(contentsOf: written.bytes())
+    case .none:
+      bytes.append(contentsOf: write())
+    }
     empty = false
     close(UInt8(ascii: "]"))
   }
@@ -214,26 +229,12 @@ public struct JSONWriter: Sendable {
   private static let spaces: StaticString = "                                                                "
 }
 
-/// Bytes written on a thread of its own while the caller writes others. The thread has
-/// 8 MiB of stack, as the main thread has: values nest as deep as their documents.
+/// Bytes written on a thread of its own while the caller writes others, read once the
+/// thread is joined.
 private final class WrittenElsewhere: Sendable {
-  private let done = DispatchSemaphore(value: 0)
-  /// Set once by the thread, before `done` is signalled; taken after waiting for it.
   private let written = Mutex<[UInt8]>([])
 
-  init(_ write: @escaping @Sendable () -> [UInt8]) {
-    let thread = Thread { [self] in
-      let bytes = write()
-      written.withLock { $0 = bytes }
-      done.signal()
-    }
-    thread.stackSize = 8 << 20
-    thread.start()
-  }
+  func keep(_ bytes: [UInt8]) { written.withLock { $0 = bytes } }
 
-  /// What the thread wrote, once it has finished.
-  func bytes() -> [UInt8] {
-    done.wait()
-    return written.withLock { $0 }
-  }
+  func bytes() -> [UInt8] { written.withLock { $0 } }
 }

@@ -1,9 +1,14 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+import MLGitErrors
 import MLPolicy
 
 /// A score as people read it: `0`, `0.5`, `3.5`.
 public func formatScore(_ value: Double) -> String {
-  value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+  value == value.rounded() ? String(Int(value)) : CFormat.fixed(value, digits: 1)
 }
 
 /// `mlgit score` as text: per model, the score and weakest section, then each section's

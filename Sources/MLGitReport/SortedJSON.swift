@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// JSON documents whose writing speed does not matter (listings, the score): written by
 /// JSONEncoder, keys sorted, indented, slashes as they are, with a final newline.

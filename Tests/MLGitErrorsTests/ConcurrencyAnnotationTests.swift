@@ -84,7 +84,8 @@ final class ConcurrencyAnnotationTests: XCTestCase {
     XCTAssertEqual(Self.unexplainedOptOuts(in: "/// @unchecked Sendable:\nfinal class A: @unchecked Sendable {}"), [2])
     // Attributes between the comment and the declaration are fine.
     XCTAssertEqual(
-      Self.unexplainedOptOuts(in: "/// @unchecked Sendable: immutable.\n@usableFromInline\nfinal class A: @unchecked Sendable {}"),
+      Self.unexplainedOptOuts(
+        in: "/// @unchecked Sendable: immutable.\n@usableFromInline\nfinal class A: @unchecked Sendable {}"),
       [])
 
     XCTAssertEqual(Self.otherLocks(in: "private let lock = NSLock()\nlet c = NSCondition()"), [1, 2])
@@ -124,7 +125,9 @@ final class ConcurrencyAnnotationTests: XCTestCase {
 
   /// Lines (outside comments) using a lock other than `Mutex`.
   static func otherLocks(in text: String) -> [Int] {
-    let locks = ["NSLock", "NSRecursiveLock", "NSCondition", "pthread_mutex_t", "os_unfair_lock", "DispatchQueue(label"]
+    let locks = [
+      "NSLock", "NSRecursiveLock", "NSCondition", "pthread_mutex_t", "os_unfair_lock", "DispatchQueue(label",
+    ]
     return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, line in
       let code = line.trimmingCharacters(in: .whitespaces)
       return !code.hasPrefix("//") && locks.contains { code.contains($0) } ? index + 1 : nil

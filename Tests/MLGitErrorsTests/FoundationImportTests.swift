@@ -8,7 +8,7 @@ import XCTest
 /// (docs/performance.md). Checked over the sources.
 final class FoundationImportTests: XCTestCase {
   /// The modules on FoundationEssentials alone.
-  static let modules = ["MLGitErrors", "SQLiteKit", "GitKit", "MLSpec"]
+  static let modules = ["MLGitErrors", "SQLiteKit", "GitKit", "MLSpec", "MLGitReport"]
 
   private var sources: URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
