@@ -44,12 +44,16 @@ let package = Package(
       // symbols across 18 libraries at every start (docs/performance.md). zlib stays
       // shared (CMLGitSupport links it); CMLGitSupport defines the few GSSAPI functions
       // libgit2 names, for HTTP Negotiate only (gssapi_none.c), so no Kerberos library is
-      // loaded. --wrap sends libgit2's CA-bundle loads to CMLGitSupport (mlgit_support.h).
+      // loaded. --wrap sends libgit2's CA-bundle loads to CMLGitSupport (mlgit_support.h),
+      // and its TLS and SSH set-up to when a transport is used (transport_init.c).
       linkerSettings: [
         .unsafeFlags(
           ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "crypto", "pcre2-8"]
             .flatMap { ["-Xlinker", "-l:lib\($0).a"] }
-            + ["-Xlinker", "--wrap=mbedtls_x509_crt_parse_file"],
+            + [
+              "mbedtls_x509_crt_parse_file", "git_mbedtls_stream_global_init", "git_mbedtls_stream_new",
+              "git_mbedtls_stream_wrap", "git_mbedtls__set_cert_location", "git_transport_ssh_global_init",
+            ].flatMap { ["-Xlinker", "--wrap=\($0)"] },
           .when(platforms: [.linux])),
         .unsafeFlags(["-L/opt/homebrew/lib", "-L/usr/local/lib"], .when(platforms: [.macOS])),
         .linkedLibrary("git2", .when(platforms: [.macOS])),

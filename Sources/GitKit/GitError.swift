@@ -62,7 +62,8 @@ enum LibGit2 {
     git_error_clear()
     // git skips /etc/gitconfig under GIT_CONFIG_NOSYSTEM; libgit2 does not by itself,
     // and mlgit must read the configuration (core.hooksPath, …) as git does.
-    if let value = ProcessInfo.processInfo.environment["GIT_CONFIG_NOSYSTEM"],
+    // getenv: ProcessInfo's environment builds a dictionary of every variable for one.
+    if let value = getenv("GIT_CONFIG_NOSYSTEM").map({ String(cString: $0) }),
       ["1", "true", "yes", "on"].contains(value.lowercased())
     {
       _ = mlgit_set_search_path(Int32(GIT_CONFIG_LEVEL_SYSTEM.rawValue), "")

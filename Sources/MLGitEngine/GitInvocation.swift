@@ -14,7 +14,7 @@ public struct GitInvocation {
     let start = environment["MLGIT_GIT_PID"].flatMap { Int32($0) } ?? getppid()
     let pid = gitAncestor(of: start) ?? start
     guard pid > 1 else { return nil }
-    if let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty {
+    if let data = procFile("/proc/\(pid)/cmdline"), !data.isEmpty {
       let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
       return GitInvocation(arguments: arguments)
     }
@@ -101,20 +101,49 @@ public struct GitInvocation {
   static func gitAncestor(of pid: Int32) -> Int32? {
     var current = pid
     for _ in 0..<12 where current > 1 {
-      if let comm = FileManager.default.contents(atPath: "/proc/\(current)/comm"),
-        String(decoding: comm, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "git"
-      {
-        return current
-      }
+      if let comm = procFile("/proc/\(current)/comm"), isGit(comm) { return current }
       // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ')'.
-      guard let stat = FileManager.default.contents(atPath: "/proc/\(current)/stat"),
-        let close = String(decoding: stat, as: UTF8.self).range(of: ")", options: .backwards)
-      else { return nil }
-      let fields = String(decoding: stat, as: UTF8.self)[close.upperBound...].split(separator: " ")
-      guard fields.count > 1, let parent = Int32(fields[1]) else { return nil }
+      guard let stat = procFile("/proc/\(current)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else {
+        return nil
+      }
+      let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+      guard fields.count > 1, let parent = Int32(String(decoding: fields[1], as: UTF8.self)) else { return nil }
       current = parent
     }
     return nil
+  }
+
+  /// True when a /proc/PID/comm names `git` (the kernel ends it with a newline).
+  static func isGit(_ comm: [UInt8]) -> Bool {
+    let isSpace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
+    if let first = comm.firstIndex(where: { !isSpace($0) }), let last = comm.lastIndex(where: { !isSpace($0) }),
+      comm[first...last].elementsEqual("git".utf8)
+    {
+      return true
+    }
+    // Other Unicode white space around the name: as Foundation trims it.
+    guard comm.contains(where: { $0 >= 0x80 }) else { return false }
+    return String(decoding: comm, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "git"
+  }
+
+  /// A /proc file's bytes; nil when it cannot be read. Read with open(2) and read(2): at
+  /// every commit this walks up to a dozen processes, and FileManager's reads with
+  /// Foundation's string searches cost more than the rest of a hook with nothing staged.
+  static func procFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        return nil
+      }
+      if count == 0 { return result }
+      result += chunk[..<count]
+    }
   }
 
   /// True for `git commit --amend` (or an unambiguous abbreviation, `--am`, as git accepts);

@@ -10,13 +10,12 @@ import Foundation
 public enum EvidenceClock {
   public static let variable = "MLGIT_NOW"
 
-  /// The time for a check at `stage`.
-  public static func now(
-    for stage: CheckStage? = nil,
-    environment: [String: String] = ProcessInfo.processInfo.environment
-  ) -> Date {
+  /// The time for a check at `stage`; `environment` nil: the process's (read with getenv,
+  /// as every check builds a context: ProcessInfo's dictionary of every variable costs more).
+  public static func now(for stage: CheckStage? = nil, environment: [String: String]? = nil) -> Date {
     if stage == .receive { return Date() }
-    return environment[variable].flatMap(parse) ?? Date()
+    let value = environment.map { $0[variable] } ?? getenv(variable).map { String(cString: $0) }
+    return value.flatMap(parse) ?? Date()
   }
 
   /// `2026-03-01T12:00:00Z` or `1772366400`; nil for anything else.
