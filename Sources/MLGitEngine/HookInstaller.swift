@@ -4,7 +4,7 @@ import GitKit
 /// Writes and removes mlgit's hook scripts in the folder git really runs hooks from,
 /// chaining (and later restoring, byte for byte) any hook already there.
 public struct HookInstaller {
-  public let hooksDirectory: String
+  let hooksDirectory: String
   let executable: String
   let fileManager = FileManager.default
   public init(hooksDirectory: String, executable: String) {
@@ -15,10 +15,10 @@ public struct HookInstaller {
   public static let chainSuffix = ".mlgit-chained"
   public static let clientHooks = ["pre-commit", "pre-push"]
   public static let serverHooks = ["pre-receive"]
-  public static let allHooks = clientHooks + serverHooks
+  static let allHooks = clientHooks + serverHooks
 
   /// What `install` did to one hook.
-  public enum Outcome: Equatable {
+  enum Outcome: Equatable {
     case written, upToDate, repaired, chained
   }
 
@@ -50,7 +50,7 @@ public struct HookInstaller {
     return HookFileKind.of(target) == .preCommit ? target + ".legacy" : target
   }
 
-  public func install(_ hook: String, force: Bool) throws -> Outcome {
+  func install(_ hook: String, force: Bool) throws -> Outcome {
     try createHooksDirectory()
     let target = path(hook)
     let chained = target + HookInstaller.chainSuffix
@@ -107,7 +107,7 @@ public struct HookInstaller {
 
   /// Removes mlgit's hook wherever a manager moved it, and puts back the chained one.
   /// Returns what it did, or nil.
-  public func uninstall(_ hook: String) throws -> String? {
+  func uninstall(_ hook: String) throws -> String? {
     let target = path(hook)
     let chained = target + HookInstaller.chainSuffix
     var removedFrom: String?

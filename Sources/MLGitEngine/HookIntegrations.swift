@@ -5,19 +5,15 @@ import GitKit
 /// which survives every reinstall of the manager and reaches everyone who clones.
 /// Each entry is a marked block (`# >>> mlgit` … `# <<< mlgit`) so `mlgit uninstall`
 /// removes exactly what was added.
-public struct HookIntegration {
+struct HookIntegration {
   let layout: HookLayout
   let installer: HookInstaller
-  public init(layout: HookLayout, installer: HookInstaller) {
-    self.layout = layout
-    self.installer = installer
-  }
 
   static let hooks = HookInstaller.clientHooks
 
   /// Adds mlgit to the manager's config, hands the hooks folder back to the manager,
   /// and returns what it did, a line each.
-  public func add(_ manager: HookManager) throws -> [String] {
+  func add(_ manager: HookManager) throws -> [String] {
     guard layout.workTree != nil else {
       throw CommandFailure.usage("mlgit: --with \(manager.rawValue) needs a repository with a working tree")
     }
@@ -54,12 +50,12 @@ public struct HookIntegration {
   }
 
   /// Removes mlgit's shims (restoring what they chained), so the check does not run twice.
-  public func removeShims() throws -> [String] {
+  func removeShims() throws -> [String] {
     try HookIntegration.hooks.compactMap { try installer.uninstall($0) }
   }
 
   /// Removes every block mlgit added to a manager's files; deletes a file that held nothing else.
-  public static func removeAll(layout: HookLayout) throws -> [String] {
+  static func removeAll(layout: HookLayout) throws -> [String] {
     var files = [layout.inWorkTree(".pre-commit-config.yaml")].compactMap { $0 }
     files += HookLayout.lefthookConfigNames.compactMap { layout.inWorkTree($0) }
     let husky = layout.huskyDirectory ?? layout.inWorkTree(".husky")

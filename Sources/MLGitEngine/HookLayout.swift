@@ -5,7 +5,7 @@ import MLSpec
 /// The hook layout of one repository: which manager owns which hook, and where.
 public struct HookLayout {
   let repository: Repository
-  public let hooksDirectory: String
+  let hooksDirectory: String
   let workTree: String?
   let fileManager = FileManager.default
 
@@ -25,7 +25,7 @@ public struct HookLayout {
 
   /// husky 9: core.hooksPath is `<dir>/_` holding husky's dispatcher `h`; the team's
   /// scripts are in `<dir>`.
-  public var huskyDirectory: String? {
+  var huskyDirectory: String? {
     guard (hooksDirectory as NSString).lastPathComponent == "_" else { return nil }
     let dispatcher = (hooksDirectory as NSString).appendingPathComponent("h")
     guard let text = try? String(contentsOfFile: dispatcher, encoding: .utf8), text.contains("husky") else {
@@ -45,7 +45,7 @@ public struct HookLayout {
   ]
 
   /// lefthook's main config file (the first it would load), if any.
-  public var lefthookConfig: String? {
+  var lefthookConfig: String? {
     for name in HookLayout.lefthookConfigNames {
       if let path = inWorkTree(name), fileManager.fileExists(atPath: path) { return path }
     }
@@ -60,7 +60,7 @@ public struct HookLayout {
   }
 
   /// The managers this repository shows signs of, strongest sign first.
-  public var managers: [HookManager] {
+  var managers: [HookManager] {
     var found: [HookManager] = []
     let kinds = HookInstaller.clientHooks.map { HookFileKind.of(hookPath($0)) }
     if huskyDirectory != nil || (inWorkTree(".husky").map { fileManager.fileExists(atPath: $0) } ?? false) {
@@ -81,7 +81,7 @@ public struct HookLayout {
     return names.isEmpty ? "plain git hooks" : "plain git hooks with \(names.joined(separator: ", "))"
   }
 
-  public func relative(_ path: String) -> String {
+  func relative(_ path: String) -> String {
     guard let workTree, path.hasPrefix(workTree + "/") else { return path }
     return String(path.dropFirst(workTree.count + 1))
   }

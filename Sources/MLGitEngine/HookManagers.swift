@@ -10,7 +10,7 @@ import MLSpec
 /// - husky 9 sets `core.hooksPath=.husky/_`, rewrites every file there on each install,
 ///   and its shims run `.husky/NAME` by the name they are called with.
 /// - dvc writes `exec dvc git-hook NAME` hooks and refuses to overwrite a hook.
-public enum HookManager: String, CaseIterable {
+enum HookManager: String, CaseIterable {
   case preCommit = "pre-commit"
   case lefthook
   case husky
@@ -18,7 +18,7 @@ public enum HookManager: String, CaseIterable {
 }
 
 /// What a file in the hooks folder is.
-public enum HookFileKind: Equatable {
+enum HookFileKind: Equatable {
   case missing, mlgit, preCommit, lefthook, huskyShim, dvc, other
 
   var name: String {
@@ -34,7 +34,7 @@ public enum HookFileKind: Equatable {
   }
 
   /// Reads the first 4 KiB of a hook, enough for every manager's marker.
-  public static func of(_ path: String) -> HookFileKind {
+  static func of(_ path: String) -> HookFileKind {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
     if isDirectory.boolValue { return .other }

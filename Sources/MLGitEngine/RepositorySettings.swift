@@ -35,7 +35,7 @@ public struct RepositorySettings {
     return settings
   }
 
-  public func apply() throws {
+  func apply() throws {
     let config = try Config.file(URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent("config").path)
     let merged = try repository.config()
     for (key, value, multi) in try wanted() {
@@ -58,12 +58,12 @@ public struct RepositorySettings {
   }
 
   /// Records how mlgit was installed (see `RepositorySettings.integrationKey`).
-  public func record(integration: String) throws {
+  func record(integration: String) throws {
     let config = try Config.file(URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent("config").path)
     try config.set(RepositorySettings.integrationKey, integration)
   }
 
-  public func remove() throws {
+  func remove() throws {
     let config = try Config.file(URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent("config").path)
     if try config.string(RepositorySettings.integrationKey) != nil {
       try config.unset(RepositorySettings.integrationKey)
