@@ -20,7 +20,9 @@ final class GitAncestorTests: XCTestCase {
     guard FileManager.default.fileExists(atPath: "/proc/self/status") else { throw XCTSkip("no /proc") }
     let status = try XCTUnwrap(GitInvocation.procFile("/proc/self/status"))
     XCTAssertTrue(String(decoding: status, as: UTF8.self).hasPrefix("Name:"))
-    XCTAssertEqual(GitInvocation.procFile("/proc/self/cmdline"), Array(try Data(contentsOf: URL(fileURLWithPath: "/proc/self/cmdline"))))
+    XCTAssertEqual(
+      GitInvocation.procFile("/proc/self/cmdline"),
+      Array(try Data(contentsOf: URL(fileURLWithPath: "/proc/self/cmdline"))))
     XCTAssertNil(GitInvocation.procFile("/proc/self/no-such-file"))
   }
 }
