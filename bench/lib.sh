@@ -88,3 +88,25 @@ compare_instructions() {
   b=$(instructions "$@")
   printf '| %s | %s | %s | %sx |\n' "$label" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
 }
+
+# loader_instructions CMD... : of the instructions CMD executes, those the dynamic loader
+# runs before main (callgrind, inclusive cost of _dl_start). Prints "-" without valgrind.
+loader_instructions() {
+  command -v callgrind_annotate >/dev/null 2>&1 || { echo "-"; return; }
+  local out="$BENCH_ROOT/loader.callgrind"
+  valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>&1 || true
+  callgrind_annotate --inclusive=yes "$out" 2>/dev/null | awk '/rtld.c:_dl_start / {gsub(",", "", $1); print $1; exit}'
+  rm -f "$out"
+}
+
+# loader_row LABEL BINARY : a table row of what the dynamic loader does for `BINARY --version`:
+# shared libraries (ldd), symbol and relative relocations (LD_DEBUG=statistics), instructions.
+loader_row() {
+  local label=$1 bin=$2 stats libs
+  libs=$(ldd "$bin" | grep -c '=>')
+  stats=$(LD_DEBUG=statistics "$bin" --version 2>&1 >/dev/null)
+  printf '| %s | %s | %s | %s | %s |\n' "$label" "$libs" \
+    "$(echo "$stats" | awk '/ number of relocations:/ {print $NF; exit}')" \
+    "$(echo "$stats" | awk '/number of relative relocations:/ {print $NF; exit}')" \
+    "$(loader_instructions "$(valgrind_copy "$bin")" --version)"
+}

@@ -5,6 +5,7 @@
 #   bench/precommit-bench.sh              all three sizes
 #   SIZES="100000" bench/precommit-bench.sh
 #   MLGIT=/usr/local/bin/mlgit BENCH_RUNS=25 bench/precommit-bench.sh
+#   MLGIT_BEFORE=/tmp/mlgit-old SIZES=1000 bench/precommit-bench.sh   also an older binary
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -59,12 +60,14 @@ echo "| files | mlgit hook pre-commit | git diff --cached --name-only | ratio |"
 echo "| --- | --- | --- | --- |"
 for n in $SIZES; do
   cd "$BENCH_ROOT/precommit-$n"
+  [ -z "${MLGIT_BEFORE:-}" ] || compare "$n, before" -- "$MLGIT_BEFORE" hook pre-commit -- git diff --cached --name-only
   compare "$n" -- "$mlgit" hook pre-commit -- git diff --cached --name-only
   cd - >/dev/null
 done
 
 if command -v valgrind >/dev/null 2>&1; then
   counted=$(valgrind_copy "$mlgit")
+  [ -z "${MLGIT_BEFORE:-}" ] || counted_before=$(valgrind_copy "$MLGIT_BEFORE")
   echo
   echo "Instructions executed (callgrind; the same on every run, whatever the load):"
   echo
@@ -72,6 +75,8 @@ if command -v valgrind >/dev/null 2>&1; then
   echo "| --- | --- | --- | --- |"
   for n in $SIZES; do
     cd "$BENCH_ROOT/precommit-$n"
+    [ -z "${MLGIT_BEFORE:-}" ] ||
+      compare_instructions "$n, before" -- "$counted_before" hook pre-commit -- git diff --cached --name-only
     compare_instructions "$n" -- "$counted" hook pre-commit -- git diff --cached --name-only
     cd - >/dev/null
   done
