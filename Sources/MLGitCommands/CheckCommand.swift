@@ -77,56 +77,16 @@ struct CheckCommand: ParsableCommand {
         result.findings, "work-tree files (\(result.checked) file\(result.checked == 1 ? "" : "s") checked)"
       )
     } else if let range, let (base, tip) = RevisionRange.split(range) {
-      ClonedNotes.ensure(repo)
-      let checker = HistoryChecker(repository: repo)
-      KeptUntilExit.keep(checker)  // its caches hold every spec read
-      let baseCommit = try resolve(base, in: repo)
-      // The base is the branch before the range: its policy is in force for every commit of it.
-      let report = try checker.judgeWalk(
-        tips: [try resolve(tip, in: repo)], hidden: [baseCommit], stage: .range, branch: branchRef,
-        base: BranchBase(name: base, commit: baseCommit))
-      (findings, checked) = (report.findings, describe(report, "\(range)"))
-      noteBoundary(report)
+      (findings, checked) = try CommitsCheck(repository: repo, branch: branchRef).range(base: base, tip: tip, as: range)
     } else if all {
-      ClonedNotes.ensure(repo)
-      let checker = HistoryChecker(repository: repo)
-      KeptUntilExit.keep(checker)
-      let tips = try PushCheck(repository: repo).localRefs().map(\.commit)
-      let report = try checker.judgeWalk(tips: tips, hidden: [], stage: .range, branch: branchRef)
-      (findings, checked) = (report.findings, describe(report, "all history"))
-      noteBoundary(report)
+      (findings, checked) = try CommitsCheck(repository: repo, branch: branchRef).all()
     } else if !revisions.isEmpty {
-      ClonedNotes.ensure(repo)
-      let checker = HistoryChecker(repository: repo)
-      var seen = Set<OID>()
-      let commits = try revisions.map { try resolve($0, in: repo) }.filter { seen.insert($0).inserted }
-      let report = try checker.judge(commits, stage: .range, branch: branchRef)
-      (findings, checked) = (report.findings, describe(report, revisions.joined(separator: " ")))
-      noteBoundary(report)
+      (findings, checked) = try CommitsCheck(repository: repo, branch: branchRef).commits(revisions)
     } else {
       findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: amend)
       checked = "staged change"
     }
     let status = FindingOutput(format: format, colour: colour.choice).report(findings, checked: checked)
     if status != .ok { throw ExitCode(status.rawValue) }
-  }
-
-  func resolve(_ revision: String, in repo: Repository) throws -> OID {
-    do {
-      return try repo.resolveCommit(revision)
-    } catch let error as GitError {
-      throw CommandFailure.usage("mlgit: \(error.message)")
-    }
-  }
-
-  func describe(_ report: HistoryReport, _ what: String) -> String {
-    "\(what) (\(report.checked) commit\(report.checked == 1 ? "" : "s") checked)"
-  }
-
-  func noteBoundary(_ report: HistoryReport) {
-    guard !report.boundary.isEmpty else { return }
-    printError(
-      "mlgit: not checked: \(report.boundary.map(\.short).joined(separator: ", ")): the parent is not in this shallow clone"
-    )
   }
 }
