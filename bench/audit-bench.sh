@@ -4,6 +4,7 @@
 #
 #   bench/audit-bench.sh [COMMITS] [REPETITIONS]      (defaults: 10000, 7)
 #   SPECS=200 OTHER=2000 MLGIT=path/to/mlgit bench/audit-bench.sh
+#   ONE_CORE=1 bench/audit-bench.sh           both commands pinned to one CPU
 #
 # The repository is built once with `git fast-import` (seeded, so every run builds the
 # same one) in bench/out/: SPECS model specs under models/ whose versions, features and
@@ -38,11 +39,7 @@ fi
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 timed() { # command... -> "wall_ms cpu_ms" of one run (output discarded); cpu = user + system
-  local report
-  report=$(mktemp)
-  /usr/bin/time -f "%e %U %S" -o "$report" "$@" > /dev/null 2>&1 || true
-  tail -1 "$report" | awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }'
-  rm -f "$report"
+  wall_cpu_us "$@" | awk '{ printf "%d %d\n", $1 / 1000, $2 / 1000 }'
 }
 
 abs_mlgit=$(cd "$(dirname "$MLGIT")" && pwd)/$(basename "$MLGIT")
@@ -64,7 +61,7 @@ done
 gwm=$(printf '%s\n' "${gw[@]}" | median) gcm=$(printf '%s\n' "${gc[@]}" | median)
 mwm=$(printf '%s\n' "${mw[@]}" | median) mcm=$(printf '%s\n' "${mc[@]}" | median)
 echo "repository: $count commits, $specs specs, $others other files, $notes run notes, $reviews approvals ($repo)"
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $reps repetitions"
+echo "machine: $(nproc) cores, $(bench_mode), load average $(cut -d' ' -f1-3 /proc/loadavg), $reps repetitions"
 echo "audit summary: $summary"
 echo "git log --notes=mlgit/runs --name-only: median wall ${gwm} ms, cpu ${gcm} ms (wall: ${gw[*]})"
 echo "mlgit audit --format json:              median wall ${mwm} ms, cpu ${mcm} ms (wall: ${mw[*]})"

@@ -3,6 +3,7 @@
 # `git log --name-only ROOT..HEAD` over the same range, in the same run.
 #
 #   bench/history-bench.sh [COMMITS] [REPETITIONS]      (defaults: 10000, 5)
+#   ONE_CORE=1 bench/history-bench.sh                   both commands pinned to one CPU
 #
 # The repository is built with `git fast-import` (seeded, so every run builds the same
 # one) in bench/out/: SPECS model specs under models/ that change over time (version
@@ -35,13 +36,9 @@ root=$(git -C "$repo" rev-list --max-parents=0 HEAD)
 count=$(git -C "$repo" rev-list --count "$root..HEAD")
 
 # "wall cpu" seconds of one run of a command in the repository (cpu: user + system,
-# which a machine busy with other work disturbs less than the wall clock).
+# which a machine busy with other work disturbs less than the wall clock; bench/lib.sh).
 timed() {
-  local report
-  report=$(mktemp)
-  (cd "$repo" && /usr/bin/time -f "%e %U %S" -o "$report" "$@" >/dev/null 2>&1) || true
-  tail -1 "$report" | awk '{ printf "%s %.2f\n", $1, $2 + $3 }'
-  rm -f "$report"
+  (cd "$repo" && wall_cpu_us "$@") | awk '{ printf "%.3f %.3f\n", $1 / 1e6, $2 / 1e6 }'
 }
 
 stats() { # values... -> "best median"
@@ -66,7 +63,7 @@ read -r mc_best mc_median <<<"$(stats "${ml_cpu[@]}")"
 findings=$(cd "$repo" && "$abs_mlgit" check --range "$root..HEAD" 2>&1 | tail -1 || true)
 
 echo "history: $count commits in $root..HEAD, $specs specs, $others other files ($repo)"
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $reps repetitions"
+echo "machine: $(nproc) cores, $(bench_mode), load average $(cut -d' ' -f1-3 /proc/loadavg), $reps repetitions"
 echo "git log --name-only:  wall best ${gw_best}s median ${gw_median}s; cpu best ${gc_best}s median ${gc_median}s"
 echo "mlgit check --range:  wall best ${mw_best}s median ${mw_median}s; cpu best ${mc_best}s median ${mc_median}s"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }  # a tiny history can time 0
@@ -80,6 +77,8 @@ if [ "${INSTRUCTIONS:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then
   nodebug=$(valgrind_copy "$abs_mlgit")
   git_ir=$(cd "$repo" && instructions git log --name-only "$root..HEAD")
   # check exits 1 (the history has policy errors): keep the count all the same.
+  # Callgrind runs one thread at a time: the count is the work of both threads, the same
+  # on one core as on two.
   ml_ir=$(cd "$repo" && instructions "$nodebug" check --range "$root..HEAD") || true
   echo "instructions: git log ${git_ir}, mlgit check ${ml_ir}, ratio $(awk -v a="$ml_ir" -v b="$git_ir" 'BEGIN { printf "%.2f", a / b }')"
 fi

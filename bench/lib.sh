@@ -29,11 +29,35 @@ bench_isolate() {
 
 now_ns() { date +%s%N; }
 
+# ONE_CORE=1: every timed command, mlgit's and its git counterpart alike, runs pinned to
+# one CPU (`taskset -c ${BENCH_CPU:-0}`), as on a one-core machine. mlgit then finds one
+# usable CPU (its affinity mask) and does its reading and judging on one thread.
+bench_pin=()
+if [ "${ONE_CORE:-0}" = 1 ]; then bench_pin=(taskset -c "${BENCH_CPU:-0}"); fi
+bench_mode() { if [ ${#bench_pin[@]} -gt 0 ]; then echo "one core (${bench_pin[*]})"; else echo "all cores"; fi; }
+
+# wall_cpu_us CMD... : runs CMD once (pinned under ONE_CORE=1; output discarded, exit
+# status ignored) and prints "WALL CPU" in microseconds: the wall time, and the CPU time
+# (user + system, getrusage of the child) it spent. On one core the wall time is the CPU
+# time plus the waits (the page cache, other processes on that core); the CPU time is the
+# figure a busy machine disturbs least.
+wall_cpu_us() {
+  python3 -c '
+import resource, subprocess, sys, time
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wall = time.perf_counter() - start
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+print("%d %d" % (wall * 1e6, cpu * 1e6))' "${bench_pin[@]}" "$@"
+}
+
 # median_ms CMD... : runs CMD once and prints its wall time in ms (stdout of CMD discarded).
 time_once_ms() {
   local start end
   start=$(now_ns)
-  "$@" >/dev/null 2>&1 || true
+  "${bench_pin[@]}" "$@" >/dev/null 2>&1 || true
   end=$(now_ns)
   echo $(( (end - start) / 1000 ))
 }
@@ -67,7 +91,8 @@ compare() {
 # (repeatable whatever else the machine is doing). Needs valgrind; prints "-" without it.
 instructions() {
   command -v valgrind >/dev/null 2>&1 || { echo "-"; return; }
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+  # Pinned under ONE_CORE=1 too, so that mlgit counts the one-thread path it takes there.
+  "${bench_pin[@]}" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
     awk '/refs:/ {gsub(",", "", $NF); print $NF}' | tail -1
 }
 

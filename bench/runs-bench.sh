@@ -5,8 +5,9 @@
 #
 #   bench/runs-bench.sh [COMMITS]        # builds mlgit in release mode first
 #   MLGIT=/path/to/mlgit bench/runs-bench.sh
+#   ONE_CORE=1 bench/runs-bench.sh       both commands pinned to one CPU
 #
-# Prints the median of REPEAT (default 7) runs of each, and their ratio.
+# Prints the median wall and CPU times of REPEAT (default 7) runs of each, and their ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 commits=${1:-10000}
@@ -62,31 +63,30 @@ if [ "$listed" != "$commits" ] || [ "$shown" != "$commits" ]; then
 fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-time_ms() { # command... -> milliseconds of one run
-  local start end
-  start=$(date +%s%N)
-  "$@" > /dev/null
-  end=$(date +%s%N)
-  echo $(((end - start) / 1000000))
-}
+ms() { awk '{ printf "%d\n", $1 / 1000 }'; }
 
-# Interleaved, so that both see the same machine state.
+# Interleaved, so that both see the same machine state. Each line: wall and CPU in µs.
 : > "$out/runs-times.mlgit"; : > "$out/runs-times.git"; : > "$out/runs-times.json"
 for _ in $(seq "$repeat"); do
-  (cd "$repo" && time_ms "$MLGIT" runs --all) >> "$out/runs-times.mlgit"
-  (cd "$repo" && time_ms git log --notes=mlgit/runs --format=%H%n%N) >> "$out/runs-times.git"
-  (cd "$repo" && time_ms "$MLGIT" runs --all --format json) >> "$out/runs-times.json"
+  (cd "$repo" && wall_cpu_us "$MLGIT" runs --all) >> "$out/runs-times.mlgit"
+  (cd "$repo" && wall_cpu_us git log --notes=mlgit/runs --format=%H%n%N) >> "$out/runs-times.git"
+  (cd "$repo" && wall_cpu_us "$MLGIT" runs --all --format json) >> "$out/runs-times.json"
 done
-mlgit_ms=$(median < "$out/runs-times.mlgit")
-git_ms=$(median < "$out/runs-times.git")
-json_ms=$(median < "$out/runs-times.json")
+mlgit_ms=$(cut -d' ' -f1 "$out/runs-times.mlgit" | median | ms)
+git_ms=$(cut -d' ' -f1 "$out/runs-times.git" | median | ms)
+json_ms=$(cut -d' ' -f1 "$out/runs-times.json" | median | ms)
+mlgit_cpu=$(cut -d' ' -f2 "$out/runs-times.mlgit" | median | ms)
+git_cpu=$(cut -d' ' -f2 "$out/runs-times.git" | median | ms)
+json_cpu=$(cut -d' ' -f2 "$out/runs-times.json" | median | ms)
 rm -f "$out"/runs-times.*
 echo "commits with a run:                                $commits"
 echo "mlgit runs --all (median of $repeat):                  ${mlgit_ms} ms"
 echo "mlgit runs --all --format json (median of $repeat):    ${json_ms} ms"
 echo "git log --notes=mlgit/runs --format=%H%n%N (median): ${git_ms} ms"
 awk -v a="$mlgit_ms" -v b="$git_ms" 'BEGIN { printf "ratio mlgit / git log:                             %.2fx\n", (b > 0 ? a / b : 0) }'
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cpu (user + system, median): mlgit runs --all ${mlgit_cpu} ms, --format json ${json_cpu} ms, git log ${git_cpu} ms"
+awk -v a="$mlgit_cpu" -v b="$git_cpu" 'BEGIN { printf "ratio mlgit / git log, cpu:                        %.2fx\n", (b > 0 ? a / b : 0) }'
+echo "machine: $(nproc) cores, $(bench_mode), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Instruction counts (callgrind; repeatable whatever else the machine runs). INSTRUCTIONS=0 skips.
 if [ "${INSTRUCTIONS:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then

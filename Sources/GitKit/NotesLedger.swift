@@ -175,8 +175,10 @@ public final class NotesLedger {
   /// while `body` handles the ones read before: for callers whose `body` costs about as
   /// much as libgit2's reading (`mlgit runs` parses every line of ten thousands of notes).
   /// `body` runs on the calling thread, in tree order; the notes are read through a
-  /// second handle on the repository.
+  /// second handle on the repository. On one CPU (`ReadAhead.secondCore` false) it is
+  /// `forEachNote`: no second handle, no copy of the notes into batches.
   public func forEachNoteReadingAhead(_ body: (OID, UnsafeRawBufferPointer) throws -> Void) throws {
+    guard ReadAhead.secondCore else { return try forEachNote(body) }
     guard let tip = try tip() else { return }
     try readingTip(tip) {
       // Made here, not captured from outside: the producer thread gets the only reference.

@@ -1,3 +1,4 @@
+import CMLGitSupport
 import MLGitErrors
 
 /// A two-stage pipeline: `produce` runs on a second thread (reading objects, typically)
@@ -5,12 +6,21 @@ import MLGitErrors
 /// thousands of notes, a whole history) cost about as much to read as to judge, and the
 /// machines they run on have a second core.
 ///
+/// A process that may run on one CPU only (a one-core machine, `taskset`, a container's
+/// cpuset) gains nothing from the second thread and pays for the hand-over (locks,
+/// wake-ups, a context switch per batch): there `produce` runs on the calling thread and
+/// hands each item straight to `consume`.
+///
 /// The threads share nothing but the items: a producer that reads a repository uses its
 /// own handle (`Repository.reopen()`), as libgit2 handles are not shared across threads.
 public enum ReadAhead {
   /// Why `yield` throws in the producer: the consumer stopped (it threw, and that error is
   /// what `run` throws). Producers just let it propagate.
   public struct Stopped: Error {}
+
+  /// Whether this process may run on a second CPU (its affinity mask, read once):
+  /// `run`'s default, and what callers that prepare for a second thread ask first.
+  public static let secondCore = mlgit_usable_cpus() > 1
 
   /// Runs `produce` on a second thread, handing each item it yields to `consume` on the
   /// calling thread, in order. Returns when both are done; throws the first error of
@@ -26,13 +36,23 @@ public enum ReadAhead {
   ///
   /// `produce` is `sending`: the caller gives it, and whatever it captures, to the
   /// producer thread (the compiler checks the caller keeps no use of them).
+  ///
+  /// `parallel` false (the default on one CPU): everything runs on the calling thread,
+  /// `meanwhile` first, then `produce`, whose `yield` calls `consume`; an error `consume`
+  /// throws comes out of `yield`, and the producer lets it propagate as it does `Stopped`.
   public static func run<Item: Sendable>(
+    parallel: Bool = secondCore,
     batch: Int = 16,
     capacity: Int = 256,
     produce: sending @escaping (_ yield: (Item) throws -> Void) throws -> Void,
     meanwhile: () throws -> Void = {},
     consume: (Item) throws -> Void
   ) throws {
+    guard parallel else {
+      try meanwhile()
+      try produce { item in try consume(item) }
+      return
+    }
     let capacity = max(1, capacity)
     let queue = Handoff<Item>(batch: min(max(1, batch), capacity), capacity: capacity)
     let handed = HandedOver(produce)

@@ -2,13 +2,15 @@ import Foundation
 import GitKit
 import XCTest
 
-/// `ReadAhead.run`'s `capacity`: a producer far faster than its consumer is held back.
+/// `ReadAhead.run`'s `capacity`: a producer far faster than its consumer is held back
+/// (the two-thread pipeline, which a machine with one CPU would not choose by default).
 final class ReadAheadBoundTests: XCTestCase {
   func testAProducerThatWouldRunAheadIsHeldAtCapacity() throws {
     for (capacity, batch) in [(1, 1), (4, 16), (8, 3), (32, 32)] {
       let counts = Counts()
       var consumed = 0
       try ReadAhead.run(
+        parallel: true,
         batch: batch, capacity: capacity,
         produce: { yield in
           for item in 0..<2_000 {

@@ -3,6 +3,8 @@ import GitKit
 import XCTest
 import Synchronization
 
+/// The two-thread pipeline (`parallel: true`, whatever CPUs the test machine has);
+/// ReadAheadOneCoreTests covers the one-thread one.
 final class ReadAheadTests: XCTestCase {
   private struct Fault: Error, Equatable { var at: Int }
 
@@ -10,6 +12,7 @@ final class ReadAheadTests: XCTestCase {
     var seen: [Int] = []
     var meanwhileSawItems: Int?
     try ReadAhead.run(
+      parallel: true,
       batch: 7,
       produce: { yield in
         for item in 0..<1_000 { try yield(item) }
@@ -23,7 +26,7 @@ final class ReadAheadTests: XCTestCase {
 
   func testNothingToProduce() throws {
     var seen = 0
-    try ReadAhead.run(produce: { (_: (Int) throws -> Void) in }, consume: { _ in seen += 1 })
+    try ReadAhead.run(parallel: true, produce: { (_: (Int) throws -> Void) in }, consume: { _ in seen += 1 })
     XCTAssertEqual(seen, 0)
   }
 
@@ -31,6 +34,7 @@ final class ReadAheadTests: XCTestCase {
     var seen: [Int] = []
     XCTAssertThrowsError(
       try ReadAhead.run(
+        parallel: true,
         produce: { yield in
           for item in 0..<50 { try yield(item) }
           throw Fault(at: 50)
@@ -43,6 +47,7 @@ final class ReadAheadTests: XCTestCase {
     let produced = Counter()
     XCTAssertThrowsError(
       try ReadAhead.run(
+        parallel: true,
         batch: 1,
         produce: { yield in
           for item in 0..<100_000 {
@@ -64,6 +69,7 @@ final class ReadAheadTests: XCTestCase {
     var consumed = 0
     XCTAssertThrowsError(
       try ReadAhead.run(
+        parallel: true,
         produce: { yield in
           for item in 0..<10 { try yield(item) }
         }, meanwhile: { throw Fault(at: -1) }, consume: { _ in consumed += 1 })

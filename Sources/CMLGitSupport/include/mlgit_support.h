@@ -106,3 +106,10 @@ int mlgit_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, i
  * stream on every call. */
 #include <stdio.h>
 static inline FILE *mlgit_standard_output(void) { return stdout; }
+
+/*
+ * How many CPUs this process may run on: on Linux its affinity mask (which
+ * `taskset` and a container's cpuset restrict; sysconf(_SC_NPROCESSORS_ONLN)
+ * ignores it), else the processors online; at least 1.
+ */
+int mlgit_usable_cpus(void);
