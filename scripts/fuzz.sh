@@ -59,7 +59,7 @@ build() {
   local crypto_objects
   crypto_objects=$(find "$spm/Crypto.build" "$spm/CryptoBoringWrapper.build" "$spm/CCryptoBoringSSL.build" \
     "$spm/CCryptoBoringSSLShims.build" "$spm/CXKCP.build" "$spm/CXKCPShims.build" -name '*.o' | sort)
-  local swiftflags=(-swift-version 5 -O -g -parse-as-library -enable-testing "${sanitize[@]}"
+  local swiftflags=(-swift-version 5 -package-name mlgit -O -g -parse-as-library -enable-testing "${sanitize[@]}"
     -I "$out/obj" -I Sources/CLibYAML $(pkg-config --cflags-only-I yaml-0.1 | sed 's/-I/-Xcc -I/g')
     -I "$spm/Modules" -Xcc -I -Xcc "$checkouts/CCryptoBoringSSL/include" -Xcc -I -Xcc "$checkouts/CCryptoBoringSSLShims/include"
     -Xcc -fmodule-map-file="$checkouts/CCryptoBoringSSL/include/module.modulemap"
