@@ -9,13 +9,13 @@ import MLSpec
 /// is: the committed version, in a named commit, broken since a named commit, with the
 /// way out. A change that repairs it is judged by the repaired config, never by less
 /// than the built-in `default` pack (`PolicyRepair`).
-public struct BrokenPolicy: MLGitError {
+struct BrokenPolicy: MLGitError {
   /// `HEAD`, or the short id of the commit whose tree holds the broken config.
   var holder: String
   var error: PolicyLoadError
   /// The first commit of the run of first parents whose config is broken; nil when it
   /// could not be told (`brokenByProblem` says why).
-  public var brokenBy: CommitInfo?
+  var brokenBy: CommitInfo?
   var brokenByProblem: String?
   /// The change's own version of the config, when it has one and it is broken too.
   var repairError: PolicyLoadError?
@@ -25,9 +25,9 @@ public struct BrokenPolicy: MLGitError {
   var judged: CommitInfo?
 
   /// A broken config.
-  public var exitStatus: ExitStatus { .usage }
+  var exitStatus: ExitStatus { .usage }
 
-  public var description: String {
+  var description: String {
     var lines = [PolicyRepair.render(error.error, path: "\(holder):\(PolicyRepair.configPath)")]
     if let repairError {
       lines.append(

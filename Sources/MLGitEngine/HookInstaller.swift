@@ -3,18 +3,18 @@ import GitKit
 
 /// Writes and removes mlgit's hook scripts in the folder git really runs hooks from,
 /// chaining (and later restoring, byte for byte) any hook already there.
-public struct HookInstaller {
+struct HookInstaller {
   let hooksDirectory: String
   let executable: String
   let fileManager = FileManager.default
-  public init(hooksDirectory: String, executable: String) {
+  init(hooksDirectory: String, executable: String) {
     self.hooksDirectory = hooksDirectory
     self.executable = executable
   }
 
-  public static let chainSuffix = ".mlgit-chained"
-  public static let clientHooks = ["pre-commit", "pre-push"]
-  public static let serverHooks = ["pre-receive"]
+  static let chainSuffix = ".mlgit-chained"
+  static let clientHooks = ["pre-commit", "pre-push"]
+  static let serverHooks = ["pre-receive"]
   static let allHooks = clientHooks + serverHooks
 
   /// What `install` did to one hook.
@@ -23,16 +23,16 @@ public struct HookInstaller {
   }
 
   /// The script for a hook, with mlgit's absolute path (hooks run with a reduced PATH).
-  public func script(for hook: String) -> String {
+  func script(for hook: String) -> String {
     let template = HookScripts.files["hook"] ?? ""
     return template.replacingOccurrences(of: "@HOOK@", with: hook)
       .replacingOccurrences(of: "@MLGIT@", with: executable.replacingOccurrences(of: "'", with: "'\\''"))
   }
 
-  public func path(_ hook: String) -> String { (hooksDirectory as NSString).appendingPathComponent(hook) }
+  func path(_ hook: String) -> String { (hooksDirectory as NSString).appendingPathComponent(hook) }
 
   /// True when the file at `path` is a hook mlgit wrote.
-  public static func isMLGitHook(atPath path: String) -> Bool {
+  static func isMLGitHook(atPath path: String) -> Bool {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
       let handle = FileHandle(forReadingAtPath: path)
@@ -45,7 +45,7 @@ public struct HookInstaller {
   /// Where mlgit's script goes for `hook`: the hook itself, or, when pre-commit's script
   /// holds it, pre-commit's legacy slot, which pre-commit runs first and keeps when it is
   /// installed again.
-  public func slot(for hook: String) -> String {
+  func slot(for hook: String) -> String {
     let target = path(hook)
     return HookFileKind.of(target) == .preCommit ? target + ".legacy" : target
   }
@@ -175,7 +175,7 @@ public struct HookInstaller {
   }
 
   /// The absolute path of the running mlgit binary.
-  public static func currentExecutable() -> String {
+  static func currentExecutable() -> String {
     if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return link }
     let arg0 = CommandLine.arguments.first ?? "mlgit"
     return URL(fileURLWithPath: arg0).standardizedFileURL.resolvingSymlinksInPath().path

@@ -3,13 +3,13 @@ import GitKit
 import MLSpec
 
 /// The hook layout of one repository: which manager owns which hook, and where.
-public struct HookLayout {
+struct HookLayout {
   let repository: Repository
   let hooksDirectory: String
   let workTree: String?
   let fileManager = FileManager.default
 
-  public init(repository: Repository) throws {
+  init(repository: Repository) throws {
     self.repository = repository
     hooksDirectory = try repository.hooksDirectory()
     workTree = repository.workingDirectory.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
@@ -73,7 +73,7 @@ public struct HookLayout {
   }
 
   /// A one-line name of the layout, for `mlgit doctor`.
-  public var description: String {
+  var description: String {
     if let husky = huskyDirectory {
       return "husky 9 (core.hooksPath runs \(relative(husky))/<hook> through \(relative(hooksDirectory))/h)"
     }
@@ -89,7 +89,7 @@ public struct HookLayout {
   // MARK: following the chain
 
   /// Follows what git runs for `hook` until it reaches `mlgit hook NAME` or stops.
-  public func trace(_ hook: String) -> HookTrace {
+  func trace(_ hook: String) -> HookTrace {
     let path = hookPath(hook)
     let kind = HookFileKind.of(path)
     var steps: [String] = []

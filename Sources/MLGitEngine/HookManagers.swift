@@ -52,11 +52,11 @@ enum HookFileKind: Equatable {
 }
 
 /// Where one hook's check runs from, found by following the chain git starts.
-public struct HookTrace {
+struct HookTrace {
   /// True when `git commit` / `git push` reaches `mlgit hook NAME`.
-  public var runs: Bool
+  var runs: Bool
   /// How git gets there (or where the chain stops), one step a line.
-  public var steps: [String]
+  var steps: [String]
   /// What to run when it does not.
-  public var fix: String?
+  var fix: String?
 }

@@ -6,8 +6,8 @@ import MLSpec
 
 /// What a change is judged by when the config it sits on is broken but the change's own
 /// config loads: that config, with the built-in `default` pack as a floor (`atLeast`).
-public struct PolicyRepair {
-  public static let configPath = ".mlgit/config.yml"
+struct PolicyRepair {
+  static let configPath = ".mlgit/config.yml"
 
   var policy: EffectivePolicy
   var floor: EffectivePolicy

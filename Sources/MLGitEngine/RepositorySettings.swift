@@ -9,16 +9,15 @@ import GitKit
 ///
 /// Each value install adds is listed under `mlgit.installed` (`key=value`), so
 /// uninstall removes exactly those and leaves the user's own settings alone.
-public struct RepositorySettings {
+struct RepositorySettings {
   let repository: Repository
-  public init(repository: Repository) { self.repository = repository }
   static let ledgerKey = "mlgit.installed"
   /// The config key that says how mlgit was installed (`hooks` or a manager's name), so
   /// every later command can tell when something took the check away.
   static let integrationKey = "mlgit.hooks"
 
   /// (key, value, multi-valued) pairs install wants in the repository's config.
-  public func wanted() throws -> [(key: String, value: String, multi: Bool)] {
+  func wanted() throws -> [(key: String, value: String, multi: Bool)] {
     var settings: [(String, String, Bool)] = [
       ("notes.rewriteRef", "refs/notes/mlgit/*", true),
       ("notes.rewriteMode", "cat_sort_uniq", false),

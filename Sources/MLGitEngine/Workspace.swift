@@ -96,7 +96,7 @@ public struct Workspace {
   }
 
   /// The path of the index git hands a hook (`GIT_INDEX_FILE`), else the repository's own.
-  public var indexPath: String {
+  var indexPath: String {
     if let path = environment["GIT_INDEX_FILE"], !path.isEmpty {
       return absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
     }
