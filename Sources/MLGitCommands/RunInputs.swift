@@ -1,11 +1,4 @@
 import ArgumentParser
-import Foundation
-import GitKit
-import MLGitEngine
-import MLGitErrors
-import MLGitReport
-import MLPolicy
-import MLSpec
 
 /// What `mlgit run` and `mlgit run record` both take. ArgumentParser parses a parent
 /// command's options before its subcommand's, wherever they stand on the line, and hands

@@ -6,7 +6,7 @@ import MLSpec
 /// change times to the nanosecond, and its content's sha256. Two snapshots differ when
 /// the file was replaced, rewritten or changed in between, even within one second (file
 /// times only move by the kernel's clock tick; the hash covers a rewrite within one tick).
-public struct FileSnapshot: Equatable {
+struct FileSnapshot: Equatable {
   var device: UInt64
   var inode: UInt64
   var size: Int64
@@ -16,7 +16,7 @@ public struct FileSnapshot: Equatable {
   var sha256: String?
 
   /// The file at `path` (links followed), or nil when there is none.
-  public static func take(_ path: String) -> FileSnapshot? {
+  static func take(_ path: String) -> FileSnapshot? {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     var snapshot = FileSnapshot(
@@ -28,7 +28,7 @@ public struct FileSnapshot: Equatable {
     return snapshot
   }
 
-  public static func == (a: FileSnapshot, b: FileSnapshot) -> Bool {
+  static func == (a: FileSnapshot, b: FileSnapshot) -> Bool {
     a.device == b.device && a.inode == b.inode && a.size == b.size && a.sha256 == b.sha256
       && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
       && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec

@@ -4,10 +4,10 @@ import MLPolicy
 import MLSpec
 
 /// How an MLflow run becomes a run record.
-public enum MLflowImport {
+enum MLflowImport {
   /// The record: its id is derived from the MLflow run id, so importing the same run again
   /// writes the same line (which the ledger keeps once).
-  public static func record(_ run: MLflowRun, commit: OID, model: String) -> RunRecord {
+  static func record(_ run: MLflowRun, commit: OID, model: String) -> RunRecord {
     var metrics: [String: Double] = [:]
     var steps: [String: JSONValue] = [:]
     for name in Set(run.metrics.keys).union(run.latest.keys) {

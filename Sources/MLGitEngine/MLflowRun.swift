@@ -2,18 +2,18 @@ import Foundation
 import MLSpec
 
 /// One run as an MLflow tracking store holds it.
-public struct MLflowRun {
-  public var runID: String
-  public var name: String
+struct MLflowRun {
+  var runID: String
+  var name: String
   var experiment: String
   /// MLflow's status name: FINISHED, FAILED, KILLED, RUNNING, SCHEDULED.
-  public var status: String
+  var status: String
   /// Milliseconds since 1970; nil when not recorded (a run still going has no end).
   var startTime: Int64?
   var endTime: Int64?
   var user: String
-  public var params: [String: String]
-  public var tags: [String: String]
+  var params: [String: String]
+  var tags: [String: String]
   /// Every logged value of each metric, in the order the store lists them.
   var metrics: [String: [MLflowMetricValue]]
   /// Each metric's latest value as the store itself recorded it (the SQLite store's

@@ -4,7 +4,7 @@ import SQLiteKit
 
 /// Where an MLflow tracking store is, and which kind it is: both kinds give the same
 /// `MLflowRun` values, which one import path records.
-public enum MLflowStore {
+enum MLflowStore {
   /// An SQLite database (MLflow's default backend, `mlflow.db`).
   case sqlite(path: String, label: String)
   /// A file store: the `mlruns/` folder.
@@ -14,7 +14,7 @@ public enum MLflowStore {
   /// header an SQLite store. MLflow's tracking URIs are read too: `sqlite:///rel.db`,
   /// `sqlite:////abs.db` (SQLAlchemy's form: the path follows the third slash) and
   /// `file:./mlruns` or `file:///abs/mlruns`.
-  public static func locate(_ argument: String) throws -> MLflowStore {
+  static func locate(_ argument: String) throws -> MLflowStore {
     var given = argument
     if argument.hasPrefix("sqlite:") {
       guard argument.hasPrefix("sqlite:///"), argument.count > "sqlite:///".count else {
@@ -48,7 +48,7 @@ public enum MLflowStore {
     return .sqlite(path: path, label: argument)
   }
 
-  public func runs(experiment: String?) throws -> [MLflowRun] {
+  func runs(experiment: String?) throws -> [MLflowRun] {
     let runs: [MLflowRun]
     switch self {
     case .sqlite(let path, let label):

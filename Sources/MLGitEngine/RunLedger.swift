@@ -7,7 +7,7 @@ import MLSpec
 /// the policy engine and the commands see them.
 public struct RunLedger {
   let repository: Repository
-  public let notes: NotesLedger
+  let notes: NotesLedger
 
   public init(repository: Repository) {
     self.repository = repository
@@ -15,19 +15,19 @@ public struct RunLedger {
   }
 
   /// Appends a run to its commit's note.
-  public func record(_ run: RunRecord, on commit: OID) throws {
+  func record(_ run: RunRecord, on commit: OID) throws {
     try notes.append([run.line], to: commit, message: "Notes added by 'mlgit run'")
   }
 
   /// Appends a reproduction's verdict to the note of the commit the reproduced run ran from.
-  public func record(_ reproduction: ReproductionRecord, on commit: OID) throws {
+  func record(_ reproduction: ReproductionRecord, on commit: OID) throws {
     try notes.append([reproduction.line], to: commit, message: "Notes added by 'mlgit reproduce'")
   }
 
   /// Every recorded reproduction, keyed by the commit hex of the run it reproduced (the note
   /// it is in), read in one pass over the notes tree. A record that names another commit
   /// than its note's is left out: it would vouch for a commit it is not attached to.
-  public static func loadReproductions(_ repository: Repository) throws -> [String: [ReproductionRecord]] {
+  static func loadReproductions(_ repository: Repository) throws -> [String: [ReproductionRecord]] {
     var byCommit: [String: [ReproductionRecord]] = [:]
     let marker = Array(ReproductionRecord.schema.utf8)
     try RunLedger(repository: repository).notes.forEachNoteReadingAhead { commit, bytes in
@@ -44,7 +44,7 @@ public struct RunLedger {
   }
 
   /// Every recorded run by commit, read in one pass over the notes tree.
-  public func allRuns() throws -> [OID: [RunRecord]] {
+  func allRuns() throws -> [OID: [RunRecord]] {
     var byCommit: [OID: [RunRecord]] = [:]
     try notes.forEachNoteReadingAhead { commit, bytes in
       NotesLedger.forEachLineBytes(bytes) { line in
@@ -58,7 +58,7 @@ public struct RunLedger {
   /// the commit each is attached to (`commits[row]`). `keepingLines: false` leaves the
   /// lines' text out (text output never shows it). Also the reproductions' verdicts, by
   /// the id of the run they reproduced (only those in the note of that run's commit).
-  public func listings(keepingLines: Bool) throws -> (
+  func listings(keepingLines: Bool) throws -> (
     table: RunListings, commits: [OID], reproductions: [String: [ReproductionRecord]]
   ) {
     var table = RunListings()

@@ -7,23 +7,23 @@ import MLSpec
 /// relative to where mlgit runs), else the spec's `validation.metrics_files`, else the
 /// `metrics:` entries of the work tree's `dvc.yaml` files (the root's and those git tracks in
 /// sub-folders; all relative to the work tree and read only inside it).
-public struct RunMetricsFiles {
-  public struct File {
+struct RunMetricsFiles {
+  struct File {
     /// As shown in messages: as given on the command line, or relative to the work tree.
     var display: String
-    public var absolute: String
+    var absolute: String
   }
 
   enum Origin: Equatable {
     case flag, spec, dvc, none
   }
 
-  public var files: [File]
+  var files: [File]
   var origin: Origin
   /// Files named by a spec or `dvc.yaml` are read only inside the work tree.
   var workTree: WorkTreeFiles?
 
-  public static func resolve(flags: [String], spec: RunSpec?, root: String?, gitDirectory: String) throws
+  static func resolve(flags: [String], spec: RunSpec?, root: String?, gitDirectory: String) throws
     -> RunMetricsFiles
   {
     let here = FileManager.default.currentDirectoryPath
@@ -86,7 +86,7 @@ public struct RunMetricsFiles {
   /// A file given with --metrics that the run did not write refuses a run that exited 0;
   /// of files named by the spec or dvc.yaml, those not written are skipped with a note
   /// (`dvc repro` rewrites only the stages it reruns), unless none was written.
-  public func readAfterRun(before: [FileSnapshot?], status: Int32, interrupted: String?) throws -> [String: Double] {
+  func readAfterRun(before: [FileSnapshot?], status: Int32, interrupted: String?) throws -> [String: Double] {
     var readings: [(file: String, metrics: [String: Double])] = []
     var unwritten: [(file: File, why: String)] = []
     for (file, snapshot) in zip(files, before) {
@@ -117,7 +117,7 @@ public struct RunMetricsFiles {
   }
 
   /// Every file read and merged (a name in two files is refused, naming both).
-  public func readAll() throws -> [String: Double] {
+  func readAll() throws -> [String: Double] {
     try MetricsFile.merge(files.map { ($0.display, try read($0).metrics) })
   }
 }

@@ -6,18 +6,18 @@ import MLPolicy
 import MLSpec
 
 /// The model a run trains: its spec's name, hyperparameters, data files and bounds.
-public struct RunSpec {
-  public var path: String
-  public var name: String
+struct RunSpec {
+  var path: String
+  var name: String
   /// The spec's version, as written (nil: not a semantic version).
-  public var version: String?
-  public var params: JSONValue
+  var version: String?
+  var params: JSONValue
   var data: [DataReference]
   var bounds: [MetricBound]
   /// `validation.metrics_files`, relative to the repository's root.
   var metricsFiles: [String] = []
 
-  public enum Source {
+  enum Source {
     case workingTree(String)
     case commit(OID)
   }
@@ -25,7 +25,7 @@ public struct RunSpec {
   /// The spec at `path`, or the only spec the repository has (nil: none at all).
   /// From the work tree, only regular files inside it are read (`WorkTreeFiles`); from a
   /// commit, only regular files (a symbolic link there is refused, not followed).
-  public static func find(_ path: String?, policy: EffectivePolicy, repository: Repository, source: Source) throws
+  static func find(_ path: String?, policy: EffectivePolicy, repository: Repository, source: Source) throws
     -> RunSpec?
   {
     var files: WorkTreeFiles?
@@ -117,7 +117,7 @@ public struct RunSpec {
   /// streamed pass (memory bounded by the chunk and the CSV reader's limits, never by the
   /// file), its violations returned as `data/schema` findings at that severity.
   /// Only regular files inside the work tree are read.
-  public func hashData(_ files: WorkTreeFiles, schemaSeverity: Severity = .off) throws -> (
+  func hashData(_ files: WorkTreeFiles, schemaSeverity: Severity = .off) throws -> (
     hashes: [String: String], findings: [Finding]
   ) {
     var hashes: [String: String] = [:]
@@ -161,7 +161,7 @@ public struct RunSpec {
   }
 
   /// True when tracked files differ from HEAD (untracked files, such as outputs, do not count).
-  public static func isDirty(_ root: String) throws -> Bool {
+  static func isDirty(_ root: String) throws -> Bool {
     let output = try GitCommandLine(directory: root).checked([
       "status", "--porcelain", "--untracked-files=no", "--ignore-submodules=dirty",
     ])
@@ -169,7 +169,7 @@ public struct RunSpec {
   }
 
   /// `Name <email>` from git's config, else the login name.
-  public static func user(_ repository: Repository) -> String {
+  static func user(_ repository: Repository) -> String {
     let config = try? repository.config()
     let email = (try? config?.string("user.email")) ?? nil
     let name = (try? config?.string("user.name")) ?? nil
@@ -180,7 +180,7 @@ public struct RunSpec {
 
   /// A file named on the command line (relative to where mlgit runs): a regular file of
   /// at most `limit` bytes (metrics and parameters files are small).
-  public static func read(_ path: String, limit: Int = Document.sizeLimit) throws -> Data {
+  static func read(_ path: String, limit: Int = Document.sizeLimit) throws -> Data {
     let absolute = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
     switch WorkTreeFiles.openRegular(absolute) {
     case .missing: throw CommandFailure.usage("mlgit: cannot read \(path): it does not exist")

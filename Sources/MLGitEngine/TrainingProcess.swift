@@ -8,19 +8,19 @@ import MLPolicy
 /// and what it used read back as the run's `RunResources`. A command ended by a signal
 /// mlgit forwarded, or by the terminal's Ctrl-C (SIGINT) or Ctrl-\ (SIGQUIT) while it had
 /// the terminal, was interrupted: the caller records the run so.
-public enum TrainingProcess {
+enum TrainingProcess {
   /// How a training command ended.
-  public struct Outcome {
+  struct Outcome {
     /// The exit status, or 128 + the signal that ended the command.
-    public var status: Int32
+    var status: Int32
     /// The signal that interrupted the command; nil when none did.
-    public var interruption: Int32?
+    var interruption: Int32?
     /// What the command and its reaped descendants used, from the kernel (`RunResources`
     /// says exactly what each number counts).
-    public var resources: RunResources
+    var resources: RunResources
   }
 
-  public static func run(_ command: [String], in directory: String) throws -> Outcome {
+  static func run(_ command: [String], in directory: String) throws -> Outcome {
     let ended: ChildProcess.TerminalOutcome
     do {
       ended = try ChildProcess.runOnTerminal(command, in: directory)
@@ -40,7 +40,7 @@ public enum TrainingProcess {
   }
 
   /// "SIGTERM", "SIGINT", "SIGHUP", or "signal N".
-  public static func name(ofSignal signal: Int32) -> String {
+  static func name(ofSignal signal: Int32) -> String {
     switch signal {
     case SIGINT: return "SIGINT"
     case SIGTERM: return "SIGTERM"
@@ -51,7 +51,7 @@ public enum TrainingProcess {
   }
 
   /// The command as a shell would read it back.
-  public static func display(_ command: [String]) -> String {
+  static func display(_ command: [String]) -> String {
     command.map { arg in
       if !arg.isEmpty, arg.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }) { return arg }
       return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"

@@ -8,7 +8,7 @@ import MLSpec
 /// inside the work tree and outside its `.git` are read. Anything else is refused with a
 /// reason: a link to a secret elsewhere would be copied into a run record that
 /// `mlgit sync` pushes, and a FIFO or a device would block the read for ever.
-public struct WorkTreeFiles {
+struct WorkTreeFiles {
   /// The work tree as given, ending in "/".
   let root: String
   /// `root` with every link resolved, ending in "/".
@@ -18,7 +18,7 @@ public struct WorkTreeFiles {
 
   /// `root`: the work tree; `gitDirectory`: the repository's git folder (for a linked
   /// worktree, its own folder under the main one's `.git/worktrees`).
-  public init(root: String, gitDirectory: String? = nil) throws {
+  init(root: String, gitDirectory: String? = nil) throws {
     self.root = root.hasSuffix("/") ? root : root + "/"
     guard let resolved = WorkTreeFiles.resolve(self.root) else {
       throw CommandFailure.system("mlgit: cannot resolve the work tree \(root): \(String(cString: strerror(errno)))")
@@ -32,7 +32,7 @@ public struct WorkTreeFiles {
   }
 
   /// What opening a path gave.
-  public enum Opened {
+  enum Opened {
     /// A regular file, open for reading (the handle closes the descriptor).
     case file(FileHandle, size: Int)
     /// Nothing at the path.
@@ -43,7 +43,7 @@ public struct WorkTreeFiles {
 
   /// Opens `path` (relative to the work tree, or absolute) when it resolves to a regular
   /// file inside the work tree.
-  public func open(_ path: String) -> Opened {
+  func open(_ path: String) -> Opened {
     // A path that leaves the tree by its own text is refused before the file system is
     // asked anything (whether a file exists elsewhere is not for a spec to learn).
     if path.hasPrefix("/") {
@@ -78,7 +78,7 @@ public struct WorkTreeFiles {
   /// Opens `path` (absolute) when it is a regular file, wherever it is: for files named on
   /// the command line (`--metrics`, `--params`), which the user chose. Never blocks: a
   /// FIFO is opened without waiting for a writer, then refused.
-  public static func openRegular(_ path: String) -> Opened {
+  static func openRegular(_ path: String) -> Opened {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
     let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard descriptor >= 0 else {

@@ -1,14 +1,9 @@
-import ArgumentParser
-import Foundation
-import GitKit
-import MLGitEngine
 import MLPolicy
-import MLSpec
 
 /// `mlgit import mlflow --format json`: the `mlgit.import/1` document (docs/runs.md lists
 /// every field): the runs recorded (or, with --dry-run, that would be), those skipped and why.
-enum ImportJSON {
-  struct Document: Encodable {
+public enum ImportJSON {
+  public struct Document: Encodable {
     var schema = "mlgit.import/1"
     /// The tool the runs come from: `mlflow`.
     var from: String
@@ -20,9 +15,15 @@ enum ImportJSON {
     var skipped: [Skipped]
     /// Runs of the store already in the ledger (by their MLflow run id), left alone.
     var alreadyImported: Int
+
+    public init(from: String, store: String, dryRun: Bool, runs: [Run], skipped: [Skipped], alreadyImported: Int) {
+      (self.from, self.store, self.dryRun, self.runs, self.skipped, self.alreadyImported) = (
+        from, store, dryRun, runs, skipped, alreadyImported
+      )
+    }
   }
 
-  struct Run: Encodable {
+  public struct Run: Encodable {
     var id: String
     var runId: String
     var commit: String
@@ -30,7 +31,7 @@ enum ImportJSON {
     var exit: Int
     var metrics: [String: Double]
 
-    init(_ record: RunRecord) {
+    public init(_ record: RunRecord) {
       id = record.id
       runId = record.imported?["run_id"]?.stringValue ?? ""
       commit = record.commit
@@ -40,10 +41,14 @@ enum ImportJSON {
     }
   }
 
-  struct Skipped: Encodable {
-    var runId: String
+  public struct Skipped: Encodable, Equatable {
+    public var runId: String
     /// The MLflow run name; empty when it has none.
-    var name: String
-    var reason: String
+    public var name: String
+    public var reason: String
+
+    public init(runId: String, name: String, reason: String) {
+      (self.runId, self.name, self.reason) = (runId, name, reason)
+    }
   }
 }

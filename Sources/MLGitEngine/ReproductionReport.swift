@@ -1,8 +1,4 @@
-import ArgumentParser
 import Foundation
-import GitKit
-import MLGitEngine
-import MLGitErrors
 import MLPolicy
 import MLSpec
 
