@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import GitKit
 import MLGitEngine
 import MLPolicy
 import MLSpec
@@ -13,21 +11,16 @@ extension PolicyCommand {
     var rule: String
 
     func run() throws {
-      // The server's ledger checks are not policy rules (no config turns them off), but are explained alike.
-      if let text = LedgerGuard.explanations[rule] {
-        print(text)
-        return
+      switch try RuleLookup.find(rule, policy: PolicyInForce.current) {
+      case .ledgerCheck(let explanation): print(explanation)
+      case .team(let team, let inForce): explain(team, policy: inForce.policy, source: inForce.source)
+      case .builtIn(let found, let inForce): explain(found, policy: inForce.policy, source: inForce.source)
       }
-      let (policy, source) = try PolicyCommand.policyInForce()
-      if let team = policy.teamRules.first(where: { $0.id == rule }) {
-        explain(team, policy: policy, source: source)
-        return
-      }
-      guard let found = RuleRegistry.rule(id: rule) else {
-        let ids =
-          RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id) + LedgerGuard.explanations.keys.sorted()
-        throw CommandFailure.usage("mlgit: unknown rule '\(rule)'; rules: \(ids.joined(separator: ", "))")
-      }
+    }
+
+    /// One of mlgit's rules: its rationale, options, details and examples (with the runs
+    /// they are judged on and what the rule reports).
+    func explain(_ found: any PolicyRule, policy: EffectivePolicy, source: String) {
       let d = type(of: found).description
       print("\(d.id): \(d.summary)")
       print(

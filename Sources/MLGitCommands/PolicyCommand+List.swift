@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GitKit
 import MLGitEngine
 import MLGitReport
 import MLPolicy
@@ -16,7 +15,8 @@ extension PolicyCommand {
     @OptionGroup var colour: ColourOption
 
     func run() throws {
-      let (policy, source) = try PolicyCommand.policyInForce()
+      let inForce = try PolicyInForce.current()
+      let (policy, source) = (inForce.policy, inForce.source)
       if format == .json {
         try ListingJSON.write(PolicyListing.document(policy, source: source))
         return

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GitKit
 import MLGitEngine
 import MLGitReport
 import MLPolicy
@@ -15,7 +14,8 @@ extension PolicyCommand {
     var format: ListingFormat = .text
 
     func run() throws {
-      let (policy, source) = try PolicyCommand.policyInForce()
+      let inForce = try PolicyInForce.current()
+      let (policy, source) = (inForce.policy, inForce.source)
       if format == .json {
         try ListingJSON.write(PolicyListing.shown(policy, source: source))
         return

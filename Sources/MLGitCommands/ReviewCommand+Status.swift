@@ -1,10 +1,7 @@
 import ArgumentParser
-import Foundation
-import GitKit
 import MLGitEngine
 import MLGitReport
 import MLPolicy
-import MLSpec
 
 extension ReviewCommand {
   struct Status: ParsableCommand {
@@ -27,68 +24,67 @@ extension ReviewCommand {
     @OptionGroup var colour: ColourOption
 
     func run() throws {
-      if let workspace = try? Workspace.open() { ClonedNotes.ensure(workspace.repository) }
-      let planner = try ReviewPlanner()
-      let selection = try planner.commits(range)
-      let commits = selection.commits
-      var missing = 0
-      var approved = 0
-      var listed: [ReviewStatusJSON.Commit] = []
       let style = colour.style()
-      let text = format == .text
-      for id in commits {
-        let plan = try planner.plan(id)
-        let items = plan.items.filter { $0.isRequired || !$0.approvals.isEmpty }
-        if items.isEmpty { continue }
-        listed.append(ReviewStatusJSON.commit(plan, items: items))
-        if text {
-          print(
-            style.paint(id.short, .commit)
-              + TerminalText.escape(" \(plan.commit.summary) (\(plan.commit.author.email))"))
-        }
-        for item in items {
-          let approvedBy = item.approvals.isEmpty ? "" : "approved by \(item.approvals.joined(separator: ", "))"
-          var state = TerminalText.escape(approvedBy)
-          if !item.isRequired {
-            state += state.isEmpty ? "no approval needed" : " (not needed)"
-          } else if item.isSatisfied {
-            approved += 1
-            state = style.paint(state, .good)
-          } else {
-            missing += 1
-            let need =
-              "needs \(item.required - item.approvals.count) more approval\(item.required - item.approvals.count == 1 ? "" : "s")"
-              + "\(item.requireSigned ? " (signed)" : "") from \(item.whoMayApprove)"
-            let painted = style.paint(TerminalText.escape(need), .error)
-            state = state.isEmpty ? painted : "\(state); \(painted)"
-          }
-          guard text else { continue }
-          print(
-            TerminalText.escape(
-              "  \(item.path): \(item.kind == .hyperparameters ? "hyperparameters " : "policy file ")\(item.summary)"))
-          print("    \(state)")
-          for (reviewer, reason) in item.ignored {
-            print(TerminalText.escape("    not counted: \(reviewer) (\(reason))"))
-          }
-          if item.isRequired && !item.isSatisfied {
-            print("    run: mlgit review approve \(id.short)\(item.requireSigned ? " --sign" : "")")
-          }
+      var listed: [ReviewStatusJSON.Commit] = []
+      let summary = try ReviewStatusScan.open().scan(range) { commit in
+        if format == .text {
+          print(text(commit, style: style), terminator: "")
+        } else {
+          listed.append(ReviewStatusJSON.commit(commit.plan, items: commit.changes.map(\.item)))
         }
       }
-      if !text {
+      if format != .text {
         try ListingJSON.write(
           ReviewStatusJSON.Document(
-            range: selection.description, commitsChecked: commits.count,
-            approved: approved, waiting: missing, commits: listed))
+            range: summary.range, commitsChecked: summary.commitsChecked,
+            approved: summary.approved, waiting: summary.waiting, commits: listed))
         return
       }
-      let scope = "\(commits.count) commit\(commits.count == 1 ? "" : "s") of \(selection.description)"
-      if missing == 0 && approved == 0 {
+      let count = summary.commitsChecked
+      let scope = "\(count) commit\(count == 1 ? "" : "s") of \(summary.range)"
+      if summary.waiting == 0 && summary.approved == 0 {
         print("mlgit: nothing needs approval in \(scope)")
       } else {
         print(
-          "mlgit: \(scope): \(approved) change\(approved == 1 ? "" : "s") approved, \(missing) waiting for approval")
+          "mlgit: \(scope): \(summary.approved) change\(summary.approved == 1 ? "" : "s") approved, \(summary.waiting) waiting for approval"
+        )
       }
+    }
+
+    /// A commit's lines: its id, summary and author, then each change, its state and what to run.
+    func text(_ commit: ReviewStatusScan.Commit, style: TextStyle) -> String {
+      let id = commit.plan.commit.id.short
+      var lines = [
+        style.paint(id, .commit)
+          + TerminalText.escape(" \(commit.plan.commit.summary) (\(commit.plan.commit.author.email))")
+      ]
+      for (item, state) in commit.changes {
+        let approvedBy = item.approvals.isEmpty ? "" : "approved by \(item.approvals.joined(separator: ", "))"
+        var shown = TerminalText.escape(approvedBy)
+        switch state {
+        case .notNeeded:
+          shown += shown.isEmpty ? "no approval needed" : " (not needed)"
+        case .approved:
+          shown = style.paint(shown, .good)
+        case .waiting(let missing):
+          let need =
+            "needs \(missing) more approval\(missing == 1 ? "" : "s")"
+            + "\(item.requireSigned ? " (signed)" : "") from \(item.whoMayApprove)"
+          let painted = style.paint(TerminalText.escape(need), .error)
+          shown = shown.isEmpty ? painted : "\(shown); \(painted)"
+        }
+        lines.append(
+          TerminalText.escape(
+            "  \(item.path): \(item.kind == .hyperparameters ? "hyperparameters " : "policy file ")\(item.summary)"))
+        lines.append("    \(shown)")
+        for (reviewer, reason) in item.ignored {
+          lines.append(TerminalText.escape("    not counted: \(reviewer) (\(reason))"))
+        }
+        if state != .notNeeded && state != .approved {
+          lines.append("    run: mlgit review approve \(id)\(item.requireSigned ? " --sign" : "")")
+        }
+      }
+      return lines.map { $0 + "\n" }.joined()
     }
   }
 }

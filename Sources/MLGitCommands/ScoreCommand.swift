@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import MLGitEngine
 import MLGitErrors
 import MLGitReport
@@ -41,26 +40,17 @@ struct ScoreCommand: ParsableCommand {
   }
 
   func run() throws {
-    let workspace = try Workspace.open()
-    let report = try ScoreBuilder(workspace: workspace, modelFilter: model).build(revision: revision)
-    if let model, report.models.isEmpty {
-      throw CommandFailure.usage("mlgit: score: no spec at \(revision) has name '\(model)'")
-    }
+    let request = ScoreRequest(revision: revision, model: model, minScore: minScore)
+    let report = try request.report()
     switch format {
     case .text: StandardOutput.write(bytes: Array(ScoreText.render(report).utf8))
     case .json: StandardOutput.write(bytes: try ScoreJSON.render(report))
     case .html: StandardOutput.write(bytes: Array(ScoreHTML.render(report).utf8))
     }
-    if let minScore {
-      let below = report.models.filter { $0.score < minScore }
-      if !below.isEmpty {
-        printError(
-          "mlgit: score: below --min-score \(formatScore(minScore)): "
-            + below.map { "\($0.model) \(formatScore($0.score)) (weakest: \($0.weakest?.rawValue ?? "-"))" }.joined(
-              separator: ", "))
-        StandardOutput.flush()
-        throw ExitCode(ExitStatus.findings.rawValue)
-      }
+    if let shortfall = request.shortfall(report) {
+      printError(shortfall)
+      StandardOutput.flush()
+      throw ExitCode(ExitStatus.findings.rawValue)
     }
   }
 }

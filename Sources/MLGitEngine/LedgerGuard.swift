@@ -27,7 +27,7 @@ public struct LedgerGuard {
   public init(repository: Repository) { self.repository = repository }
 
   /// What `mlgit policy explain` prints for each check.
-  public static let explanations: [String: String] = [
+  static let explanations: [String: String] = [
     appendOnly: """
     ledger/append-only: a ledger (refs/notes/mlgit/*) only grows (checked by the server's pre-receive hook, always on)
 

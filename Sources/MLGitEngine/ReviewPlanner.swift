@@ -6,11 +6,15 @@ import MLSpec
 /// Works out, for the review commands, what each commit changed that needs approval
 /// and which approvals count, the way the hooks judge it.
 public struct ReviewPlanner {
-  public let workspace: Workspace
+  let workspace: Workspace
   let sources: ReviewSources
 
   public init() throws {
-    workspace = try Workspace.open()
+    self.init(workspace: try Workspace.open())
+  }
+
+  init(workspace: Workspace) {
+    self.workspace = workspace
     sources = ReviewSources(repository: workspace.repository)
   }
 
@@ -64,15 +68,15 @@ public struct ReviewPlanner {
   }
 
   /// The commits `review status` looks at, and how to say which they are.
-  public struct Selection {
-    public var commits: [OID]
+  struct Selection {
+    var commits: [OID]
     /// `origin/main..HEAD (the commits not yet on main)`, `A..B`, a commit's id.
-    public var description: String
+    var description: String
   }
 
   /// The commits of `A..B`, of one commit, or by default those not yet on the first
   /// protected branch: what a reviewer who checked out the author's branch must see.
-  public func commits(_ range: String?) throws -> Selection {
+  func commits(_ range: String?) throws -> Selection {
     let repo = workspace.repository
     if let range, let (base, tip) = RevisionRange.split(range) {
       let walk = RevWalk(repository: repo)

@@ -6,13 +6,13 @@ import Synchronization
 /// SSH signatures of review records, made and checked the way git's own SSH signing
 /// does: `ssh-keygen -Y sign` / `-Y verify`, namespace `mlgit-review`, keys listed in
 /// `.mlgit/allowed_signers` (git's allowed-signers format).
-public enum ReviewSignatures {
+enum ReviewSignatures {
   /// The path of `.mlgit/allowed_signers` in a tree.
   static let allowedSignersPath = ".mlgit/allowed_signers"
 
   /// Signs `payload` with the private key at `keyPath` (or, for a public key, the
   /// matching key in ssh-agent); returns the armored signature.
-  public static func sign(_ payload: String, keyPath: String) throws -> String {
+  static func sign(_ payload: String, keyPath: String) throws -> String {
     let result = try ExternalProcess.run(
       sshKeygen, ["-Y", "sign", "-n", ReviewRecord.signatureNamespace, "-f", keyPath],
       input: Data(payload.utf8))

@@ -8,7 +8,7 @@ import MLSpec
 /// `.mlgit/allowed_signers` of the base commit. The pre-push hook reads the local notes
 /// ref; a server's pre-receive reads the server's, so reviewers push their notes
 /// (`git push origin refs/notes/mlgit/reviews`, or `mlgit sync`).
-public final class ReviewSources {
+final class ReviewSources {
   let repository: Repository
   private var records: [String: [ReviewRecord]]?
   private var verifiers: [OID: SSHReviewVerifier] = [:]
@@ -142,7 +142,7 @@ public final class ReviewSources {
 
   /// The email git records for the person running mlgit: `GIT_COMMITTER_EMAIL` or
   /// `GIT_AUTHOR_EMAIL` (as git's own commands honour them), else `user.email`.
-  public static func identity(of repository: Repository, environment: [String: String], variable: String) -> String? {
+  static func identity(of repository: Repository, environment: [String: String], variable: String) -> String? {
     if let email = environment[variable], !email.isEmpty { return email }
     if let email = try? repository.config().string("user.email"), !email.isEmpty { return email }
     return nil

@@ -10,7 +10,7 @@ import MLSpec
 public struct ScoreBuilder {
   let workspace: Workspace
   var modelFilter: String?
-  public init(workspace: Workspace, modelFilter: String? = nil) {
+  init(workspace: Workspace, modelFilter: String? = nil) {
     self.workspace = workspace
     self.modelFilter = modelFilter
   }
@@ -24,7 +24,7 @@ public struct ScoreBuilder {
     return Dictionary(report.models.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
   }
 
-  public func build(revision: String) throws -> ScoreReport {
+  func build(revision: String) throws -> ScoreReport {
     let repository = workspace.repository
     let commit: OID
     do {
