@@ -1,7 +1,6 @@
 import ArgumentParser
 import MLGitEngine
 import MLGitReport
-import MLPolicy
 
 extension ReviewCommand {
   struct Status: ParsableCommand {
@@ -28,63 +27,16 @@ extension ReviewCommand {
       var listed: [ReviewStatusJSON.Commit] = []
       let summary = try ReviewStatusScan.open().scan(range) { commit in
         if format == .text {
-          print(text(commit, style: style), terminator: "")
+          print(ReviewStatusText.commit(commit, style: style), terminator: "")
         } else {
           listed.append(ReviewStatusJSON.commit(commit.plan, items: commit.changes.map(\.item)))
         }
       }
-      if format != .text {
-        try ListingJSON.write(
-          ReviewStatusJSON.Document(
-            range: summary.range, commitsChecked: summary.commitsChecked,
-            approved: summary.approved, waiting: summary.waiting, commits: listed))
-        return
-      }
-      let count = summary.commitsChecked
-      let scope = "\(count) commit\(count == 1 ? "" : "s") of \(summary.range)"
-      if summary.waiting == 0 && summary.approved == 0 {
-        print("mlgit: nothing needs approval in \(scope)")
+      if format == .text {
+        print(ReviewStatusText.summary(summary))
       } else {
-        print(
-          "mlgit: \(scope): \(summary.approved) change\(summary.approved == 1 ? "" : "s") approved, \(summary.waiting) waiting for approval"
-        )
+        try ListingJSON.write(ReviewStatusJSON.document(summary, commits: listed))
       }
-    }
-
-    /// A commit's lines: its id, summary and author, then each change, its state and what to run.
-    func text(_ commit: ReviewStatusScan.Commit, style: TextStyle) -> String {
-      let id = commit.plan.commit.id.short
-      var lines = [
-        style.paint(id, .commit)
-          + TerminalText.escape(" \(commit.plan.commit.summary) (\(commit.plan.commit.author.email))")
-      ]
-      for (item, state) in commit.changes {
-        let approvedBy = item.approvals.isEmpty ? "" : "approved by \(item.approvals.joined(separator: ", "))"
-        var shown = TerminalText.escape(approvedBy)
-        switch state {
-        case .notNeeded:
-          shown += shown.isEmpty ? "no approval needed" : " (not needed)"
-        case .approved:
-          shown = style.paint(shown, .good)
-        case .waiting(let missing):
-          let need =
-            "needs \(missing) more approval\(missing == 1 ? "" : "s")"
-            + "\(item.requireSigned ? " (signed)" : "") from \(item.whoMayApprove)"
-          let painted = style.paint(TerminalText.escape(need), .error)
-          shown = shown.isEmpty ? painted : "\(shown); \(painted)"
-        }
-        lines.append(
-          TerminalText.escape(
-            "  \(item.path): \(item.kind == .hyperparameters ? "hyperparameters " : "policy file ")\(item.summary)"))
-        lines.append("    \(shown)")
-        for (reviewer, reason) in item.ignored {
-          lines.append(TerminalText.escape("    not counted: \(reviewer) (\(reason))"))
-        }
-        if state != .notNeeded && state != .approved {
-          lines.append("    run: mlgit review approve \(id)\(item.requireSigned ? " --sign" : "")")
-        }
-      }
-      return lines.map { $0 + "\n" }.joined()
     }
   }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import MLGitEngine
 import MLPolicy
 import MLSpec
@@ -49,6 +48,12 @@ enum ReviewStatusJSON {
   struct NotCounted: Encodable {
     var reviewer: String
     var reason: String
+  }
+
+  static func document(_ summary: ReviewStatusScan.Summary, commits: [Commit]) -> Document {
+    Document(
+      range: summary.range, commitsChecked: summary.commitsChecked, approved: summary.approved,
+      waiting: summary.waiting, commits: commits)
   }
 
   static func commit(_ plan: ReviewPlanner.Plan, items: [ReviewItem]) -> Commit {

@@ -1,12 +1,10 @@
-import Foundation
-import MLGitReport
 import MLPolicy
 import MLSpec
 
-/// `mlgit policy list --format json` (`mlgit.policy-list/1`) and `mlgit policy show
-/// --format json` (`mlgit.policy-show/1`); docs/policy.md lists every field.
-enum PolicyListing {
-  struct List: Encodable {
+/// `mlgit policy list` and `mlgit policy show` as text, and as JSON: `mlgit.policy-list/1`
+/// and `mlgit.policy-show/1` (docs/policy.md lists every field).
+public enum PolicyListing {
+  public struct List: Encodable {
     var schema = "mlgit.policy-list/1"
     /// What the text's first line says: `default + .mlgit/config.yml (from HEAD)`.
     var source: String
@@ -15,7 +13,7 @@ enum PolicyListing {
     var rules: [Rule]
   }
 
-  struct Rule: Encodable {
+  public struct Rule: Encodable {
     var id: String
     /// In force.
     var severity: String
@@ -30,7 +28,7 @@ enum PolicyListing {
     var message: String?
 
     enum CodingKeys: String, CodingKey { case id, severity, defaultSeverity, summary, team, declaredIn, line, message }
-    func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: Encoder) throws {
       var container = encoder.container(keyedBy: CodingKeys.self)
       try container.encode(id, forKey: .id)
       try container.encode(severity, forKey: .severity)
@@ -44,7 +42,7 @@ enum PolicyListing {
     }
   }
 
-  static func document(_ policy: EffectivePolicy, source: String) -> List {
+  public static func document(_ policy: EffectivePolicy, source: String) -> List {
     var rules = RuleRegistry.builtInRules.map { rule in
       let d = type(of: rule).description
       return Rule(
@@ -61,7 +59,7 @@ enum PolicyListing {
     return List(source: source, sources: policy.sources, rules: rules)
   }
 
-  struct Show: Encodable {
+  public struct Show: Encodable {
     var schema = "mlgit.policy-show/1"
     var source: String
     var sources: [String]
@@ -75,20 +73,20 @@ enum PolicyListing {
     var exceptions: [Exception]
   }
 
-  struct Setting: Encodable {
+  public struct Setting: Encodable {
     var id: String
     var severity: String
     /// The rule's options in force besides severity, as the config gives them.
     var options: [String: EncodableJSONValue]
   }
 
-  struct Exception: Encodable {
+  public struct Exception: Encodable {
     var model: String
     var feature: String
     var justification: String
   }
 
-  static func shown(_ policy: EffectivePolicy, source: String) -> Show {
+  public static func shown(_ policy: EffectivePolicy, source: String) -> Show {
     let ids = RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id)
     return Show(
       source: source, sources: policy.sources, specs: policy.specGlobs.globs.map(\.pattern),
@@ -103,6 +101,61 @@ enum PolicyListing {
       exceptions: policy.allowances.map {
         Exception(model: $0.model, feature: $0.feature, justification: $0.justification)
       })
+  }
+
+  /// `policy list` as text: the source, then every rule with its severity in force and
+  /// its summary (a team rule's with its message and the file that declares it).
+  public static func listText(_ policy: EffectivePolicy, source: String, style: TextStyle) -> String {
+    var out = "policy in force: \(source)\n"
+    let width = (RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id)).map(\.count).max() ?? 20
+    // Padded, then painted: the escape sequences take no column.
+    func columns(_ id: String, _ severity: Severity) -> String {
+      let padded = TextColumns.pad(severity.rawValue, to: 7)
+      let painted = style.paint(severity.rawValue, Self.style(of: severity)) + padded.dropFirst(severity.rawValue.count)
+      return "\(TextColumns.pad(id, to: width))  \(painted)"
+    }
+    for rule in RuleRegistry.builtInRules {
+      let d = type(of: rule).description
+      out += "\(columns(d.id, policy.severity(of: d.id)))  \(d.summary)\n"
+    }
+    for rule in policy.teamRules {
+      let summary =
+        "\(policy.option(rule.id, "message")?.string.map { "\($0): " } ?? "")\(rule.check.summary) (team rule, \(rule.source))"
+      out += "\(columns(TerminalText.escape(rule.id), policy.severity(of: rule.id)))  \(TerminalText.escape(summary))\n"
+    }
+    return out
+  }
+
+  /// `policy show` as text: the globs, branches, reviewers, each rule's severity and
+  /// options in force, and the exceptions.
+  public static func showText(_ policy: EffectivePolicy, source: String) -> String {
+    var lines = ["policy in force: \(source)"]
+    lines.append(TerminalText.escape("specs: \(policy.specGlobs.globs.map(\.pattern).joined(separator: ", "))"))
+    lines.append(TerminalText.escape("data: \(policy.dataGlobs.globs.map(\.pattern).joined(separator: ", "))"))
+    lines.append(TerminalText.escape("protected branches: \(policy.protectedBranches.joined(separator: ", "))"))
+    lines.append(
+      TerminalText.escape(
+        "reviewers: \(policy.reviewers.isEmpty ? "anyone but the author" : policy.reviewers.joined(separator: ", "))"))
+    lines.append("signed reviews required: \(policy.requireSignedReviews ? "yes" : "no")")
+    lines.append("rules:")
+    for id in RuleRegistry.builtInRules.map(\.id) + policy.teamRules.map(\.id) {
+      var line = "  \(id): \(policy.severity(of: id).rawValue)"
+      let options = policy.settings[id]?.options ?? [:]
+      if !options.isEmpty {
+        line +=
+          " {"
+          + options.sorted { $0.key < $1.key }.map { "\($0.key): \(JSONValue($0.value).canonical)" }.joined(
+            separator: ", ") + "}"
+      }
+      lines.append(TerminalText.escape(line))
+    }
+    for allowance in policy.allowances {
+      lines.append(
+        TerminalText.escape(
+          "exception: feature '\(allowance.feature)' allowed for model '\(allowance.model)': \(allowance.justification)"
+        ))
+    }
+    return lines.map { $0 + "\n" }.joined()
   }
 
   /// How `policy list` paints a severity.
