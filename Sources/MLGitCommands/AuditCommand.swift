@@ -1,6 +1,9 @@
 import ArgumentParser
-import Foundation
-import GitKit
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 import MLGitEngine
 import MLGitReport
 

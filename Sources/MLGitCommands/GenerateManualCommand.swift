@@ -1,5 +1,4 @@
 import ArgumentParser
-import MLGitEngine
 
 /// `mlgit generate-manual`: print mlgit's manual page (man(7) roff) for `install.sh` and
 /// packagers to install as `share/man/man1/mlgit.1`. Hidden from `--help` and the page

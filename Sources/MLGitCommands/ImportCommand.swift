@@ -1,9 +1,4 @@
 import ArgumentParser
-import Foundation
-import GitKit
-import MLGitEngine
-import MLPolicy
-import MLSpec
 
 /// `mlgit import`: bring runs recorded by other tools into the run ledger.
 struct ImportCommand: ParsableCommand {

@@ -1,4 +1,3 @@
-import ArgumentParser
 import MLGitEngine
 import MLGitReport
 

@@ -1,10 +1,12 @@
 import ArgumentParser
-import Foundation
-import GitKit
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import MLGitEngine
 import MLGitErrors
 import MLPolicy
-import MLSpec
 
 /// The root `mlgit` command.
 public struct MLGit: ParsableCommand {

@@ -1,5 +1,8 @@
-import ArgumentParser
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 import MLGitEngine
 import MLPolicy
 

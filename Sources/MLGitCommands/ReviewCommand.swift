@@ -1,9 +1,4 @@
 import ArgumentParser
-import Foundation
-import GitKit
-import MLGitEngine
-import MLPolicy
-import MLSpec
 
 /// `mlgit review status | diff | approve`: see and approve hyperparameter and policy changes.
 struct ReviewCommand: ParsableCommand {

@@ -1,7 +1,6 @@
 import Foundation
 import MLGitEngine
 import MLPolicy
-import MLSpec
 
 /// `mlgit review diff REV` as text: the commit, then each hyperparameter change it makes,
 /// old -> new, and each policy file it changes.

@@ -1,10 +1,4 @@
 import ArgumentParser
-import Foundation
-import GitKit
-import MLGitEngine
-import MLGitReport
-import MLPolicy
-import MLSpec
 
 /// `mlgit runs`: list, show and compare recorded runs.
 struct RunsCommand: ParsableCommand {

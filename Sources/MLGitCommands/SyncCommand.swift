@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import GitKit
 import MLGitEngine
 import MLPolicy
 

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import GitKit
 import MLGitEngine
 
 /// `mlgit uninstall`: remove the hooks, restoring what was there before.

@@ -7,16 +7,11 @@ import Synchronization
 
 /// The branch a history check's commits go to, at its value before them: what the
 /// branch has in force, which no commit may weaken by where it comes from.
-public struct BranchBase: Sendable {
+struct BranchBase: Sendable {
   /// The branch (`refs/heads/main`), or a revision for `check --range`.
   var name: String
   /// Its value before the push (the range's base).
   var commit: OID
-
-  public init(name: String, commit: OID) {
-    self.name = name
-    self.commit = commit
-  }
 }
 
 /// Which commits of a walk descend from the branch's old value. Their parents' policies

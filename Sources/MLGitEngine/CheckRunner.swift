@@ -13,9 +13,12 @@ public struct CheckRunner {
 
   /// Findings for what the next commit will contain, judged by the policy of the commit
   /// it will sit on: HEAD, or HEAD's first parent when amending (HEAD is being replaced).
+  public func checkStaged(stage: CheckStage, amend: Bool = false) throws -> [Finding] {
+    try checkStaged(stage: stage, amend: amend, invocation: nil)
+  }
+
   /// `invocation`: the `git commit` that runs the hook, when known (whether it signs).
-  public func checkStaged(stage: CheckStage, amend: Bool = false, invocation: GitInvocation? = nil) throws -> [Finding]
-  {
+  func checkStaged(stage: CheckStage, amend: Bool, invocation: GitInvocation?) throws -> [Finding] {
     let repo = workspace.repository
     var head = try repo.headCommit()
     if amend, let current = head {

@@ -6,10 +6,10 @@ import GitKit
 /// check or `review status`, mlgit fetches the notes refs the clone lacks from its remote,
 /// and says so; when it cannot, it says that approvals could not be read and how to fetch
 /// them. Notes refs the clone has are never touched (`mlgit sync` merges those).
-public enum ClonedNotes {
+enum ClonedNotes {
   static let prefix = "refs/notes/mlgit/"
 
-  public static func ensure(_ repository: Repository) {
+  static func ensure(_ repository: Repository) {
     guard !repository.isBare, let workTree = repository.workingDirectory else { return }
     let git = GitCommandLine(directory: workTree)
     // Never a credentials prompt from a check: a remote that needs one is reported instead.

@@ -8,7 +8,7 @@ public struct CommandFailure: MLGitError {
   public var description: String { message }
   public var exitStatus: ExitStatus { status }
 
-  public init(status: ExitStatus, message: String) {
+  init(status: ExitStatus, message: String) {
     self.status = status
     self.message = message
   }

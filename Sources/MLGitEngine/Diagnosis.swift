@@ -1,24 +1,24 @@
 /// What `mlgit doctor` found: the lines of its report and what to fix, gathered into the
 /// `mlgit.doctor/1` document (`--format json`; docs/hooks.md lists its fields).
 public struct Diagnosis: Encodable, Sendable, Equatable {
-  public var schema = "mlgit.doctor/1"
-  public var version = MLGitVersion.current
-  public var executable = ""
-  public var libgit2 = ""
-  public var repository = ""
-  public var bare = false
+  var schema = "mlgit.doctor/1"
+  var version = MLGitVersion.current
+  var executable = ""
+  var libgit2 = ""
+  var repository = ""
+  var bare = false
   /// Each hook mlgit installs (client: pre-commit, pre-push; bare: pre-receive), whether
   /// mlgit's check runs from it, and the steps followed to find out (as the text shows them).
-  public var hooks: [Hook] = []
+  var hooks: [Hook] = []
   /// What to fix, one sentence each with the command that fixes it; empty when all is well.
   public var problems: [String] = []
   /// The text report's lines, as `mlgit doctor` prints them (without colour).
-  public var report: [String] = []
+  var report: [String] = []
 
-  public struct Hook: Encodable, Sendable, Equatable {
-    public var name: String
-    public var runs: Bool
-    public var steps: [String]
+  struct Hook: Encodable, Sendable, Equatable {
+    var name: String
+    var runs: Bool
+    var steps: [String]
   }
 
   /// A line of the report: its text, and at its end an alarm the text shows in the error
@@ -33,6 +33,6 @@ public struct Diagnosis: Encodable, Sendable, Equatable {
     }
 
     /// The line without colour, as the JSON document's `report` holds it.
-    public var plain: String { text + alarm }
+    var plain: String { text + alarm }
   }
 }

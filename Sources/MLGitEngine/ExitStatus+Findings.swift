@@ -2,6 +2,6 @@ import MLGitErrors
 import MLPolicy
 
 /// The exit status findings call for: 1 when any is an error.
-public func exitStatus(for findings: [Finding]) -> ExitStatus {
+func exitStatus(for findings: [Finding]) -> ExitStatus {
   findings.contains { $0.severity == .error } ? .findings : .ok
 }

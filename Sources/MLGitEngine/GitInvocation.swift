@@ -5,10 +5,10 @@ import MLPolicy
 /// The `git` command that ran the hook. git does not tell a pre-commit hook that it is
 /// amending, yet an amended commit sits on HEAD's parent, so the hook script passes
 /// git's process id (`MLGIT_GIT_PID`) and mlgit reads its arguments.
-public struct GitInvocation {
+struct GitInvocation {
   let arguments: [String]
 
-  public static func parent(environment: [String: String]) -> GitInvocation? {
+  static func parent(environment: [String: String]) -> GitInvocation? {
     // The hook script passes its parent; a hook manager (pre-commit, lefthook, husky)
     // puts processes of its own between git and mlgit, so walk up to the git process.
     let start = environment["MLGIT_GIT_PID"].flatMap { Int32($0) } ?? getppid()
@@ -148,7 +148,7 @@ public struct GitInvocation {
 
   /// True for `git commit --amend` (or an unambiguous abbreviation, `--am`, as git accepts);
   /// the last of `--amend` / `--no-amend` wins, and nothing after `--` counts.
-  public var isAmend: Bool {
+  var isAmend: Bool {
     // After `commit` when it is there; an alias (`git ci --amend`) has no `commit` word.
     let start = arguments.firstIndex(of: "commit").map { $0 + 1 } ?? 1
     guard start <= arguments.count else { return false }

@@ -32,7 +32,7 @@ private struct FindingPlace: Hashable {
 /// Two stages run side by side (`ReadAhead`): a second thread walks the history and
 /// reads each commit's change through its own repository handle (`CommitPreparer`),
 /// while the calling thread runs the rules and `onJudged`, in order.
-public final class HistoryChecker {
+final class HistoryChecker {
   let repository: Repository
   let engine = PolicyEngine()
   let findingCache = FindingCache()
@@ -52,12 +52,12 @@ public final class HistoryChecker {
   /// any commit is judged (an audit reads the runs ledger there).
   var whileReading: (() throws -> Void)?
 
-  public init(repository: Repository) {
+  init(repository: Repository) {
     self.repository = repository
   }
 
   /// Judges each commit in `commits` (in that order) for a change going to `branch`.
-  public func judge(_ commits: [OID], stage: CheckStage, branch: String?, boundary known: Set<OID>? = nil) throws
+  func judge(_ commits: [OID], stage: CheckStage, branch: String?, boundary known: Set<OID>? = nil) throws
     -> HistoryReport
   {
     try judge(stage: stage, branch: branch) { _ in (commits, known) }
@@ -65,7 +65,7 @@ public final class HistoryChecker {
 
   /// Judges the commits reachable from `tips` and not from `hidden`, oldest first.
   /// `base`: the branch the commits go to, at its value before them.
-  public func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?, base: BranchBase? = nil) throws
+  func judgeWalk(tips: [OID], hidden: [OID], stage: CheckStage, branch: String?, base: BranchBase? = nil) throws
     -> HistoryReport
   {
     try judge(stage: stage, branch: branch, base: base) { repository in

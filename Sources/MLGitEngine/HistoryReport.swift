@@ -6,12 +6,12 @@ import MLSpec
 import Synchronization
 
 /// What a history check found.
-public struct HistoryReport {
-  public var findings: [Finding] = []
+struct HistoryReport {
+  var findings: [Finding] = []
   /// Commits judged.
-  public var checked = 0
+  var checked = 0
   /// Commits not judged because their parent is not in this (shallow) clone.
-  public var boundary: [OID] = []
+  var boundary: [OID] = []
 
   mutating func merge(_ other: HistoryReport) {
     var seen = Set(findings.map(FindingIdentity.init))

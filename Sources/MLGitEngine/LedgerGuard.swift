@@ -18,13 +18,12 @@ import MLSpec
 /// - `ledger/record-schema`: every line added to `refs/notes/mlgit/runs` is an
 ///   `mlgit.run/1` record or an `mlgit.reproduction/1` record on the commit it names, and
 ///   to `refs/notes/mlgit/reviews` an `mlgit.review/1` record.
-public struct LedgerGuard {
+struct LedgerGuard {
   static let appendOnly = "ledger/append-only"
   static let recordSchema = "ledger/record-schema"
   static let prefix = "refs/notes/mlgit/"
 
   let repository: Repository
-  public init(repository: Repository) { self.repository = repository }
 
   /// What `mlgit policy explain` prints for each check.
   static let explanations: [String: String] = [
@@ -59,7 +58,7 @@ public struct LedgerGuard {
   ]
 
   /// Findings for the updates of `refs/notes/mlgit/*` among `updates` (others are not its concern).
-  public func check(_ updates: [RefUpdate]) throws -> [Finding] {
+  func check(_ updates: [RefUpdate]) throws -> [Finding] {
     var findings: [Finding] = []
     for update in updates where update.ref.hasPrefix(LedgerGuard.prefix) {
       findings += try check(update)

@@ -110,7 +110,7 @@ public struct NotesSync {
 
   /// The pre-push hook's opt-in sync (`sync_on_push: true`). Never recurses (the push
   /// sync makes carries `MLGIT_SYNC_ACTIVE`), and never blocks the user's push.
-  public static func onPush(workspace: Workspace, remote: String) {
+  static func onPush(workspace: Workspace, remote: String) {
     guard workspace.environment[guardVariable] == nil, !remote.isEmpty else { return }
     do {
       let head = try workspace.repository.headCommit()

@@ -13,7 +13,7 @@ extension Workspace {
   /// Not for an amended commit: it is judged against HEAD's parent, not HEAD. HEAD's policy
   /// must still load: a broken `.mlgit/config.yml` throws here as the full check throws it,
   /// staged change or not (with no `.mlgit` in HEAD the policy is the built-in pack).
-  public func stagesNothingOnHead() throws -> Bool {
+  func stagesNothingOnHead() throws -> Bool {
     guard let head = try repository.headCommit(), let staged = IndexFile.cachedRootTree(path: indexPath),
       staged == (try repository.treeOf(commit: head))
     else { return false }

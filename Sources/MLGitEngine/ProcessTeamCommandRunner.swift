@@ -15,7 +15,7 @@ public struct ProcessTeamCommandRunner: TeamCommandRunner {
 
   /// The server hook's runner: command checks run pushed code, so only where the
   /// administrator allows it (`git config mlgit.commandChecks true` in the receiving repository).
-  public static func forServer(_ repository: Repository) -> ProcessTeamCommandRunner {
+  static func forServer(_ repository: Repository) -> ProcessTeamCommandRunner {
     if ((try? repository.config().bool("mlgit.commandChecks")) ?? nil) == true { return ProcessTeamCommandRunner() }
     return ProcessTeamCommandRunner(
       refusal: "command checks do not run in this server's hook unless its administrator allows them"

@@ -6,17 +6,17 @@ import MLSpec
 import Synchronization
 
 /// A ref the other side already has, and the branch it stands for (nil for a tag).
-public struct KnownRef {
+struct KnownRef {
   var branch: String?
-  public var commit: OID
+  var commit: OID
 }
 
 /// The checks of pushes: a client's pre-push and a server's pre-receive.
-public struct PushCheck {
+struct PushCheck {
   let repository: Repository
   let checker: HistoryChecker
 
-  public init(repository: Repository) {
+  init(repository: Repository) {
     self.repository = repository
     self.checker = HistoryChecker(repository: repository)
   }
@@ -29,7 +29,7 @@ public struct PushCheck {
   /// ref (and, with `hideKnownForUpdates`, any ref) also hides the known refs, except
   /// that a protected branch only counts commits already on protected branches as
   /// checked: rules scoped to protected branches never ran on the others.
-  public func check(_ updates: [RefUpdate], stage: CheckStage, known: [KnownRef], hideKnownForUpdates: Bool) throws
+  func check(_ updates: [RefUpdate], stage: CheckStage, known: [KnownRef], hideKnownForUpdates: Bool) throws
     -> HistoryReport
   {
     var report = HistoryReport()
@@ -79,13 +79,13 @@ public struct PushCheck {
   }
 
   /// pre-receive: this repository's branches and tags.
-  public func localRefs() throws -> [KnownRef] {
+  func localRefs() throws -> [KnownRef] {
     try knownRefs(matching: "refs/heads/*") { $0 } + knownRefs(matching: "refs/tags/*") { _ in nil }
   }
 
   /// pre-push: what the remote already has. For a named remote, its tracking refs; for a
   /// push to a URL (git passes the URL as the name), nothing is known.
-  public func remoteRefs(remote: String) throws -> [KnownRef] {
+  func remoteRefs(remote: String) throws -> [KnownRef] {
     guard !remote.isEmpty, !remote.contains("/"), !remote.contains(":"),
       let url = try? repository.config().string("remote.\(remote).url"), !url.isEmpty
     else { return [] }
@@ -98,7 +98,7 @@ public struct PushCheck {
 
   /// Prints the findings of a push check to standard error (where git shows hook output,
   /// on the pushing side prefixed `remote:` for pre-receive) and returns the exit status.
-  public static func report(_ report: HistoryReport, hook: String) -> ExitStatus {
+  static func report(_ report: HistoryReport, hook: String) -> ExitStatus {
     if !report.boundary.isEmpty {
       let list = report.boundary.map(\.short).joined(separator: ", ")
       printError(

@@ -7,7 +7,7 @@ import Synchronization
 
 /// One line of a pre-push or pre-receive hook's input: a ref moving from `old` to `new`
 /// (all zeros: created, or deleted).
-public struct RefUpdate: Equatable {
+struct RefUpdate: Equatable {
   var ref: String
   var old: OID
   var new: OID
@@ -16,14 +16,14 @@ public struct RefUpdate: Equatable {
   var isCreation: Bool { old.isZero }
 
   /// pre-push: `<local ref> <local sha> <remote ref> <remote sha>` lines; the remote ref is the target.
-  public static func prePush(_ text: String) throws -> [RefUpdate] {
+  static func prePush(_ text: String) throws -> [RefUpdate] {
     try lines(text, fields: 4) { f in
       RefUpdate(ref: String(f[2]), old: try oid(f[3]), new: try oid(f[1]))
     }
   }
 
   /// pre-receive: `<old> <new> <ref>` lines.
-  public static func preReceive(_ text: String) throws -> [RefUpdate] {
+  static func preReceive(_ text: String) throws -> [RefUpdate] {
     try lines(text, fields: 3) { f in
       RefUpdate(ref: String(f[2]), old: try oid(f[0]), new: try oid(f[1]))
     }

@@ -22,15 +22,15 @@ public struct Reproduction {
   /// How a reproduction is asked for (`mlgit reproduce`'s options).
   public struct Request {
     /// The run's id (or a unique prefix).
-    public var id: String
+    var id: String
     /// Run the recorded command without asking.
-    public var yes = false
+    var yes = false
     /// Accept a run that recorded no metrics when the exit status matches.
-    public var allowNoMetrics = false
+    var allowNoMetrics = false
     /// The metrics file the command writes, relative to where it runs.
-    public var metrics = "metrics.json"
+    var metrics = "metrics.json"
     /// The largest absolute difference accepted per metric.
-    public var tolerance: Double = 0
+    var tolerance: Double = 0
 
     /// Refuses a tolerance that is negative or not finite (exit 2).
     public init(id: String, yes: Bool, allowNoMetrics: Bool, metrics: String, tolerance: Double) throws {

@@ -20,8 +20,8 @@ public struct ReviewPlanner {
 
   public struct Plan {
     public var commit: CommitInfo
-    public var policy: EffectivePolicy
-    public var lookup: ReviewLookup
+    var policy: EffectivePolicy
+    var lookup: ReviewLookup
     public var items: [ReviewItem]
   }
 

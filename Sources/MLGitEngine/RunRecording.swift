@@ -14,8 +14,8 @@ public struct RunRecording {
 
   /// The run as recorded, and the line that says so.
   public struct Recorded {
-    public let run: RunRecord
-    public let commit: OID
+    let run: RunRecord
+    let commit: OID
 
     /// `mlgit: recorded run ID of MODEL on COMMIT`, escaped for the terminal.
     public var summary: String {

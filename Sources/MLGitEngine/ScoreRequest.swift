@@ -3,11 +3,11 @@ import MLGitReport
 /// What `mlgit score` asks: the scores at a revision, of one model or all, and whether
 /// each reaches a minimum.
 public struct ScoreRequest {
-  public var revision: String
+  var revision: String
   /// Only the model of this name (its spec's `name`).
-  public var model: String?
+  var model: String?
   /// The score below which a model fails (0 to 7).
-  public var minScore: Double?
+  var minScore: Double?
 
   public init(revision: String, model: String?, minScore: Double?) {
     self.revision = revision

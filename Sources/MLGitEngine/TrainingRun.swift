@@ -21,11 +21,11 @@ public struct TrainingRun {
   /// How a run is asked for (`mlgit run`'s options and command).
   public struct Request {
     /// The training command and its arguments.
-    public var command: [String]
+    var command: [String]
     /// The metrics files the command writes (`--metrics`; none: the spec's or dvc.yaml's).
-    public var metrics: [String]
+    var metrics: [String]
     /// The model's spec (nil: the only spec in the work tree).
-    public var spec: String?
+    var spec: String?
 
     /// Refuses an empty command (exit 2), before the repository is opened.
     public init(command: [String], metrics: [String], spec: String?) throws {

@@ -27,7 +27,7 @@ public struct Workspace {
   /// first `=` ends a name, the last of a name wins, an entry that is not UTF-8 is left
   /// out), read from `environ` directly: ProcessInfo's costs about a tenth of a pre-commit
   /// hook with nothing staged.
-  public static func processEnvironment() -> [String: String] {
+  @usableFromInline static func processEnvironment() -> [String: String] {
     #if os(Linux)
       var result: [String: String] = [:]
       var entry = environ
@@ -48,7 +48,7 @@ public struct Workspace {
   /// cannot be loaded throws `BrokenPolicy`: the committed version, named with its
   /// commit (`HEAD:.mlgit/config.yml:3:1`) and the commit that broke it, since the work
   /// tree's copy may already look right.
-  public func policy(before commit: OID?) throws -> EffectivePolicy {
+  func policy(before commit: OID?) throws -> EffectivePolicy {
     guard let commit else { return try EffectivePolicy.builtIn() }
     let tree = try repository.treeOf(commit: commit)
     let configPath = ".mlgit/config.yml"
