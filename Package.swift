@@ -95,3 +95,16 @@ let package = Package(
       dependencies: ["MLGitErrors", "MLGitCommands", "MLGitEngine", "GitKit", "MLSpec", "MLPolicy"]),
   ]
 )
+
+// Generic types used in mlgit's code (a Dictionary keyed by a struct, a Result) are made
+// by calling their metadata accessors, not looked up by mangled name at run time: the
+// lookup scans every protocol-conformance record in the binary (6,500, mostly
+// Foundation's) once per new type and protocol, about 390,000 instructions a scan, several
+// times in every hook (docs/performance.md, "Start-up and binary size").
+for target in package.targets where target.type == .regular || target.type == .executable {
+  guard target.name != "CMLGitSupport" else { continue }
+  target.swiftSettings =
+    (target.swiftSettings ?? []) + [
+      .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])
+    ]
+}

@@ -9,8 +9,9 @@
 #   ./install.sh --test       install the same dependencies, plus the tools the tests drive:
 #                             pre-commit, lefthook, PyYAML (from PyPI into .build-venv/) and
 #                             lighttpd, openssh-server (Debian's, for the git-server tests);
-#                             build and run the whole test suite, then each fuzz target for
-#                             10 s (scripts/fuzz.sh all 10)
+#                             build and run the whole test suite, then the end-to-end tests
+#                             again against the release binary ./install.sh installs, then
+#                             each fuzz target for 10 s (scripts/fuzz.sh all 10)
 #   ./install.sh --uninstall  remove what ./install.sh installed
 # Running it again is harmless.
 set -euo pipefail
@@ -126,8 +127,29 @@ release_binary() {
   ensure_toolchain
   ensure_system_dependencies
   say "building mlgit (release)"
-  swift build -c release --static-swift-stdlib --product mlgit
-  bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/mlgit
+  local link=()
+  static_libstdcxx_flags link
+  swift build -c release --static-swift-stdlib "${link[@]}" --product mlgit
+  bin=$(swift build -c release --static-swift-stdlib "${link[@]}" --show-bin-path)/mlgit
+}
+
+# Appends to the array named $1 the linker flags that link libstdc++ into the release
+# binary rather than load it at every start (1,700 symbol bindings, about 1.9 million
+# instructions of the dynamic loader: docs/performance.md, "Start-up and binary size").
+# The static Swift standard library's link names -lstdc++, which finds the shared library; a folder passed
+# first with -L whose libstdc++.so is a linker script naming the compiler's libstdc++.a
+# makes it take the archive. Only for this build: a build with the shared Swift runtime
+# would carry two copies. Without the archive, the binary loads the shared library as before.
+static_libstdcxx_flags() {
+  local -n flags=$1
+  [ "$(uname -s)" = Linux ] || return 0
+  local archive
+  archive=$(clang -print-file-name=libstdc++.a 2>/dev/null || true)
+  [ -f "$archive" ] || return 0
+  local folder=.build/static-libstdcxx
+  mkdir -p "$folder"
+  printf 'INPUT(%s)\n' "$archive" > "$folder/libstdc++.so"
+  flags+=(-Xlinker -L -Xlinker "$PWD/$folder")
 }
 
 # Installs the binary, its manual page and its completions under ROOT (a PREFIX, or a
@@ -185,6 +207,11 @@ case "$mode" in
     scripts/lint.sh
     swift build --build-tests
     swift test
+    # The end-to-end tests again, against the release binary ./install.sh installs: it is
+    # linked differently (the static Swift runtime and libstdc++), and optimised.
+    release_binary
+    say "running the end-to-end tests against the release binary ($bin)"
+    MLGIT_TEST_BINARY=$(realpath "$bin") swift test --skip-build --filter EndToEndTests
     # A brief run of every fuzz target from its seed corpus (10 s each, about a minute in
     # all): the crashes fuzzing found stay fixed. Longer runs by hand: docs/fuzzing.md.
     say "fuzzing each reader for 10 s (scripts/fuzz.sh all 10)"

@@ -41,7 +41,7 @@ extension ChangeReader {
       else { continue }
       if snapshots == nil {
         guard let data = try? repository.blob(id, limit: Document.sizeLimit),
-          data.range(of: Data("schema".utf8)) != nil || data.contains(UInt8(ascii: "\\"))
+          data.containsBytes("schema") || data.contains(UInt8(ascii: "\\"))
         else { continue }
         found.append(SpecSnapshot(path: delta.path, blob: id.hex, data: data))
       } else {

@@ -91,8 +91,14 @@ enum Shell {
     return CommandResult(status: process.terminationStatus, stdout: out, stderr: err)
   }
 
-  /// The mlgit binary built beside the test bundle.
+  /// The mlgit binary built beside the test bundle, or `MLGIT_TEST_BINARY` when set: the
+  /// end-to-end tests then judge another build of the same sources (`./install.sh --test`
+  /// runs them against the release binary it would install).
   static let mlgit: String = {
+    // Its real path, as `mlgit install` writes it into hooks (SwiftPM's .build/release is a link).
+    if let chosen = ProcessInfo.processInfo.environment["MLGIT_TEST_BINARY"], !chosen.isEmpty {
+      return URL(fileURLWithPath: chosen).resolvingSymlinksInPath().path
+    }
     var dir = Bundle.main.bundleURL
     for _ in 0..<4 {
       let candidate = dir.appendingPathComponent("mlgit").path
