@@ -48,15 +48,8 @@ struct AuditCommand: ParsableCommand {
   }
 
   func run() throws {
-    let workspace = try Workspace.open()
-    let builder = AuditBuilder(repository: workspace.repository)
-    builder.modelFilter = model
-    builder.since = since.flatMap(AuditBuilder.parseDate)
-    builder.sinceText = since
-    builder.branch = try workspace.targetBranch(branch)
-    var report = try builder.build()
-    if format == .html { report.scores = ScoreBuilder.scoresAtHead(workspace) }
-    KeptUntilExit.keep((builder, report))
+    let report = try AuditRequest(model: model, since: since, branch: branch, scores: format == .html).report(
+      in: try Workspace.open())
     if let model, report.models.isEmpty {
       printError("mlgit: audit: no spec in the history scanned has name '\(model)'")
     }

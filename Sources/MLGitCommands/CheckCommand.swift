@@ -1,7 +1,6 @@
 import ArgumentParser
 import MLGitEngine
 import MLGitReport
-import MLPolicy
 
 /// `mlgit check`: run the policy on a change.
 struct CheckCommand: ParsableCommand {
@@ -62,28 +61,19 @@ struct CheckCommand: ParsableCommand {
   }
 
   func run() throws {
-    let workspace = try Workspace.open()
-    let repo = workspace.repository
-    let findings: [Finding]
-    let checked: String
-    // The branch history checks judge commits as going to (see `Workspace.targetBranch`).
-    let branchRef =
-      staged || amend || (range == nil && !all && revisions.isEmpty) ? nil : try workspace.targetBranch(branch)
+    let scope: CheckRequest.Scope
     if files {
-      let result = try WorkTreeCheck(workspace: workspace).findings(paths: revisions)
-      (findings, checked) = (
-        result.findings, "work-tree files (\(result.checked) file\(result.checked == 1 ? "" : "s") checked)"
-      )
-    } else if let range, let (base, tip) = RevisionRange.split(range) {
-      (findings, checked) = try CommitsCheck(repository: repo, branch: branchRef).range(base: base, tip: tip, as: range)
+      scope = .files(revisions)
+    } else if let range {
+      scope = .range(range)
     } else if all {
-      (findings, checked) = try CommitsCheck(repository: repo, branch: branchRef).all()
+      scope = .all
     } else if !revisions.isEmpty {
-      (findings, checked) = try CommitsCheck(repository: repo, branch: branchRef).commits(revisions)
+      scope = .commits(revisions)
     } else {
-      findings = try CheckRunner(workspace: workspace).checkStaged(stage: .commit, amend: amend)
-      checked = "staged change"
+      scope = .staged(amend: amend)
     }
+    let (findings, checked) = try CheckRequest(scope: scope, branch: branch).run(in: try Workspace.open())
     let status = FindingOutput(format: format, colour: colour.choice).report(findings, checked: checked)
     if status != .ok { throw ExitCode(status.rawValue) }
   }

@@ -8,11 +8,11 @@ import MLSpec
 /// its caches) and hands over the change it read, so nothing is diffed or parsed twice.
 public final class AuditBuilder {
   let repository: Repository
-  public var modelFilter: String?
+  var modelFilter: String?
   /// Only commits with a committer date at or after this time (seconds since 1970).
-  public var since: Int64?
-  public var sinceText: String?
-  public var branch: String?
+  var since: Int64?
+  var sinceText: String?
+  var branch: String?
 
   private var models: [AuditModel] = []
   private var modelIndex: [String: Int] = [:]
@@ -26,11 +26,11 @@ public final class AuditBuilder {
   /// The history checker's approvals and signature verifiers (set by `build`).
   private var reviewSources: ReviewSources?
 
-  public init(repository: Repository) {
+  init(repository: Repository) {
     self.repository = repository
   }
 
-  public func build() throws -> AuditReport {
+  func build() throws -> AuditReport {
     let checker = HistoryChecker(repository: repository)
     KeptUntilExit.keep(checker)  // its caches hold every spec read
     reviewSources = checker.reviews

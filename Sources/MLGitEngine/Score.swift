@@ -17,7 +17,7 @@ public struct ScoreBuilder {
 
   /// Every model's score at HEAD by name, for the audit page; empty when HEAD has no
   /// commit or cannot be scored (a broken config), which the audit reports in its own way.
-  public static func scoresAtHead(_ workspace: Workspace) -> [String: ModelScore] {
+  static func scoresAtHead(_ workspace: Workspace) -> [String: ModelScore] {
     guard (try? workspace.repository.headCommit()) != nil,
       let report = try? ScoreBuilder(workspace: workspace).build(revision: "HEAD")
     else { return [:] }
