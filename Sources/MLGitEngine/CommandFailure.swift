@@ -13,6 +13,6 @@ public struct CommandFailure: MLGitError {
     self.message = message
   }
 
-  public static func usage(_ message: String) -> CommandFailure { CommandFailure(status: .usage, message: message) }
+  static func usage(_ message: String) -> CommandFailure { CommandFailure(status: .usage, message: message) }
   public static func system(_ message: String) -> CommandFailure { CommandFailure(status: .system, message: message) }
 }

@@ -6,7 +6,7 @@ import MLSpec
 /// The repository a command works on, opened the way git's own commands see it.
 public struct Workspace {
   public let repository: Repository
-  public let environment: [String: String]
+  let environment: [String: String]
 
   /// Opens the repository around the current directory (honouring GIT_DIR, GIT_WORK_TREE).
   public static func open(environment: [String: String] = Workspace.processEnvironment()) throws -> Workspace {
