@@ -30,3 +30,7 @@ embed() { # enum-name output-file files...   (KEEP_EXTENSION=1: keys keep the ex
 embed ShippedPacks Sources/MLPolicy/ShippedPacks.swift policies/*.yaml
 embed HookScripts Sources/MLGitEngine/HookScripts.swift hooks/*.sh
 KEEP_EXTENSION=1 embed ReportTemplates Sources/MLGitReport/ReportTemplates.swift templates/*
+
+# The packs' parsed trees (Sources/MLPolicy/ShippedPackNodes.swift, read instead of parsing
+# the YAML at every start): ShippedPackNodesTests writes them from the packs just embedded.
+MLGIT_REGENERATE=1 swift test --filter ShippedPackNodesTests.testGeneratedTreesMatchThePacks

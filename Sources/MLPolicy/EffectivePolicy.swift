@@ -160,7 +160,12 @@ public struct EffectivePolicy: Sendable {
     }
     let document: PolicyDocument
     do {
-      document = try PolicyDocument.parse(Data(text.utf8))
+      // The pack as parsed at build time (a test keeps ShippedPackNodes equal to the YAML).
+      if let encoded = ShippedPackNodes.encoded[name] {
+        document = try PolicyDocument.read(try NodeCode.decode(encoded))
+      } else {
+        document = try PolicyDocument.parse(Data(text.utf8))
+      }
     } catch let error as DocumentError {
       throw PolicyLoadError(path: "policies/\(name).yaml", error: error)
     }

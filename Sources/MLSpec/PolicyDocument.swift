@@ -69,7 +69,11 @@ public struct PolicyDocument: Sendable {
 
   /// Parses and checks a policy document; any problem is fatal (exit 2), with its location.
   public static func parse(_ data: Data) throws -> PolicyDocument {
-    let root = try Document.parse(data)
+    try read(try Document.parse(data))
+  }
+
+  /// Checks a policy document already parsed (a shipped pack's `NodeCode` form).
+  public static func read(_ root: Node) throws -> PolicyDocument {
     guard let pairs = root.pairs else {
       throw DocumentError("a policy must be a mapping, found \(root.typeDescription)", at: root.location)
     }
