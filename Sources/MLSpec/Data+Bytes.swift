@@ -7,7 +7,9 @@
 extension Data {
   /// Whether `needle` occurs in the data: a plain byte search. `Data.range(of:)` goes through
   /// Foundation's NSData search, which costs about 65,000 instructions a call on a spec and
-  /// a runtime conformance lookup on its first, where the hook asks it of every spec.
+  /// a runtime conformance lookup on its first, where the hook asks it of every spec. The
+  /// standard library's generic `firstRange(of:)` (what RunLedger uses on byte arrays) is
+  /// slower still on `Data`: 1.7 million more instructions in the 1,000-file hook.
   package func containsBytes(_ needle: String) -> Bool {
     let pattern = Array(needle.utf8)
     guard let first = pattern.first else { return true }
