@@ -232,14 +232,14 @@ struct ManualPage {
   /// Text for a roff line: backslashes and hyphens escaped, no line begins with a control
   /// character.
   static func text(_ value: String) -> String {
-    var escaped = value.replacingOccurrences(of: "\\", with: "\\e").replacingOccurrences(of: "-", with: "\\-")
+    var escaped = value.replacingEvery("\\", with: "\\e").replacingEvery("-", with: "\\-")
     if escaped.hasPrefix(".") || escaped.hasPrefix("'") { escaped = "\\&" + escaped }
     return escaped
   }
 
   /// A quoted macro argument.
   private static func quoted(_ value: String) -> String {
-    "\"" + text(value).replacingOccurrences(of: "\"", with: "\\(dq") + "\""
+    "\"" + text(value).replacingEvery("\"", with: "\\(dq") + "\""
   }
 
   /// Paragraphs (separated by blank lines) as `.PP` blocks, each line of source text its
@@ -247,7 +247,7 @@ struct ManualPage {
   private static func paragraphs(_ value: String) -> [String] {
     var lines: [String] = []
     for paragraph in value.components(separatedBy: "\n\n") {
-      let body = paragraph.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      let body = paragraph.split(separator: "\n").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
       guard !body.isEmpty else { continue }
       lines.append(".PP")
       lines += body.map { text($0) }

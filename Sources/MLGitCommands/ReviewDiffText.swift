@@ -1,4 +1,5 @@
-import Foundation
+import MLGitReport
+import FoundationEssentials
 import MLGitEngine
 import MLPolicy
 
@@ -22,7 +23,7 @@ enum ReviewDiffText {
         let keys = item.changes.map { TerminalText.escape($0.key) }
         let width = keys.map(\.count).max() ?? 0
         for (change, key) in zip(item.changes, keys) {
-          let key = key.padding(toLength: width, withPad: " ", startingAt: 0)
+          let key = TextColumns.pad(key, to: width)
           switch (
             change.old.map { TerminalText.escape($0.typedCanonical) },
             change.new.map { TerminalText.escape($0.typedCanonical) }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
 
 /// `git clone` does not fetch `refs/notes/*`, so a fresh clone (a CI job's) has no
@@ -55,7 +56,7 @@ enum ClonedNotes {
     guard let config = try? repository.config(), let remotes = try? config.remoteNames(), !remotes.isEmpty else {
       return nil
     }
-    if let branch = repository.headBranch()?.replacingOccurrences(of: "refs/heads/", with: ""),
+    if let branch = repository.headBranch()?.replacingEvery("refs/heads/", with: ""),
       let remote = try? config.string("branch.\(branch).remote"), remotes.contains(remote)
     {
       return remote

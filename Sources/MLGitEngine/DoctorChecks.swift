@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
 import MLPolicy
 
@@ -221,7 +222,7 @@ public struct DoctorChecks {
             "index: \(error.reason); the hooks read it through git (git diff-index --cached), which can"))
         return []
       }
-      let reason = output.map { $0.stderr.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "git cannot be run"
+      let reason = output.map { $0.stderr.trimmingWhitespaceAndNewlines() } ?? "git cannot be run"
       say(Diagnosis.Line("index: \(error.reason), and git cannot read it either: \(reason)"))
       return ["the index \(index) cannot be read, so every commit is refused: repair it (rm it, then `git reset`)"]
     } catch {

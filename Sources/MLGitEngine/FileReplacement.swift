@@ -1,4 +1,12 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Replaces a file all at once: the new bytes go to a temporary file in the same folder,
 /// are flushed to disk (fsync), and only then renamed over the target. A full disk, a
@@ -7,8 +15,8 @@ import Foundation
 public enum FileReplacement {
   /// The mode a file written by a plain `open` would get: the old file's, else 0666 less the umask.
   public static func newFileMode(replacing path: String) -> mode_t {
-    if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber {
-      return mode_t(mode.intValue)
+    if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? UInt {
+      return mode_t(truncatingIfNeeded: mode)
     }
     let mask = umask(0)
     umask(mask)
@@ -16,15 +24,14 @@ public enum FileReplacement {
   }
 
   public static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+    var isDirectory: Bool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
       throw CommandFailure.usage(
         "mlgit: cannot write \(path): it is a folder; move it away, then run the command again")
     }
-    let folder = (path as NSString).deletingLastPathComponent
-    let name = (path as NSString).lastPathComponent
-    let temporary = ((folder.isEmpty ? "." : folder) as NSString)
-      .appendingPathComponent(".\(name).mlgit-tmp-\(getpid())")
+    let folder = PathText.parent(path)
+    let name = PathText.lastComponent(path)
+    let temporary = PathText.join(folder.isEmpty ? "." : folder, ".\(name).mlgit-tmp-\(getpid())")
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
     guard fd >= 0 else {
       throw CommandFailure.system("mlgit: cannot write \(path): \(String(cString: strerror(errno)))")
@@ -34,7 +41,7 @@ public enum FileReplacement {
       guard let base = buffer.baseAddress else { return }
       var offset = 0
       while offset < buffer.count {
-        let written = Foundation.write(fd, base + offset, buffer.count - offset)
+        let written = systemWrite(fd, base + offset, buffer.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
           failure = String(cString: strerror(errno))
@@ -59,4 +66,9 @@ public enum FileReplacement {
       close(folderFD)
     }
   }
+}
+
+/// `write(2)`, named apart from the methods called write.
+func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+  write(descriptor, buffer, count)
 }

@@ -1,9 +1,17 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 import MLGitErrors
 import MLGitReport
 import MLPolicy
 import MLSpec
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Options shared by commands that print findings.
 public struct FindingOutput {

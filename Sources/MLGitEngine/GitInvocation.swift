@@ -1,6 +1,15 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
 import MLPolicy
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The `git` command that ran the hook. git does not tell a pre-commit hook that it is
 /// amending, yet an amended commit sits on HEAD's parent, so the hook script passes
@@ -123,7 +132,7 @@ struct GitInvocation {
     }
     // Other Unicode white space around the name: as Foundation trims it.
     guard comm.contains(where: { $0 >= 0x80 }) else { return false }
-    return String(decoding: comm, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "git"
+    return String(decoding: comm, as: UTF8.self).trimmingWhitespaceAndNewlines() == "git"
   }
 
   /// A /proc file's bytes; nil when it cannot be read. Read with open(2) and read(2): at

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 import MLGitErrors
 import MLPolicy

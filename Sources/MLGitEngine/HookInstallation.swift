@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// What `mlgit install` and `mlgit uninstall` do to a repository: mlgit's hooks in the

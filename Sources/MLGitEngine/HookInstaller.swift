@@ -1,5 +1,14 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Writes and removes mlgit's hook scripts in the folder git really runs hooks from,
 /// chaining (and later restoring, byte for byte) any hook already there.
@@ -25,20 +34,19 @@ struct HookInstaller {
   /// The script for a hook, with mlgit's absolute path (hooks run with a reduced PATH).
   func script(for hook: String) -> String {
     let template = HookScripts.files["hook"] ?? ""
-    return template.replacingOccurrences(of: "@HOOK@", with: hook)
-      .replacingOccurrences(of: "@MLGIT@", with: executable.replacingOccurrences(of: "'", with: "'\\''"))
+    return template.replacingEvery("@HOOK@", with: hook)
+      .replacingEvery("@MLGIT@", with: executable.replacingEvery("'", with: "'\\''"))
   }
 
-  func path(_ hook: String) -> String { (hooksDirectory as NSString).appendingPathComponent(hook) }
+  func path(_ hook: String) -> String { PathText.join(hooksDirectory, hook) }
 
   /// True when the file at `path` is a hook mlgit wrote.
   static func isMLGitHook(atPath path: String) -> Bool {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-      let handle = FileHandle(forReadingAtPath: path)
+    var isDirectory: Bool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory,
+      let handle = OpenFile(forReadingAtPath: path)
     else { return false }
-    defer { try? handle.close() }
-    let head = String(decoding: handle.readData(ofLength: 512), as: UTF8.self)
+    let head = String(decoding: handle.readPrefix(512), as: UTF8.self)
     return head.contains("hook, written by `mlgit install`")
   }
 
@@ -63,7 +71,7 @@ struct HookInstaller {
     if let attributes = try? fileManager.attributesOfItem(atPath: slot) {
       if HookInstaller.isMLGitHook(atPath: slot) {
         let current = (try? String(contentsOfFile: slot, encoding: .utf8)) ?? ""
-        let executableBit = ((attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0) & 0o100 != 0
+        let executableBit = Int((attributes[.posixPermissions] as? UInt) ?? 0) & 0o100 != 0
         if current == wanted && executableBit && !force { return outcome == .repaired ? .repaired : .upToDate }
         outcome = .repaired
       } else {
@@ -117,7 +125,7 @@ struct HookInstaller {
     }
     let hasChained = fileManager.fileExists(atPath: chained) || isSymlink(chained)
     guard hasChained else {
-      return removedFrom.map { "removed mlgit's \(hook) hook (\(($0 as NSString).lastPathComponent))" }
+      return removedFrom.map { "removed mlgit's \(hook) hook (\(PathText.lastComponent($0)))" }
     }
     if removeRedundantChain(hook) {
       return "removed mlgit's \(hook) hook and its copy of \(HookFileKind.of(target).name), which is back in place"
@@ -127,7 +135,7 @@ struct HookInstaller {
     where !fileManager.fileExists(atPath: destination) && !isSymlink(destination) {
       try move(chained, to: destination)
       return
-        "removed mlgit's \(hook) hook and restored the one that was there before (\((destination as NSString).lastPathComponent))"
+        "removed mlgit's \(hook) hook and restored the one that was there before (\(PathText.lastComponent(destination)))"
     }
     return "left \(chained) in place: \(target) is not mlgit's; merge them by hand"
   }
@@ -142,8 +150,8 @@ struct HookInstaller {
   }
 
   func refuseFolder(_ path: String) throws {
-    var isDirectory: ObjCBool = false
-    if fileManager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+    var isDirectory: Bool = false
+    if fileManager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
       throw CommandFailure.usage("mlgit: \(path) is a folder, not a hook; move it away, then run the command again")
     }
   }
@@ -160,7 +168,7 @@ struct HookInstaller {
   func remove(_ path: String) throws { try HookInstaller.unlink(path) }
 
   static func unlink(_ path: String) throws {
-    guard Foundation.unlink(path) == 0 else {
+    guard systemUnlink(path) == 0 else {
       throw CommandFailure.system("mlgit: cannot remove \(path): \(String(cString: strerror(errno)))")
     }
   }
@@ -171,7 +179,7 @@ struct HookInstaller {
   /// The mlgit binary a hook script calls (its `MLGIT='…'` line).
   static func executable(inScript script: String) -> String? {
     guard let line = script.split(separator: "\n").first(where: { $0.hasPrefix("MLGIT='") }) else { return nil }
-    return String(line.dropFirst("MLGIT='".count).dropLast()).replacingOccurrences(of: "'\\''", with: "'")
+    return String(line.dropFirst("MLGIT='".count).dropLast()).replacingEvery("'\\''", with: "'")
   }
 
   /// The absolute path of the running mlgit binary.
@@ -181,3 +189,6 @@ struct HookInstaller {
     return URL(fileURLWithPath: arg0).standardizedFileURL.resolvingSymlinksInPath().path
   }
 }
+
+/// `unlink(2)`, named apart from the method called unlink.
+func systemUnlink(_ path: String) -> Int32 { unlink(path) }

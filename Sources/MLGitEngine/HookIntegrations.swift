@@ -1,5 +1,14 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// `mlgit install --with MANAGER`: mlgit's check as an entry in the manager's own config,
 /// which survives every reinstall of the manager and reaches everyone who clones.
@@ -59,7 +68,7 @@ struct HookIntegration {
     var files = [layout.inWorkTree(".pre-commit-config.yaml")].compactMap { $0 }
     files += HookLayout.lefthookConfigNames.compactMap { layout.inWorkTree($0) }
     let husky = layout.huskyDirectory ?? layout.inWorkTree(".husky")
-    files += hooks.compactMap { hook in husky.map { ($0 as NSString).appendingPathComponent(hook) } }
+    files += hooks.compactMap { hook in husky.map { PathText.join($0, hook) } }
     var messages: [String] = []
     for file in files {
       guard let text = try? String(contentsOfFile: file, encoding: .utf8),
@@ -67,7 +76,7 @@ struct HookIntegration {
       else {
         continue
       }
-      if remaining.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      if remaining.trimmingWhitespaceAndNewlines().isEmpty {
         try HookInstaller.unlink(file)
         messages.append("removed \(layout.relative(file)) (it held only mlgit's entry)")
       } else {
@@ -118,7 +127,7 @@ struct HookIntegration {
       ManagedBlock.begin("pre-commit") + "\ndefault_install_hook_types: [pre-commit, pre-push]\n" + ManagedBlock.end
     var messages: [String] = []
     if let reposLine = lines.firstIndex(where: { $0.hasPrefix("repos:") }) {
-      let rest = lines[reposLine].dropFirst("repos:".count).trimmingCharacters(in: .whitespaces)
+      let rest = lines[reposLine].dropFirst("repos:".count).trimmingWhitespace()
       if rest == "[]" {
         lines[reposLine] = "repos:"
       } else if !rest.isEmpty && !rest.hasPrefix("#") {
@@ -126,7 +135,7 @@ struct HookIntegration {
       }
       // The items' indentation, from the first item below `repos:`.
       let item = lines[(reposLine + 1)...].first { line in
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingWhitespace()
         return trimmed.hasPrefix("- ")
       }
       let indent = item.map { String($0.prefix { $0 == " " }) } ?? "  "
@@ -193,7 +202,7 @@ struct HookIntegration {
       let body = lines[(header + 1)..<end]
       let childIndent =
         body.first {
-          !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+          !$0.trimmingWhitespace().isEmpty && !$0.trimmingWhitespace().hasPrefix("#")
         }
         .map { String($0.prefix { $0 == " " }) } ?? "  "
       if let commands = body.firstIndex(where: { $0 == childIndent + "commands:" }) {
@@ -236,7 +245,7 @@ struct HookIntegration {
     try? FileManager.default.createDirectory(atPath: husky, withIntermediateDirectories: true)
     var messages: [String] = []
     for hook in HookIntegration.hooks {
-      let path = (husky as NSString).appendingPathComponent(hook)
+      let path = PathText.join(husky, hook)
       let original = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
       if HuskyScript.runsMLGit(original, hook: hook) {
         messages.append("\(layout.relative(path)) already runs mlgit")
@@ -257,7 +266,7 @@ struct HookIntegration {
   // MARK: helpers
 
   static func mode(of path: String) -> mode_t {
-    let value = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?.intValue
+    let value = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? UInt).map { Int($0) }
     return mode_t(value ?? 0o644)
   }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
 import MLSpec
 
@@ -15,10 +16,10 @@ struct HookLayout {
     workTree = repository.workingDirectory.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
   }
 
-  func hookPath(_ hook: String) -> String { (hooksDirectory as NSString).appendingPathComponent(hook) }
+  func hookPath(_ hook: String) -> String { PathText.join(hooksDirectory, hook) }
 
   func inWorkTree(_ relative: String) -> String? {
-    workTree.map { ($0 as NSString).appendingPathComponent(relative) }
+    workTree.map { PathText.join($0, relative) }
   }
 
   // MARK: detection
@@ -26,12 +27,12 @@ struct HookLayout {
   /// husky 9: core.hooksPath is `<dir>/_` holding husky's dispatcher `h`; the team's
   /// scripts are in `<dir>`.
   var huskyDirectory: String? {
-    guard (hooksDirectory as NSString).lastPathComponent == "_" else { return nil }
-    let dispatcher = (hooksDirectory as NSString).appendingPathComponent("h")
+    guard PathText.lastComponent(hooksDirectory) == "_" else { return nil }
+    let dispatcher = PathText.join(hooksDirectory, "h")
     guard let text = try? String(contentsOfFile: dispatcher, encoding: .utf8), text.contains("husky") else {
       return nil
     }
-    return (hooksDirectory as NSString).deletingLastPathComponent
+    return PathText.parent(hooksDirectory)
   }
 
   var preCommitConfig: String? {
@@ -100,8 +101,8 @@ struct HookLayout {
       }
       return HookTrace(runs: false, steps: steps, fix: "mlgit install")
     }
-    var isDirectory: ObjCBool = false
-    if fileManager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+    var isDirectory: Bool = false
+    if fileManager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
       steps.append("\(relative(path)): a folder, not a hook; git cannot run it")
       return HookTrace(runs: false, steps: steps, fix: "mv \(relative(path)) somewhere else; mlgit install")
     }
@@ -141,10 +142,10 @@ struct HookLayout {
       return HookTrace(runs: false, steps: steps, fix: "mlgit install --with lefthook")
     case .huskyShim:
       steps.append("\(relative(path)): husky's shim")
-      guard let husky = huskyDirectory ?? Optional((hooksDirectory as NSString).deletingLastPathComponent) else {
+      guard let husky = huskyDirectory ?? Optional(PathText.parent(hooksDirectory)) else {
         return HookTrace(runs: false, steps: steps, fix: "mlgit install --with husky")
       }
-      let script = (husky as NSString).appendingPathComponent(hook)
+      let script = PathText.join(husky, hook)
       if let text = try? String(contentsOfFile: script, encoding: .utf8), HuskyScript.runsMLGit(text, hook: hook) {
         steps.append("\(relative(script)): runs `mlgit hook \(hook)`")
         return HookTrace(runs: true, steps: steps, fix: nil)
@@ -183,7 +184,7 @@ struct HookLayout {
   func preCommitConfigPath(script: String) -> String {
     let text = (try? String(contentsOfFile: script, encoding: .utf8)) ?? ""
     var name = ".pre-commit-config.yaml"
-    if let range = text.range(of: #"--config=[^ )'"]+"#, options: .regularExpression) {
+    if let range = text.firstRange(of: #/--config=[^ )'"]+/#) {
       name = String(text[range].dropFirst("--config=".count))
     }
     return name.hasPrefix("/") ? name : (inWorkTree(name) ?? name)
@@ -263,7 +264,7 @@ enum HuskyScript {
   /// True when an uncommented line of the script runs `mlgit hook NAME`.
   static func runsMLGit(_ text: String, hook: String) -> Bool {
     text.split(separator: "\n").contains { line in
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      let trimmed = line.trimmingWhitespace()
       return !trimmed.hasPrefix("#") && trimmed.contains("mlgit hook \(hook)")
     }
   }
@@ -282,8 +283,8 @@ enum ManagedBlock {
     var removed = false
     var index = 0
     while index < lines.count {
-      if lines[index].trimmingCharacters(in: .whitespaces).hasPrefix("# >>> mlgit:"),
-        let endIndex = lines[index...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == end })
+      if lines[index].trimmingWhitespace().hasPrefix("# >>> mlgit:"),
+        let endIndex = lines[index...].firstIndex(where: { $0.trimmingWhitespace() == end })
       {
         var upper = endIndex
         if upper + 1 < lines.count - 1, lines[upper + 1].isEmpty { upper += 1 }

@@ -1,7 +1,15 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 import MLGitErrors
 import MLPolicy
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// What `mlgit hook NAME` does for each hook the scripts mlgit installs call: the checks,
 /// their report on standard error (where git shows hook output; quiet when all is well)
@@ -33,7 +41,7 @@ public enum HookRun {
 
   /// Reads the ref lines git writes to a hook's standard input.
   @usableFromInline static func standardInput() -> String {
-    String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    String(decoding: (try? OpenFile.readToEnd(STDIN_FILENO)) ?? Data(), as: UTF8.self)
   }
 
   /// pre-commit: the staged change (as `--amend` commits it when git was run so), unless

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Values left for the process's exit to free, as git's UNLEAK does: a history's worth
 /// of reports and caches would otherwise be freed object by object after the work is done.

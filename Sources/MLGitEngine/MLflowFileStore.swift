@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// Reads MLflow's file store (`mlruns/`, written with `MLFLOW_ALLOW_FILE_STORE=true` or by
@@ -81,12 +81,11 @@ enum MLflowFileStore {
   /// The files under `folder` (recursively: names may hold `/`) by relative name -> text.
   static func texts(in folder: String) throws -> [String: String] {
     let fm = FileManager.default
-    guard let enumerator = fm.enumerator(atPath: folder) else { return [:] }
     var result: [String: String] = [:]
-    while let relative = enumerator.nextObject() as? String {
-      var isFolder: ObjCBool = false
+    for relative in (try? fm.subpathsOfDirectory(atPath: folder)) ?? [] {
+      var isFolder: Bool = false
       let path = folder + "/" + relative
-      guard fm.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+      guard fm.fileExists(atPath: path, isDirectory: &isFolder), !isFolder,
         let data = fm.contents(atPath: path)
       else { continue }
       result[relative] = String(decoding: data, as: UTF8.self)

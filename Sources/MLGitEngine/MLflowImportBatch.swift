@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
 import MLGitReport
 import MLPolicy
@@ -35,7 +36,7 @@ public struct MLflowImportBatch {
       func skip(_ reason: String) {
         batch.skipped.append(ImportJSON.Skipped(runId: run.runID, name: run.name, reason: reason))
       }
-      guard let hex = run.tags["mlflow.source.git.commit"]?.trimmingCharacters(in: .whitespacesAndNewlines),
+      guard let hex = run.tags["mlflow.source.git.commit"]?.trimmingWhitespaceAndNewlines(),
         !hex.isEmpty
       else {
         skip("no mlflow.source.git.commit tag")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// One run as an MLflow tracking store holds it.

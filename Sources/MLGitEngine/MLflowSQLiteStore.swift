@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SQLiteKit
 
 /// Reads MLflow's SQLite tracking store (`mlflow.db`, what `sqlite:///mlflow.db` names), the
@@ -32,7 +32,7 @@ enum MLflowSQLiteStore {
         // Not read around with immutable=1: the file then holds the stopped write's pages,
         // and what it gives is neither the state before nor after that write.
         throw CommandFailure.usage(
-          "mlgit: \(label) has an unfinished write (a hot journal beside it, \((path as NSString).lastPathComponent)-journal) that only a writer can roll back: \(error)\n  hint: open it once with MLflow or sqlite3 (which roll it back), then import again"
+          "mlgit: \(label) has an unfinished write (a hot journal beside it, \(PathText.lastComponent(path))-journal) that only a writer can roll back: \(error)\n  hint: open it once with MLflow or sqlite3 (which roll it back), then import again"
         )
       }
       if error.isMalformedDatabase {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 import SQLiteKit
 
@@ -30,16 +30,15 @@ enum MLflowStore {
       given = String(argument.dropFirst("file:".count))
     }
     let path = absolutePath(given, relativeTo: FileManager.default.currentDirectoryPath)
-    var isFolder: ObjCBool = false
+    var isFolder: Bool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
       throw CommandFailure.usage("mlgit: \(argument) does not exist")
     }
-    if isFolder.boolValue { return .fileStore(path: path, label: argument) }
-    guard let file = FileHandle(forReadingAtPath: path) else {
+    if isFolder { return .fileStore(path: path, label: argument) }
+    guard let file = OpenFile(forReadingAtPath: path) else {
       throw CommandFailure.system("mlgit: cannot open \(argument)")
     }
-    defer { try? file.close() }
-    let header = (try? file.read(upToCount: 16)) ?? Data()
+    let header = file.readPrefix(16)
     guard SQLiteDatabase.hasHeader(header) else {
       throw CommandFailure.usage(
         "mlgit: \(argument) is neither an MLflow SQLite database (mlflow.db) nor a file store (a folder such as mlruns/)\n  hint: give the file MLFLOW_TRACKING_URI=sqlite:///mlflow.db names, or the mlruns/ folder"

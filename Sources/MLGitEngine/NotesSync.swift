@@ -1,6 +1,15 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
 import MLPolicy
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Fetch-merge-push of `refs/notes/mlgit/*` against one remote.
 public struct NotesSync {
@@ -45,7 +54,7 @@ public struct NotesSync {
       ])
       guard fetch.status == 0 else {
         throw CommandFailure.system(
-          "mlgit: cannot fetch notes from \(remote): \(fetch.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+          "mlgit: cannot fetch notes from \(remote): \(fetch.stderr.trimmingWhitespaceAndNewlines())")
       }
       var fetched: [(name: String, tip: OID)] = []
       for trackingRef in try repository.referenceNames(matching: tracking + "*") {
@@ -100,7 +109,7 @@ public struct NotesSync {
         || text.contains("failed to update ref") || text.contains("cannot lock ref")
       guard raced, attempt < maxAttempts else {
         throw CommandFailure.system(
-          "mlgit: cannot push notes to \(remote): \(push.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+          "mlgit: cannot push notes to \(remote): \(push.stderr.trimmingWhitespaceAndNewlines())")
       }
       // The remote moved while we merged: fetch and merge again.
       usleep(UInt32.random(in: 20_000...UInt32(60_000 * attempt)))

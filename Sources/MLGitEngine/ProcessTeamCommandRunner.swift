@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 import MLPolicy
 import MLSpec
@@ -27,7 +27,7 @@ public struct ProcessTeamCommandRunner: TeamCommandRunner {
   {
     if let refusal { return .failed(refusal) }
     guard let program = argv.first else { return .failed("the command is empty") }
-    let folder = NSTemporaryDirectory() + "mlgit-check-\(UUID().uuidString.prefix(8))"
+    let folder = PathText.temporaryFolder() + "mlgit-check-\(UUID().uuidString.prefix(8))"
     let manager = FileManager.default
     defer { try? manager.removeItem(atPath: folder) }
     do {
@@ -35,12 +35,12 @@ public struct ProcessTeamCommandRunner: TeamCommandRunner {
       for file in files {
         let target = folder + "/" + file.path
         try manager.createDirectory(
-          atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+          atPath: PathText.parent(target), withIntermediateDirectories: true)
         try file.data.write(to: URL(fileURLWithPath: target))
         try manager.setAttributes([.posixPermissions: file.executable ? 0o755 : 0o644], ofItemAtPath: target)
       }
     } catch {
-      return .failed("cannot write its files to \(folder): \(error.localizedDescription)")
+      return .failed("cannot write its files to \(folder): \(SystemErrorText.reason(error))")
     }
     var environment = ProcessInfo.processInfo.environment
     environment["MLGIT_SPEC_PATH"] = specPath

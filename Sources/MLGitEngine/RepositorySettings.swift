@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// Repository configuration mlgit sets at install and removes at uninstall: records

@@ -1,8 +1,16 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 import MLGitErrors
 import MLPolicy
 import MLSpec
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// What `mlgit reproduce` does: re-runs a recorded run's command from its commit in a
 /// temporary worktree, compares the metrics it writes with the recorded ones, and keeps
@@ -53,11 +61,11 @@ public struct Reproduction {
       return ExitStatus.findings.rawValue
     }
     let git = GitCommandLine(directory: repo.workingDirectory ?? repo.gitDirectory)
-    let folder = NSTemporaryDirectory() + "mlgit-reproduce-\(run.id)-\(UUID().uuidString.prefix(8))"
+    let folder = PathText.temporaryFolder() + "mlgit-reproduce-\(run.id)-\(UUID().uuidString.prefix(8))"
     let added = try git.run(["worktree", "add", "--quiet", "--detach", folder, commit.hex])
     guard added.status == 0 else {
       throw CommandFailure.system(
-        "mlgit: cannot check out \(commit.short): \(added.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        "mlgit: cannot check out \(commit.short): \(added.stderr.trimmingWhitespaceAndNewlines())")
     }
     defer {
       _ = try? git.run(["worktree", "remove", "--force", folder])
@@ -177,8 +185,8 @@ public struct Reproduction {
           hint: read it (`mlgit runs show \(TerminalText.escape(run.id))`), then pass --yes to run it
         """)
     }
-    FileHandle.standardError.write(Data((shown + "\nRun it? [y/N] ").utf8))
-    let answer = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+    StandardError.write(shown + "\nRun it? [y/N] ")
+    let answer = (readLine(strippingNewline: true) ?? "").trimmingWhitespace().lowercased()
     return answer == "y" || answer == "yes"
   }
 

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
+import MLGitReport
 import MLPolicy
 import MLSpec
 
@@ -58,8 +60,8 @@ struct ReproductionReport {
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     for row in rows {
       out +=
-        row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-        .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+        TextColumns.trimmingTrailingSpace(
+          row.enumerated().map { i, cell in TextColumns.pad(cell, to: widths[i]) }.joined(separator: "  ")) + "\n"
     }
     if exit != run.exit { out += "exit status \(exit), recorded \(run.exit)\n" }
     if let problem { out += "\(TerminalText.escape(problem))\n" }

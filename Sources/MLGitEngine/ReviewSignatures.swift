@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
 import MLPolicy
 import Synchronization
@@ -16,10 +17,10 @@ enum ReviewSignatures {
     let result = try ExternalProcess.run(
       sshKeygen, ["-Y", "sign", "-n", ReviewRecord.signatureNamespace, "-f", keyPath],
       input: Data(payload.utf8))
-    let signature = String(decoding: result.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let signature = String(decoding: result.stdout, as: UTF8.self).trimmingWhitespaceAndNewlines()
     guard result.status == 0, signature.hasPrefix("-----BEGIN SSH SIGNATURE-----") else {
       throw CommandFailure.system(
-        "mlgit: ssh-keygen -Y sign failed with \(keyPath): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
+        "mlgit: ssh-keygen -Y sign failed with \(keyPath): \(result.stderr.trimmingWhitespaceAndNewlines())"
       )
     }
     return signature

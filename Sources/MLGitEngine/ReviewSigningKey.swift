@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 
 /// The SSH key `mlgit review approve` signs with: --key, else git's `user.signingKey` (a
@@ -21,11 +21,11 @@ struct ReviewSigningKey {
         """)
     }
     if path.hasPrefix("key::") {
-      let file = NSTemporaryDirectory() + "mlgit-signing-key-\(UUID().uuidString.prefix(8)).pub"
+      let file = PathText.temporaryFolder() + "mlgit-signing-key-\(UUID().uuidString.prefix(8)).pub"
       try Data((String(path.dropFirst(5)) + "\n").utf8).write(to: URL(fileURLWithPath: file))
       return ReviewSigningKey(path: file, temporary: file)
     }
-    if path.hasPrefix("~/") { path = NSHomeDirectory() + String(path.dropFirst(1)) }
+    if path.hasPrefix("~/") { path = FileManager.default.homeDirectoryForCurrentUser.path + String(path.dropFirst(1)) }
     return ReviewSigningKey(path: path, temporary: nil)
   }
 

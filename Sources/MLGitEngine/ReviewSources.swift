@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
 import MLPolicy
 import MLSpec
@@ -66,7 +67,7 @@ final class ReviewSources {
   /// keyring (and its trust settings) to check, so two machines could disagree.
   func commitSigner(_ commit: OID, baseTree: OID?) throws -> CommitSigner {
     guard let (signatureData, signedData) = try repository.commitSignature(commit) else { return .unsigned }
-    let signature = String(decoding: signatureData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let signature = String(decoding: signatureData, as: UTF8.self).trimmingWhitespaceAndNewlines()
     if signature.hasPrefix("-----BEGIN PGP SIGNATURE-----") {
       return .unverified(
         reason: "it is signed with GPG (OpenPGP); mlgit verifies only SSH signatures (gpg.format=ssh) "

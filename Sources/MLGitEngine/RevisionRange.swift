@@ -2,7 +2,7 @@
 public enum RevisionRange {
   /// Splits `A..B`; an empty side means HEAD, as in git.
   public static func split(_ range: String) -> (String, String)? {
-    guard let dots = range.range(of: ".."), !range.contains("...") else { return nil }
+    guard let dots = range.firstRange(of: ".."), !range.contains("...") else { return nil }
     let base = String(range[..<dots.lowerBound])
     let tip = String(range[dots.upperBound...])
     if base.isEmpty && tip.isEmpty { return nil }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 import MLGitErrors
 import MLGitReport
@@ -142,7 +142,7 @@ struct RunSpec {
         do {
           digest = try SHA256Digest.hex(ofDescriptor: handle.fileDescriptor) { validator?.feed($0) }
         } catch {
-          throw CommandFailure.system("\(at) \(reference.path) cannot be read: \(error.localizedDescription)")
+          throw CommandFailure.system("\(at) \(reference.path) cannot be read: \(SystemErrorText.reason(error))")
         }
       }
       if let declared = reference.sha256, declared != digest {

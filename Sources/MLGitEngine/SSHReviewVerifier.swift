@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 import MLPolicy
 import Synchronization
@@ -122,7 +122,7 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, Sendable {
   /// The key fingerprint ssh-keygen prints: `Good "git" signature for a@b with ED25519 key SHA256:…`.
   static func fingerprint(in output: ExternalProcess.Output) -> String? {
     let text = String(decoding: output.stdout, as: UTF8.self) + "\n" + output.stderr
-    guard let range = text.range(of: " key ") else { return nil }
+    guard let range = text.firstRange(of: " key ") else { return nil }
     let rest = text[range.upperBound...].prefix { !$0.isWhitespace }
     return rest.isEmpty ? nil : String(rest)
   }
@@ -134,7 +134,7 @@ final class SSHReviewVerifier: ReviewSignatureVerifier, Sendable {
   private func withFiles<T>(signature: String, _ body: (_ folder: String, _ signaturePath: String) throws -> T) throws
     -> T
   {
-    let folder = NSTemporaryDirectory() + "mlgit-signers-\(UUID().uuidString.prefix(8))"
+    let folder = PathText.temporaryFolder() + "mlgit-signers-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try allowedSigners.write(to: URL(fileURLWithPath: folder + "/allowed_signers"))

@@ -1,7 +1,15 @@
 import CMLGitSupport
-import Foundation
+import FoundationEssentials
 import MLGitErrors
 import MLPolicy
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The one writer of mlgit's standard output, used by every command (through `print`
 /// below and `write(bytes:)`). A write that fails ends mlgit at once, as git does:
@@ -73,7 +81,7 @@ public enum StandardError {
     text.withUTF8 { buffer in
       var offset = 0
       while offset < buffer.count, let base = buffer.baseAddress {
-        let written = Foundation.write(STDERR_FILENO, base + offset, buffer.count - offset)
+        let written = systemWrite(STDERR_FILENO, base + offset, buffer.count - offset)
         if written < 0 && errno == EINTR { continue }
         if written <= 0 { return }
         offset += written

@@ -1,5 +1,13 @@
-import Foundation
+import FoundationEssentials
 import MLGitErrors
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Readable text for an error mlgit did not make itself (Foundation's, the system's):
 /// the file and the operating system's reason, never Foundation's
@@ -8,30 +16,21 @@ public enum SystemErrorText {
   /// `PATH: REASON` when the error names a file, else the reason.
   public static func describe(_ error: Error) -> String {
     if let error = error as? MLGitError { return error.description }
-    let info = (error as NSError).userInfo
-    let path = info[NSFilePathErrorKey] as? String ?? (info[NSURLErrorKey] as? URL)?.path
+    let cocoa = error as? CocoaError
+    let path = cocoa?.filePath ?? cocoa?.url?.path
     return path.map { "\($0): \(reason(error))" } ?? reason(error)
   }
 
   /// The operating system's reason inside an error (`No such file or directory`), without
   /// Foundation's wrapping; else the error's own text.
   static func reason(_ error: Error) -> String {
-    if let code = posixCode(error) { return String(cString: strerror(code)) }
-    // Foundation keeps the system's error under NSUnderlyingErrorKey (as a Swift error,
-    // not always an NSError, on Linux).
-    if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? Error, let code = posixCode(underlying) {
-      return String(cString: strerror(code))
+    if let error = error as? POSIXError { return String(cString: strerror(error.code.rawValue)) }
+    // Foundation keeps the system's error as the underlying one.
+    if let underlying = (error as? CocoaError)?.underlying as? POSIXError {
+      return String(cString: strerror(underlying.code.rawValue))
     }
+    if let error = error as? SystemReadError { return error.description }
     if let error = error as? LocalizedError, let text = error.errorDescription { return text }
-    // A Swift error's own description, else Foundation's (for an NSError, whose
-    // description is its domain, code and user info).
-    let text = String(describing: error)
-    return text.hasPrefix("Error Domain=") ? error.localizedDescription : text
-  }
-
-  private static func posixCode(_ error: Error) -> Int32? {
-    if let error = error as? POSIXError { return error.code.rawValue }
-    let nsError = error as NSError
-    return nsError.domain == NSPOSIXErrorDomain ? Int32(nsError.code) : nil
+    return String(describing: error)
   }
 }

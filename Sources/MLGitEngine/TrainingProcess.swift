@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
 import Glibc
 import MLPolicy
@@ -54,7 +55,7 @@ enum TrainingProcess {
   static func display(_ command: [String]) -> String {
     command.map { arg in
       if !arg.isEmpty, arg.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }) { return arg }
-      return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
+      return "'" + arg.replacingEvery("'", with: "'\\''") + "'"
     }.joined(separator: " ")
   }
 }

@@ -1,9 +1,17 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 import MLGitErrors
 import MLGitReport
 import MLPolicy
 import MLSpec
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// What `mlgit run` does: runs a training command from HEAD's work tree and records the
 /// run on HEAD in `refs/notes/mlgit/runs`, after the policy's checks on the work tree

@@ -1,6 +1,15 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import GitKit
 import MLPolicy
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// `mlgit check --files [PATH…]`: the policy on spec, config and data files as they are in
 /// the work tree, staged or not, each judged whole (not only what differs from HEAD), by
@@ -119,7 +128,7 @@ public struct WorkTreeCheck {
   func checked(_ output: GitCommandLine.Output, _ what: String) throws -> GitCommandLine.Output {
     guard output.status == 0 else {
       throw CommandFailure.system(
-        "mlgit: \(what) failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        "mlgit: \(what) failed: \(output.stderr.trimmingWhitespaceAndNewlines())")
     }
     return output
   }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 import MLSpec
 
@@ -34,7 +34,7 @@ struct WorkTreeFiles {
   /// What opening a path gave.
   enum Opened {
     /// A regular file, open for reading (the handle closes the descriptor).
-    case file(FileHandle, size: Int)
+    case file(OpenFile, size: Int)
     /// Nothing at the path.
     case missing
     /// Something that is not read, and why ("resolves to /x, outside the work tree").
@@ -96,15 +96,15 @@ struct WorkTreeFiles {
       close(descriptor)
       return .refused("is \(kind(info.st_mode)), not a regular file")
     }
-    return .file(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true), size: Int(info.st_size))
+    return .file(OpenFile(fileDescriptor: descriptor), size: Int(info.st_size))
   }
 
   /// Reads at most `limit` + 1 bytes, so a reader with a size limit sees that it is over.
-  static func read(_ handle: FileHandle, limit: Int) throws -> Data {
+  static func read(_ handle: OpenFile, limit: Int) throws -> Data {
     do {
-      return try handle.read(upToCount: limit + 1) ?? Data()
+      return try handle.read(upToCount: limit + 1)
     } catch {
-      throw CommandFailure.system("mlgit: cannot read: \(error.localizedDescription)")
+      throw CommandFailure.system("mlgit: cannot read: \(error)")
     }
   }
 

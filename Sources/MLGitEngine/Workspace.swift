@@ -1,7 +1,15 @@
-import Foundation
+import FoundationEssentials
 import GitKit
 import MLPolicy
 import MLSpec
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The repository a command works on, opened the way git's own commands see it.
 public struct Workspace {

@@ -101,3 +101,26 @@ public enum CFormat {
     return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
   }
 }
+
+/// Paths written into URLs.
+public enum URLPath {
+  /// `path` for a URL (a `file:` URI, a SARIF location): every UTF-8 byte outside the characters a URL's path
+  /// allows, and `?`, `#` and `%`, as `%XX` (upper-case hex), as Foundation's
+  /// `addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)` writes them.
+  public static func percentEncoded(_ path: String) -> String {
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = []
+    for byte in path.utf8 {
+      if uriPathAllowed.contains(byte) {
+        out.append(byte)
+      } else {
+        out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// `CharacterSet.urlPathAllowed` (ASCII letters, digits and `!$&'()*+,-./:=@_~`).
+  static let uriPathAllowed = Set(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!$&'()*+,-./:=@_~".utf8)
+}

@@ -139,7 +139,7 @@ public struct FindingReporter {
           SARIF.Location(
             physicalLocation: SARIF.PhysicalLocation(
               artifactLocation: SARIF.ArtifactLocation(
-                uri: f.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? f.path),
+                uri: URLPath.percentEncoded(f.path)),
               region: SARIF.Region(startLine: max(1, f.line), startColumn: max(1, f.column))))
         ],
         properties: f.commit.map { SARIF.Properties(commit: $0) })

@@ -31,7 +31,7 @@ public enum ScoreText {
         for scored in section.tests {
           let points = formatScore(scored.points.rawValue)
           out +=
-            "    \(points.padding(toLength: 3, withPad: " ", startingAt: 0)) \(scored.test.id) \(scored.test.title)\n"
+            "    \(TextColumns.pad(points, to: 3)) \(scored.test.id) \(scored.test.title)\n"
           for item in scored.evidence { out += "          evidence: \(item.text)\n" }
           if let hint = scored.hint { out += "          hint: \(hint)\n" }
         }

@@ -5,9 +5,9 @@ import MLGitErrors
 /// cell's length is counted in UTF-16 units (a cell longer than its width is cut there),
 /// and the trailing space trimmed is ICU's `\s` (tab, line feed, form feed, carriage
 /// return and the separators, Unicode categories Z*).
-enum TextColumns {
+public enum TextColumns {
   /// `cell` filled with spaces, or cut, to `width` UTF-16 units.
-  static func pad(_ cell: String, to width: Int) -> String {
+  public static func pad(_ cell: String, to width: Int) -> String {
     let length = cell.utf16.count
     if length < width { return cell + String(repeating: " ", count: width - length) }
     if length == width { return cell }
@@ -15,7 +15,7 @@ enum TextColumns {
   }
 
   /// `line` without its trailing white space.
-  static func trimmingTrailingSpace(_ line: String) -> String {
+  public static func trimmingTrailingSpace(_ line: String) -> String {
     let scalars = line.unicodeScalars
     guard let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
     var kept = String.UnicodeScalarView()

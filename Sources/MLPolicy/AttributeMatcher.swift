@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 import Synchronization
 
@@ -62,7 +62,7 @@ public enum NameTokenizer {
     // NFKC: fullwidth, mathematical and other compatibility letters are the letters they
     // stand for (`ｒａｃｅ` is `race`, `𝐫𝐚𝐜𝐞` too). Case folding follows, word by word, after
     // the case changes have split camelCase.
-    var normal = name.precomposedStringWithCompatibilityMapping
+    var normal = UnicodeCompatibility.nfkc(name)
     if normal.utf8.allSatisfy({ $0 < 0x80 }) { return normal.withUTF8(splitASCII) }
     return splitScalars(normal)
   }
@@ -118,7 +118,7 @@ public enum NameTokenizer {
         let word = String(current)
         // Full case folding (`STRASSE` and `straße` are one word), as lower-casing is not.
         words.append(
-          singular(word.utf8.allSatisfy { $0 < 0x80 } ? word : word.folding(options: .caseInsensitive, locale: nil)))
+          singular(word.utf8.allSatisfy { $0 < 0x80 } ? word : UnicodeCompatibility.caseFolded(word)))
       }
       current = String.UnicodeScalarView()
     }
@@ -388,7 +388,7 @@ enum LookAlike {
   /// it imitates (after NFKC, case kept so camelCase still splits), and those letters
   /// described; nil when the name has none.
   static func latinReading(of name: String) -> (latin: String, letters: String)? {
-    let normal = name.precomposedStringWithCompatibilityMapping
+    let normal = UnicodeCompatibility.nfkc(name)
     var latin = String.UnicodeScalarView()
     var letters: [String] = []
     for scalar in normal.unicodeScalars {

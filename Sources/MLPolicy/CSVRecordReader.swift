@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The records of a CSV or TSV file, read from chunks of bytes as they arrive, so a file
 /// of any size is read in memory bounded by the limits below, never by the file.

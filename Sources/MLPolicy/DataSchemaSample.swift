@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// A data file that a spec's `data.<name>.schema` names, as the change's new side holds

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import MLSpec
 
 /// Checks a CSV or TSV file against a `data.<name>.schema`, fed in chunks as the file
@@ -127,7 +128,7 @@ public struct DataSchemaValidator {
     }
     var positions: [String: [Int]] = [:]
     for (index, bytes) in record.fields.enumerated() {
-      let name = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+      let name = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
       positions[name, default: []].append(index)
     }
     var found: [Int] = []
@@ -160,7 +161,7 @@ public struct DataSchemaValidator {
       report.violations[at].count += 1
       return
     }
-    var text = String(decoding: value.prefix(240), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    var text = String(decoding: value.prefix(240), as: UTF8.self).trimmingWhitespace()
     if text.count > 60 { text = String(text.prefix(57)) + "..." }
     tallies[key] = report.violations.count
     report.violations.append(Violation(column: column, kind: kind, count: 1, line: line, value: text))

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// The policy in force: shipped packs overlaid by the repository's config.

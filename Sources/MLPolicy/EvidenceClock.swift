@@ -1,4 +1,13 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The clock evidence ages are judged against (`runs/stale`, `mlgit score`).
 ///
@@ -20,7 +29,7 @@ public enum EvidenceClock {
 
   /// `2026-03-01T12:00:00Z` or `1772366400`; nil for anything else.
   public static func parse(_ text: String) -> Date? {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let trimmed = text.trimmingWhitespace()
     if let seconds = Int64(trimmed) { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
     return UTCTimestamp.date(trimmed)
   }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// One result of a rule: what is wrong, where, and what to do.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// The ML Test Score rubric (Breck, Cai, Nielsen, Salib, Sculley, "The ML Test Score: A

@@ -1,5 +1,13 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// How runs measure against a spec's `validation.slices`, `validation.fairness` and
 /// `validation.baseline`, and against an earlier version: the one reading shared by the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// A metrics file a training command wrote, as DVC and most ML tools write them: a JSON or
@@ -136,7 +136,7 @@ public enum MetricsFile {
   static func jsonObject(_ data: Data, file: String) throws -> [String: JSONValue] {
     let text = String(decoding: data, as: UTF8.self)
     // Python's json.dump writes NaN and Infinity, which are not JSON: name the metric.
-    if let range = text.range(of: #""([^"\\]*)"\s*:\s*-?(NaN|Infinity)"#, options: .regularExpression) {
+    if let range = text.firstRange(of: #/"([^"\\]*)"\s*:\s*-?(NaN|Infinity)/#) {
       let match = String(text[range])
       let name = match.split(separator: "\"").first.map(String.init) ?? "?"
       let kind = match.contains("NaN") ? "NaN" : "infinite"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// The verdict of `mlgit reproduce`, recorded in `refs/notes/mlgit/runs` on the commit

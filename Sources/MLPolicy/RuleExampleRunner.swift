@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// Runs a rule on one of its documented examples (used by the tests and by

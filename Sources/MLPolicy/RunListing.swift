@@ -1,5 +1,13 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The fields of a run that a listing shows, read without building its params and
 /// data (`mlgit runs` reads every line of the ledger).

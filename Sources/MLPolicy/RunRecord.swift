@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import MLSpec
 
 /// One training run, as recorded in `refs/notes/mlgit/runs` on the commit it ran
@@ -209,7 +210,7 @@ public struct RunRecord: Sendable, Equatable {
   public static func newID(now: Date = Date()) -> String {
     let millis = UInt64(now.timeIntervalSince1970 * 1000) & 0xFF_FFFF
     let random = UInt64.random(in: 0..<(1 << 24))
-    return String(format: "%06llx%06llx", millis, random)
+    return CFormat.hex(millis, width: 6) + CFormat.hex(random, width: 6)
   }
 }
 

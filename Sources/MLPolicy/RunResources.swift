@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import MLSpec
 
 /// The computing resources a training run used, as the operating system counted them
@@ -62,6 +63,6 @@ public struct RunResources: Sendable, Equatable {
     "\(RunResources.seconds(wallSeconds)) wall, \(RunResources.seconds(cpuSeconds)) CPU (\(RunResources.seconds(userSeconds)) user, \(RunResources.seconds(systemSeconds)) system), \(RunResources.megabytes(peakMemoryMB)) peak RSS"
   }
 
-  public static func seconds(_ value: Double) -> String { String(format: "%.3f s", value) }
-  public static func megabytes(_ value: Double) -> String { String(format: "%.1f MiB", value) }
+  public static func seconds(_ value: Double) -> String { CFormat.fixed(value, digits: 3) + " s" }
+  public static func megabytes(_ value: Double) -> String { CFormat.fixed(value, digits: 1) + " MiB" }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// What the repository holds about one model at one revision: the values `ScoreGrader`

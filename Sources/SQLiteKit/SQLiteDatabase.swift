@@ -145,25 +145,8 @@ public final class SQLiteDatabase {
     Set(try rows("SELECT name FROM pragma_table_info(?1)", [.text(table)]).compactMap { $0.first?.text })
   }
 
-  /// `path` for a `file:` URI: every UTF-8 byte outside the characters a URL's path
-  /// allows, and `?`, `#` and `%`, as `%XX` (upper-case hex), as Foundation's
-  /// `addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)` writes them.
-  static func percentEncoded(_ path: String) -> String {
-    let hex = Array("0123456789ABCDEF".utf8)
-    var out: [UInt8] = []
-    for byte in path.utf8 {
-      if uriPathAllowed.contains(byte) {
-        out.append(byte)
-      } else {
-        out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-      }
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
-
-  /// `CharacterSet.urlPathAllowed` (ASCII letters, digits and `!$&'()*+,-./:=@_~`).
-  private static let uriPathAllowed = Set(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!$&'()*+,-./:=@_~".utf8)
+  /// `path` for a `file:` URI (`URLPath.percentEncoded`).
+  static func percentEncoded(_ path: String) -> String { URLPath.percentEncoded(path) }
 }
 
 /// A prepared statement (`sqlite3_stmt *`), finalized on deinit. Keeps its database open.

@@ -1,14 +1,16 @@
 import Foundation
 import XCTest
 
-/// The modules below the commands import `FoundationEssentials`, never `Foundation`
+/// mlgit's modules import `FoundationEssentials`, never `Foundation`
 /// (`#if canImport(FoundationEssentials)` with `import Foundation` in its `#else`, for
 /// macOS, is the one exception): importing `Foundation` anywhere puts its
 /// internationalisation and ICU's 34 MB of data into the statically linked binary
 /// (docs/performance.md). Checked over the sources.
 final class FoundationImportTests: XCTestCase {
-  /// The modules on FoundationEssentials alone.
-  static let modules = ["MLGitErrors", "SQLiteKit", "GitKit", "MLSpec", "MLGitReport"]
+  /// Every module of mlgit's.
+  static let modules = [
+    "MLGitErrors", "SQLiteKit", "GitKit", "MLSpec", "MLPolicy", "MLGitReport", "MLGitEngine", "MLGitCommands", "mlgit",
+  ]
 
   private var sources: URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -40,4 +40,48 @@ final class UTCTimestampTests: XCTestCase {
     for bad in ["", "2026-03-01", "yesterday", "2026-03-01T12:00:00"] { XCTAssertNil(UTCTimestamp.date(bad), bad) }
     for bad in ["2026-03-01T00:00:00Z", "2026-3-1", "March"] { XCTAssertNil(UTCTimestamp.date(day: bad), bad) }
   }
+
+  /// The reader is RFC 3339's: what Foundation's formatter read in that form, it reads the
+  /// same (offsets with and without the colon, fractions); what Foundation let through
+  /// beside it (a 30 February, trailing text, a space before, a slash date) is not a time.
+  func testReadsRFC3339AsFoundationDid() {
+    // What UTCTimestamp.date did with Foundation: whole seconds, else a fraction.
+    func reference(_ text: String) -> Date? {
+      let formatter = ISO8601DateFormatter()
+      formatter.formatOptions = [.withInternetDateTime]
+      if let date = formatter.date(from: text) { return date }
+      formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+      return formatter.date(from: text)
+    }
+    var generator = SeededGenerator(seed: 0x7266_6333_3333)
+    for _ in 0..<2_000 {
+      let seconds = Int64(generator.next() % 253_402_300_800)
+      let hours = Int(generator.below(27)) - 13
+      let minutes = [0, 30, 45][Int(generator.below(3))]
+      let sign = hours < 0 ? "-" : "+"
+      let offset = String(format: "%@%02d:%02d", sign, abs(hours), minutes)
+      let local = UTCTimestamp.string(seconds + Int64((hours < 0 ? -1 : 1) * (abs(hours) * 3600 + minutes * 60)))
+      for text in [
+        local.dropLast() + offset, local.dropLast() + offset.replacingOccurrences(of: ":", with: ""),
+        local.dropLast() + ".125" + offset, local,
+      ] {
+        XCTAssertEqual(
+          UTCTimestamp.date(String(text))?.timeIntervalSince1970, reference(String(text))?.timeIntervalSince1970,
+          String(text))
+      }
+    }
+    XCTAssertEqual(UTCTimestamp.date("2026-03-01T14:00:00+02")?.timeIntervalSince1970, 1_772_366_400)
+    XCTAssertEqual(UTCTimestamp.date("2026-03-01T07:00:00-05:00")?.timeIntervalSince1970, 1_772_366_400)
+    XCTAssertEqual(UTCTimestamp.date("2024-02-29T00:00:00Z")?.timeIntervalSince1970, 1_709_164_800)
+    for bad in [
+      "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z", "2026-01-31T12:00:00Zjunk", " 2026-01-31T12:00:00Z",
+      "2026-01-31T24:00:00Z", "2026-01-31T12:00:60Z", "12026-01-31T12:00:00Z", "2026-1-31T12:00:00Z",
+      "2026-01-31t12:00:00z", "2026-01-31 12:00:00Z", "2026-01-31T12:00:00.Z", "2026-01-31T12:00:00+2",
+    ] {
+      XCTAssertNil(UTCTimestamp.date(bad), bad)
+    }
+    for bad in ["2026/01/31", "2026-02-30", "2026-13-01", "2026-01-3x"] {
+      XCTAssertNil(UTCTimestamp.date(day: bad), bad)
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// One approval, as a line of a note in `refs/notes/mlgit/reviews` (PRODUCT.md):

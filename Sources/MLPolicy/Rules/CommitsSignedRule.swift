@@ -1,10 +1,11 @@
+import MLGitErrors
 import MLSpec
 
 /// `commits/signed`: a commit that changes specs or `.mlgit/` is signed with an SSH key
 /// that `.mlgit/allowed_signers` (of the base commit) lists for the namespace `git`, so
 /// who made the change is established by a key, not by the author email anyone can type.
 public struct CommitsSignedRule: PolicyRule {
-  static let changed = Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: 8")
+  static let changed = Examples.validSpec.replacingEvery("max_depth: 6", with: "max_depth: 8")
   static let hint =
     "sign with an SSH key listed in .mlgit/allowed_signers for namespace git: git config gpg.format ssh; "
     + "git config user.signingKey ~/.ssh/id_ed25519; git config commit.gpgsign true; then re-sign the commit "

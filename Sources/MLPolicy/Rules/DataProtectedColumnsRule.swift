@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import MLSpec
 
 /// `data/protected-columns`: staged CSV/TSV data whose header names a protected attribute.
@@ -90,7 +91,7 @@ enum HeaderRow {
     if !header.terminated && data.count >= 64 * 1024 { columns.removeLast() }
     return
       columns
-      .map { Column(name: $0.name.trimmingCharacters(in: .whitespaces), column: $0.column) }
+      .map { Column(name: $0.name.trimmingWhitespace(), column: $0.column) }
       .filter { !$0.name.isEmpty }
   }
 }

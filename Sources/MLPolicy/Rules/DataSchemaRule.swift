@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// `data/schema`: a data file holds the columns (types, ranges, values) its spec's schema expects.

@@ -1,9 +1,10 @@
+import MLGitErrors
 import MLSpec
 
 /// `hyperparameters/review`: a change of a spec's hyperparameters is approved by
 /// someone other than its author, bound to the exact content approved.
 public struct HyperparametersReviewRule: PolicyRule {
-  static let changed = Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: 8")
+  static let changed = Examples.validSpec.replacingEvery("max_depth: 6", with: "max_depth: 8")
 
   public static let description = RuleDescription(
     id: ReviewRequirement.hyperparametersRule,
@@ -20,13 +21,13 @@ public struct HyperparametersReviewRule: PolicyRule {
       // Formatting, key order, comments and 0.05 vs 0.050 are not changes.
       RuleExample(
         Examples.validSpec
-          .replacingOccurrences(
-            of: "  learning_rate: 0.05\n  max_depth: 6\n",
+          .replacingEvery(
+            "  learning_rate: 0.05\n  max_depth: 6\n",
             with: "  max_depth: 6   # deeper overfits\n  learning_rate: 0.050\n"),
         parent: Examples.validSpec, triggers: false),
       // Types are: 6 and "6" differ.
       RuleExample(
-        Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: \"6\""),
+        Examples.validSpec.replacingEvery("max_depth: 6", with: "max_depth: \"6\""),
         parent: Examples.validSpec, triggers: true),
       RuleExample(
         changed, parent: Examples.validSpec, config: "apiVersion: mlgit/v1\nreviewers: [carol@example.com]\n",

@@ -1,3 +1,4 @@
+import MLGitErrors
 import MLSpec
 
 /// `metrics/fairness`: for each sensitive attribute in the spec's `validation.fairness`,
@@ -36,7 +37,7 @@ public struct MetricsFairnessRule: PolicyRule {
         ], triggers: false),
       // The gap recorded directly, as fairlearn computes it.
       RuleExample(
-        Examples.fairSpec.replacingOccurrences(of: "metric: tpr", with: "metric: demographic_parity_difference"),
+        Examples.fairSpec.replacingEvery("metric: tpr", with: "metric: demographic_parity_difference"),
         runs: [
           Examples.runLine(
             model: "credit-risk",
@@ -82,7 +83,7 @@ public struct MetricsFairnessRule: PolicyRule {
 extension Examples {
   /// The valid spec with a fairness block for `sex`, listed in sensitive_attributes.
   static let fairSpec =
-    validSpec.replacingOccurrences(of: "hyperparameters:", with: "sensitive_attributes: [sex]\nhyperparameters:")
+    validSpec.replacingEvery("hyperparameters:", with: "sensitive_attributes: [sex]\nhyperparameters:")
       + """
         fairness:
           sex: {metric: tpr, max_gap: 0.05}

@@ -1,3 +1,4 @@
+import MLGitErrors
 import MLSpec
 
 /// `metrics/regression`: the best recorded run of a changed model's new version is not
@@ -83,5 +84,5 @@ public struct MetricsRegressionRule: PolicyRule {
 
 extension Examples {
   /// The valid spec's previous version.
-  static let previousVersion = validSpec.replacingOccurrences(of: "version: 1.4.0", with: "version: 1.3.0")
+  static let previousVersion = validSpec.replacingEvery("version: 1.4.0", with: "version: 1.3.0")
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// `runs/budget`: the best recorded run of a changed model stays within the spec's

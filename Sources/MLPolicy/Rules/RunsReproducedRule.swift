@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// `runs/reproduced`: a changed model's version has at least one successful

@@ -1,3 +1,4 @@
+import MLGitErrors
 import MLSpec
 
 /// `runs/seed`: hyperparameters declare a random seed, so a run can be reproduced.
@@ -9,12 +10,12 @@ public struct RunsSeedRule: PolicyRule {
       "Without a fixed seed `mlgit reproduce` cannot expect the same metrics twice (The ML Test Score: training is reproducible).",
     defaultSeverity: .off,
     examples: [
-      RuleExample(Examples.validSpec.replacingOccurrences(of: "  seed: 42\n", with: ""), triggers: true),
+      RuleExample(Examples.validSpec.replacingEvery("  seed: 42\n", with: ""), triggers: true),
       RuleExample(Examples.validSpec, triggers: false),
       RuleExample(
-        Examples.validSpec.replacingOccurrences(of: "  seed: 42", with: "  random_state: 7"), triggers: false),
+        Examples.validSpec.replacingEvery("  seed: 42", with: "  random_state: 7"), triggers: false),
       RuleExample(
-        Examples.validSpec.replacingOccurrences(of: "  seed: 42", with: "  trainer: {rng_seed: 1}"), triggers: false),
+        Examples.validSpec.replacingEvery("  seed: 42", with: "  trainer: {rng_seed: 1}"), triggers: false),
     ])
 
   /// Keys that hold a seed, after lowercasing and dropping `-` and `_`.

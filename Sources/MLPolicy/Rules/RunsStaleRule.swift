@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MLSpec
 
 /// `runs/stale`: the newest successful run of the version a change puts in force is

@@ -1,3 +1,4 @@
+import MLGitErrors
 import MLSpec
 
 /// `spec/schema`: a model spec is a well-formed `mlgit/v1` document.
@@ -11,9 +12,9 @@ public struct SpecSchemaRule: PolicyRule {
     defaultSeverity: .error,
     examples: [
       RuleExample(Examples.validSpec, triggers: false),
-      RuleExample(Examples.validSpec.replacingOccurrences(of: "version: 1.4.0", with: "version: 1.4"), triggers: true),
+      RuleExample(Examples.validSpec.replacingEvery("version: 1.4.0", with: "version: 1.4"), triggers: true),
       RuleExample(
-        Examples.validSpec.replacingOccurrences(of: "name: credit-risk", with: "name: Credit Risk"), triggers: true),
+        Examples.validSpec.replacingEvery("name: credit-risk", with: "name: Credit Risk"), triggers: true),
       RuleExample(
         "apiVersion: mlgit/v1\nname: credit-risk\nversion: 1.0.0\nowner: risk-team\nfeatures: [income]\n",
         triggers: true),

@@ -1,3 +1,4 @@
+import MLGitErrors
 import MLSpec
 
 /// `spec/version-bump`: a changed spec carries a new version.
@@ -10,11 +11,11 @@ public struct SpecVersionBumpRule: PolicyRule {
     defaultSeverity: .warning,
     examples: [
       RuleExample(
-        Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: 8"),
+        Examples.validSpec.replacingEvery("max_depth: 6", with: "max_depth: 8"),
         parent: Examples.validSpec, triggers: true),
       RuleExample(
-        Examples.validSpec.replacingOccurrences(of: "max_depth: 6", with: "max_depth: 8")
-          .replacingOccurrences(of: "version: 1.4.0", with: "version: 1.5.0"),
+        Examples.validSpec.replacingEvery("max_depth: 6", with: "max_depth: 8")
+          .replacingEvery("version: 1.4.0", with: "version: 1.5.0"),
         parent: Examples.validSpec, triggers: false),
       RuleExample(Examples.validSpec + "# a comment only\n", parent: Examples.validSpec, triggers: false),
       RuleExample(Examples.validSpec, triggers: false),

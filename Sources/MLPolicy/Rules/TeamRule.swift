@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import MLGitErrors
 import MLSpec
 import Synchronization
 
@@ -113,7 +114,7 @@ public enum TeamCheck: Sendable {
           "rule '\(rule)': 'matches' must be a regular expression, found \(value.typeDescription)", at: value.location)
       }
       do {
-        _ = try NSRegularExpression(pattern: pattern)
+        _ = try TeamPattern.regex(pattern)
       } catch {
         throw DocumentError(
           "rule '\(rule)': 'matches' is not a valid regular expression: \(pattern)", at: value.location)
@@ -268,7 +269,7 @@ public struct TeamRule: Sendable {
         }
         var findings: [Finding] = []
         for (index, line) in String(decoding: stdout, as: UTF8.self).split(separator: "\n").enumerated() {
-          let text = line.trimmingCharacters(in: .whitespaces)
+          let text = line.trimmingWhitespace()
           if text.isEmpty { continue }
           guard let reported = TeamRule.reported(text) else {
             let shownLine = text.count > 80 ? String(text.prefix(80)) + "…" : text
@@ -313,8 +314,8 @@ public struct TeamRule: Sendable {
           findings.append(finding("'\(name)' must be text, found \(item.typeDescription)", item.location))
           continue
         }
-        if let pattern = test.matches, let regex = try? NSRegularExpression(pattern: pattern),
-          regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
+        if let pattern = test.matches, let regex = try? TeamPattern.regex(pattern),
+          (try? regex.firstMatch(in: text)) == nil
         {
           findings.append(finding("'\(name)' is '\(text)', which does not match \(pattern)", item.location))
         }
@@ -372,4 +373,14 @@ private final class RunnerBox: Sendable {
   private let runner = Mutex<(any TeamCommandRunner)?>(nil)
   func get() -> (any TeamCommandRunner)? { runner.withLock { $0 } }
   func set(_ new: (any TeamCommandRunner)?) { runner.withLock { $0 = new } }
+}
+
+/// A team rule's `matches` pattern, in the standard library's regular-expression syntax
+/// (the syntax of Perl, ICU and PCRE for what rules use: classes, anchors, groups,
+/// quantifiers, alternation), matched scalar by scalar as ICU's matcher did (`.` is one
+/// Unicode scalar, not one user-perceived character), anywhere in the value unless anchored.
+enum TeamPattern {
+  static func regex(_ pattern: String) throws -> Regex<AnyRegexOutput> {
+    try Regex(pattern).matchingSemantics(.unicodeScalar)
+  }
 }
