@@ -45,14 +45,16 @@ let package = Package(
       // shared (CMLGitSupport links it); CMLGitSupport defines the few GSSAPI functions
       // libgit2 names, for HTTP Negotiate only (gssapi_none.c), so no Kerberos library is
       // loaded. --wrap sends libgit2's CA-bundle loads to CMLGitSupport (mlgit_support.h),
-      // and its TLS and SSH set-up to when a transport is used (transport_init.c).
+      // its TLS set-up to when a TLS stream is used, and its SSH transport to a stub, so that
+      // libssh2 and OpenSSL are not linked (transport_init.c).
       linkerSettings: [
         .unsafeFlags(
-          ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "crypto", "pcre2-8"]
+          ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "pcre2-8"]
             .flatMap { ["-Xlinker", "-l:lib\($0).a"] }
             + [
               "mbedtls_x509_crt_parse_file", "git_mbedtls_stream_global_init", "git_mbedtls_stream_new",
               "git_mbedtls_stream_wrap", "git_mbedtls__set_cert_location", "git_transport_ssh_global_init",
+              "git_smart_subtransport_ssh", "git_transport_ssh_with_paths",
             ].flatMap { ["-Xlinker", "--wrap=\($0)"] },
           .when(platforms: [.linux])),
         .unsafeFlags(["-L/opt/homebrew/lib", "-L/usr/local/lib"], .when(platforms: [.macOS])),

@@ -11,8 +11,11 @@
  * - TLS: on the first call of any function of libgit2's mbedTLS stream (a new stream, a
  *   wrapped stream, a CA location set through git_libgit2_opts), which runs mbedTLS's
  *   setup once, as git_libgit2_init() would have.
- * - SSH: never here; libssh2 initialises itself when libgit2 opens its first session
- *   (libssh2_session_init_ex calls libssh2_init when nothing has).
+ * - SSH: not linked. libgit2's SSH transport (ssh.c) is the only code that reaches
+ *   libssh2 and, through it, OpenSSL's libcrypto: 3 MB of the binary. Its three entry
+ *   points are wrapped below, so the linker never takes ssh.c from libgit2's archive and
+ *   neither library is linked; an ssh:// remote opened through libgit2 fails with the
+ *   message below. (git's own ssh, which mlgit's fetch and push run, is untouched.)
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -50,4 +53,27 @@ int __wrap_git_mbedtls__set_cert_location(const char *file, const char *path) {
 }
 
 int __wrap_git_transport_ssh_global_init(void) { return 0; }
+
+/* git2/errors.h: GIT_ERROR_SSH. */
+int git_error_set_str(int error_class, const char *string);
+enum { mlgit_error_ssh = 23 };
+
+static int ssh_not_linked(void) {
+  git_error_set_str(mlgit_error_ssh, "mlgit does not use SSH through libgit2 (fetch and push go through git)");
+  return -1;
+}
+
+int __wrap_git_smart_subtransport_ssh(void **out, void *owner, void *param) {
+  (void)owner;
+  (void)param;
+  *out = NULL;
+  return ssh_not_linked();
+}
+
+int __wrap_git_transport_ssh_with_paths(void **out, void *owner, void *payload) {
+  (void)owner;
+  (void)payload;
+  *out = NULL;
+  return ssh_not_linked();
+}
 #endif
