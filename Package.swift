@@ -8,8 +8,7 @@ let package = Package(
     .executable(name: "mlgit", targets: ["mlgit"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
     // libgit2's headers (Debian's libgit2-dev); GitKit links the library. No pkgConfig:
@@ -60,8 +59,17 @@ let package = Package(
         .unsafeFlags(["-L/opt/homebrew/lib", "-L/usr/local/lib"], .when(platforms: [.macOS])),
         .linkedLibrary("git2", .when(platforms: [.macOS])),
       ]),
+    // SHA-256 from OpenSSL's libcrypto (Debian's libssl-dev), the archive on Linux: the digest
+    // alone is linked (sha256.c). swift-crypto carried BoringSSL whole, 1.7 MB of the binary.
     .target(
-      name: "MLSpec", dependencies: ["CLibYAML", "MLGitErrors", .product(name: "Crypto", package: "swift-crypto")]),
+      name: "CSHA256",
+      cSettings: [.unsafeFlags(["-I/opt/homebrew/opt/openssl@3/include"], .when(platforms: [.macOS]))],
+      linkerSettings: [
+        .unsafeFlags(["-Xlinker", "-l:libcrypto.a"], .when(platforms: [.linux])),
+        .unsafeFlags(["-L/opt/homebrew/opt/openssl@3/lib"], .when(platforms: [.macOS])),
+        .linkedLibrary("crypto", .when(platforms: [.macOS])),
+      ]),
+    .target(name: "MLSpec", dependencies: ["CLibYAML", "MLGitErrors", "CSHA256"]),
     .target(name: "MLPolicy", dependencies: ["MLSpec", "MLGitErrors"]),
     // What mlgit shows: the audit and score models and their text, JSON, HTML, SARIF and
     // github renderers. Knows nothing of git or of the command line.
@@ -80,7 +88,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "mlgit", dependencies: ["MLGitCommands"]),
+    .executableTarget(
+      name: "mlgit", dependencies: ["MLGitCommands"],
+      // The static Swift standard library's link exports every symbol of the executable's
+      // own objects (`-export-dynamic`): 10,400 names, 0.8 MB of dynamic symbol table that
+      // nothing looks up. The release binary exports none.
+      linkerSettings: [
+        .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release))
+      ]),
     .testTarget(name: "MLSpecTests", dependencies: ["MLSpec", "TestSupport"]),
     .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec", "TestSupport"]),
     // Shared by the test targets: the seeded generator every generated test uses.
@@ -104,7 +119,7 @@ let package = Package(
 // Foundation's) once per new type and protocol, about 390,000 instructions a scan, several
 // times in every hook (docs/performance.md, "Start-up and binary size").
 for target in package.targets where target.type == .regular || target.type == .executable {
-  guard target.name != "CMLGitSupport" else { continue }
+  guard target.name != "CMLGitSupport", target.name != "CSHA256" else { continue }
   target.swiftSettings =
     (target.swiftSettings ?? []) + [
       .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])

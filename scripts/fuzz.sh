@@ -52,18 +52,15 @@ build() {
   local sanitize=(-sanitize=fuzzer,address)
   # As SwiftPM builds them: MLSpec imports libyaml through the CLibYAML module map, which
   # links the system's libyaml (not instrumented: the fuzzing is of mlgit's own code).
-  # MLSpec hashes with swift-crypto: its module and objects come from SwiftPM's debug build
-  # (`swift build` first; not instrumented either).
-  local spm=.build/debug checkouts=.build/checkouts/swift-crypto/Sources
-  [ -e "$spm/Modules/Crypto.swiftmodule" ] || swift build --product mlgit >&2
-  local crypto_objects
-  crypto_objects=$(find "$spm/Crypto.build" "$spm/CryptoBoringWrapper.build" "$spm/CCryptoBoringSSL.build" \
-    "$spm/CCryptoBoringSSLShims.build" "$spm/CXKCP.build" "$spm/CXKCPShims.build" -name '*.o' | sort)
+  # MLSpec hashes with OpenSSL's SHA-256 through CSHA256 (compiled here, not instrumented
+  # either, and linked with libcrypto's archive as Package.swift links it).
+  if stale "$out/obj/sha256.o" Sources/CSHA256; then
+    "$clang" -O2 -c -I Sources/CSHA256/include Sources/CSHA256/sha256.c -o "$out/obj/sha256.o"
+  fi
+  local crypto_objects="$out/obj/sha256.o -Xlinker -l:libcrypto.a"
   local swiftflags=(-swift-version 5 -package-name mlgit -O -g -parse-as-library -enable-testing "${sanitize[@]}"
     -I "$out/obj" -I Sources/CLibYAML $(pkg-config --cflags-only-I yaml-0.1 | sed 's/-I/-Xcc -I/g')
-    -I "$spm/Modules" -Xcc -I -Xcc "$checkouts/CCryptoBoringSSL/include" -Xcc -I -Xcc "$checkouts/CCryptoBoringSSLShims/include"
-    -Xcc -fmodule-map-file="$checkouts/CCryptoBoringSSL/include/module.modulemap"
-    -Xcc -fmodule-map-file="$checkouts/CCryptoBoringSSLShims/include/module.modulemap")
+    -I Sources/CSHA256/include)
   # module NAME SOURCES...: one object and one .swiftmodule per module, in dependency order.
   module() {
     local name=$1

@@ -1,4 +1,4 @@
-import Crypto
+import CSHA256
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
@@ -11,20 +11,41 @@ import Crypto
 /// SHA-256 digests as 64 lowercase hex digits: of small values (review records bind
 /// approvals to the exact hyperparameters approved, SARIF fingerprints, imported run ids)
 /// and of files of any size (`mlgit run` hashes whole training datasets). The hashing is
-/// swift-crypto's (BoringSSL's SHA-256 on Linux, with its SHA-NI and AVX2 code paths);
+/// OpenSSL's (CSHA256: libcrypto's SHA-256, with its SHA-NI and AVX2 code paths);
 /// docs/performance.md has its figure against `sha256sum`.
 public enum SHA256Digest {
   /// The digest of `data`.
   public static func hex(_ data: Data) -> String {
-    hexDigits(Crypto.SHA256.hash(data: data))
+    var hasher = Hasher()
+    data.withUnsafeBytes { hasher.update($0) }
+    return hasher.finalize()
   }
 
   /// The digest of the UTF-8 bytes of `text`.
   public static func hex(_ text: String) -> String {
     var text = text
-    var hasher = Crypto.SHA256()
-    text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-    return hexDigits(hasher.finalize())
+    var hasher = Hasher()
+    text.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
+    return hasher.finalize()
+  }
+
+  /// One digest being computed.
+  struct Hasher {
+    private var context = mlgit_sha256_context()
+
+    init() { mlgit_sha256_init(&context) }
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+      guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+      mlgit_sha256_update(&context, base, bytes.count)
+    }
+
+    /// The digest in hex; the hasher is spent.
+    mutating func finalize() -> String {
+      var digest = [UInt8](repeating: 0, count: 32)
+      mlgit_sha256_final(&context, &digest)
+      return digest.withUnsafeBytes(SHA256Digest.hexDigits)
+    }
   }
 
   /// The digest of what is left to read from the open file `descriptor`, streamed in
@@ -34,7 +55,7 @@ public enum SHA256Digest {
   public static func hex(ofDescriptor descriptor: Int32, observe: (UnsafeRawBufferPointer) -> Void = { _ in }) throws
     -> String
   {
-    var hasher = Crypto.SHA256()
+    var hasher = Hasher()
     let chunk = 1 << 20
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
     defer { buffer.deallocate() }
@@ -46,10 +67,10 @@ public enum SHA256Digest {
         throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
       }
       let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-      hasher.update(bufferPointer: bytes)
+      hasher.update(bytes)
       observe(bytes)
     }
-    return hexDigits(hasher.finalize())
+    return hasher.finalize()
   }
 
   /// The digest of the file at `path` (links followed).
@@ -62,17 +83,15 @@ public enum SHA256Digest {
 
   /// Lower-case hex of bytes, two digits each (what `String(format: "%02x")` per byte
   /// gives), without Foundation's formatter: history checks hash specs on every commit.
-  static func hexDigits(_ digest: Crypto.SHA256.Digest) -> String {
-    digest.withUnsafeBytes { bytes in
-      String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-        let digits: StaticString = "0123456789abcdef"
-        let table = UnsafeRawBufferPointer(start: digits.utf8Start, count: 16)
-        for (index, byte) in bytes.enumerated() {
-          out[2 * index] = table[Int(byte >> 4)]
-          out[2 * index + 1] = table[Int(byte & 0x0F)]
-        }
-        return bytes.count * 2
+  static func hexDigits(_ bytes: UnsafeRawBufferPointer) -> String {
+    String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+      let digits: StaticString = "0123456789abcdef"
+      let table = UnsafeRawBufferPointer(start: digits.utf8Start, count: 16)
+      for (index, byte) in bytes.enumerated() {
+        out[2 * index] = table[Int(byte >> 4)]
+        out[2 * index + 1] = table[Int(byte & 0x0F)]
       }
+      return bytes.count * 2
     }
   }
 }
