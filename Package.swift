@@ -90,11 +90,16 @@ let package = Package(
     ),
     .executableTarget(
       name: "mlgit", dependencies: ["MLGitCommands"],
-      // The static Swift standard library's link exports every symbol of the executable's
-      // own objects (`-export-dynamic`): 10,400 names, 0.8 MB of dynamic symbol table that
-      // nothing looks up. The release binary exports none.
+      // The release binary (docs/performance.md, "Start-up and binary size"): linked by lld,
+      // which folds identical functions (--icf=all: Swift emits many identical thunks and
+      // specialisations) and can pack relative relocations (./install.sh adds that where
+      // the C library reads them); and without `-export-dynamic`, which the static Swift
+      // standard library's link sets and which exported the 10,400 public symbols of
+      // mlgit's own objects, each then a root --gc-sections had to keep.
       linkerSettings: [
-        .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release))
+        .unsafeFlags(
+          ["-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "--icf=all"],
+          .when(platforms: [.linux], configuration: .release))
       ]),
     .testTarget(name: "MLSpecTests", dependencies: ["MLSpec", "TestSupport"]),
     .testTarget(name: "MLPolicyTests", dependencies: ["MLPolicy", "MLSpec", "TestSupport"]),

@@ -7,13 +7,19 @@ BENCH_ROOT=${BENCH_ROOT:-${TMPDIR:-/tmp}/mlgit-bench}
 
 # The mlgit binary to measure: $MLGIT, else the binary ./install.sh installs: this
 # checkout built as it builds it (release, static Swift standard library, libgit2 linked
-# statically by Package.swift) and stripped as it installs it.
+# statically by Package.swift, libstdc++ linked in and relocations packed by install.sh's
+# own functions) and stripped as it installs it.
 bench_mlgit() {
   if [ -n "${MLGIT:-}" ]; then echo "$MLGIT"; return; fi
   local root; root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-  (cd "$root" && swift build -c release --static-swift-stdlib --product mlgit >&2)
-  mkdir -p "$BENCH_ROOT"
-  strip -o "$BENCH_ROOT/mlgit-installed" "$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/mlgit"
+  local link=()
+  # shellcheck disable=SC1090
+  source <(sed -n '/^static_libstdcxx_flags()/,/^}/p; /^packed_relocation_flags()/,/^}/p' "$root/install.sh")
+  (cd "$root" && static_libstdcxx_flags link && packed_relocation_flags link \
+    && swift build -c release --static-swift-stdlib "${link[@]}" --product mlgit >&2 \
+    && mkdir -p "$BENCH_ROOT" \
+    && strip -o "$BENCH_ROOT/mlgit-installed" \
+      "$(swift build -c release --static-swift-stdlib "${link[@]}" --show-bin-path)/mlgit")
   echo "$BENCH_ROOT/mlgit-installed"
 }
 
