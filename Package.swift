@@ -21,13 +21,9 @@ let package = Package(
       pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]
     ),
-    // MLflow's tracking database (mlflow.db), read by `mlgit import mlflow`.
-    .systemLibrary(
-      name: "CSQLite",
-      path: "Sources/CSQLite",
-      pkgConfig: "sqlite3",
-      providers: [.apt(["libsqlite3-dev"])]
-    ),
+    // MLflow's tracking database (mlflow.db), read by `mlgit import mlflow`: sqlite3.h from
+    // Debian's libsqlite3-dev, and libsqlite3 loaded on first use (sqlite_lazy.c), not at start.
+    .target(name: "CSQLite", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
     .target(name: "SQLiteKit", dependencies: ["CSQLite", "MLGitErrors"]),
     .target(name: "CMLGitSupport", linkerSettings: [.linkedLibrary("z")]),
     // ExitStatus and the MLGitError protocol every error type conforms to: below every module.
@@ -124,7 +120,7 @@ let package = Package(
 // Foundation's) once per new type and protocol, about 390,000 instructions a scan, several
 // times in every hook (docs/performance.md, "Start-up and binary size").
 for target in package.targets where target.type == .regular || target.type == .executable {
-  guard target.name != "CMLGitSupport", target.name != "CSHA256" else { continue }
+  guard !["CMLGitSupport", "CSHA256", "CSQLite"].contains(target.name) else { continue }
   target.swiftSettings =
     (target.swiftSettings ?? []) + [
       .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])

@@ -4,7 +4,8 @@
 #   scripts/build-deb.sh STAGE OUTPUT_DIR
 # and prints the package's path. Depends lists the packages that provide the libraries
 # the binary links (libc6, libyaml-0-2, …; libgit2 is linked in statically on Linux), as
-# dpkg-shlibdeps computes them when dpkg-dev is installed, else the owners of the libraries ldd resolves, plus git, which mlgit runs.
+# dpkg-shlibdeps computes them when dpkg-dev is installed, else the owners of the libraries ldd resolves,
+# plus libsqlite3-0, which mlgit loads when it imports from MLflow (dlopen: not in NEEDED), and git, which mlgit runs.
 # Maintainer comes from DEBFULLNAME and DEBEMAIL when set.
 set -euo pipefail
 
@@ -72,7 +73,7 @@ Version: $version
 Architecture: $arch
 Maintainer: ${DEBFULLNAME:-mlgit packager} <${DEBEMAIL:-root@localhost}>
 Installed-Size: $installed_size
-Depends: $depends, git
+Depends: $depends, libsqlite3-0, git
 Suggests: openssh-client
 Section: vcs
 Priority: optional
