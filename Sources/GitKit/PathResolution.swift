@@ -175,7 +175,12 @@ public enum PathResolver {
         }
         continue
       }
-      let current = (resolved + [name]).joined(separator: "/")
+      // Joined by hand: the standard library's generic `joined(separator:)` looks up its
+      // collection's associated types by mangled name on first use, 190,000 instructions
+      // of a pre-commit hook.
+      var current = ""
+      for part in resolved { current += part + "/" }
+      current += name
       switch try lookup.item(at: current) {
       case .missing:
         return fail(.missing(current))
