@@ -179,7 +179,7 @@ install_files() {
   mkdir -p "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" \
     "$root/$zsh_folder" "$root/share/fish/vendor_completions.d"
   # Installed stripped: the symbol table and debug sections are over a quarter of the
-  # linked file and nothing at run time reads them (README, "Start-up and binary size").
+  # linked file and nothing at run time reads them (docs/performance.md, "Start-up and binary size").
   if command -v strip >/dev/null 2>&1; then
     install -m 0755 -s "$bin" "$root/bin/mlgit"
   else
