@@ -103,7 +103,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
     .testTarget(name: "MLGitReportTests", dependencies: ["MLGitReport", "MLPolicy", "MLSpec"]),
-    .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit"]),
+    .testTarget(name: "SQLiteKitTests", dependencies: ["SQLiteKit", "MLGitErrors"]),
     .testTarget(
       name: "MLGitEngineTests", dependencies: ["MLGitEngine", "GitKit", "MLGitReport", "MLPolicy", "MLSpec"]),
     // SQLiteKit: tests write MLflow databases of their own (a store's commits, a broken store).

@@ -67,8 +67,3 @@ public enum FileReplacement {
     }
   }
 }
-
-/// `write(2)`, named apart from the methods called write.
-func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-  write(descriptor, buffer, count)
-}

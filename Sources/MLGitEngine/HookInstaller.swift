@@ -189,6 +189,3 @@ struct HookInstaller {
     return URL(fileURLWithPath: arg0).standardizedFileURL.resolvingSymlinksInPath().path
   }
 }
-
-/// `unlink(2)`, named apart from the method called unlink.
-func systemUnlink(_ path: String) -> Int32 { unlink(path) }

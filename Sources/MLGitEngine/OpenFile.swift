@@ -43,7 +43,7 @@ final class OpenFile {
     var chunk = [UInt8](repeating: 0, count: 65_536)
     while data.count < count {
       let wanted = min(chunk.count, count - data.count)
-      let got = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
+      let got = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, wanted) }
       if got < 0 {
         if errno == EINTR { continue }
         throw SystemReadError(code: errno)

@@ -29,7 +29,6 @@ public enum SystemErrorText {
     if let underlying = (error as? CocoaError)?.underlying as? POSIXError {
       return String(cString: strerror(underlying.code.rawValue))
     }
-    if let error = error as? SystemReadError { return error.description }
     if let error = error as? LocalizedError, let text = error.errorDescription { return text }
     return String(describing: error)
   }

@@ -64,7 +64,7 @@ public final class SQLiteDatabase {
     }
     // A URI so `mode=ro` can be given; the path is percent-encoded so a name
     // holding `?` or `#` is not read as URI syntax.
-    var uri = "file:" + SQLiteDatabase.percentEncoded(path)
+    var uri = "file:" + URLPath.percentEncoded(path)
     switch mode {
     case .readOnly: uri += "?mode=ro"
     case .readWriteCreate: break
@@ -145,8 +145,6 @@ public final class SQLiteDatabase {
     Set(try rows("SELECT name FROM pragma_table_info(?1)", [.text(table)]).compactMap { $0.first?.text })
   }
 
-  /// `path` for a `file:` URI (`URLPath.percentEncoded`).
-  static func percentEncoded(_ path: String) -> String { URLPath.percentEncoded(path) }
 }
 
 /// A prepared statement (`sqlite3_stmt *`), finalized on deinit. Keeps its database open.

@@ -1,9 +1,10 @@
 import Foundation
 import XCTest
 
-@testable import SQLiteKit
+import MLGitErrors
 
-/// The `file:` URI SQLiteKit opens a database through encodes a path as Foundation's
+/// `URLPath.percentEncoded`, which writes the `file:` URI SQLiteKit opens a database through
+/// (and SARIF locations), encodes a path as Foundation's
 /// `addingPercentEncoding(withAllowedCharacters:)` did with `.urlPathAllowed` minus `?#%`.
 final class PercentEncodingTests: XCTestCase {
   func testEveryScalarIsEncodedAsFoundationEncodedIt() {
@@ -13,13 +14,13 @@ final class PercentEncodingTests: XCTestCase {
       guard let scalar = Unicode.Scalar(value) else { continue }
       let path = "/db\(scalar)x/\(scalar)"
       XCTAssertEqual(
-        SQLiteDatabase.percentEncoded(path), path.addingPercentEncoding(withAllowedCharacters: allowed), "U+\(value)")
+        URLPath.percentEncoded(path), path.addingPercentEncoding(withAllowedCharacters: allowed), "U+\(value)")
     }
   }
 
   func testPathsWithReservedCharacters() {
-    XCTAssertEqual(SQLiteDatabase.percentEncoded("/tmp/a b?c#d%e/é.db"), "/tmp/a%20b%3Fc%23d%25e/%C3%A9.db")
-    XCTAssertEqual(SQLiteDatabase.percentEncoded("/x/mlflow.db"), "/x/mlflow.db")
-    XCTAssertEqual(SQLiteDatabase.percentEncoded(""), "")
+    XCTAssertEqual(URLPath.percentEncoded("/tmp/a b?c#d%e/é.db"), "/tmp/a%20b%3Fc%23d%25e/%C3%A9.db")
+    XCTAssertEqual(URLPath.percentEncoded("/x/mlflow.db"), "/x/mlflow.db")
+    XCTAssertEqual(URLPath.percentEncoded(""), "")
   }
 }
