@@ -34,3 +34,5 @@ KEEP_EXTENSION=1 embed ReportTemplates Sources/MLGitReport/ReportTemplates.swift
 # The packs' parsed trees (Sources/MLPolicy/ShippedPackNodes.swift, read instead of parsing
 # the YAML at every start): ShippedPackNodesTests writes them from the packs just embedded.
 MLGIT_REGENERATE=1 swift test --filter ShippedPackNodesTests.testGeneratedTreesMatchThePacks
+# The default pack's attribute lists split into words (Sources/MLPolicy/ShippedAttributeLists.swift).
+MLGIT_REGENERATE=1 swift test --filter CompiledAttributeListsTests.testGeneratedListsMatchThePack

@@ -1,4 +1,5 @@
 import CLibGit2
+import MLGitErrors
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
@@ -175,12 +176,7 @@ public enum PathResolver {
         }
         continue
       }
-      // Joined by hand: the standard library's generic `joined(separator:)` looks up its
-      // collection's associated types by mangled name on first use, 190,000 instructions
-      // of a pre-commit hook.
-      var current = ""
-      for part in resolved { current += part + "/" }
-      current += name
+      let current = (resolved + [name]).joinedText(separator: "/")
       switch try lookup.item(at: current) {
       case .missing:
         return fail(.missing(current))

@@ -80,7 +80,7 @@ final class ParameterFileIndex: Sendable {
         } catch is BlobTooLarge {
           continue  // refused as a spec where it changes; it names no file mlgit reads
         }
-        guard data.containsBytes("from") || data.contains(UInt8(ascii: "\\")) else { continue }
+        guard data.containsBytes("from") || data.containsBytes("\\") else { continue }
         spec = SpecSnapshot(path: delta.path, blob: id.hex, data: data)
       } else {
         spec = try reader.cachedSnapshot(path: delta.path, blob: id)

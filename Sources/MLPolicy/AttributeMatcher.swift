@@ -68,7 +68,8 @@ public enum NameTokenizer {
   }
 
   /// `splitScalars` for ASCII names, over bytes: the same rules, without building a
-  /// scalar view per word (policies list hundreds of ASCII names, specs thousands).
+  /// scalar view per word (policies list hundreds of ASCII names, specs thousands). A word
+  /// is kept as the range of its bytes and lower-cased as it is copied into its string.
   static func splitASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
     func classify(_ byte: UInt8) -> Kind {
       switch byte {
@@ -79,34 +80,67 @@ public enum NameTokenizer {
       }
     }
     var words: [String] = []
-    var current: [UInt8] = []
-    current.reserveCapacity(bytes.count)
-    var previous = Kind.other
-    func flush() {
-      if !current.isEmpty { words.append(singularASCII(current)) }
-      current.removeAll(keepingCapacity: true)
-    }
     words.reserveCapacity(4)
+    // The first byte of the word being read, or nil between words.
+    var start: Int? = nil
+    var previous = Kind.other
     for i in 0..<bytes.count {
-      let byte = bytes[i]
-      let kind = classify(byte)
+      let kind = classify(bytes[i])
       guard kind != .other else {
-        flush()
+        if let first = start { words.append(wordASCII(bytes, first..<i)) }
+        start = nil
         previous = .other
         continue
       }
-      if !current.isEmpty {
+      if let first = start {
         let nextIsLower = i + 1 < bytes.count && classify(bytes[i + 1]) == .lower
         let lowerToUpper = previous == .lower && kind == .upper
         let endOfCapitalRun = previous == .upper && kind == .upper && nextIsLower
         let letterDigit = (previous == .digit) != (kind == .digit)
-        if lowerToUpper || endOfCapitalRun || letterDigit { flush() }
+        if lowerToUpper || endOfCapitalRun || letterDigit {
+          words.append(wordASCII(bytes, first..<i))
+          start = i
+        }
+      } else {
+        start = i
       }
-      current.append(kind == .upper ? byte + 32 : byte)
       previous = kind
     }
-    flush()
+    if let first = start { words.append(wordASCII(bytes, first..<bytes.count)) }
     return words
+  }
+
+  /// The word at `range` of an ASCII name, lower-cased and singularised.
+  static func wordASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+    let word = String(unsafeUninitializedCapacity: range.count) { buffer in
+      for (offset, index) in range.enumerated() {
+        let byte = bytes[index]
+        buffer[offset] = (65...90).contains(byte) ? byte + 32 : byte
+      }
+      return range.count
+    }
+    return singularASCII(word)
+  }
+
+  static let irregular: [String: String] = [
+    "women": "woman", "men": "man", "people": "person", "children": "child", "wives": "wife",
+    "lives": "life", "series": "series", "species": "species", "news": "news", "statuses": "status",
+    "bonuses": "bonus", "viruses": "virus", "campuses": "campus", "censuses": "census", "focuses": "focus",
+  ]
+
+  /// `singular` of a lower-case ASCII word, without its suffix searches where they cannot
+  /// apply: the rules strip an `s`, and the irregular plurals end in `s`, `n` (`women`,
+  /// `men`, `children`) or `e` (`people`), none shorter than three letters. About a third
+  /// of the cost of building the matcher from a pack's lists went to `singular`
+  /// (`SingularTests` checks this against it).
+  static func singularASCII(_ word: String) -> String {
+    let utf8 = word.utf8
+    guard utf8.count >= 3, let last = utf8.last else { return word }
+    switch last {
+    case UInt8(ascii: "s"): return singular(word)
+    case UInt8(ascii: "n"), UInt8(ascii: "e"): return irregular[word] ?? word
+    default: return word
+    }
   }
 
   static func splitScalars(_ name: String) -> [String] {
@@ -152,31 +186,10 @@ public enum NameTokenizer {
     return words
   }
 
-  static let irregular: [String: String] = [
-    "women": "woman", "men": "man", "people": "person", "children": "child", "wives": "wife",
-    "lives": "life", "series": "series", "species": "species", "news": "news", "statuses": "status",
-    "bonuses": "bonus", "viruses": "virus", "campuses": "campus", "censuses": "census", "focuses": "focus",
-  ]
-
   /// A plural English noun's singular, by a few suffix rules; words that merely end in
   /// `s` (`status`, `class`, `analysis`, `religious`, `bias`) are left alone. Names and
   /// list entries go through the same function, so an imperfect rule still matches
   /// consistently.
-  /// `singular` of a lower-case ASCII word given as bytes, without its suffix searches
-  /// where they cannot apply: the rules strip an `s`, and the irregular plurals end in
-  /// `s`, `n` (`women`, `men`, `children`) or `e` (`people`), none shorter than three
-  /// letters. About a third of the cost of building the matcher from a pack's lists went
-  /// to `singular` (`SingularTests` checks this against it).
-  static func singularASCII(_ bytes: [UInt8]) -> String {
-    let word = String(decoding: bytes, as: UTF8.self)
-    guard bytes.count >= 3, let last = bytes.last else { return word }
-    switch last {
-    case UInt8(ascii: "s"): return singular(word)
-    case UInt8(ascii: "n"), UInt8(ascii: "e"): return irregular[word] ?? word
-    default: return word
-    }
-  }
-
   public static func singular(_ word: String) -> String {
     if let known = irregular[word] { return known }
     // Words are all letters or all digits (see `words`); digits never end in "s".
@@ -230,23 +243,40 @@ public struct AttributeMatcher: Sendable {
   }
 
   let index: [String: [Entry]]
+  /// The shipped pack whose lists begin these lists: its entries are matched from its
+  /// text, already split, and `index` holds only the entries added to them.
+  let compiled: CompiledAttributeLists?
   /// The lists as loaded, for `mlgit policy explain`.
   public let protectedAttributes: [String: [String]]
   public let proxies: [String: [String]]
 
   public init(protectedAttributes: [String: [String]], proxies: [String: [String]]) {
+    self.init(protectedAttributes: protectedAttributes, proxies: proxies, compiled: .defaultPack)
+  }
+
+  init(protectedAttributes: [String: [String]], proxies: [String: [String]], compiled: CompiledAttributeLists?) {
     self.protectedAttributes = protectedAttributes
     self.proxies = proxies
     var index: [String: [Entry]] = [:]
-    for (kind, lists) in [(AttributeKind.protected, protectedAttributes), (.proxy, proxies)] {
-      for (category, entries) in lists {
-        for text in entries {
-          let isExclusion = text.hasPrefix("!")
-          // Each list entry is split once here: past the memo, which is for names.
-          let words = NameTokenizer.split(isExclusion ? String(text.dropFirst()) : text)
-          guard let first = words.first else { continue }
-          index[first, default: []].append(
-            Entry(words: words, category: category, kind: kind, text: text, isExclusion: isExclusion))
+    func add(_ kind: AttributeKind, _ category: String, _ text: String) {
+      let isExclusion = text.hasPrefix("!")
+      // Each list entry is split once here: past the memo, which is for names.
+      let words = NameTokenizer.split(isExclusion ? String(text.dropFirst()) : text)
+      guard let first = words.first else { return }
+      index[first, default: []].append(
+        Entry(words: words, category: category, kind: kind, text: text, isExclusion: isExclusion))
+    }
+    if let compiled, let extras = compiled.extras(protectedAttributes: protectedAttributes, proxies: proxies) {
+      self.compiled = compiled
+      for extra in extras { add(extra.kind, extra.category, extra.text) }
+    } else {
+      self.compiled = nil
+      // Sized once: growing it entry by entry rehashed it nine times for the built-in lists.
+      index.reserveCapacity(
+        protectedAttributes.values.reduce(0) { $0 + $1.count } + proxies.values.reduce(0) { $0 + $1.count })
+      for (kind, lists) in [(AttributeKind.protected, protectedAttributes), (.proxy, proxies)] {
+        for (category, entries) in lists {
+          for text in entries { add(kind, category, text) }
         }
       }
     }
@@ -273,7 +303,12 @@ public struct AttributeMatcher: Sendable {
     var found: [AttributeMatch] = []
     var excluded: [(category: String, kind: AttributeKind, words: Range<Int>)] = []
     for start in words.indices {
-      guard let candidates = index[words[start]] else { continue }
+      var candidates = index[words[start]] ?? []
+      // The compiled pack's entries come first, as its lists begin the lists.
+      if let compiled {
+        let shipped = compiled.entries(first: words[start])
+        if !shipped.isEmpty { candidates = shipped + candidates }
+      }
       for entry in candidates {
         let end = start + entry.words.count
         guard end <= words.count, words[start..<end].elementsEqual(entry.words) else { continue }
@@ -338,14 +373,20 @@ extension AttributeMatcher {
         // dictionaries sharing storage compare in constant time, where hashing the key
         // walked every attribute name (a fifth of `check --range`'s work).
         if let last = built.last, last.key == key { return last.matcher }
-        if let matcher = built.matchers[key] {
-          built.last = (key, matcher)
-          return matcher
+        // The first policy is held as `last` only, and the table (whose keys are hashed
+        // through every attribute name, 170,000 instructions for the built-in lists) starts
+        // with the second: a hook or a single check judges one policy.
+        if let last = built.last {
+          if built.matchers.isEmpty { built.matchers[last.key] = last.matcher }
+          if let matcher = built.matchers[key] {
+            built.last = (key, matcher)
+            return matcher
+          }
         }
         // A process judges a handful of policies at most (one per commit in a range).
         if built.matchers.count >= 32 { built.matchers.removeAll() }
         let matcher = AttributeMatcher(protectedAttributes: protectedAttributes, proxies: proxies)
-        built.matchers[key] = matcher
+        if built.last != nil { built.matchers[key] = matcher }
         built.last = (key, matcher)
         return matcher
       }

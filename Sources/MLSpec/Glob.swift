@@ -1,3 +1,5 @@
+import MLGitErrors
+
 /// A gitignore-style path glob: `*` and `?` stay within one path segment, `**`
 /// spans segments (`models/**/*.yaml` matches `models/a.yaml` and `models/x/y/a.yaml`).
 ///
@@ -52,7 +54,7 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     {
       parts.append(last)
     }
-    return parts.joined(separator: "/")
+    return parts.joinedText(separator: "/")
   }
 
   public func matches(_ path: String) -> Bool {

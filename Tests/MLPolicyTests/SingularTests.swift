@@ -28,7 +28,7 @@ final class SingularTests: XCTestCase {
           decoding: (0..<(1 + generator.below(8))).map { _ in letters[generator.below(letters.count)] }, as: UTF8.self))
     }
     for word in words where word.utf8.allSatisfy({ $0 < 0x80 }) {
-      XCTAssertEqual(NameTokenizer.singularASCII(Array(word.utf8)), NameTokenizer.singular(word), word)
+      XCTAssertEqual(NameTokenizer.singularASCII(word), NameTokenizer.singular(word), word)
     }
   }
 }

@@ -1,4 +1,5 @@
 import MLSpec
+import MLGitErrors
 
 /// Where a hyperparameter change is, so that its finding points at it. A finding stays on
 /// the spec (approvals, pushes and the audit are per spec): at the changed key when the
@@ -41,11 +42,7 @@ struct ChangeSite {
       // A key may hold dots itself: the longest run of parts that names a key here wins.
       var matched = false
       for end in stride(from: parts.count, to: index, by: -1) {
-        // Joined by hand: the standard library's generic `joined(separator:)` looks up its
-        // collection's associated types by mangled name on first use, 190,000 instructions
-        // of a pre-commit hook.
-        var name = parts[index]
-        for part in parts[(index + 1)..<end] { name += "." + part }
+        let name = Array(parts[index..<end]).joinedText(separator: ".")
         if let key = node.keyNode(name), let value = node[name] {
           found = key.location
           node = value

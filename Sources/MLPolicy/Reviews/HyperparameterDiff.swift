@@ -1,3 +1,4 @@
+import MLGitErrors
 import MLSpec
 
 /// One hyperparameter that differs between two versions, by dotted key.
@@ -82,7 +83,7 @@ public struct HyperparameterChange: Sendable, Equatable {
 
   /// A one-line summary of a list of changes, at most `limit` named.
   public static func summary(_ changes: [HyperparameterChange], limit: Int = 3) -> String {
-    let shown = changes.prefix(limit).map(\.summary).joined(separator: ", ")
+    let shown = changes.prefix(limit).map(\.summary).joinedText(separator: ", ")
     return changes.count > limit ? "\(shown) and \(changes.count - limit) more" : shown
   }
 }

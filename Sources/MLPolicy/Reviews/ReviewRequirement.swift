@@ -1,3 +1,4 @@
+import MLGitErrors
 import MLSpec
 
 /// A change that needs (or could take) approvals: a spec's hyperparameters, or a file
@@ -55,10 +56,10 @@ public struct ReviewItem: Sendable {
     where !excluded.contains(where: { $0.lowercased() == principal.lowercased() }) {
       excluded.append(principal)
     }
-    let notAuthor = excluded.isEmpty ? "the author" : excluded.joined(separator: ", ")
+    let notAuthor = excluded.isEmpty ? "the author" : excluded.joinedText(separator: ", ")
     if reviewers.isEmpty { return "anyone but \(notAuthor)" }
     let others = reviewers.filter { reviewer in !excluded.contains { $0.lowercased() == reviewer.lowercased() } }
-    return "\(others.count == 1 ? "" : "one of ")\(others.joined(separator: ", "))"
+    return "\(others.count == 1 ? "" : "one of ")\(others.joinedText(separator: ", "))"
   }
 }
 
