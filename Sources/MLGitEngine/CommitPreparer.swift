@@ -154,8 +154,16 @@ final class CommitPreparer: Sendable {
 
   /// The policy `.mlgit/config.yml` in a tree sets, loaded once per config blob.
   func policyInForce(tree: OID, commit: OID, in repository: Repository) throws -> (EffectivePolicy, String) {
-    let path = "\(HistoryChecker.configPath) (in \(commit.short))"
-    guard let entry = try repository.policyEntry(at: HistoryChecker.configPath, inTree: tree, reportedAs: path) else {
+    // The name errors give the config, written out only for an error (not for every commit).
+    func path() -> String { "\(HistoryChecker.configPath) (in \(commit.short))" }
+    let found: TreeEntry?
+    do {
+      found = try repository.policyEntry(at: HistoryChecker.configPath, inTree: tree)
+    } catch is UnresolvablePath, is PolicyLinkOutside {
+      // The same lookup, for the error that names the config.
+      found = try repository.policyEntry(at: HistoryChecker.configPath, inTree: tree, reportedAs: path())
+    }
+    guard let entry = found else {
       return (try cachedPolicy(key: "built-in") { try EffectivePolicy.builtIn() }, "built-in")
     }
     var key = entry.id.hex
@@ -170,9 +178,9 @@ final class CommitPreparer: Sendable {
       do {
         data = try repository.blob(entry.id, limit: Document.sizeLimit)
       } catch let error as BlobTooLarge {
-        throw PolicyLoadError(path: path, error: DocumentError(error.description))
+        throw PolicyLoadError(path: path(), error: DocumentError(error.description))
       }
-      return try EffectivePolicy.load(config: data, path: path, files: repository.policyFiles(in: tree))
+      return try EffectivePolicy.load(config: data, path: path(), files: repository.policyFiles(in: tree))
     }
     return (policy, key)
   }

@@ -111,10 +111,7 @@ final class HistoryChecker {
         case .boundary(let id):
           report.boundary.append(id)
         case .commit(let prepared, let others):
-          var context = prepared.context
-          context.runs = try recordedRuns(for: context.policy)
-          context.history = try runHistory(for: context.policy, runs: context.runs)
-          context.reproductions = try recordedReproductions(for: context.policy)
+          let context = try withEvidence(prepared.context, policyKey: prepared.policyKey)
           var findings = engine.evaluate(
             prepared.change, in: context, cache: findingCache, policyKey: prepared.policyKey)
           if !others.isEmpty {
@@ -125,10 +122,7 @@ final class HistoryChecker {
               first
             }
             for other in others {
-              var otherContext = other.context
-              otherContext.runs = try recordedRuns(for: otherContext.policy)
-              otherContext.history = try runHistory(for: otherContext.policy, runs: otherContext.runs)
-              otherContext.reproductions = try recordedReproductions(for: otherContext.policy)
+              let otherContext = try withEvidence(other.context, policyKey: other.policyKey)
               for var finding in engine.evaluate(
                 other.change, in: otherContext, cache: findingCache, policyKey: other.policyKey)
               {
@@ -155,9 +149,40 @@ final class HistoryChecker {
     return report
   }
 
+  /// Which recorded evidence a policy's rules read: worked out once per policy (by its
+  /// key), not once per commit (ten rules' severities asked of every commit's policy were
+  /// 6% of `check --range`).
+  private struct EvidenceNeeds {
+    var runs, history, reproductions: Bool
+  }
+
+  private var evidenceNeeds: [String: EvidenceNeeds] = [:]
+
+  /// `context` with the runs, the run history and the reproductions its policy's rules read.
+  private func withEvidence(_ context: PolicyContext, policyKey: String) throws -> PolicyContext {
+    let policy = context.policy
+    let needs: EvidenceNeeds
+    if let known = evidenceNeeds[policyKey] {
+      needs = known
+    } else {
+      needs = EvidenceNeeds(
+        runs: HistoryChecker.runGates.contains { policy.severity(of: $0) != .off },
+        history: GitRunHistory.askingRules.contains { policy.severity(of: $0) != .off },
+        reproductions: policy.severity(of: RunsReproducedRule.description.id) != .off)
+      evidenceNeeds[policyKey] = needs
+    }
+    var context = context
+    context.runs = needs.runs ? try recordedRuns() : [:]
+    if history == nil && needs.history {
+      history = try GitRunHistory(repository: repository.reopen(), runs: context.runs)
+    }
+    context.history = history
+    context.reproductions = needs.reproductions ? try recordedReproductions() : [:]
+    return context
+  }
+
   /// Recorded runs, read once per check, and only when a policy gates on them.
-  private func recordedRuns(for policy: EffectivePolicy) throws -> [String: [RunRecord]] {
-    guard HistoryChecker.runGates.contains(where: { policy.severity(of: $0) != .off }) else { return [:] }
+  private func recordedRuns() throws -> [String: [RunRecord]] {
     if let runs { return runs }
     let loaded = try RunLedger.load(repository)
     runs = loaded
@@ -167,8 +192,7 @@ final class HistoryChecker {
   private var runs: [String: [RunRecord]]?
 
   /// Reproductions' verdicts, read once per check, and only when runs/reproduced is on.
-  private func recordedReproductions(for policy: EffectivePolicy) throws -> [String: [ReproductionRecord]] {
-    guard policy.severity(of: RunsReproducedRule.description.id) != .off else { return [:] }
+  private func recordedReproductions() throws -> [String: [ReproductionRecord]] {
     if let reproductions { return reproductions }
     let loaded = try RunLedger.loadReproductions(repository)
     reproductions = loaded
@@ -179,12 +203,6 @@ final class HistoryChecker {
 
   /// The runs earlier in the history, for the rules that compare with them: one per
   /// check, made when a policy first has such a rule in force.
-  private func runHistory(for policy: EffectivePolicy, runs: [String: [RunRecord]]) throws -> (any RunHistory)? {
-    if let history { return history }
-    history = try GitRunHistory.make(for: policy, repository: repository, runs: runs)
-    return history
-  }
-
   private var history: GitRunHistory?
 
   /// Hands the checker runs its caller has already read, so they are not read twice.

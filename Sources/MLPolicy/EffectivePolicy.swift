@@ -214,7 +214,7 @@ public struct EffectivePolicy: Sendable {
   public func severity(of rule: String) -> Severity {
     if let severity = settings[rule]?.severity { return severity }
     if teamRules.contains(where: { $0.id == rule }) { return .error }
-    return RuleRegistry.rule(id: rule).map { type(of: $0).description.defaultSeverity } ?? .off
+    return RuleRegistry.defaultSeverity(of: rule) ?? .off
   }
 
   /// A rule option (`approvals`, `enforce`, `branches`, …) from the config.

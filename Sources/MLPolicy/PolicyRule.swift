@@ -69,6 +69,14 @@ public enum RuleRegistry {
     }
     return rules
   }()
+
+  /// A built-in rule's default severity (nil: no such rule), without building its
+  /// description (examples and all) on each call.
+  public static func defaultSeverity(of id: String) -> Severity? { defaultSeverities[id] }
+
+  private static let defaultSeverities: [String: Severity] = byID.mapValues {
+    type(of: $0).description.defaultSeverity
+  }
 }
 
 /// Runs the rules in force on a change.
@@ -97,9 +105,9 @@ public struct PolicyEngine: Sendable {
     policyKey: String = ""
   ) -> [Finding] {
     var findings: [Finding] = []
-    let scope = "\(policyKey)|\(context.stage.rawValue)|\(context.branch ?? "")"
     // Which rules run depends on the policy, the stage and the branch only: with a cache
     // (a history check), work it out once per scope rather than once per commit.
+    let scope = cache?.scope(policyKey: policyKey, stage: context.stage, branch: context.branch) ?? 0
     let enabled: [Bool]
     if let cache {
       enabled = cache.enabledRules(scope: scope) {
@@ -111,11 +119,14 @@ public struct PolicyEngine: Sendable {
     for (index, rule) in rules.enumerated() where enabled[index] {
       let id = ids[index]
       let dependency = dependencies[index]
-      for change in changeSet.specs {
-        if let cache, let key = FindingCache.key(rule: id, change: change, dependency: dependency, scope: scope) {
-          findings += cache.findings(for: key) { rule.evaluate(change, in: context) }
+      // By index: iterating would copy each change (two parsed specs) for every rule.
+      for position in changeSet.specs.indices {
+        if let cache,
+          let key = FindingCache.key(rule: id, change: changeSet.specs[position], dependency: dependency, scope: scope)
+        {
+          findings += cache.findings(for: key) { rule.evaluate(changeSet.specs[position], in: context) }
         } else {
-          findings += rule.evaluate(change, in: context)
+          findings += rule.evaluate(changeSet.specs[position], in: context)
         }
       }
       findings += rule.evaluate(changeSet: changeSet, in: context)
@@ -140,18 +151,39 @@ public struct PolicyEngine: Sendable {
 /// check so that a spec blob seen in many commits is judged once.
 public final class FindingCache {
   struct Key: Hashable {
-    var scope: String
+    /// The scope's number (`scope(policyKey:stage:branch:)`): hashing the policy key
+    /// into every key was a third of the cache's cost.
+    var scope: Int
     var rule: String
     var path: String
     var old: String?
     var new: String?
   }
 
-  private var entries: [Key: [Finding]] = [:]
-  private var enabled: [String: [Bool]] = [:]
+  private struct Scope: Hashable {
+    var policyKey: String
+    var stage: CheckStage
+    var branch: String?
+  }
 
-  /// The rules that run under a scope (policy key, stage, branch), remembered.
-  func enabledRules(scope: String, _ compute: () -> [Bool]) -> [Bool] {
+  private var entries: [Key: [Finding]] = [:]
+  private var scopes: [Scope: Int] = [:]
+  /// The scope asked for last: consecutive commits are nearly always under the same one.
+  private var lastScope: (scope: Scope, number: Int)?
+  private var enabled: [Int: [Bool]] = [:]
+
+  /// The number of a scope: the policy in force (its key), the stage and the branch.
+  func scope(policyKey: String, stage: CheckStage, branch: String?) -> Int {
+    let scope = Scope(policyKey: policyKey, stage: stage, branch: branch)
+    if let lastScope, lastScope.scope == scope { return lastScope.number }
+    let number = scopes[scope] ?? scopes.count
+    scopes[scope] = number
+    lastScope = (scope, number)
+    return number
+  }
+
+  /// The rules that run under a scope, remembered.
+  func enabledRules(scope: Int, _ compute: () -> [Bool]) -> [Bool] {
     if let known = enabled[scope] { return known }
     let found = compute()
     enabled[scope] = found
@@ -176,7 +208,7 @@ public final class FindingCache {
 
   /// The key for a rule on a spec change, or nil when the findings may depend on more
   /// than the blobs (no blob id, or hyperparameters read from another file).
-  static func key(rule: String, change: ModelChange, dependency: RuleDependency, scope: String) -> Key? {
+  static func key(rule: String, change: ModelChange, dependency: RuleDependency, scope: Int) -> Key? {
     func id(_ snapshot: SpecSnapshot?) -> String?? {
       guard let snapshot else { return .some(nil) }
       guard let blob = snapshot.blob else { return nil }

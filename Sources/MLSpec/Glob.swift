@@ -25,6 +25,10 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     case wildcard([Unicode.Scalar])
   }
 
+  /// The wildcard segments as bytes, for `matchesASCII` (nil: the pattern is not ASCII,
+  /// or has too many segments for a 64-bit set of positions).
+  private let asciiWildcards: [[UInt8]]?
+
   public init(_ pattern: String) {
     self.pattern = pattern
     self.segments = pattern.split(separator: "/", omittingEmptySubsequences: true)
@@ -34,6 +38,14 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
         return .wildcard(Array(segment.unicodeScalars))
       }
       return .literal(Array(segment.utf8))
+    }
+    if pattern.utf8.allSatisfy({ $0 < 0x80 }) && compiled.count < 64 {
+      asciiWildcards = compiled.map { segment in
+        if case .wildcard(let scalars) = segment { return scalars.map { UInt8($0.value) } }
+        return []
+      }
+    } else {
+      asciiWildcards = nil
     }
   }
 
@@ -58,8 +70,61 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
   }
 
   public func matches(_ path: String) -> Bool {
+    // Where pattern and path are ASCII, scalars are bytes: the same simulation over the
+    // path's bytes, positions in a bit set, allocates nothing. Splitting the path into
+    // Characters and arrays of scalars was most of a history check's spec-folder tests.
+    if let known = path.utf8.withContiguousStorageIfAvailable({ matchesASCII($0) }), let result = known {
+      return result
+    }
     var steps = 0
     return matches(path, steps: &steps)
+  }
+
+  /// `matches` over an ASCII path's bytes (nil: the pattern or the path is not ASCII).
+  /// Agrees with `matches(_:steps:)` (`GlobByteMatchTests`), which `GlobAdversarialTests`
+  /// holds to the reference matcher.
+  func matchesASCII(_ path: UnsafeBufferPointer<UInt8>) -> Bool? {
+    guard let wildcards = asciiWildcards else { return nil }
+    let count = compiled.count
+    var reached: UInt64 = 1
+    closeOverAnyDepth(&reached)
+    var start = 0
+    while start <= path.count {
+      var end = start
+      while end < path.count && path[end] != UInt8(ascii: "/") {
+        if path[end] >= 0x80 { return nil }
+        end += 1
+      }
+      defer { start = end + 1 }
+      if end == start { continue }  // an empty segment (`a//b`, a leading or trailing `/`)
+      let part = UnsafeBufferPointer(rebasing: path[start..<end])
+      var next: UInt64 = 0
+      for i in 0..<count where reached & (1 << UInt64(i)) != 0 {
+        switch compiled[i] {
+        case .anyDepth:
+          next |= 1 << UInt64(i)
+        case .literal(let bytes):
+          if part.elementsEqual(bytes) { next |= 1 << UInt64(i + 1) }
+        case .wildcard:
+          var steps = 0
+          if Glob.matchSegment(wildcards[i][...], part[...], steps: &steps) { next |= 1 << UInt64(i + 1) }
+        }
+      }
+      if next == 0 {
+        // Any byte left must still be checked: a non-ASCII path goes to the scalar matcher.
+        for byte in path[end...] where byte >= 0x80 { return nil }
+        return false
+      }
+      reached = next
+      closeOverAnyDepth(&reached)
+    }
+    return reached & (1 << UInt64(count)) != 0
+  }
+
+  private func closeOverAnyDepth(_ reached: inout UInt64) {
+    for i in compiled.indices where reached & (1 << UInt64(i)) != 0 {
+      if case .anyDepth = compiled[i] { reached |= 1 << UInt64(i + 1) }
+    }
   }
 
   /// `matches`, counting the elementary steps taken (pattern positions visited and
@@ -113,27 +178,28 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
   /// One segment against one pattern segment. `*` backtracks to the last `*` only,
   /// which is exact here because every other token matches exactly one scalar; the
   /// cost is at most the pattern's length times the text's.
-  static func matchSegment(_ pattern: ArraySlice<Unicode.Scalar>, _ text: ArraySlice<Unicode.Scalar>, steps: inout Int)
-    -> Bool
-  {
+  static func matchSegment<Pattern: Collection<Character>, Text: Collection<Character>, Character: GlobCharacter>(
+    _ pattern: Pattern, _ text: Text, steps: inout Int
+  ) -> Bool where Pattern.Index == Int, Text.Index == Int {
     var p = pattern.startIndex
     var t = text.startIndex
     var starP = -1
     var starT = -1
     while t < text.endIndex {
       steps += 1
-      if p < pattern.endIndex, pattern[p] == "*" {
+      if p < pattern.endIndex, pattern[p].code == GlobCode.star {
         starP = p
         starT = t
         p += 1
         continue
       }
-      if p < pattern.endIndex, pattern[p] == "?" || pattern[p] == text[t] {
+      if p < pattern.endIndex, pattern[p].code == GlobCode.question || pattern[p] == text[t] {
         p += 1
         t += 1
         continue
       }
-      if p < pattern.endIndex, pattern[p] == "[", let (matched, next) = matchClass(pattern, p, text[t], steps: &steps),
+      if p < pattern.endIndex, pattern[p].code == GlobCode.open,
+        let (matched, next) = matchClass(pattern, p, text[t], steps: &steps),
         matched
       {
         p = next
@@ -148,26 +214,26 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
       }
       return false
     }
-    while p < pattern.endIndex, pattern[p] == "*" { p += 1 }
+    while p < pattern.endIndex, pattern[p].code == GlobCode.star { p += 1 }
     return p == pattern.endIndex
   }
 
-  private static func matchClass(
-    _ pattern: ArraySlice<Unicode.Scalar>, _ start: Int, _ ch: Unicode.Scalar, steps: inout Int
-  ) -> (Bool, Int)? {
+  private static func matchClass<Pattern: Collection<Character>, Character: GlobCharacter>(
+    _ pattern: Pattern, _ start: Int, _ ch: Character, steps: inout Int
+  ) -> (Bool, Int)? where Pattern.Index == Int {
     var i = start + 1
     var negate = false
-    if i < pattern.endIndex, pattern[i] == "!" || pattern[i] == "^" {
+    if i < pattern.endIndex, pattern[i].code == GlobCode.bang || pattern[i].code == GlobCode.caret {
       negate = true
       i += 1
     }
     var matched = false
     var first = true
-    while i < pattern.endIndex, pattern[i] != "]" || first {
+    while i < pattern.endIndex, pattern[i].code != GlobCode.close || first {
       steps += 1
       first = false
-      if i + 2 < pattern.endIndex, pattern[i + 1] == "-", pattern[i + 2] != "]" {
-        if pattern[i].value <= ch.value && ch.value <= pattern[i + 2].value { matched = true }
+      if i + 2 < pattern.endIndex, pattern[i + 1].code == GlobCode.dash, pattern[i + 2].code != GlobCode.close {
+        if pattern[i].code <= ch.code && ch.code <= pattern[i + 2].code { matched = true }
         i += 3
       } else {
         if pattern[i] == ch { matched = true }
@@ -179,11 +245,40 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
+/// What a glob segment is matched over: Unicode scalars, or the bytes of ASCII text
+/// (where each byte is a scalar), so one matcher serves both.
+protocol GlobCharacter: Equatable {
+  var code: UInt32 { get }
+}
+
+extension Unicode.Scalar: GlobCharacter {
+  var code: UInt32 { value }
+}
+
+extension UInt8: GlobCharacter {
+  var code: UInt32 { UInt32(self) }
+}
+
+/// The scalars glob syntax gives a meaning.
+private enum GlobCode {
+  static let star: UInt32 = 0x2A  // *
+  static let question: UInt32 = 0x3F  // ?
+  static let open: UInt32 = 0x5B  // [
+  static let close: UInt32 = 0x5D  // ]
+  static let bang: UInt32 = 0x21  // !
+  static let caret: UInt32 = 0x5E  // ^
+  static let dash: UInt32 = 0x2D  // -
+}
+
 /// A set of globs; a path matches when any glob does.
 public struct GlobSet: Sendable {
   public let globs: [Glob]
-  public init(_ patterns: [String]) { globs = patterns.map(Glob.init) }
+  /// The folder prefixes a diff can be limited to ("" when a glob can match anywhere),
+  /// worked out once: a history check asks for them on every commit.
+  public let prefixes: [String]
+  public init(_ patterns: [String]) {
+    globs = patterns.map(Glob.init)
+    prefixes = globs.map(\.literalPrefix)
+  }
   public func matches(_ path: String) -> Bool { globs.contains { $0.matches(path) } }
-  /// The folder prefixes a diff can be limited to ("" when a glob can match anywhere).
-  public var prefixes: [String] { globs.map(\.literalPrefix) }
 }
