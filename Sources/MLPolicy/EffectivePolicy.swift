@@ -1,5 +1,6 @@
 import FoundationEssentials
 import MLSpec
+import Synchronization
 
 /// The policy in force: shipped packs overlaid by the repository's config.
 public struct EffectivePolicy: Sendable {
@@ -158,9 +159,23 @@ public struct EffectivePolicy: Sendable {
         "unknown policy pack '\(name)'",
         hint: "shipped packs: \(ShippedPacks.files.keys.sorted().joined(separator: ", "))")
     }
+    let document = try EffectivePolicy.shippedPack(name, text: text)
+    for parent in document.extends { try apply(pack: parent, path: path, seen: seen.union([name])) }
+    if sources.contains(name) { return }
+    overlay(document, source: name)
+  }
+
+  /// Shipped packs read so far in this process, by name. A pack is read once, and is
+  /// kept to the end: freeing its tree cost a pre-commit hook 150,000 instructions.
+  static let shippedPacks = Mutex<[String: PolicyDocument]>([:])
+
+  /// The shipped pack `name`, from its tree as parsed at build time (a test keeps
+  /// ShippedPackNodes equal to the YAML). Its rule settings are not checked here:
+  /// `ShippedPacksTests` checks every shipped pack's, which depend on nothing else.
+  static func shippedPack(_ name: String, text: String) throws -> PolicyDocument {
+    if let known = shippedPacks.withLock({ $0[name] }) { return known }
     let document: PolicyDocument
     do {
-      // The pack as parsed at build time (a test keeps ShippedPackNodes equal to the YAML).
       if let encoded = ShippedPackNodes.encoded[name] {
         document = try PolicyDocument.read(try NodeCode.decode(encoded))
       } else {
@@ -169,10 +184,8 @@ public struct EffectivePolicy: Sendable {
     } catch let error as DocumentError {
       throw PolicyLoadError(path: "policies/\(name).yaml", error: error)
     }
-    try EffectivePolicy.validateRuleSettings(document, path: "policies/\(name).yaml", teamRules: [])
-    for parent in document.extends { try apply(pack: parent, path: path, seen: seen.union([name])) }
-    if sources.contains(name) { return }
-    overlay(document, source: name)
+    shippedPacks.withLock { $0[name] = document }
+    return document
   }
 
   mutating func overlay(_ document: PolicyDocument, source: String) {
