@@ -202,7 +202,7 @@ public enum PathResolver {
   }
 
   static func components(_ path: String) -> [String] {
-    path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    path.split(byte: UInt8(ascii: "/")).map(String.init)
   }
 
   /// A symlink's target text, or nil when it is empty, too long or holds a NUL byte.

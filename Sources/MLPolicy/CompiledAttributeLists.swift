@@ -5,6 +5,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import MLGitErrors
 
 /// A shipped pack's protected-attribute and proxy lists with each entry already split into
 /// words (`NameTokenizer.split`, at build time), kept as text in the binary's read-only
@@ -112,7 +113,7 @@ struct CompiledAttributeLists: Sendable {
             let text = CompiledAttributeLists.text(bytes, entry)
             var words = [CompiledAttributeLists.text(bytes, first)]
             if !rest.isEmpty {
-              words += CompiledAttributeLists.text(bytes, rest).split(separator: " ").map(String.init)
+              words += CompiledAttributeLists.text(bytes, rest).split(byte: UInt8(ascii: " ")).map(String.init)
             }
             found.append(
               AttributeMatcher.Entry(

@@ -31,7 +31,7 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
 
   public init(_ pattern: String) {
     self.pattern = pattern
-    self.segments = pattern.split(separator: "/", omittingEmptySubsequences: true)
+    self.segments = pattern.split(byte: UInt8(ascii: "/"))
     self.compiled = segments.map { segment in
       if segment == "**" { return .anyDepth }
       if segment.unicodeScalars.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
@@ -136,7 +136,7 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     var next = reached
     reached[0] = true
     closeOverAnyDepth(&reached, steps: &steps)
-    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+    for part in path.split(byte: UInt8(ascii: "/")) {
       var any = false
       var scalars: [Unicode.Scalar]?
       for i in 0..<count where reached[i] {

@@ -100,4 +100,27 @@ final class PlainTextTests: XCTestCase {
       XCTAssertEqual(CFormat.hex(value, width: 4), String(format: "%04x", value), "\(value)")
     }
   }
+
+  /// `split(byte:)` cuts where `split(separator:)` does, and `joinedText` joins as
+  /// `joined(separator:)`, for paths, patterns and words as mlgit meets them.
+  func testSplitByByteAndJoinedTextMatchTheStandardLibrary() {
+    let texts = [
+      "", "/", "//", "a", "a/", "/a", "a//b", "models/team-0/model-0.yaml", "models/**/*.yaml", "ünï/cødé/✓",
+      "データ/モデル.yaml", "a/b/c/d/e/f/g/h/i/j", " leading and  double spaces ", "x/\u{1F600}/y",
+    ]
+    for text in texts {
+      for byte in [UInt8(ascii: "/"), UInt8(ascii: " ")] {
+        let separator = Character(Unicode.Scalar(byte))
+        XCTAssertEqual(text.split(byte: byte), text.split(separator: separator), text)
+        XCTAssertEqual(
+          text.split(byte: byte, omittingEmpty: false),
+          text.split(separator: separator, omittingEmptySubsequences: false), text)
+        let parts = text.split(separator: separator, omittingEmptySubsequences: false)
+        XCTAssertEqual(parts.joinedText(separator: String(separator)), parts.joined(separator: String(separator)))
+        XCTAssertEqual(parts.map(String.init).joinedText(separator: ", "), parts.joined(separator: ", "))
+      }
+    }
+    // A separator followed by a combining mark is one Character, and still the byte git cuts at.
+    XCTAssertEqual("a/\u{301}b".split(byte: UInt8(ascii: "/")), ["a", "\u{301}b"])
+  }
 }
