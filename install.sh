@@ -132,8 +132,10 @@ release_binary() {
   local link=()
   static_libstdcxx_flags link
   packed_relocation_flags link
-  swift build -c release --static-swift-stdlib "${link[@]}" --product mlgit
-  bin=$(swift build -c release --static-swift-stdlib "${link[@]}" --show-bin-path)/mlgit
+  # No $ORIGIN run path: every library it loads is the system's, and with one the loader
+  # looked for each of them in a dozen folders beside the binary at every start.
+  swift build -c release --static-swift-stdlib --disable-local-rpath "${link[@]}" --product mlgit
+  bin=$(swift build -c release --static-swift-stdlib --disable-local-rpath "${link[@]}" --show-bin-path)/mlgit
 }
 
 # Appends to the array named $1 the linker flags that link libstdc++ into the release

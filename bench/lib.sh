@@ -16,10 +16,10 @@ bench_mlgit() {
   # shellcheck disable=SC1090
   source <(sed -n '/^static_libstdcxx_flags()/,/^}/p; /^packed_relocation_flags()/,/^}/p' "$root/install.sh")
   (cd "$root" && static_libstdcxx_flags link && packed_relocation_flags link \
-    && swift build -c release --static-swift-stdlib "${link[@]}" --product mlgit >&2 \
+    && swift build -c release --static-swift-stdlib --disable-local-rpath "${link[@]}" --product mlgit >&2 \
     && mkdir -p "$BENCH_ROOT" \
     && strip -o "$BENCH_ROOT/mlgit-installed" \
-      "$(swift build -c release --static-swift-stdlib "${link[@]}" --show-bin-path)/mlgit")
+      "$(swift build -c release --static-swift-stdlib --disable-local-rpath "${link[@]}" --show-bin-path)/mlgit")
   echo "$BENCH_ROOT/mlgit-installed"
 }
 
