@@ -139,8 +139,7 @@ struct CompiledAttributeLists: Sendable {
   /// The field that starts at `cursor` (up to the next tab or `end`); `cursor` moves past it.
   static func nextField(_ bytes: UnsafeBufferPointer<UInt8>, _ cursor: inout Int, _ end: Int) -> Range<Int> {
     let start = min(cursor, end)
-    var stop = start
-    while stop < end, bytes[stop] != UInt8(ascii: "\t") { stop += 1 }
+    let stop = find(UInt8(ascii: "\t"), in: bytes, from: start, to: end)
     cursor = stop + 1
     return start..<stop
   }
@@ -162,9 +161,15 @@ struct CompiledAttributeLists: Sendable {
   }
 
   static func lineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    var end = start
-    while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-    return end
+    find(UInt8(ascii: "\n"), in: bytes, from: start, to: bytes.count)
+  }
+
+  /// The offset of the first `byte` in `start..<end`, or `end`.
+  static func find(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+    guard start < end, let base = bytes.baseAddress,
+      let found = memchr(base + start, Int32(byte), end - start)
+    else { return end }
+    return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
   }
 
   /// The line's first field against `wanted`, byte by byte: negative, zero or positive.

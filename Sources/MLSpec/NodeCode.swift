@@ -78,19 +78,20 @@ public enum NodeCode {
 
     mutating func number(until end: UInt8) throws -> Int {
       var value = 0
-      var digits = 0
-      while position < bytes.count, bytes[position] != end {
-        let byte = bytes[position]
-        guard byte >= 48, byte <= 57, digits < 12 else {
-          throw DocumentError("encoded node: bad number at byte \(position)")
+      var index = position
+      // Up to 12 digits, then the end mark; anything else is text `encode` did not write.
+      while index < bytes.count, index - position <= 12 {
+        let byte = bytes[index]
+        if byte == end, index > position {
+          position = index + 1
+          return value
         }
-        value = value * 10 + Int(byte - 48)
-        digits += 1
-        position += 1
+        guard byte &- 48 < 10 else { break }
+        value = value &* 10 &+ Int(byte &- 48)
+        index += 1
       }
-      guard position < bytes.count, digits > 0 else { throw DocumentError("encoded node: truncated") }
-      position += 1  // the end mark
-      return value
+      guard index < bytes.count else { throw DocumentError("encoded node: truncated") }
+      throw DocumentError("encoded node: bad number at byte \(index)")
     }
 
     mutating func newline() throws {

@@ -42,6 +42,24 @@ final class ShippedPackNodesTests: XCTestCase {
     }
   }
 
+  /// Text `encode` did not write is refused with an error, never a crash or a wrong tree.
+  func testMalformedTextIsRefused() throws {
+    let malformed = [
+      "", "s", "s1", "s1,1", "s1,1,", "s1,1,3:ab", "s1,1,2:ab", "sx,1,1:a\n", "s1,,1:a\n", "s,1,1:a\n",
+      "s1,1,9999999999999:a\n", "s1,1,-1:a\n", "M1,1,1:\n", "Q1,1,2:\ns1,1,1:a\n", "z1,1,1:a\n",
+      "s1,1,1:a\ns1,1,1:b\n", "s99999999999999,1,1:a\n",
+    ]
+    for text in malformed {
+      XCTAssertThrowsError(try NodeCode.decode(text), text.debugDescription) { error in
+        XCTAssertTrue(error is DocumentError, "\(text.debugDescription): \(error)")
+      }
+    }
+    let node = try NodeCode.decode("s12,345,3:abc\n")
+    XCTAssertEqual(node.string, "abc")
+    XCTAssertEqual(node.location, SourceLocation(line: 12, column: 345))
+    XCTAssertEqual(try NodeCode.decode("s999999999999,1,0:\n").location.line, 999_999_999_999)
+  }
+
   /// Decoding gives back the tree exactly: re-encoding it writes the same text.
   func testRoundTrips() throws {
     let documents = [
