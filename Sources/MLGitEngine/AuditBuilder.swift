@@ -85,7 +85,7 @@ public final class AuditBuilder {
     let reviewItems =
       judged.change.specs.isEmpty
       ? []
-      : ReviewRequirement.items(in: judged.change, context: judged.context).filter { $0.kind == .hyperparameters }
+      : ReviewRequirement.hyperparameterItems(in: judged.change, context: judged.context)
     // The verifier for this commit's base `.mlgit/allowed_signers`; looked up (outer
     // optional) only when a record on one of its specs is signed.
     var signatures: (any ReviewSignatureVerifier)??

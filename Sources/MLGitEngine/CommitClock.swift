@@ -33,20 +33,14 @@ struct CommitClock {
   }
 }
 
-extension CommitPreparer.Step {
-  /// The step with every judgement's clock set to `time` (seconds since 1970), or left at
-  /// the check's clock when that is earlier.
-  func judged(asOf time: Int64) -> Self {
-    guard case .commit(let first, let others) = self else { return self }
-    func at(_ prepared: CommitPreparer.Prepared) -> CommitPreparer.Prepared {
-      var prepared = prepared
-      let commitTime = Date(timeIntervalSince1970: TimeInterval(time))
-      if commitTime < prepared.context.now {
-        prepared.context.now = commitTime
-        prepared.context.clockIsCommitTime = true
-      }
-      return prepared
+extension PolicyContext {
+  /// Judges as of `time` (seconds since 1970), or leaves the check's clock when that is
+  /// earlier.
+  mutating func judge(asOf time: Int64) {
+    let commitTime = Date(timeIntervalSince1970: TimeInterval(time))
+    if commitTime < now {
+      now = commitTime
+      clockIsCommitTime = true
     }
-    return .commit(at(first), others.map(at))
   }
 }

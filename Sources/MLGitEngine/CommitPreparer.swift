@@ -42,11 +42,12 @@ final class CommitPreparer: Sendable {
 
   /// Reads `commit`'s change through `repository`. `boundary`: the commits whose parent
   /// is known to be missing (nil: a parent is missing when `shallow` lists the commit or
-  /// the repository lacks it).
+  /// the repository lacks it). `asOf`: the time every judgement's evidence ages are
+  /// judged at (`CommitClock`; nil: the check's clock).
   func prepare(
     _ commit: CommitInfo, in repository: Repository, reviews: ReviewSources, shallow: Set<OID>,
     boundary known: Set<OID>?, stage: CheckStage, branch: String?,
-    base: BranchBase? = nil, untrustedParents: [OID] = []
+    base: BranchBase? = nil, untrustedParents: [OID] = [], asOf: Int64? = nil
   ) throws -> Step {
     if let parent = commit.parents.first {
       let isBoundary = known?.contains(commit.id) ?? (shallow.contains(commit.id) || !repository.contains(parent))
@@ -54,14 +55,14 @@ final class CommitPreparer: Sendable {
     }
     let first = try prepare(
       commit, against: commit.parents.first, policyFrom: commit.parents.first, in: repository,
-      reviews: reviews, stage: stage, branch: branch)
+      reviews: reviews, stage: stage, branch: branch, asOf: asOf)
     var others: [Prepared] = []
     // A merge answers to every parent: content it holds that a parent lacks is a change
     // relative to that parent, judged by that parent's policy.
     for parent in commit.parents.dropFirst() where !shallow.contains(commit.id) && repository.contains(parent) {
       var other = try prepare(
         commit, against: parent, policyFrom: parent, in: repository, reviews: reviews,
-        stage: stage, branch: branch)
+        stage: stage, branch: branch, asOf: asOf)
       other.note = "against merge parent \(parent.short)"
       others.append(other)
     }
@@ -74,7 +75,7 @@ final class CommitPreparer: Sendable {
         // change of everything the branch holds, `.mlgit/` included.
         var other = try prepare(
           commit, against: base.commit, policyFrom: base.commit, in: repository, reviews: reviews,
-          stage: stage, branch: branch)
+          stage: stage, branch: branch, asOf: asOf)
         other.note = "a root commit judged against \(branchAt), before the push"
         others.append(other)
       }
@@ -83,7 +84,7 @@ final class CommitPreparer: Sendable {
         if key == baseKey { continue }
         var other = try prepare(
           commit, against: parent, policyFrom: base.commit, in: repository, reviews: reviews,
-          stage: stage, branch: branch)
+          stage: stage, branch: branch, asOf: asOf)
         other.note = "by the policy of \(branchAt), before the push; parent \(parent.short) is not on that branch"
         others.append(other)
       }
@@ -93,7 +94,7 @@ final class CommitPreparer: Sendable {
       guard let broken = judged.repairs else { continue }
       var floor = try prepare(
         commit, against: judged.comparedWith, policyFrom: nil,
-        in: repository, reviews: reviews, stage: stage, branch: branch)
+        in: repository, reviews: reviews, stage: stage, branch: branch, asOf: asOf)
       floor.note = "by the built-in default pack: \(commit.id.short) repairs the broken config of \(broken.short)"
       others.append(floor)
     }
@@ -105,7 +106,7 @@ final class CommitPreparer: Sendable {
   /// the `.mlgit/allowed_signers` that approvals are checked against.
   private func prepare(
     _ commit: CommitInfo, against parent: OID?, policyFrom policyCommit: OID?, in repository: Repository,
-    reviews: ReviewSources, stage: CheckStage, branch: String?
+    reviews: ReviewSources, stage: CheckStage, branch: String?, asOf: Int64?
   ) throws -> Prepared {
     let parentTree = try parent.map { try repository.treeOf(commit: $0) }
     var policyTree: OID? = nil
@@ -138,6 +139,7 @@ final class CommitPreparer: Sendable {
     // Only a commit judged against nothing establishes the policy.
     change.isRoot = parent == nil
     var context = PolicyContext(policy: policy, stage: stage, branch: branch)
+    if let asOf { context.judge(asOf: asOf) }
     context.reviews = try reviews.lookup(for: change, policy: policy, baseTree: policyTree)
     return Prepared(
       commit: commit, change: change, context: context, parentTree: policyTree, policyKey: policyKey,

@@ -102,8 +102,8 @@ final class HistoryChecker {
           if let include, !include(commit) { continue }
           let step = try preparer.prepare(
             commit, in: reading, reviews: reviews, shallow: shallow, boundary: known,
-            stage: stage, branch: branch, base: base, untrustedParents: untrusted)
-          try yield(asOf.map { step.judged(asOf: $0) } ?? step)
+            stage: stage, branch: branch, base: base, untrustedParents: untrusted, asOf: asOf)
+          try yield(step)
         }
       }, meanwhile: { try whileReading?() },
       consume: { step in
@@ -111,7 +111,8 @@ final class HistoryChecker {
         case .boundary(let id):
           report.boundary.append(id)
         case .commit(let prepared, let others):
-          let context = try withEvidence(prepared.context, policyKey: prepared.policyKey)
+          var context = prepared.context
+          try addEvidence(to: &context, policyKey: prepared.policyKey)
           var findings = engine.evaluate(
             prepared.change, in: context, cache: findingCache, policyKey: prepared.policyKey)
           if !others.isEmpty {
@@ -122,7 +123,8 @@ final class HistoryChecker {
               first
             }
             for other in others {
-              let otherContext = try withEvidence(other.context, policyKey: other.policyKey)
+              var otherContext = other.context
+              try addEvidence(to: &otherContext, policyKey: other.policyKey)
               for var finding in engine.evaluate(
                 other.change, in: otherContext, cache: findingCache, policyKey: other.policyKey)
               {
@@ -158,27 +160,27 @@ final class HistoryChecker {
 
   private var evidenceNeeds: [String: EvidenceNeeds] = [:]
 
-  /// `context` with the runs, the run history and the reproductions its policy's rules read.
-  private func withEvidence(_ context: PolicyContext, policyKey: String) throws -> PolicyContext {
-    let policy = context.policy
+  /// Gives `context` the runs, the run history and the reproductions its policy's rules read.
+  private func addEvidence(to context: inout PolicyContext, policyKey: String) throws {
     let needs: EvidenceNeeds
     if let known = evidenceNeeds[policyKey] {
       needs = known
     } else {
+      let policy = context.policy
       needs = EvidenceNeeds(
         runs: HistoryChecker.runGates.contains { policy.severity(of: $0) != .off },
         history: GitRunHistory.askingRules.contains { policy.severity(of: $0) != .off },
         reproductions: policy.severity(of: RunsReproducedRule.description.id) != .off)
       evidenceNeeds[policyKey] = needs
     }
-    var context = context
     context.runs = needs.runs ? try recordedRuns() : [:]
     if history == nil && needs.history {
       history = try GitRunHistory(repository: repository.reopen(), runs: context.runs)
     }
     context.history = history
     context.reproductions = needs.reproductions ? try recordedReproductions() : [:]
-    return context
+    // One context per judged change: the review rule and the audit share its review items.
+    context.reviewItemsMemo = ReviewItemsMemo()
   }
 
   /// Recorded runs, read once per check, and only when a policy gates on them.

@@ -220,6 +220,10 @@ public struct PolicyContext: Sendable {
   public var now: Date
   /// True when `now` is a commit's time (a history check, `CommitClock`), not the clock's.
   public var clockIsCommitTime = false
+  /// Where this context judges one change and others report on it (a history check):
+  /// the change's hyperparameter review items, worked out once. Nil: each asker works
+  /// them out.
+  public var reviewItemsMemo: ReviewItemsMemo?
 
   public init(policy: EffectivePolicy, stage: CheckStage, branch: String? = nil) {
     self.policy = policy

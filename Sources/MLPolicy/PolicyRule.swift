@@ -119,14 +119,11 @@ public struct PolicyEngine: Sendable {
     for (index, rule) in rules.enumerated() where enabled[index] {
       let id = ids[index]
       let dependency = dependencies[index]
-      // By index: iterating would copy each change (two parsed specs) for every rule.
-      for position in changeSet.specs.indices {
-        if let cache,
-          let key = FindingCache.key(rule: id, change: changeSet.specs[position], dependency: dependency, scope: scope)
-        {
-          findings += cache.findings(for: key) { rule.evaluate(changeSet.specs[position], in: context) }
+      for change in changeSet.specs {
+        if let cache, let key = FindingCache.key(rule: id, change: change, dependency: dependency, scope: scope) {
+          findings += cache.findings(for: key) { rule.evaluate(change, in: context) }
         } else {
-          findings += rule.evaluate(changeSet.specs[position], in: context)
+          findings += rule.evaluate(change, in: context)
         }
       }
       findings += rule.evaluate(changeSet: changeSet, in: context)

@@ -128,6 +128,15 @@ public enum ReviewRequirement {
     return items.map { count($0, in: context) }
   }
 
+  /// The items of `changeSet`'s specs whose hyperparameters changed (or that are new),
+  /// from `context.reviewItemsMemo` when it has them.
+  public static func hyperparameterItems(in changeSet: ChangeSet, context: PolicyContext) -> [ReviewItem] {
+    let compute = {
+      items(in: changeSet, context: context, only: .hyperparameters).filter { $0.kind == .hyperparameters }
+    }
+    return context.reviewItemsMemo?.items(compute) ?? compute()
+  }
+
   private static func makeItem(
     _ kind: ReviewItem.Kind, rule: String, path: String, context: PolicyContext,
     author: String

@@ -44,8 +44,7 @@ public struct HyperparametersReviewRule: PolicyRule {
   public init() {}
 
   public func evaluate(changeSet: ChangeSet, in context: PolicyContext) -> [Finding] {
-    ReviewRequirement.items(in: changeSet, context: context, only: .hyperparameters)
-      .filter { $0.kind == .hyperparameters }
+    ReviewRequirement.hyperparameterItems(in: changeSet, context: context)
       .compactMap { ReviewRequirement.finding(for: $0, origin: changeSet.origin, context: context) }
   }
 
