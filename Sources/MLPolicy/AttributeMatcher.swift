@@ -246,6 +246,9 @@ public struct AttributeMatcher: Sendable {
   /// The shipped pack whose lists begin these lists: its entries are matched from its
   /// text, already split, and `index` holds only the entries added to them.
   let compiled: CompiledAttributeLists?
+  /// The compiled pack's entries by first word, as looked up so far: a history check
+  /// matches the same feature names commit after commit.
+  let compiledLookups = CompiledLookups()
   /// The lists as loaded, for `mlgit policy explain`.
   public let protectedAttributes: [String: [String]]
   public let proxies: [String: [String]]
@@ -306,7 +309,7 @@ public struct AttributeMatcher: Sendable {
       var candidates = index[words[start]] ?? []
       // The compiled pack's entries come first, as its lists begin the lists.
       if let compiled {
-        let shipped = compiled.entries(first: words[start])
+        let shipped = compiledLookups.entries(first: words[start], in: compiled)
         if !shipped.isEmpty { candidates = shipped + candidates }
       }
       for entry in candidates {
@@ -394,6 +397,23 @@ extension AttributeMatcher {
   }
 
   static let cache = Cache()
+}
+
+/// `CompiledAttributeLists.entries(first:)` remembered by word, bounded like the
+/// tokenizer's memo.
+final class CompiledLookups: Sendable {
+  private let known = Mutex<[String: [AttributeMatcher.Entry]]>([:])
+  let limit = 16_384
+
+  func entries(first word: String, in compiled: CompiledAttributeLists) -> [AttributeMatcher.Entry] {
+    if let entries = known.withLock({ $0[word] }) { return entries }
+    let entries = compiled.entries(first: word)
+    known.withLock { known in
+      if known.count >= limit { known.removeAll(keepingCapacity: true) }
+      known[word] = entries
+    }
+    return entries
+  }
 }
 
 /// Holds the matcher a policy value built, so it is looked up (and its lists hashed) once.
