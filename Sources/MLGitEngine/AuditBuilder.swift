@@ -33,6 +33,7 @@ public final class AuditBuilder {
   func build() throws -> AuditReport {
     let checker = HistoryChecker(repository: repository)
     KeptUntilExit.keep(checker)  // its caches hold every spec read
+    checker.keptUntilExit = true
     reviewSources = checker.reviews
     // The runs are read while the history walk starts on the other thread.
     var runs: [String: [RunRecord]] = [:]

@@ -90,10 +90,13 @@ final class CommitPreparer: Sendable {
       }
     }
     // A repair of a broken config is also judged by the built-in default pack, its floor.
-    for judged in [first] + others {
-      guard let broken = judged.repairs else { continue }
+    // (Parent, broken config) pairs, not the judgements themselves: copying each prepared
+    // judgement into a list showed in profiles of every commit.
+    let judgements = [(first.comparedWith, first.repairs)] + others.map { ($0.comparedWith, $0.repairs) }
+    for (comparedWith, repairs) in judgements {
+      guard let broken = repairs else { continue }
       var floor = try prepare(
-        commit, against: judged.comparedWith, policyFrom: nil,
+        commit, against: comparedWith, policyFrom: nil,
         in: repository, reviews: reviews, stage: stage, branch: branch, asOf: asOf)
       floor.note = "by the built-in default pack: \(commit.id.short) repairs the broken config of \(broken.short)"
       others.append(floor)

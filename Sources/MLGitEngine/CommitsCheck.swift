@@ -22,6 +22,7 @@ public struct CommitsCheck {
     ClonedNotes.ensure(repo)
     let checker = HistoryChecker(repository: repo)
     KeptUntilExit.keep(checker)  // its caches hold every spec read
+    checker.keptUntilExit = true
     let baseCommit = try resolve(base)
     // The base is the branch before the range: its policy is in force for every commit of it.
     let report = try checker.judgeWalk(
@@ -37,6 +38,7 @@ public struct CommitsCheck {
     ClonedNotes.ensure(repo)
     let checker = HistoryChecker(repository: repo)
     KeptUntilExit.keep(checker)
+    checker.keptUntilExit = true
     let tips = try PushCheck(repository: repo).localRefs().map(\.commit)
     let report = try checker.judgeWalk(tips: tips, hidden: [], stage: .range, branch: branch)
     noteBoundary(report)

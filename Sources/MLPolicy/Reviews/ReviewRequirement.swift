@@ -131,10 +131,13 @@ public enum ReviewRequirement {
   /// The items of `changeSet`'s specs whose hyperparameters changed (or that are new),
   /// from `context.reviewItemsMemo` when it has them.
   public static func hyperparameterItems(in changeSet: ChangeSet, context: PolicyContext) -> [ReviewItem] {
-    let compute = {
+    // Closures written in place: one kept in a constant would copy the context into a box.
+    guard let memo = context.reviewItemsMemo else {
+      return items(in: changeSet, context: context, only: .hyperparameters).filter { $0.kind == .hyperparameters }
+    }
+    return memo.items {
       items(in: changeSet, context: context, only: .hyperparameters).filter { $0.kind == .hyperparameters }
     }
-    return context.reviewItemsMemo?.items(compute) ?? compute()
   }
 
   private static func makeItem(
