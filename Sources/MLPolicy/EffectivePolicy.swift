@@ -165,22 +165,19 @@ public struct EffectivePolicy: Sendable {
     overlay(document, source: name)
   }
 
-  /// Shipped packs read so far in this process, by name. A pack is read once, and is
-  /// kept to the end: freeing its tree cost a pre-commit hook 150,000 instructions.
+  /// Shipped packs built so far in this process, by name: each is built once and kept.
   static let shippedPacks = Mutex<[String: PolicyDocument]>([:])
 
-  /// The shipped pack `name`, from its tree as parsed at build time (a test keeps
-  /// ShippedPackNodes equal to the YAML). Its rule settings are not checked here:
+  /// The shipped pack `name`, as `ShippedPackDocuments` builds it. Its rule settings are
+  /// not checked here:
   /// `ShippedPacksTests` checks every shipped pack's, which depend on nothing else.
   static func shippedPack(_ name: String, text: String) throws -> PolicyDocument {
     if let known = shippedPacks.withLock({ $0[name] }) { return known }
     let document: PolicyDocument
     do {
-      if let encoded = ShippedPackNodes.encoded[name] {
-        document = try PolicyDocument.read(try NodeCode.decode(encoded))
-      } else {
-        document = try PolicyDocument.parse(Data(text.utf8))
-      }
+      // Built by code written from the pack, which ShippedPackDocumentsTests keeps the
+      // document read from the YAML (only a config's `extends` reads a document's tree).
+      document = try ShippedPackDocuments.document(name) ?? PolicyDocument.parse(Data(text.utf8))
     } catch let error as DocumentError {
       throw PolicyLoadError(path: "policies/\(name).yaml", error: error)
     }

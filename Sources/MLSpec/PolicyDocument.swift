@@ -72,7 +72,7 @@ public struct PolicyDocument: Sendable {
     try read(try Document.parse(data))
   }
 
-  /// Checks a policy document already parsed (a shipped pack's `NodeCode` form).
+  /// Checks a policy document already parsed.
   public static func read(_ root: Node) throws -> PolicyDocument {
     guard let pairs = root.pairs else {
       throw DocumentError("a policy must be a mapping, found \(root.typeDescription)", at: root.location)
