@@ -56,7 +56,8 @@ final class ShippedPackDocumentsTests: XCTestCase {
       for (id, setting) in document.rules.sorted(by: { $0.key < $1.key }) {
         let severity = setting.severity.map { ".\($0.rawValue)" } ?? "nil"
         if setting.options.isEmpty && setting.optionLocations.isEmpty {
-          text += "    document.rules[\(literal(id))] = RuleSetting(severity: \(severity), location: \(location(setting.location)))\n"
+          let built = "RuleSetting(severity: \(severity), location: \(location(setting.location)))"
+          text += "    document.rules[\(literal(id))] = \(built)\n"
           continue
         }
         text += "    do {\n"
@@ -95,7 +96,8 @@ final class ShippedPackDocumentsTests: XCTestCase {
 
   static func node(_ node: Node) -> String {
     switch node.value {
-    case .scalar(let text, let type): return "Node(.scalar(\(literal(text)), .\(type.rawValue)), at: \(location(node.location)))"
+    case .scalar(let text, let type):
+      return "Node(.scalar(\(literal(text)), .\(type.rawValue)), at: \(location(node.location)))"
     case .sequence(let items):
       return "Node(.sequence([\(items.map { self.node($0) }.joined(separator: ", "))]), at: \(location(node.location)))"
     case .mapping(let pairs):
