@@ -116,12 +116,30 @@ public struct PolicyEngine: Sendable {
     } else {
       enabled = ids.map { context.severity(of: $0) != .off && context.applies($0) }
     }
+    // Each spec change's place in the cache, looked up once per change and kind of
+    // dependency, not once per rule (hashing path and blobs for every rule showed in
+    // profiles of history checks).
+    var places: [(newSpec: Int?, specChange: Int?)] = []
+    if let cache {
+      places = changeSet.specs.map { change in
+        (
+          FindingCache.key(change: change, dependency: .newSpec, scope: scope).map(cache.place),
+          FindingCache.key(change: change, dependency: .specChange, scope: scope).map(cache.place)
+        )
+      }
+    }
     for (index, rule) in rules.enumerated() where enabled[index] {
       let id = ids[index]
       let dependency = dependencies[index]
-      for change in changeSet.specs {
-        if let cache, let key = FindingCache.key(rule: id, change: change, dependency: dependency, scope: scope) {
-          findings += cache.findings(for: key) { rule.evaluate(change, in: context) }
+      for (position, change) in changeSet.specs.enumerated() {
+        let place: Int? =
+          switch dependency {
+          case .newSpec: places.isEmpty ? nil : places[position].newSpec
+          case .specChange: places.isEmpty ? nil : places[position].specChange
+          case .wholeChange: nil
+          }
+        if let cache, let place {
+          findings += cache.findings(at: place, rule: id) { rule.evaluate(change, in: context) }
         } else {
           findings += rule.evaluate(change, in: context)
         }
@@ -147,11 +165,12 @@ public struct PolicyEngine: Sendable {
 /// Findings of blob-determined rules, remembered across the commits of one history
 /// check so that a spec blob seen in many commits is judged once.
 public final class FindingCache {
+  /// What a rule's findings on a spec change depend on besides the rule: the scope, the
+  /// spec's path and its blobs (the old one only for rules that compare).
   struct Key: Hashable {
     /// The scope's number (`scope(policyKey:stage:branch:)`): hashing the policy key
     /// into every key was a third of the cache's cost.
     var scope: Int
-    var rule: String
     var path: String
     var old: String?
     var new: String?
@@ -163,7 +182,9 @@ public final class FindingCache {
     var branch: String?
   }
 
-  private var entries: [Key: [Finding]] = [:]
+  /// Each key's place; at each place, the findings by rule.
+  private var places: [Key: Int] = [:]
+  private var findingsByRule: [[String: [Finding]]] = []
   private var scopes: [Scope: Int] = [:]
   /// The scope asked for last: consecutive commits are nearly always under the same one.
   private var lastScope: (scope: Scope, number: Int)?
@@ -192,20 +213,29 @@ public final class FindingCache {
 
   public init() {}
 
-  func findings(for key: Key, _ compute: () -> [Finding]) -> [Finding] {
-    if let known = entries[key] {
+  /// The place of a key, made on first use.
+  func place(_ key: Key) -> Int {
+    if let known = places[key] { return known }
+    findingsByRule.append([:])
+    places[key] = findingsByRule.count - 1
+    return findingsByRule.count - 1
+  }
+
+  /// A rule's findings at a place, computed the first time they are asked for.
+  func findings(at place: Int, rule: String, _ compute: () -> [Finding]) -> [Finding] {
+    if let known = findingsByRule[place][rule] {
       hits += 1
       return known
     }
     misses += 1
     let found = compute()
-    entries[key] = found
+    findingsByRule[place][rule] = found
     return found
   }
 
-  /// The key for a rule on a spec change, or nil when the findings may depend on more
-  /// than the blobs (no blob id, or hyperparameters read from another file).
-  static func key(rule: String, change: ModelChange, dependency: RuleDependency, scope: Int) -> Key? {
+  /// The key for rules of a dependency on a spec change, or nil when the findings may
+  /// depend on more than the blobs (no blob id, or hyperparameters read from another file).
+  static func key(change: ModelChange, dependency: RuleDependency, scope: Int) -> Key? {
     func id(_ snapshot: SpecSnapshot?) -> String?? {
       guard let snapshot else { return .some(nil) }
       guard let blob = snapshot.blob else { return nil }
@@ -215,10 +245,10 @@ public final class FindingCache {
     switch dependency {
     case .newSpec:
       guard let new = id(change.new) else { return nil }
-      return Key(scope: scope, rule: rule, path: change.path, old: nil, new: new)
+      return Key(scope: scope, path: change.path, old: nil, new: new)
     case .specChange:
       guard let old = id(change.old), let new = id(change.new) else { return nil }
-      return Key(scope: scope, rule: rule, path: change.path, old: old, new: new)
+      return Key(scope: scope, path: change.path, old: old, new: new)
     case .wholeChange:
       return nil
     }
