@@ -1,6 +1,7 @@
 import Foundation
 @testable import MLPolicy
 import MLSpec
+import TestSupport
 import XCTest
 
 /// The `default` pack's attribute lists, split into words at build time
@@ -8,9 +9,6 @@ import XCTest
 /// stale. After editing policies/default.yaml or the tokenizer:
 /// `MLGIT_REGENERATE=1 swift test --filter CompiledAttributeListsTests` (scripts/embed-resources.sh runs it).
 final class CompiledAttributeListsTests: XCTestCase {
-  static let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Sources/MLPolicy/ShippedAttributeLists.swift")
-
   static func generated() throws -> String {
     let document = try PolicyDocument.read(try Document.parse(Data((ShippedPacks.files["default"] ?? "").utf8)))
     var lists: [String] = []
@@ -56,11 +54,7 @@ final class CompiledAttributeListsTests: XCTestCase {
 
   func testGeneratedListsMatchThePack() throws {
     let expected = try CompiledAttributeListsTests.generated()
-    let current = try? String(contentsOf: CompiledAttributeListsTests.source, encoding: .utf8)
-    if current != expected, ProcessInfo.processInfo.environment["MLGIT_REGENERATE"] == "1" {
-      try expected.write(to: CompiledAttributeListsTests.source, atomically: true, encoding: .utf8)
-      return
-    }
+    let current = try GeneratedSource.current("Sources/MLPolicy/ShippedAttributeLists.swift", expected: expected)
     XCTAssertEqual(current, expected, "run MLGIT_REGENERATE=1 swift test --filter CompiledAttributeListsTests")
   }
 

@@ -1,6 +1,7 @@
 import Foundation
 @testable import MLPolicy
 import MLSpec
+import TestSupport
 import XCTest
 
 /// The shipped packs are built at start-up from `ShippedPackDocuments`, Swift written from
@@ -9,9 +10,6 @@ import XCTest
 /// policies/: scripts/embed-resources.sh, or
 /// `MLGIT_REGENERATE=1 swift test --filter ShippedPackDocumentsTests`.
 final class ShippedPackDocumentsTests: XCTestCase {
-  static let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Sources/MLPolicy/ShippedPackDocuments.swift")
-
   static func generated() throws -> String {
     let names = ShippedPacks.files.keys.sorted()
     var text = """
@@ -157,11 +155,7 @@ final class ShippedPackDocumentsTests: XCTestCase {
 
   func testGeneratedDocumentsMatchThePacks() throws {
     let expected = try ShippedPackDocumentsTests.generated()
-    let current = try? String(contentsOf: ShippedPackDocumentsTests.source, encoding: .utf8)
-    if current != expected, ProcessInfo.processInfo.environment["MLGIT_REGENERATE"] == "1" {
-      try expected.write(to: ShippedPackDocumentsTests.source, atomically: true, encoding: .utf8)
-      return
-    }
+    let current = try GeneratedSource.current("Sources/MLPolicy/ShippedPackDocuments.swift", expected: expected)
     XCTAssertEqual(current, expected, "run MLGIT_REGENERATE=1 swift test --filter ShippedPackDocumentsTests")
   }
 

@@ -1,14 +1,12 @@
 import Foundation
 @testable import MLPolicy
+import TestSupport
 import XCTest
 
 /// `UnicodeCompatibilityTables` is generated here from Foundation (ICU), and
 /// `UnicodeCompatibility` is checked against Foundation over every assigned scalar.
 /// After a toolchain update: `MLGIT_REGENERATE=1 swift test --filter UnicodeCompatibilityTests`.
 final class UnicodeCompatibilityTests: XCTestCase {
-  static let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Sources/MLPolicy/UnicodeCompatibilityTables.swift")
-
   /// Every assigned scalar but the private-use ones and the Hangul syllables (the standard
   /// library composes and decomposes those by rule).
   static let scalars: [Unicode.Scalar] = (0...0x10FFFF).compactMap { value in
@@ -86,11 +84,7 @@ final class UnicodeCompatibilityTests: XCTestCase {
 
   func testTablesAreFoundations() throws {
     let expected = UnicodeCompatibilityTests.generated()
-    let current = try? String(contentsOf: UnicodeCompatibilityTests.source, encoding: .utf8)
-    if current != expected, ProcessInfo.processInfo.environment["MLGIT_REGENERATE"] == "1" {
-      try expected.write(to: UnicodeCompatibilityTests.source, atomically: true, encoding: .utf8)
-      return
-    }
+    let current = try GeneratedSource.current("Sources/MLPolicy/UnicodeCompatibilityTables.swift", expected: expected)
     XCTAssertEqual(current, expected, "run MLGIT_REGENERATE=1 swift test --filter UnicodeCompatibilityTests")
   }
 
