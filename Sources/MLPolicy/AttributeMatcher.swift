@@ -31,28 +31,11 @@ public enum NameTokenizer {
   public static func words(_ name: String) -> [String] {
     // Names repeat: every version of a spec lists mostly the same features, and each is
     // matched several times (protected, proxy, sensitive slices). Split each name once.
-    if let known = memo.words(name) { return known }
-    let words = split(name)
-    memo.remember(name, words)
-    return words
+    memo.value(for: name) { split(name) }
   }
 
-  /// Names already split, bounded so that memory stays flat over long histories.
-  final class Memo: Sendable {
-    private let known = Mutex<[String: [String]]>([:])
-    let limit = 16_384
-
-    func words(_ name: String) -> [String]? { known.withLock { $0[name] } }
-
-    func remember(_ name: String, _ words: [String]) {
-      known.withLock { known in
-        if known.count >= limit { known.removeAll(keepingCapacity: true) }
-        known[name] = words
-      }
-    }
-  }
-
-  static let memo = Memo()
+  /// Names already split.
+  static let memo = BoundedMemo<[String]>()
 
   static func split(_ name: String) -> [String] {
     if name.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -248,7 +231,7 @@ public struct AttributeMatcher: Sendable {
   let compiled: CompiledAttributeLists?
   /// The compiled pack's entries by first word, as looked up so far: a history check
   /// matches the same feature names commit after commit.
-  let compiledLookups = CompiledLookups()
+  let compiledLookups = BoundedMemo<[Entry]>()
   /// The lists as loaded, for `mlgit policy explain`.
   public let protectedAttributes: [String: [String]]
   public let proxies: [String: [String]]
@@ -309,7 +292,7 @@ public struct AttributeMatcher: Sendable {
       var candidates = index[words[start]] ?? []
       // The compiled pack's entries come first, as its lists begin the lists.
       if let compiled {
-        let shipped = compiledLookups.entries(first: words[start], in: compiled)
+        let shipped = compiledLookups.value(for: words[start]) { compiled.entries(first: words[start]) }
         if !shipped.isEmpty { candidates = shipped + candidates }
       }
       for entry in candidates {
@@ -399,20 +382,20 @@ extension AttributeMatcher {
   static let cache = Cache()
 }
 
-/// `CompiledAttributeLists.entries(first:)` remembered by word, bounded like the
-/// tokenizer's memo.
-final class CompiledLookups: Sendable {
-  private let known = Mutex<[String: [AttributeMatcher.Entry]]>([:])
+/// Values worked out from a string key, remembered, bounded so that memory stays flat over
+/// long histories: names split into words, compiled attribute look-ups by word.
+final class BoundedMemo<Value: Sendable>: Sendable {
+  private let known = Mutex<[String: Value]>([:])
   let limit = 16_384
 
-  func entries(first word: String, in compiled: CompiledAttributeLists) -> [AttributeMatcher.Entry] {
-    if let entries = known.withLock({ $0[word] }) { return entries }
-    let entries = compiled.entries(first: word)
+  func value(for key: String, _ make: () -> Value) -> Value {
+    if let value = known.withLock({ $0[key] }) { return value }
+    let value = make()
     known.withLock { known in
       if known.count >= limit { known.removeAll(keepingCapacity: true) }
-      known[word] = entries
+      known[key] = value
     }
-    return entries
+    return value
   }
 }
 
