@@ -3,56 +3,106 @@ import MLSpec
 import Synchronization
 
 /// One version of a spec file, parsed once and shared by every rule.
+///
+/// A value whose fields live in one object (`Contents`, copied on write): a spec change
+/// is copied into every rule's judgement, the finding cache and the audit's listing, and
+/// copying the parsed document, the spec and the problems field by field took some thirty
+/// reference counts each time.
 public struct SpecSnapshot: Sendable {
-  public let path: String
+  /// The fields, changed only through `writable()`, which copies them first unless this
+  /// value holds the only reference.
+  /// @unchecked Sendable: shared contents are never written (copy on write), so reading
+  /// them from several threads is safe.
+  @usableFromInline final class Contents: @unchecked Sendable {
+    @usableFromInline let path: String
+    @usableFromInline let blob: String?
+    @usableFromInline let document: Node?
+    @usableFromInline let documentError: DocumentError?
+    @usableFromInline let spec: ModelSpec?
+    @usableFromInline let problems: [SchemaProblem]
+    @usableFromInline var hyperparameters: JSONValue?
+    @usableFromInline var hyperparametersError: String?
+    @usableFromInline var parametersNode: Node?
+
+    init(
+      path: String, blob: String?, document: Node?, documentError: DocumentError?, spec: ModelSpec?,
+      problems: [SchemaProblem], hyperparameters: JSONValue? = nil, hyperparametersError: String? = nil,
+      parametersNode: Node? = nil
+    ) {
+      self.path = path
+      self.blob = blob
+      self.document = document
+      self.documentError = documentError
+      self.spec = spec
+      self.problems = problems
+      self.hyperparameters = hyperparameters
+      self.hyperparametersError = hyperparametersError
+      self.parametersNode = parametersNode
+    }
+
+    func copy() -> Contents {
+      Contents(
+        path: path, blob: blob, document: document, documentError: documentError, spec: spec, problems: problems,
+        hyperparameters: hyperparameters, hyperparametersError: hyperparametersError, parametersNode: parametersNode)
+    }
+  }
+
+  @usableFromInline var contents: Contents
+
+  // Inlinable, so that code in other modules reading `snapshot.spec?.version` reads the
+  // one field from the contents rather than copying the whole spec out first.
+  @inlinable public var path: String { contents.path }
   /// The blob id (hex) where known.
-  public let blob: String?
-  public let document: Node?
+  @inlinable public var blob: String? { contents.blob }
+  @inlinable public var document: Node? { contents.document }
   /// Why the file could not be read as a document (malformed, binary, too large).
-  public let documentError: DocumentError?
-  public let spec: ModelSpec?
-  public let problems: [SchemaProblem]
+  @inlinable public var documentError: DocumentError? { contents.documentError }
+  @inlinable public var spec: ModelSpec? { contents.spec }
+  @inlinable public var problems: [SchemaProblem] { contents.problems }
   /// The hyperparameters as a value, with a `from:` parameters file resolved.
-  public var hyperparameters: JSONValue?
+  public var hyperparameters: JSONValue? {
+    get { contents.hyperparameters }
+    set { writable().hyperparameters = newValue }
+  }
   /// Why `from:` could not be resolved.
-  public var hyperparametersError: String?
+  public var hyperparametersError: String? {
+    get { contents.hyperparametersError }
+    set { writable().hyperparametersError = newValue }
+  }
   /// The node of the `from:` parameters file the hyperparameters come from (to locate a change).
-  public var parametersNode: Node?
+  public var parametersNode: Node? {
+    get { contents.parametersNode }
+    set { writable().parametersNode = newValue }
+  }
+
+  /// The contents, made this value's own before a change.
+  private mutating func writable() -> Contents {
+    if !isKnownUniquelyReferenced(&contents) { contents = contents.copy() }
+    return contents
+  }
 
   public init(path: String, blob: String?, data: Data) {
-    self.path = path
-    self.blob = blob
     do {
       // A Markdown file matched by `specs:` is a model card: its front matter is the spec.
       let card = Document.isMarkdown(path)
       let document = try card ? Document.parseFrontMatter(data) : Document.parse(data)
-      self.document = document
-      self.documentError = nil
       let (spec, problems) = ModelSpec.read(document, card: card)
-      self.spec = spec
-      self.problems = problems
+      var hyperparameters: JSONValue? = nil
       if case .inline(let node)? = spec?.hyperparameters { hyperparameters = JSONValue(node) }
+      contents = Contents(
+        path: path, blob: blob, document: document, documentError: nil, spec: spec, problems: problems,
+        hyperparameters: hyperparameters)
     } catch let error as DocumentError {
-      document = nil
-      documentError = error
-      spec = nil
-      problems = []
+      contents = Contents(path: path, blob: blob, document: nil, documentError: error, spec: nil, problems: [])
     } catch {
-      document = nil
-      documentError = DocumentError("\(error)")
-      spec = nil
-      problems = []
+      contents = Contents(
+        path: path, blob: blob, document: nil, documentError: DocumentError("\(error)"), spec: nil, problems: [])
     }
   }
 
   /// A snapshot for a file that could not be read at all (over the size limit, say).
   public init(path: String, blob: String?, unreadable error: DocumentError) {
-    self.path = path
-    self.blob = blob
-    document = nil
-    documentError = error
-    spec = nil
-    problems = []
+    contents = Contents(path: path, blob: blob, document: nil, documentError: error, spec: nil, problems: [])
   }
 
   /// Resolves `hyperparameters: {from: FILE, key: K}` with the parameters file's content.

@@ -3,32 +3,146 @@ import MLSpec
 import Synchronization
 
 /// The policy in force: shipped packs overlaid by the repository's config.
+///
+/// A value whose fields live in one object (`Contents`, copied on write): a history check
+/// copies the policy in force into every judgement's context, and copying its lists and
+/// tables field by field took some twenty-five reference counts each time.
 public struct EffectivePolicy: Sendable {
+  /// The fields, changed only through `writable()`, which copies them first unless this
+  /// value holds the only reference.
+  /// @unchecked Sendable: shared contents are never written (copy on write), so reading
+  /// them from several threads is safe.
+  private final class Contents: @unchecked Sendable {
+    var sources: [String] = []
+    var specGlobs: GlobSet = GlobSet(["models/**/*.yaml", "models/**/*.yml", "models/**/*.json"])
+    var dataGlobs: GlobSet = GlobSet(["data/**/*.csv", "data/**/*.tsv"])
+    var protectedBranches: [String] = ["main"]
+    var reviewers: [String] = []
+    var settings: [String: RuleSetting] = [:]
+    var protectedAttributes: [String: [String]] = [:]
+    var proxies: [String: [String]] = [:]
+    var legalSources: [String: String] = [:]
+    var allowances: [FeatureAllowance] = []
+    var requireSignedReviews: Bool = false
+    var syncOnPush: Bool = false
+    var teamRules: [TeamRule] = []
+    var referencedFiles: [String: String] = [:]
+    var referenceReasons: [String: String] = [:]
+    /// The attribute matcher built from `protectedAttributes` and `proxies`, once per
+    /// policy (a history check asks for it once per commit); a new one when they change.
+    var matcherBox = MatcherBox()
+
+    init() {}
+
+    func copy() -> Contents {
+      let copy = Contents()
+      copy.sources = sources
+      copy.specGlobs = specGlobs
+      copy.dataGlobs = dataGlobs
+      copy.protectedBranches = protectedBranches
+      copy.reviewers = reviewers
+      copy.settings = settings
+      copy.protectedAttributes = protectedAttributes
+      copy.proxies = proxies
+      copy.legalSources = legalSources
+      copy.allowances = allowances
+      copy.requireSignedReviews = requireSignedReviews
+      copy.syncOnPush = syncOnPush
+      copy.teamRules = teamRules
+      copy.referencedFiles = referencedFiles
+      copy.referenceReasons = referenceReasons
+      copy.matcherBox = matcherBox
+      return copy
+    }
+  }
+
+  private var contents = Contents()
+
+  /// The contents, made this value's own before a change.
+  private mutating func writable() -> Contents {
+    if !isKnownUniquelyReferenced(&contents) { contents = contents.copy() }
+    return contents
+  }
+
+  // Each field is lent (`_read`) and changed in place (`_modify`), so that reading one
+  // copies nothing and `settings[id] = merged` changes the one table.
   /// The chain that produced it, oldest first: "default", "strict", ".mlgit/config.yml".
-  public private(set) var sources: [String] = []
-  public var specGlobs = GlobSet(["models/**/*.yaml", "models/**/*.yml", "models/**/*.json"])
-  public var dataGlobs = GlobSet(["data/**/*.csv", "data/**/*.tsv"])
-  public var protectedBranches: [String] = ["main"]
-  public var reviewers: [String] = []
-  public var settings: [String: RuleSetting] = [:]
-  public var protectedAttributes: [String: [String]] = [:] { didSet { matcherBox = MatcherBox() } }
-  public var proxies: [String: [String]] = [:] { didSet { matcherBox = MatcherBox() } }
-  /// The attribute matcher built from the two lists above, once per policy value
-  /// (a history check asks for it once per commit).
-  var matcherBox = MatcherBox()
-  public var legalSources: [String: String] = [:]
-  public var allowances: [FeatureAllowance] = []
-  public var requireSignedReviews = false
-  public var syncOnPush = false
+  public private(set) var sources: [String] {
+    _read { yield contents.sources }
+    _modify { yield &writable().sources }
+  }
+  public var specGlobs: GlobSet {
+    _read { yield contents.specGlobs }
+    _modify { yield &writable().specGlobs }
+  }
+  public var dataGlobs: GlobSet {
+    _read { yield contents.dataGlobs }
+    _modify { yield &writable().dataGlobs }
+  }
+  public var protectedBranches: [String] {
+    _read { yield contents.protectedBranches }
+    _modify { yield &writable().protectedBranches }
+  }
+  public var reviewers: [String] {
+    _read { yield contents.reviewers }
+    _modify { yield &writable().reviewers }
+  }
+  public var settings: [String: RuleSetting] {
+    _read { yield contents.settings }
+    _modify { yield &writable().settings }
+  }
+  public var protectedAttributes: [String: [String]] {
+    _read { yield contents.protectedAttributes }
+    _modify {
+      let contents = writable()
+      yield &contents.protectedAttributes
+      contents.matcherBox = MatcherBox()
+    }
+  }
+  public var proxies: [String: [String]] {
+    _read { yield contents.proxies }
+    _modify {
+      let contents = writable()
+      yield &contents.proxies
+      contents.matcherBox = MatcherBox()
+    }
+  }
+  public var legalSources: [String: String] {
+    _read { yield contents.legalSources }
+    _modify { yield &writable().legalSources }
+  }
+  public var allowances: [FeatureAllowance] {
+    _read { yield contents.allowances }
+    _modify { yield &writable().allowances }
+  }
+  public var requireSignedReviews: Bool {
+    _read { yield contents.requireSignedReviews }
+    _modify { yield &writable().requireSignedReviews }
+  }
+  public var syncOnPush: Bool {
+    _read { yield contents.syncOnPush }
+    _modify { yield &writable().syncOnPush }
+  }
   /// The team's own rules (`acme/license`), in the order they are declared.
-  public private(set) var teamRules: [TeamRule] = []
+  public private(set) var teamRules: [TeamRule] {
+    _read { yield contents.teamRules }
+    _modify { yield &writable().teamRules }
+  }
   /// Files of the policy's commit besides the config that the policy was built from
   /// (pack files it extends, command checks' scripts): path -> blob id. A policy cached
   /// by its config's blob is reused only where these are the same.
-  public private(set) var referencedFiles: [String: String] = [:]
+  public private(set) var referencedFiles: [String: String] {
+    _read { yield contents.referencedFiles }
+    _modify { yield &writable().referencedFiles }
+  }
   /// For each of those files, the policy entry that reads it (`extends '../policies/acme.yaml'
   /// in .mlgit/config.yml`): a change to one is a policy change, like one under `.mlgit/`.
-  public private(set) var referenceReasons: [String: String] = [:]
+  public private(set) var referenceReasons: [String: String] {
+    _read { yield contents.referenceReasons }
+    _modify { yield &writable().referenceReasons }
+  }
+  /// The attribute matcher's holder, shared by copies of this value.
+  var matcherBox: MatcherBox { contents.matcherBox }
 
   public init() {}
 
