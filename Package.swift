@@ -14,18 +14,20 @@ let package = Package(
     // libgit2's headers (Debian's libgit2-dev); GitKit links the library. No pkgConfig:
     // it would add the shared libgit2 to every link (see GitKit).
     .systemLibrary(name: "CLibGit2", path: "Sources/CLibGit2"),
-    // libyaml, the YAML parser specs and configs are read with (Debian's libyaml-dev).
-    .systemLibrary(
-      name: "CLibYAML",
-      path: "Sources/CLibYAML",
-      pkgConfig: "yaml-0.1",
-      providers: [.apt(["libyaml-dev"])]
-    ),
+    // libyaml, the YAML parser specs and configs are read with (Debian's libyaml-dev). MLSpec
+    // links it: the archive on Linux, so that no shared library is looked up and mapped
+    // for it at every start.
+    .systemLibrary(name: "CLibYAML", path: "Sources/CLibYAML", providers: [.apt(["libyaml-dev"])]),
     // MLflow's tracking database (mlflow.db), read by `mlgit import mlflow`: sqlite3.h from
     // Debian's libsqlite3-dev, and libsqlite3 loaded on first use (sqlite_lazy.c), not at start.
     .target(name: "CSQLite", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
     .target(name: "SQLiteKit", dependencies: ["CSQLite", "MLGitErrors"]),
-    .target(name: "CMLGitSupport", linkerSettings: [.linkedLibrary("z")]),
+    .target(
+      name: "CMLGitSupport",
+      linkerSettings: [
+        .unsafeFlags(["-Xlinker", "-l:libz.a"], .when(platforms: [.linux])),
+        .linkedLibrary("z", .when(platforms: [.macOS])),
+      ]),
     // ExitStatus and the MLGitError protocol every error type conforms to: below every module.
     .target(name: "MLGitErrors"),
     .target(
@@ -36,8 +38,8 @@ let package = Package(
       ],
       // On Linux, libgit2 and the libraries it needs are linked statically (Debian's -dev
       // packages ship the archives): loading Debian's shared libgit2 bound thousands of
-      // symbols across 18 libraries at every start (docs/performance.md). zlib stays
-      // shared (CMLGitSupport links it); CMLGitSupport defines the few GSSAPI functions
+      // symbols across 18 libraries at every start (docs/performance.md). zlib is linked
+      // the same way (CMLGitSupport names it); CMLGitSupport defines the few GSSAPI functions
       // libgit2 names, for HTTP Negotiate only (gssapi_none.c), so no Kerberos library is
       // loaded. --wrap sends libgit2's CA-bundle loads to CMLGitSupport (mlgit_support.h),
       // its TLS set-up to when a TLS stream is used, and its SSH transport to a stub, so that
@@ -65,7 +67,14 @@ let package = Package(
         .unsafeFlags(["-L/opt/homebrew/opt/openssl@3/lib"], .when(platforms: [.macOS])),
         .linkedLibrary("crypto", .when(platforms: [.macOS])),
       ]),
-    .target(name: "MLSpec", dependencies: ["CLibYAML", "MLGitErrors", "CSHA256"]),
+    .target(
+      name: "MLSpec", dependencies: ["CLibYAML", "MLGitErrors", "CSHA256"],
+      swiftSettings: [.unsafeFlags(["-Xcc", "-I/opt/homebrew/include"], .when(platforms: [.macOS]))],
+      linkerSettings: [
+        .unsafeFlags(["-Xlinker", "-l:libyaml.a"], .when(platforms: [.linux])),
+        .unsafeFlags(["-L/opt/homebrew/lib"], .when(platforms: [.macOS])),
+        .linkedLibrary("yaml", .when(platforms: [.macOS])),
+      ]),
     .target(name: "MLPolicy", dependencies: ["MLSpec", "MLGitErrors"]),
     // What mlgit shows: the audit and score models and their text, JSON, HTML, SARIF and
     // github renderers. Knows nothing of git or of the command line.

@@ -145,15 +145,23 @@ release_binary() {
 # first with -L whose libstdc++.so is a linker script naming the compiler's libstdc++.a
 # makes it take the archive. Only for this build: a build with the shared Swift runtime
 # would carry two copies. Without the archive, the binary loads the shared library as before.
+# The same folder's libgcc_s.so names the compiler's libgcc_eh.a, the unwinder libstdc++'s
+# exceptions need, so that libgcc_s is not a sixth library to map at every start.
 static_libstdcxx_flags() {
   local -n flags=$1
   [ "$(uname -s)" = Linux ] || return 0
-  local archive
+  local archive unwinder
   archive=$(clang -print-file-name=libstdc++.a 2>/dev/null || true)
   [ -f "$archive" ] || return 0
   local folder=.build/static-libstdcxx
   mkdir -p "$folder"
   printf 'INPUT(%s)\n' "$archive" > "$folder/libstdc++.so"
+  unwinder=$(clang -print-file-name=libgcc_eh.a 2>/dev/null || true)
+  if [ -f "$unwinder" ]; then
+    printf 'INPUT(%s)\n' "$unwinder" > "$folder/libgcc_s.so"
+  else
+    rm -f "$folder/libgcc_s.so"
+  fi
   flags+=(-Xlinker -L -Xlinker "$PWD/$folder")
 }
 

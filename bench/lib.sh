@@ -103,8 +103,10 @@ instructions() {
 }
 
 # A copy of a binary without DWARF 5 debug info, which valgrind 3.19 cannot read.
+# Named after the binary's full path, so that two binaries both called mlgit (a before
+# and an after) get a copy each.
 valgrind_copy() {
-  local out="$BENCH_ROOT/$(basename "$1")-nodebug"
+  local out="$BENCH_ROOT/$(basename "$1")-$(printf '%s' "$1" | cksum | cut -d' ' -f1)-nodebug"
   strip --strip-debug -o "$out" "$1" && echo "$out"
 }
 
