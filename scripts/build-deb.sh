@@ -3,7 +3,7 @@
 # STAGE/usr: the binary, its manual page and completions):
 #   scripts/build-deb.sh STAGE OUTPUT_DIR
 # and prints the package's path. Depends lists the packages that provide the libraries
-# the binary links (libc6, libyaml-0-2, …; libgit2 is linked in statically on Linux), as
+# the binary links (libc6, …; libgit2, libyaml and zlib are linked in statically on Linux), as
 # dpkg-shlibdeps computes them when dpkg-dev is installed, else the owners of the libraries ldd resolves,
 # plus libsqlite3-0, which mlgit loads when it imports from MLflow (dlopen: not in NEEDED), and git, which mlgit runs.
 # Maintainer comes from DEBFULLNAME and DEBEMAIL when set.

@@ -50,8 +50,8 @@ quietly() {
 build() {
   mkdir -p "$out/obj"
   local sanitize=(-sanitize=fuzzer,address)
-  # As SwiftPM builds them: MLSpec imports libyaml through the CLibYAML module map, which
-  # links the system's libyaml (not instrumented: the fuzzing is of mlgit's own code).
+  # As SwiftPM builds them: MLSpec imports libyaml through the CLibYAML module map, linked
+  # here as the system's shared libyaml (not instrumented: the fuzzing is of mlgit's own code).
   # MLSpec hashes with OpenSSL's SHA-256 through CSHA256 (compiled here, not instrumented
   # either, and linked with libcrypto's archive as Package.swift links it).
   if stale "$out/obj/sha256.o" Sources/CSHA256; then
