@@ -18,6 +18,10 @@ struct GitInvocation {
   let arguments: [String]
 
   static func parent(environment: [String: String]) -> GitInvocation? {
+    // `git commit` names the index it commits (GIT_INDEX_FILE) to its pre-commit hook, and
+    // mlgit's hook script names git's process. With neither, mlgit was started by hand or
+    // by another program: no git command line applies, and no /proc file is read.
+    guard environment["MLGIT_GIT_PID"] != nil || environment["GIT_INDEX_FILE"] != nil else { return nil }
     // The hook script passes its parent; a hook manager (pre-commit, lefthook, husky)
     // puts processes of its own between git and mlgit, so walk up to the git process.
     let start = environment["MLGIT_GIT_PID"].flatMap { Int32($0) } ?? getppid()
