@@ -4,6 +4,7 @@ import ArgumentParser
 #else
   import Foundation
 #endif
+import GitKit
 import MLGitEngine
 import MLGitReport
 
@@ -52,6 +53,10 @@ struct AuditCommand: ParsableCommand {
       in: try Workspace.open())
     if let model, report.models.isEmpty {
       printError("mlgit: audit: no spec in the history scanned has name '\(model)'")
+    }
+    if format == .json, output == nil {
+      AuditJSON.write(report, secondThread: ReadAhead.secondCore, to: StandardOutput.write(buffer:))
+      return
     }
     let bytes: [UInt8]
     switch format {

@@ -39,14 +39,15 @@ public enum StandardOutput {
 
   static func write(_ text: String) {
     var text = text
-    text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    text.withUTF8 { write(buffer: UnsafeRawBufferPointer($0)) }
   }
 
   public static func write(bytes: [UInt8]) {
-    bytes.withUnsafeBytes { write($0) }
+    bytes.withUnsafeBytes { write(buffer: $0) }
   }
 
-  private static func write(_ buffer: UnsafeRawBufferPointer) {
+  /// Writes bytes as they are (a document written in blocks, say).
+  public static func write(buffer: UnsafeRawBufferPointer) {
     if closedAtStart { fail(EBADF) }
     guard buffer.count > 0, let base = buffer.baseAddress else { return }
     if fwrite(base, 1, buffer.count, stream) < buffer.count { fail(errno) }

@@ -10,7 +10,20 @@ public enum AuditJSON {
   public static func render(_ report: AuditReport) -> [UInt8] {
     var out = JSONWriter()
     document(report, into: &out)
-    return out.bytes + [10]
+    out.endLine()
+    return out.bytes
+  }
+
+  /// The same document, handed to `sink` in blocks as it is written (standard output:
+  /// a large history's audit is megabytes, never held whole). `secondThread: false` where
+  /// the process has one CPU.
+  public static func write(
+    _ report: AuditReport, secondThread: Bool, to sink: @escaping (UnsafeRawBufferPointer) -> Void
+  ) {
+    var out = JSONWriter(secondThread: secondThread, sink: sink)
+    document(report, into: &out)
+    out.endLine()
+    out.finish()
   }
 
   // Each object's keys are written in sorted order (as Swift sorts Strings), by hand:
