@@ -33,8 +33,6 @@ bench_isolate() {
   export NO_COLOR=1
 }
 
-now_ns() { date +%s%N; }
-
 # ONE_CORE=1: every timed command, mlgit's and its git counterpart alike, runs pinned to
 # one CPU (`taskset -c ${BENCH_CPU:-0}`), as on a one-core machine. mlgit then finds one
 # usable CPU (its affinity mask) and does its reading and judging on one thread.
@@ -59,13 +57,11 @@ cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 print("%d %d" % (wall * 1e6, cpu * 1e6))' "${bench_pin[@]}" "$@"
 }
 
-# median_ms CMD... : runs CMD once and prints its wall time in ms (stdout of CMD discarded).
+# time_once_ms CMD... : runs CMD once and prints its wall time in microseconds (output
+# discarded), timed from its start to its exit by wall_cpu_us: no shell or `date`
+# process inside the interval.
 time_once_ms() {
-  local start end
-  start=$(now_ns)
-  "${bench_pin[@]}" "$@" >/dev/null 2>&1 || true
-  end=$(now_ns)
-  echo $(( (end - start) / 1000 ))
+  wall_cpu_us "$@" | awk '{print $1}'
 }
 
 # median of microsecond values given as arguments, printed in ms with 1 decimal.
@@ -74,23 +70,40 @@ median_ms() {
 }
 
 # compare LABEL -- MLGIT_CMD... -- GIT_CMD... : interleaved runs, prints a table row.
+# One Python process spawns every run (posix_spawn, then wait) and times each from its
+# spawn to its exit, so the interval holds the command alone: timing each run with two
+# `date` processes around a shell's fork added about a millisecond to both sides, a
+# third of git's own time here, and understated the ratio. Under ONE_CORE=1 the timing
+# process is pinned and its children inherit the CPU.
 compare() {
   local label=$1; shift; shift
-  local ours=() theirs=()
+  local ours=()
   while [ "$1" != "--" ]; do ours+=("$1"); shift; done
   shift
-  theirs=("$@")
-  local a=() b=() i
-  "${ours[@]}" >/dev/null 2>&1 || true   # warm the page cache for both
-  "${theirs[@]}" >/dev/null 2>&1 || true
-  for ((i = 0; i < BENCH_RUNS; i++)); do
-    a+=("$(time_once_ms "${ours[@]}")")
-    b+=("$(time_once_ms "${theirs[@]}")")
-  done
-  local ma mb
-  ma=$(median_ms "${a[@]}")
-  mb=$(median_ms "${b[@]}")
-  printf '| %s | %s ms | %s ms | %sx |\n' "$label" "$ma" "$mb" "$(awk -v a="$ma" -v b="$mb" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
+  python3 - "$label" "$BENCH_RUNS" "${#bench_pin[@]}" "${BENCH_CPU:-0}" "${#ours[@]}" "${ours[@]}" "$@" <<'PY'
+import os, statistics, sys, time
+label, runs, pinned, cpu, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) > 0, int(sys.argv[4]), int(sys.argv[5])
+ours, theirs = sys.argv[6:6 + count], sys.argv[6 + count:]
+if pinned:
+    os.sched_setaffinity(0, {cpu})
+null = os.open(os.devnull, os.O_RDWR)
+quiet = [(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
+
+def run(command):
+    begin = time.perf_counter_ns()
+    pid = os.posix_spawnp(command[0], command, os.environ, file_actions=quiet)
+    os.waitpid(pid, 0)
+    return (time.perf_counter_ns() - begin) / 1e6
+
+run(ours)  # warm the page cache for both
+run(theirs)
+a, b = [], []
+for _ in range(runs):
+    a.append(run(ours))
+    b.append(run(theirs))
+ma, mb = statistics.median(a), statistics.median(b)
+print("| %s | %.2f ms | %.2f ms | %.2fx |" % (label, ma, mb, ma / mb if mb > 0 else 0))
+PY
 }
 
 # instructions CMD... : instructions the command executes, counted by callgrind
