@@ -194,10 +194,13 @@ public final class AuditBuilder {
       version: (old.flatMap(AuditBuilder.version), new.flatMap(AuditBuilder.version)))
     let oldFeatures = old?.spec?.features.map(\.name) ?? []
     let newFeatures = new?.spec?.features.map(\.name) ?? []
-    let oldSet = Set(oldFeatures)
-    let newSet = Set(newFeatures)
-    change.featuresAdded = newFeatures.filter { !oldSet.contains($0) }
-    change.featuresRemoved = oldFeatures.filter { !newSet.contains($0) }
+    // Most changes keep their features: sets only where the lists differ.
+    if oldFeatures != newFeatures {
+      let oldSet = Set(oldFeatures)
+      let newSet = Set(newFeatures)
+      change.featuresAdded = newFeatures.filter { !oldSet.contains($0) }
+      change.featuresRemoved = oldFeatures.filter { !newSet.contains($0) }
+    }
     if status != .deleted {
       change.hyperparameters = HyperparameterChange.diff(old?.hyperparameters, new?.hyperparameters, by: .leaf)
       change.hyperparametersError = new?.hyperparametersError

@@ -33,18 +33,37 @@ public struct FindingReporter {
   func paint(_ text: String, _ style: TextStyle.Style) -> String { TextStyle(enabled: colour).paint(text, style) }
 
   func text(_ findings: [Finding], checked: String) -> String {
+    // Each line appended piece by piece: interpolated first, every line was a string of
+    // its own whose one-character pieces were appended a Character at a time.
+    let (error, warning, note) = (paint("error", .error), paint("warning", .warning), paint("note", .note))
     var out = ""
     for f in findings {
-      let level: String
-      switch f.severity {
-      case .error: level = paint("error", .error)
-      case .warning: level = paint("warning", .warning)
-      case .note, .off: level = paint("note", .note)
+      if let commit = f.commit {
+        out.append(contentsOf: commit.prefix(8))
+        out += ": "
       }
-      let commit = f.commit.map { "\(String($0.prefix(8))): " } ?? ""
-      let (path, message) = (TerminalText.escape(f.path), TerminalText.escape(f.message))
-      out += "\(commit)\(paint("\(path):\(f.line):\(f.column)", .bold)): \(level): \(message) [\(f.rule)]\n"
-      if let hint = f.hint { out += "  hint: \(TerminalText.escape(hint))\n" }
+      var place = TerminalText.escape(f.path)
+      place += ":"
+      place += String(f.line)
+      place += ":"
+      place += String(f.column)
+      out += paint(place, .bold)
+      out += ": "
+      switch f.severity {
+      case .error: out += error
+      case .warning: out += warning
+      case .note, .off: out += note
+      }
+      out += ": "
+      out += TerminalText.escape(f.message)
+      out += " ["
+      out += f.rule
+      out += "]\n"
+      if let hint = f.hint {
+        out += "  hint: "
+        out += TerminalText.escape(hint)
+        out += "\n"
+      }
     }
     let errors = findings.filter { $0.severity == .error }.count
     let warnings = findings.filter { $0.severity == .warning }.count

@@ -18,16 +18,25 @@ public enum TerminalText {
   /// `text` with every control, format and separator character escaped. Line feeds
   /// are kept when `keepingNewlines` is set, for messages that span lines on purpose.
   public static func escape(_ text: String, keepingNewlines: Bool = false) -> String {
-    // Most text is printable ASCII: no copy.
-    if text.utf8.allSatisfy({ $0 &- 0x20 < 0x5F }) { return text }
+    // Most text is printable ASCII: no copy. (Checked over the UTF-8 buffer: through the
+    // string's UTF-8 view the check cost a history check's text output some twenty
+    // instructions a byte.)
     var copy = text
-    let bytes = copy.withUTF8 { buffer -> [UInt8] in
+    let bytes = copy.withUTF8 { buffer -> [UInt8]? in
+      if isPrintableASCII(buffer) { return nil }
       var out: [UInt8] = []
       out.reserveCapacity(buffer.count + 16)
       appendEscaping(buffer, to: &out, keepingNewlines: keepingNewlines)
       return out
     }
+    guard let bytes else { return text }
     return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// True when every byte is printable ASCII (space to `~`), which `escape` leaves as it is.
+  static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    for byte in bytes where byte &- 0x20 >= 0x5F { return false }
+    return true
   }
 
   /// `escape` for UTF-8 bytes appended to a byte buffer (listings written as bytes).
@@ -35,7 +44,7 @@ public enum TerminalText {
   public static func appendEscaping(
     _ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], keepingNewlines: Bool = false
   ) {
-    if bytes.allSatisfy({ $0 &- 0x20 < 0x5F }) {
+    if isPrintableASCII(bytes) {
       out.append(contentsOf: bytes)
       return
     }
