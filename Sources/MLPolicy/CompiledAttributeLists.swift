@@ -32,6 +32,17 @@ struct CompiledAttributeLists: Sendable {
   func extras(protectedAttributes: [String: [String]], proxies: [String: [String]]) -> [(
     kind: AttributeKind, category: String, text: String
   )]? {
+    // The lists of the `default` pack as this process loaded it (the built-in policy's, or
+    // a config's that changes none): nothing beyond them, without reading the text. The
+    // compiled text and the pack's document are both written from policies/default.yaml
+    // and kept to it by their tests. Lists made from the pack share its strings, so the
+    // comparison is mostly of references: 5,000 instructions against 200,000 for the walk.
+    if lists.utf8Start == CompiledAttributeLists.defaultPack.lists.utf8Start,
+      let pack = EffectivePolicy.shippedPacks.withLock({ $0["default"] }),
+      pack.protectedAttributes == protectedAttributes, pack.proxies == proxies
+    {
+      return []
+    }
     // How many entries of each category's list the pack's lists cover.
     var coveredProtected: [String: Int] = [:]
     var coveredProxies: [String: Int] = [:]
