@@ -38,7 +38,7 @@ struct CompiledAttributeLists: Sendable {
     // and kept to it by their tests. Lists made from the pack share its strings, so the
     // comparison is mostly of references: 5,000 instructions against 200,000 for the walk.
     if lists.utf8Start == CompiledAttributeLists.defaultPack.lists.utf8Start,
-      let pack = EffectivePolicy.shippedPacks.withLock({ $0["default"] }),
+      let pack = EffectivePolicy.loadedShippedPack("default"),
       pack.protectedAttributes == protectedAttributes, pack.proxies == proxies
     {
       return []

@@ -282,11 +282,14 @@ public struct EffectivePolicy: Sendable {
   /// Shipped packs built so far in this process, by name: each is built once and kept.
   static let shippedPacks = Mutex<[String: PolicyDocument]>([:])
 
+  /// The shipped pack `name` if this process has already built it; nil otherwise.
+  static func loadedShippedPack(_ name: String) -> PolicyDocument? { shippedPacks.withLock { $0[name] } }
+
   /// The shipped pack `name`, as `ShippedPackDocuments` builds it. Its rule settings are
   /// not checked here:
   /// `ShippedPacksTests` checks every shipped pack's, which depend on nothing else.
   static func shippedPack(_ name: String, text: String) throws -> PolicyDocument {
-    if let known = shippedPacks.withLock({ $0[name] }) { return known }
+    if let known = loadedShippedPack(name) { return known }
     let document: PolicyDocument
     do {
       // Built by code written from the pack, which ShippedPackDocumentsTests keeps the
