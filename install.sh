@@ -119,6 +119,18 @@ ensure_test_system_packages() {
   apt_install "the git-server and packaging tests need" "$test_system_packages" $test_system_packages
 }
 
+# Every Swift target of the release build, ArgumentParser's too, makes the metadata of a
+# concrete generic type by calling its accessor, not by looking up its mangled name
+# (Package.swift sets this for mlgit's own targets; a package cannot set flags for its
+# dependencies). A specialisation two modules share (`Dictionary<String, String>`'s
+# literal initialiser) is linked once, from the first object that has it: ArgumentParser's,
+# built without the flag, had every start look up `String: Hashable` by scanning all
+# 6,500 protocol-conformance records, 240,000 instructions (docs/performance.md).
+metadata_accessor_flags() {
+  local -n flags=$1
+  flags+=(-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors)
+}
+
 # Sets bin to the mlgit to install: --binary's, else a release build with the Swift runtime
 # linked in (so that it needs only Debian's libraries at run time).
 release_binary() {
@@ -132,6 +144,7 @@ release_binary() {
   local link=()
   static_libstdcxx_flags link
   packed_relocation_flags link
+  metadata_accessor_flags link
   # No $ORIGIN run path: every library it loads is the system's, and with one the loader
   # looked for each of them in a dozen folders beside the binary at every start.
   swift build -c release --static-swift-stdlib --disable-local-rpath "${link[@]}" --product mlgit

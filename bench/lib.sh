@@ -14,8 +14,8 @@ bench_mlgit() {
   local root; root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
   local link=()
   # shellcheck disable=SC1090
-  source <(sed -n '/^static_libstdcxx_flags()/,/^}/p; /^packed_relocation_flags()/,/^}/p' "$root/install.sh")
-  (cd "$root" && static_libstdcxx_flags link && packed_relocation_flags link \
+  source <(sed -n '/^static_libstdcxx_flags()/,/^}/p; /^packed_relocation_flags()/,/^}/p; /^metadata_accessor_flags()/,/^}/p' "$root/install.sh")
+  (cd "$root" && static_libstdcxx_flags link && packed_relocation_flags link && metadata_accessor_flags link \
     && swift build -c release --static-swift-stdlib --disable-local-rpath "${link[@]}" --product mlgit >&2 \
     && mkdir -p "$BENCH_ROOT" \
     && strip -o "$BENCH_ROOT/mlgit-installed" \

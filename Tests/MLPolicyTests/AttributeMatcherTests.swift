@@ -90,6 +90,23 @@ final class AttributeMatcherTests: XCTestCase {
 }
 
 extension AttributeMatcherTests {
+  /// A matcher remembers what each name matched: asked again, and asked of names it has
+  /// not seen, it answers what matching the name afresh answers, look-alike letters
+  /// included; and a matcher of other lists keeps its own answers.
+  func testRememberedMatchesAreTheMatches() throws {
+    let m = try matcher()
+    let names =
+      AttributeCorpus.protected + AttributeCorpus.proxies + AttributeCorpus.benign
+      + ["rаce", "ｒａｃｅ", "gеnder_code", "senior_citizen", "credit_union_member", "", "_"]
+    for _ in 0..<2 {
+      for name in names { XCTAssertEqual(m.matches(name), m.matchesUnremembered(name), name) }
+    }
+    XCTAssertEqual(m.matches("applicant_caste"), [])
+    let extended = try matcher("apiVersion: mlgit/v1\nprotected_attributes:\n  caste: [caste]\n")
+    XCTAssertEqual(extended.protectedMatches("applicant_caste").map(\.category), ["caste"])
+    XCTAssertEqual(m.matches("applicant_caste"), [])
+  }
+
   /// The byte-wise splitter for ASCII names gives what the scalar-wise one gives.
   func testASCIISplitterMatchesTheScalarSplitter() {
     var names = [

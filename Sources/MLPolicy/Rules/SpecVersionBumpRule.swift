@@ -28,6 +28,9 @@ public struct SpecVersionBumpRule: PolicyRule {
     guard let old = change.old?.spec, let new = change.new?.spec, let oldDoc = change.old?.document,
       let newDoc = change.new?.document, let newVersion = new.version, let oldVersion = old.version
     else { return [] }
+    // A version that went up is all this rule asks for, whatever else changed: the
+    // documents are compared (a whole spec, value by value) only when it did not.
+    guard newVersion <= oldVersion else { return [] }
     // Formatting and comments are not changes: compare the documents as values.
     guard !JSONValue.sameValue(oldDoc, newDoc) else { return [] }
     if newVersion == oldVersion {
