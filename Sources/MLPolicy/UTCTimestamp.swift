@@ -17,8 +17,35 @@ public enum UTCTimestamp {
   /// as ISO 8601 asks.
   public static func string(_ seconds: Int64) -> String {
     let parts = fields(seconds)
-    return "\(four(parts.tm_year + 1900))-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
-      + "T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    let year = parts.tm_year + 1900
+    guard year >= 0 && year <= 9999 else {
+      return "\(four(year))-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+        + "T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+    // Twenty ASCII bytes written in place: the audit formats some 11,000 times, and the
+    // interpolated form (eleven pieces appended one by one) was 1.3% of it.
+    return String(unsafeUninitializedCapacity: 20) { bytes in
+      func put(_ value: Int32, _ digits: Int, at offset: Int) {
+        var rest = value
+        for index in stride(from: offset + digits - 1, through: offset, by: -1) {
+          bytes[index] = UInt8(48 + rest % 10)
+          rest /= 10
+        }
+      }
+      put(year, 4, at: 0)
+      bytes[4] = UInt8(ascii: "-")
+      put(parts.tm_mon + 1, 2, at: 5)
+      bytes[7] = UInt8(ascii: "-")
+      put(parts.tm_mday, 2, at: 8)
+      bytes[10] = UInt8(ascii: "T")
+      put(parts.tm_hour, 2, at: 11)
+      bytes[13] = UInt8(ascii: ":")
+      put(parts.tm_min, 2, at: 14)
+      bytes[16] = UInt8(ascii: ":")
+      put(parts.tm_sec, 2, at: 17)
+      bytes[19] = UInt8(ascii: "Z")
+      return 20
+    }
   }
 
   /// `date`, to the second it falls in.

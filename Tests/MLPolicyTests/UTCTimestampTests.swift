@@ -30,6 +30,10 @@ final class UTCTimestampTests: XCTestCase {
     XCTAssertEqual(UTCTimestamp.compact(1_767_225_600 + 3_661), "20260101010101Z")
     // Year 999: four digits, as ISO 8601 writes it.
     XCTAssertEqual(UTCTimestamp.string(-30_610_310_400), "0999-12-31T00:00:00Z")
+    // The years written in place (0 to 9999) and the ones beyond, written as numbers.
+    XCTAssertEqual(UTCTimestamp.string(-62_167_219_200), "0000-01-01T00:00:00Z")
+    XCTAssertEqual(UTCTimestamp.string(253_402_300_799), "9999-12-31T23:59:59Z")
+    XCTAssertEqual(UTCTimestamp.string(253_402_300_800), "10000-01-01T00:00:00Z")
   }
 
   func testReads() {
