@@ -31,16 +31,40 @@ enum ScalarResolver {
 
   /// Keywords are at most five bytes long.
   private static func resolveShort(_ text: String) -> ScalarType {
-    switch text {
-    case "", "~", "null", "Null", "NULL": return .null
-    case "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
-      "on", "On", "ON", "off", "Off", "OFF":
-      return .bool
-    case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN":
-      return .float
-    default: return resolveNumber(text)
-    }
+    // Compared as one integer each (the bytes and the length packed): a switch over the
+    // strings compared them one literal after another, some 1,500 instructions a scalar
+    // ("name", "owner", "seed": most keys of a spec start with a keyword's letter).
+    let key = packed(text.utf8)
+    for (keyword, type) in keywords where keyword == key { return type }
+    return resolveNumber(text)
   }
+
+  /// Up to seven bytes and their count in one integer (the count in the top byte).
+  private static func packed<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+    var value: UInt64 = 0
+    var count: UInt64 = 0
+    for byte in bytes {
+      guard count < 7 else { return .max }
+      value |= UInt64(byte) << (8 * count)
+      count += 1
+    }
+    return value | count << 56
+  }
+
+  private static let keywords: [(UInt64, ScalarType)] = {
+    var table: [(UInt64, ScalarType)] = []
+    for word in ["", "~", "null", "Null", "NULL"] { table.append((packed(word.utf8), .null)) }
+    for word in [
+      "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
+      "on", "On", "ON", "off", "Off", "OFF",
+    ] {
+      table.append((packed(word.utf8), .bool))
+    }
+    for word in [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"] {
+      table.append((packed(word.utf8), .float))
+    }
+    return table
+  }()
 
   private static func resolveNumber(_ text: String) -> ScalarType {
     // Over the text's own bytes (a copy only for small strings): no arrays per scalar.

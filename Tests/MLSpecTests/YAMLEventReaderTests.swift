@@ -162,6 +162,8 @@ extension YAMLEventReaderTests {
       "12:30": .int, "1:30.5": .float, "0:30": .string, "-.5": .string, ".5e3": .float, "1e5": .float, "1.5e3": .float,
       "0.": .float, "2026-01-01": .string, "1.0.0": .string, "mlgit/v1": .string, "apiVersion": .string,
       "features": .string, "name": .string, "tenure": .string, "0.05": .float, "42": .int, "-0": .int,
+      "FALSE": .bool, "False": .bool, "fALSE": .string, "+.nan": .string, "-.NaN": .string, "nü": .string,
+      "Yes": .bool, "YES": .bool, "yES": .string, "On": .bool, "oN": .string, "off": .bool, "Off": .bool,
     ]
     for (text, type) in cases { XCTAssertEqual(ScalarResolver.resolve(text), type, text) }
   }
