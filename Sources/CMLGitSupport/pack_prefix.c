@@ -24,8 +24,13 @@ static uint32_t be32(const unsigned char *p) {
   return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
 }
 
-/* Finds `oid` in one .idx file (versions 1 and 2); 1 and its pack offset when present. */
-static int idx_lookup(const char *path, const unsigned char *oid, uint64_t *offset) {
+/* One .idx file (versions 1 and 2) mapped into memory. */
+typedef struct {
+  const unsigned char *map;
+  size_t length;
+} idx_file;
+
+static int idx_open(const char *path, idx_file *idx) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
   struct stat st;
@@ -33,49 +38,93 @@ static int idx_lookup(const char *path, const unsigned char *oid, uint64_t *offs
     close(fd);
     return 0;
   }
-  size_t length = (size_t)st.st_size;
-  const unsigned char *map = mmap(NULL, length, PROT_READ, MAP_PRIVATE, fd, 0);
+  idx->length = (size_t)st.st_size;
+  idx->map = mmap(NULL, idx->length, PROT_READ, MAP_PRIVATE, fd, 0);
   close(fd);
-  if (map == MAP_FAILED) return 0;
-  int found = 0;
+  return idx->map != MAP_FAILED;
+}
+
+static void idx_close(idx_file *idx) { munmap((void *)idx->map, idx->length); }
+
+/* Finds `oid` in a mapped .idx; 1 and its pack offset when present. */
+static int idx_find(const idx_file *idx, const unsigned char *oid, uint64_t *offset) {
+  const unsigned char *map = idx->map;
+  size_t length = idx->length;
   int v2 = map[0] == 0xff && map[1] == 't' && map[2] == 'O' && map[3] == 'c';
   const unsigned char *fanout = v2 ? map + 8 : map;
-  if (v2 && be32(map + 4) != 2) goto done;
+  if (v2 && be32(map + 4) != 2) return 0;
   uint32_t count = be32(fanout + 255 * 4);
   uint32_t lo = oid[0] == 0 ? 0 : be32(fanout + (oid[0] - 1) * 4);
   uint32_t hi = be32(fanout + oid[0] * 4);
   const unsigned char *names = fanout + 256 * 4;
   size_t stride = v2 ? 20 : 24, skip = v2 ? 0 : 4;
   size_t table_end = (size_t)(names - map) + (size_t)count * stride;
-  if (hi > count || lo > hi || table_end > length) goto done;
+  if (hi > count || lo > hi || table_end > length) return 0;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
     int cmp = memcmp(names + (size_t)mid * stride + skip, oid, 20);
     if (cmp == 0) {
       if (!v2) {
         *offset = be32(names + (size_t)mid * stride);
-        found = 1;
-        goto done;
+        return 1;
       }
       /* v2: names, then CRCs, then 32-bit offsets, then 64-bit ones for big packs. */
       const unsigned char *offsets = names + (size_t)count * 24;
-      if ((size_t)(offsets - map) + (size_t)count * 4 > length) goto done;
+      if ((size_t)(offsets - map) + (size_t)count * 4 > length) return 0;
       uint32_t small = be32(offsets + (size_t)mid * 4);
       if (small & 0x80000000u) {
         const unsigned char *large = offsets + (size_t)count * 4 + (size_t)(small & 0x7fffffffu) * 8;
-        if ((size_t)(large - map) + 8 > length) goto done;
+        if ((size_t)(large - map) + 8 > length) return 0;
         *offset = ((uint64_t)be32(large) << 32) | be32(large + 4);
       } else {
         *offset = small;
       }
-      found = 1;
-      goto done;
+      return 1;
     }
     if (cmp < 0) lo = mid + 1; else hi = mid;
   }
-done:
-  munmap((void *)map, length);
+  return 0;
+}
+
+/* Finds `oid` in one .idx file; 1 and its pack offset when present. */
+static int idx_lookup(const char *path, const unsigned char *oid, uint64_t *offset) {
+  idx_file idx;
+  if (!idx_open(path, &idx)) return 0;
+  int found = idx_find(&idx, oid, offset);
+  idx_close(&idx);
   return found;
+}
+
+int mlgit_pack_order(const char *pack_folder, const unsigned char *oids, size_t count, uint64_t *keys) {
+  for (size_t i = 0; i < count; i++) keys[i] = UINT64_MAX;
+  DIR *dir = opendir(pack_folder);
+  if (!dir) return -1;
+  size_t folder_length = strlen(pack_folder);
+  uint64_t pack = 0;
+  struct dirent *entry;
+  while ((entry = readdir(dir)) != NULL && pack < 0xffff) {
+    size_t name_length = strlen(entry->d_name);
+    if (name_length < 5 || strcmp(entry->d_name + name_length - 4, ".idx") != 0) continue;
+    char *path = malloc(folder_length + name_length + 2);
+    if (!path) break;
+    memcpy(path, pack_folder, folder_length);
+    path[folder_length] = '/';
+    memcpy(path + folder_length + 1, entry->d_name, name_length + 1);
+    idx_file idx;
+    if (idx_open(path, &idx)) {
+      for (size_t i = 0; i < count; i++) {
+        uint64_t offset = 0;
+        if (keys[i] == UINT64_MAX && idx_find(&idx, oids + 20 * i, &offset) && offset < ((uint64_t)1 << 48)) {
+          keys[i] = pack << 48 | offset;
+        }
+      }
+      idx_close(&idx);
+    }
+    free(path);
+    pack++;
+  }
+  closedir(dir);
+  return 0;
 }
 
 /* Inflates up to `want` bytes of the entry at `offset` in the pack open as `fd`. */

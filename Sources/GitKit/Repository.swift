@@ -413,6 +413,30 @@ public final class Repository {
     return nil
   }
 
+  /// The indices of `objects` in the order to read them so that libgit2 resolves each
+  /// delta from a base it has just inflated: from the end of the repository's packs to
+  /// their start (a delta lies after its base, and git puts the newest version of a file
+  /// first, whole, with older ones as deltas on it: read backwards, the reads walk each
+  /// chain from its far end, and in 100,000 notes that was a quarter faster than
+  /// forwards). Objects in no pack of its own folder (loose ones, an alternate's) come
+  /// last, in the order given.
+  public func packOrder(_ objects: [OID]) -> [Int] {
+    var raw = [UInt8]()
+    raw.reserveCapacity(objects.count * 20)
+    for object in objects { withUnsafeBytes(of: object.raw.id) { raw.append(contentsOf: $0) } }
+    var keys = [UInt64](repeating: .max, count: objects.count)
+    let folder = URL(fileURLWithPath: commonDirectory).appendingPathComponent("objects/pack").path
+    _ = raw.withUnsafeBufferPointer { oids in
+      keys.withUnsafeMutableBufferPointer { mlgit_pack_order(folder, oids.baseAddress, objects.count, $0.baseAddress) }
+    }
+    return objects.indices.sorted { a, b in
+      let (x, y) = (keys[a], keys[b])
+      if x == y { return a < b }
+      if x == .max || y == .max { return y == .max }
+      return x > y
+    }
+  }
+
   /// The object folders this repository reads: its own, those added for a push
   /// quarantine, and their alternates (as git follows them, five levels deep).
   func objectDirectories() -> [String] {

@@ -1,5 +1,5 @@
 import Foundation
-import GitKit
+@testable import GitKit
 import XCTest
 
 /// A throwaway repository driven by the git command line, isolated from the machine's config.
@@ -166,6 +166,51 @@ final class NotesLedgerTests: XCTestCase {
     XCTAssertEqual(all[blobs[0]], "{\"by\":\"git\"}\n")
     XCTAssertEqual(try ledger.lines(for: blobs[1]), ["{\"n\":\"\(blobs[1].short)\"}"])
     XCTAssertNil(try ledger.note(for: OID.emptyTree))
+  }
+
+  /// A big ledger's note blobs are read in the packs' order (libgit2's cache of delta bases
+  /// keeps up with that order only), and handed on in tree order all the same: packed and
+  /// deltified by `git gc`, loose ones beside them, two notes for one object.
+  func testNotesReadInPackOrderAreHandedOnInTreeOrder() throws {
+    let scratch = LedgerScratch()
+    let repo = try scratch.repository()
+    let ledger = NotesLedger(repository: repo, ref: "mlgit/runs")
+    var blobs: [OID] = []
+    for index in 0..<400 { blobs.append(try repo.writeBlob(Data("blob \(index)\n".utf8))) }
+    let line = { (index: Int) in
+      "{\"id\":\"\(index)\",\"metrics\":{\"auc\":0.\(index)},\"params\":{\"depth\":\(index % 7)},\"schema\":\"mlgit.run/1\"}"
+    }
+    try ledger.append(Dictionary(uniqueKeysWithValues: blobs.enumerated().map { ($1, [line($0)]) }))
+    scratch.git("notes", "--ref=mlgit/runs", "add", "-f", "-m", "{\"by\":\"git\"}", blobs[0].hex)
+    XCTAssertEqual(scratch.git("gc", "-q").status, 0)  // the note blobs packed (the annotated blobs stay loose)
+    for (index, blob) in blobs.prefix(5).enumerated() { try ledger.append([line(1000 + index)], to: blob) }
+    let tip = try XCTUnwrap(try ledger.tip())
+    var listed: [(OID, [UInt8])] = []
+    try ledger.forEachNote(inCommit: tip, packOrderFrom: .max) { listed.append(($0, Array($1))) }
+    var packed: [(OID, [UInt8])] = []
+    try ledger.forEachNote(inCommit: tip, packOrderFrom: 0) { packed.append(($0, Array($1))) }
+    XCTAssertEqual(listed.count, 400)
+    XCTAssertEqual(packed.map(\.0), listed.map(\.0), "same notes, same order")
+    XCTAssertEqual(packed.map(\.1), listed.map(\.1))
+    var read: [OID] = []
+    try ledger.forEachNote { object, _ in read.append(object) }
+    XCTAssertEqual(read, listed.map(\.0))
+
+    // The order read in is the packs' (backwards), not the tree's; objects in no pack last.
+    var noteBlobs: [OID] = []
+    for entry in scratch.git("ls-tree", "-r", tip.hex).out.split(separator: "\n") {
+      noteBlobs.append(try XCTUnwrap(OID(hex: String(entry.split(separator: " ")[2].prefix(40)))))
+    }
+    let order = repo.packOrder(noteBlobs)
+    XCTAssertEqual(order.sorted(), Array(noteBlobs.indices))
+    XCTAssertNotEqual(order, Array(noteBlobs.indices))
+    let loose = Set(
+      noteBlobs.indices.filter {
+        FileManager.default.fileExists(
+          atPath: scratch.path + "/.git/objects/" + noteBlobs[$0].hex.prefix(2) + "/" + noteBlobs[$0].hex.dropFirst(2))
+      })
+    XCTAssertEqual(loose.count, 5)
+    XCTAssertEqual(Set(order.suffix(5)), loose)
   }
 
   func testReadingAheadVisitsWhatForEachNoteVisitsAndStopsOnError() throws {

@@ -76,6 +76,16 @@ int mlgit_pack_read_prefix(const char *pack_folder, const unsigned char *oid, un
                            size_t *got, uint64_t *size);
 
 /*
+ * For each of `count` object ids (20 bytes each, one after another in `oids`), a key
+ * that sorts them in the order they lie in the packs of `pack_folder`: the pack's
+ * number (in the order the folder lists them) in the top 16 bits, the offset in the
+ * pack below; UINT64_MAX for an object in none of them (a loose one). Returns 0, or -1
+ * when the folder cannot be read (every key then UINT64_MAX). For reading many objects
+ * in an order libgit2's cache of delta bases can keep up with.
+ */
+int mlgit_pack_order(const char *pack_folder, const unsigned char *oids, size_t count, uint64_t *keys);
+
+/*
  * While mlgit waits for a training command, SIGINT, SIGTERM and SIGHUP sent to mlgit
  * are forwarded to the command's whole process group, and the signal is remembered
  * so the run can be recorded as interrupted (forward_signals.c).
