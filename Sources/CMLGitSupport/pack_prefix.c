@@ -95,21 +95,35 @@ static int idx_lookup(const char *path, const unsigned char *oid, uint64_t *offs
   return found;
 }
 
+/*
+ * `folder`/`name` when `name` is a pack index (`*.idx`), in memory with room to turn it
+ * into the pack's name (".pack" is a byte longer); NULL for any other name, and when
+ * memory runs out (`*failed` then set). The caller frees it.
+ */
+static char *idx_path(const char *folder, const char *name, int *failed) {
+  size_t folder_length = strlen(folder), name_length = strlen(name);
+  if (name_length < 5 || strcmp(name + name_length - 4, ".idx") != 0) return NULL;
+  char *path = malloc(folder_length + name_length + 3);
+  if (!path) {
+    *failed = 1;
+    return NULL;
+  }
+  memcpy(path, folder, folder_length);
+  path[folder_length] = '/';
+  memcpy(path + folder_length + 1, name, name_length + 1);
+  return path;
+}
+
 int mlgit_pack_order(const char *pack_folder, const unsigned char *oids, size_t count, uint64_t *keys) {
   for (size_t i = 0; i < count; i++) keys[i] = UINT64_MAX;
   DIR *dir = opendir(pack_folder);
   if (!dir) return -1;
-  size_t folder_length = strlen(pack_folder);
   uint64_t pack = 0;
+  int failed = 0;
   struct dirent *entry;
-  while ((entry = readdir(dir)) != NULL && pack < 0xffff) {
-    size_t name_length = strlen(entry->d_name);
-    if (name_length < 5 || strcmp(entry->d_name + name_length - 4, ".idx") != 0) continue;
-    char *path = malloc(folder_length + name_length + 2);
-    if (!path) break;
-    memcpy(path, pack_folder, folder_length);
-    path[folder_length] = '/';
-    memcpy(path + folder_length + 1, entry->d_name, name_length + 1);
+  while ((entry = readdir(dir)) != NULL && pack < 0xffff && !failed) {
+    char *path = idx_path(pack_folder, entry->d_name, &failed);
+    if (!path) continue;
     idx_file idx;
     if (idx_open(path, &idx)) {
       for (size_t i = 0; i < count; i++) {
@@ -181,24 +195,19 @@ int mlgit_pack_read_prefix(const char *pack_folder, const unsigned char *oid, un
   DIR *dir = opendir(pack_folder);
   if (!dir) return MLGIT_PACK_ABSENT;
   int result = MLGIT_PACK_ABSENT;
+  int failed = 0;
   struct dirent *entry;
-  size_t folder_length = strlen(pack_folder);
   while ((entry = readdir(dir)) != NULL) {
-    size_t name_length = strlen(entry->d_name);
-    if (name_length < 5 || strcmp(entry->d_name + name_length - 4, ".idx") != 0) continue;
-    char *path = malloc(folder_length + name_length + 3);
-    if (!path) {
+    char *path = idx_path(pack_folder, entry->d_name, &failed);
+    if (failed) {
       result = MLGIT_PACK_ERROR;
       break;
     }
-    memcpy(path, pack_folder, folder_length);
-    path[folder_length] = '/';
-    memcpy(path + folder_length + 1, entry->d_name, name_length + 1);
+    if (!path) continue;
     uint64_t offset = 0;
     if (idx_lookup(path, oid, &offset)) {
-      memcpy(path + folder_length + 1 + name_length - 4, ".pack", 5);
-      /* ".pack" is one byte longer than ".idx": the malloc above left room for it. */
-      path[folder_length + 1 + name_length + 1] = '\0';
+      /* ".idx" becomes ".pack", one byte longer: idx_path left room for it. */
+      memcpy(path + strlen(path) - 4, ".pack", 6);
       int fd = open(path, O_RDONLY | O_CLOEXEC);
       if (fd >= 0) {
         result = read_entry(fd, offset, out, want, got, size);

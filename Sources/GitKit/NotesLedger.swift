@@ -245,7 +245,7 @@ public final class NotesLedger {
     var ranges = [Range<Int>](repeating: 0..<0, count: notes.count)
     for index in repository.packOrder(notes.map(\.blob)) {
       let stored = try read(notes[index])
-      try withExtendedLifetime(stored) {
+      withExtendedLifetime(stored) {
         let start = bytes.count
         bytes.append(contentsOf: stored.bytes)
         ranges[index] = start..<bytes.count

@@ -40,6 +40,11 @@ private final class LedgerScratch {
 
   func repository() throws -> Repository { try Repository.discover(at: path) }
 
+  /// `count` distinct blobs written into `repo`, for notes to annotate.
+  func blobs(_ count: Int, in repo: Repository) throws -> [OID] {
+    try (0..<count).map { try repo.writeBlob(Data("blob \($0)\n".utf8)) }
+  }
+
   /// Runs git with `text` on its standard input; returns its output, trimmed.
   func input(_ text: String, _ arguments: String...) -> String {
     let process = Process()
@@ -156,8 +161,7 @@ final class NotesLedgerTests: XCTestCase {
     let scratch = LedgerScratch()
     let repo = try scratch.repository()
     let ledger = NotesLedger(repository: repo, ref: "mlgit/reviews")
-    var blobs: [OID] = []
-    for index in 0..<300 { blobs.append(try repo.writeBlob(Data("blob \(index)\n".utf8))) }
+    let blobs = try scratch.blobs(300, in: repo)
     try ledger.append(Dictionary(uniqueKeysWithValues: blobs.map { ($0, ["{\"n\":\"\($0.short)\"}"]) }))
     // git rewrites big notes trees with its own fanout; we still read every note.
     scratch.git("notes", "--ref=mlgit/reviews", "add", "-f", "-m", "{\"by\":\"git\"}", blobs[0].hex)
@@ -175,8 +179,7 @@ final class NotesLedgerTests: XCTestCase {
     let scratch = LedgerScratch()
     let repo = try scratch.repository()
     let ledger = NotesLedger(repository: repo, ref: "mlgit/runs")
-    var blobs: [OID] = []
-    for index in 0..<400 { blobs.append(try repo.writeBlob(Data("blob \(index)\n".utf8))) }
+    let blobs = try scratch.blobs(400, in: repo)
     let line = { (index: Int) in
       "{\"id\":\"\(index)\",\"metrics\":{\"auc\":0.\(index)},\"params\":{\"depth\":\(index % 7)},\"schema\":\"mlgit.run/1\"}"
     }
@@ -220,8 +223,7 @@ final class NotesLedgerTests: XCTestCase {
     var none = 0
     try ledger.forEachNoteReadingAhead { _, _ in none += 1 }
     XCTAssertEqual(none, 0, "no notes ref: nothing to visit")
-    var blobs: [OID] = []
-    for index in 0..<700 { blobs.append(try repo.writeBlob(Data("blob \(index)\n".utf8))) }  // several batches
+    let blobs = try scratch.blobs(700, in: repo)  // several batches
     try ledger.append(Dictionary(uniqueKeysWithValues: blobs.enumerated().map { ($1, ["{\"n\":\($0)}"]) }))
     var expected: [(OID, [UInt8])] = []
     try ledger.forEachNote { expected.append(($0, Array($1))) }
