@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures mlgit's pre-commit hook with one changed spec against
 # `git diff --cached --name-only` on the same repository, in the same run,
-# on synthetic repositories of 1,000, 20,000 and 100,000 files.
+# on synthetic repositories of 1,000, 20,000 and 100,000 files: as the hook runs after its
+# first run (what it keeps between runs read back), and with nothing kept.
 #   bench/precommit-bench.sh              all three sizes
 #   SIZES="100000" bench/precommit-bench.sh
 #   MLGIT=/usr/local/bin/mlgit BENCH_RUNS=25 bench/precommit-bench.sh
@@ -52,6 +53,10 @@ for n in $SIZES; do
   make_repo "$repo" "$n" >&2
   # Sanity: the hook sees the staged spec change and judges it (a version bump: no finding).
   (cd "$repo" && "$mlgit" check --staged --format json | grep -q '"errors" : 0') || { echo "unexpected findings in $repo" >&2; exit 1; }
+  # The same repository where the hook can keep nothing between runs (`.git/mlgit` is a
+  # file): every run lists HEAD's specs, as the first run in a fresh clone does.
+  rm -rf "$repo-nothing-kept" && cp -a "$repo" "$repo-nothing-kept"
+  rm -rf "$repo-nothing-kept/.git/mlgit" && : >"$repo-nothing-kept/.git/mlgit"
 done
 
 echo "Wall time (median of $BENCH_RUNS, interleaved):"
@@ -62,6 +67,8 @@ for n in $SIZES; do
   cd "$BENCH_ROOT/precommit-$n"
   [ -z "${MLGIT_BEFORE:-}" ] || compare "$n, before" -- "$MLGIT_BEFORE" hook pre-commit -- git diff --cached --name-only
   compare "$n" -- "$mlgit" hook pre-commit -- git diff --cached --name-only
+  cd "$BENCH_ROOT/precommit-$n-nothing-kept"
+  compare "$n, nothing kept" -- "$mlgit" hook pre-commit -- git diff --cached --name-only
   cd - >/dev/null
 done
 
@@ -78,6 +85,8 @@ if command -v valgrind >/dev/null 2>&1; then
     [ -z "${MLGIT_BEFORE:-}" ] ||
       compare_instructions "$n, before" -- "$counted_before" hook pre-commit -- git diff --cached --name-only
     compare_instructions "$n" -- "$counted" hook pre-commit -- git diff --cached --name-only
+    cd "$BENCH_ROOT/precommit-$n-nothing-kept"
+    compare_instructions "$n, nothing kept" -- "$counted" hook pre-commit -- git diff --cached --name-only
     cd - >/dev/null
   done
 fi

@@ -55,10 +55,28 @@ struct ChangeReader {
     if let headTree {
       // What the specs read besides themselves, as HEAD has them: the staged specs that
       // changed are judged above, the others are the same in HEAD and in the index.
-      let dependents = try ParameterFileIndex.list(in: headTree, reader: self)
+      let dependents = try headDependents(headTree)
       change.specs += try dependencyChanges(dependents, old: old, new: side, known: Set(deltas.map(\.path)))
     }
     return change
+  }
+
+  /// The dependents of `tree`, the one a staged change is judged against: kept from an
+  /// earlier run for the same tree, brought forward from the tree kept otherwise, or listed
+  /// (`SpecDependentsCache`).
+  func headDependents(_ tree: OID) throws -> SpecDependents {
+    let cache = SpecDependentsCache(repository: repository)
+    let key = SpecDependentsCache.key(policy)
+    var found: SpecDependents?
+    if let kept = cache.load(key: key) {
+      if kept.tree == tree { return kept.dependents }
+      // The kept tree may be gone (pruned, or the file copied from another repository);
+      // then, and on any other failure, the tree is listed whole.
+      found = try? ParameterFileIndex.update(kept.dependents, from: kept.tree, to: tree, reader: self)
+    }
+    let dependents = try found ?? ParameterFileIndex.list(in: tree, reader: self)
+    cache.store(dependents, tree: tree, key: key)
+    return dependents
   }
 
   /// The change a commit made against its first parent (a root commit: against the empty tree).

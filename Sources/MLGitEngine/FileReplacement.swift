@@ -11,7 +11,8 @@ import FoundationEssentials
 /// Replaces a file all at once: the new bytes go to a temporary file in the same folder,
 /// are flushed to disk (fsync), and only then renamed over the target. A full disk, a
 /// read-only folder or a kill leaves either the old file or the new one, never a
-/// truncated one, and the temporary file is removed on every failure.
+/// truncated one, and the temporary file is removed on every failure. A file whose loss
+/// costs nothing (a cache that checks itself) may skip the flushes: `durable: false`.
 public enum FileReplacement {
   /// The mode a file written by a plain `open` would get: the old file's, else 0666 less the umask.
   public static func newFileMode(replacing path: String) -> mode_t {
@@ -23,7 +24,7 @@ public enum FileReplacement {
     return 0o666 & ~mask
   }
 
-  public static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
+  public static func write(_ data: Data, to path: String, mode: mode_t = 0o644, durable: Bool = true) throws {
     var isDirectory: Bool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
       throw CommandFailure.usage(
@@ -50,7 +51,7 @@ public enum FileReplacement {
         offset += written
       }
     }
-    if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+    if failure == nil, durable, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
     // open() applies the umask; hooks need their mode exactly.
     if failure == nil, fchmod(fd, mode) != 0 { failure = String(cString: strerror(errno)) }
     if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
@@ -60,6 +61,7 @@ public enum FileReplacement {
       throw CommandFailure.system("mlgit: cannot write \(path): \(failure); nothing was changed")
     }
     // The rename is durable once the folder's entry is on disk.
+    guard durable else { return }
     let folderFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
     if folderFD >= 0 {
       fsync(folderFD)

@@ -7,9 +7,14 @@ import Synchronization
 /// What the specs of a tree read besides their own entries, which only the spec
 /// folders decide: the parameters files named by `from:` (file -> the specs that read
 /// it) and the symlinks under the spec folders that stand for specs or may hide them.
-struct SpecDependents {
+struct SpecDependents: Equatable {
   var parameterFiles: [String: [String]] = [:]
   var links: [String] = []
+
+  /// Each list in path order, however it was built.
+  func normalized() -> SpecDependents {
+    SpecDependents(parameterFiles: parameterFiles.mapValues { $0.sorted() }, links: links.sorted())
+  }
 }
 
 /// `SpecDependents` of trees, remembered by the ids of the spec folders. A commit's
@@ -68,37 +73,58 @@ final class ParameterFileIndex: Sendable {
     return found
   }
 
-  /// Lists the dependents of every spec in `tree`. Without a snapshot cache (a hook), a
-  /// spec whose bytes hold neither `from` nor a backslash (an escape could spell it)
-  /// cannot name a parameters file and is not parsed.
+  /// Lists the dependents of every spec in `tree`.
   static func list(in tree: OID, reader: ChangeReader) throws -> SpecDependents {
     var found = SpecDependents()
     for delta in try reader.repository.diff(from: nil, to: tree, prefixes: reader.policy.specGlobs.prefixes) {
-      guard let id = delta.newID else { continue }
-      if delta.newMode == TreeEntry.symlinkMode {
-        if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) {
-          found.links.append(delta.path)
-        }
-        continue
-      }
-      guard delta.newIsRegularFile, reader.policy.specGlobs.matches(delta.path) else { continue }
-      let spec: SpecSnapshot
-      if reader.snapshots == nil {
-        let data: Data
-        do {
-          data = try reader.repository.blob(id, limit: Document.sizeLimit)
-        } catch is BlobTooLarge {
-          continue  // refused as a spec where it changes; it names no file mlgit reads
-        }
-        guard data.containsBytes("from") || data.containsBytes("\\") else { continue }
-        spec = SpecSnapshot(path: delta.path, blob: id.hex, data: data)
-      } else {
-        spec = try reader.cachedSnapshot(path: delta.path, blob: id)
-      }
-      guard case .file(let file, _, _)? = spec.spec?.hyperparameters else { continue }
-      found.parameterFiles[reader.relative(file, to: delta.path), default: []].append(delta.path)
+      try record(delta, into: &found, reader: reader)
     }
-    return found
+    return found.normalized()
+  }
+
+  /// `base`, the dependents of tree `old`, brought to tree `new`: only the entries the two
+  /// trees differ in under the spec folders are read. The same answer as `list(in: new)`.
+  static func update(_ base: SpecDependents, from old: OID, to new: OID, reader: ChangeReader) throws
+    -> SpecDependents
+  {
+    let deltas = try reader.repository.diff(from: old, to: new, prefixes: reader.policy.specGlobs.prefixes)
+    let touched = Set(deltas.map(\.path))
+    var found = SpecDependents(
+      parameterFiles: base.parameterFiles.mapValues { $0.filter { !touched.contains($0) } }.filter {
+        !$0.value.isEmpty
+      },
+      links: base.links.filter { !touched.contains($0) })
+    for delta in deltas { try record(delta, into: &found, reader: reader) }
+    return found.normalized()
+  }
+
+  /// What the entry a delta leads to (`newID`; none: nothing) adds to a tree's dependents.
+  /// Without a snapshot cache (a hook), a spec whose bytes hold neither `from` nor a
+  /// backslash (an escape could spell it) cannot name a parameters file and is not parsed.
+  private static func record(_ delta: FileDelta, into found: inout SpecDependents, reader: ChangeReader) throws {
+    guard let id = delta.newID else { return }
+    if delta.newMode == TreeEntry.symlinkMode {
+      if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) {
+        found.links.append(delta.path)
+      }
+      return
+    }
+    guard delta.newIsRegularFile, reader.policy.specGlobs.matches(delta.path) else { return }
+    let spec: SpecSnapshot
+    if reader.snapshots == nil {
+      let data: Data
+      do {
+        data = try reader.repository.blob(id, limit: Document.sizeLimit)
+      } catch is BlobTooLarge {
+        return  // refused as a spec where it changes; it names no file mlgit reads
+      }
+      guard data.containsBytes("from") || data.containsBytes("\\") else { return }
+      spec = SpecSnapshot(path: delta.path, blob: id.hex, data: data)
+    } else {
+      spec = try reader.cachedSnapshot(path: delta.path, blob: id)
+    }
+    guard case .file(let file, _, _)? = spec.spec?.hyperparameters else { return }
+    found.parameterFiles[reader.relative(file, to: delta.path), default: []].append(delta.path)
   }
 
   /// True when `path` lies in a folder the spec globs look into.

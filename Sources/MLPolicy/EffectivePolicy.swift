@@ -304,8 +304,9 @@ public struct EffectivePolicy: Sendable {
 
   mutating func overlay(_ document: PolicyDocument, source: String) {
     sources.append(source)
-    if let specs = document.specs { specGlobs = GlobSet(specs) }
-    if let data = document.data { dataGlobs = GlobSet(data) }
+    // The shipped `default` pack names the globs a policy starts with: kept, not compiled again.
+    if let specs = document.specs, !specGlobs.isMade(of: specs) { specGlobs = GlobSet(specs) }
+    if let data = document.data, !dataGlobs.isMade(of: data) { dataGlobs = GlobSet(data) }
     if let branches = document.protectedBranches { protectedBranches = branches }
     if let reviewers = document.reviewers { self.reviewers = reviewers }
     // In document order, so team rules list and run in the order they are written.

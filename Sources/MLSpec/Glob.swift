@@ -54,19 +54,17 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
 
   public var description: String { pattern }
 
-  /// The folder prefix every match starts with ("models" for `models/**/*.yaml`).
+  /// The folder prefix every match starts with ("models" for `models/**/*.yaml`): the
+  /// segments before the first one with a wildcard scalar (as `init` compiles them).
   public var literalPrefix: String {
-    var parts: [Substring] = []
-    for segment in segments.dropLast() {
-      if segment.contains(where: { "*?[".contains($0) }) { break }
-      parts.append(segment)
+    // Indices, not `zip`: a generic sequence's first use looks its types up by name.
+    var text = ""
+    for index in compiled.indices {
+      guard case .literal = compiled[index] else { break }
+      if index > 0 { text += "/" }
+      text += String(segments[index])  // String, not Substring: `append(contentsOf:)` is generic
     }
-    if let last = segments.last, parts.count == segments.count - 1,
-      !last.contains(where: { "*?[".contains($0) })
-    {
-      parts.append(last)
-    }
-    return parts.joinedText(separator: "/")
+    return text
   }
 
   public func matches(_ path: String) -> Bool {
@@ -279,6 +277,12 @@ public struct GlobSet: Sendable {
   public init(_ patterns: [String]) {
     globs = patterns.map(Glob.init)
     prefixes = globs.map(\.literalPrefix)
+  }
+  /// True when this set was made from exactly `patterns`, in this order.
+  public func isMade(of patterns: [String]) -> Bool {
+    guard patterns.count == globs.count else { return false }
+    for index in globs.indices where globs[index].pattern != patterns[index] { return false }
+    return true
   }
   public func matches(_ path: String) -> Bool { globs.contains { $0.matches(path) } }
 }

@@ -21,6 +21,13 @@ public enum SHA256Digest {
     return hasher.finalize()
   }
 
+  /// The digest of `bytes`.
+  public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    var hasher = Hasher()
+    hasher.update(bytes)
+    return hasher.finalize()
+  }
+
   /// The digest of the UTF-8 bytes of `text`.
   public static func hex(_ text: String) -> String {
     var text = text

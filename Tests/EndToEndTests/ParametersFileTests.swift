@@ -54,6 +54,46 @@ final class ParametersFileTests: XCTestCase {
     XCTAssertFalse(quiet.stderr.contains("hyperparameters/review"), quiet.stderr)
   }
 
+  /// The hook keeps which specs name which files between runs (`.git/mlgit/spec-dependents`):
+  /// kept, brought forward after a commit, damaged or planted, it sees the same changes.
+  func testTheHookSeesParametersFilesWhateverItKeptBetweenRuns() {
+    let repo = installed(
+      config: "apiVersion: mlgit/v1\nrules:\n  hyperparameters/review: {severity: error, enforce: commit}\n")
+    let kept = repo.path + "/.git/mlgit/spec-dependents"
+    func refused(_ message: String, spec: String, file: String, line: UInt = #line) {
+      let result = repo.git("commit", "-q", "-m", message)
+      XCTAssertEqual(result.status, 1, result.output, line: line)
+      XCTAssertTrue(
+        result.stderr.contains("\(spec):10:9: error: hyperparameters changed (max_depth 6 -> 8, in \(file):3:3)"),
+        result.stderr, line: line)
+    }
+
+    // Run once for HEAD's tree, then again from what it kept.
+    repo.write("params.yaml", ParametersFileTests.deeper)
+    repo.stage("params.yaml")
+    refused("deeper trees", spec: "models/credit.yaml", file: "params.yaml")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: kept))
+    refused("deeper trees, again", spec: "models/credit.yaml", file: "params.yaml")
+    repo.git("reset", "-q", "--hard")
+
+    // A commit adds a spec reading another file: the next run brings what it kept forward.
+    repo.write(
+      "models/fraud.yaml", ParametersFileTests.fromParams.replacingOccurrences(of: "params.yaml", with: "fraud.yaml"))
+    repo.write("fraud.yaml", ParametersFileTests.params)
+    repo.stage()
+    let added = repo.git("commit", "-q", "-m", "a second spec")
+    XCTAssertEqual(added.status, 0, added.output)
+    repo.write("fraud.yaml", ParametersFileTests.deeper)
+    repo.stage("fraud.yaml")
+    refused("deeper fraud trees", spec: "models/fraud.yaml", file: "fraud.yaml")
+
+    // Damaged, or replaced by one saying no spec reads anything: still seen.
+    repo.write(".git/mlgit/spec-dependents", "mlgit spec-dependents 1\nkey 0\ntree 0\nsum 0\n")
+    refused("deeper fraud trees, damaged", spec: "models/fraud.yaml", file: "fraud.yaml")
+    XCTAssertEqual(repo.git("status", "--porcelain", "--untracked-files=all").stdout, "M  fraud.yaml\n")
+    XCTAssertEqual(repo.git("rev-list", "--count", "HEAD").stdout, "2\n", "no refused commit was made")
+  }
+
   func testAParametersFileOverTheSizeLimitIsReportedAsSuch() {
     let repo = installed()
     let base = repo.head

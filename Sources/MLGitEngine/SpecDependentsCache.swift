@@ -1,0 +1,142 @@
+import FoundationEssentials
+import GitKit
+import MLPolicy
+import MLSpec
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The `SpecDependents` of the last tree a staged check read them for, kept between runs
+/// in `<git common dir>/mlgit/spec-dependents`.
+///
+/// Why: a staged change is judged against HEAD, and a spec whose own entry did not change
+/// still changes when the parameters file it names does; finding which specs name which
+/// files reads every spec blob of HEAD, a third of the pre-commit hook's own work at 1,000
+/// files (docs/performance.md). The answer depends only on the tree's spec folders, the
+/// spec globs and mlgit's version, so it is kept under those: a run for the same tree reads
+/// it back; a run for another tree reads only the spec entries the two trees differ in
+/// (`ParameterFileIndex.update`), as after a commit or a checkout.
+///
+/// The file is derived from objects, checks itself (its SHA-256 closes it) and may be
+/// deleted at any time. One that cannot be read, is damaged, or was kept under other globs
+/// or another version of mlgit is ignored and replaced; one that cannot be written (a
+/// read-only repository, a full disk) is simply not kept. It is written to a temporary
+/// file and renamed into place, so concurrent runs each see a whole file.
+struct SpecDependentsCache {
+  /// Where the file is; nil when the repository has no folder on disk to keep it in.
+  let path: String?
+
+  static let header = "mlgit spec-dependents 1\n"
+  /// A kept file over this size is not read (no repository's specs name this much).
+  static let sizeLimit = 16 << 20
+
+  init(repository: Repository) {
+    let common = repository.commonDirectory
+    path = common.hasPrefix("/") ? PathText.join(common, "mlgit/spec-dependents") : nil
+  }
+
+  /// What the dependents of a tree depend on besides the tree: the spec globs (they pick
+  /// the specs and the links), the size limit for specs and mlgit's version (how specs read).
+  static func key(_ policy: EffectivePolicy) -> String {
+    var text = "\(MLGitVersion.current)\u{0}\(Document.sizeLimit)\u{0}"
+    for glob in policy.specGlobs.globs { text += "\(glob.pattern.utf8.count):\(glob.pattern)\u{0}" }
+    return SHA256Digest.hex(text)
+  }
+
+  /// The tree and dependents kept under `key`; nil when there are none (or none usable).
+  func load(key: String) -> (tree: OID, dependents: SpecDependents)? {
+    guard let path, let bytes = SpecDependentsCache.read(path) else { return nil }
+    return SpecDependentsCache.decode(bytes, key: key)
+  }
+
+  /// Keeps `dependents` as `tree`'s, under `key`. Failing to is not an error.
+  func store(_ dependents: SpecDependents, tree: OID, key: String) {
+    guard let path else { return }
+    let folder = PathText.parent(path)
+    if mkdir(folder, 0o777) != 0 && errno != EEXIST { return }
+    try? FileReplacement.write(
+      SpecDependentsCache.encode(dependents, tree: tree, key: key), to: path,
+      mode: FileReplacement.newFileMode(replacing: path), durable: false)
+  }
+
+  /// The file's bytes: the header, `key <hex>` and `tree <hex>` lines, then one record per
+  /// reading spec (`P`, the parameters file, the spec) and per link (`L`, the link), each
+  /// field ended by a NUL (git paths hold none), then `sum <SHA-256 of all before>`.
+  static func encode(_ dependents: SpecDependents, tree: OID, key: String) -> Data {
+    var body = Data("\(header)key \(key)\ntree \(tree.hex)\n".utf8)
+    for (file, specs) in dependents.parameterFiles.sorted(by: { $0.key < $1.key }) {
+      for spec in specs { body.append(contentsOf: Array("P\u{0}\(file)\u{0}\(spec)\u{0}".utf8)) }
+    }
+    for link in dependents.links { body.append(contentsOf: Array("L\u{0}\(link)\u{0}".utf8)) }
+    body.append(contentsOf: Array("sum \(SHA256Digest.hex(body))\n".utf8))
+    return body
+  }
+
+  /// The tree and dependents `bytes` hold under `key`; nil when they are damaged,
+  /// incomplete, or kept under another key.
+  static func decode(_ bytes: [UInt8], key: String) -> (tree: OID, dependents: SpecDependents)? {
+    let sumLength = 4 + 64 + 1
+    guard bytes.count >= sumLength, bytes.last == UInt8(ascii: "\n") else { return nil }
+    let bodyEnd = bytes.count - sumLength
+    let sum = bytes.withUnsafeBytes { SHA256Digest.hex(UnsafeRawBufferPointer(rebasing: $0[..<bodyEnd])) }
+    let prelude = Array("\(header)key \(key)\ntree ".utf8)
+    let treeEnd = prelude.count + 40
+    guard String(decoding: bytes[bodyEnd...], as: UTF8.self) == "sum \(sum)\n", bodyEnd > treeEnd,
+      bytes[..<prelude.count].elementsEqual(prelude), bytes[treeEnd] == UInt8(ascii: "\n"),
+      let tree = OID(hex: String(decoding: bytes[prelude.count..<treeEnd], as: UTF8.self))
+    else { return nil }
+    // Records: fields ended by NUL.
+    var fields: [String] = []
+    var start = treeEnd + 1
+    while start < bodyEnd {
+      guard let end = bytes[start..<bodyEnd].firstIndex(of: 0) else { return nil }
+      fields.append(String(decoding: bytes[start..<end], as: UTF8.self))
+      start = end + 1
+    }
+    var dependents = SpecDependents()
+    var index = 0
+    while index < fields.count {
+      switch fields[index] {
+      case "P" where index + 2 < fields.count:
+        dependents.parameterFiles[fields[index + 1], default: []].append(fields[index + 2])
+        index += 3
+      case "L" where index + 1 < fields.count:
+        dependents.links.append(fields[index + 1])
+        index += 2
+      default:
+        return nil
+      }
+    }
+    return (tree, dependents.normalized())
+  }
+
+  /// The file's bytes, when it is a regular file within the size limit (never waiting on a
+  /// FIFO or following a link put in its place).
+  private static func read(_ path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= sizeLimit else {
+      return nil
+    }
+    // One byte more than the size: a file that grew since is read short and fails its sum.
+    let capacity = Int(info.st_size) + 1
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+      while count < capacity {
+        let got = systemRead(descriptor, buffer.baseAddress! + count, capacity - count)
+        if got < 0 && errno == EINTR { continue }
+        if got < 0 { failed = true }
+        if got <= 0 { break }
+        count += got
+      }
+    }
+    return failed ? nil : bytes
+  }
+}
