@@ -19,6 +19,11 @@ public enum FileReplacement {
     if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? UInt {
       return mode_t(truncatingIfNeeded: mode)
     }
+    return newFileMode()
+  }
+
+  /// The mode a new file written by a plain `open` gets: 0666 less the umask.
+  public static func newFileMode() -> mode_t {
     let mask = umask(0)
     umask(mask)
     return 0o666 & ~mask

@@ -61,20 +61,22 @@ struct SpecDependentsCache {
     if mkdir(folder, 0o777) != 0 && errno != EEXIST { return }
     try? FileReplacement.write(
       SpecDependentsCache.encode(dependents, tree: tree, key: key), to: path,
-      mode: FileReplacement.newFileMode(replacing: path), durable: false)
+      mode: FileReplacement.newFileMode(), durable: false)
   }
 
   /// The file's bytes: the header, `key <hex>` and `tree <hex>` lines, then one record per
   /// reading spec (`P`, the parameters file, the spec) and per link (`L`, the link), each
   /// field ended by a NUL (git paths hold none), then `sum <SHA-256 of all before>`.
   static func encode(_ dependents: SpecDependents, tree: OID, key: String) -> Data {
-    var body = Data("\(header)key \(key)\ntree \(tree.hex)\n".utf8)
+    // One String, then its bytes: `Data(text.utf8)` is generic over the sequence, and its
+    // first use looks the sequence's types up by name (160,000 instructions).
+    var text = "\(header)key \(key)\ntree \(tree.hex)\n"
     for (file, specs) in dependents.parameterFiles.sorted(by: { $0.key < $1.key }) {
-      for spec in specs { body.append(contentsOf: Array("P\u{0}\(file)\u{0}\(spec)\u{0}".utf8)) }
+      for spec in specs { text += "P\u{0}" + file + "\u{0}" + spec + "\u{0}" }
     }
-    for link in dependents.links { body.append(contentsOf: Array("L\u{0}\(link)\u{0}".utf8)) }
-    body.append(contentsOf: Array("sum \(SHA256Digest.hex(body))\n".utf8))
-    return body
+    for link in dependents.links { text += "L\u{0}" + link + "\u{0}" }
+    text += "sum " + SHA256Digest.hex(text) + "\n"
+    return text.withUTF8 { Data(bytes: $0.baseAddress!, count: $0.count) }
   }
 
   /// The tree and dependents `bytes` hold under `key`; nil when they are damaged,
