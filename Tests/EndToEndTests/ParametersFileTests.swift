@@ -94,6 +94,29 @@ final class ParametersFileTests: XCTestCase {
     XCTAssertEqual(repo.git("rev-list", "--count", "HEAD").stdout, "2\n", "no refused commit was made")
   }
 
+  /// Staged checks started together, each finding nothing kept, each writing what it
+  /// found: every one sees the change, and what is left is one whole file that the next
+  /// run reads. A temporary file left by a killed run is never read.
+  func testConcurrentStagedChecksEachSeeTheChangeAndLeaveOneWholeFile() {
+    let repo = installed()
+    repo.write(".git/mlgit/.spec-dependents.mlgit-tmp-99999", "left by a killed run")
+    repo.write("params.yaml", ParametersFileTests.deeper)
+    repo.stage("params.yaml")
+    let expected = "models/credit.yaml:10:9: warning: hyperparameters changed (max_depth 6 -> 8, in params.yaml:3:3)"
+    let results = ResultSlots(count: 8)
+    DispatchQueue.concurrentPerform(iterations: 8) { i in results.set(i, repo.mlgit("check", "--staged")) }
+    for (i, result) in results.values.enumerated() {
+      XCTAssertEqual(result?.status, 0, "run \(i): \(result?.output ?? "")")
+      XCTAssertTrue(result?.stdout.contains(expected) == true, "run \(i): \(result?.stdout ?? "")")
+    }
+    let folder = repo.path + "/.git/mlgit"
+    XCTAssertEqual(
+      (try? FileManager.default.contentsOfDirectory(atPath: folder))?.sorted(),
+      [".spec-dependents.mlgit-tmp-99999", "spec-dependents"], "no other temporary file is left")
+    let again = repo.mlgit("check", "--staged")
+    XCTAssertTrue(again.stdout.contains(expected), again.stdout)
+  }
+
   func testAParametersFileOverTheSizeLimitIsReportedAsSuch() {
     let repo = installed()
     let base = repo.head

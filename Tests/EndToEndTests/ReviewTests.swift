@@ -427,7 +427,7 @@ final class ReviewTests: XCTestCase {
 }
 
 /// Results written by concurrent workers, one slot each.
-private final class ResultSlots: Sendable {
+final class ResultSlots: Sendable {
   private let slots: Mutex<[CommandResult?]>
   init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
   func set(_ i: Int, _ value: CommandResult) { slots.withLock { $0[i] = value } }
