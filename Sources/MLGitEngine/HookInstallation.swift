@@ -119,6 +119,10 @@ public struct HookInstallation {
       }
     }
     try RepositorySettings(repository: repo).remove()
+    let kept = SpecDependentsCache(repository: repo)
+    if kept.remove(), let path = kept.path {
+      say("mlgit: removed \(path), what staged checks kept between runs")
+    }
     if !did { say("mlgit: no mlgit hooks in \(installer.hooksDirectory)") }
   }
 }

@@ -64,6 +64,21 @@ struct SpecDependentsCache {
       mode: FileReplacement.newFileMode(), durable: false)
   }
 
+  /// Removes the file, the temporary files of runs killed while writing it, and the folder
+  /// when nothing else is in it (`mlgit uninstall`). True when there was anything to remove.
+  func remove() -> Bool {
+    guard let path else { return false }
+    let folder = PathText.parent(path)
+    let name = PathText.lastComponent(path)
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return false }
+    var removed = false
+    for entry in names where entry == name || entry.hasPrefix(".\(name).mlgit-tmp-") {
+      removed = unlink(PathText.join(folder, entry)) == 0 || removed
+    }
+    rmdir(folder)  // fails, as it should, when something else is in it
+    return removed
+  }
+
   /// The file's bytes: the header, `key <hex>` and `tree <hex>` lines, then one record per
   /// reading spec (`P`, the parameters file, the spec) and per link (`L`, the link), each
   /// field ended by a NUL (git paths hold none), then `sum <SHA-256 of all before>`.

@@ -50,6 +50,35 @@ final class InstallTests: XCTestCase {
     XCTAssertTrue(repo.mlgit("uninstall").stdout.contains("no mlgit hooks"))
   }
 
+  /// What staged checks keep in the git directory goes with the hooks; what else is there stays.
+  func testUninstallRemovesWhatStagedChecksKept() throws {
+    let repo = TempRepository()
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    repo.commitFile("models/credit.yaml", Fixtures.spec(), "a spec")
+    repo.write("models/credit.yaml", Fixtures.spec(version: "1.1.0"))
+    repo.stage()
+    let commit = repo.git("commit", "-q", "-m", "a version bump")
+    XCTAssertEqual(commit.status, 0, commit.output)
+    let kept = repo.path + "/.git/mlgit/spec-dependents"
+    XCTAssertTrue(FileManager.default.fileExists(atPath: kept), "the hook keeps what HEAD's specs name")
+    repo.write(".git/mlgit/.spec-dependents.mlgit-tmp-4242", "left by a killed run")
+
+    let uninstall = repo.mlgit("uninstall")
+    XCTAssertEqual(uninstall.status, 0, uninstall.output)
+    XCTAssertTrue(uninstall.stdout.contains("mlgit: removed \(repo.path)/.git/mlgit/spec-dependents"), uninstall.stdout)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/.git/mlgit"), "nothing of mlgit's is left")
+
+    // A file of someone else's in that folder keeps it, and itself.
+    XCTAssertEqual(repo.mlgit("install").status, 0)
+    repo.write("models/credit.yaml", Fixtures.spec(version: "1.2.0"))
+    repo.stage()
+    XCTAssertEqual(repo.git("commit", "-q", "-m", "another bump").status, 0)
+    repo.write(".git/mlgit/notes.txt", "mine")
+    XCTAssertEqual(repo.mlgit("uninstall").status, 0)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: kept))
+    XCTAssertEqual(repo.read(".git/mlgit/notes.txt"), "mine")
+  }
+
   /// The binary carries hooks/hook.sh (scripts/embed-resources.sh); a stale copy fails here.
   func testInstalledHookIsTheTemplateInHooksFolder() throws {
     let repo = TempRepository()
