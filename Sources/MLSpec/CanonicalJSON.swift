@@ -8,7 +8,7 @@ import MLGitErrors
 
 /// A JSON value with a canonical text form: sorted keys, no spaces, integers
 /// without a fraction, so equal values print identically (for notes and hashes).
-public indirect enum JSONValue: Hashable, Sendable {
+public enum JSONValue: Hashable, Sendable {
   case null
   case bool(Bool)
   case int(Int)

@@ -23,7 +23,7 @@ public enum ScalarType: String, Sendable {
 
 /// A YAML or JSON value with the location of every node.
 public struct Node: Sendable {
-  public indirect enum Value: Sendable {
+  public enum Value: Sendable {
     case scalar(String, ScalarType)
     case mapping([(key: Node, value: Node)])
     case sequence([Node])
