@@ -11,6 +11,14 @@ struct SpecDependents: Equatable {
   var parameterFiles: [String: [String]] = [:]
   var links: [String] = []
 
+  /// These dependents without the specs and links at `paths` (entries a change touched,
+  /// to be recorded again as the change left them).
+  func removing(_ paths: Set<String>) -> SpecDependents {
+    SpecDependents(
+      parameterFiles: parameterFiles.mapValues { $0.filter { !paths.contains($0) } }.filter { !$0.value.isEmpty },
+      links: links.filter { !paths.contains($0) })
+  }
+
   /// Each list in path order, however it was built.
   func normalized() -> SpecDependents {
     SpecDependents(parameterFiles: parameterFiles.mapValues { $0.sorted() }, links: links.sorted())
@@ -48,12 +56,7 @@ final class ParameterFileIndex: Sendable {
     var found: SpecDependents
     let parentKey = try parent.map { try key($0, reader) }
     if let parentKey, let base = state.withLock({ $0.entries[parentKey] }) {
-      let touched = Set(deltas.map(\.path))
-      found = SpecDependents(
-        parameterFiles: base.parameterFiles.mapValues { $0.filter { !touched.contains($0) } }.filter {
-          !$0.value.isEmpty
-        },
-        links: base.links.filter { !touched.contains($0) })
+      found = base.removing(Set(deltas.map(\.path)))
       let changed = Dictionary(changes.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
       for delta in deltas where delta.newID != nil && ParameterFileIndex.underSpecFolders(delta.path, reader) {
         if delta.newMode == TreeEntry.symlinkMode {
@@ -88,12 +91,7 @@ final class ParameterFileIndex: Sendable {
     -> SpecDependents
   {
     let deltas = try reader.repository.diff(from: old, to: new, prefixes: reader.policy.specGlobs.prefixes)
-    let touched = Set(deltas.map(\.path))
-    var found = SpecDependents(
-      parameterFiles: base.parameterFiles.mapValues { $0.filter { !touched.contains($0) } }.filter {
-        !$0.value.isEmpty
-      },
-      links: base.links.filter { !touched.contains($0) })
+    var found = base.removing(Set(deltas.map(\.path)))
     for delta in deltas { try record(delta, into: &found, reader: reader) }
     return found.normalized()
   }

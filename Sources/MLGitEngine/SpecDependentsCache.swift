@@ -17,10 +17,11 @@ import MLSpec
 /// Why: a staged change is judged against HEAD, and a spec whose own entry did not change
 /// still changes when the parameters file it names does; finding which specs name which
 /// files reads every spec blob of HEAD, an eighth of the pre-commit hook's instructions at
-/// 1,000 files and three fifths at 100,000 (docs/performance.md, seventh round). The answer depends only on the tree's spec folders, the
-/// spec globs and mlgit's version, so it is kept under those: a run for the same tree reads
-/// it back; a run for another tree reads only the spec entries the two trees differ in
-/// (`ParameterFileIndex.update`), as after a commit or a checkout.
+/// 1,000 files and three fifths at 100,000 (docs/performance.md, seventh round). The answer
+/// depends only on the tree's spec folders, the spec globs and mlgit's version, so it is
+/// kept under those: a run for the same tree reads it back; a run for another tree reads
+/// only the spec entries the two trees differ in (`ParameterFileIndex.update`), as after a
+/// commit or a checkout.
 ///
 /// The file is derived from objects, checks itself (its SHA-256 closes it) and may be
 /// deleted at any time. One that cannot be read, is damaged, or was kept under other globs

@@ -15,11 +15,7 @@ import CSHA256
 /// docs/performance.md has its figure against `sha256sum`.
 public enum SHA256Digest {
   /// The digest of `data`.
-  public static func hex(_ data: Data) -> String {
-    var hasher = Hasher()
-    data.withUnsafeBytes { hasher.update($0) }
-    return hasher.finalize()
-  }
+  public static func hex(_ data: Data) -> String { data.withUnsafeBytes { hex($0) } }
 
   /// The digest of `bytes`.
   public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
@@ -31,9 +27,7 @@ public enum SHA256Digest {
   /// The digest of the UTF-8 bytes of `text`.
   public static func hex(_ text: String) -> String {
     var text = text
-    var hasher = Hasher()
-    text.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
-    return hasher.finalize()
+    return text.withUTF8 { hex(UnsafeRawBufferPointer($0)) }
   }
 
   /// One digest being computed.
