@@ -299,6 +299,12 @@ struct ChangeReader {
     }
   }
 
+  /// True when a link at `path` can lead to specs: it is named as a spec, or a spec glob
+  /// could match a path under it taken as a folder.
+  func linkMayLeadToSpecs(_ path: String) -> Bool {
+    policy.specGlobs.matches(path) || mayHideSpecs(path)
+  }
+
   /// True when a spec glob could match a path under `path` taken as a folder
   /// (`models/shared` for `models/**/*.yaml`).
   func mayHideSpecs(_ path: String) -> Bool {

@@ -27,13 +27,13 @@ public struct CheckRequest {
   }
 
   /// The findings and what was checked. The branch the commits go to is worked out
-  /// (`Workspace.targetBranch`, which fails on a HEAD policy it cannot read) for every
-  /// scope but the staged change and the work tree's files as a whole.
+  /// (`Workspace.targetBranch`, which fails on a HEAD policy it cannot read) for the
+  /// scopes of commits only: the staged change and work-tree files do not go to a branch.
   public func run(in workspace: Workspace) throws -> (findings: [Finding], checked: String) {
     let repository = workspace.repository
     let branchRef: String?
     switch scope {
-    case .staged, .files([]): branchRef = nil
+    case .staged, .files: branchRef = nil
     default: branchRef = try workspace.targetBranch(branch)
     }
     switch scope {

@@ -40,7 +40,9 @@ final class OpenFile {
 
   private static func read(_ descriptor: Int32, upTo count: Int) throws(SystemReadError) -> Data {
     var data = Data()
-    var chunk = [UInt8](repeating: 0, count: 65_536)
+    // No larger than what is asked for: a short bounded read (a kept file of a few
+    // kilobytes) would otherwise zero-fill 64 KB first.
+    var chunk = [UInt8](repeating: 0, count: min(65_536, count))
     while data.count < count {
       let wanted = min(chunk.count, count - data.count)
       let got = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, wanted) }
@@ -49,7 +51,7 @@ final class OpenFile {
         throw SystemReadError(code: errno)
       }
       if got == 0 { break }
-      data.append(contentsOf: chunk[0..<got])
+      chunk.withUnsafeBytes { data.append($0.bindMemory(to: UInt8.self).baseAddress!, count: got) }
     }
     return data
   }

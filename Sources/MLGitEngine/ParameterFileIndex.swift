@@ -60,7 +60,7 @@ final class ParameterFileIndex: Sendable {
       let changed = Dictionary(changes.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
       for delta in deltas where delta.newID != nil && ParameterFileIndex.underSpecFolders(delta.path, reader) {
         if delta.newMode == TreeEntry.symlinkMode {
-          if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) {
+          if reader.linkMayLeadToSpecs(delta.path) {
             found.links.append(delta.path)
           }
         } else if delta.newIsRegularFile, reader.policy.specGlobs.matches(delta.path),
@@ -102,7 +102,7 @@ final class ParameterFileIndex: Sendable {
   private static func record(_ delta: FileDelta, into found: inout SpecDependents, reader: ChangeReader) throws {
     guard let id = delta.newID else { return }
     if delta.newMode == TreeEntry.symlinkMode {
-      if reader.policy.specGlobs.matches(delta.path) || reader.mayHideSpecs(delta.path) {
+      if reader.linkMayLeadToSpecs(delta.path) {
         found.links.append(delta.path)
       }
       return

@@ -51,8 +51,12 @@ struct SpecDependentsCache {
 
   /// The tree and dependents kept under `key`; nil when there are none (or none usable).
   func load(key: String) -> (tree: OID, dependents: SpecDependents)? {
-    guard let path, let bytes = SpecDependentsCache.read(path) else { return nil }
-    return SpecDependentsCache.decode(bytes, key: key)
+    guard let path, case .file(let handle, let size) = WorkTreeFiles.openRegular(path, followingLinks: false),
+      size <= SpecDependentsCache.sizeLimit,
+      // One byte more than the size: a file that grew since is read short and fails its sum.
+      let data = try? handle.read(upToCount: size + 1)
+    else { return nil }
+    return data.withUnsafeBytes { SpecDependentsCache.decode($0, key: key) }
   }
 
   /// Keeps `dependents` as `tree`'s, under `key`. Failing to is not an error.
@@ -97,23 +101,26 @@ struct SpecDependentsCache {
 
   /// The tree and dependents `bytes` hold under `key`; nil when they are damaged,
   /// incomplete, or kept under another key.
-  static func decode(_ bytes: [UInt8], key: String) -> (tree: OID, dependents: SpecDependents)? {
+  static func decode(_ bytes: UnsafeRawBufferPointer, key: String) -> (tree: OID, dependents: SpecDependents)? {
     let sumLength = 4 + 64 + 1
     guard bytes.count >= sumLength, bytes.last == UInt8(ascii: "\n") else { return nil }
     let bodyEnd = bytes.count - sumLength
-    let sum = bytes.withUnsafeBytes { SHA256Digest.hex(UnsafeRawBufferPointer(rebasing: $0[..<bodyEnd])) }
+    func text(_ range: Range<Int>) -> String {
+      String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+    let sum = SHA256Digest.hex(UnsafeRawBufferPointer(rebasing: bytes[..<bodyEnd]))
     let prelude = Array("\(header)key \(key)\ntree ".utf8)
     let treeEnd = prelude.count + 40
-    guard String(decoding: bytes[bodyEnd...], as: UTF8.self) == "sum \(sum)\n", bodyEnd > treeEnd,
+    guard text(bodyEnd..<bytes.count) == "sum \(sum)\n", bodyEnd > treeEnd,
       bytes[..<prelude.count].elementsEqual(prelude), bytes[treeEnd] == UInt8(ascii: "\n"),
-      let tree = OID(hex: String(decoding: bytes[prelude.count..<treeEnd], as: UTF8.self))
+      let tree = OID(hex: text(prelude.count..<treeEnd))
     else { return nil }
     // Records: fields ended by NUL.
     var fields: [String] = []
     var start = treeEnd + 1
     while start < bodyEnd {
       guard let end = bytes[start..<bodyEnd].firstIndex(of: 0) else { return nil }
-      fields.append(String(decoding: bytes[start..<end], as: UTF8.self))
+      fields.append(text(start..<end))
       start = end + 1
     }
     var dependents = SpecDependents()
@@ -131,30 +138,5 @@ struct SpecDependentsCache {
       }
     }
     return (tree, dependents.normalized())
-  }
-
-  /// The file's bytes, when it is a regular file within the size limit (never waiting on a
-  /// FIFO or following a link put in its place).
-  private static func read(_ path: String) -> [UInt8]? {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
-    var info = stat()
-    guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= sizeLimit else {
-      return nil
-    }
-    // One byte more than the size: a file that grew since is read short and fails its sum.
-    let capacity = Int(info.st_size) + 1
-    var failed = false
-    let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-      while count < capacity {
-        let got = systemRead(descriptor, buffer.baseAddress! + count, capacity - count)
-        if got < 0 && errno == EINTR { continue }
-        if got < 0 { failed = true }
-        if got <= 0 { break }
-        count += got
-      }
-    }
-    return failed ? nil : bytes
   }
 }

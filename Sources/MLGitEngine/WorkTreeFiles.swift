@@ -77,12 +77,16 @@ struct WorkTreeFiles {
 
   /// Opens `path` (absolute) when it is a regular file, wherever it is: for files named on
   /// the command line (`--metrics`, `--params`), which the user chose. Never blocks: a
-  /// FIFO is opened without waiting for a writer, then refused.
-  static func openRegular(_ path: String) -> Opened {
+  /// FIFO is opened without waiting for a writer, then refused. With `followingLinks`
+  /// false, a link at `path` itself is refused, not followed (a file mlgit keeps, where a
+  /// planted link must not be read).
+  static func openRegular(_ path: String, followingLinks: Bool = true) -> Opened {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
-    let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW)
+    let descriptor = Glibc.open(path, flags)
     guard descriptor >= 0 else {
       let reason = errno
+      if reason == ELOOP && !followingLinks { return .refused("is a symbolic link") }
       return reason == ENOENT || reason == ENOTDIR
         ? .missing : .refused("cannot be read: \(String(cString: strerror(reason)))")
     }

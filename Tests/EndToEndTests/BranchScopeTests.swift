@@ -115,4 +115,30 @@ extension BranchScopeTests {
       ), named.stdout)
     XCTAssertEqual(repo.mlgit("check", unbumped, "--branch", "topic").status, 0)
   }
+
+  /// Work-tree files go to no branch. With HEAD's policy broken, `check --files PATH` says
+  /// what `check --files` says (the policy in force cannot be read, and how to repair it),
+  /// not that it cannot tell a target branch it would never use, with a hint (`--branch`)
+  /// that cannot help.
+  func testWorkTreeFilesAreNotSentToATargetBranch() {
+    let repo = TempRepository()
+    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [release]\n")
+    repo.write("models/credit.yaml", Fixtures.spec())
+    repo.stage()
+    repo.commitFixture("model and policy")
+    repo.commitFile(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [release\n", "broken config")
+    repo.write(".mlgit/config.yml", "apiVersion: mlgit/v1\nprotected_branches: [release]\n")
+
+    let whole = repo.mlgit("check", "--files")
+    let named = repo.mlgit("check", "--files", "models/credit.yaml")
+    for result in [whole, named] {
+      XCTAssertEqual(result.status, 2, result.output)
+      XCTAssertTrue(
+        result.stderr.contains("HEAD:.mlgit/config.yml:3:1: error: malformed YAML"), result.stderr)
+      XCTAssertTrue(
+        result.stderr.contains("mlgit: the committed .mlgit/config.yml (HEAD's) is broken"), result.stderr)
+      XCTAssertFalse(result.stderr.contains("cannot tell which branch"), result.stderr)
+    }
+    XCTAssertEqual(named.stderr, whole.stderr)
+  }
 }
