@@ -328,14 +328,23 @@ public struct EffectivePolicy: Sendable {
         }
       }
     }
-    for (category, names) in document.protectedAttributes {
-      protectedAttributes[category, default: []] += names
-    }
-    for (category, names) in document.proxies { proxies[category, default: []] += names }
-    legalSources.merge(document.sources) { $1 }
-    allowances += document.allowances
+    EffectivePolicy.add(document.protectedAttributes, to: &protectedAttributes)
+    EffectivePolicy.add(document.proxies, to: &proxies)
+    if legalSources.isEmpty { legalSources = document.sources } else { legalSources.merge(document.sources) { $1 } }
+    if allowances.isEmpty { allowances = document.allowances } else { allowances += document.allowances }
     if let signed = document.requireSignedReviews { requireSignedReviews = signed }
     if let sync = document.syncOnPush { syncOnPush = sync }
+  }
+
+  /// Adds a document's lists to the policy's, category by category, in one access (one
+  /// new matcher). Into a table that has none yet (the built-in policy, from the `default`
+  /// pack), the document's table is taken whole: shared, not copied name by name.
+  private static func add(_ lists: [String: [String]], to table: inout [String: [String]]) {
+    if table.isEmpty {
+      table = lists
+      return
+    }
+    for (category, names) in lists { table[category, default: []] += names }
   }
 
   /// The severity a rule runs at: the config's, else the rule's default.
