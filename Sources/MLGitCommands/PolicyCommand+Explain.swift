@@ -4,7 +4,8 @@ import MLGitReport
 
 extension PolicyCommand {
   struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explain a rule, with examples that pass and fail.")
+    static let configuration = CommandConfiguration(
+      commandName: "explain", abstract: "Explain a rule, with examples that pass and fail.")
 
     @Argument(help: "The rule id, e.g. spec/schema.")
     var rule: String

@@ -4,7 +4,8 @@ import MLGitReport
 
 extension PolicyCommand {
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every rule with its severity in force.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List every rule with its severity in force.")
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: ListingFormat = .text

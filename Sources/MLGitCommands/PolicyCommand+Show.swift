@@ -5,6 +5,7 @@ import MLGitReport
 extension PolicyCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show the policy in force: packs, globs, branches, reviewers, rules.")
 
     @Option(name: .long, help: "Output format: text or json.")

@@ -5,6 +5,7 @@ import MLPolicy
 extension ReviewCommand {
   struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "approve",
       abstract: "Approve every hyperparameter and .mlgit/ change the commits make.",
       discussion: """
         The reviewer is the email git records for you (GIT_COMMITTER_EMAIL, else user.email). \

@@ -4,7 +4,8 @@ import MLGitReport
 
 extension ReviewCommand {
   struct Diff: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The hyperparameter changes a commit makes, old -> new.")
+    static let configuration = CommandConfiguration(
+      commandName: "diff", abstract: "The hyperparameter changes a commit makes, old -> new.")
 
     @Argument(help: "The commit.")
     var revision: String

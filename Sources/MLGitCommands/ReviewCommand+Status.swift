@@ -5,6 +5,7 @@ import MLGitReport
 extension ReviewCommand {
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "status",
       abstract: "Which changes need approval, which have it, and from whom.",
       discussion: """
         RANGE is A..B, or one commit. The default is the commits not yet on the first protected \
