@@ -4,9 +4,9 @@ import XCTest
 
 /// Every command names itself. ArgumentParser names a command without `commandName` from
 /// its type at every parse (`String(describing:)` of the type: the name demangled, and
-/// the conformances of the whole binary scanned for how to print it), about a million
+/// the conformances of the whole binary scanned for how to print it), about 750,000
 /// instructions for each such command, paid by every command but the hook
-/// (docs/performance.md, "Commands named by their type").
+/// (docs/performance.md, "Eighth round").
 final class CommandNameTests: XCTestCase {
   func testEveryCommandNamesItself() {
     var unnamed: [String] = []
