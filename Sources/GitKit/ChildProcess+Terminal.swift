@@ -81,6 +81,7 @@ extension ChildProcess {
       if tcgetpgrp(terminal) == getpgrp() { handTerminal(to: pid) }
       kill(-pid, SIGCONT)
     }
+    recordReaped(pid)
     let wall = monotonicSeconds() - start
     if ownsTerminal { handTerminal(to: getpgrp()) }
     let received = mlgit_forward_signals_end()

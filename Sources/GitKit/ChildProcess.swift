@@ -15,7 +15,9 @@ import CMLGitSupport
 ///   close: a process it started in the background keeps them open as long as it likes,
 ///   and mlgit does not wait for it. What the program wrote before it exited is all read.
 ///   With a time limit, the program runs in a process group of its own; when it exits or
-///   runs out of time, the whole group is killed, so nothing it started outlives the check.
+///   runs out of time, the whole group is killed, and so is what it started outside the
+///   group (`setsid`), which mlgit adopts meanwhile (`Adoption`): nothing it started
+///   outlives the check.
 /// - `runOnTerminal` (`mlgit run`, `mlgit reproduce`) gives a training command the
 ///   terminal's streams and a process group of its own, forwards the signals mlgit
 ///   receives to that group, and returns what the command and its reaped descendants used.
@@ -55,8 +57,11 @@ public enum ChildProcess {
     }
 
     // Only with a time limit a group of its own: a git command without one stays in
-    // mlgit's group, where the terminal's Ctrl-C reaches it.
+    // mlgit's group, where the terminal's Ctrl-C reaches it. What such a program leaves
+    // running outside its group is adopted, then killed once it is reaped (`Adoption`).
     let ownGroup = timeout != nil
+    if ownGroup { ChildProcess.beginAdopting() }
+    defer { if ownGroup { ChildProcess.endAdopting() } }
     let spawned = spawn(
       executable, arguments, environment: environment, directory: directory, ownGroup: ownGroup,
       defaultSignals: [SIGPIPE]
@@ -126,6 +131,7 @@ public enum ChildProcess {
   private static func reap(_ pid: pid_t) -> Int32 {
     var usage = rusage()
     guard let status = wait(for: pid, options: 0, usage: &usage) else { return -1 }
+    recordReaped(pid)
     return exitCode(status)
   }
 
@@ -170,14 +176,17 @@ public enum ChildProcess {
     let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
     defer { for pointer in envp ?? [] { free(pointer) } }
 
-    var pid: pid_t = 0
-    let spawned: Int32
-    if let envp {
-      spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-    } else {
-      spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+    var spawned: Int32 = 0
+    let started = recordingStart {
+      var pid: pid_t = 0
+      if let envp {
+        spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+      } else {
+        spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+      }
+      return spawned == 0 ? pid : nil
     }
-    return spawned == 0 ? .success(pid) : .failure(SpawnError(rawValue: spawned))
+    return started.map { .success($0) } ?? .failure(SpawnError(rawValue: spawned))
   }
 
   /// An `errno` value from `posix_spawn`.

@@ -191,6 +191,58 @@ final class HardeningTests: XCTestCase {
     XCTAssertFalse(HardeningTests.isRunning(pid), "the check's child \(pid) outlived its timeout")
   }
 
+  /// A process that leaves the check's group (`setsid`) is killed too: one that is still
+  /// the check's child when the check exits, and one orphaned at once by a double fork.
+  /// mlgit adopts both (a child subreaper) and kills them once the check is reaped.
+  func testACommandCheckCannotLeaveAProcessRunningByLeavingItsGroup() throws {
+    let folder = NSTemporaryDirectory() + "mlgit-escapees-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    for timeout in [5, 1] {
+      let repo = commandCheckRepository(
+        """
+        setsid sh -c 'echo $$ > "$ESCAPEES/child"; exec sleep 1000' </dev/null >/dev/null 2>&1 &
+        setsid sh -c 'sh -c "echo \\$$ > \\"$ESCAPEES/orphan\\"; exec sleep 1000" &' </dev/null >/dev/null 2>&1
+        while [ ! -s "$ESCAPEES/child" ] || [ ! -s "$ESCAPEES/orphan" ]; do sleep 0.05; done
+        echo '{"message": "checked", "line": 2, "severity": "warning"}'
+        \(timeout == 1 ? "sleep 1000" : "")
+
+        """, timeout: timeout)
+      let commit = Shell.run(
+        Shell.git, ["commit", "-q", "-m", "credit model"], in: repo.path,
+        environment: ["ESCAPEES": folder], timeout: 120)
+      var escapees: [String: pid_t] = [:]
+      for name in ["child", "orphan"] {
+        let text = (try? String(contentsOfFile: folder + "/" + name, encoding: .utf8)) ?? ""
+        escapees[name] = try XCTUnwrap(
+          pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), "\(name) started: \(commit.output)")
+        try? FileManager.default.removeItem(atPath: folder + "/" + name)
+      }
+      defer { for pid in escapees.values where HardeningTests.isRunning(pid) { kill(pid, SIGKILL) } }
+      if timeout == 1 {
+        XCTAssertNotEqual(commit.status, 0, commit.output)
+        XCTAssertTrue(
+          commit.stderr.contains(
+            "models/credit.yaml:1:1: error: command check did not finish within 1 s: sh .mlgit/checks/check.sh [acme/script]"
+          ), commit.stderr)
+      } else {
+        XCTAssertEqual(commit.status, 0, commit.output)
+        XCTAssertTrue(
+          commit.stderr.contains("models/credit.yaml:2:1: warning: checked [acme/script]"), commit.stderr)
+      }
+      for (name, pid) in escapees.sorted(by: { $0.key < $1.key }) {
+        var waited = 0
+        while HardeningTests.isRunning(pid) && waited < 100 {
+          usleep(100_000)
+          waited += 1
+        }
+        XCTAssertFalse(
+          HardeningTests.isRunning(pid),
+          "timeout \(timeout): the \(name) \(pid) that left the check's group outlived it")
+      }
+    }
+  }
+
   /// Writes the program's open descriptors, `N -> target` a line, to $FD_LIST. The
   /// descriptor that reads the folder is closed again before it is looked up, so it is not listed.
   static let listFileDescriptors = """

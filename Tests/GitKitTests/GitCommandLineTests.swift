@@ -31,4 +31,47 @@ final class GitCommandLineTests: XCTestCase {
     XCTAssertEqual(output.status, 3)
     XCTAssertEqual(output.text, "done\n")
   }
+
+  /// What a timed program leaves running outside its group is killed when it ends, and
+  /// nothing else is: a timed program and an untimed one running beside it on other
+  /// threads, and their children, run to their end.
+  func testOnlyWhatATimedProgramLeftBehindIsKilled() throws {
+    let folder = NSTemporaryDirectory() + "mlgit-adoption-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let results = Results()
+    let group = DispatchGroup()
+    for (name, timeout) in [("timed", 30.0), ("untimed", nil)] as [(String, Double?)] {
+      DispatchQueue.global().async(group: group) {
+        // Its own child, in its group, outlives the escapee's cleanup below.
+        let output = try? GitCommandLine.runProgram(
+          "/bin/sh", ["-c", "sh -c 'sleep 1.5; echo child done' & wait; echo \(name) done"], timeout: timeout)
+        results.set(name, output.map { "\($0.status) \($0.text)" } ?? "not started")
+      }
+    }
+    usleep(300_000)
+    let leaving = try GitCommandLine.runProgram(
+      "/bin/sh",
+      [
+        "-c",
+        "setsid sh -c 'echo $$ > \(folder)/pid; exec sleep 1000' </dev/null >/dev/null 2>&1 & "
+          + "while [ ! -s \(folder)/pid ]; do sleep 0.05; done",
+      ], timeout: 30)
+    XCTAssertEqual(leaving.status, 0)
+    let pid = try XCTUnwrap(
+      pid_t(
+        (try String(contentsOfFile: folder + "/pid", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
+    defer { kill(pid, SIGKILL) }
+    XCTAssertEqual(kill(pid, 0), -1, "the process that left the group was killed and reaped")
+    XCTAssertEqual(group.wait(timeout: .now() + 60), .success)
+    XCTAssertEqual(results.get("timed"), "0 child done\ntimed done\n")
+    XCTAssertEqual(results.get("untimed"), "0 child done\nuntimed done\n")
+  }
+
+  private final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: String] = [:]
+    func set(_ key: String, _ value: String) { lock.withLock { values[key] = value } }
+    func get(_ key: String) -> String? { lock.withLock { values[key] } }
+  }
 }

@@ -111,6 +111,12 @@ int mlgit_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const
  * the C library lacks it. */
 int mlgit_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowest);
 
+/* prctl(PR_SET_CHILD_SUBREAPER, on): while on, a descendant orphaned by its parent's
+ * death becomes this process's child instead of init's (ChildProcess.Adoption). Returns 0,
+ * or -1 where the system has no child subreapers (not Linux). prctl itself is variadic,
+ * which Swift cannot call. */
+int mlgit_set_child_subreaper(int on);
+
 /* The C library's standard output stream. Swift 6 refuses to read the C global `stdout`
  * (a mutable global) outside an actor; mlgit never assigns it, and stdio locks the
  * stream on every call. */
