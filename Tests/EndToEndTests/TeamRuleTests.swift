@@ -42,6 +42,35 @@ final class TeamRuleTests: XCTestCase {
       result.stderr.contains(expected), "expected \(expected) in:\n\(result.stderr)", file: file, line: line)
   }
 
+  /// A pattern that backtracks exponentially (`^(a+)+$`) on a value written for it: the
+  /// value is reported as not matched in time, an error whatever the rule's severity, and
+  /// the commit ends in seconds instead of running for hours. An ordinary value still
+  /// matches. (The timeout, which kills mlgit itself, only keeps a regression from hanging
+  /// the suite.)
+  func testAPatternThatBacktracksWithoutEndIsAnErrorNotAHang() {
+    let repo = repository(
+      config: """
+        rules:
+          acme/owner:
+            severity: warning
+            check: {field: owner, matches: "^(a+)+$"}
+
+        """)
+    repo.write("models/credit.yaml", spec(owner: String(repeating: "a", count: 40) + "!"))
+    repo.stage("models/credit.yaml")
+    let refused = Shell.run(Shell.mlgit, ["check", "--staged"], in: repo.path, timeout: 120)
+    XCTAssertEqual(refused.status, 1, refused.output)
+    XCTAssertTrue(
+      refused.stdout.contains(
+        "models/credit.yaml:4:8: error: 'owner' could not be matched against ^(a+)+$ within 2 s [acme/owner]"),
+      refused.stdout)
+    XCTAssertTrue(
+      refused.stdout.contains("hint: a pattern that nests quantifiers, such as (a+)+, can take exponential time"),
+      refused.stdout)
+    let accepted = commit(repo, spec(owner: "aaaa"))
+    XCTAssertEqual(accepted.status, 0, accepted.output)
+  }
+
   func testFieldRulesRefuseThenAccept() {
     let repo = repository(
       config: """

@@ -1,3 +1,4 @@
+import Dispatch
 import FoundationEssentials
 import MLGitErrors
 import MLSpec
@@ -226,7 +227,9 @@ public struct TeamRule: Sendable {
     }
     switch check {
     case .field(let path, let test):
-      return evaluateField(path, test, root: root, finding: { finding($0, $1) })
+      return evaluateField(
+        path, test, root: root, finding: { finding($0, $1) },
+        failure: { finding($0, $1, severity: .error, hint: $2) })
     case .featuresForbidden(let names):
       guard let spec = new.spec else { return [] }
       let matcher = AttributeMatcher.cache.matcher(protectedAttributes: ["forbidden": names], proxies: [:])
@@ -288,9 +291,11 @@ public struct TeamRule: Sendable {
     }
   }
 
+  /// `failure` reports a test that could not give an answer (an error, whatever the rule's
+  /// severity: it never passes silently).
   private func evaluateField(
     _ path: [String], _ test: TeamCheck.FieldTest, root: Node,
-    finding: (String, SourceLocation) -> Finding
+    finding: (String, SourceLocation) -> Finding, failure: (String, SourceLocation, String) -> Finding
   ) -> [Finding] {
     let name = path.joined(separator: ".")
     var node: Node? = root
@@ -314,10 +319,19 @@ public struct TeamRule: Sendable {
           findings.append(finding("'\(name)' must be text, found \(item.typeDescription)", item.location))
           continue
         }
-        if let pattern = test.matches, let regex = try? TeamPattern.regex(pattern),
-          (try? regex.firstMatch(in: text)) == nil
-        {
-          findings.append(finding("'\(name)' is '\(text)', which does not match \(pattern)", item.location))
+        if let pattern = test.matches, let regex = try? TeamPattern.regex(pattern) {
+          switch TeamPattern.match(regex, in: text, pattern: pattern) {
+          case .found: break
+          case .notFound:
+            findings.append(finding("'\(name)' is '\(text)', which does not match \(pattern)", item.location))
+          case .timedOut:
+            findings.append(
+              failure(
+                "'\(name)' could not be matched against \(pattern) within "
+                  + "\(NumberText.string(TeamPattern.deadline)) s", item.location,
+                "a pattern that nests quantifiers, such as (a+)+, can take exponential time on a value "
+                  + "written for it: rewrite the pattern without nesting them"))
+          }
         }
         if let names = test.oneOf, !names.contains(text) {
           findings.append(finding("'\(name)' is '\(text)', not one of \(names.joined(separator: ", "))", item.location))
@@ -379,8 +393,54 @@ private final class RunnerBox: Sendable {
 /// (the syntax of Perl, ICU and PCRE for what rules use: classes, anchors, groups,
 /// quantifiers, alternation), matched scalar by scalar as ICU's matcher did (`.` is one
 /// Unicode scalar, not one user-perceived character), anywhere in the value unless anchored.
+///
+/// The matcher backtracks, so a pattern that nests quantifiers (`^(a+)+$`) can take
+/// exponential time on a value written for it, and values come from whoever writes a spec.
+/// Each value is matched on a thread of its own and waited for at most `deadline`: past
+/// it, the rule reports an error for that value, and the match is abandoned (the thread
+/// runs on until mlgit exits; it holds nothing mlgit needs). After `abandonedLimit`
+/// abandoned matches of one pattern, its further values are reported without a match, so
+/// a history full of such values neither takes `deadline` each nor piles up threads.
 enum TeamPattern {
   static func regex(_ pattern: String) throws -> Regex<AnyRegexOutput> {
     try Regex(pattern).matchingSemantics(.unicodeScalar)
+  }
+
+  /// Seconds one value may take to match.
+  static let deadline: Double = 2
+
+  enum Match { case found, notFound, timedOut }
+
+  static let abandonedLimit = 4
+  /// Abandoned matches so far, by pattern.
+  private static let abandoned = Mutex<[String: Int]>([:])
+
+  static func match(_ regex: Regex<AnyRegexOutput>, in text: String, pattern: String) -> Match {
+    if abandoned.withLock({ $0[pattern, default: 0] }) >= abandonedLimit { return .timedOut }
+    let attempt = Attempt(regex: regex, text: text)
+    DispatchQueue.global().async { attempt.run() }
+    guard attempt.done.wait(timeout: .now() + deadline) == .success else {
+      abandoned.withLock { $0[pattern, default: 0] += 1 }
+      return .timedOut
+    }
+    return attempt.found ? .found : .notFound
+  }
+
+  /// One match, handed to another thread. @unchecked Sendable: `found` is written once,
+  /// before `done` is signalled, and read only after it.
+  private final class Attempt: @unchecked Sendable {
+    let regex: Regex<AnyRegexOutput>
+    let text: String
+    let done = DispatchSemaphore(value: 0)
+    var found = false
+
+    init(regex: Regex<AnyRegexOutput>, text: String) {
+      (self.regex, self.text) = (regex, text)
+    }
+
+    func run() {
+      found = (try? regex.firstMatch(in: text)) != nil
+      done.signal()
+    }
   }
 }
