@@ -91,7 +91,10 @@ let package = Package(
       dependencies: [
         "MLGitEngine", "GitKit", "MLSpec", "MLPolicy", "MLGitErrors", "MLGitReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      // The command definitions run once per process: optimised for size, not speed
+      // (docs/performance.md, "Eighth round").
+      swiftSettings: [.unsafeFlags(["-Osize"], .when(configuration: .release))]
     ),
     .executableTarget(
       name: "mlgit", dependencies: ["MLGitCommands"],

@@ -130,9 +130,9 @@ public enum ChildProcess {
   /// when it cannot be waited for).
   private static func reap(_ pid: pid_t) -> Int32 {
     var usage = rusage()
-    guard let status = wait(for: pid, options: 0, usage: &usage) else { return -1 }
+    let status = wait(for: pid, options: 0, usage: &usage)
     recordReaped(pid)
-    return exitCode(status)
+    return status.map(exitCode) ?? -1
   }
 
   // MARK: Shared by both forms

@@ -32,9 +32,9 @@ final class GitCommandLineTests: XCTestCase {
     XCTAssertEqual(output.text, "done\n")
   }
 
-  /// What a timed program leaves running outside its group is killed when it ends, and
-  /// nothing else is: a timed program and an untimed one running beside it on other
-  /// threads, and their children, run to their end.
+  /// What a timed program leaves running outside its group is killed once no timed
+  /// program runs, and nothing else is: a timed program and an untimed one running beside
+  /// it on other threads, and their children, run to their end.
   func testOnlyWhatATimedProgramLeftBehindIsKilled() throws {
     let folder = NSTemporaryDirectory() + "mlgit-adoption-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -62,12 +62,13 @@ final class GitCommandLineTests: XCTestCase {
       pid_t(
         (try String(contentsOfFile: folder + "/pid", encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
     defer { kill(pid, SIGKILL) }
-    XCTAssertEqual(kill(pid, 0), -1, "the process that left the group was killed and reaped")
     XCTAssertEqual(group.wait(timeout: .now() + 60), .success)
+    XCTAssertEqual(kill(pid, 0), -1, "the process that left the group was killed and reaped")
     XCTAssertEqual(results.get("timed"), "0 child done\ntimed done\n")
     XCTAssertEqual(results.get("untimed"), "0 child done\nuntimed done\n")
   }
 
+  /// @unchecked Sendable: `values` is read and written under `lock` only.
   private final class Results: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [String: String] = [:]

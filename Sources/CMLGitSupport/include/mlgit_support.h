@@ -116,6 +116,16 @@ int mlgit_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, i
  * or -1 where the system has no child subreapers (not Linux). prctl itself is variadic,
  * which Swift cannot call. */
 int mlgit_set_child_subreaper(int on);
+/* prctl(PR_GET_CHILD_SUBREAPER): 1 when this process is a child subreaper already (a
+ * launcher set it, and it survives execve), 0 when not or unknown. */
+int mlgit_is_child_subreaper(void);
+
+/* The process ids whose parent is `parent`, read from /proc/PID/stat (the kernel's
+ * per-thread `children` lists are not built into every kernel): at most `capacity` of
+ * them written to `found`; returns how many there are (more than `capacity`: call again
+ * with room for them), or -1 when /proc cannot be read. */
+#include <sys/types.h>
+int mlgit_children_of(pid_t parent, pid_t *found, int capacity);
 
 /* The C library's standard output stream. Swift 6 refuses to read the C global `stdout`
  * (a mutable global) outside an actor; mlgit never assigns it, and stdio locks the

@@ -1,4 +1,3 @@
-import Dispatch
 import FoundationEssentials
 import MLGitErrors
 import MLSpec
@@ -418,29 +417,50 @@ enum TeamPattern {
   static func match(_ regex: Regex<AnyRegexOutput>, in text: String, pattern: String) -> Match {
     if abandoned.withLock({ $0[pattern, default: 0] }) >= abandonedLimit { return .timedOut }
     let attempt = Attempt(regex: regex, text: text)
-    DispatchQueue.global().async { attempt.run() }
-    guard attempt.done.wait(timeout: .now() + deadline) == .success else {
+    if let thread = JoinableThread({ attempt.run() }) {
+      _ = consume thread  // detached, not joined: an abandoned match runs on alone
+    } else {
+      return attempt.run() ? .found : .notFound  // no thread to be had: match here
+    }
+    guard let found = attempt.result(within: deadline) else {
       abandoned.withLock { $0[pattern, default: 0] += 1 }
       return .timedOut
     }
-    return attempt.found ? .found : .notFound
+    return found ? .found : .notFound
   }
 
-  /// One match, handed to another thread. @unchecked Sendable: `found` is written once,
-  /// before `done` is signalled, and read only after it.
+  /// One match, handed to another thread, and its answer, waited for with a deadline.
+  /// @unchecked Sendable: `found` is read and written with `condition` held.
   private final class Attempt: @unchecked Sendable {
     let regex: Regex<AnyRegexOutput>
     let text: String
-    let done = DispatchSemaphore(value: 0)
-    var found = false
+    private let condition = Condition()
+    private var found: Bool?
 
     init(regex: Regex<AnyRegexOutput>, text: String) {
       (self.regex, self.text) = (regex, text)
     }
 
-    func run() {
-      found = (try? regex.firstMatch(in: text)) != nil
-      done.signal()
+    /// Matches, and hands the answer to whoever waits.
+    @discardableResult
+    func run() -> Bool {
+      let matched = (try? regex.firstMatch(in: text)) != nil
+      condition.lock()
+      found = matched
+      condition.broadcast()
+      condition.unlock()
+      return matched
+    }
+
+    /// The answer, or nil when there is none within `seconds`.
+    func result(within seconds: Double) -> Bool? {
+      let deadline = Condition.deadline(after: seconds)
+      condition.lock()
+      defer { condition.unlock() }
+      while found == nil {
+        if !condition.wait(until: deadline) { break }
+      }
+      return found
     }
   }
 }
