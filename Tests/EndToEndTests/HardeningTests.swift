@@ -243,6 +243,39 @@ final class HardeningTests: XCTestCase {
     }
   }
 
+  /// A child mlgit had before its first command check (a launcher's, kept across `exec`)
+  /// is not taken for something a check left behind: it runs on.
+  func testAChildMlgitWasStartedWithOutlivesItsCommandChecks() throws {
+    let pidFile = NSTemporaryDirectory() + "mlgit-inherited-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: pidFile) }
+    let repo = commandCheckRepository(
+      """
+      echo '{"message": "checked", "line": 2, "severity": "warning"}'
+
+      """)
+    repo.write("models/credit.yaml", Fixtures.spec(version: "1.5.0"))
+    repo.stage("models/credit.yaml")
+    // Python starts the child with every descriptor but 0 to 2 closed (the test's own
+    // process runner waits until every holder of one it passes has closed it).
+    let launcher = """
+      import os, subprocess
+      child = subprocess.Popen(["sleep", "1000"], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+      open(os.environ["PID_FILE"], "w").write(str(child.pid))
+      os.execv(os.environ["MLGIT"], [os.environ["MLGIT"], "check", "--staged"])
+      """
+    let checked = Shell.run(
+      "/usr/bin/python3", ["-c", launcher], in: repo.path,
+      environment: ["PID_FILE": pidFile, "MLGIT": Shell.mlgit], timeout: 120)
+    let pid = try XCTUnwrap(
+      pid_t(
+        (try? String(contentsOfFile: pidFile, encoding: .utf8))?
+          .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), checked.output)
+    defer { kill(pid, SIGKILL) }
+    XCTAssertTrue(checked.stdout.contains("models/credit.yaml:2:1: warning: checked [acme/script]"), checked.output)
+    XCTAssertTrue(HardeningTests.isRunning(pid), "the launcher's child \(pid) was killed")
+  }
+
   /// Writes the program's open descriptors, `N -> target` a line, to $FD_LIST. The
   /// descriptor that reads the folder is closed again before it is looked up, so it is not listed.
   static let listFileDescriptors = """
