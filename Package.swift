@@ -22,11 +22,17 @@ let package = Package(
     // Debian's libsqlite3-dev, and libsqlite3 loaded on first use (sqlite_lazy.c), not at start.
     .target(name: "CSQLite", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
     .target(name: "SQLiteKit", dependencies: ["CSQLite", "MLGitErrors"]),
+    // PCRE2 (Debian's libpcre2-dev) matches team rules' patterns; on Linux its archive, and
+    // zlib's, are linked after libgit2's, which needs both (GitKit's linker settings): the
+    // linker resolves an archive's symbols only for what comes before it.
     .target(
       name: "CMLGitSupport",
+      cSettings: [.unsafeFlags(["-I/opt/homebrew/include", "-I/usr/local/include"], .when(platforms: [.macOS]))],
       linkerSettings: [
         .unsafeFlags(["-Xlinker", "-l:libz.a"], .when(platforms: [.linux])),
+        .unsafeFlags(["-L/opt/homebrew/lib", "-L/usr/local/lib"], .when(platforms: [.macOS])),
         .linkedLibrary("z", .when(platforms: [.macOS])),
+        .linkedLibrary("pcre2-8", .when(platforms: [.macOS])),
       ]),
     // ExitStatus and the MLGitError protocol every error type conforms to: below every module.
     .target(name: "MLGitErrors"),
@@ -38,15 +44,15 @@ let package = Package(
       ],
       // On Linux, libgit2 and the libraries it needs are linked statically (Debian's -dev
       // packages ship the archives): loading Debian's shared libgit2 bound thousands of
-      // symbols across 18 libraries at every start (docs/performance.md). zlib is linked
-      // the same way (CMLGitSupport names it); CMLGitSupport defines the few GSSAPI functions
+      // symbols across 18 libraries at every start (docs/performance.md). zlib and PCRE2,
+      // which CMLGitSupport uses too, come after libgit2; CMLGitSupport defines the few GSSAPI functions
       // libgit2 names, for HTTP Negotiate only (gssapi_none.c), so no Kerberos library is
       // loaded. --wrap sends libgit2's CA-bundle loads to CMLGitSupport (mlgit_support.h),
       // its TLS set-up to when a TLS stream is used, and its SSH transport to a stub, so that
       // libssh2 and OpenSSL are not linked (transport_init.c).
       linkerSettings: [
         .unsafeFlags(
-          ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "pcre2-8"]
+          ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "pcre2-8", "z"]
             .flatMap { ["-Xlinker", "-l:lib\($0).a"] }
             + [
               "mbedtls_x509_crt_parse_file", "git_mbedtls_stream_global_init", "git_mbedtls_stream_new",
@@ -75,7 +81,7 @@ let package = Package(
         .unsafeFlags(["-L/opt/homebrew/lib"], .when(platforms: [.macOS])),
         .linkedLibrary("yaml", .when(platforms: [.macOS])),
       ]),
-    .target(name: "MLPolicy", dependencies: ["MLSpec", "MLGitErrors"]),
+    .target(name: "MLPolicy", dependencies: ["MLSpec", "MLGitErrors", "CMLGitSupport"]),
     // What mlgit shows: the audit and score models and their text, JSON, HTML, SARIF and
     // github renderers. Knows nothing of git or of the command line.
     .target(name: "MLGitReport", dependencies: ["MLPolicy", "MLSpec"]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # mlgit's installer.
-#   ./install.sh              install libgit2-dev, libyaml-dev, libsqlite3-dev and libssl-dev if missing, build
+#   ./install.sh              install libgit2-dev, libpcre2-dev, libyaml-dev, libsqlite3-dev and libssl-dev if missing, build
 #                             in release mode, install mlgit into $PREFIX/bin (default /usr/local),
 #                             with its manual page and bash, zsh and fish completions under $PREFIX/share
 #   ./install.sh --deb        build the same into a Debian package, .build/deb/mlgit_VERSION_ARCH.deb
@@ -68,17 +68,18 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# libgit2, libyaml, SQLite (headers and pkg-config files; SQLite reads MLflow's
-# mlflow.db), OpenSSL's libcrypto (SHA-256, its archive linked) and pkg-config itself,
-# from Debian's packages.
+# libgit2, PCRE2 (team rules' patterns; libgit2 needs it too), libyaml, SQLite (headers
+# and pkg-config files; SQLite reads MLflow's mlflow.db), OpenSSL's libcrypto (SHA-256,
+# its archive linked) and pkg-config itself, from Debian's packages.
 ensure_system_dependencies() {
-  if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libgit2 yaml-0.1 sqlite3 libcrypto 2>/dev/null; then
+  if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libgit2 libpcre2-8 yaml-0.1 sqlite3 libcrypto 2>/dev/null; then
     say "libgit2 $(pkg-config --modversion libgit2), libyaml $(pkg-config --modversion yaml-0.1), sqlite3 $(pkg-config --modversion sqlite3), libcrypto $(pkg-config --modversion libcrypto) found"
     return
   fi
-  apt_install "mlgit needs" "libgit2 (1.5 or later), libyaml, SQLite 3 and OpenSSL with their pkg-config files, and pkg-config" \
-    libgit2-dev libyaml-dev libsqlite3-dev libssl-dev pkg-config
+  apt_install "mlgit needs" "libgit2 (1.5 or later), PCRE2, libyaml, SQLite 3 and OpenSSL with their pkg-config files, and pkg-config" \
+    libgit2-dev libpcre2-dev libyaml-dev libsqlite3-dev libssl-dev pkg-config
   pkg-config --exists libgit2 || { echo "install.sh: libgit2 still not found after apt-get" >&2; exit 1; }
+  pkg-config --exists libpcre2-8 || { echo "install.sh: PCRE2 still not found after apt-get" >&2; exit 1; }
   pkg-config --exists yaml-0.1 || { echo "install.sh: libyaml still not found after apt-get" >&2; exit 1; }
   pkg-config --exists sqlite3 || { echo "install.sh: sqlite3 still not found after apt-get" >&2; exit 1; }
   pkg-config --exists libcrypto || { echo "install.sh: OpenSSL's libcrypto still not found after apt-get" >&2; exit 1; }

@@ -43,10 +43,10 @@ final class TeamRuleTests: XCTestCase {
   }
 
   /// A pattern that backtracks exponentially (`^(a+)+$`) on a value written for it: the
-  /// value is reported as not matched in time, an error whatever the rule's severity, and
-  /// the commit ends in seconds instead of running for hours. An ordinary value still
-  /// matches. (The timeout, which kills mlgit itself, only keeps a regression from hanging
-  /// the suite.)
+  /// value is reported as not matched within the step limit, an error whatever the rule's
+  /// severity, and the commit ends at once instead of running for hours. An ordinary value
+  /// still matches. (The timeout, which kills mlgit itself, only keeps a regression from
+  /// hanging the suite.)
   func testAPatternThatBacktracksWithoutEndIsAnErrorNotAHang() {
     let repo = repository(
       config: """
@@ -62,13 +62,38 @@ final class TeamRuleTests: XCTestCase {
     XCTAssertEqual(refused.status, 1, refused.output)
     XCTAssertTrue(
       refused.stdout.contains(
-        "models/credit.yaml:4:8: error: 'owner' could not be matched against ^(a+)+$ within 2 s [acme/owner]"),
+        "models/credit.yaml:4:8: error: 'owner' could not be matched against ^(a+)+$ within 1000000 steps [acme/owner]"),
       refused.stdout)
     XCTAssertTrue(
       refused.stdout.contains("hint: a pattern that nests quantifiers, such as (a+)+, can take exponential time"),
       refused.stdout)
     let accepted = commit(repo, spec(owner: "aaaa"))
     XCTAssertEqual(accepted.status, 0, accepted.output)
+  }
+
+  /// Twenty thousand values written against a pattern that backtracks: after a few of
+  /// them ran out of steps the rest are reported without being matched, so the hook ends
+  /// in seconds (matched one by one, 17 ms each, they took six minutes). Each value is
+  /// still an error at its own line.
+  func testManyValuesWrittenAgainstABacktrackingPatternDoNotStallAHook() {
+    let repo = repository(
+      config: """
+        rules:
+          acme/feature-names:
+            check: {field: features, matches: "^(a+)+$"}
+
+        """)
+    let hostile = (0..<20_000).map { String(repeating: "a", count: 30 + $0 % 7) + "!" }
+    repo.write("models/credit.yaml", spec(features: hostile))
+    repo.stage("models/credit.yaml")
+    let refused = Shell.run(Shell.mlgit, ["check", "--staged"], in: repo.path, timeout: 120)
+    XCTAssertEqual(refused.status, 1, String(refused.output.suffix(2000)))
+    let errors = refused.stdout.split(separator: "\n").filter {
+      $0.hasSuffix("could not be matched against ^(a+)+$ within 1000000 steps [acme/feature-names]")
+    }
+    XCTAssertEqual(errors.count, 20_000, String(refused.stdout.suffix(2000)))
+    XCTAssertTrue(errors.first?.hasPrefix("models/credit.yaml:7:5: error: 'features' could not be matched") == true)
+    XCTAssertTrue(errors.last?.hasPrefix("models/credit.yaml:20006:5: error: ") == true, String(errors.last ?? ""))
   }
 
   func testFieldRulesRefuseThenAccept() {

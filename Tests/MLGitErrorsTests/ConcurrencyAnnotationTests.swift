@@ -44,10 +44,10 @@ final class ConcurrencyAnnotationTests: XCTestCase {
 
   func testSharedStateIsLockedWithMutex() throws {
     var offending: [String] = []
-    for file in try swiftFiles(under: "Sources") where file.path != "Sources/MLGitErrors/Condition.swift" {
+    for file in try swiftFiles(under: "Sources") where file.path != "Sources/GitKit/Condition.swift" {
       for line in Self.otherLocks(in: file.text) { offending.append("\(file.path):\(line)") }
     }
-    XCTAssertEqual(offending, [], "lock with Synchronization.Mutex (a wait: MLGitErrors' Condition)")
+    XCTAssertEqual(offending, [], "lock with Synchronization.Mutex (a wait: GitKit's Condition)")
   }
 
   func testEveryTargetBuildsInTheSwift6Mode() throws {

@@ -139,3 +139,20 @@ static inline FILE *mlgit_standard_output(void) { return stdout; }
  * ignores it), else the processors online; at least 1.
  */
 int mlgit_usable_cpus(void);
+
+/*
+ * A team rule's `matches` pattern, compiled by PCRE2 (team_pattern.c): Unicode-aware,
+ * with at most `match_limit` backtracking steps a match, so that no pattern and value
+ * can keep a check running. NULL when the pattern is not valid (or memory ran out).
+ * Compiled patterns are only read when matching: any thread may match with one.
+ */
+typedef struct mlgit_pattern mlgit_pattern;
+enum {
+  MLGIT_PATTERN_FOUND = 1,
+  MLGIT_PATTERN_NOT_FOUND = 0,
+  MLGIT_PATTERN_TOO_COSTLY = -1, /* the step, depth or memory limit was reached */
+  MLGIT_PATTERN_FAILED = -2,     /* out of memory, or an error PCRE2 reports */
+};
+mlgit_pattern *mlgit_pattern_compile(const char *pattern, size_t length, uint32_t match_limit);
+int mlgit_pattern_match(const mlgit_pattern *pattern, const char *text, size_t length);
+void mlgit_pattern_free(mlgit_pattern *pattern);
