@@ -133,19 +133,20 @@ metadata_accessor_flags() {
 }
 
 # Appends to the array named $1 the flags that lay out the functions a pre-commit hook
-# runs (bench/hot-functions.txt, made by bench/hot-functions.sh) first and together in the
-# binary, each function in its own section: the hook faults in fewer pages of code, 40
-# fewer page faults and 4.5% of its time at 1,000 files, where each fault costs about
-# 2 µs on a virtual machine (docs/performance.md, "Ninth round"). The list is lld's
-# --symbol-ordering-file, the Swift toolchain's linker on Linux; without lld, none.
-hot_function_flags() {
+# runs, and the `.bss` variables it touches, first and together in the binary
+# (bench/hot-symbols.txt, made by bench/hot-symbols.sh; each function in its own section):
+# the hook faults in fewer pages, about 80 fewer page faults and 7% of its time at 1,000
+# files, where each fault costs about 2 µs on a virtual machine (docs/performance.md,
+# "Ninth round"). The list is lld's --symbol-ordering-file, the Swift toolchain's linker
+# on Linux; without lld, none.
+hot_symbol_flags() {
   local -n flags=$1
-  [ "$(uname -s)" = Linux ] && [ -f bench/hot-functions.txt ] || return 0
+  [ "$(uname -s)" = Linux ] && [ -f bench/hot-symbols.txt ] || return 0
   local swift_bin
   swift_bin=$(dirname "$(command -v swift)")
   [ -x "$swift_bin/ld.lld" ] || return 0
   flags+=(-Xswiftc -Xfrontend -Xswiftc -function-sections
-    -Xlinker "--symbol-ordering-file=$PWD/bench/hot-functions.txt" -Xlinker --no-warn-symbol-ordering)
+    -Xlinker "--symbol-ordering-file=$PWD/bench/hot-symbols.txt" -Xlinker --no-warn-symbol-ordering)
 }
 
 # Sets bin to the mlgit to install: --binary's, else a release build with the Swift runtime
@@ -162,7 +163,7 @@ release_binary() {
   static_libstdcxx_flags link
   packed_relocation_flags link
   metadata_accessor_flags link
-  hot_function_flags link
+  hot_symbol_flags link
   # No $ORIGIN run path: every library it loads is the system's, and with one the loader
   # looked for each of them in a dozen folders beside the binary at every start.
   swift build -c release --static-swift-stdlib --disable-local-rpath "${link[@]}" --product mlgit
