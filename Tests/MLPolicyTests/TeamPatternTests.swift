@@ -68,6 +68,15 @@ final class TeamPatternTests: XCTestCase {
     XCTAssertEqual(pattern.match("aab"), .notFound)
   }
 
+  /// A pattern may lower PCRE2's limits from inside (`(*LIMIT_MATCH=…)`) but not raise
+  /// them past mlgit's: a policy cannot buy its pattern more steps.
+  func testAPatternCannotRaiseItsOwnLimits() throws {
+    let value = String(repeating: "c", count: 40) + "!"
+    for prefix in ["(*LIMIT_MATCH=4000000000)", "(*LIMIT_DEPTH=4000000000)", "(*LIMIT_HEAP=4000000000)"] {
+      XCTAssertEqual(try TeamPattern.compile(prefix + "^(c+)+$").match(value), .tooCostly, prefix)
+    }
+  }
+
   /// After `costlyLimit` values ran out of steps, the pattern's further values are
   /// reported so without being matched: ten thousand of them cost four matches.
   func testAPatternThatRanOutOfStepsOftenIsNotTriedAgain() throws {
