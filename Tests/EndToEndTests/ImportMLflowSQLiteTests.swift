@@ -188,6 +188,50 @@ final class ImportMLflowSQLiteTests: XCTestCase {
     XCTAssertTrue(repo.runLines(first).first?.contains(#""steps":{"ndcg":1}"#) ?? false, repo.runLines(first).joined())
   }
 
+  /// libsqlite3 is loaded only when an import opens a database (CSQLite): on a machine
+  /// where it cannot be loaded (here a private mount namespace puts an empty file where
+  /// Debian's library is), the import is a system failure that names the library and its
+  /// package, never a crash, and every other command runs as before.
+  func testAMachineWithoutSQLiteGetsAClearError() throws {
+    #if !os(Linux)
+      throw XCTSkip("mount namespaces are Linux's")
+    #else
+      let library = "/lib/x86_64-linux-gnu/libsqlite3.so.0"
+      guard getuid() == 0, FileManager.default.fileExists(atPath: library),
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
+      else { throw XCTSkip("needs root, unshare and Debian's libsqlite3 at \(library)") }
+      let repo = TempRepository()
+      let first = repo.commitTrainableModel()
+      let db = try repo.mlflowDatabase(first: first, second: first)
+      // `unshare --mount` makes the namespace's mounts private: the bind is seen by mlgit alone.
+      let hidden = Shell.run(
+        "/usr/bin/unshare",
+        [
+          "--mount", "/bin/sh", "-c", "mount --bind /dev/null \"$1\" && shift && exec \"$@\"", "sh", library,
+          Shell.mlgit, "import", "mlflow", db,
+        ], in: repo.path, timeout: 60)
+      guard !hidden.stderr.contains("mount:"), !hidden.stderr.contains("unshare:") else {
+        throw XCTSkip("no mount namespace here: \(hidden.stderr)")
+      }
+      XCTAssertEqual(hidden.status, 3, hidden.output)
+      XCTAssertTrue(
+        hidden.stderr.contains(
+          "mlgit: cannot read \(db): cannot load SQLite (libsqlite3.so.0, Debian's libsqlite3-0): \(library): file too short"
+        ),
+        hidden.stderr)
+      XCTAssertEqual(repo.runLines(first), [], "nothing imported")
+      let status = Shell.run(
+        "/usr/bin/unshare",
+        [
+          "--mount", "/bin/sh", "-c", "mount --bind /dev/null \"$1\" && shift && exec \"$@\"", "sh", library,
+          Shell.mlgit, "check", "--all",
+        ],
+        in: repo.path, timeout: 60)
+      XCTAssertEqual(status.status, 0, status.output)
+      XCTAssertEqual(repo.mlgit("import", "mlflow", db).status, 0, "with the library back, the same import runs")
+    #endif
+  }
+
   func testUnusableFilesAreClearErrors() throws {
     let repo = TempRepository()
     let first = repo.commitTrainableModel()
