@@ -7,15 +7,17 @@ BENCH_ROOT=${BENCH_ROOT:-${TMPDIR:-/tmp}/mlgit-bench}
 
 # The mlgit binary to measure: $MLGIT, else the binary ./install.sh installs: this
 # checkout built as it builds it (release, static Swift standard library, libgit2 linked
-# statically by Package.swift, libstdc++ linked in and relocations packed by install.sh's
-# own functions) and stripped as it installs it.
+# statically by Package.swift, libstdc++ linked in, relocations packed and a hook's
+# functions and variables laid out first by install.sh's own functions) and stripped as it
+# installs it.
 bench_mlgit() {
   if [ -n "${MLGIT:-}" ]; then echo "$MLGIT"; return; fi
   local root; root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
   local link=()
   # shellcheck disable=SC1090
-  source <(sed -n '/^static_libstdcxx_flags()/,/^}/p; /^packed_relocation_flags()/,/^}/p; /^metadata_accessor_flags()/,/^}/p' "$root/install.sh")
+  source <(sed -n '/^static_libstdcxx_flags()/,/^}/p; /^packed_relocation_flags()/,/^}/p; /^metadata_accessor_flags()/,/^}/p; /^hot_symbol_flags()/,/^}/p' "$root/install.sh")
   (cd "$root" && static_libstdcxx_flags link && packed_relocation_flags link && metadata_accessor_flags link \
+    && hot_symbol_flags link \
     && swift build -c release --static-swift-stdlib --disable-local-rpath "${link[@]}" --product mlgit >&2 \
     && mkdir -p "$BENCH_ROOT" \
     && strip -o "$BENCH_ROOT/mlgit-installed" \
