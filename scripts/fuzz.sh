@@ -58,9 +58,19 @@ build() {
     "$clang" -O2 -c -I Sources/CSHA256/include Sources/CSHA256/sha256.c -o "$out/obj/sha256.o"
   fi
   local crypto_objects="$out/obj/sha256.o -Xlinker -l:libcrypto.a"
+  # MLPolicy matches team rules' patterns with PCRE2 through CMLGitSupport's team_pattern.c
+  # (compiled here, not instrumented, and linked with PCRE2's archive as Package.swift links
+  # it); the module map SwiftPM makes for the C target is written here.
+  if stale "$out/obj/team_pattern.o" Sources/CMLGitSupport/team_pattern.c Sources/CMLGitSupport/include; then
+    "$clang" -O2 -c -I Sources/CMLGitSupport/include Sources/CMLGitSupport/team_pattern.c -o "$out/obj/team_pattern.o"
+  fi
+  mkdir -p "$out/obj/CMLGitSupport"
+  printf 'module CMLGitSupport {\n  header "%s"\n  export *\n}\n' "$root/Sources/CMLGitSupport/include/mlgit_support.h" \
+    >"$out/obj/CMLGitSupport/module.modulemap"
+  local pattern_objects="$out/obj/team_pattern.o -Xlinker -l:libpcre2-8.a"
   local swiftflags=(-swift-version 5 -package-name mlgit -O -g -parse-as-library -enable-testing "${sanitize[@]}"
     -I "$out/obj" -I Sources/CLibYAML $(pkg-config --cflags-only-I yaml-0.1 | sed 's/-I/-Xcc -I/g')
-    -I Sources/CSHA256/include)
+    -I Sources/CSHA256/include -I "$out/obj/CMLGitSupport")
   # module NAME SOURCES...: one object and one .swiftmodule per module, in dependency order.
   module() {
     local name=$1
@@ -79,7 +89,8 @@ build() {
     if stale "$out/fuzz-$target" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o"; then
       echo "fuzz.sh: building fuzz-$target" >&2
       quietly "$swiftc" "${swiftflags[@]}" "fuzz/targets/$target.swift" "$out/obj/MLPolicy.o" "$out/obj/MLSpec.o" \
-        "$out/obj/MLGitErrors.o" $crypto_objects $(pkg-config --libs yaml-0.1) -lstdc++ -o "$out/fuzz-$target"
+        "$out/obj/MLGitErrors.o" $crypto_objects $pattern_objects $(pkg-config --libs yaml-0.1) -lstdc++ \
+        -o "$out/fuzz-$target"
     fi
   done
   if stale "$out/fuzz-index" fuzz/targets/index.c Sources/CMLGitSupport; then
