@@ -64,8 +64,9 @@ public enum Document {
     if let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[" {
       text = text.replacingEvery("\t", with: " ")
     }
-    // Most documents are plain: read them from libyaml's events directly.
-    if let node = text.withUTF8({ YAMLEventReader.read($0) }) { return node }
+    // Most documents are plain: read without libyaml where they are plainest
+    // (`PlainYAMLReader`), else from libyaml's events directly.
+    if let node = text.withUTF8({ PlainYAMLReader.read($0) ?? YAMLEventReader.read($0) }) { return node }
     return try YAMLComposer.parse(text)
   }
 
