@@ -1,10 +1,11 @@
 /// Reads the plainest YAML documents without libyaml: ASCII text indented with spaces,
 /// block mappings whose keys are plain words, block sequences (indented or not), and
-/// values that are plain scalars on one line or one-line flow collections of plain words
-/// (`{min: 0.7}`, `[a, b]`). Comments and blank lines anywhere. Anything else (quotes,
-/// block scalars, anchors, tags, an empty value, a scalar continued on another line, a
-/// mapping inside a sequence entry, a duplicate key, a tab, a byte outside printable
-/// ASCII, a document marker) returns nil, and `Document.parse` reads the text with
+/// values that are plain or quoted scalars on one line (quotes without escapes) or
+/// one-line flow collections of such values (`{min: 0.7}`, `[a, "b"]`). Comments and
+/// blank lines anywhere. Anything else (escapes in quotes, block scalars, anchors, tags,
+/// an empty value, a scalar continued on another line, a mapping inside a sequence
+/// entry, a duplicate key, a tab, a byte outside printable ASCII, a document marker)
+/// returns nil, and `Document.parse` reads the text with
 /// libyaml (`YAMLEventReader`, then `YAMLComposer`) as before.
 ///
 /// Why: libyaml spends about 250 instructions a byte on a short spec (75,000 for the
@@ -153,6 +154,12 @@ enum PlainYAMLReader {
     func inline(_ at: Int, _ last: Int, depth: Int) -> Node? {
       switch base[at] {
       case 0x7B, 0x5B: return flow(at, last, depth: depth)
+      case 0x22, 0x27:
+        guard let (text, closed) = quoted(at, last) else { return nil }
+        var after = closed
+        while after < last && base[after] == 0x20 { after += 1 }
+        guard after == last || (base[after] == 0x23 && after > closed) else { return nil }
+        return Node(.scalar(text, .string), at: location(at, line: line))
       case 0x2D:
         // `-` starts a plain scalar only before a character that is not a space.
         guard at + 1 < last, base[at + 1] != 0x20 else { return nil }
@@ -176,7 +183,24 @@ enum PlainYAMLReader {
       return Node(.scalar(text, ScalarResolver.resolve(text)), at: location(at, line: line))
     }
 
-    /// `{word: word, …}` or `[word, …]` on one line, then nothing but a comment.
+    /// `"text"` or `'text'` within the line and without escapes (no backslash in double
+    /// quotes, no doubled quote in single ones): the text between the quotes and where the
+    /// scalar ends.
+    func quoted(_ open: Int, _ last: Int) -> (String, Int)? {
+      let quote = base[open]
+      var at = open + 1
+      while at < last && base[at] != quote {
+        if base[at] == 0x5C && quote == 0x22 { return nil }
+        at += 1
+      }
+      guard at < last, !(quote == 0x27 && at + 1 < last && base[at + 1] == 0x27) else { return nil }
+      return (
+        String(decoding: UnsafeBufferPointer(start: base + open + 1, count: at - open - 1), as: UTF8.self), at + 1
+      )
+    }
+
+    /// `{word: value, …}` or `[value, …]` on one line, then nothing but a comment; a value
+    /// is a plain word or a quoted text without escapes.
     func flow(_ open: Int, _ last: Int, depth: Int) -> Node? {
       guard depth < 60 else { return nil }  // well inside libyaml readers' 64 levels
       let isMapping = base[open] == 0x7B
@@ -196,6 +220,18 @@ enum PlainYAMLReader {
         let text = String(decoding: UnsafeBufferPointer(start: base + first, count: at - first), as: UTF8.self)
         return (text, self.location(first, line: line))
       }
+      /// A value inside the brackets: a quoted text or a plain word.
+      func value() -> Node? {
+        guard at < last else { return nil }
+        if base[at] == 0x22 || base[at] == 0x27 {
+          let open = at
+          guard let (text, closed) = quoted(open, last) else { return nil }
+          at = closed
+          return Node(.scalar(text, .string), at: self.location(open, line: line))
+        }
+        guard let (text, place) = word() else { return nil }
+        return Node(.scalar(text, ScalarResolver.resolve(text)), at: place)
+      }
       var pairs: [(key: Node, value: Node)] = []
       var items: [Node] = []
       var keys: Set<String>?
@@ -210,15 +246,11 @@ enum PlainYAMLReader {
             else { return nil }
             at += 2
             skipSpaces()
-            guard let (valueText, valueAt) = word() else { return nil }
-            pairs.append(
-              (
-                Node(.scalar(keyText, .string), at: keyAt),
-                Node(.scalar(valueText, ScalarResolver.resolve(valueText)), at: valueAt)
-              ))
+            guard let value = value() else { return nil }
+            pairs.append((Node(.scalar(keyText, .string), at: keyAt), value))
           } else {
-            guard let (itemText, itemAt) = word() else { return nil }
-            items.append(Node(.scalar(itemText, ScalarResolver.resolve(itemText)), at: itemAt))
+            guard let item = value() else { return nil }
+            items.append(item)
           }
           skipSpaces()
           guard at < last else { return nil }

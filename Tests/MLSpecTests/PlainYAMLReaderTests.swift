@@ -91,6 +91,8 @@ final class PlainYAMLReaderTests: XCTestCase {
     compare("a:\n  b:\n    c:\n      d: 1\ne: 2\n", expectPlain: true)
     compare("a:   {x: 1}   # c\nb: [1 , 2]\n", expectPlain: true)
     compare("a: x  y\n", expectPlain: true)
+    compare("a: \"1.0\"   # quoted\nb: 'yes'\nc: [\"x y\", 'z', 1]\nd: {e: \"\"}\n- x\n", expectPlain: false)
+    compare("a: \"1.0\"   # quoted\nb: 'yes'\nc: [\"x y\", 'z', 1]\nd: {e: \"\"}\nf:\n  - 'g h'\n", expectPlain: true)
     compare(
       "k0: 0\nk1: 1\nk2: 2\nk3: 3\nk4: 4\nk5: 5\nk6: 6\nk7: 7\nk8: 8\nk9: 9\nk10: 0\nk11: 1\nk12: 2\nk13: 3\nk14: 4\nk15: 5\nk16: 6\nk17: 7\n",
       expectPlain: true)
@@ -109,7 +111,8 @@ final class PlainYAMLReaderTests: XCTestCase {
     ] {
       compare(text)  // declined, or read as libyaml reads it
     }
-    XCTAssertNil(plain("a: 'q'\n"))
+    XCTAssertNil(plain("a: 'it''s'\n"))
+    XCTAssertNil(plain("a: \"tab\\t\"\n"))
     XCTAssertNil(plain("a:\n"))
     XCTAssertNil(plain("a: 1\na: 2\n"))
     XCTAssertNil(plain("a: b\n  c\n"))
@@ -130,11 +133,13 @@ final class PlainYAMLReaderTests: XCTestCase {
     let plainValues = [
       "1", "0.5", "-3", "+4", "~", "yes", "Off", "text", "two words", "a:b", "a#b", "a # c", "http://x", "1.0.0",
       "[a, b]", "[]", "{a: 1}", "{a: 1, b: 2}", "{}", "x  ", "[-1, .5, +2]", "[a, b-c]", "{a: 1 }", "[ a ]",
+      "'q'", "\"q\"", "\"a: b # c\"", "'1.0'", "\"\"", "''", "\"x\"  # c", "[\"a\", 'b c']", "{a: \"1\", b: 'x'}",
     ]
     let values = [
       "- x", "-x", ":x", "?x", "x:", "x: y", "'q'", "\"q\"", "[a, b]", "[a,b]", "[]", "[ a ]", "{a: 1}", "{a: 1, b: 2}",
       "{}", "{a: [1]}", "[a, ]", "&x 1", "*x", "!t x", "|", ">", "{a:1}", "[a] b", "[a] # c", "x  ", "# c", "",
-      "%x", "@x", ",x", "{a: 1 }", "[-1, .5, +2]", "[-, a]", "[a, b-c]",
+      "%x", "@x", ",x", "{a: 1 }", "[-1, .5, +2]", "[-, a]", "[a, b-c]", "'it''s'", "\"esc\\n\"", "\"open",
+      "'open", "\"a\" b", "\"a\"#c", "\"a\":", "{\"a\": 1}", "['a' , \"b\" ]", "[\"a\"b]",
     ]
     let spaces = ["", " ", "  "]
     var accepted = 0
