@@ -112,3 +112,17 @@ public struct Node: Sendable {
     }
   }
 }
+
+extension Node {
+  /// Every value, scalar type and location of a tree, as one line of text: what the YAML
+  /// readers' comparisons (tests, the spec fuzz target) hold equal.
+  var outline: String {
+    let at = "@\(location.line):\(location.column)"
+    switch value {
+    case .scalar(let text, let type): return "\(type)(\(text.debugDescription))\(at)"
+    case .sequence(let items): return "[" + items.map(\.outline).joined(separator: ", ") + "]\(at)"
+    case .mapping(let pairs):
+      return "{" + pairs.map { $0.key.outline + ": " + $0.value.outline }.joined(separator: ", ") + "}\(at)"
+    }
+  }
+}

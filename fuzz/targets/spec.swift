@@ -26,17 +26,6 @@ func comparePlainReader(_ bytes: UnsafeBufferPointer<UInt8>) {
   guard let reference = YAMLEventReader.read(bytes) ?? (try? YAMLComposer.parse(text)) else {
     fatalError("PlainYAMLReader accepted what libyaml refuses: \(text.debugDescription)")
   }
-  let (ours, theirs) = (describe(plain), describe(reference))
+  let (ours, theirs) = (plain.outline, reference.outline)
   precondition(ours == theirs, "PlainYAMLReader read \(text.debugDescription) as \(ours), libyaml as \(theirs)")
-}
-
-/// Every value, type and location of a tree, as text.
-func describe(_ node: Node) -> String {
-  let at = "@\(node.location.line):\(node.location.column)"
-  switch node.value {
-  case .scalar(let text, let type): return "\(type)(\(text.debugDescription))\(at)"
-  case .sequence(let items): return "[" + items.map(describe).joined(separator: ", ") + "]\(at)"
-  case .mapping(let pairs):
-    return "{" + pairs.map { describe($0.key) + ": " + describe($0.value) }.joined(separator: ", ") + "}\(at)"
-  }
 }
