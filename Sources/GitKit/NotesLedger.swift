@@ -226,6 +226,30 @@ public final class NotesLedger {
   func forEachNote(
     inCommit commit: OID, packOrderFrom: Int, _ body: (OID, UnsafeRawBufferPointer) throws -> Void
   ) throws {
+    try forEachNote(inCommit: commit, packOrderFrom: packOrderFrom, kept: nil) { object, _, bytes, _ in
+      try body(object, bytes)
+    }
+  }
+
+  /// `forEachNote`, taking the bytes of every note blob `kept` has from there (a blob's id
+  /// names its content) and reading the others from the object database. `body` gets each
+  /// note's object, its blob, its bytes, and whether they were read (not kept).
+  public func forEachNote(
+    kept: (OID) -> UnsafeRawBufferPointer?,
+    _ body: (_ object: OID, _ blob: OID, _ bytes: UnsafeRawBufferPointer, _ read: Bool) throws -> Void
+  ) throws {
+    guard let tip = try tip() else { return }
+    try withoutActuallyEscaping(kept) { kept in
+      try readingTip(tip) { try forEachNote(inCommit: tip, packOrderFrom: NotesLedger.packOrderFrom, kept: kept, body) }
+    }
+  }
+
+  /// The notes of `commit`: kept bytes where `kept` has them, the others read, in pack
+  /// order when they are `packOrderFrom` or more.
+  func forEachNote(
+    inCommit commit: OID, packOrderFrom: Int, kept: ((OID) -> UnsafeRawBufferPointer?)?,
+    _ body: (OID, OID, UnsafeRawBufferPointer, Bool) throws -> Void
+  ) throws {
     let tree = try repository.lookupTree(try repository.treeOf(commit: commit))
     // Note blobs are read straight from the object database: no object cache, no git_blob.
     let odb = try repository.objectDatabase()
@@ -234,16 +258,24 @@ public final class NotesLedger {
     func read(_ note: ListedNote) throws -> DatabaseObject {
       try odb.read(note.blob, "cannot read note \(NotesLedger.fanoutPath(note.object.hex, levels: Int(note.levels)))")
     }
-    guard notes.count >= packOrderFrom else {
-      for note in notes {
+    let keptBytes = kept.map { kept in notes.map { kept($0.blob) } }
+    let missing = keptBytes.map { keptBytes in notes.indices.filter { keptBytes[$0] == nil } }
+    guard (missing?.count ?? notes.count) >= packOrderFrom else {
+      for (index, note) in notes.enumerated() {
+        if let bytes = keptBytes?[index] {
+          try body(note.object, note.blob, bytes, false)
+          continue
+        }
         let stored = try read(note)
-        try withExtendedLifetime(stored) { try body(note.object, stored.bytes) }
+        try withExtendedLifetime(stored) { try body(note.object, note.blob, stored.bytes, true) }
       }
       return
     }
+    let toRead = missing ?? Array(notes.indices)
     var bytes: [UInt8] = []
     var ranges = [Range<Int>](repeating: 0..<0, count: notes.count)
-    for index in repository.packOrder(notes.map(\.blob)) {
+    for order in repository.packOrder(toRead.map { notes[$0].blob }) {
+      let index = toRead[order]
       let stored = try read(notes[index])
       withExtendedLifetime(stored) {
         let start = bytes.count
@@ -252,7 +284,13 @@ public final class NotesLedger {
       }
     }
     try bytes.withUnsafeBytes { all in
-      for (note, range) in zip(notes, ranges) { try body(note.object, UnsafeRawBufferPointer(rebasing: all[range])) }
+      for (index, note) in notes.enumerated() {
+        if let kept = keptBytes?[index] {
+          try body(note.object, note.blob, kept, false)
+        } else {
+          try body(note.object, note.blob, UnsafeRawBufferPointer(rebasing: all[ranges[index]]), true)
+        }
+      }
     }
   }
 

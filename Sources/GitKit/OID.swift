@@ -29,6 +29,21 @@ public struct OID: Hashable, Comparable, CustomStringConvertible, Sendable {
     self.init(oid)
   }
 
+  /// The id whose 20 raw bytes start `bytes` (which holds at least 20).
+  public init(rawBytes bytes: UnsafeRawBufferPointer) {
+    precondition(bytes.count >= 20, "an object id has 20 bytes")
+    a = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+    b = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+    c = bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+  }
+
+  /// Appends the id's 20 raw bytes (what `init(rawBytes:)` reads back).
+  public func appendRawBytes(to bytes: inout [UInt8]) {
+    withUnsafeBytes(of: a) { bytes.append(contentsOf: $0) }
+    withUnsafeBytes(of: b) { bytes.append(contentsOf: $0) }
+    withUnsafeBytes(of: c) { bytes.append(contentsOf: $0) }
+  }
+
   var raw: git_oid {
     var oid = git_oid()
     withUnsafeMutableBytes(of: &oid.id) { raw in

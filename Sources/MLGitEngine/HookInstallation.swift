@@ -123,6 +123,10 @@ public struct HookInstallation {
     if kept.remove(), let path = kept.path {
       say("mlgit: removed \(path), what staged checks kept between runs")
     }
+    let notes = KeptNotes.file(in: repo)
+    if notes.remove(), let path = notes.path {
+      say("mlgit: removed \(path), the run notes \"mlgit runs\" kept between listings")
+    }
     if !did { say("mlgit: no mlgit hooks in \(installer.hooksDirectory)") }
   }
 }

@@ -65,15 +65,36 @@ public struct RunLedger {
     var commits: [OID] = []
     var reproductions: [String: [ReproductionRecord]] = [:]
     let marker = Array(ReproductionRecord.schema.utf8)
-    try notes.forEachNoteReadingAhead { commit, bytes in
-      NotesLedger.forEachLineBytes(bytes) { line in
-        if table.append(line: line, keepingLine: keepingLines) {
-          commits.append(commit)
-        } else if line.firstRange(of: marker) != nil,
-          let record = try? ReproductionRecord.parse(String(decoding: line, as: UTF8.self)), record.commit == commit.hex
-        {
-          reproductions[record.run, default: []].append(record)
+    // The notes' bytes come from the file `KeptNotes` keeps where it has them.
+    let kept = KeptNotes(repository: repository)
+    var listed: [(blob: OID, kept: Bool, bytes: Range<Int>)] = []
+    var read: [UInt8] = []
+    var readCount = 0
+    try kept.withLookup { keptBytes, lookup in
+      try notes.forEachNote(kept: lookup) { commit, blob, bytes, wasRead in
+        NotesLedger.forEachLineBytes(bytes) { line in
+          if table.append(line: line, keepingLine: keepingLines) {
+            commits.append(commit)
+          } else if line.firstRange(of: marker) != nil,
+            let record = try? ReproductionRecord.parse(String(decoding: line, as: UTF8.self)),
+            record.commit == commit.hex
+          {
+            reproductions[record.run, default: []].append(record)
+          }
         }
+        if wasRead {
+          readCount += 1
+          listed.append((blob, false, read.count..<(read.count + bytes.count)))
+          read.append(contentsOf: bytes)
+        } else if let base = keptBytes.baseAddress, let start = bytes.baseAddress {
+          let offset = base.distance(to: start)
+          listed.append((blob, true, offset..<(offset + bytes.count)))
+        }
+      }
+      // Kept again once enough was read from git or enough kept is no longer listed.
+      let unlisted = max(0, kept.count - (listed.count - readCount))
+      if readCount + unlisted >= KeptNotes.rewriteAfter {
+        read.withUnsafeBytes { kept.file.store(KeptNotes.encode(listed, kept: keptBytes, read: $0)) }
       }
     }
     return (table, commits, reproductions)

@@ -3,14 +3,6 @@ import GitKit
 import MLPolicy
 import MLSpec
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The `SpecDependents` of the last tree a staged check read them for, kept between runs
 /// in `<git common dir>/mlgit/spec-dependents`.
 ///
@@ -23,22 +15,20 @@ import MLSpec
 /// only the spec entries the two trees differ in (`ParameterFileIndex.update`), as after a
 /// commit or a checkout.
 ///
-/// The file is derived from objects, checks itself (its SHA-256 closes it) and may be
-/// deleted at any time. One that cannot be read, is damaged, or was kept under other globs
-/// or another version of mlgit is ignored and replaced; one that cannot be written (a
-/// read-only repository, a full disk) is simply not kept. It is written to a temporary
-/// file and renamed into place, so concurrent runs each see a whole file.
+/// A `KeptFile`: derived from objects, closed by its SHA-256, deletable at any time. One
+/// that is damaged or was kept under other globs or another version of mlgit is ignored
+/// and replaced.
 struct SpecDependentsCache {
+  let file: KeptFile
   /// Where the file is; nil when the repository has no folder on disk to keep it in.
-  let path: String?
+  var path: String? { file.path }
 
   static let header = "mlgit spec-dependents 1\n"
   /// A kept file over this size is not read (no repository's specs name this much).
   static let sizeLimit = 16 << 20
 
   init(repository: Repository) {
-    let common = repository.commonDirectory
-    path = common.hasPrefix("/") ? PathText.join(common, "mlgit/spec-dependents") : nil
+    file = KeptFile(repository: repository, name: "spec-dependents", sizeLimit: SpecDependentsCache.sizeLimit)
   }
 
   /// What the dependents of a tree depend on besides the tree: the spec globs (they pick
@@ -51,38 +41,16 @@ struct SpecDependentsCache {
 
   /// The tree and dependents kept under `key`; nil when there are none (or none usable).
   func load(key: String) -> (tree: OID, dependents: SpecDependents)? {
-    guard let path, case .file(let handle, let size) = WorkTreeFiles.openRegular(path, followingLinks: false),
-      size <= SpecDependentsCache.sizeLimit,
-      // One byte more than the size: a file that grew since is read short and fails its sum.
-      let data = try? handle.read(upToCount: size + 1)
-    else { return nil }
-    return data.withUnsafeBytes { SpecDependentsCache.decode($0, key: key) }
+    file.load()?.withUnsafeBytes { SpecDependentsCache.decode($0, key: key) }
   }
 
   /// Keeps `dependents` as `tree`'s, under `key`. Failing to is not an error.
   func store(_ dependents: SpecDependents, tree: OID, key: String) {
-    guard let path else { return }
-    let folder = PathText.parent(path)
-    if mkdir(folder, 0o777) != 0 && errno != EEXIST { return }
-    try? FileReplacement.write(
-      SpecDependentsCache.encode(dependents, tree: tree, key: key), to: path,
-      mode: FileReplacement.newFileMode(), durable: false)
+    file.store(SpecDependentsCache.encode(dependents, tree: tree, key: key))
   }
 
-  /// Removes the file, the temporary files of runs killed while writing it, and the folder
-  /// when nothing else is in it (`mlgit uninstall`). True when there was anything to remove.
-  func remove() -> Bool {
-    guard let path else { return false }
-    let folder = PathText.parent(path)
-    let name = PathText.lastComponent(path)
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return false }
-    var removed = false
-    for entry in names where entry == name || entry.hasPrefix(".\(name).mlgit-tmp-") {
-      removed = unlink(PathText.join(folder, entry)) == 0 || removed
-    }
-    rmdir(folder)  // fails, as it should, when something else is in it
-    return removed
-  }
+  /// Removes the file (`mlgit uninstall`; `KeptFile.remove`).
+  func remove() -> Bool { file.remove() }
 
   /// The file's bytes: the header, `key <hex>` and `tree <hex>` lines, then one record per
   /// reading spec (`P`, the parameters file, the spec) and per link (`L`, the link), each
@@ -95,23 +63,19 @@ struct SpecDependentsCache {
       for spec in specs { text += "P\u{0}" + file + "\u{0}" + spec + "\u{0}" }
     }
     for link in dependents.links { text += "L\u{0}" + link + "\u{0}" }
-    text += "sum " + SHA256Digest.hex(text) + "\n"
-    return text.withUTF8 { Data(bytes: $0.baseAddress!, count: $0.count) }
+    return text.withUTF8 { KeptFile.seal(UnsafeRawBufferPointer($0)) }
   }
 
   /// The tree and dependents `bytes` hold under `key`; nil when they are damaged,
   /// incomplete, or kept under another key.
   static func decode(_ bytes: UnsafeRawBufferPointer, key: String) -> (tree: OID, dependents: SpecDependents)? {
-    let sumLength = 4 + 64 + 1
-    guard bytes.count >= sumLength, bytes.last == UInt8(ascii: "\n") else { return nil }
-    let bodyEnd = bytes.count - sumLength
+    guard let bodyEnd = KeptFile.sealedLength(bytes) else { return nil }
     func text(_ range: Range<Int>) -> String {
       String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
-    let sum = SHA256Digest.hex(UnsafeRawBufferPointer(rebasing: bytes[..<bodyEnd]))
     let prelude = Array("\(header)key \(key)\ntree ".utf8)
     let treeEnd = prelude.count + 40
-    guard text(bodyEnd..<bytes.count) == "sum \(sum)\n", bodyEnd > treeEnd,
+    guard bodyEnd > treeEnd,
       bytes[..<prelude.count].elementsEqual(prelude), bytes[treeEnd] == UInt8(ascii: "\n"),
       let tree = OID(hex: text(prelude.count..<treeEnd))
     else { return nil }

@@ -79,6 +79,45 @@ final class InstallTests: XCTestCase {
     XCTAssertEqual(repo.read(".git/mlgit/notes.txt"), "mine")
   }
 
+  /// `mlgit runs` keeps the run notes it read (from 64 on) and lists the same runs from
+  /// them; `mlgit uninstall` removes them with what staged checks kept.
+  func testRunsListingsKeepTheirNotesUntilUninstall() throws {
+    let repo = TempRepository()
+    repo.commitFile("README.md", "one\n", "first")
+    // 70 commits, each with a run in the ledger, made in one fast-import.
+    var stream = "blob\nmark :1\ndata 2\nx\n\n"
+    for index in 0..<70 {
+      stream += "commit refs/heads/runs\nmark :\(index + 10)\ncommitter A <a@example.com> 1700000000 +0000\ndata 2\nc\n"
+      stream += index == 0 ? "M 100644 :1 f.txt\n\n" : "from :\(index + 9)\n\n"
+    }
+    stream += "commit refs/notes/mlgit/runs\ncommitter A <a@example.com> 1700000000 +0000\ndata 5\nruns\n"
+    for index in 0..<70 {
+      let line =
+        #"{"commit":"","exit":0,"finished":"2026-01-01T01:00:00Z","host":"h","id":"r\#(index)","metrics":{"auc":0.\#(index + 10)},"model":"m","schema":"mlgit.run/1","started":"2026-01-01T00:\#(String(format: "%02d", index / 60)):\#(String(format: "%02d", index % 60))Z","user":"u"}"#
+        + "\n"
+      stream += "N inline :\(index + 10)\ndata \(line.utf8.count)\n\(line)"
+    }
+    let imported = repo.git("fast-import", "--quiet", input: stream)
+    XCTAssertEqual(imported.status, 0, imported.output)
+
+    let kept = repo.path + "/.git/mlgit/run-notes"
+    let first = repo.mlgit("runs", "--all")
+    XCTAssertEqual(first.status, 0, first.output)
+    XCTAssertEqual(first.stdout.split(separator: "\n").count, 70)
+    XCTAssertTrue(first.stdout.hasPrefix("r69\t"), first.stdout)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: kept), "70 notes read from git are kept")
+    let again = repo.mlgit("runs", "--all", "--format", "json")
+    XCTAssertEqual(again.status, 0, again.output)
+    XCTAssertEqual(repo.mlgit("runs", "--all").stdout, first.stdout)
+    XCTAssertTrue(again.stdout.contains(#""id":"r42""#), again.stdout)
+
+    repo.write(".git/mlgit/.run-notes.mlgit-tmp-77", "left by a killed run")
+    let uninstall = repo.mlgit("uninstall")
+    XCTAssertEqual(uninstall.status, 0, uninstall.output)
+    XCTAssertTrue(uninstall.stdout.contains("mlgit: removed \(kept)"), uninstall.stdout)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: repo.path + "/.git/mlgit"), "nothing of mlgit's is left")
+  }
+
   /// The binary carries hooks/hook.sh (scripts/embed-resources.sh); a stale copy fails here.
   func testInstalledHookIsTheTemplateInHooksFolder() throws {
     let repo = TempRepository()

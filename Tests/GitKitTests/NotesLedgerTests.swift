@@ -172,6 +172,47 @@ final class NotesLedgerTests: XCTestCase {
     XCTAssertNil(try ledger.note(for: OID.emptyTree))
   }
 
+  /// Notes whose blobs a caller kept are handed on from its bytes, the others read, in the
+  /// tree's order whether the rest is read as listed or in pack order; `read` says which.
+  func testKeptNoteBytesAreHandedOnInsteadOfReadOnes() throws {
+    let scratch = LedgerScratch()
+    let repo = try scratch.repository()
+    let ledger = NotesLedger(repository: repo, ref: "mlgit/runs")
+    let blobs = try scratch.blobs(40, in: repo)
+    try ledger.append(Dictionary(uniqueKeysWithValues: blobs.enumerated().map { ($1, ["{\"n\":\($0)}"]) }))
+    let tip = try XCTUnwrap(try ledger.tip())
+    var plain: [(object: OID, blob: OID, bytes: [UInt8])] = []
+    try ledger.forEachNote(inCommit: tip, packOrderFrom: .max, kept: nil) {
+      plain.append(($0, $1, Array($2)))
+      _ = $3
+    }
+    XCTAssertEqual(plain.count, 40)
+    // Every other note's blob "kept", with other bytes than git's, to tell them apart.
+    var keptBytes: [UInt8] = []
+    var kept: [OID: Range<Int>] = [:]
+    for (index, note) in plain.enumerated() where index % 2 == 0 {
+      let start = keptBytes.count
+      keptBytes += Array("kept \(index)".utf8)
+      kept[note.blob] = start..<keptBytes.count
+    }
+    for packOrderFrom in [Int.max, 0] {
+      var seen: [(OID, [UInt8], Bool)] = []
+      try keptBytes.withUnsafeBytes { all in
+        let lookup: (OID) -> UnsafeRawBufferPointer? = { blob in
+          kept[blob].map { UnsafeRawBufferPointer(rebasing: all[$0]) }
+        }
+        try ledger.forEachNote(inCommit: tip, packOrderFrom: packOrderFrom, kept: lookup) { object, _, bytes, read in
+          seen.append((object, Array(bytes), read))
+        }
+      }
+      XCTAssertEqual(seen.map(\.0), plain.map(\.object), "tree order (pack order from \(packOrderFrom))")
+      for (index, (_, bytes, read)) in seen.enumerated() {
+        XCTAssertEqual(read, index % 2 == 1)
+        XCTAssertEqual(bytes, index % 2 == 0 ? Array("kept \(index)".utf8) : plain[index].bytes)
+      }
+    }
+  }
+
   /// A big ledger's note blobs are read in the packs' order (libgit2's cache of delta bases
   /// keeps up with that order only), and handed on in tree order all the same: packed and
   /// deltified by `git gc`, loose ones beside them, two notes for one object.

@@ -1,0 +1,87 @@
+import FoundationEssentials
+import GitKit
+
+/// The runs ledger's note blobs as `mlgit runs` last read them, kept in
+/// `<git common dir>/mlgit/run-notes` (a `KeptFile`), so that a listing reads from the packs
+/// only the notes that changed since.
+///
+/// Why: listing 10,000 runs read and inflated 10,000 note blobs, a third of `mlgit runs
+/// --all`'s instructions, on every run (docs/performance.md, "Runs listed from kept
+/// notes"). A blob's id names its content, so kept bytes stay right for as long as the
+/// blob is listed; a file whose sum fails is not used at all.
+///
+/// Only the listing reads it. Checks, hooks, the audit and everything that judges runs
+/// read the notes from git: the file is not evidence, and a run forged into it would show
+/// in `mlgit runs` only, on the machine whose `.git` holds it.
+struct KeptNotes {
+  static let header = Array("mlgit run-notes 1\n".utf8)
+  /// Ledgers whose notes take more are listed from git alone.
+  static let sizeLimit = 512 << 20
+  /// The file is rewritten once this many notes were read from git, or kept ones are no
+  /// longer listed: not after each new run.
+  static let rewriteAfter = 64
+
+  let file: KeptFile
+  /// The file's bytes, and where each blob's are among them.
+  private var bytes = Data()
+  private var places: [OID: Range<Int>] = [:]
+
+  /// The file, without reading it.
+  static func file(in repository: Repository) -> KeptFile {
+    KeptFile(repository: repository, name: "run-notes", sizeLimit: sizeLimit)
+  }
+
+  init(repository: Repository) {
+    file = KeptNotes.file(in: repository)
+    if let data = file.load(), let places = data.withUnsafeBytes({ KeptNotes.decode($0) }) {
+      (bytes, self.places) = (data, places)
+    }
+  }
+
+  var count: Int { places.count }
+
+  /// Calls `body` with the kept file's bytes and a lookup of a blob's bytes among them
+  /// (both valid during the call; ranges in the first are what `encode` takes for kept notes).
+  func withLookup<T>(_ body: (UnsafeRawBufferPointer, (OID) -> UnsafeRawBufferPointer?) throws -> T) rethrows -> T {
+    try bytes.withUnsafeBytes { all in
+      try body(all) { blob in places[blob].map { UnsafeRawBufferPointer(rebasing: all[$0]) } }
+    }
+  }
+
+  /// A whole file that keeps `notes` (each blob once), whose bytes lie in `kept` or in
+  /// `read`: the header, then per blob its 20 raw id bytes, its length (8 bytes,
+  /// little-endian) and its bytes; then the sum.
+  static func encode(
+    _ notes: [(blob: OID, kept: Bool, bytes: Range<Int>)], kept: UnsafeRawBufferPointer, read: UnsafeRawBufferPointer
+  ) -> Data {
+    var body = header
+    var written = Set<OID>()
+    written.reserveCapacity(notes.count)
+    for note in notes where written.insert(note.blob).inserted {
+      note.blob.appendRawBytes(to: &body)
+      withUnsafeBytes(of: UInt64(note.bytes.count).littleEndian) { body.append(contentsOf: $0) }
+      body.append(contentsOf: UnsafeRawBufferPointer(rebasing: (note.kept ? kept : read)[note.bytes]))
+    }
+    return body.withUnsafeBytes { KeptFile.seal($0) }
+  }
+
+  /// Where each blob's bytes are in a whole file; nil when it is damaged.
+  static func decode(_ bytes: UnsafeRawBufferPointer) -> [OID: Range<Int>]? {
+    guard let end = KeptFile.sealedLength(bytes), end >= header.count,
+      bytes[..<header.count].elementsEqual(header)
+    else { return nil }
+    var places: [OID: Range<Int>] = [:]
+    var at = header.count
+    while at < end {
+      guard end - at >= 28 else { return nil }
+      let blob = OID(rawBytes: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + 20)]))
+      let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 20, as: UInt64.self))
+      at += 28
+      guard length <= UInt64(end - at) else { return nil }
+      let range = at..<(at + Int(length))
+      places[blob] = range
+      at = range.upperBound
+    }
+    return places
+  }
+}
