@@ -45,6 +45,16 @@ struct KeptFile {
     try? FileReplacement.write(sealed, to: path, mode: FileReplacement.newFileMode(), durable: false)
   }
 
+  /// Appends `body`'s sum line to it and keeps it, without another copy of its bytes
+  /// (megabytes of run notes). Failing to is not an error.
+  func store(sealing body: inout [UInt8]) {
+    var sum = "sum " + body.withUnsafeBytes { SHA256Digest.hex($0) } + "\n"
+    sum.withUTF8 { body.append(contentsOf: $0) }
+    body.withUnsafeMutableBytes { raw in
+      store(Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none))
+    }
+  }
+
   /// Removes the file, the temporary files of runs killed while writing it, and the folder
   /// when nothing else is in it (`mlgit uninstall`). True when there was anything to remove.
   func remove() -> Bool {

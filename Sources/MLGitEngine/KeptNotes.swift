@@ -39,30 +39,36 @@ struct KeptNotes {
   }
 
   var count: Int { places.count }
+  /// The kept file's size in bytes (0 without one).
+  var size: Int { bytes.count }
 
   /// Calls `body` with the kept file's bytes and a lookup of a blob's bytes among them
-  /// (both valid during the call; ranges in the first are what `encode` takes for kept notes).
+  /// (both valid during the call).
   func withLookup<T>(_ body: (UnsafeRawBufferPointer, (OID) -> UnsafeRawBufferPointer?) throws -> T) rethrows -> T {
     try bytes.withUnsafeBytes { all in
       try body(all) { blob in places[blob].map { UnsafeRawBufferPointer(rebasing: all[$0]) } }
     }
   }
 
-  /// A whole file that keeps `notes` (each blob once), whose bytes lie in `kept` or in
-  /// `read`: the header, then per blob its 20 raw id bytes, its length (8 bytes,
-  /// little-endian) and its bytes; then the sum.
-  static func encode(
-    _ notes: [(blob: OID, kept: Bool, bytes: Range<Int>)], kept: UnsafeRawBufferPointer, read: UnsafeRawBufferPointer
-  ) -> Data {
-    var body = header
-    var written = Set<OID>()
-    written.reserveCapacity(notes.count)
-    for note in notes where written.insert(note.blob).inserted {
-      note.blob.appendRawBytes(to: &body)
-      withUnsafeBytes(of: UInt64(note.bytes.count).littleEndian) { body.append(contentsOf: $0) }
-      body.append(contentsOf: UnsafeRawBufferPointer(rebasing: (note.kept ? kept : read)[note.bytes]))
+  /// A new file's body, sealed by `KeptFile.store(sealing:)`: the header, then per note
+  /// blob its 20 raw id bytes, its length (8 bytes, little-endian) and its bytes. A blob
+  /// added twice is read back once.
+  struct Body {
+    var bytes: [UInt8]
+
+    /// `capacity`: about how many bytes the body will take (a guess too big costs only
+    /// address space; one too small, copies as it grows).
+    init(capacity: Int) {
+      bytes = []
+      bytes.reserveCapacity(capacity)
+      bytes += KeptNotes.header
     }
-    return body.withUnsafeBytes { KeptFile.seal($0) }
+
+    mutating func add(_ blob: OID, _ note: UnsafeRawBufferPointer) {
+      blob.appendRawBytes(to: &bytes)
+      withUnsafeBytes(of: UInt64(note.count).littleEndian) { bytes.append(contentsOf: $0) }
+      bytes.append(contentsOf: note)
+    }
   }
 
   /// Where each blob's bytes are in a whole file; nil when it is damaged.

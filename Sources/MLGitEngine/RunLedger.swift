@@ -65,10 +65,12 @@ public struct RunLedger {
     var commits: [OID] = []
     var reproductions: [String: [ReproductionRecord]] = [:]
     let marker = Array(ReproductionRecord.schema.utf8)
-    // The notes' bytes come from the file `KeptNotes` keeps where it has them.
+    // The notes' bytes come from the file `KeptNotes` keeps where it has them; those read
+    // from git go into the next file's body as they come (8 MB reserved: 10,000 notes'
+    // worth without growing, and address space only until written).
     let kept = KeptNotes(repository: repository)
-    var listed: [(blob: OID, kept: Bool, bytes: Range<Int>)] = []
-    var read: [UInt8] = []
+    var body = KeptNotes.Body(capacity: kept.size + (8 << 20))
+    var keptListed: [(blob: OID, bytes: Range<Int>)] = []
     var readCount = 0
     try kept.withLookup { keptBytes, lookup in
       try notes.forEachNote(kept: lookup) { commit, blob, bytes, wasRead in
@@ -84,17 +86,16 @@ public struct RunLedger {
         }
         if wasRead {
           readCount += 1
-          listed.append((blob, false, read.count..<(read.count + bytes.count)))
-          read.append(contentsOf: bytes)
+          body.add(blob, bytes)
         } else if let base = keptBytes.baseAddress, let start = bytes.baseAddress {
           let offset = base.distance(to: start)
-          listed.append((blob, true, offset..<(offset + bytes.count)))
+          keptListed.append((blob, offset..<(offset + bytes.count)))
         }
       }
       // Kept again once enough was read from git or enough kept is no longer listed.
-      let unlisted = max(0, kept.count - (listed.count - readCount))
-      if readCount + unlisted >= KeptNotes.rewriteAfter {
-        read.withUnsafeBytes { kept.file.store(KeptNotes.encode(listed, kept: keptBytes, read: $0)) }
+      if readCount + max(0, kept.count - keptListed.count) >= KeptNotes.rewriteAfter {
+        for note in keptListed { body.add(note.blob, UnsafeRawBufferPointer(rebasing: keptBytes[note.bytes])) }
+        kept.file.store(sealing: &body.bytes)
       }
     }
     return (table, commits, reproductions)

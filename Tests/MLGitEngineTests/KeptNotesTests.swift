@@ -124,8 +124,8 @@ final class KeptNotesTests: XCTestCase {
     let places = try good.withUnsafeBytes { try XCTUnwrap(KeptNotes.decode($0)) }
     // r7's note rewritten to a run with another id and a perfect score.
     let notes = NotesLedger(repository: try repo.open(), ref: NotesLedger.runsRef)
-    var forged: [(blob: OID, kept: Bool, bytes: Range<Int>)] = []
-    var extra: [UInt8] = []
+    var body = KeptNotes.Body(capacity: 0)
+    var count = 0
     let nothingKept: (OID) -> UnsafeRawBufferPointer? = { _ in nil }
     try notes.forEachNote(kept: nothingKept) { _, blob, bytes, _ in
       var text = String(decoding: bytes, as: UTF8.self)
@@ -133,14 +133,11 @@ final class KeptNotesTests: XCTestCase {
         text = text.replacingOccurrences(of: "\"id\":\"r7\"", with: "\"id\":\"forged\"")
           .replacingOccurrences(of: "\"auc\":0.507", with: "\"auc\":1")
       }
-      forged.append((blob, false, extra.count..<(extra.count + text.utf8.count)))
-      extra += Array(text.utf8)
+      text.withUTF8 { body.add(blob, UnsafeRawBufferPointer($0)) }
+      count += 1
     }
-    XCTAssertEqual(forged.count, places.count)
-    let file = extra.withUnsafeBytes {
-      KeptNotes.encode(forged, kept: UnsafeRawBufferPointer(start: nil, count: 0), read: $0)
-    }
-    try file.write(to: URL(fileURLWithPath: keptFile(repo)))
+    XCTAssertEqual(count, places.count)
+    KeptNotes.file(in: try repo.open()).store(sealing: &body.bytes)
     XCTAssertTrue(try listing(repo).contains("forged m1 2026-01-01T00:00:07Z auc=1.0"))
     let runs = try RunLedger(repository: try repo.open()).allRuns().values.flatMap { $0 }
     XCTAssertEqual(runs.count, 100)
