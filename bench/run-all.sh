@@ -66,6 +66,9 @@ for n in $SCALES; do
   mc=$(sed -n 's/^cpu (user + system, median): mlgit runs --all \([0-9]*\) ms.*/\1/p' <<<"$out")
   gc=$(sed -n 's/^cpu (user + system, median): .* git log \([0-9]*\) ms$/\1/p' <<<"$out")
   row "runs --all, $n notes" "$ml ms" "git log --notes=mlgit/runs: $gt ms" "$(ratio "$ml" "$gt")" "$(load)" "$mc ms / git $gc ms"
+  cm=$(sed -n 's/^mlgit runs --all, nothing kept (median of [0-9]*): *\([0-9]*\) ms.*/\1/p' <<<"$out")
+  cc=$(sed -n 's/^mlgit runs --all, nothing kept .* cpu \([0-9]*\) ms$/\1/p' <<<"$out")
+  row "runs --all, $n notes, nothing kept" "$cm ms" "git log --notes=mlgit/runs: $gt ms" "$(ratio "$cm" "$gt")" "$(load)" "$cc ms / git $gc ms"
 done
 
 # mlgit run hashing HASH_MB of data named by the spec, against sha256sum on the same file.

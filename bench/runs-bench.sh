@@ -66,11 +66,15 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ms() { awk '{ printf "%d\n", $1 / 1000 }'; }
 
 # Interleaved, so that both see the same machine state. Each line: wall and CPU in µs.
-: > "$out/runs-times.mlgit"; : > "$out/runs-times.git"; : > "$out/runs-times.json"
+# mlgit runs as it does after its first listing (the run notes it kept read back,
+# docs/runs.md), and once more each round with nothing kept (the file removed first).
+: > "$out/runs-times.mlgit"; : > "$out/runs-times.git"; : > "$out/runs-times.json"; : > "$out/runs-times.cold"
 for _ in $(seq "$repeat"); do
   (cd "$repo" && wall_cpu_us "$MLGIT" runs --all) >> "$out/runs-times.mlgit"
   (cd "$repo" && wall_cpu_us git log --notes=mlgit/runs --format=%H%n%N) >> "$out/runs-times.git"
   (cd "$repo" && wall_cpu_us "$MLGIT" runs --all --format json) >> "$out/runs-times.json"
+  rm -f "$repo/.git/mlgit/run-notes"
+  (cd "$repo" && wall_cpu_us "$MLGIT" runs --all) >> "$out/runs-times.cold"
 done
 mlgit_ms=$(cut -d' ' -f1 "$out/runs-times.mlgit" | median | ms)
 git_ms=$(cut -d' ' -f1 "$out/runs-times.git" | median | ms)
@@ -78,6 +82,8 @@ json_ms=$(cut -d' ' -f1 "$out/runs-times.json" | median | ms)
 mlgit_cpu=$(cut -d' ' -f2 "$out/runs-times.mlgit" | median | ms)
 git_cpu=$(cut -d' ' -f2 "$out/runs-times.git" | median | ms)
 json_cpu=$(cut -d' ' -f2 "$out/runs-times.json" | median | ms)
+cold_ms=$(cut -d' ' -f1 "$out/runs-times.cold" | median | ms)
+cold_cpu=$(cut -d' ' -f2 "$out/runs-times.cold" | median | ms)
 rm -f "$out"/runs-times.*
 echo "commits with a run:                                $commits"
 echo "mlgit runs --all (median of $repeat):                  ${mlgit_ms} ms"
@@ -86,6 +92,8 @@ echo "git log --notes=mlgit/runs --format=%H%n%N (median): ${git_ms} ms"
 awk -v a="$mlgit_ms" -v b="$git_ms" 'BEGIN { printf "ratio mlgit / git log:                             %.2fx\n", (b > 0 ? a / b : 0) }'
 echo "cpu (user + system, median): mlgit runs --all ${mlgit_cpu} ms, --format json ${json_cpu} ms, git log ${git_cpu} ms"
 awk -v a="$mlgit_cpu" -v b="$git_cpu" 'BEGIN { printf "ratio mlgit / git log, cpu:                        %.2fx\n", (b > 0 ? a / b : 0) }'
+echo "mlgit runs --all, nothing kept (median of $repeat): ${cold_ms} ms, cpu ${cold_cpu} ms"
+awk -v a="$cold_cpu" -v b="$git_cpu" 'BEGIN { printf "ratio mlgit nothing kept / git log, cpu:           %.2fx\n", (b > 0 ? a / b : 0) }'
 echo "machine: $(nproc) cores, $(bench_mode), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Instruction counts (callgrind; repeatable whatever else the machine runs). INSTRUCTIONS=0 skips.
