@@ -58,13 +58,28 @@ struct KeptNotes {
 
     /// `capacity`: about how many bytes the body will take (a guess too big costs only
     /// address space; one too small, copies as it grows).
-    init(capacity: Int) {
+    /// The most the sealed file may take.
+    let limit: Int
+
+    init(capacity: Int, limit: Int = KeptNotes.sizeLimit) {
+      self.limit = limit
       bytes = []
       bytes.reserveCapacity(capacity)
       bytes += KeptNotes.header
     }
 
+    /// False once the body would pass the file's size limit: then nothing more is added,
+    /// and the file is not written (a ledger that large is listed from git alone).
+    private(set) var fits = true
+
     mutating func add(_ blob: OID, _ note: UnsafeRawBufferPointer) {
+      guard fits else { return }
+      // 28 bytes of id and length, and room for the sum line (69).
+      guard bytes.count + 28 + note.count + 69 <= limit else {
+        fits = false
+        bytes = []
+        return
+      }
       blob.appendRawBytes(to: &bytes)
       withUnsafeBytes(of: UInt64(note.count).littleEndian) { bytes.append(contentsOf: $0) }
       bytes.append(contentsOf: note)

@@ -95,7 +95,7 @@ public struct RunLedger {
       // Kept again once enough was read from git or enough kept is no longer listed.
       if readCount + max(0, kept.count - keptListed.count) >= KeptNotes.rewriteAfter {
         for note in keptListed { body.add(note.blob, UnsafeRawBufferPointer(rebasing: keptBytes[note.bytes])) }
-        kept.file.store(sealing: &body.bytes)
+        if body.fits { kept.file.store(sealing: &body.bytes) }
       }
     }
     return (table, commits, reproductions)

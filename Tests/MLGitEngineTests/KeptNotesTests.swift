@@ -144,4 +144,17 @@ final class KeptNotesTests: XCTestCase {
     XCTAssertTrue(runs.contains { $0.id == "r7" })
     XCTAssertFalse(runs.contains { $0.id == "forged" })
   }
+
+  /// A ledger whose notes would pass the file's size limit is listed from git, not kept.
+  func testNotesPastTheSizeLimitAreNotKept() throws {
+    let note = Array(repeating: UInt8(ascii: "x"), count: 100)
+    let blob = try XCTUnwrap(OID(hex: String(repeating: "ab", count: 20)))
+    var body = KeptNotes.Body(capacity: 0, limit: 18 + 2 * 128 + 69)
+    note.withUnsafeBytes { body.add(blob, $0) }
+    note.withUnsafeBytes { body.add(blob, $0) }
+    XCTAssertTrue(body.fits)
+    note.withUnsafeBytes { body.add(blob, $0) }
+    XCTAssertFalse(body.fits)
+    XCTAssertTrue(body.bytes.isEmpty, "what was gathered is let go")
+  }
 }
