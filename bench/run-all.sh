@@ -11,8 +11,9 @@
 # Rows: pre-commit with one changed spec at SCALE files (bench/precommit-bench.sh);
 # check --range, audit (with its peak memory) at SCALE commits (history-bench.sh,
 # audit-bench.sh); runs --all at SCALE notes, after a first listing and with nothing kept
-# (runs-bench.sh); `mlgit run` hashing a HASH_MB file against sha256sum. Figures are medians of wall time and, for the history,
-# audit and runs rows, of CPU time (user + system), printed with the machine's load
+# (runs-bench.sh); `mlgit run` hashing a HASH_MB file against sha256sum. Figures are
+# medians of wall time and, for the history, audit and runs rows, of CPU time (user +
+# system), printed with the machine's load
 # average (wall time moves with the load, CPU time much less; the scripts run alone also
 # print callgrind instruction counts, which do not move). Measures the binary
 # ./install.sh installs unless MLGIT is set.
