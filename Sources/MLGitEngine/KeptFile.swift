@@ -28,6 +28,13 @@ struct KeptFile {
     self.sizeLimit = sizeLimit
   }
 
+  /// Whether anything is at the file's path: a file (whole or damaged), a link, a folder.
+  var exists: Bool {
+    guard let path else { return false }
+    var info = stat()
+    return lstat(path, &info) == 0
+  }
+
   /// The whole file, sum included, when it can be read and is within the limit.
   func load() -> Data? {
     guard let path, case .file(let handle, let size) = WorkTreeFiles.openRegular(path, followingLinks: false),

@@ -22,6 +22,11 @@ struct KeptNotes {
   static let rewriteAfter = 64
 
   let file: KeptFile
+  /// Whether a listing was made here before: something is at the file's path. A first
+  /// listing keeps only a mark that it was made (a file holding no note): a clone listed
+  /// once, as a CI job's, does not pay for keeping what it will not read again, and the
+  /// next listing keeps the notes.
+  let found: Bool
   /// The file's bytes, and where each blob's are among them.
   private var bytes = Data()
   private var places: [OID: Range<Int>] = [:]
@@ -33,7 +38,8 @@ struct KeptNotes {
 
   init(repository: Repository) {
     file = KeptNotes.file(in: repository)
-    if let data = file.load(), let places = data.withUnsafeBytes({ KeptNotes.decode($0) }) {
+    found = file.exists
+    if found, let data = file.load(), let places = data.withUnsafeBytes({ KeptNotes.decode($0) }) {
       (bytes, self.places) = (data, places)
     }
   }

@@ -65,11 +65,11 @@ public struct RunLedger {
     var commits: [OID] = []
     var reproductions: [String: [ReproductionRecord]] = [:]
     let marker = Array(ReproductionRecord.schema.utf8)
-    // The notes' bytes come from the file `KeptNotes` keeps where it has them; those read
-    // from git go into the next file's body as they come (8 MB reserved: 10,000 notes'
-    // worth without growing, and address space only until written).
+    // The notes' bytes come from the file `KeptNotes` keeps where it has them; after a first
+    // listing, those read from git go into the next file's body as they come (8 MB reserved:
+    // 10,000 notes' worth without growing, and address space only until written).
     let kept = KeptNotes(repository: repository)
-    var body = KeptNotes.Body(capacity: kept.size + (8 << 20))
+    var body = KeptNotes.Body(capacity: kept.found ? kept.size + (8 << 20) : 0)
     var keptListed: [(blob: OID, bytes: Range<Int>)] = []
     var readCount = 0
     try kept.withLookup { keptBytes, lookup in
@@ -86,13 +86,14 @@ public struct RunLedger {
         }
         if wasRead {
           readCount += 1
-          body.add(blob, bytes)
+          if kept.found { body.add(blob, bytes) }
         } else if let base = keptBytes.baseAddress, let start = bytes.baseAddress {
           let offset = base.distance(to: start)
           keptListed.append((blob, offset..<(offset + bytes.count)))
         }
       }
-      // Kept again once enough was read from git or enough kept is no longer listed.
+      // Kept again once enough was read from git or enough kept is no longer listed; after
+      // a first listing, only its mark (the body as it is: no note).
       if readCount + max(0, kept.count - keptListed.count) >= KeptNotes.rewriteAfter {
         for note in keptListed { body.add(note.blob, UnsafeRawBufferPointer(rebasing: keptBytes[note.bytes])) }
         if body.fits { kept.file.store(sealing: &body.bytes) }
