@@ -55,7 +55,7 @@ struct KeptFile {
   /// Appends `body`'s sum line to it and keeps it, without another copy of its bytes
   /// (megabytes of run notes). Failing to is not an error.
   func store(sealing body: inout [UInt8]) {
-    var sum = "sum " + body.withUnsafeBytes { SHA256Digest.hex($0) } + "\n"
+    var sum = body.withUnsafeBytes { KeptFile.sumLine(of: $0) }
     sum.withUTF8 { body.append(contentsOf: $0) }
     body.withUnsafeMutableBytes { raw in
       store(Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none))
@@ -77,10 +77,13 @@ struct KeptFile {
     return removed
   }
 
+  /// The line that closes `body`: `sum <SHA-256 hex>`.
+  static func sumLine(of body: UnsafeRawBufferPointer) -> String { "sum " + SHA256Digest.hex(body) + "\n" }
+
   /// `body` and its sum line.
   static func seal(_ body: UnsafeRawBufferPointer) -> Data {
     var sealed = Data(body)
-    var sum = "sum " + SHA256Digest.hex(body) + "\n"
+    var sum = sumLine(of: body)
     sum.withUTF8 { sealed.append($0.baseAddress!, count: $0.count) }
     return sealed
   }
@@ -91,7 +94,7 @@ struct KeptFile {
     let sumLength = 4 + 64 + 1
     guard bytes.count >= sumLength, bytes.last == UInt8(ascii: "\n") else { return nil }
     let bodyEnd = bytes.count - sumLength
-    let line = "sum " + SHA256Digest.hex(UnsafeRawBufferPointer(rebasing: bytes[..<bodyEnd])) + "\n"
+    let line = sumLine(of: UnsafeRawBufferPointer(rebasing: bytes[..<bodyEnd]))
     guard bytes[bodyEnd...].elementsEqual(line.utf8) else { return nil }
     return bodyEnd
   }

@@ -61,12 +61,11 @@ struct KeptNotes {
   /// added twice is read back once.
   struct Body {
     var bytes: [UInt8]
-
-    /// `capacity`: about how many bytes the body will take (a guess too big costs only
-    /// address space; one too small, copies as it grows).
     /// The most the sealed file may take.
     let limit: Int
 
+    /// `capacity`: about how many bytes the body will take (a guess too big costs only
+    /// address space; one too small, copies as it grows).
     init(capacity: Int, limit: Int = KeptNotes.sizeLimit) {
       self.limit = limit
       bytes = []

@@ -97,7 +97,7 @@ enum PlainYAMLReader {
         while at < last && Reader.isWord(base[at]) { at += 1 }
         guard at < last, base[at] == 0x3A, at + 1 == last || base[at + 1] == 0x20 else { return nil }
         let keyText = String(decoding: UnsafeBufferPointer(start: base + first, count: at - first), as: UTF8.self)
-        guard Reader.isNew(keyText, in: pairs, seen: &keys) else { return nil }
+        guard YAMLEventReader.isNew(keyText, in: pairs, seen: &keys) else { return nil }
         let key = Node(.scalar(keyText, .string), at: self.location(first, line: line))
         if location == nil { location = key.location }
         at += 1
@@ -242,7 +242,7 @@ enum PlainYAMLReader {
         while true {
           if isMapping {
             guard let (keyText, keyAt) = word(), at + 1 < last, base[at] == 0x3A, base[at + 1] == 0x20,
-              Reader.isNew(keyText, in: pairs, seen: &keys)
+              YAMLEventReader.isNew(keyText, in: pairs, seen: &keys)
             else { return nil }
             at += 2
             skipSpaces()
@@ -294,17 +294,6 @@ enum PlainYAMLReader {
       default:
         return false
       }
-    }
-
-    /// True when no pair has the key `text` yet (then it counts as seen); a set once the
-    /// mapping is large, as `YAMLEventReader` keeps one.
-    static func isNew(_ text: String, in pairs: [(key: Node, value: Node)], seen: inout Set<String>?) -> Bool {
-      if seen == nil && pairs.count >= 16 {
-        seen = Set(pairs.compactMap { $0.key.scalarText })
-      }
-      if seen != nil { return seen!.insert(text).inserted }
-      for pair in pairs where pair.key.scalarText == text { return false }
-      return true
     }
   }
 }

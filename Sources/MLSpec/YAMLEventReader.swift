@@ -93,6 +93,18 @@ enum YAMLEventReader {
     return anywhere
   }
 
+  /// True when no pair has the key `text` yet (and then `text` counts as seen). Spec
+  /// mappings hold a handful of keys: comparing them costs less than hashing each into
+  /// a set, which only large mappings get.
+  static func isNew(_ text: String, in pairs: [(key: Node, value: Node)], seen: inout Set<String>?) -> Bool {
+    if seen == nil && pairs.count >= 16 {
+      seen = Set(pairs.compactMap { if case .scalar(let key, _) = $0.key.value { key } else { nil } })
+    }
+    if seen != nil { return seen!.insert(text).inserted }
+    for pair in pairs { if case .scalar(let key, _) = pair.key.value, key == text { return false } }
+    return true
+  }
+
   private struct Reader {
     let parser: UnsafeMutablePointer<yaml_parser_t>
     var event = yaml_event_t()
@@ -171,7 +183,7 @@ enum YAMLEventReader {
             return nil
           }
           guard let key = node(startingAt: depth + 1),
-            case .scalar(let keyText, _) = key.value, Reader.isNew(keyText, in: pairs, seen: &keys),
+            case .scalar(let keyText, _) = key.value, YAMLEventReader.isNew(keyText, in: pairs, seen: &keys),
             let value = node(depth: depth + 1)
           else { return nil }
           // Comparing keys resolves their tags (`YAMLComposer.checkDuplicates`): every key
@@ -183,18 +195,6 @@ enum YAMLEventReader {
         yaml_event_delete(&event)
         return nil
       }
-    }
-
-    /// True when no pair has the key `text` yet (and then `text` counts as seen). Spec
-    /// mappings hold a handful of keys: comparing them costs less than hashing each into
-    /// a set, which only large mappings get.
-    static func isNew(_ text: String, in pairs: [(key: Node, value: Node)], seen: inout Set<String>?) -> Bool {
-      if seen == nil && pairs.count >= 16 {
-        seen = Set(pairs.compactMap { if case .scalar(let key, _) = $0.key.value { key } else { nil } })
-      }
-      if seen != nil { return seen!.insert(text).inserted }
-      for pair in pairs { if case .scalar(let key, _) = pair.key.value, key == text { return false } }
-      return true
     }
   }
 }
